@@ -1,0 +1,52 @@
+// The closed set of reasons a message was or was not logged, each with the one sentence the CLI,
+// the logs and the support view all show.
+
+/** Skip reasons in the order decide() checks them (see decide.ts). */
+export const SKIP_REASONS_IN_ORDER = [
+  'duplicate',
+  'bounce',
+  'auto_reply',
+  'not_in_inbox',
+  'not_a_reply',
+  'inbox_disconnected',
+  'never_log',
+  'sender_not_contact',
+  'not_thread_owner',
+  'team_thread',
+] as const;
+
+export type SkipReason = (typeof SKIP_REASONS_IN_ORDER)[number];
+/** Recorded by the worker itself, outside decide(). */
+export type WorkerReason = 'malformed';
+export type LogReason = 'logged' | 'logged_without_attachments';
+export type ReasonCode = SkipReason | WorkerReason | LogReason;
+
+export const REASON_SENTENCES: Record<ReasonCode, string> = {
+  duplicate: 'This message is already on the timeline; it was not logged a second time.',
+  bounce: 'This is a delivery failure notice from a mail server, not a reply from a person.',
+  auto_reply:
+    'This is an automatic reply (out-of-office or similar); it was recorded but not put on the timeline.',
+  not_in_inbox:
+    'The message is not in the INBOX (it is in a subfolder, Junk or Spam); only replies in the INBOX are logged.',
+  not_a_reply:
+    'The message does not answer any email the CRM sent or logged (its In-Reply-To and References match none).',
+  inbox_disconnected:
+    'The message arrived while this inbox was disconnected; replies from that time are not logged.',
+  never_log:
+    "The sender or one of the original email's recipients is on the account's never-log list.",
+  sender_not_contact:
+    'The sender is not a contact in the CRM (an alias or another address of the same person does not count).',
+  not_thread_owner:
+    'The reply arrived in the inbox of a user other than the one who started the thread; it is logged only from the thread owner\'s inbox.',
+  team_thread:
+    'The thread was started from a team address; replies are logged only from that team inbox, not from a personal one.',
+  malformed:
+    'The message could not be read (its headers are broken); it was skipped and the inbox kept syncing.',
+  logged: 'The reply was logged on the timeline.',
+  logged_without_attachments:
+    'The reply was logged on the timeline without its attachments, which together exceed the 50 MB limit.',
+};
+
+export function reasonSentence(code: ReasonCode): string {
+  return REASON_SENTENCES[code];
+}
