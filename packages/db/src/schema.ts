@@ -1,0 +1,386 @@
+// The CRM data model reply-sync reads and writes. Every tenant table carries account_id; apps reach
+// these rows only through scoped(db, accountId) (see scoped.ts).
+//
+// Conventions:
+// - uuid primary keys (gen_random_uuid()), timestamps WITH time zone, snake_case columns.
+// - Closed sets of values are text columns with a CHECK constraint (easier to extend than pg enums)
+//   and a TypeScript union through `enum`.
+// - IMAP numbers (UIDVALIDITY, UID, HIGHESTMODSEQ) are bigint columns read as JS `number`
+//   (mode 'number'): UIDs and UIDVALIDITY are 32-bit, and MODSEQ values seen in practice stay far
+//   below 2^53. Every bigint column here uses mode 'number'.
+// - The lower(email) unique index lives here as an expression index; the NOTIFY trigger on inboxes
+//   is hand-written SQL in a custom migration (drizzle/0001_*.sql).
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  customType,
+} from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({
+  dataType: () => 'bytea',
+});
+
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const createdAt = () => tstz('created_at').notNull().defaultNow();
+const imapNumber = (name: string) => bigint(name, { mode: 'number' });
+const accountId = () =>
+  uuid('account_id')
+    .notNull()
+    .references(() => accounts.id, { onDelete: 'cascade' });
+
+/** Builds `CHECK (col IN ('a','b'))` for a closed set of text values. */
+function oneOf(name: string, column: unknown, values: readonly string[]) {
+  const list = sql.raw(values.map((v) => `'${v}'`).join(', '));
+  return check(name, sql`${column} IN (${list})`);
+}
+
+export const INBOX_KINDS = ['personal', 'team'] as const;
+export const PROVIDERS = ['imap', 'gmail', 'office365'] as const;
+export const TLS_MODES = ['tls', 'starttls', 'none'] as const;
+export const AUTH_KINDS = ['password', 'oauth2'] as const;
+export const INBOX_STATUSES = ['connected', 'disconnected', 'removed'] as const;
+export const DEAL_STATUSES = ['open', 'closed'] as const;
+export const NEVER_LOG_KINDS = ['address', 'domain'] as const;
+export const DIRECTIONS = ['inbound', 'outbound'] as const;
+export const EMAIL_SOURCES = ['crm_send', 'log', 'bcc', 'forward', 'reply_sync'] as const;
+export const SENT_COPY_STATUSES = [
+  'appended',
+  'skipped_provider_files_sent',
+  'no_sent_folder',
+  'pending',
+] as const;
+export const ASSOCIATION_KINDS = ['contact', 'company', 'deal'] as const;
+export const DECISION_OUTCOMES = ['logged', 'skipped'] as const;
+
+export type InboxKind = (typeof INBOX_KINDS)[number];
+export type Provider = (typeof PROVIDERS)[number];
+export type TlsMode = (typeof TLS_MODES)[number];
+export type AuthKind = (typeof AUTH_KINDS)[number];
+export type InboxStatus = (typeof INBOX_STATUSES)[number];
+export type DealStatus = (typeof DEAL_STATUSES)[number];
+export type NeverLogKind = (typeof NEVER_LOG_KINDS)[number];
+export type Direction = (typeof DIRECTIONS)[number];
+export type EmailSource = (typeof EMAIL_SOURCES)[number];
+export type SentCopyStatus = (typeof SENT_COPY_STATUSES)[number];
+export type AssociationKind = (typeof ASSOCIATION_KINDS)[number];
+export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
+
+/** An address as stored in logged_emails.to / cc. */
+export interface StoredAddress {
+  address: string;
+  name?: string;
+}
+
+export const accounts = pgTable('accounts', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: accountId(),
+    email: text('email').notNull(),
+    name: text('name'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('users_account_email_lower_uq').on(t.accountId, sql`lower(${t.email})`)],
+);
+
+export const inboxes = pgTable(
+  'inboxes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: accountId(),
+    /** Owner of a personal inbox; null for a team inbox. */
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+    kind: text('kind', { enum: INBOX_KINDS }).notNull(),
+    provider: text('provider', { enum: PROVIDERS }).notNull().default('imap'),
+    address: text('address').notNull(),
+    aliases: text('aliases').array().notNull().default(sql`'{}'::text[]`),
+    imapHost: text('imap_host').notNull(),
+    imapPort: integer('imap_port').notNull(),
+    imapTls: text('imap_tls', { enum: TLS_MODES }).notNull(),
+    smtpHost: text('smtp_host'),
+    smtpPort: integer('smtp_port'),
+    smtpTls: text('smtp_tls', { enum: TLS_MODES }),
+    username: text('username').notNull(),
+    authKind: text('auth_kind', { enum: AUTH_KINDS }).notNull().default('password'),
+    /** Encrypted blob `v1:<keyId>:<iv>:<tag>:<ciphertext>` (crypto/credentials.ts); null once removed. */
+    credentials: text('credentials'),
+    credentialsKeyId: text('credentials_key_id'),
+    /** Bumped on every reconnect so a running IMAP session notices it holds stale credentials. */
+    credentialsVersion: integer('credentials_version').notNull().default(1),
+    status: text('status', { enum: INBOX_STATUSES }).notNull().default('connected'),
+    /** Disconnect reason code (packages/mail disconnect-reasons), null while connected. */
+    disconnectReason: text('disconnect_reason'),
+    /** The provider's own words, for support. */
+    disconnectDetail: text('disconnect_detail'),
+    statusSince: tstz('status_since').notNull().defaultNow(),
+    lastError: text('last_error'),
+    lastErrorAt: tstz('last_error_at'),
+    /** Start of the current run of transient errors; cleared when the inbox connects. */
+    firstErrorAt: tstz('first_error_at'),
+    /** Start of the current connected period (InboxContext.connectedSince). */
+    connectedSince: tstz('connected_since').defaultNow(),
+    uidvalidity: imapNumber('uidvalidity'),
+    lastUid: imapNumber('last_uid'),
+    highestModseq: imapNumber('highest_modseq'),
+    /** Cached path of the Sent mailbox, discovered by special-use. */
+    sentMailbox: text('sent_mailbox'),
+    createdAt: createdAt(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('inboxes_account_idx').on(t.accountId),
+    index('inboxes_status_idx').on(t.status),
+    oneOf('inboxes_kind_ck', t.kind, INBOX_KINDS),
+    oneOf('inboxes_provider_ck', t.provider, PROVIDERS),
+    oneOf('inboxes_imap_tls_ck', t.imapTls, TLS_MODES),
+    oneOf('inboxes_smtp_tls_ck', t.smtpTls, TLS_MODES),
+    oneOf('inboxes_auth_kind_ck', t.authKind, AUTH_KINDS),
+    oneOf('inboxes_status_ck', t.status, INBOX_STATUSES),
+    check('inboxes_personal_owner_ck', sql`${t.kind} = 'team' OR ${t.userId} IS NOT NULL`),
+  ],
+);
+
+export const inboxStatusHistory = pgTable(
+  'inbox_status_history',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: accountId(),
+    inboxId: uuid('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: INBOX_STATUSES }).notNull(),
+    reasonCode: text('reason_code'),
+    detail: text('detail'),
+    at: tstz('at').notNull().defaultNow(),
+  },
+  (t) => [index('inbox_status_history_inbox_idx').on(t.inboxId, t.at)],
+);
+
+export const companies = pgTable(
+  'companies',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: accountId(),
+    name: text('name').notNull(),
+    domain: text('domain'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('companies_account_name_idx').on(t.accountId, t.name)],
+);
+
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: accountId(),
+    email: text('email').notNull(),
+    name: text('name'),
+    ownerUserId: uuid('owner_user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Legal basis for processing this person's data (e.g. 'legitimate_interest', 'consent'). */
+    legalBasis: text('legal_basis'),
+    createdAt: createdAt(),
+  },
+  // Unique per account case-insensitively: Ana@X.com and ana@x.com are one contact.
+  (t) => [uniqueIndex('contacts_account_email_lower_uq').on(t.accountId, sql`lower(${t.email})`)],
+);
+
+export const deals = pgTable(
+  'deals',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: accountId(),
+    name: text('name').notNull(),
+    status: text('status', { enum: DEAL_STATUSES }).notNull().default('open'),
+    createdAt: createdAt(),
+    closedAt: tstz('closed_at'),
+  },
+  (t) => [
+    index('deals_account_name_idx').on(t.accountId, t.name),
+    oneOf('deals_status_ck', t.status, DEAL_STATUSES),
+  ],
+);
+
+export const contactCompanies = pgTable(
+  'contact_companies',
+  {
+    accountId: accountId(),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    companyId: uuid('company_id')
+      .notNull()
+      .references(() => companies.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.contactId, t.companyId] })],
+);
+
+export const contactDeals = pgTable(
+  'contact_deals',
+  {
+    accountId: accountId(),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    dealId: uuid('deal_id')
+      .notNull()
+      .references(() => deals.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.contactId, t.dealId] })],
+);
+
+export const neverLog = pgTable(
+  'never_log',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: accountId(),
+    kind: text('kind', { enum: NEVER_LOG_KINDS }).notNull(),
+    /** Lower-cased address or domain (a domain also covers its subdomains). */
+    value: text('value').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('never_log_account_kind_value_uq').on(t.accountId, t.kind, t.value),
+    oneOf('never_log_kind_ck', t.kind, NEVER_LOG_KINDS),
+    check('never_log_value_lower_ck', sql`${t.value} = lower(${t.value})`),
+  ],
+);
+
+export const loggedEmails = pgTable(
+  'logged_emails',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: accountId(),
+    direction: text('direction', { enum: DIRECTIONS }).notNull(),
+    source: text('source', { enum: EMAIL_SOURCES }).notNull(),
+    /** The Message-ID as written in the header. */
+    messageId: text('message_id').notNull(),
+    /** normalizeMessageId(messageId): what every look-up and the exactly-once guard compare. */
+    messageIdNorm: text('message_id_norm').notNull(),
+    threadId: uuid('thread_id').notNull(),
+    threadOwnerUserId: uuid('thread_owner_user_id').references(() => users.id, {
+      onDelete: 'set null',
+    }),
+    threadInboxId: uuid('thread_inbox_id').references(() => inboxes.id, { onDelete: 'set null' }),
+    inboxId: uuid('inbox_id').references(() => inboxes.id, { onDelete: 'set null' }),
+    fromAddress: text('from_address').notNull(),
+    fromName: text('from_name'),
+    to: jsonb('to').$type<StoredAddress[]>().notNull().default(sql`'[]'::jsonb`),
+    cc: jsonb('cc').$type<StoredAddress[]>().notNull().default(sql`'[]'::jsonb`),
+    subject: text('subject').notNull().default(''),
+    sentAt: tstz('sent_at'),
+    /** Arrival in the INBOX (IMAP INTERNALDATE) for replies; the reply-latency metric starts here. */
+    receivedAt: tstz('received_at'),
+    textBody: text('text_body'),
+    htmlBody: text('html_body'),
+    inReplyTo: text('in_reply_to'),
+    referencesIds: text('references_ids').array().notNull().default(sql`'{}'::text[]`),
+    uid: imapNumber('uid'),
+    sentCopyStatus: text('sent_copy_status', { enum: SENT_COPY_STATUSES }),
+    attachmentsSkippedReason: text('attachments_skipped_reason'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // The Message-ID index unique per account: the exactly-once guard.
+    uniqueIndex('logged_emails_account_message_id_uq').on(t.accountId, t.messageIdNorm),
+    index('logged_emails_thread_idx').on(t.accountId, t.threadId),
+    oneOf('logged_emails_direction_ck', t.direction, DIRECTIONS),
+    oneOf('logged_emails_source_ck', t.source, EMAIL_SOURCES),
+    oneOf('logged_emails_sent_copy_status_ck', t.sentCopyStatus, SENT_COPY_STATUSES),
+  ],
+);
+
+export const emailAssociations = pgTable(
+  'email_associations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: accountId(),
+    emailId: uuid('email_id')
+      .notNull()
+      .references(() => loggedEmails.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ASSOCIATION_KINDS }).notNull(),
+    /** A contacts.id, companies.id or deals.id depending on kind. */
+    targetId: uuid('target_id').notNull(),
+  },
+  (t) => [
+    uniqueIndex('email_associations_uq').on(t.emailId, t.kind, t.targetId),
+    index('email_associations_target_idx').on(t.accountId, t.kind, t.targetId),
+    oneOf('email_associations_kind_ck', t.kind, ASSOCIATION_KINDS),
+  ],
+);
+
+export const attachments = pgTable(
+  'attachments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: accountId(),
+    emailId: uuid('email_id')
+      .notNull()
+      .references(() => loggedEmails.id, { onDelete: 'cascade' }),
+    filename: text('filename'),
+    contentType: text('content_type').notNull().default('application/octet-stream'),
+    size: integer('size').notNull(),
+    contentId: text('content_id'),
+    content: bytea('content').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('attachments_email_idx').on(t.emailId)],
+);
+
+export const decisions = pgTable(
+  'decisions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: accountId(),
+    inboxId: uuid('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    uidvalidity: imapNumber('uidvalidity').notNull(),
+    uid: imapNumber('uid').notNull(),
+    /** The Message-ID as written; null when the message had none. */
+    messageId: text('message_id'),
+    /** Normalised Message-ID, what `explain` looks up. */
+    messageIdNorm: text('message_id_norm'),
+    decision: text('decision', { enum: DECISION_OUTCOMES }).notNull(),
+    /** A ReasonCode from @reply-sync/threading (logged, not_a_reply, malformed, ...). */
+    reasonCode: text('reason_code').notNull(),
+    detail: text('detail'),
+    fromAddress: text('from_address'),
+    subject: text('subject'),
+    createdAt: createdAt(),
+  },
+  // Headers only, never a body. Unique per server message so a retried batch is a no-op.
+  (t) => [
+    uniqueIndex('decisions_inbox_uid_uq').on(t.inboxId, t.uidvalidity, t.uid),
+    index('decisions_account_message_id_idx').on(t.accountId, t.messageIdNorm),
+    oneOf('decisions_decision_ck', t.decision, DECISION_OUTCOMES),
+  ],
+);
+
+export type Account = typeof accounts.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type InboxRow = typeof inboxes.$inferSelect;
+export type InboxStatusHistoryRow = typeof inboxStatusHistory.$inferSelect;
+export type Company = typeof companies.$inferSelect;
+export type Contact = typeof contacts.$inferSelect;
+export type Deal = typeof deals.$inferSelect;
+export type NeverLogRow = typeof neverLog.$inferSelect;
+export type LoggedEmail = typeof loggedEmails.$inferSelect;
+export type EmailAssociation = typeof emailAssociations.$inferSelect;
+export type Attachment = typeof attachments.$inferSelect;
+export type DecisionRow = typeof decisions.$inferSelect;
