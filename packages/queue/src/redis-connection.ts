@@ -1,0 +1,23 @@
+// ioredis connections with the options BullMQ needs, made from a redis:// URL.
+import { Redis } from 'ioredis';
+
+export interface RedisConnectionOptions {
+  /**
+   * A Worker blocks on Redis (BZPOPMIN) and must keep retrying through a Redis restart rather
+   * than fail its commands: BullMQ refuses a worker connection unless maxRetriesPerRequest is null.
+   * A producer (Queue) instead fails a command after a few retries, so the caller sees the error
+   * (the scheduler logs it and retries at the next reconcile) instead of hanging.
+   */
+  forWorker: boolean;
+  /** Shown by CLIENT LIST; helps tell schedulers and workers apart. */
+  connectionName?: string;
+}
+
+export function createRedisConnection(redisUrl: string, options: RedisConnectionOptions): Redis {
+  return new Redis(redisUrl, {
+    maxRetriesPerRequest: options.forWorker ? null : 3,
+    // Reconnect forever with a capped backoff: a Redis restart must not end the process.
+    retryStrategy: (times) => Math.min(200 * 2 ** Math.min(times, 10), 5_000),
+    ...(options.connectionName ? { connectionName: options.connectionName } : {}),
+  });
+}
