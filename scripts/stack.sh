@@ -1,0 +1,386 @@
+#!/usr/bin/env bash
+# The local test stack without Docker: PostgreSQL, Redis, two Dovecot profiles and Postfix on loopback,
+# state in <repo>/.stack. Installs the Debian packages when missing. Usage: stack.sh start|stop|status|env
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TEMPLATES="$REPO/scripts/stack"
+OWN_STACK="$REPO/.stack"
+# STACK is where the running servers keep their state. Normally OWN_STACK; when another checkout's stack
+# already serves our ports (a CI clone on a dev machine), .stack/reuse names that stack and we use it.
+STACK="$OWN_STACK"
+if [[ -f "$OWN_STACK/reuse" ]]; then STACK="$(cat "$OWN_STACK/reuse")"; fi
+
+PG_BIN=/usr/lib/postgresql/15/bin
+PG_PORT=54329
+REDIS_PORT=56379
+declare -A IMAP_PORT=([standard]=51143 [gmail]=52143)
+declare -A IMAPS_PORT=([standard]=51993 [gmail]=52993)
+declare -A LMTP_PORT=([standard]=51024 [gmail]=52024)
+declare -A DOMAIN=([standard]=mail.test [gmail]=gmail.test)
+PROFILES=(standard gmail)
+SUBMISSION_PORT=51587
+MX_PORT=51025
+OAUTH_HTTP_PORT=51080
+START_TIMEOUT=30
+
+log() { printf 'stack: %s\n' "$*" >&2; }
+die() { printf 'stack: error: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [[ $EUID -eq 0 ]]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root for: $*"; fi
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+pid_alive() { [[ -f "$1" ]] && kill -0 "$(head -n1 "$1")" 2>/dev/null; }
+
+# Wait until a TCP port accepts connections; on timeout print where the logs are.
+wait_port() {
+  local port=$1 what=$2 logfile=$3 i
+  for ((i = 0; i < START_TIMEOUT * 10; i++)); do
+    port_open "$port" && return 0
+    sleep 0.1
+  done
+  log "$what did not accept connections on 127.0.0.1:$port within ${START_TIMEOUT}s; log: $logfile"
+  [[ -f "$logfile" ]] && tail -n 20 "$logfile" >&2
+  exit 1
+}
+
+# Who holds a port (best effort: ss may be missing or unable to see other namespaces).
+port_holder() {
+  local out=""
+  if command -v ss >/dev/null; then out="$(ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'users:.*' | head -n1 || true)"; fi
+  echo "${out:-an unknown process}"
+}
+
+# Refuse to start a server on a port that something else already holds.
+require_free() {
+  local port=$1 what=$2
+  if port_open "$port"; then
+    die "port $port (for $what) is already in use by $(port_holder "$port"), which is not this stack ($STACK). Stop it, or stop the other stack with its own scripts/stack.sh stop."
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------- install
+install_packages() {
+  local missing=()
+  [[ -x $PG_BIN/postgres ]] || missing+=(postgresql-15 postgresql-client-15)
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  [[ -x /usr/sbin/dovecot ]] || missing+=(dovecot-imapd)
+  [[ -x /usr/lib/dovecot/lmtp ]] || missing+=(dovecot-lmtpd)
+  command -v openssl >/dev/null || missing+=(openssl)
+  [[ -x /usr/sbin/postfix ]] || missing+=(postfix)
+  ((${#missing[@]} == 0)) && return 0
+  log "installing Debian packages: ${missing[*]}"
+  # Postfix's install dialog would wait for stdin; preseed "No configuration" (we run our own instance).
+  echo "postfix postfix/main_mailer_type select No configuration" | as_root debconf-set-selections
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
+}
+
+# ---------------------------------------------------------------------------------------------- reuse
+# Find another checkout's stack that serves our ports, from its running Dovecot/Postgres command lines.
+find_foreign_stack() {
+  local f cmd dir
+  for f in /proc/[0-9]*/cmdline; do
+    cmd="$(tr '\0' ' ' <"$f" 2>/dev/null || true)"
+    case "$cmd" in
+      *dovecot\ -c\ */dovecot/standard/dovecot.conf*)
+        dir="${cmd#*dovecot -c }"; dir="${dir%%/dovecot/standard/dovecot.conf*}" ;;
+      *postgres\ -D\ */postgres/data*)
+        dir="${cmd#*postgres -D }"; dir="${dir%%/postgres/data*}" ;;
+      *) continue ;;
+    esac
+    if [[ "$dir" != "$STACK" && -f "$dir/env" ]]; then echo "$dir"; return 0; fi
+  done
+  return 1
+}
+
+maybe_reuse_foreign_stack() {
+  [[ "$STACK" == "$OWN_STACK" ]] || return 0
+  pid_alive "$STACK/postgres/data/postmaster.pid" && return 0
+  port_open "$PG_PORT" || port_open "${IMAP_PORT[standard]}" || return 0
+  local other
+  if other="$(find_foreign_stack)"; then
+    log "ports are served by another reply-sync stack at $other; reusing it (stop it from its own checkout)"
+    mkdir -p "$OWN_STACK"
+    echo "$other" >"$OWN_STACK/reuse"
+    STACK="$other"
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------- shared state
+ensure_base() {
+  mkdir -p "$STACK"
+  chmod 0755 "$STACK"
+  # Dev key for credential encryption, generated once per stack.
+  if [[ ! -f "$STACK/encryption-key" ]]; then
+    (umask 077; echo "k1:$(openssl rand -base64 32)" >"$STACK/encryption-key")
+  fi
+  if [[ ! -f "$STACK/tls/cert.pem" ]]; then
+    mkdir -p "$STACK/tls"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=localhost" \
+      -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+      -keyout "$STACK/tls/key.pem" -out "$STACK/tls/cert.pem" 2>/dev/null
+    chmod 0644 "$STACK/tls/cert.pem"
+    chmod 0600 "$STACK/tls/key.pem"
+  fi
+  if [[ ! -f "$STACK/tls/dh.pem" ]]; then
+    openssl dhparam -dsaparam -out "$STACK/tls/dh.pem" 2048 2>/dev/null
+  fi
+}
+
+print_env() {
+  cat <<EOF
+export STACK_DIR='$STACK'
+export DATABASE_URL='postgres://reply_sync@127.0.0.1:$PG_PORT/reply_sync'
+export REDIS_URL='redis://127.0.0.1:$REDIS_PORT'
+export REPLY_SYNC_ENCRYPTION_KEYS='$(cat "$STACK/encryption-key")'
+export REPLY_SYNC_QUEUE='reply-sync-inboxes'
+export STACK_CA_CERT='$STACK/tls/cert.pem'
+export STACK_IMAP_HOST='127.0.0.1'
+export STACK_IMAP_PORT='${IMAP_PORT[standard]}'
+export STACK_IMAPS_PORT='${IMAPS_PORT[standard]}'
+export STACK_LMTP_PORT='${LMTP_PORT[standard]}'
+export STACK_GMAIL_IMAP_PORT='${IMAP_PORT[gmail]}'
+export STACK_GMAIL_IMAPS_PORT='${IMAPS_PORT[gmail]}'
+export STACK_GMAIL_LMTP_PORT='${LMTP_PORT[gmail]}'
+export STACK_SMTP_SUBMISSION_PORT='$SUBMISSION_PORT'
+export STACK_SMTP_MX_PORT='$MX_PORT'
+export STACK_OAUTH_HTTP_PORT='$OAUTH_HTTP_PORT'
+EOF
+}
+
+# ---------------------------------------------------------------------------------------------- postgres
+pg_up() { pid_alive "$STACK/postgres/data/postmaster.pid" && port_open "$PG_PORT"; }
+
+start_postgres() {
+  local data="$STACK/postgres/data" logfile="$STACK/postgres/postgres.log"
+  if pg_up; then return 0; fi
+  require_free "$PG_PORT" PostgreSQL
+  mkdir -p "$STACK/postgres/run"
+  chown -R postgres:postgres "$STACK/postgres"
+  if [[ ! -f "$data/PG_VERSION" ]]; then
+    log "initdb $data"
+    (cd / && runuser -u postgres -- "$PG_BIN/initdb" -D "$data" -U postgres -E UTF8 --locale=C.UTF-8 \
+      --auth-local=trust --auth-host=reject >"$STACK/postgres/initdb.log" 2>&1) ||
+      { tail -n 20 "$STACK/postgres/initdb.log" >&2; die "initdb failed; log: $STACK/postgres/initdb.log"; }
+    cat >>"$data/postgresql.conf" <<EOF
+# reply-sync test stack: loopback only, durability off (tests only)
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$STACK/postgres/run'
+max_connections = 300
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+EOF
+    cat >"$data/pg_hba.conf" <<EOF
+local all all trust
+host all all 127.0.0.1/32 trust
+EOF
+  fi
+  chmod 0700 "$data"
+  log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+  (cd / && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$data" -l "$logfile" -w -t "$START_TIMEOUT" start >/dev/null) ||
+    { tail -n 20 "$logfile" >&2; die "PostgreSQL did not start; log: $logfile"; }
+  wait_port "$PG_PORT" PostgreSQL "$logfile"
+  # Role and database; superuser + CREATEDB so tests can create their own databases.
+  local psql=(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -qtA)
+  if [[ "$("${psql[@]}" -c "select 1 from pg_roles where rolname = 'reply_sync'")" != 1 ]]; then
+    "${psql[@]}" -c "create role reply_sync login superuser createdb"
+  fi
+  if [[ "$("${psql[@]}" -c "select 1 from pg_database where datname = 'reply_sync'")" != 1 ]]; then
+    "${psql[@]}" -c "create database reply_sync owner reply_sync"
+  fi
+}
+
+stop_postgres() {
+  pid_alive "$STACK/postgres/data/postmaster.pid" || return 0
+  (cd / && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$STACK/postgres/data" -m fast -w stop >/dev/null)
+}
+
+# ---------------------------------------------------------------------------------------------- redis
+redis_up() { pid_alive "$STACK/redis/redis.pid" && port_open "$REDIS_PORT"; }
+
+start_redis() {
+  if redis_up; then return 0; fi
+  require_free "$REDIS_PORT" Redis
+  mkdir -p "$STACK/redis"
+  chown redis:redis "$STACK/redis"
+  log "starting Redis on 127.0.0.1:$REDIS_PORT"
+  (cd / && runuser -u redis -- redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$STACK/redis" \
+    --save "" --appendonly no --maxmemory-policy noeviction --daemonize yes \
+    --pidfile "$STACK/redis/redis.pid" --logfile "$STACK/redis/redis.log")
+  wait_port "$REDIS_PORT" Redis "$STACK/redis/redis.log"
+}
+
+stop_redis() {
+  pid_alive "$STACK/redis/redis.pid" || return 0
+  kill "$(cat "$STACK/redis/redis.pid")"
+  wait_gone "$STACK/redis/redis.pid" Redis
+}
+
+wait_gone() {
+  local pidfile=$1 what=$2 pid i
+  pid="$(head -n1 "$pidfile" 2>/dev/null || true)"
+  [[ -n "$pid" ]] || return 0
+  for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  log "$what (pid $pid) did not stop within 10s"
+}
+
+# ---------------------------------------------------------------------------------------------- dovecot
+render() { # template -> stdout, replacing @@NAME@@ with values given as NAME=value arguments
+  local template=$1; shift
+  local args=(-e '') kv
+  for kv in "$@"; do args+=(-e "s|@@${kv%%=*}@@|${kv#*=}|g"); done
+  sed "${args[@]}" "$template"
+}
+
+dovecot_conf() { echo "$STACK/dovecot/$1/dovecot.conf"; }
+dovecot_up() { pid_alive "$STACK/dovecot/$1/run/master.pid" && port_open "${IMAP_PORT[$1]}"; }
+
+start_dovecot() {
+  local p=$1 dir="$STACK/dovecot/$1" auth_listener=""
+  if dovecot_up "$p"; then return 0; fi
+  require_free "${IMAP_PORT[$p]}" "Dovecot $p IMAP"
+  require_free "${IMAPS_PORT[$p]}" "Dovecot $p IMAPS"
+  require_free "${LMTP_PORT[$p]}" "Dovecot $p LMTP"
+  mkdir -p "$dir/run" "$dir/state" "$dir/users" "$dir/home"
+  chmod 0755 "$STACK/dovecot" "$dir" "$dir/users"
+  # Homes are created by testkit (owned by the user's uid); 1777 lets Dovecot create them as that uid too.
+  chmod 1777 "$dir/home"
+  if [[ $p == standard ]]; then
+    # Postfix's submission service asks this socket whether a SASL login is good.
+    auth_listener="  unix_listener auth-postfix {
+    mode = 0660
+    user = postfix
+    group = postfix
+  }"
+  fi
+  render "$TEMPLATES/dovecot.conf.tmpl" PROFILE="$p" DIR="$dir" STACK="$STACK" DOMAIN="${DOMAIN[$p]}" \
+    IMAP_PORT="${IMAP_PORT[$p]}" IMAPS_PORT="${IMAPS_PORT[$p]}" LMTP_PORT="${LMTP_PORT[$p]}" |
+    awk -v l="$auth_listener" '$0 == "@@AUTH_LISTENER@@" { if (l != "") print l; next } { print }' >"$dir/dovecot.conf"
+  cp "$TEMPLATES/namespace-$p.conf" "$dir/namespace.conf"
+  render "$TEMPLATES/dovecot-oauth2.conf.ext.tmpl" >"$dir/dovecot-oauth2.conf.ext"
+  log "starting Dovecot $p (IMAP ${IMAP_PORT[$p]}, IMAPS ${IMAPS_PORT[$p]}, LMTP ${LMTP_PORT[$p]})"
+  # ~2,000 sessions need more descriptors than the usual 1024; take what the hard limit allows.
+  (ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; cd / && dovecot -c "$dir/dovecot.conf") ||
+    die "Dovecot $p did not start; log: $dir/dovecot.log (check the config with: doveconf -c $dir/dovecot.conf -n)"
+  wait_port "${IMAP_PORT[$p]}" "Dovecot $p" "$dir/dovecot.log"
+  wait_port "${LMTP_PORT[$p]}" "Dovecot $p LMTP" "$dir/dovecot.log"
+}
+
+stop_dovecot() {
+  local dir="$STACK/dovecot/$1"
+  pid_alive "$dir/run/master.pid" || return 0
+  doveadm -c "$dir/dovecot.conf" stop 2>/dev/null || kill "$(cat "$dir/run/master.pid")"
+  wait_gone "$dir/run/master.pid" "Dovecot $1"
+}
+
+# ---------------------------------------------------------------------------------------------- postfix
+postfix_up() { pid_alive "$STACK/postfix/queue/pid/master.pid" && port_open "$SUBMISSION_PORT"; }
+
+start_postfix() {
+  local dir="$STACK/postfix"
+  if postfix_up; then return 0; fi
+  [[ -f "$TEMPLATES/postfix-main.cf.tmpl" ]] || return 0
+  require_free "$SUBMISSION_PORT" "Postfix submission"
+  require_free "$MX_PORT" "Postfix MX"
+  mkdir -p "$dir/queue" "$dir/data"
+  chown postfix:postfix "$dir/data"
+  render "$TEMPLATES/postfix-main.cf.tmpl" DIR="$dir" STACK="$STACK" \
+    LMTP_STANDARD="${LMTP_PORT[standard]}" LMTP_GMAIL="${LMTP_PORT[gmail]}" >"$dir/main.cf"
+  render "$TEMPLATES/postfix-master.cf.tmpl" DIR="$dir" STACK="$STACK" \
+    SUBMISSION_PORT="$SUBMISSION_PORT" MX_PORT="$MX_PORT" >"$dir/master.cf"
+  printf 'gmail.test lmtp:inet:127.0.0.1:%s\n' "${LMTP_PORT[gmail]}" >"$dir/transport"
+  postmap "lmdb:$dir/transport" 2>/dev/null || postmap "hash:$dir/transport"
+  log "starting Postfix (submission $SUBMISSION_PORT, MX $MX_PORT)"
+  postfix -c "$dir" check >>"$dir/postfix.log" 2>&1 || true
+  postfix -c "$dir" start >>"$dir/postfix.log" 2>&1 ||
+    { tail -n 20 "$dir/maillog" "$dir/postfix.log" >&2 2>/dev/null; die "Postfix did not start; logs: $dir/maillog, $dir/postfix.log"; }
+  wait_port "$SUBMISSION_PORT" "Postfix submission" "$dir/maillog"
+  wait_port "$MX_PORT" "Postfix MX" "$dir/maillog"
+}
+
+stop_postfix() {
+  pid_alive "$STACK/postfix/queue/pid/master.pid" || return 0
+  postfix -c "$STACK/postfix" stop >/dev/null 2>&1 || true
+  wait_gone "$STACK/postfix/queue/pid/master.pid" Postfix
+}
+
+# ---------------------------------------------------------------------------------------------- oauth
+# Hook for issue 4: the fake OAuth server lives in packages/testkit/src/oauth-server/ (not built here).
+# Until its main.ts exists this is a no-op.
+OAUTH_MAIN="$REPO/packages/testkit/src/oauth-server/main.ts"
+oauth_up() { pid_alive "$STACK/oauth/oauth.pid" && port_open "$OAUTH_HTTP_PORT"; }
+
+start_oauth() {
+  [[ -f "$OAUTH_MAIN" ]] || return 0
+  if oauth_up; then return 0; fi
+  require_free "$OAUTH_HTTP_PORT" "fake OAuth server"
+  mkdir -p "$STACK/oauth"
+  log "starting fake OAuth server (http $OAUTH_HTTP_PORT)"
+  STACK_DIR="$STACK" nohup "$REPO/node_modules/.bin/tsx" "$OAUTH_MAIN" >"$STACK/oauth/oauth.log" 2>&1 </dev/null &
+  echo $! >"$STACK/oauth/oauth.pid"
+  wait_port "$OAUTH_HTTP_PORT" "fake OAuth server" "$STACK/oauth/oauth.log"
+}
+
+stop_oauth() {
+  pid_alive "$STACK/oauth/oauth.pid" || return 0
+  kill "$(cat "$STACK/oauth/oauth.pid")"
+  wait_gone "$STACK/oauth/oauth.pid" "fake OAuth server"
+}
+
+# ---------------------------------------------------------------------------------------------- commands
+cmd_start() {
+  [[ $EUID -eq 0 ]] || die "start needs root (it runs each server as its own system user); try: sudo $0 start"
+  install_packages
+  maybe_reuse_foreign_stack
+  ensure_base
+  start_postgres
+  start_redis
+  local p
+  for p in "${PROFILES[@]}"; do start_dovecot "$p"; done
+  start_postfix
+  start_oauth
+  print_env >"$STACK/env"
+  [[ "$STACK" == "$OWN_STACK" ]] || { mkdir -p "$OWN_STACK"; cp "$STACK/env" "$OWN_STACK/env"; }
+  log "up; environment in $OWN_STACK/env (or: eval \"\$(bash scripts/stack.sh env)\")"
+}
+
+cmd_stop() {
+  if [[ "$STACK" != "$OWN_STACK" ]]; then
+    log "this checkout reuses the stack at $STACK; not stopping it (run its own scripts/stack.sh stop)"
+    rm -f "$OWN_STACK/reuse" "$OWN_STACK/env"
+    return 0
+  fi
+  stop_oauth
+  stop_postfix
+  local p
+  for p in "${PROFILES[@]}"; do stop_dovecot "$p"; done
+  stop_redis
+  stop_postgres
+  log "stopped"
+}
+
+cmd_status() {
+  local all=0 p
+  say() { if $2; then printf '%-18s up\n' "$1"; else printf '%-18s down\n' "$1"; all=1; fi; }
+  [[ "$STACK" == "$OWN_STACK" ]] || echo "(reusing the stack at $STACK)"
+  say postgres pg_up
+  say redis redis_up
+  for p in "${PROFILES[@]}"; do say "dovecot-$p" "dovecot_up $p"; done
+  say postfix postfix_up
+  if [[ -f "$OAUTH_MAIN" ]]; then say oauth oauth_up; fi
+  return "$all"
+}
+
+case "${1:-}" in
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  env) [[ -f "$STACK/encryption-key" ]] || die "no stack in $STACK yet; run: bash scripts/stack.sh start"; print_env ;;
+  *) echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;
+esac
