@@ -1,0 +1,64 @@
+// The one place imapflow options are built from our settings, credentials and connect options.
+import { rootCertificates } from 'node:tls';
+import { ImapFlow, type ImapFlowOptions } from 'imapflow';
+import { safeLogger } from './safe-logger';
+import {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_SOCKET_TIMEOUT_MS,
+  type ConnectOptions,
+  type ImapSettings,
+  type MailCredentials,
+} from './settings';
+
+/**
+ * imapflow options for these settings. Choices:
+ * - 'tls' → implicit TLS; 'starttls' → `doSTARTTLS: true` (fails if the server does not offer it, so
+ *   credentials never cross in cleartext); 'none' → `doSTARTTLS: false` (stays plaintext even when
+ *   STARTTLS is offered; only for loopback/test servers).
+ * - `disableAutoIdle: true`: the worker decides when to IDLE (it calls `client.idle()` after catch-up)
+ *   and when to NOOP. imapflow's auto-IDLE would start IDLE by itself 15 s after the last command,
+ *   e.g. while the worker is busy with the database, and every next command would first have to
+ *   break it. The cost: a caller that neither IDLEs nor issues commands for longer than the server's
+ *   autologout (≥ 30 min) is logged out; sessions here are minutes long.
+ * - imapflow's own logger is off unless `options.logger` is given, and then only info and above pass,
+ *   with credentials masked (its default would be a pino logger on stdout; its debug level logs the
+ *   protocol, which includes message headers and bodies).
+ * - `emitLogs: false`, so no 'log' events carry protocol lines either.
+ */
+export function imapFlowOptions(settings: ImapSettings, credentials: MailCredentials, options: ConnectOptions = {}): ImapFlowOptions {
+  const connectTimeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  return {
+    host: settings.host,
+    port: settings.port,
+    secure: settings.tls === 'tls',
+    doSTARTTLS: settings.tls === 'starttls' ? true : settings.tls === 'none' ? false : undefined,
+    auth:
+      credentials.kind === 'password'
+        ? { user: credentials.username, pass: credentials.password }
+        : { user: credentials.username, accessToken: credentials.accessToken },
+    tls: {
+      // Node's default verification stays on; `ca` adds to the trusted roots, it does not replace them.
+      rejectUnauthorized: true,
+      minVersion: 'TLSv1.2',
+      ...(options.ca !== undefined ? { ca: trustedCas(options.ca) } : {}),
+    },
+    clientInfo: { name: 'reply-sync' },
+    logger: safeLogger(options.logger, credentials, { component: 'imapflow', host: settings.host }),
+    emitLogs: false,
+    logRaw: false,
+    disableAutoIdle: true,
+    connectionTimeout: connectTimeout,
+    greetingTimeout: options.greetingTimeoutMs ?? connectTimeout,
+    socketTimeout: options.socketTimeoutMs ?? DEFAULT_SOCKET_TIMEOUT_MS,
+  };
+}
+
+/** Node replaces its default roots with `ca`; keep them, so a real provider still verifies. */
+export function trustedCas(ca: string | Buffer): string[] {
+  return [...rootCertificates, ca.toString()];
+}
+
+/** A new, unconnected ImapFlow client. Call `connect()`; listen for 'error' and 'close'. */
+export function createImapClient(settings: ImapSettings, credentials: MailCredentials, options: ConnectOptions = {}): ImapFlow {
+  return new ImapFlow(imapFlowOptions(settings, credentials, options));
+}

@@ -1,0 +1,50 @@
+// Why an inbox is disconnected: a closed set of codes, each with the one sentence support staff read.
+
+export const DISCONNECT_REASONS = [
+  'password_rejected',
+  'server_unreachable',
+  'tls_certificate_invalid',
+  'oauth_revoked',
+  'password_changed',
+  'consent_missing',
+  'imap_disabled',
+  'pop3_not_supported',
+] as const;
+
+export type DisconnectReason = (typeof DISCONNECT_REASONS)[number];
+
+/**
+ * One support-facing sentence per reason: what happened and what to do. `{address}` is replaced by
+ * the inbox's address. The CLI, the logs and the support view all print these, so they say the same.
+ */
+export const DISCONNECT_SENTENCES: Readonly<Record<DisconnectReason, string>> = {
+  password_rejected:
+    'The mail server rejected the password for {address}; it was probably changed. Reconnect the inbox with the new password.',
+  server_unreachable:
+    'The mail server for {address} has not been reachable for a while (host not found, connection refused or timed out); check the IMAP host and port of the inbox, and if they are right the server is down and syncing resumes by itself once it answers again.',
+  tls_certificate_invalid:
+    "The mail server for {address} presented a certificate that cannot be trusted (expired, self-signed or issued for another host name), so reply-sync will not send credentials to it; reconnect the inbox with the host name the certificate is issued for, or ask the mail provider to fix the certificate.",
+  oauth_revoked:
+    "Access to {address} was revoked or has expired (the user removed the app's access or the grant lapsed); ask the user to reconnect the inbox and sign in again.",
+  password_changed:
+    "The password for {address} was changed or reset, which ended reply-sync's access; ask the user to reconnect the inbox and sign in again.",
+  consent_missing:
+    'The connection for {address} lacks a permission reply-sync needs (IMAP or SMTP access was not granted, or the organisation requires an administrator to approve the app); ask the user to reconnect and accept every permission, or their administrator to grant consent.',
+  imap_disabled:
+    'IMAP access is turned off for {address}; ask the user or their mail administrator to enable IMAP for this mailbox, then reconnect the inbox.',
+  pop3_not_supported:
+    "The settings for {address} point at a POP3 server, and reply-sync only supports IMAP; reconnect the inbox with the provider's IMAP server (usually imap.<domain> on port 993).",
+};
+
+export interface SentenceContext {
+  /** The inbox's email address (or username when no address is known). */
+  address: string;
+}
+
+export function isDisconnectReason(value: unknown): value is DisconnectReason {
+  return typeof value === 'string' && (DISCONNECT_REASONS as readonly string[]).includes(value);
+}
+
+export function disconnectSentence(reason: DisconnectReason, context: SentenceContext): string {
+  return DISCONNECT_SENTENCES[reason].replaceAll('{address}', context.address || 'this inbox');
+}

@@ -1,0 +1,17 @@
+// @reply-sync/mail: connecting to IMAP/SMTP, classifying mail errors, and the disconnect reasons.
+export type { ConnectOptions, CredentialKind, ImapSettings, MailCredentials, MailLogger, SmtpSettings, TlsMode } from './settings';
+export { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_SOCKET_TIMEOUT_MS } from './settings';
+export { DISCONNECT_REASONS, DISCONNECT_SENTENCES, disconnectSentence, isDisconnectReason } from './disconnect-reasons';
+export type { DisconnectReason, SentenceContext } from './disconnect-reasons';
+export { classifyMailError } from './classify-error';
+export type { MailErrorClass, MailErrorKind } from './classify-error';
+export { MailConnectError, MailSettingsError, Pop3GreetingError } from './errors';
+export { createImapClient, imapFlowOptions } from './create-imap-client';
+export { createSmtpTransport, smtpTransportOptions } from './create-smtp-transport';
+export { findSentMailbox, pickSentMailbox, SENT_MAILBOX_NAMES } from './find-sent-mailbox';
+export type { MailboxListEntry } from './find-sent-mailbox';
+export { assertNotPop3, looksLikePop3, pop3Sentence, suggestedImapSettings } from './pop3-settings';
+export { isPop3Greeting, readGreeting } from './probe-greeting';
+export { verifyImapLogin } from './verify-imap-login';
+export type { VerifyImapLoginResult, VerifyOptions } from './verify-imap-login';
+export { maskSecrets } from './mask-secrets';
