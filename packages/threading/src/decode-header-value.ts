@@ -1,0 +1,84 @@
+// RFC 2047 encoded words (`=?utf-8?Q?Ana_Mar=C3=ADa?=`) decoded to text, for Subject and display names.
+
+import { TextDecoder } from 'node:util';
+
+const ENCODED_WORD = /=\?([^?\s]+)\?([BbQq])\?([^?]*)\?=/g;
+const ONLY_WHITESPACE = /^[ \t\r\n]*$/;
+const decoders = new Map<string, TextDecoder | null>();
+
+/**
+ * Decodes every encoded word in an (unfolded) header value. Whitespace between two adjacent encoded
+ * words is dropped (RFC 2047 §6.2); adjacent words in the same charset are joined as bytes before
+ * decoding, so a multi-byte character split across two words survives. Unknown charsets fall back to
+ * latin1; malformed words are left as written. Never throws.
+ */
+export function decodeHeaderValue(value: string | undefined | null): string {
+  if (!value) return '';
+  if (!value.includes('=?')) return value;
+  let out = '';
+  let last = 0;
+  let charset = '';
+  let chunks: Buffer[] = [];
+  ENCODED_WORD.lastIndex = 0;
+  for (let m = ENCODED_WORD.exec(value); m !== null; m = ENCODED_WORD.exec(value)) {
+    const between = value.slice(last, m.index);
+    const wordCharset = m[1]!.split('*')[0]!.toLowerCase();
+    const bytes = m[2] === 'B' || m[2] === 'b' ? Buffer.from(m[3]!, 'base64') : qBytes(m[3]!);
+    const adjacent = chunks.length > 0 && ONLY_WHITESPACE.test(between);
+    if (!adjacent || wordCharset !== charset) {
+      if (chunks.length > 0) out += decodeChunks(charset, chunks);
+      chunks = [];
+      if (!adjacent) out += between;
+      charset = wordCharset;
+    }
+    chunks.push(bytes);
+    last = m.index + m[0].length;
+  }
+  if (chunks.length > 0) out += decodeChunks(charset, chunks);
+  return out + value.slice(last);
+}
+
+function decodeChunks(charset: string, chunks: Buffer[]): string {
+  return decodeBytes(charset, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+}
+
+function decodeBytes(charset: string, bytes: Buffer): string {
+  if (charset === 'utf-8' || charset === 'utf8' || charset === 'us-ascii') return bytes.toString('utf8');
+  if (charset === 'iso-8859-1' || charset === 'latin1') return bytes.toString('latin1');
+  let decoder = decoders.get(charset);
+  if (decoder === undefined) {
+    try {
+      decoder = new TextDecoder(charset);
+    } catch {
+      decoder = null;
+    }
+    decoders.set(charset, decoder);
+  }
+  if (decoder === null) return bytes.toString('latin1');
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return bytes.toString('latin1');
+  }
+}
+
+/** Q encoding: `_` is a space, `=XX` a byte; anything else is taken as written. */
+function qBytes(text: string): Buffer {
+  if (!text.includes('=') && !text.includes('_')) return Buffer.from(text, 'utf8');
+  const bytes = Buffer.allocUnsafe(Buffer.byteLength(text, 'utf8'));
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5f /* _ */) bytes[n++] = 0x20;
+    else if (c === 0x3d /* = */ && isHex(text.charCodeAt(i + 1)) && isHex(text.charCodeAt(i + 2))) {
+      bytes[n++] = parseInt(text.slice(i + 1, i + 3), 16);
+      i += 2;
+    } else if (c < 0x80) bytes[n++] = c;
+    else n += bytes.write(text[i]!, n, 'utf8');
+  }
+  return bytes.subarray(0, n);
+}
+
+function isHex(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+}

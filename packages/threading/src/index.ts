@@ -1,0 +1,15 @@
+// The public face of @reply-sync/threading: pure Message-ID, header and decision logic, no I/O.
+export * from './types';
+export * from './reason-codes';
+export { normalizeMessageId, parseMessageIdList, formatMessageId } from './parse-message-id-list';
+export { threadCandidates, findThread, DEFAULT_MAX_CANDIDATES } from './thread-candidates';
+export { parseHeaderBlock, firstHeader } from './parse-header-block';
+export { parseAddressList } from './parse-address-list';
+export { decodeHeaderValue } from './decode-header-value';
+export {
+  messageFactsFromHeaders,
+  HEADER_FIELDS_FOR_SCAN,
+  RULE_HEADER_FIELDS,
+  MAX_REFERENCES,
+  type MessagePlace,
+} from './message-facts-from-headers';
