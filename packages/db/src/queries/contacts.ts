@@ -1,0 +1,193 @@
+// Contacts, companies and deals of one account, and the contact look-up the worker's decide() needs.
+import type { ContactRef } from '@reply-sync/threading';
+import { eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../client';
+import type { AccountScope } from '../account-scope';
+import { DbError, isUniqueViolation } from '../errors';
+import {
+  companies,
+  contactCompanies,
+  contactDeals,
+  contacts,
+  deals,
+  type Company,
+  type Contact,
+  type Deal,
+  type DealStatus,
+  users,
+} from '../schema';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (value: string): boolean => UUID.test(value);
+
+export interface AddContactInput {
+  email: string;
+  name?: string | null;
+  ownerUserId?: string | null;
+  legalBasis?: string | null;
+  companyIds?: string[];
+  dealIds?: string[];
+}
+
+export type ContactWithLinks = Contact & { companyIds: string[]; dealIds: string[] };
+
+export function contactQueries(db: Db, scope: AccountScope) {
+  const { accountId } = scope;
+  return {
+    /** Adds a contact with its companies and deals. Emails are unique per account, case-insensitively. */
+    async add(input: AddContactInput): Promise<ContactWithLinks> {
+      const companyIds = [...new Set(input.companyIds ?? [])];
+      const dealIds = [...new Set(input.dealIds ?? [])];
+      return db.transaction(async (tx) => {
+        await scope.assertOwned(tx, companies, companyIds, 'companies');
+        await scope.assertOwned(tx, deals, dealIds, 'deals');
+        if (input.ownerUserId) await scope.assertOwned(tx, users, [input.ownerUserId], 'users');
+        let contact: Contact;
+        try {
+          const [row] = await tx
+            .insert(contacts)
+            .values({
+              accountId,
+              email: input.email.trim(),
+              name: input.name ?? null,
+              ownerUserId: input.ownerUserId ?? null,
+              legalBasis: input.legalBasis ?? null,
+            })
+            .returning();
+          contact = row!;
+        } catch (error) {
+          if (isUniqueViolation(error, 'contacts_account_email_lower_uq')) {
+            throw new DbError('contact_exists', `A contact with the email ${input.email} already exists in this account.`);
+          }
+          throw error;
+        }
+        if (companyIds.length > 0) {
+          await tx.insert(contactCompanies).values(companyIds.map((companyId) => ({ accountId, contactId: contact.id, companyId })));
+        }
+        if (dealIds.length > 0) {
+          await tx.insert(contactDeals).values(dealIds.map((dealId) => ({ accountId, contactId: contact.id, dealId })));
+        }
+        return { ...contact, companyIds, dealIds };
+      });
+    },
+
+    /** Links an existing contact to more companies or deals (already linked ones are ignored). */
+    async link(contactId: string, links: { companyIds?: string[]; dealIds?: string[] }): Promise<void> {
+      await db.transaction(async (tx) => {
+        await scope.assertOwned(tx, contacts, [contactId], 'contacts');
+        await scope.assertOwned(tx, companies, links.companyIds ?? [], 'companies');
+        await scope.assertOwned(tx, deals, links.dealIds ?? [], 'deals');
+        for (const companyId of links.companyIds ?? []) {
+          await tx.insert(contactCompanies).values({ accountId, contactId, companyId }).onConflictDoNothing();
+        }
+        for (const dealId of links.dealIds ?? []) {
+          await tx.insert(contactDeals).values({ accountId, contactId, dealId }).onConflictDoNothing();
+        }
+      });
+    },
+
+    async get(id: string): Promise<Contact | null> {
+      const [row] = await db.select().from(contacts).where(scope.where(contacts, eq(contacts.id, id)));
+      return row ?? null;
+    },
+
+    async findByEmail(email: string): Promise<Contact | null> {
+      const [row] = await db
+        .select()
+        .from(contacts)
+        .where(scope.where(contacts, sql`lower(${contacts.email}) = ${email.trim().toLowerCase()}`));
+      return row ?? null;
+    },
+
+    /**
+     * The contacts whose email equals one of `emails` exactly, ignoring case (no alias or
+     * sub-address matching: that is decide()'s `sender_not_contact`). One query. `email` comes back
+     * lower-cased, like the addresses in MessageFacts.
+     */
+    async findByEmails(emails: readonly string[]): Promise<ContactRef[]> {
+      const wanted = [...new Set(emails.map((e) => e.trim().toLowerCase()).filter(Boolean))];
+      if (wanted.length === 0) return [];
+      const rows = await db
+        .select({
+          id: contacts.id,
+          email: sql<string>`lower(${contacts.email})`,
+          companyIds: sql<string[]>`coalesce((select array_agg(cc.company_id::text) from ${contactCompanies} cc where cc.contact_id = ${contacts.id} and cc.account_id = ${accountId}), '{}')`,
+          dealIds: sql<string[]>`coalesce((select array_agg(cd.deal_id::text) from ${contactDeals} cd where cd.contact_id = ${contacts.id} and cd.account_id = ${accountId}), '{}')`,
+        })
+        .from(contacts)
+        .where(scope.where(contacts, inArray(sql`lower(${contacts.email})`, wanted)));
+      return rows;
+    },
+
+    async list(): Promise<Contact[]> {
+      return db.select().from(contacts).where(scope.where(contacts)).orderBy(contacts.email);
+    },
+  };
+}
+
+export function companyQueries(db: Db, scope: AccountScope) {
+  return {
+    async add(input: { name: string; domain?: string | null }): Promise<Company> {
+      const [row] = await db
+        .insert(companies)
+        .values({ accountId: scope.accountId, name: input.name.trim(), domain: input.domain?.trim().toLowerCase() ?? null })
+        .returning();
+      return row!;
+    },
+    async get(id: string): Promise<Company | null> {
+      const [row] = await db.select().from(companies).where(scope.where(companies, eq(companies.id, id)));
+      return row ?? null;
+    },
+    /** By id, or by name ignoring case (the oldest when several share a name). */
+    async find(idOrName: string): Promise<Company | null> {
+      const match = isUuid(idOrName)
+        ? eq(companies.id, idOrName)
+        : sql`lower(${companies.name}) = ${idOrName.trim().toLowerCase()}`;
+      const [row] = await db.select().from(companies).where(scope.where(companies, match)).orderBy(companies.createdAt).limit(1);
+      return row ?? null;
+    },
+    async findOrCreate(input: { name: string; domain?: string | null }): Promise<Company> {
+      return (await this.find(input.name)) ?? this.add(input);
+    },
+    async list(): Promise<Company[]> {
+      return db.select().from(companies).where(scope.where(companies)).orderBy(companies.name);
+    },
+  };
+}
+
+export function dealQueries(db: Db, scope: AccountScope) {
+  return {
+    async add(input: { name: string; status?: DealStatus }): Promise<Deal> {
+      const status = input.status ?? 'open';
+      const [row] = await db
+        .insert(deals)
+        .values({ accountId: scope.accountId, name: input.name.trim(), status, closedAt: status === 'closed' ? new Date() : null })
+        .returning();
+      return row!;
+    },
+    async get(id: string): Promise<Deal | null> {
+      const [row] = await db.select().from(deals).where(scope.where(deals, eq(deals.id, id)));
+      return row ?? null;
+    },
+    /** By id, or by name ignoring case (the oldest when several share a name). */
+    async find(idOrName: string): Promise<Deal | null> {
+      const match = isUuid(idOrName) ? eq(deals.id, idOrName) : sql`lower(${deals.name}) = ${idOrName.trim().toLowerCase()}`;
+      const [row] = await db.select().from(deals).where(scope.where(deals, match)).orderBy(deals.createdAt).limit(1);
+      return row ?? null;
+    },
+    async findOrCreate(input: { name: string }): Promise<Deal> {
+      return (await this.find(input.name)) ?? this.add(input);
+    },
+    async close(id: string): Promise<Deal | null> {
+      const [row] = await db
+        .update(deals)
+        .set({ status: 'closed', closedAt: new Date() })
+        .where(scope.where(deals, eq(deals.id, id), eq(deals.status, 'open')))
+        .returning();
+      return row ?? (await this.get(id));
+    },
+    async list(): Promise<Deal[]> {
+      return db.select().from(deals).where(scope.where(deals)).orderBy(deals.createdAt);
+    },
+  };
+}

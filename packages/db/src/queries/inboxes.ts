@@ -1,0 +1,318 @@
+// Connected inboxes of one account: connecting (credentials encrypted), status changes with their
+// history, reconnecting, removal and the sync checkpoint.
+import type { InboxContext } from '@reply-sync/threading';
+import { desc, eq, getTableColumns, ne, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../client';
+import type { AccountScope } from '../account-scope';
+import { decryptCredentials, encryptCredentials, credentialsKeyId, type EncryptionKeys } from '../crypto/index';
+import { DbError } from '../errors';
+import {
+  inboxes,
+  inboxStatusHistory,
+  users,
+  type AuthKind,
+  type InboxKind,
+  type InboxRow,
+  type InboxStatus,
+  type InboxStatusHistoryRow,
+  type Provider,
+  type TlsMode,
+} from '../schema';
+import { saveCheckpointFor, type Checkpoint, type SavedCheckpoint } from './checkpoint';
+
+/** An inbox as apps see it: everything but the encrypted credentials. */
+export type Inbox = Omit<InboxRow, 'credentials'>;
+export type InboxWithCredentials<C> = Inbox & { credentials: C };
+
+export interface ServerSettings {
+  imapHost: string;
+  imapPort: number;
+  imapTls: TlsMode;
+  smtpHost?: string | null;
+  smtpPort?: number | null;
+  smtpTls?: TlsMode | null;
+  username: string;
+}
+
+export interface CreateInboxInput extends ServerSettings {
+  /** Owner of a personal inbox; omit (null) for a team inbox. */
+  userId?: string | null;
+  kind: InboxKind;
+  provider?: Provider;
+  address: string;
+  aliases?: string[];
+  authKind?: AuthKind;
+  /** Plain object (e.g. `{ password }` or OAuth tokens); stored encrypted with the active key. */
+  credentials: object;
+  sentMailbox?: string | null;
+}
+
+export interface StatusChange {
+  /** True when (status, reason) changed and a history row was written. */
+  changed: boolean;
+  status: InboxStatus;
+  reason: string | null;
+  statusSince: Date;
+  /** Start of the current run of transient errors (null when there is none). */
+  firstErrorAt: Date | null;
+}
+
+const { credentials: _omitted, ...inboxColumns } = getTableColumns(inboxes);
+const lower = (s: string) => s.trim().toLowerCase();
+
+/** The InboxContext decide() reads. */
+export function toInboxContext(inbox: Inbox): InboxContext {
+  return {
+    id: inbox.id,
+    ownerUserId: inbox.userId,
+    kind: inbox.kind,
+    address: inbox.address,
+    aliases: inbox.aliases,
+    connectedSince: inbox.status === 'connected' ? inbox.connectedSince : null,
+  };
+}
+
+export function inboxQueries(db: Db, scope: AccountScope) {
+  const { accountId } = scope;
+
+  async function lockInbox(tx: DbOrTx, id: string): Promise<InboxRow> {
+    const [row] = await tx.select().from(inboxes).where(scope.where(inboxes, eq(inboxes.id, id))).for('update');
+    if (!row) throw new DbError('not_found', `No inbox ${id} in this account.`);
+    return row;
+  }
+
+  function writeHistory(tx: DbOrTx, inboxId: string, status: InboxStatus, reasonCode: string | null, detail: string | null) {
+    return tx.insert(inboxStatusHistory).values({ accountId, inboxId, status, reasonCode, detail });
+  }
+
+  function toChange(row: InboxRow, changed: boolean): StatusChange {
+    return { changed, status: row.status, reason: row.disconnectReason, statusSince: row.statusSince, firstErrorAt: row.firstErrorAt };
+  }
+
+  return {
+    /** Saves a newly connected inbox (status connected, checkpoint empty: the worker starts at UIDNEXT). */
+    async create(input: CreateInboxInput, keys: EncryptionKeys): Promise<Inbox> {
+      return db.transaction(async (tx) => {
+        if (input.userId) await scope.assertOwned(tx, users, [input.userId], 'users');
+        const encrypted = encryptCredentials(input.credentials, keys);
+        const [row] = await tx
+          .insert(inboxes)
+          .values({
+            accountId,
+            userId: input.userId ?? null,
+            kind: input.kind,
+            provider: input.provider ?? 'imap',
+            address: lower(input.address),
+            aliases: [...new Set((input.aliases ?? []).map(lower))],
+            imapHost: input.imapHost,
+            imapPort: input.imapPort,
+            imapTls: input.imapTls,
+            smtpHost: input.smtpHost ?? null,
+            smtpPort: input.smtpPort ?? null,
+            smtpTls: input.smtpTls ?? null,
+            username: input.username,
+            authKind: input.authKind ?? 'password',
+            credentials: encrypted,
+            credentialsKeyId: keys.active.id,
+            sentMailbox: input.sentMailbox ?? null,
+          })
+          .returning(inboxColumns);
+        await writeHistory(tx, row!.id, 'connected', null, null);
+        return row!;
+      });
+    },
+
+    async get(id: string): Promise<Inbox | null> {
+      const [row] = await db.select(inboxColumns).from(inboxes).where(scope.where(inboxes, eq(inboxes.id, id)));
+      return row ?? null;
+    },
+
+    /** The only way to read credentials: decrypted with `keys` (errors name a missing key id). */
+    async getWithCredentials<C = Record<string, unknown>>(id: string, keys: EncryptionKeys): Promise<InboxWithCredentials<C> | null> {
+      const [row] = await db.select().from(inboxes).where(scope.where(inboxes, eq(inboxes.id, id)));
+      if (!row) return null;
+      if (row.credentials === null) {
+        throw new DbError('inbox_removed', `Inbox ${row.address} was removed; its credentials were deleted.`);
+      }
+      return { ...row, credentials: decryptCredentials<C>(row.credentials, keys) };
+    },
+
+    /** Inboxes of the account, oldest first; removed ones only when asked. */
+    async list(options: { includeRemoved?: boolean } = {}): Promise<Inbox[]> {
+      const filter = options.includeRemoved ? undefined : ne(inboxes.status, 'removed');
+      return db.select(inboxColumns).from(inboxes).where(scope.where(inboxes, filter)).orderBy(inboxes.createdAt);
+    },
+
+    /**
+     * The worker logged in. Ends a run of transient errors (first_error_at cleared; last_error kept
+     * as history). Coming back from `disconnected` starts a new connected period. A removed inbox stays removed.
+     */
+    async markConnected(id: string): Promise<StatusChange> {
+      return db.transaction(async (tx) => {
+        const current = await lockInbox(tx, id);
+        if (current.status === 'removed') return toChange(current, false);
+        const changed = current.status !== 'connected';
+        const [row] = await tx
+          .update(inboxes)
+          .set({
+            status: 'connected',
+            disconnectReason: null,
+            disconnectDetail: null,
+            firstErrorAt: null,
+            ...(changed ? { statusSince: sql`now()`, connectedSince: sql`now()` } : {}),
+            updatedAt: sql`now()`,
+          })
+          .where(eq(inboxes.id, id))
+          .returning();
+        if (changed) await writeHistory(tx, id, 'connected', null, null);
+        return toChange(row!, changed);
+      });
+    },
+
+    /**
+     * Disconnects with a reason code (packages/mail disconnect-reasons) and the provider's own words.
+     * The scheduler drops the job (NOTIFY). Same status and reason again: only the detail is refreshed.
+     */
+    async markDisconnected(id: string, reason: string, detail: string | null = null): Promise<StatusChange> {
+      return db.transaction(async (tx) => {
+        const current = await lockInbox(tx, id);
+        if (current.status === 'removed') return toChange(current, false);
+        const changed = current.status !== 'disconnected' || current.disconnectReason !== reason;
+        const [row] = await tx
+          .update(inboxes)
+          .set({
+            status: 'disconnected',
+            disconnectReason: reason,
+            disconnectDetail: detail,
+            ...(changed ? { statusSince: sql`now()` } : {}),
+            updatedAt: sql`now()`,
+          })
+          .where(eq(inboxes.id, id))
+          .returning();
+        if (changed) await writeHistory(tx, id, 'disconnected', reason, detail);
+        return toChange(row!, changed);
+      });
+    },
+
+    /**
+     * A transient error (DNS, refused, timeout, reset): recorded as the last error without changing
+     * the status, so `changed` is false. `firstErrorAt` tells the worker how long the run has lasted,
+     * to decide when it becomes `server_unreachable`.
+     */
+    async recordTransientError(id: string, message: string): Promise<StatusChange> {
+      const [row] = await db
+        .update(inboxes)
+        .set({
+          lastError: message,
+          lastErrorAt: sql`now()`,
+          firstErrorAt: sql`coalesce(${inboxes.firstErrorAt}, now())`,
+          updatedAt: sql`now()`,
+        })
+        .where(scope.where(inboxes, eq(inboxes.id, id)))
+        .returning();
+      if (!row) throw new DbError('not_found', `No inbox ${id} in this account.`);
+      return toChange(row, false);
+    },
+
+    /**
+     * Stores new credentials (and optionally new server settings), sets the inbox connected, clears
+     * the disconnect reason and errors, bumps credentials_version (a running session notices it holds
+     * stale credentials) and starts a new connected period (connected_since = now()).
+     * The checkpoint (last_uid) is kept on purpose: the worker fetches from last_uid + 1, records the
+     * messages that arrived while disconnected (INTERNALDATE < connected_since) as
+     * `inbox_disconnected`, and so moves the checkpoint to UIDNEXT without logging them.
+     */
+    async reconnect(
+      id: string,
+      newCredentials: object,
+      keys: EncryptionKeys,
+      settings: Partial<ServerSettings> & { authKind?: AuthKind } = {},
+    ): Promise<StatusChange & { credentialsVersion: number }> {
+      return db.transaction(async (tx) => {
+        const current = await lockInbox(tx, id);
+        if (current.status === 'removed') {
+          throw new DbError('inbox_removed', `Inbox ${current.address} was removed; connect it again as a new inbox.`);
+        }
+        const changed = current.status !== 'connected';
+        const [row] = await tx
+          .update(inboxes)
+          .set({
+            ...settings,
+            credentials: encryptCredentials(newCredentials, keys),
+            credentialsKeyId: keys.active.id,
+            credentialsVersion: sql`${inboxes.credentialsVersion} + 1`,
+            status: 'connected',
+            disconnectReason: null,
+            disconnectDetail: null,
+            lastError: null,
+            lastErrorAt: null,
+            firstErrorAt: null,
+            connectedSince: sql`now()`,
+            ...(changed ? { statusSince: sql`now()` } : {}),
+            updatedAt: sql`now()`,
+          })
+          .where(eq(inboxes.id, id))
+          .returning();
+        if (changed) await writeHistory(tx, id, 'connected', null, null);
+        return { ...toChange(row!, changed), credentialsVersion: row!.credentialsVersion };
+      });
+    },
+
+    /** Stops watching the inbox and deletes its credentials; rows it logged stay on the timeline. */
+    async remove(id: string): Promise<StatusChange> {
+      return db.transaction(async (tx) => {
+        const current = await lockInbox(tx, id);
+        const changed = current.status !== 'removed';
+        const [row] = await tx
+          .update(inboxes)
+          .set({
+            status: 'removed',
+            credentials: null,
+            credentialsKeyId: null,
+            ...(changed ? { statusSince: sql`now()` } : {}),
+            updatedAt: sql`now()`,
+          })
+          .where(eq(inboxes.id, id))
+          .returning();
+        if (changed) await writeHistory(tx, id, 'removed', null, null);
+        return toChange(row!, changed);
+      });
+    },
+
+    /** See saveCheckpointFor: forward-only for the same UIDVALIDITY. `tx` may be the pool or a transaction. */
+    saveCheckpoint(tx: DbOrTx, id: string, checkpoint: Checkpoint): Promise<SavedCheckpoint | null> {
+      return saveCheckpointFor(tx, accountId, id, checkpoint);
+    },
+
+    /** Caches the Sent mailbox path the worker discovered (null to forget it). */
+    async setSentMailbox(id: string, path: string | null): Promise<void> {
+      await db.update(inboxes).set({ sentMailbox: path, updatedAt: sql`now()` }).where(scope.where(inboxes, eq(inboxes.id, id)));
+    },
+
+    /** Moves stored credentials to the active key (rotation); returns true when it re-encrypted. */
+    async rotateCredentials(id: string, keys: EncryptionKeys): Promise<boolean> {
+      return db.transaction(async (tx) => {
+        const current = await lockInbox(tx, id);
+        if (current.credentials === null || credentialsKeyId(current.credentials) === keys.active.id) return false;
+        const credentials = encryptCredentials(decryptCredentials(current.credentials, keys), keys);
+        await tx.update(inboxes).set({ credentials, credentialsKeyId: keys.active.id }).where(eq(inboxes.id, id));
+        return true;
+      });
+    },
+
+    /** Status changes, newest first. */
+    async history(id: string): Promise<InboxStatusHistoryRow[]> {
+      return db
+        .select()
+        .from(inboxStatusHistory)
+        .where(scope.where(inboxStatusHistory, eq(inboxStatusHistory.inboxId, id)))
+        .orderBy(desc(inboxStatusHistory.at), desc(inboxStatusHistory.id));
+    },
+
+    async context(id: string): Promise<InboxContext | null> {
+      const inbox = await this.get(id);
+      return inbox ? toInboxContext(inbox) : null;
+    },
+  };
+}
+

@@ -1,0 +1,29 @@
+// scoped(db, accountId): the only object apps use for tenant data. Every query behind it is built
+// with accountScope(), which adds `account_id = accountId` to each statement.
+import type { Db } from './client';
+import { accountScope } from './account-scope';
+import { companyQueries, contactQueries, dealQueries } from './queries/contacts';
+import { decisionQueries } from './queries/decisions';
+import { emailQueries } from './queries/emails';
+import { inboxQueries } from './queries/inboxes';
+import { neverLogQueries } from './queries/never-log';
+import { timelineQueries } from './queries/timeline';
+import { userQueries } from './queries/users';
+
+export function scoped(db: Db, accountId: string) {
+  const scope = accountScope(accountId);
+  return {
+    accountId,
+    users: userQueries(db, scope),
+    contacts: contactQueries(db, scope),
+    companies: companyQueries(db, scope),
+    deals: dealQueries(db, scope),
+    neverLog: neverLogQueries(db, scope),
+    inboxes: inboxQueries(db, scope),
+    emails: emailQueries(db, scope),
+    decisions: decisionQueries(db, scope),
+    timeline: timelineQueries(db, scope),
+  };
+}
+
+export type Scoped = ReturnType<typeof scoped>;

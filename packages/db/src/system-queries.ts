@@ -1,0 +1,38 @@
+// The few queries that cross accounts, for the scheduler and the CLI. They return ids (and account
+// creation), never tenant data; everything else goes through scoped().
+import { eq } from 'drizzle-orm';
+import type { DbOrTx } from './client';
+import { inboxes } from './schema';
+
+export { createAccount, getAccount, listAccounts } from './queries/accounts';
+
+export interface InboxKey {
+  accountId: string;
+  inboxId: string;
+}
+
+/** Every connected inbox, as ids only: the scheduler keeps one job per entry. */
+export async function connectedInboxIds(db: DbOrTx): Promise<InboxKey[]> {
+  return db
+    .select({ accountId: inboxes.accountId, inboxId: inboxes.id })
+    .from(inboxes)
+    .where(eq(inboxes.status, 'connected'))
+    .orderBy(inboxes.createdAt);
+}
+
+/** The account an inbox belongs to (for a job payload or a NOTIFY that carries only the inbox id). */
+export async function inboxAccountId(db: DbOrTx, inboxId: string): Promise<string | null> {
+  const [row] = await db.select({ accountId: inboxes.accountId }).from(inboxes).where(eq(inboxes.id, inboxId));
+  return row?.accountId ?? null;
+}
+
+/** The channel the inboxes trigger notifies; payload is InboxNotification as JSON. */
+export const INBOX_NOTIFY_CHANNEL = 'reply_sync_inboxes';
+
+export interface InboxNotification {
+  op: 'insert' | 'update' | 'delete';
+  inboxId: string;
+  accountId: string;
+  status: 'connected' | 'disconnected' | 'removed' | 'deleted';
+  credentialsVersion: number;
+}
