@@ -1,0 +1,11 @@
+// Entry point: `tsx apps/scheduler/src/main.ts` runs the scheduler from the environment until SIGTERM/SIGINT.
+import { parseSchedulerEnv } from './env';
+import { runScheduler } from './run-scheduler';
+
+try {
+  const running = await runScheduler(parseSchedulerEnv());
+  await running.stopped;
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+}

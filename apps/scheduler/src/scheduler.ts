@@ -1,0 +1,190 @@
+// The control plane: keeps one queue job per connected inbox, fast via NOTIFY and surely via reconcile.
+import { randomUUID } from 'node:crypto';
+import type { DbHandle } from '@reply-sync/db';
+import {
+  createInboxQueue,
+  createRedisConnection,
+  dropInboxJobs,
+  ensureInboxJobs,
+  QUEUE_PREFIX,
+  type InboxQueue,
+} from '@reply-sync/queue';
+import type { Logger } from 'pino';
+import { INBOX_CHANNEL, parseInboxNotification, type InboxNotification } from './inbox-notification';
+import { reconcile, type ReconcileResult } from './reconcile';
+
+export interface SchedulerOptions {
+  /** From createDb(); the scheduler uses its pool and its LISTEN connection, and does not close it. */
+  db: DbHandle;
+  redisUrl: string;
+  queueName: string;
+  /** Period of the full reconcile. */
+  reconcileIntervalMs: number;
+  logger: Logger;
+}
+
+export interface Scheduler {
+  /** Runs a full reconcile now (not subject to the shared once-per-interval lock) and reports it. */
+  reconcileNow(): Promise<ReconcileResult>;
+  /** Stops listening and reconciling, waits for work in flight, closes the queue. Idempotent. */
+  stop(): Promise<void>;
+  readonly queue: InboxQueue;
+}
+
+/**
+ * Starts the scheduler and resolves once it is LISTENing, so a change committed after that is seen.
+ *
+ * Two mechanisms, on purpose:
+ * - NOTIFY (`reply_sync_inboxes`) adds a newly connected inbox's job, or drops a disconnected or
+ *   removed inbox's waiting/delayed job, within a second. Notifications arriving together are
+ *   coalesced per inbox (the last one wins) and applied in bulk.
+ * - A full reconcile every reconcileIntervalMs heals whatever NOTIFY cannot: a notification lost
+ *   while the LISTEN connection was down, a job lost with Redis or deleted by hand, a requeue that
+ *   raced a disconnect. It also runs at start and whenever LISTEN reconnects.
+ *
+ * Several schedulers may run at once: job ids are stable, so their adds make one job per inbox. The
+ * periodic reconcile takes a short Redis lock so that only one of them does the full pass per
+ * interval; each one still applies the notifications it receives (cheap and idempotent).
+ */
+export async function startScheduler(options: SchedulerOptions): Promise<Scheduler> {
+  const { db, queueName, reconcileIntervalMs } = options;
+  const log = options.logger.child({ component: 'scheduler', queue: queueName });
+  const redis = createRedisConnection(options.redisUrl, { forWorker: false, connectionName: 'reply-sync-scheduler' });
+  redis.on('error', (error: Error) => log.warn({ err: error.message }, 'redis connection error'));
+  const queue = createInboxQueue({ connection: redis, name: queueName });
+  queue.on('error', (error: Error) => log.warn({ err: error.message }, 'queue error'));
+
+  let stopped = false;
+  const inFlight = new Set<Promise<unknown>>();
+  const track = <T>(promise: Promise<T>): Promise<T> => {
+    inFlight.add(promise);
+    void promise.finally(() => inFlight.delete(promise)).catch(() => {});
+    return promise;
+  };
+
+  // --- full reconcile -------------------------------------------------------------------------
+  const runReconcile = async (trigger: string): Promise<ReconcileResult> => {
+    const result = await reconcile(db, queue);
+    const changed = result.added > 0 || result.dropped > 0 || result.active > 0;
+    log[changed ? 'info' : 'debug']({ event: 'reconcile', trigger, ...result }, 'reconciled inbox jobs');
+    return result;
+  };
+
+  // Shared by every scheduler on this queue: "somebody did the periodic pass in this interval".
+  // Never released early; it expires a little before the next tick so the next pass can start.
+  const lockKey = `${QUEUE_PREFIX}:${queueName}:reconcile-lock`;
+  const lockToken = randomUUID();
+  const lockTtlMs = Math.max(1, Math.floor(reconcileIntervalMs * 0.8));
+
+  let timer: NodeJS.Timeout | undefined;
+  const tick = async (): Promise<void> => {
+    try {
+      const acquired = await redis.set(lockKey, lockToken, 'PX', lockTtlMs, 'NX');
+      if (acquired) await runReconcile('interval');
+      else log.trace({ event: 'reconcile_skipped' }, 'another scheduler reconciled in this interval');
+    } catch (error) {
+      log.error({ event: 'reconcile_failed', err: errorMessage(error) }, 'reconcile failed; retrying next interval');
+    }
+  };
+  const scheduleTick = (): void => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      void track(tick()).finally(scheduleTick);
+    }, reconcileIntervalMs);
+    timer.unref?.();
+  };
+
+  const reconcileInBackground = (trigger: string): void => {
+    void track(runReconcile(trigger)).catch((error: unknown) =>
+      log.error({ event: 'reconcile_failed', trigger, err: errorMessage(error) }, 'reconcile failed; retrying next interval'),
+    );
+  };
+
+  // --- notifications ----------------------------------------------------------------------------
+  const pending = new Map<string, InboxNotification>();
+  let flushing: Promise<void> | undefined;
+
+  const applyPending = async (): Promise<void> => {
+    while (pending.size > 0 && !stopped) {
+      // Let a burst (e.g. a bulk UPDATE of many inboxes) arrive before applying it in one go.
+      await new Promise((resolve) => setImmediate(resolve));
+      const batch = [...pending.values()];
+      pending.clear();
+      const connect = batch.filter((n) => n.connected);
+      const disconnect = batch.filter((n) => !n.connected).map((n) => n.inboxId);
+      try {
+        await ensureInboxJobs(queue, connect);
+        const dropped = await dropInboxJobs(queue, disconnect);
+        log.info(
+          { event: 'notified', added: connect.length, dropped: dropped.dropped.length, active: dropped.active.length },
+          'applied inbox notifications',
+        );
+        if (dropped.active.length > 0) {
+          log.info(
+            { event: 'drop_deferred', inboxIds: dropped.active.slice(0, 20) },
+            'disconnected inboxes still in a running session; the worker ends those sessions itself',
+          );
+        }
+      } catch (error) {
+        // Not retried here: the next full reconcile applies the same changes from the database.
+        log.error({ event: 'notify_apply_failed', err: errorMessage(error), inboxes: batch.length }, 'could not apply inbox notifications');
+      }
+    }
+  };
+
+  const onNotify = (payload: string): void => {
+    if (stopped) return;
+    const notification = parseInboxNotification(payload);
+    if (!notification) {
+      log.warn({ event: 'notify_unparsed', payload: payload.slice(0, 200) }, 'ignored a notification that is not an inbox change');
+      return;
+    }
+    pending.set(notification.inboxId, notification);
+    flushing ??= track(applyPending()).finally(() => {
+      flushing = undefined;
+    });
+  };
+
+  let listens = 0;
+  const onListen = (): void => {
+    listens += 1;
+    // After a reconnect of the LISTEN connection, notifications sent meanwhile are lost: reconcile.
+    if (listens > 1 && !stopped) {
+      log.warn({ event: 'listen_reconnected' }, 'LISTEN connection re-established; reconciling');
+      reconcileInBackground('listen_reconnected');
+    }
+  };
+
+  let listener: { unlisten(): Promise<void> };
+  try {
+    listener = await db.sql.listen(INBOX_CHANNEL, onNotify, onListen);
+  } catch (error) {
+    await queue.close();
+    await redis.quit().catch(() => redis.disconnect());
+    throw error;
+  }
+  log.info({ event: 'started', reconcileIntervalMs }, 'scheduler listening for inbox changes');
+
+  reconcileInBackground('start');
+  scheduleTick();
+
+  let stopping: Promise<void> | undefined;
+  return {
+    queue,
+    reconcileNow: () => track(runReconcile('manual')),
+    stop: () =>
+      (stopping ??= (async () => {
+        stopped = true;
+        if (timer) clearTimeout(timer);
+        await listener.unlisten().catch(() => {});
+        await Promise.allSettled([...inFlight]);
+        await queue.close();
+        await redis.quit().catch(() => redis.disconnect());
+        log.info({ event: 'stopped' }, 'scheduler stopped');
+      })()),
+  };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
