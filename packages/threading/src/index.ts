@@ -13,3 +13,7 @@ export {
   MAX_REFERENCES,
   type MessagePlace,
 } from './message-facts-from-headers';
+export { decide } from './decide';
+export { bounceSignal } from './detect-bounce';
+export { autoReplySignal } from './detect-auto-reply';
+export { matchNeverLog } from './match-never-log';

@@ -39,7 +39,7 @@ export const REASON_SENTENCES: Record<ReasonCode, string> = {
   not_thread_owner:
     'The reply arrived in the inbox of a user other than the one who started the thread; it is logged only from the thread owner\'s inbox.',
   team_thread:
-    'The thread was started from a team address; replies are logged only from that team inbox, not from a personal one.',
+    'The thread was started from a team address; replies are logged only from that team inbox, not from a personal one or another team\'s.',
   malformed:
     'The message could not be read (its headers are broken); it was skipped and the inbox kept syncing.',
   logged: 'The reply was logged on the timeline.',
