@@ -217,7 +217,7 @@ function classify(err: unknown, credentialKind: CredentialKind | undefined): Mai
   for (const f of chain) {
     const grant = oauthGrantError(f);
     if (!grant) continue;
-    const text = `${grant.text} ${str(f.message) ?? ''}`;
+    const text = `${grant.text} ${str(f.message) ?? ''} ${f.errorNo === '50173' ? 'AADSTS50173' : ''}`;
     if (PASSWORD_CHANGED_PATTERNS.some((p) => p.test(text))) return { kind: 'auth', reason: 'password_changed', detail: grant.text };
     if (CONSENT_PATTERNS.some((p) => p.test(text)) || grant.error === 'consent_required') {
       return { kind: 'auth', reason: 'consent_missing', detail: grant.text };
@@ -279,5 +279,5 @@ function classify(err: unknown, credentialKind: CredentialKind | undefined): Mai
     if (f.tlsFailed === true || (str(f.code) ?? '').startsWith('ERR_SSL_')) return { kind: 'config', detail: detailFor(f) };
   }
 
-  return { kind: 'unknown', detail: detailFor(top) };
+  return { kind: 'unknown', detail: typeof err === 'object' && err !== null ? detailFor(top) : String(err) };
 }

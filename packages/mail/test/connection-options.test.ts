@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { imapFlowOptions } from '../src/create-imap-client';
+import { smtpTransportOptions } from '../src/create-smtp-transport';
+import type { MailCredentials } from '../src/settings';
+
+const password: MailCredentials = { kind: 'password', username: 'ana@example.com', password: 'pw' };
+const oauth: MailCredentials = { kind: 'oauth2', username: 'ana@example.com', accessToken: 'tok' };
+
+describe('imapFlowOptions', () => {
+  it('tls: implicit TLS', () => {
+    expect(imapFlowOptions({ host: 'h', port: 993, tls: 'tls' }, password)).toMatchObject({ secure: true, doSTARTTLS: undefined });
+  });
+  it('starttls: plaintext connect that must upgrade', () => {
+    expect(imapFlowOptions({ host: 'h', port: 143, tls: 'starttls' }, password)).toMatchObject({ secure: false, doSTARTTLS: true });
+  });
+  it('none: stays plaintext even when STARTTLS is offered', () => {
+    expect(imapFlowOptions({ host: 'h', port: 143, tls: 'none' }, password)).toMatchObject({ secure: false, doSTARTTLS: false });
+  });
+  it('password → auth.pass, oauth2 → auth.accessToken (XOAUTH2/OAUTHBEARER)', () => {
+    expect(imapFlowOptions({ host: 'h', port: 993, tls: 'tls' }, password).auth).toEqual({ user: 'ana@example.com', pass: 'pw' });
+    expect(imapFlowOptions({ host: 'h', port: 993, tls: 'tls' }, oauth).auth).toEqual({ user: 'ana@example.com', accessToken: 'tok' });
+  });
+  it('logs nothing by default, no auto-IDLE, a ca adds to the system roots', () => {
+    const o = imapFlowOptions({ host: 'h', port: 993, tls: 'tls' }, password, { ca: 'PEM' });
+    expect(o).toMatchObject({ logger: false, emitLogs: false, disableAutoIdle: true });
+    const ca = o.tls?.ca as string[];
+    expect(ca.at(-1)).toBe('PEM');
+    expect(ca.length).toBeGreaterThan(10);
+    expect(o.tls?.rejectUnauthorized).toBe(true);
+  });
+});
+
+describe('smtpTransportOptions', () => {
+  it.each([
+    ['tls', { secure: true, requireTLS: false, ignoreTLS: false }],
+    ['starttls', { secure: false, requireTLS: true, ignoreTLS: false }],
+    ['none', { secure: false, requireTLS: false, ignoreTLS: true }],
+  ] as const)('%s', (tls, expected) => {
+    expect(smtpTransportOptions({ host: 'h', port: 587, tls }, password)).toMatchObject(expected);
+  });
+  it('password or XOAUTH2 auth, no logger', () => {
+    expect(smtpTransportOptions({ host: 'h', port: 587, tls: 'starttls' }, password)).toMatchObject({ auth: { user: 'ana@example.com', pass: 'pw' }, logger: false, debug: false });
+    expect(smtpTransportOptions({ host: 'h', port: 587, tls: 'starttls' }, oauth).auth).toEqual({ type: 'OAuth2', user: 'ana@example.com', accessToken: 'tok' });
+  });
+});

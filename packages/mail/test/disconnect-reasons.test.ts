@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { DISCONNECT_REASONS, DISCONNECT_SENTENCES, disconnectSentence, isDisconnectReason } from '../src/disconnect-reasons';
+
+describe('disconnect reasons', () => {
+  it('has exactly one sentence for every reason, and nothing else', () => {
+    expect(Object.keys(DISCONNECT_SENTENCES).sort()).toEqual([...DISCONNECT_REASONS].sort());
+    expect(DISCONNECT_REASONS).toHaveLength(8);
+  });
+
+  it.each(DISCONNECT_REASONS)('%s: names the inbox, says what to do, leaves no placeholder', (reason) => {
+    const sentence = disconnectSentence(reason, { address: 'ana@example.com' });
+    expect(sentence).toContain('ana@example.com');
+    expect(sentence).not.toMatch(/\{address\}/);
+    expect(sentence).toMatch(/^[A-Za-z].*\.$/);
+    expect(sentence).toMatch(/reconnect|enable|check|ask/i);
+  });
+
+  it('says what to do about a rejected password', () => {
+    expect(disconnectSentence('password_rejected', { address: 'ana@example.com' })).toBe(
+      'The mail server rejected the password for ana@example.com; it was probably changed. Reconnect the inbox with the new password.',
+    );
+  });
+
+  it('recognises only the closed set of codes', () => {
+    expect(isDisconnectReason('oauth_revoked')).toBe(true);
+    expect(isDisconnectReason('disconnected')).toBe(false);
+    expect(isDisconnectReason(undefined)).toBe(false);
+  });
+});
