@@ -111,8 +111,8 @@ export function contactQueries(db: Db, scope: AccountScope) {
         .select({
           id: contacts.id,
           email: sql<string>`lower(${contacts.email})`,
-          companyIds: sql<string[]>`coalesce((select array_agg(cc.company_id::text) from ${contactCompanies} cc where cc.contact_id = ${contacts.id} and cc.account_id = ${accountId}), '{}')`,
-          dealIds: sql<string[]>`coalesce((select array_agg(cd.deal_id::text) from ${contactDeals} cd where cd.contact_id = ${contacts.id} and cd.account_id = ${accountId}), '{}')`,
+          companyIds: sql<string[]>`coalesce((select array_agg(cc.company_id::text) from ${contactCompanies} cc where cc.contact_id = "contacts"."id" and cc.account_id = ${accountId}), '{}')`,
+          dealIds: sql<string[]>`coalesce((select array_agg(cd.deal_id::text) from ${contactDeals} cd where cd.contact_id = "contacts"."id" and cd.account_id = ${accountId}), '{}')`,
         })
         .from(contacts)
         .where(scope.where(contacts, inArray(sql`lower(${contacts.email})`, wanted)));

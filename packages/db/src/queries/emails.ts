@@ -255,7 +255,7 @@ export function emailQueries(db: Db, scope: AccountScope) {
           links: sql<{ kind: AssociationKind; id: string }[]>`coalesce((
             select json_agg(json_build_object('kind', ea.kind, 'id', ea.target_id))
             from ${emailAssociations} ea
-            where ea.email_id = ${loggedEmails.id} and ea.account_id = ${accountId}), '[]'::json)`,
+            where ea.email_id = "logged_emails"."id" and ea.account_id = ${accountId}), '[]'::json)`,
         })
         .from(loggedEmails)
         .leftJoin(inboxes, and(eq(inboxes.id, loggedEmails.threadInboxId), eq(inboxes.accountId, accountId)))

@@ -30,13 +30,13 @@ export function timelineQueries(db: Db, scope: AccountScope) {
         at: sql<string>`${at}`,
         attachments: sql<TimelineAttachment[]>`coalesce((
           select json_agg(json_build_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type, 'size', a.size) order by a.created_at, a.filename)
-          from attachments a where a.email_id = ${loggedEmails.id} and a.account_id = ${accountId}), '[]'::json)`,
+          from attachments a where a.email_id = "logged_emails"."id" and a.account_id = ${accountId}), '[]'::json)`,
       })
       .from(loggedEmails)
       .where(
         scope.where(
           loggedEmails,
-          sql`exists (select 1 from ${emailAssociations} ea where ea.email_id = ${loggedEmails.id}
+          sql`exists (select 1 from ${emailAssociations} ea where ea.email_id = "logged_emails"."id"
                 and ea.account_id = ${accountId} and ea.kind = ${kind} and ea.target_id = ${targetId})`,
         ),
       )
