@@ -22,7 +22,8 @@ export function bounceSignal(facts: MessageFacts): string | null {
     return 'Content-Type multipart/report; report-type=delivery-status';
   }
   if (h['x-failed-recipients'] !== undefined) return `X-Failed-Recipients: ${h['x-failed-recipients']}`;
-  const from = facts.from?.address;
+  // From is lower-cased by parseAddressList, but facts may come from elsewhere.
+  const from = facts.from?.address.toLowerCase();
   if (from) {
     const at = from.lastIndexOf('@');
     if (DAEMON_LOCAL_PARTS.has(at === -1 ? from : from.slice(0, at))) return `From ${from}`;
