@@ -1,0 +1,252 @@
+// Catch-up: reads every message after the checkpoint (headers only), decides each one, logs the
+// replies and moves the checkpoint, batch by batch.
+//
+// Per batch: one header FETCH; one round of look-ups (thread refs, already-logged ids, contacts);
+// decide() for each message; one FETCH of the full content of only the messages to log; one
+// transaction per logged reply; then the skip decisions and the checkpoint in one transaction. The
+// checkpoint never passes a reply whose transaction has not committed, so a crash anywhere re-reads
+// the batch, and the unique indexes (Message-ID per account, UID per inbox) make the re-read a no-op.
+import type { ImapFlow } from 'imapflow';
+import type { DecisionInput, LogReplyInput } from '@reply-sync/db';
+import {
+  HEADER_FIELDS_FOR_SCAN,
+  decide,
+  findThread,
+  formatMessageId,
+  messageFactsFromHeaders,
+  normalizeMessageId,
+  threadCandidates,
+  type Decision,
+  type InboxContext,
+  type MessageFacts,
+  type NeverLogEntry,
+} from '@reply-sync/threading';
+import type { Logger } from './logger';
+import type { WorkerMetrics } from './metrics';
+import type { CrmStore } from './crm-store';
+import { fetchReplyContents, type ContentResult } from './reply-content';
+import { syntheticMessageId } from './synthetic-message-id';
+
+export interface CatchUpContext {
+  client: ImapFlow;
+  store: CrmStore;
+  inbox: InboxContext;
+  mailbox: { path: string; specialUse?: string };
+  uidvalidity: number;
+  batchSize: number;
+  neverLog: NeverLogEntry[];
+  metrics: WorkerMetrics;
+  logger: Logger;
+  /** Checked between batches: a stopping worker finishes the batch in hand, then returns. */
+  signal: AbortSignal;
+}
+
+export interface CatchUpState {
+  /** Highest UID examined and checkpointed. */
+  lastUid: number;
+  /** UIDNEXT-1 as last known (from EXAMINE); lets the first batches use bounded UID windows. */
+  knownMaxUid: number;
+  /** performance.now() of the first EXISTS not yet caught up, for the in-process latency histogram. */
+  existsSeenAt: number | null;
+}
+
+interface HeaderRow {
+  uid: number;
+  internalDate: Date;
+  size: number;
+  headers: Buffer | undefined;
+}
+
+interface Examined {
+  row: HeaderRow;
+  facts: MessageFacts | null;
+  /** Message-ID as stored: the header's, or a synthetic one when the message has none. */
+  messageIdNorm: string;
+  decision: Decision | null;
+  malformedDetail?: string;
+}
+
+/** Reads from state.lastUid+1 to the end of the mailbox; returns how many messages it examined. */
+export async function catchUp(ctx: CatchUpContext, state: CatchUpState): Promise<number> {
+  let examined = 0;
+  for (;;) {
+    if (ctx.signal.aborted) return examined;
+    const from = state.lastUid + 1;
+    // Bounded windows while we know there is more than a batch to read, then `from:*`.
+    const bounded = state.knownMaxUid - state.lastUid > ctx.batchSize;
+    const to = bounded ? state.lastUid + ctx.batchSize : null;
+    const started = performance.now();
+    const existsSeenAt = state.existsSeenAt;
+    if (!bounded) state.existsSeenAt = null;
+    const rows = await fetchHeaders(ctx.client, to === null ? `${from}:*` : `${from}:${to}`, from);
+    const batchEnd = to ?? rows.reduce((max, r) => Math.max(max, r.uid), state.lastUid);
+    if (rows.length > 0 || batchEnd > state.lastUid) {
+      // `from:*` can return more than a batch (a burst arrived); process it in slices.
+      for (let i = 0; i < Math.max(rows.length, 1); i += ctx.batchSize) {
+        const slice = rows.slice(i, i + ctx.batchSize);
+        const sliceEnd = i + ctx.batchSize >= rows.length ? batchEnd : slice[slice.length - 1]!.uid;
+        await processBatch(ctx, slice, sliceEnd, existsSeenAt);
+        state.lastUid = sliceEnd;
+        state.knownMaxUid = Math.max(state.knownMaxUid, sliceEnd);
+        examined += slice.length;
+      }
+    }
+    ctx.metrics.catchUpBatchDuration.observe((performance.now() - started) / 1000);
+    if (!bounded) return examined;
+  }
+}
+
+async function fetchHeaders(client: ImapFlow, range: string, minUid: number): Promise<HeaderRow[]> {
+  const rows = await client.fetchAll(
+    range,
+    { uid: true, internalDate: true, size: true, headers: HEADER_FIELDS_FOR_SCAN },
+    { uid: true },
+  );
+  // `n:*` with n above the highest UID still returns the last message (RFC 3501 §6.4.8): filter.
+  return rows
+    .filter((r) => r.uid >= minUid)
+    .map((r) => ({
+      uid: r.uid,
+      internalDate: r.internalDate instanceof Date ? r.internalDate : new Date(r.internalDate ?? Date.now()),
+      size: r.size ?? 0,
+      headers: r.headers,
+    }))
+    .sort((a, b) => a.uid - b.uid);
+}
+
+function examine(ctx: CatchUpContext, row: HeaderRow): Examined {
+  const synthetic = () => normalizeMessageId(`<${syntheticMessageId(ctx.inbox.id, ctx.uidvalidity, row.uid)}>`)!;
+  if (!row.headers || row.headers.length === 0) {
+    return { row, facts: null, messageIdNorm: synthetic(), decision: null, malformedDetail: 'the server returned no header fields' };
+  }
+  let facts: MessageFacts;
+  try {
+    facts = messageFactsFromHeaders(row.headers, {
+      mailbox: ctx.mailbox.path,
+      ...(ctx.mailbox.specialUse ? { mailboxSpecialUse: ctx.mailbox.specialUse } : {}),
+      arrivedAt: row.internalDate,
+    });
+  } catch (error) {
+    return { row, facts: null, messageIdNorm: synthetic(), decision: null, malformedDetail: String(error) };
+  }
+  const unreadable = !facts.from && !facts.messageId && !facts.date && facts.to.length === 0 && facts.subject === '';
+  if (unreadable) {
+    return { row, facts, messageIdNorm: synthetic(), decision: null, malformedDetail: 'none of the header fields could be read' };
+  }
+  return { row, facts, messageIdNorm: facts.messageId ?? synthetic(), decision: null };
+}
+
+async function processBatch(ctx: CatchUpContext, rows: HeaderRow[], batchEnd: number, existsSeenAt: number | null): Promise<void> {
+  const items = rows.map((row) => examine(ctx, row));
+  const readable = items.filter((i) => i.facts !== null && !i.malformedDetail);
+
+  // One round of look-ups for the whole batch.
+  const candidatesOf = new Map<Examined, string[]>();
+  const allCandidates = new Set<string>();
+  for (const item of readable) {
+    const c = threadCandidates(item.facts!.inReplyTo, item.facts!.references);
+    candidatesOf.set(item, c);
+    for (const id of c) allCandidates.add(id);
+  }
+  const senders = [...new Set(readable.map((i) => i.facts!.from?.address.toLowerCase()).filter((a): a is string => !!a))];
+  const [threadRefs, alreadyLogged, contacts] = await Promise.all([
+    ctx.store.threadRefs([...allCandidates]),
+    ctx.store.loggedMessageIds(readable.map((i) => i.messageIdNorm)),
+    ctx.store.contactsByEmail(senders),
+  ]);
+
+  const toLog: Examined[] = [];
+  const loggingNow = new Set<string>();
+  for (const item of readable) {
+    const facts = item.facts!;
+    item.decision = decide(facts, {
+      inbox: ctx.inbox,
+      // A second copy of a message in the same batch is a duplicate of the first.
+      alreadyLogged: alreadyLogged.has(item.messageIdNorm) || loggingNow.has(item.messageIdNorm),
+      thread: findThread(candidatesOf.get(item) ?? [], threadRefs),
+      senderContact: facts.from ? (contacts.get(facts.from.address.toLowerCase()) ?? null) : null,
+      neverLog: ctx.neverLog,
+    });
+    if (item.decision.action === 'log') {
+      toLog.push(item);
+      loggingNow.add(item.messageIdNorm);
+    }
+  }
+
+  // Full content only for the replies to log, after the header FETCH has completed.
+  const contents =
+    toLog.length > 0
+      ? await fetchReplyContents(ctx.client, new Map(toLog.map((i) => [i.row.uid, i.row.size])))
+      : new Map<number, ContentResult>();
+
+  const skipRows: DecisionInput[] = [];
+  await Promise.all(
+    toLog.map(async (item) => {
+      const content = contents.get(item.row.uid);
+      if (!content || !content.ok) {
+        item.malformedDetail = content && !content.ok ? content.detail : 'no content';
+        return;
+      }
+      if (item.decision?.action !== 'log') return;
+      const facts = item.facts!;
+      const input: LogReplyInput = {
+        inboxId: ctx.inbox.id,
+        uidvalidity: ctx.uidvalidity,
+        uid: item.row.uid,
+        messageId: formatMessageId(item.messageIdNorm),
+        from: facts.from!,
+        to: facts.to,
+        cc: facts.cc,
+        subject: facts.subject,
+        sentAt: facts.date,
+        receivedAt: item.row.internalDate,
+        textBody: content.content.textBody,
+        htmlBody: content.content.htmlBody,
+        inReplyTo: facts.inReplyTo[0] ?? null,
+        references: facts.references,
+        thread: item.decision.thread,
+        associations: item.decision.associations,
+        attachments: content.content.attachments,
+        attachmentsSkippedReason: content.content.attachmentsSkippedReason,
+      };
+      const result = await ctx.store.logReply(input);
+      ctx.metrics.bytesFetched.inc({ kind: 'full' }, content.content.bytesRead);
+      ctx.metrics.decisions.inc({ reason: result.reason });
+      if (result.inserted) {
+        const now = performance.now();
+        ctx.metrics.repliesLogged.inc();
+        ctx.metrics.replyLatency.observe(Math.max(0, Date.now() - item.row.internalDate.getTime()) / 1000);
+        if (existsSeenAt !== null) ctx.metrics.existsToCommit.observe((now - existsSeenAt) / 1000);
+      }
+      ctx.logger.info(
+        { inboxId: ctx.inbox.id, uid: item.row.uid, reason: result.reason, emailId: result.emailId },
+        result.inserted ? 'reply logged' : 'reply already logged',
+      );
+    }),
+  );
+
+  for (const item of items) {
+    const facts = item.facts;
+    const base = {
+      inboxId: ctx.inbox.id,
+      uidvalidity: ctx.uidvalidity,
+      uid: item.row.uid,
+      messageId: facts?.messageId ? formatMessageId(facts.messageId) : null,
+      messageIdNorm: facts?.messageId ?? null,
+      fromAddress: facts?.from?.address.toLowerCase() ?? null,
+      subject: facts?.subject ?? null,
+    };
+    if (item.malformedDetail !== undefined) {
+      skipRows.push({ ...base, reasonCode: 'malformed', detail: item.malformedDetail });
+    } else if (item.decision && item.decision.action === 'skip') {
+      skipRows.push({ ...base, reasonCode: item.decision.reason, detail: item.decision.detail ?? null });
+    }
+  }
+  for (const row of skipRows) ctx.metrics.decisions.inc({ reason: row.reasonCode });
+  ctx.metrics.messagesExamined.inc(items.length);
+  ctx.metrics.bytesFetched.inc({ kind: 'headers' }, items.reduce((sum, i) => sum + (i.row.headers?.length ?? 0), 0));
+  await ctx.store.recordDecisions(skipRows, { uidvalidity: ctx.uidvalidity, lastUid: batchEnd });
+  if (skipRows.length > 0) {
+    ctx.logger.debug({ inboxId: ctx.inbox.id, skipped: skipRows.length, lastUid: batchEnd }, 'batch decided');
+  }
+}

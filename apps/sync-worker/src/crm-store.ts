@@ -1,0 +1,72 @@
+// The database side of one inbox session, as the session and catch-up use it: a thin adapter over
+// @reply-sync/db's scoped(db, accountId) queries, so the IMAP code names what it needs in its own terms.
+import {
+  scoped,
+  type Db,
+  type DecisionInput,
+  type EncryptionKeys,
+  type LogReplyInput,
+  type LogReplyResult,
+} from '@reply-sync/db';
+import type { ContactRef, NeverLogEntry, ThreadRef } from '@reply-sync/threading';
+
+export type InboxRecord = NonNullable<Awaited<ReturnType<ReturnType<typeof scoped>['inboxes']['get']>>>;
+
+/** What a stored credentials blob holds for each auth kind (written by the CLI's `inbox connect`). */
+export interface StoredCredentials {
+  password?: string;
+  accessToken?: string;
+  refreshToken?: string;
+}
+
+export interface CrmStore {
+  loadInbox(): Promise<(InboxRecord & { credentials: StoredCredentials }) | null>;
+  readInbox(): Promise<InboxRecord | null>;
+  markConnected(): Promise<void>;
+  markDisconnected(reason: string, detail: string | null): Promise<void>;
+  /** Returns the start of the current run of transient errors. */
+  recordTransientError(detail: string): Promise<Date | null>;
+  saveCheckpoint(checkpoint: { uidvalidity: number; lastUid: number; highestModseq?: number | null }): Promise<void>;
+  threadRefs(messageIdNorms: readonly string[]): Promise<Map<string, ThreadRef>>;
+  loggedMessageIds(messageIdNorms: readonly string[]): Promise<Set<string>>;
+  contactsByEmail(emails: readonly string[]): Promise<Map<string, ContactRef>>;
+  neverLogEntries(): Promise<NeverLogEntry[]>;
+  logReply(input: LogReplyInput): Promise<LogReplyResult>;
+  /** Decisions of a batch and the checkpoint after it, in one transaction. */
+  recordDecisions(
+    rows: DecisionInput[],
+    checkpoint: { uidvalidity: number; lastUid: number; highestModseq?: number | null },
+  ): Promise<void>;
+}
+
+export function createCrmStore(db: Db, accountId: string, inboxId: string, keys: EncryptionKeys): CrmStore {
+  const q = scoped(db, accountId);
+  return {
+    loadInbox: () => q.inboxes.getWithCredentials<StoredCredentials>(inboxId, keys),
+    readInbox: () => q.inboxes.get(inboxId),
+    async markConnected() {
+      await q.inboxes.markConnected(inboxId);
+    },
+    async markDisconnected(reason, detail) {
+      await q.inboxes.markDisconnected(inboxId, reason, detail);
+    },
+    async recordTransientError(detail) {
+      const change = await q.inboxes.recordTransientError(inboxId, detail);
+      return change.firstErrorAt;
+    },
+    async saveCheckpoint(checkpoint) {
+      await q.inboxes.saveCheckpoint(db, inboxId, checkpoint);
+    },
+    threadRefs: (ids) => q.emails.findThreadRefs(ids),
+    loggedMessageIds: (ids) => q.emails.loggedMessageIds(ids),
+    async contactsByEmail(emails) {
+      const found = await q.contacts.findByEmails(emails);
+      return new Map(found.map((c) => [c.email.toLowerCase(), c]));
+    },
+    neverLogEntries: () => q.neverLog.entries(),
+    logReply: (input) => q.emails.logReply(input),
+    async recordDecisions(rows, checkpoint) {
+      await q.decisions.record(rows, { inboxId, ...checkpoint });
+    },
+  };
+}

@@ -1,0 +1,73 @@
+// The worker's configuration: read from process.env once, validated with zod, passed down typed.
+import { readFileSync } from 'node:fs';
+import { parseEncryptionKeys, type EncryptionKeys } from '@reply-sync/db';
+import { z } from 'zod';
+
+const ms = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const EnvSchema = z.object({
+  DATABASE_URL: z.string().url().default('postgres://reply_sync@127.0.0.1:54329/reply_sync'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:56379'),
+  REPLY_SYNC_QUEUE: z.string().min(1).default('reply-sync-inboxes'),
+  /** Validated by the db package's parser so the error sentence is the same everywhere. */
+  REPLY_SYNC_ENCRYPTION_KEYS: z.string().optional(),
+  /** Concurrent inbox sessions (jobs) in this process. */
+  WORKER_CONCURRENCY: z.coerce.number().int().positive().default(500),
+  /** One job = one bounded IMAP session of at most this long, then the job is queued again. */
+  SESSION_MAX_MS: ms(5 * 60_000),
+  /** NOOP + inbox row re-read this often, to catch a silently dead IDLE or a reconnect/disconnect. */
+  WATCHDOG_INTERVAL_MS: ms(2 * 60_000),
+  /** NOOP poll interval for servers without IDLE. */
+  POLL_INTERVAL_MS: ms(5_000),
+  /** Transient errors that persist longer than this disconnect the inbox (`server_unreachable`). */
+  TRANSIENT_DISCONNECT_AFTER_MS: ms(30 * 60_000),
+  /** UIDs per catch-up batch. */
+  CATCH_UP_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+  /** PostgreSQL pool size for this process. */
+  DB_POOL_MAX: z.coerce.number().int().positive().default(20),
+  /** 0 disables the HTTP server; tests pass 0 through startWorker options instead. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  /** Extra CA (PEM file) trusted for IMAP TLS, for servers with self-signed certificates. */
+  REPLY_SYNC_TLS_CA_FILE: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type RawWorkerEnv = z.infer<typeof EnvSchema>;
+
+export interface WorkerEnv extends Omit<RawWorkerEnv, 'REPLY_SYNC_ENCRYPTION_KEYS' | 'REPLY_SYNC_TLS_CA_FILE'> {
+  encryptionKeys: EncryptionKeys;
+  /** Contents of REPLY_SYNC_TLS_CA_FILE, when set. */
+  tlsCa?: string;
+}
+
+export class WorkerEnvError extends Error {
+  readonly code = 'worker_env_invalid';
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkerEnvError';
+  }
+}
+
+/** Throws WorkerEnvError (or the db package's EncryptionKeyError) with a sentence saying what to set. */
+export function parseWorkerEnv(source: Record<string, string | undefined> = process.env): WorkerEnv {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new WorkerEnvError(`The sync worker's environment is invalid: ${problems}.`);
+  }
+  const { REPLY_SYNC_ENCRYPTION_KEYS, REPLY_SYNC_TLS_CA_FILE, ...rest } = parsed.data;
+  const encryptionKeys = parseEncryptionKeys(REPLY_SYNC_ENCRYPTION_KEYS);
+  let tlsCa: string | undefined;
+  if (REPLY_SYNC_TLS_CA_FILE) {
+    try {
+      tlsCa = readFileSync(REPLY_SYNC_TLS_CA_FILE, 'utf8');
+    } catch (error) {
+      throw new WorkerEnvError(
+        `REPLY_SYNC_TLS_CA_FILE points at ${REPLY_SYNC_TLS_CA_FILE}, which cannot be read ` +
+          `(${error instanceof Error ? error.message : String(error)}). Point it at a PEM file or unset it.`,
+      );
+    }
+  }
+  return { ...rest, encryptionKeys, ...(tlsCa ? { tlsCa } : {}) };
+}

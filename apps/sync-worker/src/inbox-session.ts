@@ -1,0 +1,266 @@
+// One bounded IMAP session for one inbox (one BullMQ job run): load the inbox, connect, EXAMINE INBOX,
+// catch up from the checkpoint, then IDLE (or poll) until the session deadline, catching up on every
+// EXISTS. A supervisor rebuilds the client with jittered backoff when the connection drops, and maps
+// errors to the inbox's status (auth → disconnected at once, transient → retry until it persists).
+import type { ImapFlow } from 'imapflow';
+import type { Db, EncryptionKeys } from '@reply-sync/db';
+import { classifyMailError, createImapClient, type ConnectOptions, type ImapSettings, type MailCredentials } from '@reply-sync/mail';
+import type { InboxJobData } from '@reply-sync/queue';
+import type { InboxContext, NeverLogEntry } from '@reply-sync/threading';
+import { backoffDelay, sleep } from './backoff';
+import { catchUp, type CatchUpState } from './catch-up';
+import { startCheckpoint } from './checkpoint';
+import { createCrmStore, type CrmStore, type InboxRecord, type StoredCredentials } from './crm-store';
+import type { Logger } from './logger';
+import type { WorkerMetrics } from './metrics';
+import { errorAction } from './session-errors';
+import { WakeSignal, withTimeout } from './wake-signal';
+
+export interface SessionConfig {
+  sessionMaxMs: number;
+  watchdogIntervalMs: number;
+  pollIntervalMs: number;
+  transientDisconnectAfterMs: number;
+  catchUpBatchSize: number;
+  /** How long a NOOP (watchdog) or LOGOUT may take before the connection is presumed dead. */
+  commandTimeoutMs?: number;
+}
+
+export interface SessionDeps {
+  db: Db;
+  keys: EncryptionKeys;
+  logger: Logger;
+  metrics: WorkerMetrics;
+  config: SessionConfig;
+  tlsCa?: string;
+  /** Builds the (unconnected) IMAP client; createImapClient by default. */
+  createClient?: (settings: ImapSettings, credentials: MailCredentials, options: ConnectOptions) => ImapFlow;
+}
+
+export type SessionOutcome =
+  /** The inbox is still connected: put the job back (delayMs 0 = at once, any worker). */
+  | { kind: 'requeue'; delayMs: number; why: string }
+  /** The inbox is disconnected, removed or gone: the job completes and is deleted. */
+  | { kind: 'finished'; why: string };
+
+const DEFAULT_COMMAND_TIMEOUT_MS = 30_000;
+/** A credentials blob we cannot decrypt is an operator problem (a missing key), not the inbox's. */
+const UNDECRYPTABLE_RETRY_MS = 60_000;
+
+type ConnectionEnd = 'deadline' | 'stopped' | 'inbox_not_connected' | 'credentials_changed';
+
+class ConnectionClosedError extends Error {
+  readonly code = 'EConnectionClosed';
+  constructor() {
+    super('The IMAP server closed the connection');
+  }
+}
+
+export function inboxContextOf(inbox: InboxRecord): InboxContext {
+  return {
+    id: inbox.id,
+    ownerUserId: inbox.userId,
+    kind: inbox.kind,
+    address: inbox.address,
+    aliases: inbox.aliases,
+    connectedSince: inbox.status === 'connected' ? inbox.connectedSince : null,
+  };
+}
+
+function credentialsOf(inbox: InboxRecord & { credentials: StoredCredentials }): MailCredentials | null {
+  if (inbox.authKind === 'oauth2') {
+    return inbox.credentials.accessToken ? { kind: 'oauth2', username: inbox.username, accessToken: inbox.credentials.accessToken } : null;
+  }
+  return inbox.credentials.password !== undefined ? { kind: 'password', username: inbox.username, password: inbox.credentials.password } : null;
+}
+
+export async function runInboxSession(deps: SessionDeps, job: InboxJobData, signal: AbortSignal): Promise<SessionOutcome> {
+  const log = deps.logger.child({ inboxId: job.inboxId, accountId: job.accountId });
+  const store = createCrmStore(deps.db, job.accountId, job.inboxId, deps.keys);
+  let inbox: Awaited<ReturnType<CrmStore['loadInbox']>>;
+  try {
+    inbox = await store.loadInbox();
+  } catch (error) {
+    if ((error as { name?: string }).name === 'CredentialsDecryptError') {
+      log.error({ err: (error as Error).message }, 'cannot decrypt the inbox credentials; check REPLY_SYNC_ENCRYPTION_KEYS');
+      return { kind: 'requeue', delayMs: UNDECRYPTABLE_RETRY_MS, why: 'credentials_undecryptable' };
+    }
+    if ((error as { code?: string }).code === 'inbox_removed') return { kind: 'finished', why: 'inbox_removed' };
+    throw error;
+  }
+  if (!inbox) return { kind: 'finished', why: 'inbox_missing' };
+  if (inbox.status !== 'connected') return { kind: 'finished', why: `inbox_${inbox.status}` };
+  const credentials = credentialsOf(inbox);
+  if (!credentials) {
+    await store.markDisconnected(inbox.authKind === 'oauth2' ? 'oauth_revoked' : 'password_rejected', 'no credentials are stored for this inbox');
+    return { kind: 'finished', why: 'no_credentials' };
+  }
+
+  const deadline = Date.now() + deps.config.sessionMaxMs;
+  const neverLog = await store.neverLogEntries();
+  let hadErrors = inbox.firstErrorAt !== null;
+  let attempt = 0;
+  while (!signal.aborted && Date.now() < deadline) {
+    try {
+      const end = await runConnection(deps, { store, inbox, credentials, neverLog, deadline, signal, log }, async () => {
+        // Logged in and INBOX examined: a run of transient errors is over.
+        if (hadErrors) {
+          hadErrors = false;
+          await store.markConnected();
+        }
+        attempt = 0;
+      });
+      if (end === 'inbox_not_connected') return { kind: 'finished', why: end };
+      if (end === 'credentials_changed') return { kind: 'requeue', delayMs: 0, why: end };
+      return { kind: 'requeue', delayMs: 0, why: end };
+    } catch (error) {
+      const cls = classifyMailError(error, credentials);
+      deps.metrics.sessionErrors.inc({ kind: cls.kind });
+      const firstErrorAt = cls.kind === 'auth' || cls.kind === 'tls' ? null : await store.recordTransientError(cls.detail);
+      const action = errorAction(cls, {
+        firstErrorAt,
+        now: new Date(),
+        disconnectAfterMs: deps.config.transientDisconnectAfterMs,
+      });
+      if (action.kind === 'disconnect') {
+        log.warn({ kind: cls.kind, reason: action.reason, detail: cls.detail }, 'disconnecting inbox');
+        await store.markDisconnected(action.reason, cls.detail);
+        return { kind: 'finished', why: action.reason };
+      }
+      hadErrors = true;
+      const delay = backoffDelay(attempt++);
+      log.warn({ kind: cls.kind, detail: cls.detail, retryInMs: delay, attempt }, 'IMAP connection failed; retrying');
+      deps.metrics.reconnects.inc({ kind: cls.kind });
+      if (Date.now() + delay >= deadline) return { kind: 'requeue', delayMs: delay, why: 'transient_error' };
+      await sleep(delay, signal);
+    }
+  }
+  return { kind: 'requeue', delayMs: 0, why: signal.aborted ? 'stopped' : 'deadline' };
+}
+
+interface ConnectionInput {
+  store: CrmStore;
+  inbox: InboxRecord;
+  credentials: MailCredentials;
+  neverLog: NeverLogEntry[];
+  deadline: number;
+  signal: AbortSignal;
+  log: Logger;
+}
+
+/** One IMAP connection: returns why it ended normally, throws when it failed or dropped. */
+async function runConnection(deps: SessionDeps, input: ConnectionInput, onReady: () => Promise<void>): Promise<ConnectionEnd> {
+  const { store, inbox, log, signal } = input;
+  const commandTimeout = deps.config.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+  const settings: ImapSettings = { host: inbox.imapHost, port: inbox.imapPort, tls: inbox.imapTls };
+  const client = (deps.createClient ?? createImapClient)(settings, input.credentials, deps.tlsCa ? { ca: deps.tlsCa } : {});
+  const wake = new WakeSignal();
+  let closed = false;
+  let lastError: unknown = null;
+  const state: CatchUpState = { lastUid: 0, knownMaxUid: 0, existsSeenAt: null };
+  let pendingCatchUp = true;
+  client.on('error', (error: unknown) => {
+    lastError = error;
+    wake.notify();
+  });
+  client.on('close', () => {
+    closed = true;
+    wake.notify();
+  });
+  client.on('exists', () => {
+    state.existsSeenAt ??= performance.now();
+    pendingCatchUp = true;
+    wake.notify();
+  });
+  const onAbort = () => wake.notify();
+  signal.addEventListener('abort', onAbort);
+  let counted = false;
+  try {
+    await client.connect();
+    // EXAMINE: read-only, so nothing this session does can change a flag on the server.
+    const mailbox = await client.mailboxOpen('INBOX', { readOnly: true });
+    const uidValidity = Number(mailbox.uidValidity);
+    const start = startCheckpoint(
+      { uidvalidity: inbox.uidvalidity, lastUid: inbox.lastUid },
+      { uidValidity, uidNext: mailbox.uidNext },
+    );
+    if (start.kind === 'baseline') {
+      await store.saveCheckpoint({ uidvalidity: start.uidvalidity, lastUid: start.lastUid });
+      log.info({ why: start.why, uidvalidity: start.uidvalidity, lastUid: start.lastUid }, 'checkpoint baselined at UIDNEXT-1');
+    }
+    // A reconnect within this session resumes from what this session already committed.
+    inbox.uidvalidity = start.uidvalidity;
+    inbox.lastUid = start.lastUid;
+    state.lastUid = start.lastUid;
+    state.knownMaxUid = Math.max(0, mailbox.uidNext - 1);
+    await onReady();
+    deps.metrics.inboxesConnected.inc();
+    counted = true;
+    const supportsIdle = client.capabilities.has('IDLE');
+    const specialUse = mailbox.specialUse && mailbox.specialUse !== '\\Inbox' ? mailbox.specialUse : undefined;
+    let nextWatchdog = Date.now() + deps.config.watchdogIntervalMs;
+    let nextPoll = Date.now() + deps.config.pollIntervalMs;
+
+    for (;;) {
+      if (closed) throw lastError ?? new ConnectionClosedError();
+      if (signal.aborted) return 'stopped';
+      if (pendingCatchUp) {
+        pendingCatchUp = false;
+        await catchUp(
+          {
+            client,
+            store,
+            inbox: inboxContextOf(inbox),
+            mailbox: { path: mailbox.path, ...(specialUse ? { specialUse } : {}) },
+            uidvalidity: uidValidity,
+            batchSize: deps.config.catchUpBatchSize,
+            neverLog: input.neverLog,
+            metrics: deps.metrics,
+            logger: log,
+            signal,
+          },
+          state,
+        );
+        inbox.lastUid = state.lastUid;
+        continue;
+      }
+      const now = Date.now();
+      if (now >= input.deadline) return 'deadline';
+      if (now >= nextWatchdog) {
+        nextWatchdog = now + deps.config.watchdogIntervalMs;
+        // A NOOP that never answers is an IDLE that died silently (NAT, a half-open socket).
+        await withTimeout(client.noop(), commandTimeout, 'NOOP');
+        const row = await store.readInbox();
+        if (!row || row.status !== 'connected') return 'inbox_not_connected';
+        if (row.credentialsVersion !== inbox.credentialsVersion) return 'credentials_changed';
+        continue;
+      }
+      if (!supportsIdle && now >= nextPoll) {
+        nextPoll = now + deps.config.pollIntervalMs;
+        await withTimeout(client.noop(), commandTimeout, 'NOOP');
+        continue;
+      }
+      if (supportsIdle && !client.idling) {
+        // Runs until the next command breaks it (imapflow sends DONE first).
+        client.idle().catch((error: unknown) => {
+          lastError = error;
+          wake.notify();
+        });
+      }
+      const until = Math.min(input.deadline, nextWatchdog, supportsIdle ? Infinity : nextPoll);
+      await wake.wait(until - Date.now());
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    if (counted) deps.metrics.inboxesConnected.dec();
+    await endConnection(client, closed, commandTimeout);
+  }
+}
+
+/** LOGOUT when the connection is still up (it breaks IDLE first), then close the socket. */
+async function endConnection(client: ImapFlow, closed: boolean, timeoutMs: number): Promise<void> {
+  if (!closed && client.usable) {
+    await withTimeout(client.logout(), Math.min(timeoutMs, 5_000), 'LOGOUT').catch(() => undefined);
+  }
+  client.close();
+}

@@ -1,0 +1,113 @@
+// The worker process's core: a BullMQ Worker on the inbox queue that runs one bounded IMAP session per
+// job, plus the HTTP server for /metrics and /healthz. close() is the SIGTERM path: stop taking jobs,
+// let every session finish its open transaction and LOG OUT, put each job back on the queue, exit.
+import { createDb, type DbHandle } from '@reply-sync/db';
+import { createInboxWorker, requeueAtSessionEnd, type InboxJob, type InboxWorker } from '@reply-sync/queue';
+import type { WorkerEnv } from './env';
+import { startHttpServer, type HttpServerHandle } from './http-server';
+import { runInboxSession, type SessionDeps } from './inbox-session';
+import { createLogger, type Logger } from './logger';
+import { createMetrics, type WorkerMetrics } from './metrics';
+
+export interface StartWorkerOptions {
+  env: WorkerEnv;
+  logger?: Logger;
+  metrics?: WorkerMetrics;
+  /** A database handle to borrow (not closed by the worker); by default one is opened from the env. */
+  db?: DbHandle;
+  /** Overrides METRICS_PORT: false = no HTTP server, 0 = any free port. */
+  metricsPort?: number | false;
+  /** For tests: swap the IMAP client factory. */
+  createClient?: SessionDeps['createClient'];
+}
+
+export interface RunningWorker {
+  readonly metrics: WorkerMetrics;
+  readonly worker: InboxWorker;
+  /** The HTTP server's port, when it runs. */
+  readonly httpPort: number | null;
+  /** Sessions running now. */
+  activeSessions(): number;
+  /** Ends every session (each job goes back to the queue), closes Redis, the HTTP server and the pool. */
+  close(): Promise<void>;
+}
+
+export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
+  const { env } = options;
+  const logger = options.logger ?? createLogger({ level: env.LOG_LEVEL });
+  const metrics = options.metrics ?? createMetrics();
+  const dbHandle = options.db ?? createDb(env.DATABASE_URL, { max: env.DB_POOL_MAX });
+  const shutdown = new AbortController();
+  const sessions = new Set<string>();
+  let closing: Promise<void> | null = null;
+
+  const deps: SessionDeps = {
+    db: dbHandle.db,
+    keys: env.encryptionKeys,
+    logger,
+    metrics,
+    config: {
+      sessionMaxMs: env.SESSION_MAX_MS,
+      watchdogIntervalMs: env.WATCHDOG_INTERVAL_MS,
+      pollIntervalMs: env.POLL_INTERVAL_MS,
+      transientDisconnectAfterMs: env.TRANSIENT_DISCONNECT_AFTER_MS,
+      catchUpBatchSize: env.CATCH_UP_BATCH_SIZE,
+    },
+    ...(env.tlsCa ? { tlsCa: env.tlsCa } : {}),
+    ...(options.createClient ? { createClient: options.createClient } : {}),
+  };
+
+  async function processJob(job: InboxJob, token?: string): Promise<void> {
+    const key = job.id ?? job.data.inboxId;
+    sessions.add(key);
+    try {
+      const outcome = await runInboxSession(deps, job.data, shutdown.signal);
+      logger.debug({ inboxId: job.data.inboxId, outcome }, 'session ended');
+      if (outcome.kind === 'requeue') throw await requeueAtSessionEnd(job, token, outcome.delayMs);
+      // finished: the job completes and is deleted; the scheduler adds it again on reconnect.
+    } catch (error) {
+      if ((error as { name?: string }).name === 'DelayedError') throw error;
+      logger.error({ inboxId: job.data.inboxId, err: error instanceof Error ? error.message : String(error) }, 'session failed');
+      // An unexpected error (database down, a bug): keep the inbox's job, try again shortly.
+      throw await requeueAtSessionEnd(job, token, 5_000);
+    } finally {
+      sessions.delete(key);
+    }
+  }
+
+  const worker = createInboxWorker({ redisUrl: env.REDIS_URL }, processJob, {
+    name: env.REPLY_SYNC_QUEUE,
+    concurrency: env.WORKER_CONCURRENCY,
+  });
+  worker.on('error', (error) => logger.error({ err: error.message }, 'queue worker error'));
+
+  const port = options.metricsPort === undefined ? env.METRICS_PORT : options.metricsPort;
+  let http: HttpServerHandle | null = null;
+  if (port !== false) {
+    http = await startHttpServer(port, metrics, {
+      healthy: () => closing === null && worker.isRunning(),
+      details: () => ({ sessions: sessions.size, concurrency: env.WORKER_CONCURRENCY }),
+    });
+  }
+  logger.info({ queue: env.REPLY_SYNC_QUEUE, concurrency: env.WORKER_CONCURRENCY, httpPort: http?.port ?? null }, 'sync worker started');
+
+  return {
+    metrics,
+    worker,
+    httpPort: http?.port ?? null,
+    activeSessions: () => sessions.size,
+    close() {
+      closing ??= (async () => {
+        logger.info({ sessions: sessions.size }, 'sync worker stopping: ending sessions and releasing their jobs');
+        // Stop taking jobs and end the running sessions together; close() waits for their requeues.
+        const closed = worker.close();
+        shutdown.abort();
+        await closed;
+        await http?.close();
+        if (!options.db) await dbHandle.close();
+        logger.info('sync worker stopped');
+      })();
+      return closing;
+    },
+  };
+}
