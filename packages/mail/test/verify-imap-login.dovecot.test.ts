@@ -1,7 +1,7 @@
 // Against the real Dovecot of the test stack (scripts/stack.sh start): TLS modes, the self-signed
 // certificate, a wrong password, Sent on both profiles. One failed login in the whole file.
-import { createMailUser, stack, type MailUser } from '@reply-sync/testkit';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { createMailUser, removeMailUser, stack, type MailUser } from '@reply-sync/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyMailError } from '../src/classify-error';
 import { createImapClient } from '../src/create-imap-client';
 import { MailConnectError } from '../src/errors';
@@ -19,6 +19,9 @@ let ana: MailUser;
 let gina: MailUser;
 beforeAll(async () => {
   [ana, gina] = await Promise.all([createMailUser({ profile: 'standard' }), createMailUser({ profile: 'gmail' })]);
+});
+afterAll(async () => {
+  await Promise.all([removeMailUser(ana), removeMailUser(gina)]);
 });
 
 describe('verifyImapLogin against Dovecot', () => {
