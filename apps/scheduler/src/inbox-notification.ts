@@ -1,7 +1,8 @@
 // Parses the payload of the `reply_sync_inboxes` NOTIFY (trigger in packages/db/drizzle/0001_*.sql).
+import { INBOX_NOTIFY_CHANNEL } from '@reply-sync/db';
 import { z } from 'zod';
 
-export const INBOX_CHANNEL = 'reply_sync_inboxes';
+export const INBOX_CHANNEL = INBOX_NOTIFY_CHANNEL;
 
 const PayloadSchema = z.object({
   op: z.string(),

@@ -1,7 +1,7 @@
 // The full reconcile: make the queue hold exactly the connected inboxes' jobs, whatever was missed.
-import type { DbHandle } from '@reply-sync/db';
+import { connectedInboxIds, type DbHandle } from '@reply-sync/db';
 import { dropInboxJobs, ensureInboxJobs, listInboxJobIds, type InboxQueue } from '@reply-sync/queue';
-import { connectedAmong, connectedInboxIds } from './connected-inboxes';
+import { connectedAmong } from './connected-among';
 
 export interface ReconcileResult {
   /** Connected inboxes in the database. */
@@ -30,7 +30,7 @@ export interface ReconcileResult {
 export async function reconcile(db: DbHandle, queue: InboxQueue): Promise<ReconcileResult> {
   const started = performance.now();
   const live = new Set(await listInboxJobIds(queue));
-  const connected = await connectedInboxIds(db);
+  const connected = await connectedInboxIds(db.db);
 
   const connectedIds = new Set<string>();
   const missing = [];
