@@ -1,6 +1,7 @@
 // RFC 2047 encoded words (`=?utf-8?Q?Ana_Mar=C3=ADa?=`) decoded to text, for Subject and display names.
 
 import { TextDecoder } from 'node:util';
+import { decodeWindows1252, WINDOWS_1252_LABELS } from './decode-windows-1252';
 
 const ENCODED_WORD = /=\?([^?\s]+)\?([BbQq])\?([^?]*)\?=/g;
 const ONLY_WHITESPACE = /^[ \t\r\n]*$/;
@@ -10,7 +11,7 @@ const decoders = new Map<string, TextDecoder | null>();
  * Decodes every encoded word in an (unfolded) header value. Whitespace between two adjacent encoded
  * words is dropped (RFC 2047 §6.2); adjacent words in the same charset are joined as bytes before
  * decoding, so a multi-byte character split across two words survives. Unknown charsets fall back to
- * latin1; malformed words are left as written. Never throws.
+ * windows-1252 (latin1 as mail means it); malformed words are left as written. Never throws.
  */
 export function decodeHeaderValue(value: string | undefined | null): string {
   if (!value) return '';
@@ -43,8 +44,8 @@ function decodeChunks(charset: string, chunks: Buffer[]): string {
 }
 
 function decodeBytes(charset: string, bytes: Buffer): string {
-  if (charset === 'utf-8' || charset === 'utf8' || charset === 'us-ascii') return bytes.toString('utf8');
-  if (charset === 'iso-8859-1' || charset === 'latin1') return bytes.toString('latin1');
+  if (charset === 'utf-8' || charset === 'utf8') return bytes.toString('utf8');
+  if (WINDOWS_1252_LABELS.has(charset)) return decodeWindows1252(bytes);
   let decoder = decoders.get(charset);
   if (decoder === undefined) {
     try {
@@ -54,11 +55,11 @@ function decodeBytes(charset: string, bytes: Buffer): string {
     }
     decoders.set(charset, decoder);
   }
-  if (decoder === null) return bytes.toString('latin1');
+  if (decoder === null) return decodeWindows1252(bytes);
   try {
     return decoder.decode(bytes);
   } catch {
-    return bytes.toString('latin1');
+    return decodeWindows1252(bytes);
   }
 }
 

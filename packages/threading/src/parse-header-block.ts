@@ -1,6 +1,7 @@
 // A light header parser for the scan path: raw header fields in, lower-cased names to values out.
 
 import { TextDecoder } from 'node:util';
+import { decodeWindows1252 } from './decode-windows-1252';
 
 /** Decodes header bytes as UTF-8, failing on invalid sequences so latin1 can take over. */
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -9,8 +10,8 @@ const EIGHT_BIT = /[\x80-\xff]/;
 /**
  * Parses a raw header block (what `BODY.PEEK[HEADER.FIELDS (…)]` returns) into lower-cased field
  * names, each with every occurrence's value in order, unfolded and trimmed. Stops at the first empty
- * line. Tolerates LF-only and bare-CR line ends, 8-bit bytes (UTF-8, or latin1 where not valid
- * UTF-8), an mbox `From ` line, and garbage lines without a colon (skipped, together with their
+ * line. Tolerates LF-only and bare-CR line ends, 8-bit bytes (UTF-8, or windows-1252 — latin1 as
+ * mail means it — where not valid UTF-8), an mbox `From ` line, and garbage lines without a colon (skipped, together with their
  * continuation lines). Never throws.
  */
 export function parseHeaderBlock(raw: Buffer | Uint8Array | string): Map<string, string[]> {
@@ -87,7 +88,7 @@ function decodeBlock(raw: Uint8Array): string {
         try {
           out += utf8.decode(line);
         } catch {
-          out += line.toString('latin1');
+          out += decodeWindows1252(line);
         }
         start = i + 1;
       }

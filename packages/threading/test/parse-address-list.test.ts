@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { parseAddressList } from '../src/index';
+
+describe('parseAddressList: From, To and Cc as clients write them', () => {
+  it('lower-cases addresses and keeps display names', () => {
+    expect(parseAddressList('Ana Silva <Ana.Silva@Example.COM>')).toEqual([{ address: 'ana.silva@example.com', name: 'Ana Silva' }]);
+  });
+
+  it('reads quoted names, with commas and escapes', () => {
+    expect(parseAddressList('"Silva, Ana" <ana@x.com>, "O\\"Brien" <ob@x.com>')).toEqual([
+      { address: 'ana@x.com', name: 'Silva, Ana' },
+      { address: 'ob@x.com', name: 'O"Brien' },
+    ]);
+  });
+
+  it('decodes encoded words in names, also inside quotes and split over several words', () => {
+    expect(parseAddressList('=?UTF-8?Q?Ana_Mar=C3=ADa?= <a@x>')).toEqual([{ address: 'a@x', name: 'Ana María' }]);
+    expect(parseAddressList('"=?iso-8859-1?Q?Jos=E9?=" <j@x>')).toEqual([{ address: 'j@x', name: 'José' }]);
+    expect(parseAddressList('=?utf-8?Q?M=C3=BCller?= =?utf-8?Q?=2C_Jens?= <j@x>')).toEqual([{ address: 'j@x', name: 'Müller, Jens' }]);
+  });
+
+  it('reads bare addresses, and a comment as the name', () => {
+    expect(parseAddressList('a@x, B@Y')).toEqual([{ address: 'a@x' }, { address: 'b@y' }]);
+    expect(parseAddressList('ana@x (Ana Silva)')).toEqual([{ address: 'ana@x', name: 'Ana Silva' }]);
+  });
+
+  it('reads groups and drops their names, including an empty group', () => {
+    expect(parseAddressList('Team: a@x, "B" <b@y>; c@z')).toEqual([{ address: 'a@x' }, { address: 'b@y', name: 'B' }, { address: 'c@z' }]);
+    expect(parseAddressList('undisclosed-recipients:;')).toEqual([]);
+  });
+
+  it('drops entries without an address: <>, lone words', () => {
+    expect(parseAddressList('<>')).toEqual([]);
+    expect(parseAddressList('Silva, Ana <ana@x>')).toEqual([{ address: 'ana@x', name: 'Ana' }]);
+  });
+
+  it('tolerates a missing closing bracket, folded whitespace and source routes', () => {
+    expect(parseAddressList('Ana <ana@x')).toEqual([{ address: 'ana@x', name: 'Ana' }]);
+    expect(parseAddressList('Ana\r\n  Silva\t<ana@x>')).toEqual([{ address: 'ana@x', name: 'Ana Silva' }]);
+    expect(parseAddressList('<@relay.x:ana@x>')).toEqual([{ address: 'ana@x' }]);
+  });
+
+  it('keeps the alias distinct from the address it forwards to', () => {
+    expect(parseAddressList('contacts-alias@example.com')[0]!.address).toBe('contacts-alias@example.com');
+  });
+
+  it('never throws', () => {
+    for (const v of [undefined, null, '', ',,,', '"', '(', '<', ':;', '"a" "b" <', 'a@b:c']) {
+      expect(() => parseAddressList(v)).not.toThrow();
+    }
+  });
+});
