@@ -10,6 +10,8 @@ const FINISHED_STATES: JobType[] = ['completed', 'failed'];
 
 /** Jobs per addBulk call (one MULTI); big enough to amortise round trips, small enough not to stall Redis. */
 const ADD_BATCH = 1_000;
+/** addBulk calls in flight at once. */
+const ADD_LANES = 4;
 /** Removes in flight at once; ioredis pipelines them on the one connection. */
 const REMOVE_BATCH = 1_000;
 
@@ -36,16 +38,22 @@ export async function ensureInboxJobs(queue: InboxQueue, inboxes: readonly Inbox
     const leftovers = inboxes.map((inbox) => inboxJobId(inbox.inboxId)).filter((id) => finished.has(id));
     await removeJobs(queue, leftovers);
   }
-  for (let i = 0; i < inboxes.length; i += ADD_BATCH) {
-    const batch = inboxes.slice(i, i + ADD_BATCH);
-    await queue.addBulk(
-      batch.map((inbox) => ({
-        name: INBOX_JOB_NAME,
-        data: { accountId: inbox.accountId, inboxId: inbox.inboxId },
-        opts: { jobId: inboxJobId(inbox.inboxId) },
-      })),
-    );
-  }
+  const batches: InboxJobData[][] = [];
+  for (let i = 0; i < inboxes.length; i += ADD_BATCH) batches.push(inboxes.slice(i, i + ADD_BATCH));
+  // A few batches in flight, so building the next batch overlaps Redis running the previous one.
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let batch = batches[next++]; batch; batch = batches[next++]) {
+      await queue.addBulk(
+        batch.map((inbox) => ({
+          name: INBOX_JOB_NAME,
+          data: { accountId: inbox.accountId, inboxId: inbox.inboxId },
+          opts: { jobId: inboxJobId(inbox.inboxId) },
+        })),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(ADD_LANES, batches.length) }, lane));
 }
 
 export interface DropResult {

@@ -1,0 +1,47 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createInboxQueue } from '@reply-sync/queue';
+import { uniqueName, waitFor } from '@reply-sync/testkit';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { migrateOnce, stack } from './helpers';
+
+const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+describe('main.ts', () => {
+  beforeAll(migrateOnce);
+
+  it('runs from the environment with JSON logs and stops cleanly on SIGTERM', async () => {
+    const queueName = uniqueName('sched-main');
+    const proc = spawn(process.execPath, ['--import', 'tsx', main], {
+      env: {
+        ...process.env,
+        DATABASE_URL: stack.databaseUrl,
+        REDIS_URL: stack.redisUrl,
+        REPLY_SYNC_QUEUE: queueName,
+        RECONCILE_INTERVAL_MS: '60000',
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const lines: Array<Record<string, unknown>> = [];
+    let stderr = '';
+    proc.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      for (const line of chunk.split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
+    });
+    proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => proc.on('exit', resolve));
+
+    try {
+      await waitFor(() => lines.some((l) => l.event === 'started'), { what: `the started log line (stderr: ${stderr})`, timeoutMs: 20_000 });
+      proc.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(lines.some((l) => l.event === 'stopped')).toBe(true);
+      expect(lines.every((l) => l.app === 'scheduler')).toBe(true);
+    } finally {
+      proc.kill('SIGKILL');
+      const queue = createInboxQueue({ redisUrl: stack.redisUrl, name: queueName });
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+  });
+});
