@@ -96,7 +96,7 @@ describe('scheduler: full reconcile', () => {
     expect((await queue.getJob(inboxJobId(lost!)))?.data).toEqual({ accountId, inboxId: lost });
   });
 
-  it('heals on its own at the reconcile interval, once per interval across schedulers', async () => {
+  it('heals a lost job on its own at the reconcile interval (two schedulers sharing the interval lock)', async () => {
     const db = await setUp('interval');
     await start(500);
     await start(500);
