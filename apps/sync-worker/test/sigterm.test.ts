@@ -36,7 +36,7 @@ describe('SIGTERM', () => {
     expect(code, output).toBe(0);
     const counts = await fx.queue.getJobCounts('active', 'waiting', 'delayed', 'completed', 'failed');
     expect(counts.active).toBe(0);
-    expect(counts.waiting + counts.delayed).toBe(1);
+    expect((counts.waiting ?? 0) + (counts.delayed ?? 0)).toBe(1);
     expect(output).toContain('sync worker stopped');
     // Nothing ever went to stdout but JSON lines, and no password among them.
     expect(output).not.toContain(fx.mailUser.password);

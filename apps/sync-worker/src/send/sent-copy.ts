@@ -1,0 +1,48 @@
+// Files the sent bytes in the sender's Sent mailbox (found by \Sent special-use, else by the usual
+// names), flagged \Seen. Idempotent: a copy already there (same Message-ID) is not appended again.
+import type { ImapFlow } from 'imapflow';
+import { createImapClient, findSentMailbox, type ConnectOptions, type ImapSettings, type MailCredentials } from '@reply-sync/mail';
+
+export type SentCopyOutcome =
+  | { status: 'appended'; mailbox: string; alreadyThere: boolean }
+  | { status: 'no_sent_folder'; mailbox: null; alreadyThere: false };
+
+export interface SentCopyInput {
+  settings: ImapSettings;
+  credentials: MailCredentials;
+  connect: ConnectOptions;
+  messageId: string;
+  raw: Buffer;
+  date: Date;
+  /** The mailbox path cached on the inbox row, tried first (re-discovered when it is gone). */
+  cachedMailbox: string | null;
+  /** For tests: another client factory. */
+  createClient?: typeof createImapClient;
+}
+
+async function hasMessageId(client: ImapFlow, mailbox: string, messageId: string): Promise<boolean> {
+  const lock = await client.getMailboxLock(mailbox, { readOnly: true });
+  try {
+    const uids = await client.search({ header: { 'message-id': messageId } }, { uid: true });
+    return Array.isArray(uids) && uids.length > 0;
+  } finally {
+    lock.release();
+  }
+}
+
+export async function appendSentCopy(input: SentCopyInput): Promise<SentCopyOutcome> {
+  const client = (input.createClient ?? createImapClient)(input.settings, input.credentials, input.connect);
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const listed = (await client.list()).map((e) => e.path);
+    const mailbox = input.cachedMailbox && listed.includes(input.cachedMailbox) ? input.cachedMailbox : await findSentMailbox(client);
+    if (!mailbox) return { status: 'no_sent_folder', mailbox: null, alreadyThere: false };
+    if (await hasMessageId(client, mailbox, input.messageId)) return { status: 'appended', mailbox, alreadyThere: true };
+    const result = await client.append(mailbox, input.raw, ['\\Seen'], input.date);
+    if (!result) throw new Error(`APPEND to ${mailbox} was refused`);
+    return { status: 'appended', mailbox, alreadyThere: false };
+  } finally {
+    await client.logout().catch(() => client.close());
+  }
+}
