@@ -1,0 +1,26 @@
+// `scheduler` and `worker`: run the apps in this process, from the same environment (and --stack).
+import { parseSchedulerEnv, runScheduler } from '@reply-sync/scheduler';
+import { parseWorkerEnv, runWorker } from '@reply-sync/sync-worker';
+import type { Command } from 'commander';
+import type { CliRuntime } from '../runtime';
+
+export function registerAppCommands(program: Command, rt: CliRuntime): void {
+  program
+    .command('scheduler')
+    .description('run the scheduler (one queue job per connected inbox) until SIGTERM/SIGINT')
+    .action(
+      rt.action(async (ctx) => {
+        const running = await runScheduler(parseSchedulerEnv(ctx.env().source));
+        await running.stopped;
+      }),
+    );
+
+  program
+    .command('worker')
+    .description('run a sync worker (IMAP sessions: match, decide, record) until SIGTERM/SIGINT')
+    .action(
+      rt.action(async (ctx) => {
+        await runWorker(parseWorkerEnv(ctx.env().source));
+      }),
+    );
+}

@@ -1,0 +1,45 @@
+// `migrate`, `account create`, `user add`: what an operator runs once per database, account and person.
+import { migrate } from '@reply-sync/db';
+import type { Command } from 'commander';
+import { addUser, createAccountOp } from '../ops/accounts';
+import type { CliRuntime } from '../runtime';
+import { withAccount } from './options';
+
+export function registerSetupCommands(program: Command, rt: CliRuntime): void {
+  program
+    .command('migrate')
+    .description('apply the database migrations (safe to run from several places at once)')
+    .action(
+      rt.action(async (ctx) => {
+        await migrate(ctx.env().databaseUrl());
+        ctx.print({ migrated: true }, () => 'Migrations applied.');
+      }),
+    );
+
+  const account = program.command('account').description('accounts (tenants)');
+  account
+    .command('create')
+    .description('create an account; prints its id')
+    .argument('<name>', 'account name')
+    .action(
+      rt.action(async (ctx) => {
+        const row = await createAccountOp(ctx.db().db, String(ctx.args[0]));
+        // Only the id on stdout, so `ACCOUNT=$(reply-sync account create X)` works.
+        ctx.print(row, () => row.id);
+      }),
+    );
+
+  const user = program.command('user').description('users of an account (the people who connect inboxes)');
+  withAccount(
+    user
+      .command('add')
+      .description('add a user')
+      .requiredOption('--email <email>', 'their email address')
+      .option('--name <name>', 'their name'),
+  ).action(
+    rt.action(async (ctx) => {
+      const row = await addUser(await ctx.scope(), { email: String(ctx.opts.email), name: ctx.opts.name as string | undefined });
+      ctx.print(row, () => `Added user ${row.name ? `${row.name} <${row.email}>` : row.email} (${row.id}).`);
+    }),
+  );
+}

@@ -1,0 +1,279 @@
+// `reply-sync demo`: the whole service end to end on the local stack. Starts the stack, seeds an
+// account, connects a fresh Dovecot inbox through the same code as `inbox connect`, logs an outgoing
+// email, runs the scheduler and a worker in this process, delivers three replies and shows what
+// became of each. Every run makes its own account, mailbox user and queue, so runs never collide.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createAccount, createDb, migrate, parseEncryptionKeys, scoped, type DecisionRow } from '@reply-sync/db';
+import { createInboxQueue } from '@reply-sync/queue';
+import { parseSchedulerEnv, runScheduler } from '@reply-sync/scheduler';
+import { createLogger, parseWorkerEnv, startWorker } from '@reply-sync/sync-worker';
+import { reasonSentence } from '@reply-sync/threading';
+import { formatDecision, formatExplanation, formatTimeline } from '../commands/timeline';
+import { formatDate } from '../format';
+import { addUser } from '../ops/accounts';
+import { addContact } from '../ops/contacts';
+import { logEmail } from '../ops/emails';
+import { connectInbox } from '../ops/inboxes';
+import { explain, timelineFor, type Explanation, type Timeline } from '../ops/timeline';
+import { DEMO_ALIAS, DEMO_CONTACT, DEMO_OTHER_CONTACT, DEMO_SUBFOLDER, proposalEmail, replyEmail } from './demo-mail';
+
+const STACK_SCRIPT = fileURLToPath(new URL('../../../../scripts/stack.sh', import.meta.url));
+
+export interface DemoOptions {
+  /** Exit after printing (true), or keep running and print new decisions until `signal` aborts. */
+  once: boolean;
+  print: (text: string) => void;
+  /** Runs `scripts/stack.sh start` first (default true; idempotent when the stack is up). */
+  startStack?: boolean;
+  /** How long to wait for the worker's first session and for the replies' decisions. Default 60 s. */
+  timeoutMs?: number;
+  /** Log level of the scheduler and worker (their pino lines go to stdout). Default 'warn'. */
+  logLevel?: string;
+  /** Ends the watch phase (Ctrl-C). */
+  signal?: AbortSignal;
+}
+
+export type DemoReplyKind = 'logged' | 'alias' | 'subfolder';
+
+export interface DemoReply {
+  kind: DemoReplyKind;
+  messageId: string;
+  /** Reason codes of the decisions recorded for it (empty when none was recorded). */
+  reasons: string[];
+  onTimeline: boolean;
+}
+
+export interface DemoResult {
+  accountId: string;
+  inboxId: string;
+  inboxAddress: string;
+  contactEmail: string;
+  outgoingMessageId: string;
+  replies: Record<DemoReplyKind, DemoReply>;
+  timeline: Timeline;
+}
+
+function startLocalStack(print: (text: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [STACK_SCRIPT, 'start'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      output += d.toString();
+      // The first run installs Debian packages, which takes a while: show progress lines as they come.
+      for (const line of d.toString().split('\n')) if (line.startsWith('stack:')) print(`   ${line}`);
+    });
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`scripts/stack.sh start failed (exit ${code}):\n${output.trim().split('\n').slice(-15).join('\n')}`)),
+    );
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const say = options.print;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const logLevel = options.logLevel ?? 'warn';
+
+  say('1. Starting the local stack (PostgreSQL, Redis, Dovecot) ...');
+  if (options.startStack ?? true) await startLocalStack(say);
+  // Imported only now: the testkit reads .stack/env, which the first start writes.
+  const tk = await import('@reply-sync/testkit');
+  const { stack } = tk;
+  const keys = parseEncryptionKeys(stack.encryptionKeys);
+
+  say('2. Applying database migrations ...');
+  await migrate(stack.databaseUrl);
+  const db = createDb(stack.databaseUrl, { max: 4 });
+  const cleanups: (() => Promise<unknown>)[] = [() => db.close()];
+  try {
+    const stamp = tk.uniqueName('demo');
+    const account = await createAccount(db.db, `Demo ${stamp}`);
+    const s = scoped(db.db, account.id);
+
+    const mailUser = await tk.createMailUser({ profile: 'standard', localPart: tk.uniqueName('ana') });
+    const user = await addUser(s, { email: mailUser.address, name: 'Ana Seller' });
+    say(`3. Account ${account.id}; user Ana Seller <${user.email}> with a fresh Dovecot mailbox.`);
+
+    const profile = stack.profiles.standard;
+    const connected = await connectInbox(
+      s,
+      {
+        userEmail: user.email,
+        address: mailUser.address,
+        imap: { host: profile.host, port: profile.imapPort, tls: 'starttls' },
+        username: mailUser.user,
+        password: mailUser.password,
+      },
+      { keys, tlsCa: stack.caCert },
+    );
+    const inboxId = connected.inbox.id;
+    say(`4. Inbox connected the way \`inbox connect\` does it: logged in to ${profile.host}:${profile.imapPort} (STARTTLS), password stored encrypted.`);
+
+    await addContact(s, { email: DEMO_CONTACT.email, name: DEMO_CONTACT.name, company: DEMO_CONTACT.company, deals: [DEMO_CONTACT.deal], ownerEmail: user.email });
+    await addContact(s, { ...DEMO_OTHER_CONTACT, ownerEmail: user.email });
+    say(`5. Contacts: ${DEMO_CONTACT.name} <${DEMO_CONTACT.email}> at ${DEMO_CONTACT.company} (deal "${DEMO_CONTACT.deal}"), and ${DEMO_OTHER_CONTACT.name}.`);
+
+    const proposal = await proposalEmail(stamp, mailUser.address);
+    const emlDir = await mkdtemp(join(tmpdir(), 'reply-sync-demo-'));
+    const emlPath = join(emlDir, 'proposal.eml');
+    await writeFile(emlPath, proposal.raw);
+    const logged = await logEmail(s, { raw: await readFile(emlPath), userEmail: user.email });
+    say(
+      `6. Logged the outgoing email ${proposal.messageId} "${logged.subject}" (as \`email log --file ${emlPath}\`): ` +
+        `associated with ${logged.associations.contacts.map((c) => c.email).join(', ')}, ` +
+        `${logged.associations.companies.map((c) => c.name).join(', ')}, ${logged.associations.deals.map((d) => `"${d.name}"`).join(', ')}.`,
+    );
+
+    const queueName = tk.uniqueName('demo-queue');
+    const appEnv = {
+      DATABASE_URL: stack.databaseUrl,
+      REDIS_URL: stack.redisUrl,
+      REPLY_SYNC_ENCRYPTION_KEYS: stack.encryptionKeys,
+      REPLY_SYNC_QUEUE: queueName,
+      REPLY_SYNC_TLS_CA_FILE: stack.caCertPath,
+      RECONCILE_INTERVAL_MS: '2000',
+      LOG_LEVEL: logLevel,
+    };
+    const scheduler = await runScheduler(parseSchedulerEnv(appEnv), { handleSignals: false });
+    cleanups.unshift(() => scheduler.stop());
+    const worker = await startWorker({ env: parseWorkerEnv(appEnv), logger: createLogger({ level: logLevel }), metricsPort: false });
+    cleanups.unshift(async () => {
+      await worker.close();
+      const queue = createInboxQueue({ redisUrl: stack.redisUrl, name: queueName });
+      await queue.obliterate({ force: true }).finally(() => queue.close());
+    });
+    say(`7. Scheduler and sync worker running in this process on queue ${queueName}; waiting for the worker's first IMAP session ...`);
+    // The first session sets the checkpoint at UIDNEXT (history is never imported): deliver only after it.
+    await tk.waitFor(async () => (await s.inboxes.get(inboxId))?.uidvalidity != null, { what: "the worker's first session on the demo inbox", timeoutMs });
+
+    const to = `Ana Seller <${mailUser.address}>`;
+    const inSubfolder = await replyEmail(stamp, 3, to, proposal.messageId, DEMO_CONTACT.email, 'Filing this one away for later.');
+    await tk.createMailbox(mailUser, DEMO_SUBFOLDER);
+    await tk.appendTo(mailUser, DEMO_SUBFOLDER, inSubfolder.raw);
+    const fromAlias = await replyEmail(stamp, 2, to, proposal.messageId, DEMO_ALIAS, 'Writing from my deals address: can we get a discount?');
+    await tk.deliver(mailUser, fromAlias.raw);
+    // Delivered last: once it has a decision, the worker has examined the INBOX messages before it.
+    const genuine = await replyEmail(stamp, 1, to, proposal.messageId, DEMO_CONTACT.email, 'Looks good, signed order form attached.', {
+      filename: 'order-form.csv',
+      contentType: 'text/csv',
+      content: 'product,seats,price\nreply-sync,200,12000\n',
+    });
+    await tk.deliver(mailUser, genuine.raw);
+    say(`8. Delivered three replies: one from Bob (with an attachment) and one from ${DEMO_ALIAS} into the INBOX by LMTP, one filed in the folder "${DEMO_SUBFOLDER}"; waiting for decisions ...`);
+
+    const decided = async (id: string) => (await s.decisions.forMessageId(id)).length > 0;
+    await tk.waitFor(async () => (await decided(genuine.messageId)) && (await decided(fromAlias.messageId)), {
+      what: 'decisions for the two replies in the INBOX',
+      timeoutMs,
+    });
+    // The worker reads only the INBOX, so the filed reply may never get a decision row; give a newer
+    // worker that examines other folders a moment, then explain it either way.
+    const subfolderDeadline = Date.now() + 3_000;
+    while (Date.now() < subfolderDeadline && !(await decided(inSubfolder.messageId))) await sleep(250);
+
+    const timeline = await timelineFor(s, { contact: DEMO_CONTACT.email });
+    const onTimeline = (id: string) => timeline.entries.some((e) => e.messageId === id);
+    const explanations: Record<DemoReplyKind, Explanation> = {
+      logged: await explain(s, genuine.messageId),
+      alias: await explain(s, fromAlias.messageId),
+      subfolder: await explain(s, inSubfolder.messageId),
+    };
+
+    say('');
+    say(formatTimeline(timeline));
+    say('');
+    say('What happened to each reply:');
+    const titles: Record<DemoReplyKind, string> = {
+      logged: `Reply 1, from ${DEMO_CONTACT.email} into the INBOX, with order-form.csv:`,
+      alias: `Reply 2, from ${DEMO_ALIAS} (another address of Bob's, not a contact):`,
+      subfolder: `Reply 3, from ${DEMO_CONTACT.email}, filed in the folder "${DEMO_SUBFOLDER}":`,
+    };
+    for (const kind of ['logged', 'alias', 'subfolder'] as const) {
+      const e = explanations[kind];
+      say('');
+      say(titles[kind]);
+      if (kind === 'subfolder' && e.decisions.length === 0) {
+        say(`  Message ${e.messageId}`);
+        say(`  NOT LOGGED  not_in_inbox`);
+        say(`    ${reasonSentence('not_in_inbox')}`);
+        say('    (No decision row: the sync worker opens only the INBOX, so it never examines this message.)');
+      } else {
+        say(formatExplanation(e));
+      }
+    }
+
+    say('');
+    say('Look around with the CLI (another terminal):');
+    say(`  export REPLY_SYNC_ACCOUNT=${account.id}`);
+    say(`  npx reply-sync --stack timeline --deal "${DEMO_CONTACT.deal}"`);
+    say(`  npx reply-sync --stack explain '${fromAlias.messageId}'`);
+    say(`  npx reply-sync --stack inbox list`);
+
+    const result: DemoResult = {
+      accountId: account.id,
+      inboxId,
+      inboxAddress: mailUser.address,
+      contactEmail: DEMO_CONTACT.email,
+      outgoingMessageId: proposal.messageId,
+      replies: {
+        logged: { kind: 'logged', messageId: genuine.messageId, reasons: explanations.logged.decisions.map((d) => d.reasonCode), onTimeline: onTimeline(genuine.messageId) },
+        alias: { kind: 'alias', messageId: fromAlias.messageId, reasons: explanations.alias.decisions.map((d) => d.reasonCode), onTimeline: onTimeline(fromAlias.messageId) },
+        subfolder: { kind: 'subfolder', messageId: inSubfolder.messageId, reasons: explanations.subfolder.decisions.map((d) => d.reasonCode), onTimeline: onTimeline(inSubfolder.messageId) },
+      },
+      timeline,
+    };
+
+    if (!options.once) await watchDecisions(s, inboxId, mailUser.address, profile.lmtpPort, say, options.signal);
+    // The demo inbox stops being synced once the demo ends, so no later scheduler picks it up.
+    await s.inboxes.remove(inboxId);
+    return result;
+  } finally {
+    for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+  }
+}
+
+async function watchDecisions(
+  s: ReturnType<typeof scoped>,
+  inboxId: string,
+  address: string,
+  lmtpPort: number,
+  say: (text: string) => void,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const seen = new Set((await s.decisions.forInbox(inboxId, 1000)).map((d) => d.id));
+  say('');
+  say(`Running. Mail sent to ${address} (LMTP on 127.0.0.1:${lmtpPort}) is decided as it arrives; Ctrl-C stops.`);
+  while (!signal?.aborted) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 1000);
+      signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    });
+    const fresh: DecisionRow[] = (await s.decisions.forInbox(inboxId, 100)).filter((d) => !seen.has(d.id)).reverse();
+    for (const d of fresh) {
+      seen.add(d.id);
+      say(`New: ${d.messageId ?? '(no Message-ID)'} from ${d.fromAddress ?? '?'} "${d.subject ?? ''}" at ${formatDate(d.createdAt)}`);
+      say(
+        formatDecision({
+          at: d.createdAt,
+          inbox: { id: inboxId, address },
+          uidvalidity: d.uidvalidity,
+          uid: d.uid,
+          decision: d.decision,
+          reasonCode: d.reasonCode,
+          sentence: reasonSentence(d.reasonCode as Parameters<typeof reasonSentence>[0]) ?? d.reasonCode,
+          detail: d.detail,
+          from: d.fromAddress,
+          subject: d.subject,
+        }),
+      );
+    }
+  }
+  say('Stopping: ending the worker session, the scheduler and the database pool.');
+}

@@ -1,0 +1,114 @@
+// The CLI's configuration: process.env read once, validated with zod, passed down as a typed object.
+//
+// Local-stack fallback: nothing is defaulted silently. With the global `--stack` flag, variables that
+// are unset are taken from the local stack's `.stack/env` (written by `scripts/stack.sh start`), and
+// REPLY_SYNC_TLS_CA_FILE defaults to the stack's self-signed certificate. Without it, a command that
+// needs DATABASE_URL or REPLY_SYNC_ENCRYPTION_KEYS stops with a sentence saying what to set.
+// `scheduler` and `worker` hand the same (merged) variables to their apps' own env parsers.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseEncryptionKeys, type EncryptionKeys } from '@reply-sync/db';
+import { z } from 'zod';
+import { CliError } from './cli-error';
+
+export type EnvSource = Record<string, string | undefined>;
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+const CliEnvSchema = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  REDIS_URL: z.string().url().optional(),
+  REPLY_SYNC_ENCRYPTION_KEYS: z.string().optional(),
+  REPLY_SYNC_QUEUE: z.string().min(1).optional(),
+  REPLY_SYNC_TLS_CA_FILE: z.string().min(1).optional(),
+  REPLY_SYNC_ACCOUNT: z.string().optional(),
+});
+
+export interface CliEnv {
+  /** The variables as the CLI sees them (process env, plus `.stack/env` under --stack). */
+  readonly source: EnvSource;
+  readonly usingStack: boolean;
+  databaseUrl(): string;
+  /** Parsed by the db package, so a missing or malformed value fails with its sentence. */
+  encryptionKeys(): EncryptionKeys;
+  /** Contents of REPLY_SYNC_TLS_CA_FILE (PEM), or undefined when unset. */
+  tlsCa(): string | undefined;
+  accountId(): string | undefined;
+}
+
+/** Where the local stack keeps its state: STACK_DIR, else <repo>/.stack. */
+export function stackDir(source: EnvSource = process.env): string {
+  return source.STACK_DIR || join(REPO_ROOT, '.stack');
+}
+
+/** The `export NAME='value'` lines of `.stack/env`; empty when the stack has never been started. */
+export function readStackEnv(source: EnvSource = process.env): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(join(stackDir(source), 'env'), 'utf8');
+  } catch {
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^(?:export\s+)?([A-Z0-9_]+)=(?:'([^']*)'|"([^"]*)"|(\S*))\s*$/.exec(line.trim());
+    if (m?.[1]) out[m[1]] = m[2] ?? m[3] ?? m[4] ?? '';
+  }
+  return out;
+}
+
+/** process.env with the local stack's values filling what is unset (set values always win). */
+export function withStackDefaults(source: EnvSource): EnvSource {
+  const stackEnv = readStackEnv(source);
+  const merged: EnvSource = { ...stackEnv };
+  for (const [name, value] of Object.entries(source)) if (value !== undefined && value !== '') merged[name] = value;
+  if (!merged.REPLY_SYNC_TLS_CA_FILE) merged.REPLY_SYNC_TLS_CA_FILE = stackEnv.STACK_CA_CERT ?? join(stackDir(source), 'tls', 'cert.pem');
+  return merged;
+}
+
+const STACK_HINT = 'or pass --stack to use the local stack (`npm run stack -- start`)';
+
+export function loadCliEnv(processEnv: EnvSource, options: { stack: boolean }): CliEnv {
+  const source = options.stack ? withStackDefaults(processEnv) : { ...processEnv };
+  const blankToUndefined = Object.fromEntries(Object.entries(source).map(([k, v]) => [k, v === '' ? undefined : v]));
+  const parsed = CliEnvSchema.safeParse(blankToUndefined);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new CliError('cli_env_invalid', `The CLI's environment is invalid: ${problems}. Fix the variable, ${STACK_HINT}.`);
+  }
+  const env = parsed.data;
+  let tlsCa: string | undefined | null = null;
+  return {
+    source,
+    usingStack: options.stack,
+    databaseUrl() {
+      if (!env.DATABASE_URL) {
+        throw new CliError(
+          'database_url_missing',
+          `DATABASE_URL is not set. Set it to the PostgreSQL URL (postgres://user@host:port/database), ${STACK_HINT}.`,
+        );
+      }
+      return env.DATABASE_URL;
+    },
+    encryptionKeys() {
+      return parseEncryptionKeys(env.REPLY_SYNC_ENCRYPTION_KEYS);
+    },
+    tlsCa() {
+      if (tlsCa !== null) return tlsCa;
+      const file = env.REPLY_SYNC_TLS_CA_FILE;
+      if (!file) return (tlsCa = undefined);
+      try {
+        return (tlsCa = readFileSync(file, 'utf8'));
+      } catch (error) {
+        throw new CliError(
+          'tls_ca_unreadable',
+          `REPLY_SYNC_TLS_CA_FILE points at ${file}, which cannot be read (${error instanceof Error ? error.message : String(error)}). Point it at a PEM file or unset it.`,
+        );
+      }
+    },
+    accountId() {
+      return env.REPLY_SYNC_ACCOUNT || undefined;
+    },
+  };
+}

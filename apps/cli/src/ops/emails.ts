@@ -1,0 +1,161 @@
+// `email log`: registers an email the CRM sent or logged (a raw RFC 5322 message), which starts a
+// thread that replies are matched against.
+import type { AttachmentInput, Company, Deal, Scoped } from '@reply-sync/db';
+import { decodeHeaderValue, firstHeader, normalizeMessageId, parseAddressList, parseHeaderBlock, parseMessageIdList, type Address } from '@reply-sync/threading';
+import { simpleParser } from 'mailparser';
+import { CliError } from '../cli-error';
+import { requireUser } from './accounts';
+
+export type LogSource = 'crm_send' | 'log' | 'bcc' | 'forward';
+export const LOG_SOURCES: readonly LogSource[] = ['crm_send', 'log', 'bcc', 'forward'];
+
+export interface LogEmailInput {
+  raw: Buffer;
+  /** The user who sent it: the thread owner. */
+  userEmail: string;
+  /** The inbox it was sent from; default the user's personal inbox when they have exactly one. */
+  inboxId?: string | undefined;
+  /** Extra deals and companies (by name or id) to associate, besides the recipients' own. */
+  deals?: string[] | undefined;
+  companies?: string[] | undefined;
+  source?: LogSource | undefined;
+}
+
+export interface LoggedEmailSummary {
+  /** False when this Message-ID was already logged in the account (nothing changed). */
+  inserted: boolean;
+  emailId: string;
+  threadId: string;
+  messageId: string;
+  subject: string;
+  from: Address;
+  to: Address[];
+  cc: Address[];
+  sentAt: Date | null;
+  threadOwner: { id: string; email: string };
+  inbox: { id: string; address: string } | null;
+  attachments: { filename: string | null; size: number }[];
+  associations: {
+    contacts: { id: string; email: string }[];
+    companies: { id: string; name: string }[];
+    deals: { id: string; name: string }[];
+  };
+}
+
+function parseDate(value: string | undefined): Date | null {
+  if (!value) return null;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+async function pickInbox(s: Scoped, userId: string, userEmail: string, inboxId: string | undefined) {
+  const inboxes = await s.inboxes.list();
+  if (inboxId) {
+    const inbox = inboxes.find((i) => i.id === inboxId);
+    if (!inbox) throw new CliError('inbox_not_found', `There is no inbox ${inboxId} in this account (see \`reply-sync inbox list\`).`);
+    return inbox;
+  }
+  const own = inboxes.filter((i) => i.kind === 'personal' && i.userId === userId);
+  if (own.length > 1) {
+    throw new CliError('inbox_ambiguous', `${userEmail} has ${own.length} inboxes; say which one the email was sent from with --inbox ID.`);
+  }
+  return own[0] ?? null;
+}
+
+async function findAll<T extends Company | Deal>(names: string[], find: (name: string) => Promise<T | null>, what: string): Promise<T[]> {
+  const found: T[] = [];
+  for (const name of new Set(names)) {
+    const row = await find(name);
+    if (!row) throw new CliError(`${what}_not_found`, `There is no ${what} "${name}" in this account; create it with \`reply-sync contact add ... --${what} "${name}"\`.`);
+    found.push(row);
+  }
+  return found;
+}
+
+export async function logEmail(s: Scoped, input: LogEmailInput): Promise<LoggedEmailSummary> {
+  const headers = parseHeaderBlock(input.raw);
+  const rawMessageId = firstHeader(headers, 'message-id');
+  if (!rawMessageId || !normalizeMessageId(rawMessageId)) {
+    throw new CliError('message_id_missing', 'The email has no usable Message-ID header, so replies to it could never be matched; export it again with its headers.');
+  }
+  const from = parseAddressList(firstHeader(headers, 'from'))[0];
+  if (!from) throw new CliError('from_missing', 'The email has no From address; export it again with its headers.');
+  const to = parseAddressList((headers.get('to') ?? []).join(', '));
+  const cc = parseAddressList((headers.get('cc') ?? []).join(', '));
+  const subject = decodeHeaderValue(firstHeader(headers, 'subject')).replace(/\s+/g, ' ').trim();
+  const sentAt = parseDate(firstHeader(headers, 'date'));
+  const inReplyTo = parseMessageIdList(firstHeader(headers, 'in-reply-to'))[0] ?? null;
+  const references = parseMessageIdList((headers.get('references') ?? []).join(' '));
+
+  const user = await requireUser(s, input.userEmail);
+  const inbox = await pickInbox(s, user.id, user.email, input.inboxId);
+
+  // Associations, computed here (not by logOutbound's default) so the command reports exactly what
+  // it stored: the contacts among the recipients, their companies and open deals, plus --deal/--company.
+  const recipients = [...to, ...cc].map((a) => a.address);
+  const contacts = await s.contacts.findByEmails(recipients);
+  const companyRows = new Map<string, Company>();
+  const dealRows = new Map<string, Deal>();
+  for (const c of contacts) {
+    for (const id of c.companyIds) {
+      const company = await s.companies.get(id);
+      if (company) companyRows.set(id, company);
+    }
+    for (const id of c.dealIds) {
+      const deal = await s.deals.get(id);
+      if (deal?.status === 'open') dealRows.set(id, deal);
+    }
+  }
+  for (const c of await findAll(input.companies ?? [], (n) => s.companies.find(n), 'company')) companyRows.set(c.id, c);
+  for (const d of await findAll(input.deals ?? [], (n) => s.deals.find(n), 'deal')) dealRows.set(d.id, d);
+
+  const parsed = await simpleParser(input.raw);
+  const attachments: AttachmentInput[] = parsed.attachments.map((a) => ({
+    filename: a.filename ?? null,
+    contentType: a.contentType || 'application/octet-stream',
+    content: a.content,
+    contentId: a.contentId ?? null,
+  }));
+
+  const result = await s.emails.logOutbound({
+    source: input.source ?? 'log',
+    direction: 'outbound',
+    messageId: rawMessageId,
+    userId: user.id,
+    inboxId: inbox?.id ?? null,
+    from,
+    to,
+    cc,
+    subject,
+    sentAt,
+    textBody: parsed.text ?? null,
+    htmlBody: typeof parsed.html === 'string' ? parsed.html : null,
+    inReplyTo,
+    references,
+    contactIds: contacts.map((c) => c.id),
+    companyIds: [...companyRows.keys()],
+    dealIds: [...dealRows.keys()],
+    associateRecipients: false,
+    attachments,
+  });
+
+  return {
+    inserted: result.inserted,
+    emailId: result.emailId,
+    threadId: result.threadId,
+    messageId: rawMessageId.trim(),
+    subject,
+    from,
+    to,
+    cc,
+    sentAt,
+    threadOwner: { id: user.id, email: user.email },
+    inbox: inbox ? { id: inbox.id, address: inbox.address } : null,
+    attachments: attachments.map((a) => ({ filename: a.filename, size: a.content.length })),
+    associations: {
+      contacts: contacts.map((c) => ({ id: c.id, email: c.email })),
+      companies: [...companyRows.values()].map((c) => ({ id: c.id, name: c.name })),
+      deals: [...dealRows.values()].map((d) => ({ id: d.id, name: d.name })),
+    },
+  };
+}

@@ -1,0 +1,188 @@
+// Connecting password (IMAP) inboxes: log in first, save only on success, credentials encrypted.
+import type { EncryptionKeys, Inbox, InboxStatusHistoryRow, Scoped } from '@reply-sync/db';
+import { assertNotPop3, disconnectSentence, isDisconnectReason, verifyImapLogin, type ImapSettings, type TlsMode } from '@reply-sync/mail';
+import { CliError } from '../cli-error';
+import { requireUser } from './accounts';
+
+export interface MailDeps {
+  keys: EncryptionKeys;
+  /** Extra trusted CA (PEM) for servers with private certificates (REPLY_SYNC_TLS_CA_FILE). */
+  tlsCa?: string | undefined;
+}
+
+export interface SmtpInput {
+  host: string;
+  port: number;
+  tls: TlsMode;
+}
+
+export interface ConnectInboxInput {
+  /** Owner of a personal inbox; omit (with team: true) for a team inbox. */
+  userEmail?: string | undefined;
+  team?: boolean | undefined;
+  address: string;
+  aliases?: string[] | undefined;
+  imap: ImapSettings;
+  smtp?: SmtpInput | undefined;
+  username: string;
+  password: string;
+}
+
+export interface ConnectedInbox {
+  inbox: Inbox;
+  capabilities: string[];
+  hasIdle: boolean;
+  sentMailbox: string | null;
+}
+
+export const TLS_MODES: readonly TlsMode[] = ['tls', 'starttls', 'none'];
+
+/** Checks the IMAP settings before anything else is asked for (POP3 refused with the mail package's sentence). */
+export function checkImapSettings(imap: ImapSettings): void {
+  if (!Number.isInteger(imap.port) || imap.port < 1 || imap.port > 65535) {
+    throw new CliError('invalid_port', `${imap.port} is not a TCP port; give the IMAP port, usually 993 (TLS) or 143 (STARTTLS).`);
+  }
+  if (!TLS_MODES.includes(imap.tls)) {
+    throw new CliError('invalid_tls_mode', `TLS mode "${imap.tls}" is not one of tls, starttls, none.`);
+  }
+  assertNotPop3(imap);
+}
+
+async function verify(input: { imap: ImapSettings; username: string; password: string; address: string }, deps: MailDeps) {
+  checkImapSettings(input.imap);
+  return verifyImapLogin(
+    input.imap,
+    { kind: 'password', username: input.username, password: input.password },
+    { address: input.address, ...(deps.tlsCa ? { ca: deps.tlsCa } : {}) },
+  );
+}
+
+export async function connectInbox(s: Scoped, input: ConnectInboxInput, deps: MailDeps): Promise<ConnectedInbox> {
+  if (Boolean(input.userEmail) === Boolean(input.team)) {
+    throw new CliError('owner_required', 'Say whose inbox this is: --user EMAIL for a personal inbox, or --team for a team inbox (not both).');
+  }
+  checkImapSettings(input.imap);
+  const user = input.userEmail ? await requireUser(s, input.userEmail) : null;
+  // One login attempt; MailConnectError carries the reason and sentence, and nothing is saved.
+  const login = await verify({ ...input }, deps);
+  const inbox = await s.inboxes.create(
+    {
+      userId: user?.id ?? null,
+      kind: user ? 'personal' : 'team',
+      provider: 'imap',
+      address: input.address,
+      aliases: input.aliases ?? [],
+      imapHost: input.imap.host,
+      imapPort: input.imap.port,
+      imapTls: input.imap.tls,
+      smtpHost: input.smtp?.host ?? null,
+      smtpPort: input.smtp?.port ?? null,
+      smtpTls: input.smtp?.tls ?? null,
+      username: input.username,
+      authKind: 'password',
+      // The shape the sync worker reads (StoredCredentials in apps/sync-worker).
+      credentials: { password: input.password },
+      sentMailbox: login.sentMailbox,
+    },
+    deps.keys,
+  );
+  return { inbox, capabilities: login.capabilities, hasIdle: login.hasIdle, sentMailbox: login.sentMailbox };
+}
+
+export interface ReconnectInboxInput {
+  inboxId: string;
+  password: string;
+  /** New server settings; the stored ones are kept for whatever is not given. */
+  imap?: Partial<ImapSettings> | undefined;
+  username?: string | undefined;
+}
+
+async function requireInbox(s: Scoped, inboxId: string): Promise<Inbox> {
+  const inbox = /^[0-9a-f-]{36}$/i.test(inboxId) ? await s.inboxes.get(inboxId) : null;
+  if (!inbox) throw new CliError('inbox_not_found', `There is no inbox ${inboxId} in this account (see \`reply-sync inbox list\`).`);
+  return inbox;
+}
+
+/** Logs in with the new password (and settings), then stores them and clears the disconnect state. */
+export async function reconnectInbox(s: Scoped, input: ReconnectInboxInput, deps: MailDeps): Promise<ConnectedInbox> {
+  const current = await requireInbox(s, input.inboxId);
+  if (current.status === 'removed') {
+    throw new CliError('inbox_removed', `Inbox ${current.address} was removed; connect it again with \`reply-sync inbox connect\`.`);
+  }
+  if (current.authKind !== 'password') {
+    throw new CliError('not_a_password_inbox', `Inbox ${current.address} signs in with OAuth, not a password; reconnect it through its provider's sign-in.`);
+  }
+  const imap: ImapSettings = {
+    host: input.imap?.host ?? current.imapHost,
+    port: input.imap?.port ?? current.imapPort,
+    tls: input.imap?.tls ?? current.imapTls,
+  };
+  const username = input.username ?? current.username;
+  const login = await verify({ imap, username, password: input.password, address: current.address }, deps);
+  await s.inboxes.reconnect(input.inboxId, { password: input.password }, deps.keys, {
+    imapHost: imap.host,
+    imapPort: imap.port,
+    imapTls: imap.tls,
+    username,
+  });
+  if (login.sentMailbox !== current.sentMailbox) await s.inboxes.setSentMailbox(input.inboxId, login.sentMailbox);
+  const inbox = (await s.inboxes.get(input.inboxId))!;
+  return { inbox, capabilities: login.capabilities, hasIdle: login.hasIdle, sentMailbox: login.sentMailbox };
+}
+
+export async function removeInbox(s: Scoped, inboxId: string): Promise<Inbox> {
+  await requireInbox(s, inboxId);
+  await s.inboxes.remove(inboxId);
+  return (await s.inboxes.get(inboxId))!;
+}
+
+export interface InboxListEntry {
+  id: string;
+  address: string;
+  aliases: string[];
+  kind: Inbox['kind'];
+  provider: Inbox['provider'];
+  ownerEmail: string | null;
+  status: Inbox['status'];
+  /** Disconnect reason code (null while connected). */
+  reason: string | null;
+  /** The support-facing sentence for the reason. */
+  reasonSentence: string | null;
+  /** The provider's or server's own words. */
+  reasonDetail: string | null;
+  statusSince: Date;
+  lastError: string | null;
+  lastErrorAt: Date | null;
+  imap: { host: string; port: number; tls: TlsMode; username: string };
+}
+
+export function reasonSentenceFor(reason: string | null, address: string): string | null {
+  if (!reason) return null;
+  return isDisconnectReason(reason) ? disconnectSentence(reason, { address }) : `Disconnected (${reason}).`;
+}
+
+export async function listInboxes(s: Scoped, options: { includeRemoved?: boolean } = {}): Promise<InboxListEntry[]> {
+  const [inboxes, users] = await Promise.all([s.inboxes.list(options), s.users.list()]);
+  const emailOf = new Map(users.map((u) => [u.id, u.email]));
+  return inboxes.map((i) => ({
+    id: i.id,
+    address: i.address,
+    aliases: i.aliases,
+    kind: i.kind,
+    provider: i.provider,
+    ownerEmail: i.userId ? (emailOf.get(i.userId) ?? null) : null,
+    status: i.status,
+    reason: i.disconnectReason,
+    reasonSentence: reasonSentenceFor(i.disconnectReason, i.address),
+    reasonDetail: i.disconnectDetail,
+    statusSince: i.statusSince,
+    lastError: i.lastError,
+    lastErrorAt: i.lastErrorAt,
+    imap: { host: i.imapHost, port: i.imapPort, tls: i.imapTls, username: i.username },
+  }));
+}
+
+export async function inboxHistory(s: Scoped, inboxId: string): Promise<InboxStatusHistoryRow[]> {
+  await requireInbox(s, inboxId);
+  return s.inboxes.history(inboxId);
+}

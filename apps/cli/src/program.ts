@@ -1,0 +1,40 @@
+// The `reply-sync` command tree. One file per command group under commands/; each registers itself.
+import { Command } from 'commander';
+import { registerAppCommands } from './commands/apps';
+import { registerContactCommands } from './commands/contact';
+import { registerDemoCommand } from './commands/demo';
+import { registerEmailCommands } from './commands/email';
+import { registerInboxCommands } from './commands/inbox';
+import { registerSetupCommands } from './commands/setup';
+import { registerTimelineCommands } from './commands/timeline';
+import type { CliRuntime } from './runtime';
+
+export function createProgram(rt: CliRuntime): Command {
+  const program = new Command('reply-sync')
+    .description("Operator CLI for reply-sync: connects inboxes and logs contacts' replies on the CRM timeline.")
+    .option('--json', 'machine-readable output (JSON on stdout; errors as JSON on stderr)')
+    .option('--stack', 'take unset variables from the local stack (.stack/env, written by `npm run stack -- start`)')
+    .configureHelp({ showGlobalOptions: true })
+    .configureOutput({
+      writeOut: (text) => rt.io.stdout.write(text),
+      writeErr: (text) => rt.io.stderr.write(text),
+    })
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  program.addHelpText(
+    'after',
+    `
+Environment: DATABASE_URL, REPLY_SYNC_ENCRYPTION_KEYS (inbox connect/reconnect, worker), REDIS_URL and
+REPLY_SYNC_QUEUE (scheduler, worker), REPLY_SYNC_TLS_CA_FILE (extra trusted CA for IMAP), REPLY_SYNC_ACCOUNT
+(default for --account). Nothing defaults to the local stack unless --stack is given.`,
+  );
+
+  registerSetupCommands(program, rt);
+  registerContactCommands(program, rt);
+  registerInboxCommands(program, rt);
+  registerEmailCommands(program, rt);
+  registerTimelineCommands(program, rt);
+  registerAppCommands(program, rt);
+  registerDemoCommand(program, rt);
+  return program;
+}
