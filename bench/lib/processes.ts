@@ -1,0 +1,142 @@
+// Child processes of the benchmark: the real sync worker (apps/sync-worker/src/main.ts) and the bare
+// imapflow client (bench/lib/bare-idle-child.ts). Each runs as ONE node process (`node --import tsx`,
+// not the tsx CLI, which would fork a second process): its RSS is the process's own, and SIGKILL
+// kills exactly it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stack } from '@reply-sync/testkit';
+import { parsePrometheus, type MetricSamples } from './prometheus';
+import { sleep } from './concurrency';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const WORKER_MAIN = join(repoRoot, 'apps/sync-worker/src/main.ts');
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+function spawnTs(script: string, env: Record<string, string>, logFile: string, ipc = false): ChildProcess {
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  return child;
+}
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  pid: number;
+  metricsPort: number;
+  logFile: string;
+  metrics(): Promise<MetricSamples>;
+  /** reply_sync_inboxes_connected */
+  connected(): Promise<number>;
+  /** SIGTERM, then SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+  kill(): void;
+  exited: Promise<number | null>;
+}
+
+export interface WorkerProcessOptions {
+  databaseUrl: string;
+  queueName: string;
+  concurrency: number;
+  logDir: string;
+  name: string;
+  /** Extra environment (SESSION_MAX_MS, CATCH_UP_BATCH_SIZE, ...). */
+  env?: Record<string, string>;
+}
+
+/** Starts apps/sync-worker/src/main.ts and waits for its /healthz. */
+export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
+  const metricsPort = await freePort();
+  const logFile = join(options.logDir, `${options.name}.log`);
+  const child = spawnTs(
+    WORKER_MAIN,
+    {
+      DATABASE_URL: options.databaseUrl,
+      REDIS_URL: stack.redisUrl,
+      REPLY_SYNC_QUEUE: options.queueName,
+      REPLY_SYNC_ENCRYPTION_KEYS: stack.encryptionKeys,
+      REPLY_SYNC_TLS_CA_FILE: stack.caCertPath,
+      WORKER_CONCURRENCY: String(options.concurrency),
+      METRICS_PORT: String(metricsPort),
+      METRICS_HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      // Sessions longer than a scenario, so no session rotation lands inside a measurement window.
+      SESSION_MAX_MS: String(20 * 60_000),
+      ...options.env,
+    },
+    logFile,
+  );
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const base = `http://127.0.0.1:${metricsPort}`;
+  const metrics = async () => parsePrometheus(await (await fetch(`${base}/metrics`)).text());
+  const handle: WorkerProcess = {
+    child,
+    pid: child.pid!,
+    metricsPort,
+    logFile,
+    metrics,
+    connected: async () => (await metrics()).value('reply_sync_inboxes_connected'),
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+    stop: async (graceMs = 15_000) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+    exited,
+  };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the worker exited with code ${child.exitCode} at start; see ${logFile}`);
+    try {
+      const res = await fetch(`${base}/healthz`);
+      if (res.ok) return handle;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      handle.kill();
+      throw new Error(`the worker did not answer /healthz within 60 s; see ${logFile}`);
+    }
+    await sleep(200);
+  }
+}
+
+/** Polls until `fn` holds, or throws after `timeoutMs` with what it last saw. */
+export async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number, intervalMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      last = await fn();
+      if (ok(last)) return last;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value ${JSON.stringify(last)}${why}`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
+export { spawnTs };

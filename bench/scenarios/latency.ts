@@ -1,0 +1,117 @@
+// 2. Reply latency at scale: N inboxes on ONE worker process; replies to logged threads delivered by
+// LMTP to random inboxes at a steady rate; latency delivery start → timeline row committed.
+import { sleep } from '../lib/concurrency';
+import { committedReplies } from '../lib/bench-db';
+import { ms, overhead, ratio, type BenchContext, type Scenario } from '../lib/context';
+import { deliverAtRate, randomPicks, type PreparedMessage } from '../lib/delivery';
+import { replyLoad } from '../lib/load';
+import { composeReply, seedInboxes } from '../lib/seed';
+import { summarize, type LatencySummary } from '../lib/stats';
+import { addJobs, benchQueueName, destroyQueue, openQueue, startWorker, waitConnected } from '../lib/worker-run';
+import { measureFloor } from './floor';
+
+export interface ReplyLatencyResult {
+  /** delivery start → commit (clock_timestamp() at COMMIT). */
+  toCommit: LatencySummary;
+  /** delivery start → logged_emails.created_at (transaction start; for comparison). */
+  toTxStart: LatencySummary;
+  delivered: number;
+  missing: number;
+  deliveryErrors: number;
+}
+
+/** Delivers replies at the scenario's rate and waits for their rows; returns the latency figures. */
+export async function measureReplyLatency(
+  ctx: BenchContext,
+  accountId: string,
+  inboxes: Parameters<typeof composeReply>[0][],
+  load: { ratePerSec: number; durationS: number },
+  tag: string,
+  during?: (elapsedMs: number) => void,
+): Promise<ReplyLatencyResult & { starts: Map<string, number> }> {
+  const picks = randomPicks(inboxes.length, load.ratePerSec * load.durationS, inboxes.length + 7);
+  const messages: PreparedMessage[] = [];
+  for (const pick of picks) {
+    const inbox = inboxes[pick]!;
+    const reply = await composeReply(inbox, tag);
+    messages.push({ to: inbox.mail, raw: reply.raw, key: reply.messageIdNorm });
+  }
+  const t0 = Date.now();
+  const ticker = during ? setInterval(() => during(Date.now() - t0), 100) : undefined;
+  const delivered = await deliverAtRate(messages, load.ratePerSec).finally(() => ticker && clearInterval(ticker));
+  const ok = delivered.filter((d) => !d.error);
+  const starts = new Map(ok.map((d) => [d.key, d.startMs]));
+  const deadline = Date.now() + 60_000;
+  let rows = await committedReplies(ctx.db.sql, accountId);
+  while (Date.now() < deadline) {
+    const seen = new Set(rows.map((r) => r.messageIdNorm));
+    if ([...starts.keys()].every((k) => seen.has(k))) break;
+    await sleep(250);
+    rows = await committedReplies(ctx.db.sql, accountId);
+  }
+  const toCommit: number[] = [];
+  const toTxStart: number[] = [];
+  for (const r of rows) {
+    const start = starts.get(r.messageIdNorm);
+    if (start === undefined) continue;
+    toCommit.push(r.committedAtMs - start);
+    toTxStart.push(r.createdAtMs - start);
+  }
+  return {
+    toCommit: summarize(toCommit),
+    toTxStart: summarize(toTxStart),
+    delivered: ok.length,
+    missing: ok.length - toCommit.length,
+    deliveryErrors: delivered.length - ok.length,
+    starts,
+  };
+}
+
+async function latencyAt(ctx: BenchContext, n: number): Promise<Record<string, unknown>> {
+  const load = replyLoad(ctx.options);
+  const floor = ctx.floors.get(n) ?? (await measureFloor(ctx, n)).latency;
+  ctx.floors.set(n, floor);
+
+  const prefix = `${ctx.runId}-lat${n}`;
+  ctx.log(`latency N=${n}: seeding ${n} inboxes`);
+  const seeded = await seedInboxes({ sql: ctx.db.sql, keys: ctx.keys, prefix, count: n });
+  const queueName = benchQueueName(ctx, `lat${n}`);
+  const queue = openQueue(queueName);
+  const worker = await startWorker(ctx, `worker-lat-${n}`, queueName, n);
+  try {
+    const connectStart = Date.now();
+    await addJobs(queue, seeded.accountId, seeded.inboxes);
+    await waitConnected(worker, n, 60_000 + n * 100);
+    const connectMs = Date.now() - connectStart;
+    ctx.log(`latency N=${n}: ${n} inboxes connected in ${connectMs} ms; delivering ${load.ratePerSec}/s for ${load.durationS} s`);
+    await sleep(2_000);
+    const result = await measureReplyLatency(ctx, seeded.accountId, seeded.inboxes, load, `lat${n}`);
+    const metrics = await worker.metrics();
+    const existsCount = metrics.value('reply_sync_exists_to_commit_seconds_count');
+    const existsMeanMs = existsCount > 0 ? (metrics.value('reply_sync_exists_to_commit_seconds_sum') / existsCount) * 1000 : Number.NaN;
+
+    const t = result.toCommit;
+    ctx.row({ scenario: 'latency', figure: `N=${n} delivery→commit p50`, value: t.p50, unit: 'ms', floor: floor.p50, compare: `${overhead(t.p50, floor.p50)} / ${ratio(t.p50, floor.p50)}`, ...(n >= 2000 ? { goal: '≤ floor +50 ms', met: t.p50 - floor.p50 <= 50 } : { goal: '(goal at 2,000) ≤ floor +50 ms', met: t.p50 - floor.p50 <= 50 }) });
+    ctx.row({ scenario: 'latency', figure: `N=${n} delivery→commit p95`, value: t.p95, unit: 'ms', floor: floor.p95, compare: `${overhead(t.p95, floor.p95)} / ${ratio(t.p95, floor.p95)}` });
+    ctx.row({ scenario: 'latency', figure: `N=${n} delivery→commit p99`, value: t.p99, unit: 'ms', floor: floor.p99, compare: `${overhead(t.p99, floor.p99)} / ${ratio(t.p99, floor.p99)}`, goal: n >= 2000 ? '≤ floor +150 ms' : '(goal at 2,000) ≤ floor +150 ms', met: t.p99 - floor.p99 <= 150 });
+    ctx.row({ scenario: 'latency', figure: `N=${n} delivery→commit max`, value: t.max, unit: 'ms', floor: floor.max, compare: `${overhead(t.max, floor.max)} / ${ratio(t.max, floor.max)}` });
+    ctx.row({ scenario: 'latency', figure: `N=${n} replies missing`, value: result.missing, unit: `of ${result.delivered}`, goal: '0', met: result.missing === 0 });
+    const { starts: _starts, ...details } = result;
+    return { n, connectMs, floor, ...details, workerExistsToCommitMeanMs: ms(existsMeanMs), workerLog: worker.logFile };
+  } finally {
+    await worker.stop();
+    await destroyQueue(queue);
+    await seeded.removeMailUsers();
+    await ctx.db.sql`DELETE FROM accounts WHERE id = ${seeded.accountId}`;
+  }
+}
+
+export const latencyScenario: Scenario = {
+  name: 'latency',
+  title: 'reply latency at scale on ONE worker process, against the floor',
+  async run(ctx) {
+    const results = [];
+    for (const n of ctx.options.sizes) results.push(await latencyAt(ctx, n));
+    return { results, note: 'latency = clock_timestamp() at COMMIT (deferred trigger in the bench database) − LMTP delivery start; toTxStart uses logged_emails.created_at (transaction start) instead' };
+  },
+};
