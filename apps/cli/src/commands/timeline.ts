@@ -32,8 +32,12 @@ export function formatExplanation(e: Explanation): string {
     const what = e.loggedEmail.direction === 'outbound' ? `an email the CRM ${e.loggedEmail.source === 'crm_send' ? 'sent' : 'logged'}` : 'a reply on the timeline';
     lines.push(`  is ${what}: "${e.loggedEmail.subject}" (${formatDate(e.loggedEmail.at)}, email ${e.loggedEmail.id})`);
   }
-  if (e.decisions.length === 0) lines.push('  No decision is recorded for it (no connected inbox has seen it, or it has not been synced yet).');
-  else lines.push(...e.decisions.map(formatDecision));
+  if (e.decisions.length === 0 && e.loggedEmail?.direction === 'outbound') {
+    lines.push('  No decision is recorded for it: decisions are about messages found in connected inboxes, and the replies to this one get them.');
+  } else if (e.decisions.length === 0) {
+    lines.push('  No decision is recorded for it (no connected inbox has examined it: not synced yet, or filed outside the INBOX).');
+  }
+  lines.push(...e.decisions.map(formatDecision));
   return lines.join('\n');
 }
 

@@ -3,6 +3,7 @@
 // email, runs the scheduler and a worker in this process, delivers three replies and shows what
 // became of each. Every run makes its own account, mailbox user and queue, so runs never collide.
 import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { createInboxQueue } from '@reply-sync/queue';
 import { parseSchedulerEnv, runScheduler } from '@reply-sync/scheduler';
 import { createLogger, parseWorkerEnv, startWorker } from '@reply-sync/sync-worker';
 import { reasonSentence } from '@reply-sync/threading';
+import { pino } from 'pino';
 import { formatDecision, formatExplanation, formatTimeline } from '../commands/timeline';
 import { formatDate } from '../format';
 import { addUser } from '../ops/accounts';
@@ -19,6 +21,7 @@ import { addContact } from '../ops/contacts';
 import { logEmail } from '../ops/emails';
 import { connectInbox } from '../ops/inboxes';
 import { explain, timelineFor, type Explanation, type Timeline } from '../ops/timeline';
+import { ensureDemoDatabase } from './demo-database';
 import { DEMO_ALIAS, DEMO_CONTACT, DEMO_OTHER_CONTACT, DEMO_SUBFOLDER, proposalEmail, replyEmail } from './demo-mail';
 
 const STACK_SCRIPT = fileURLToPath(new URL('../../../../scripts/stack.sh', import.meta.url));
@@ -31,7 +34,7 @@ export interface DemoOptions {
   startStack?: boolean;
   /** How long to wait for the worker's first session and for the replies' decisions. Default 60 s. */
   timeoutMs?: number;
-  /** Log level of the scheduler and worker (their pino lines go to stdout). Default 'warn'. */
+  /** Log level of the scheduler and worker, whose pino lines go to a file the demo names. Default 'info'. */
   logLevel?: string;
   /** Ends the watch phase (Ctrl-C). */
   signal?: AbortSignal;
@@ -79,7 +82,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const say = options.print;
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const logLevel = options.logLevel ?? 'warn';
+  const logLevel = options.logLevel ?? 'info';
 
   say('1. Starting the local stack (PostgreSQL, Redis, Dovecot) ...');
   if (options.startStack ?? true) await startLocalStack(say);
@@ -88,9 +91,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const { stack } = tk;
   const keys = parseEncryptionKeys(stack.encryptionKeys);
 
-  say('2. Applying database migrations ...');
-  await migrate(stack.databaseUrl);
-  const db = createDb(stack.databaseUrl, { max: 4 });
+  const databaseUrl = await ensureDemoDatabase(stack.databaseUrl);
+  say(`2. Applying database migrations to the demo's own database (${databaseUrl}) ...`);
+  await migrate(databaseUrl);
+  const db = createDb(databaseUrl, { max: 4 });
   const cleanups: (() => Promise<unknown>)[] = [() => db.close()];
   try {
     const stamp = tk.uniqueName('demo');
@@ -121,8 +125,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     say(`5. Contacts: ${DEMO_CONTACT.name} <${DEMO_CONTACT.email}> at ${DEMO_CONTACT.company} (deal "${DEMO_CONTACT.deal}"), and ${DEMO_OTHER_CONTACT.name}.`);
 
     const proposal = await proposalEmail(stamp, mailUser.address);
-    const emlDir = await mkdtemp(join(tmpdir(), 'reply-sync-demo-'));
-    const emlPath = join(emlDir, 'proposal.eml');
+    const workDir = await mkdtemp(join(tmpdir(), 'reply-sync-demo-'));
+    const emlPath = join(workDir, 'proposal.eml');
     await writeFile(emlPath, proposal.raw);
     const logged = await logEmail(s, { raw: await readFile(emlPath), userEmail: user.email });
     say(
@@ -133,7 +137,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     const queueName = tk.uniqueName('demo-queue');
     const appEnv = {
-      DATABASE_URL: stack.databaseUrl,
+      DATABASE_URL: databaseUrl,
       REDIS_URL: stack.redisUrl,
       REPLY_SYNC_ENCRYPTION_KEYS: stack.encryptionKeys,
       REPLY_SYNC_QUEUE: queueName,
@@ -141,15 +145,21 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       RECONCILE_INTERVAL_MS: '2000',
       LOG_LEVEL: logLevel,
     };
-    const scheduler = await runScheduler(parseSchedulerEnv(appEnv), { handleSignals: false });
+    const logPath = join(workDir, 'service.log');
+    const logFile = createWriteStream(logPath, { flags: 'a' });
+    cleanups.push(() => new Promise((resolve) => logFile.end(resolve)));
+    const scheduler = await runScheduler(parseSchedulerEnv(appEnv), {
+      handleSignals: false,
+      logger: pino({ level: logLevel, base: { app: 'scheduler' } }, logFile),
+    });
     cleanups.unshift(() => scheduler.stop());
-    const worker = await startWorker({ env: parseWorkerEnv(appEnv), logger: createLogger({ level: logLevel }), metricsPort: false });
+    const worker = await startWorker({ env: parseWorkerEnv(appEnv), logger: createLogger({ level: logLevel, destination: logFile }), metricsPort: false });
     cleanups.unshift(async () => {
       await worker.close();
       const queue = createInboxQueue({ redisUrl: stack.redisUrl, name: queueName });
       await queue.obliterate({ force: true }).finally(() => queue.close());
     });
-    say(`7. Scheduler and sync worker running in this process on queue ${queueName}; waiting for the worker's first IMAP session ...`);
+    say(`7. Scheduler and sync worker running in this process on queue ${queueName} (their logs: ${logPath}); waiting for the worker's first IMAP session ...`);
     // The first session sets the checkpoint at UIDNEXT (history is never imported): deliver only after it.
     await tk.waitFor(async () => (await s.inboxes.get(inboxId))?.uidvalidity != null, { what: "the worker's first session on the demo inbox", timeoutMs });
 
@@ -200,8 +210,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       say('');
       say(titles[kind]);
       if (kind === 'subfolder' && e.decisions.length === 0) {
-        say(`  Message ${e.messageId}`);
-        say(`  NOT LOGGED  not_in_inbox`);
+        say(`Message ${e.messageId}`);
+        say(`  NOT LOGGED  not_in_inbox  (in the folder "${DEMO_SUBFOLDER}")`);
         say(`    ${reasonSentence('not_in_inbox')}`);
         say('    (No decision row: the sync worker opens only the INBOX, so it never examines this message.)');
       } else {
@@ -211,10 +221,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     say('');
     say('Look around with the CLI (another terminal):');
-    say(`  export REPLY_SYNC_ACCOUNT=${account.id}`);
+    say(`  export DATABASE_URL=${databaseUrl} REPLY_SYNC_ACCOUNT=${account.id}`);
     say(`  npx reply-sync --stack timeline --deal "${DEMO_CONTACT.deal}"`);
     say(`  npx reply-sync --stack explain '${fromAlias.messageId}'`);
-    say(`  npx reply-sync --stack inbox list`);
+    say(`  npx reply-sync --stack inbox list --all`);
 
     const result: DemoResult = {
       accountId: account.id,
