@@ -29,3 +29,4 @@ export {
 } from './inbox-queue';
 export { ensureInboxJobs, dropInboxJobs, listInboxJobIds, type DropResult } from './inbox-jobs';
 export { requeueAtSessionEnd } from './requeue-at-session-end';
+export * from './send-queue';

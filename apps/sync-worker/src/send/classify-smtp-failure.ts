@@ -24,12 +24,18 @@ function recipientsOf(f: Fields): string[] {
   return Array.isArray(list) ? list.map((r) => String(r)) : [];
 }
 
+/** Codes (ours or the OS's) that mean the connection never got as far as the SMTP dialogue. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EHOSTUNREACH', 'EHOSTDOWN', 'ENETUNREACH', 'ENETDOWN', 'EDNS']);
+/** nodemailer's words for a server that never greeted (connect or greeting timeout). */
+const NEVER_GREETED = /Connection timeout|Greeting never received|Connection closed unexpectedly.*greeting/i;
+
 /**
- * Classifies a failed sendMail. `handedOver` says whether the whole message had already been passed
- * to the connection when it failed: a dropped connection then leaves it unknown whether the server
- * queued it (the final "250" may have been lost), so that is `uncertain`, not `transient`.
+ * Classifies a failed sendMail. A reply code says what the server decided. Without one, a connection
+ * that was never established is `transient`; one that broke mid-dialogue is `uncertain`: nodemailer
+ * does not say whether the message had been handed over, and the server may have queued it with the
+ * final "250" lost, so it is never sent again (at most once, see README.md).
  */
-export function classifySmtpFailure(err: unknown, credentials: CredentialKind | MailCredentials, handedOver: boolean): SmtpFailure {
+export function classifySmtpFailure(err: unknown, credentials: CredentialKind | MailCredentials): SmtpFailure {
   const f = fieldsOf(err);
   const code = typeof f.code === 'string' ? f.code : '';
   const responseCode = responseCodeOf(f);
@@ -51,8 +57,11 @@ export function classifySmtpFailure(err: unknown, credentials: CredentialKind | 
 
   // 2. No reply code: the connection, TLS or the network.
   if (cls.kind === 'tls') return { kind: 'tls', reason: cls.reason ?? 'tls_certificate_invalid', detail, rejected: [] };
-  if (handedOver) return { kind: 'uncertain', detail, rejected: [] };
-  return { kind: 'transient', detail, rejected: [] };
+  const original = typeof f.originalCode === 'string' ? f.originalCode : '';
+  const message = typeof f.message === 'string' ? f.message : '';
+  if (NEVER_CONNECTED.has(code) || NEVER_CONNECTED.has(original) || NEVER_GREETED.test(message)) return { kind: 'transient', detail, rejected: [] };
+  if (cls.kind === 'config') return { kind: 'transient', detail, rejected: [] };
+  return { kind: 'uncertain', detail, rejected: [] };
 }
 
 /** The user-facing sentence for a failure (the disconnect reasons reuse IMAP's sentences). */

@@ -1,0 +1,8 @@
+// Sending from the CRM: the send job (SMTP, the logged email, the Sent copy) and its queue worker.
+export { sendEmail, memoryStateStore, PROVIDERS_FILING_SENT, type SendDeps, type SendLogger, type SendStateStore } from './send-email';
+export { startSendWorker, type StartSendWorkerOptions, type RunningSendWorker } from './send-worker';
+export { SendError, parseSendJobReason, type SendErrorCode } from './send-error';
+export { classifySmtpFailure, smtpFailureSentence, type SmtpFailure, type SmtpFailureKind } from './classify-smtp-failure';
+export { buildMessage, sendMessageId, MAX_SEND_ATTACHMENT_BYTES } from './build-message';
+export { appendSentCopy, type SentCopyOutcome } from './sent-copy';
+export { createRecipientContacts } from './recipient-contacts';
