@@ -1,0 +1,29 @@
+// The demo, run with --once semantics, doubles as the end-to-end test: the stack, a connected Dovecot
+// inbox, the scheduler and a worker, and the three replies' outcomes.
+import { describe, expect, it } from 'vitest';
+import { runDemo } from '../src/demo/run-demo';
+
+describe('reply-sync demo --once', () => {
+  it('logs the genuine reply with its attachment and explains the two that are not logged', async () => {
+    const lines: string[] = [];
+    const result = await runDemo({ once: true, print: (text) => lines.push(text), timeoutMs: 60_000 });
+    const output = lines.join('\n');
+
+    expect(result.replies.logged).toMatchObject({ reasons: ['logged'], onTimeline: true });
+    expect(result.replies.alias).toMatchObject({ reasons: ['sender_not_contact'], onTimeline: false });
+    // The worker reads only the INBOX today, so the filed reply has no decision row; a worker that
+    // examines other folders would record not_in_inbox. Either way it is not on the timeline.
+    expect(result.replies.subfolder.onTimeline).toBe(false);
+    expect([[], ['not_in_inbox']]).toContainEqual(result.replies.subfolder.reasons);
+
+    const [reply, outgoing] = result.timeline.entries;
+    expect(result.timeline.entries).toHaveLength(2);
+    expect(reply).toMatchObject({ direction: 'inbound', messageId: result.replies.logged.messageId, attachments: [{ filename: 'order-form.csv' }] });
+    expect(outgoing).toMatchObject({ direction: 'outbound', messageId: result.outgoingMessageId });
+
+    expect(output).toContain('The reply was logged on the timeline.');
+    expect(output).toContain('The sender is not a contact in the CRM');
+    expect(output).toContain('The message is not in the INBOX');
+    expect(output).toContain('[order-form.csv');
+  }, 180_000);
+});
