@@ -311,19 +311,26 @@ stop_postfix() {
 }
 
 # ---------------------------------------------------------------------------------------------- oauth
-# Hook for issue 4: the fake OAuth server lives in packages/testkit/src/oauth-server/ (not built here).
-# Until its main.ts exists this is a no-op.
+# The fake OAuth server (issue 4, packages/testkit/src/oauth-server/): HTTP $OAUTH_HTTP_PORT for Dovecot's
+# introspection and the tests' admin API, HTTPS $OAUTH_HTTPS_PORT (the stack's certificate) for the token
+# endpoints. Run by node itself with tsx as a loader, so the pid file names the server, not a wrapper.
 OAUTH_MAIN="$REPO/packages/testkit/src/oauth-server/main.ts"
-oauth_up() { pid_alive "$STACK/oauth/oauth.pid" && port_open "$OAUTH_HTTP_PORT"; }
+OAUTH_HTTPS_PORT=51443
+oauth_up() { pid_alive "$STACK/oauth/oauth.pid" && port_open "$OAUTH_HTTP_PORT" && port_open "$OAUTH_HTTPS_PORT"; }
 
 start_oauth() {
   [[ -f "$OAUTH_MAIN" ]] || return 0
   if oauth_up; then return 0; fi
-  require_free "$OAUTH_HTTP_PORT" "fake OAuth server"
+  # A server of ours that lost one of its ports is restarted, not left half-up.
+  pid_alive "$STACK/oauth/oauth.pid" && stop_oauth
+  require_free "$OAUTH_HTTP_PORT" "fake OAuth server (http)"
+  require_free "$OAUTH_HTTPS_PORT" "fake OAuth server (https)"
   mkdir -p "$STACK/oauth"
-  log "starting fake OAuth server (http $OAUTH_HTTP_PORT)"
-  STACK_DIR="$STACK" nohup "$REPO/node_modules/.bin/tsx" "$OAUTH_MAIN" >"$STACK/oauth/oauth.log" 2>&1 </dev/null &
-  echo $! >"$STACK/oauth/oauth.pid"
+  log "starting fake OAuth server (http $OAUTH_HTTP_PORT, https $OAUTH_HTTPS_PORT)"
+  (cd "$REPO" && STACK_DIR="$STACK" OAUTH_HTTP_PORT="$OAUTH_HTTP_PORT" OAUTH_HTTPS_PORT="$OAUTH_HTTPS_PORT" \
+    nohup node --import "$REPO/node_modules/tsx/dist/loader.mjs" "$OAUTH_MAIN" >>"$STACK/oauth/oauth.log" 2>&1 </dev/null &
+    echo $! >"$STACK/oauth/oauth.pid")
+  # main.ts opens HTTPS before HTTP: once HTTP accepts, both do.
   wait_port "$OAUTH_HTTP_PORT" "fake OAuth server" "$STACK/oauth/oauth.log"
 }
 

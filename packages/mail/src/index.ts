@@ -15,3 +15,4 @@ export { isPop3Greeting, readGreeting } from './probe-greeting';
 export { verifyImapLogin } from './verify-imap-login';
 export type { VerifyImapLoginResult, VerifyOptions } from './verify-imap-login';
 export { maskSecrets } from './mask-secrets';
+export * from './oauth/index';

@@ -1,0 +1,77 @@
+// Google-style endpoints: the consent screen (auto-approved for `login_hint`), POST /token with the
+// authorization_code and refresh_token grants, and the Gmail API profile call used to learn the address.
+// Error bodies are Google's: {"error":"invalid_grant","error_description":"Token has been expired or revoked."}.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GOOGLE_MAIL_SCOPE, type GrantStore } from './grant-store';
+import { bearerOf, redirect, sendJson } from './http-util';
+
+const EXPIRED_OR_REVOKED = 'Token has been expired or revoked.';
+
+function tokenError(res: ServerResponse, error: string, description: string, status = 400): void {
+  sendJson(res, status, { error, error_description: description });
+}
+
+export async function googleToken(store: GrantStore, fields: Record<string, string>, res: ServerResponse): Promise<void> {
+  if (!fields.client_id) return tokenError(res, 'invalid_request', 'Could not determine client ID from request.');
+  if (fields.grant_type === 'authorization_code') {
+    const grant = fields.code ? store.redeemCode(fields.code) : undefined;
+    if (!grant || grant.provider !== 'google') return tokenError(res, 'invalid_grant', 'Malformed auth code.');
+    if (grant.ended) return tokenError(res, 'invalid_grant', EXPIRED_OR_REVOKED);
+    grant.codeExchangeCount += 1;
+    const t = store.issueTokens(grant, { withRefreshToken: true });
+    return sendJson(res, 200, { access_token: t.accessToken, expires_in: t.expiresIn, scope: t.scope, token_type: 'Bearer', refresh_token: t.refreshToken });
+  }
+  if (fields.grant_type === 'refresh_token') {
+    const grant = fields.refresh_token ? store.grantOfRefreshToken(fields.refresh_token) : undefined;
+    if (!grant || grant.provider !== 'google' || grant.ended) return tokenError(res, 'invalid_grant', EXPIRED_OR_REVOKED);
+    await holdFor(grant.refreshDelayMs);
+    grant.refreshCount += 1;
+    const t = store.issueTokens(grant, { withRefreshToken: grant.rotateRefreshTokens, replacing: fields.refresh_token });
+    // Like Google: a scope the user took away is simply missing from `scope`.
+    return sendJson(res, 200, {
+      access_token: t.accessToken,
+      expires_in: t.expiresIn,
+      scope: t.scope,
+      token_type: 'Bearer',
+      ...(t.refreshToken ? { refresh_token: t.refreshToken } : {}),
+    });
+  }
+  return tokenError(res, 'unsupported_grant_type', `Invalid grant_type: ${fields.grant_type ?? ''}`);
+}
+
+/** GET /o/oauth2/v2/auth: signs in `login_hint` at once and redirects with a code (no consent page). */
+export function googleAuthorize(store: GrantStore, url: URL, res: ServerResponse): void {
+  const q = url.searchParams;
+  const redirectUri = q.get('redirect_uri');
+  const user = q.get('login_hint');
+  if (!redirectUri || !user) {
+    return sendJson(res, 400, { error: 'invalid_request', error_description: 'The fake server needs redirect_uri and login_hint (the user to sign in).' });
+  }
+  const denied = new Set((q.get('fake_deny_scope') ?? '').split(' ').filter(Boolean));
+  const scopes = (q.get('scope') ?? GOOGLE_MAIL_SCOPE).split(' ').filter((s) => s && !denied.has(s));
+  const grant = store.create({ provider: 'google', username: user, scopes, clientId: q.get('client_id') ?? undefined });
+  const target = new URL(redirectUri);
+  target.searchParams.set('code', store.issueCode(grant));
+  if (q.get('state') !== null) target.searchParams.set('state', q.get('state') ?? '');
+  target.searchParams.set('scope', scopes.join(' '));
+  redirect(res, target.toString());
+}
+
+/** GET /gmail/v1/users/me/profile: the address behind an access token. */
+export function gmailProfile(store: GrantStore, req: IncomingMessage, res: ServerResponse): void {
+  const token = bearerOf(req);
+  const live = token ? store.liveAccessToken(token) : undefined;
+  if (!live) {
+    return sendJson(res, 401, {
+      error: { code: 401, message: 'Request had invalid authentication credentials. Expected OAuth 2 access token.', status: 'UNAUTHENTICATED' },
+    });
+  }
+  if (!live.info.scopes.includes(GOOGLE_MAIL_SCOPE)) {
+    return sendJson(res, 403, { error: { code: 403, message: 'Request had insufficient authentication scopes.', status: 'PERMISSION_DENIED' } });
+  }
+  sendJson(res, 200, { emailAddress: live.grant.username, messagesTotal: 0, threadsTotal: 0, historyId: '1' });
+}
+
+export function holdFor(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+}
