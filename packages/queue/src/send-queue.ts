@@ -1,6 +1,6 @@
 // The send queue: one job per email the CRM sends, with a job id made from the caller's idempotency key
 // (so a double submit makes one job, and one send). The CLI adds jobs; the sync worker runs them.
-import { Queue, type Job, type JobsOptions } from 'bullmq';
+import { Queue, QueueEvents, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUE_PREFIX } from './inbox-job';
 import type { RedisSource } from './inbox-queue';
@@ -119,4 +119,19 @@ export function createSendQueue(options: RedisSource & { name?: string }): SendQ
 export async function enqueueSend(queue: SendQueue, data: Omit<SendJobData, 'state'>, opts: Partial<JobsOptions> = {}): Promise<SendJob> {
   const jobId = sendJobId(data.accountId, data.sendId);
   return queue.add(SEND_JOB_NAME, data, { ...opts, jobId });
+}
+
+/** Completion events of the send queue, for a producer that waits for its send (`email send --wait`). */
+export async function createSendEvents(options: { redisUrl: string; name?: string }): Promise<QueueEvents> {
+  const events = new QueueEvents(options.name ?? DEFAULT_SEND_QUEUE_NAME, { connection: { url: options.redisUrl }, prefix: QUEUE_PREFIX });
+  await events.waitUntilReady();
+  return events;
+}
+
+/**
+ * Waits for the send to finish. Rejects with the job's failedReason (`code: sentence`) when it
+ * failed for good, or with a message containing "timed out" after `timeoutMs`.
+ */
+export function waitForSend(job: SendJob, events: QueueEvents, timeoutMs: number): Promise<SendJobResult> {
+  return job.waitUntilFinished(events, timeoutMs);
 }
