@@ -183,7 +183,7 @@ EOF
   fi
   chmod 0700 "$data"
   log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
-  (cd / && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$data" -l "$logfile" -w -t "$START_TIMEOUT" start >/dev/null) ||
+  (cd / && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$data" -l "$logfile" -w -t "$START_TIMEOUT" start </dev/null >/dev/null 2>&1) ||
     { tail -n 20 "$logfile" >&2; die "PostgreSQL did not start; log: $logfile"; }
   wait_port "$PG_PORT" PostgreSQL "$logfile"
   # Role and database; superuser + CREATEDB so tests can create their own databases.
@@ -212,7 +212,7 @@ start_redis() {
   log "starting Redis on 127.0.0.1:$REDIS_PORT"
   (cd / && runuser -u redis -- redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$STACK/redis" \
     --save "" --appendonly no --maxmemory-policy noeviction --daemonize yes \
-    --pidfile "$STACK/redis/redis.pid" --logfile "$STACK/redis/redis.log")
+    --pidfile "$STACK/redis/redis.pid" --logfile "$STACK/redis/redis.log" </dev/null >/dev/null 2>&1)
   wait_port "$REDIS_PORT" Redis "$STACK/redis/redis.log"
 }
 
@@ -241,18 +241,20 @@ render() { # template -> stdout, replacing @@NAME@@ with values given as NAME=va
 dovecot_conf() { echo "$STACK/dovecot/$1/dovecot.conf"; }
 dovecot_up() { pid_alive "$STACK/dovecot/$1/run/master.pid" && port_open "${IMAP_PORT[$1]}"; }
 
-start_dovecot() {
-  local p=$1 dir="$STACK/dovecot/$1" auth_listener=""
-  if dovecot_up "$p"; then return 0; fi
-  require_free "${IMAP_PORT[$p]}" "Dovecot $p IMAP"
-  require_free "${IMAPS_PORT[$p]}" "Dovecot $p IMAPS"
-  require_free "${LMTP_PORT[$p]}" "Dovecot $p LMTP"
-  mkdir -p "$dir/run" "$dir/state" "$dir/users" "$dir/home"
-  chmod 0755 "$STACK/dovecot" "$dir" "$dir/users"
-  # Homes are created by testkit (owned by the user's uid); 1777 lets Dovecot create them as that uid too.
-  chmod 1777 "$dir/home"
+# Writes $2 from stdin only when the content differs; returns 0 when it changed.
+write_if_changed() {
+  local tmp; tmp="$(mktemp "$1.XXXXXX")"
+  cat >"$tmp"
+  if [[ -f "$1" ]] && cmp -s "$tmp" "$1"; then rm -f "$tmp"; return 1; fi
+  chmod 0644 "$tmp"
+  mv "$tmp" "$1"
+}
+
+# Renders the profile's config; returns 0 when anything changed.
+render_dovecot() {
+  local p=$1 dir="$STACK/dovecot/$1" auth_listener="" changed=1
   if [[ $p == standard ]]; then
-    # Postfix's submission service asks this socket whether a SASL login is good.
+    # Postfix's submission service asks this socket (in base_dir) whether a SASL login is good.
     auth_listener="  unix_listener auth-postfix {
     mode = 0660
     user = postfix
@@ -261,12 +263,31 @@ start_dovecot() {
   fi
   render "$TEMPLATES/dovecot.conf.tmpl" PROFILE="$p" DIR="$dir" STACK="$STACK" DOMAIN="${DOMAIN[$p]}" \
     IMAP_PORT="${IMAP_PORT[$p]}" IMAPS_PORT="${IMAPS_PORT[$p]}" LMTP_PORT="${LMTP_PORT[$p]}" |
-    awk -v l="$auth_listener" '$0 == "@@AUTH_LISTENER@@" { if (l != "") print l; next } { print }' >"$dir/dovecot.conf"
-  cp "$TEMPLATES/namespace-$p.conf" "$dir/namespace.conf"
-  render "$TEMPLATES/dovecot-oauth2.conf.ext.tmpl" >"$dir/dovecot-oauth2.conf.ext"
+    awk -v l="$auth_listener" '$0 == "@@AUTH_LISTENER@@" { if (l != "") print l; next } { print }' |
+    write_if_changed "$dir/dovecot.conf" && changed=0
+  write_if_changed "$dir/namespace.conf" <"$TEMPLATES/namespace-$p.conf" && changed=0
+  render "$TEMPLATES/dovecot-oauth2.conf.ext.tmpl" | write_if_changed "$dir/dovecot-oauth2.conf.ext" && changed=0
+  return "$changed"
+}
+
+start_dovecot() {
+  local p=$1 dir="$STACK/dovecot/$1" changed=1
+  mkdir -p "$dir/run" "$dir/state" "$dir/users" "$dir/home"
+  chmod 0755 "$STACK/dovecot" "$dir" "$dir/users"
+  # Homes are created by testkit (owned by the user's uid); 1777 lets Dovecot create them as that uid too.
+  chmod 1777 "$dir/home"
+  render_dovecot "$p" && changed=0
+  if dovecot_up "$p"; then
+    # A template changed under a running server: reload keeps sessions and picks up the new config.
+    if ((changed == 0)); then log "config of Dovecot $p changed: reloading"; doveadm -c "$dir/dovecot.conf" reload; fi
+    return 0
+  fi
+  require_free "${IMAP_PORT[$p]}" "Dovecot $p IMAP"
+  require_free "${IMAPS_PORT[$p]}" "Dovecot $p IMAPS"
+  require_free "${LMTP_PORT[$p]}" "Dovecot $p LMTP"
   log "starting Dovecot $p (IMAP ${IMAP_PORT[$p]}, IMAPS ${IMAPS_PORT[$p]}, LMTP ${LMTP_PORT[$p]})"
   # ~2,000 sessions need more descriptors than the usual 1024; take what the hard limit allows.
-  (ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; cd / && dovecot -c "$dir/dovecot.conf") ||
+  (ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; cd / && dovecot -c "$dir/dovecot.conf" </dev/null >>"$dir/dovecot.log" 2>&1) ||
     die "Dovecot $p did not start; log: $dir/dovecot.log (check the config with: doveconf -c $dir/dovecot.conf -n)"
   wait_port "${IMAP_PORT[$p]}" "Dovecot $p" "$dir/dovecot.log"
   wait_port "${LMTP_PORT[$p]}" "Dovecot $p LMTP" "$dir/dovecot.log"
