@@ -66,34 +66,53 @@ interface Examined {
   malformedDetail?: string;
 }
 
-/** Reads from state.lastUid+1 to the end of the mailbox; returns how many messages it examined. */
+/**
+ * Reads from state.lastUid+1 to the end of the mailbox; returns how many messages it examined.
+ *
+ * Pipelined: while batch N's transactions commit (database), batch N+1's headers, look-ups and reply
+ * contents are read (IMAP). Commits stay strictly in order, and state.lastUid follows the commits,
+ * never the reads. The look-ups of N+1 may run before N committed; a Message-ID in both is then caught
+ * by the unique index (logReply records `duplicate`), so exactly-once does not depend on the order.
+ */
 export async function catchUp(ctx: CatchUpContext, state: CatchUpState): Promise<number> {
   let examined = 0;
-  for (;;) {
-    if (ctx.signal.aborted) return examined;
-    const from = state.lastUid + 1;
-    // Bounded windows while we know there is more than a batch to read, then `from:*`.
-    const bounded = state.knownMaxUid - state.lastUid > ctx.batchSize;
-    const to = bounded ? state.lastUid + ctx.batchSize : null;
-    const started = performance.now();
-    const existsSeenAt = state.existsSeenAt;
-    if (!bounded) state.existsSeenAt = null;
-    const rows = await fetchHeaders(ctx.client, to === null ? `${from}:*` : `${from}:${to}`, from);
-    const batchEnd = to ?? rows.reduce((max, r) => Math.max(max, r.uid), state.lastUid);
-    if (rows.length > 0 || batchEnd > state.lastUid) {
+  let readUid = state.lastUid;
+  let inFlight: Promise<void> | null = null;
+  try {
+    for (;;) {
+      if (ctx.signal.aborted) break;
+      // Bounded windows while we know there is more than a batch to read, then `from:*`.
+      const bounded = state.knownMaxUid - readUid > ctx.batchSize;
+      const to = bounded ? readUid + ctx.batchSize : null;
+      const started = performance.now();
+      const existsSeenAt = state.existsSeenAt;
+      if (!bounded) state.existsSeenAt = null;
+      const rows = await fetchHeaders(ctx.client, to === null ? `${readUid + 1}:*` : `${readUid + 1}:${to}`, readUid + 1);
+      const batchEnd = to ?? rows.reduce((max, r) => Math.max(max, r.uid), readUid);
       // `from:*` can return more than a batch (a burst arrived); process it in slices.
-      for (let i = 0; i < Math.max(rows.length, 1); i += ctx.batchSize) {
+      for (let i = 0; batchEnd > readUid && i < Math.max(rows.length, 1); i += ctx.batchSize) {
         const slice = rows.slice(i, i + ctx.batchSize);
         const sliceEnd = i + ctx.batchSize >= rows.length ? batchEnd : slice[slice.length - 1]!.uid;
-        await processBatch(ctx, slice, sliceEnd, existsSeenAt);
-        state.lastUid = sliceEnd;
+        const prepared = await prepareBatch(ctx, slice);
+        if (inFlight) await inFlight;
+        inFlight = commitBatch(ctx, prepared, sliceEnd, existsSeenAt).then(() => {
+          state.lastUid = sliceEnd;
+          ctx.metrics.catchUpBatchDuration.observe((performance.now() - started) / 1000);
+        });
+        inFlight.catch(() => undefined); // awaited below; this only keeps it from counting as unhandled meanwhile
+        readUid = sliceEnd;
         state.knownMaxUid = Math.max(state.knownMaxUid, sliceEnd);
         examined += slice.length;
       }
+      if (!bounded) break;
     }
-    ctx.metrics.catchUpBatchDuration.observe((performance.now() - started) / 1000);
-    if (!bounded) return examined;
+  } catch (error) {
+    // Let the commit in flight finish (or fail) before the caller reconnects and re-reads.
+    await inFlight?.catch(() => undefined);
+    throw error;
   }
+  if (inFlight) await inFlight;
+  return examined;
 }
 
 async function fetchHeaders(client: ImapFlow, range: string, minUid: number): Promise<HeaderRow[]> {
@@ -136,7 +155,14 @@ function examine(ctx: CatchUpContext, row: HeaderRow): Examined {
   return { row, facts, messageIdNorm: facts.messageId ?? synthetic(), decision: null };
 }
 
-async function processBatch(ctx: CatchUpContext, rows: HeaderRow[], batchEnd: number, existsSeenAt: number | null): Promise<void> {
+interface PreparedBatch {
+  items: Examined[];
+  toLog: Examined[];
+  contents: Map<number, ContentResult>;
+}
+
+/** The reading half of a batch: look-ups, decisions, and the content of the replies to log. */
+async function prepareBatch(ctx: CatchUpContext, rows: HeaderRow[]): Promise<PreparedBatch> {
   const items = rows.map((row) => examine(ctx, row));
   const readable = items.filter((i) => i.facts !== null && !i.malformedDetail);
 
@@ -178,7 +204,12 @@ async function processBatch(ctx: CatchUpContext, rows: HeaderRow[], batchEnd: nu
     toLog.length > 0
       ? await fetchReplyContents(ctx.client, new Map(toLog.map((i) => [i.row.uid, i.row.size])))
       : new Map<number, ContentResult>();
+  return { items, toLog, contents };
+}
 
+/** The writing half: one transaction per reply, then the skip decisions and the checkpoint in one. */
+async function commitBatch(ctx: CatchUpContext, batch: PreparedBatch, batchEnd: number, existsSeenAt: number | null): Promise<void> {
+  const { items, toLog, contents } = batch;
   const skipRows: DecisionInput[] = [];
   await Promise.all(
     toLog.map(async (item) => {
@@ -219,7 +250,7 @@ async function processBatch(ctx: CatchUpContext, rows: HeaderRow[], batchEnd: nu
         if (existsSeenAt !== null) ctx.metrics.existsToCommit.observe((now - existsSeenAt) / 1000);
       }
       ctx.logger.info(
-        { inboxId: ctx.inbox.id, uid: item.row.uid, reason: result.reason, emailId: result.emailId },
+        { uid: item.row.uid, reason: result.reason, emailId: result.emailId },
         result.inserted ? 'reply logged' : 'reply already logged',
       );
     }),
@@ -247,6 +278,6 @@ async function processBatch(ctx: CatchUpContext, rows: HeaderRow[], batchEnd: nu
   ctx.metrics.bytesFetched.inc({ kind: 'headers' }, items.reduce((sum, i) => sum + (i.row.headers?.length ?? 0), 0));
   await ctx.store.recordDecisions(skipRows, { uidvalidity: ctx.uidvalidity, lastUid: batchEnd });
   if (skipRows.length > 0) {
-    ctx.logger.debug({ inboxId: ctx.inbox.id, skipped: skipRows.length, lastUid: batchEnd }, 'batch decided');
+    ctx.logger.debug({ skipped: skipRows.length, lastUid: batchEnd }, 'batch decided');
   }
 }

@@ -56,6 +56,15 @@ class ConnectionClosedError extends Error {
   }
 }
 
+/** postgres.js errors (and drizzle's wrapper around them) carry a SQLSTATE and a severity. */
+export function isDatabaseError(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const f = e as { name?: unknown; severity?: unknown; query?: unknown };
+    if (f.name === 'PostgresError' || (typeof f.query === 'string' && 'params' in f)) return true;
+  }
+  return false;
+}
+
 export function inboxContextOf(inbox: InboxRecord): InboxContext {
   return {
     id: inbox.id,
@@ -96,7 +105,8 @@ export async function runInboxSession(deps: SessionDeps, job: InboxJobData, sign
     return { kind: 'finished', why: 'no_credentials' };
   }
 
-  const deadline = Date.now() + deps.config.sessionMaxMs;
+  // ±10 % jitter, so sessions started together (a worker restart) do not all end together either.
+  const deadline = Date.now() + Math.round(deps.config.sessionMaxMs * (0.9 + Math.random() * 0.2));
   const neverLog = await store.neverLogEntries();
   let hadErrors = inbox.firstErrorAt !== null;
   let attempt = 0;
@@ -114,6 +124,9 @@ export async function runInboxSession(deps: SessionDeps, job: InboxJobData, sign
       if (end === 'credentials_changed') return { kind: 'requeue', delayMs: 0, why: end };
       return { kind: 'requeue', delayMs: 0, why: end };
     } catch (error) {
+      // Our own database failing is not the inbox's fault: no transient error on its record (which
+      // would end as server_unreachable); the worker requeues the job after a pause.
+      if (isDatabaseError(error)) throw error;
       const cls = classifyMailError(error, credentials);
       deps.metrics.sessionErrors.inc({ kind: cls.kind });
       const firstErrorAt = cls.kind === 'auth' || cls.kind === 'tls' ? null : await store.recordTransientError(cls.detail);
