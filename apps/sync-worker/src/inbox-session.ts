@@ -33,6 +33,12 @@ export interface SessionDeps {
   metrics: WorkerMetrics;
   config: SessionConfig;
   tlsCa?: string;
+  /**
+   * Credentials for the login. Default: the stored password, or the stored access token for oauth2.
+   * The OAuth refresh plugs in here (a fresh token per session; sessions are minutes, tokens an hour).
+   * Return null when the inbox cannot log in (the hook has recorded why); throw for a transient failure.
+   */
+  credentialsFor?: (inbox: InboxRecord & { credentials: StoredCredentials }) => Promise<MailCredentials | null>;
   /** Builds the (unconnected) IMAP client; createImapClient by default. */
   createClient?: (settings: ImapSettings, credentials: MailCredentials, options: ConnectOptions) => ImapFlow;
 }
@@ -99,7 +105,20 @@ export async function runInboxSession(deps: SessionDeps, job: InboxJobData, sign
   }
   if (!inbox) return { kind: 'finished', why: 'inbox_missing' };
   if (inbox.status !== 'connected') return { kind: 'finished', why: `inbox_${inbox.status}` };
-  const credentials = credentialsOf(inbox);
+  let credentials: MailCredentials | null;
+  if (deps.credentialsFor) {
+    try {
+      credentials = await deps.credentialsFor(inbox);
+    } catch (error) {
+      if (isDatabaseError(error)) throw error;
+      const delayMs = backoffDelay(3);
+      log.warn({ err: error instanceof Error ? error.message : String(error), retryInMs: delayMs }, 'could not get credentials; retrying');
+      return { kind: 'requeue', delayMs, why: 'credentials_unavailable' };
+    }
+    if (!credentials) return { kind: 'finished', why: 'no_credentials' };
+  } else {
+    credentials = credentialsOf(inbox);
+  }
   if (!credentials) {
     await store.markDisconnected(inbox.authKind === 'oauth2' ? 'oauth_revoked' : 'password_rejected', 'no credentials are stored for this inbox');
     return { kind: 'finished', why: 'no_credentials' };

@@ -6,5 +6,6 @@ export { parseWorkerEnv, WorkerEnvError, type WorkerEnv } from './env';
 export { createLogger, type Logger } from './logger';
 export { createMetrics, type WorkerMetrics } from './metrics';
 export { runInboxSession, type SessionDeps, type SessionOutcome, type SessionConfig } from './inbox-session';
+export type { StoredCredentials, InboxRecord } from './crm-store';
 export { syntheticMessageId, SYNTHETIC_MESSAGE_ID_DOMAIN } from './synthetic-message-id';
 export { MAX_ATTACHMENT_BYTES } from './reply-content';

@@ -19,6 +19,8 @@ export interface StartWorkerOptions {
   metricsPort?: number | false;
   /** For tests: swap the IMAP client factory. */
   createClient?: SessionDeps['createClient'];
+  /** Where login credentials come from (the OAuth token refresh plugs in here). */
+  credentialsFor?: SessionDeps['credentialsFor'];
 }
 
 export interface RunningWorker {
@@ -55,6 +57,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     },
     ...(env.tlsCa ? { tlsCa: env.tlsCa } : {}),
     ...(options.createClient ? { createClient: options.createClient } : {}),
+    ...(options.credentialsFor ? { credentialsFor: options.credentialsFor } : {}),
   };
 
   async function processJob(job: InboxJob, token?: string): Promise<void> {
