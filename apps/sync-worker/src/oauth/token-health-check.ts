@@ -19,6 +19,8 @@ export interface TokenHealthCheckOptions extends AccessTokenDeps {
   concurrency?: number;
   /** Redis key prefix of the per-inbox claims. Default `reply-sync:oauth-health:`. */
   claimPrefix?: string;
+  /** Which inboxes a pass checks. Default: every connected oauth2 inbox (connectedOAuthInboxes). */
+  listInboxes?: (db: Db) => Promise<InboxKey[]>;
 }
 
 export interface TokenHealthSummary {
@@ -64,7 +66,7 @@ export function runTokenHealthCheck(options: TokenHealthCheckOptions): RunningTo
 
   async function pass(): Promise<TokenHealthSummary> {
     const summary: TokenHealthSummary = { checked: 0, ok: 0, disconnected: 0, transient: 0, skipped: 0 };
-    const queue = await connectedOAuthInboxes(options.db);
+    const queue = await (options.listInboxes ?? connectedOAuthInboxes)(options.db);
     const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
       for (let next = queue.shift(); next && !stopped; next = queue.shift()) await checkOne(options, next, intervalMs, summary);
     });
