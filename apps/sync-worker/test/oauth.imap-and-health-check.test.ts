@@ -8,6 +8,7 @@ import { runInboxSession } from '../src/inbox-session';
 import { createMetrics } from '../src/metrics';
 import { getAccessToken } from '../src/oauth/get-access-token';
 import { runTokenHealthCheck } from '../src/oauth/token-health-check';
+import { oauthCredentialsFor } from '../src/oauth/oauth-credentials-for';
 import { createOAuthFixture, providers, secretsOf, type OAuthFixture } from './oauth-fixture';
 import { uniqueName } from '@reply-sync/testkit';
 
@@ -47,6 +48,34 @@ describe('XOAUTH2 against Dovecot', () => {
     expect(await fx.q.inboxes.get(fx.inboxId)).toMatchObject({ status: 'disconnected', disconnectReason: 'oauth_revoked' });
     expect(fx.log.text()).toContain('disconnecting inbox');
     for (const s of secretsOf(token.accessToken, fx.grant.refreshToken, fx.grant.accessToken)) expect(fx.log.text()).not.toContain(s);
+  });
+});
+
+describe('the session with the credentialsFor hook', () => {
+  const sessionDeps = (f: OAuthFixture) => ({
+    db: f.handle.db,
+    keys: f.worker().keys,
+    logger: f.logger,
+    metrics: createMetrics({ defaultMetrics: false }),
+    config: { sessionMaxMs: 1_500, watchdogIntervalMs: 5_000, pollIntervalMs: 500, transientDisconnectAfterMs: 60_000, catchUpBatchSize: 100 },
+    tlsCa: stack.caCert,
+    credentialsFor: oauthCredentialsFor(f.worker()),
+  });
+
+  it('refreshes an expiring token and logs in with it', async () => {
+    fx = await createOAuthFixture({ provider: 'office365', accessToken: 'expiring' });
+    const outcome = await runInboxSession(sessionDeps(fx), key(fx), new AbortController().signal);
+    expect(outcome).toEqual({ kind: 'requeue', delayMs: 0, why: 'deadline' });
+    expect((await oauthServer.grant(fx.grant.grantId)).refreshCount).toBe(1);
+    expect((await fx.q.inboxes.get(fx.inboxId))?.uidvalidity).not.toBeNull();
+  });
+
+  it('a revoked grant ends the session before IMAP and disconnects with the provider text', async () => {
+    fx = await createOAuthFixture({ provider: 'gmail', accessToken: 'expiring' });
+    await oauthServer.revoke(fx.grant.grantId);
+    const outcome = await runInboxSession(sessionDeps(fx), key(fx), new AbortController().signal);
+    expect(outcome).toEqual({ kind: 'finished', why: 'no_credentials' });
+    expect(await fx.q.inboxes.get(fx.inboxId)).toMatchObject({ disconnectReason: 'oauth_revoked', disconnectDetail: 'invalid_grant: Token has been expired or revoked.' });
   });
 });
 
