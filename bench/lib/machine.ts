@@ -20,7 +20,7 @@ export async function describeMachine(databaseUrl: string): Promise<Record<strin
   const postgresVersion = await safe(async () => {
     const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
     try {
-      const [row] = await sql<{ v: string }[]>`SHOW server_version`;
+      const [row] = await sql<{ v: string }[]>`SELECT current_setting('server_version') AS v`;
       return row!.v;
     } finally {
       await sql.end({ timeout: 5 });

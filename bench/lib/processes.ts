@@ -13,6 +13,7 @@ import { sleep } from './concurrency';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const WORKER_MAIN = join(repoRoot, 'apps/sync-worker/src/main.ts');
+const GC_PRELOAD = fileURLToPath(new URL('./gc-on-signal.mjs', import.meta.url));
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -24,7 +25,7 @@ export async function freePort(): Promise<number> {
 
 function spawnTs(script: string, env: Record<string, string>, logFile: string, ipc = false): ChildProcess {
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, ['--expose-gc', '--import', GC_PRELOAD, '--import', 'tsx', script], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
@@ -73,7 +74,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       WORKER_CONCURRENCY: String(options.concurrency),
       METRICS_PORT: String(metricsPort),
       METRICS_HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env.BENCH_WORKER_LOG_LEVEL ?? 'warn',
       // Sessions longer than a scenario, so no session rotation lands inside a measurement window.
       SESSION_MAX_MS: String(20 * 60_000),
       ...options.env,

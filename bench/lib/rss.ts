@@ -19,3 +19,22 @@ export async function settledRssBytes(pid: number, reads = 5, intervalMs = 300):
   values.sort((a, b) => a - b);
   return values[Math.floor(values.length / 2)]!;
 }
+
+/**
+ * Asks a child started by processes.ts to collect garbage (SIGUSR2), then reads VmRSS every 500 ms
+ * until four reads in a row lie within 1 MiB (or 15 s pass); returns their median.
+ */
+export async function rssAfterGc(pid: number): Promise<number> {
+  process.kill(pid, 'SIGUSR2');
+  const reads: number[] = [];
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    reads.push(await readRssBytes(pid));
+    const last = reads.slice(-4);
+    if ((last.length === 4 && Math.max(...last) - Math.min(...last) < 1024 * 1024) || Date.now() > deadline) {
+      last.sort((a, b) => a - b);
+      return last[Math.floor(last.length / 2)]!;
+    }
+  }
+}

@@ -19,9 +19,10 @@ export const failoverScenario: Scenario = {
     const queue = openQueue(queueName);
     const workers: WorkerProcess[] = [];
     try {
-      // Half the inboxes each: A takes the first half before B exists, then B the second half.
+      // Half the inboxes each: A (concurrency N/2, so it cannot take more) fills up first, then B
+      // (concurrency N, so it can hold every inbox once A is gone) takes the rest.
       const half = Math.floor(n / 2);
-      const a = await startWorker(ctx, 'worker-fail-a', queueName, n);
+      const a = await startWorker(ctx, 'worker-fail-a', queueName, half);
       workers.push(a);
       await addJobs(queue, seeded.accountId, seeded.inboxes.slice(0, half));
       await waitConnected(a, half, 60_000 + n * 100);
