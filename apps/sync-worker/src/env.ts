@@ -9,6 +9,10 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().url().default('postgres://reply_sync@127.0.0.1:54329/reply_sync'),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:56379'),
   REPLY_SYNC_QUEUE: z.string().min(1).default('reply-sync-inboxes'),
+  /** The queue of CRM sends (issue 5); the worker process runs both. */
+  REPLY_SYNC_SEND_QUEUE: z.string().min(1).default('reply-sync-sends'),
+  /** Concurrent SMTP sends in this process. */
+  SEND_CONCURRENCY: z.coerce.number().int().positive().default(10),
   /** Validated by the db package's parser so the error sentence is the same everywhere. */
   REPLY_SYNC_ENCRYPTION_KEYS: z.string().optional(),
   /** Concurrent inbox sessions (jobs) in this process. */

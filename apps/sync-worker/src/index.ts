@@ -9,3 +9,4 @@ export { runInboxSession, type SessionDeps, type SessionOutcome, type SessionCon
 export type { StoredCredentials, InboxRecord } from './crm-store';
 export { syntheticMessageId, SYNTHETIC_MESSAGE_ID_DOMAIN } from './synthetic-message-id';
 export { MAX_ATTACHMENT_BYTES } from './reply-content';
+export * from './send/index';

@@ -8,6 +8,7 @@ import { startHttpServer, type HttpServerHandle } from './http-server';
 import { runInboxSession, type SessionDeps } from './inbox-session';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type WorkerMetrics } from './metrics';
+import { startSendWorker, type RunningSendWorker } from './send/index';
 
 export interface StartWorkerOptions {
   env: WorkerEnv;
@@ -21,6 +22,8 @@ export interface StartWorkerOptions {
   createClient?: SessionDeps['createClient'];
   /** Where login credentials come from (the OAuth token refresh plugs in here). */
   credentialsFor?: SessionDeps['credentialsFor'];
+  /** Also run the send queue's worker in this process (default true). */
+  sends?: boolean;
 }
 
 export interface RunningWorker {
@@ -84,6 +87,19 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   });
   worker.on('error', (error) => logger.error({ err: error.message }, 'queue worker error'));
 
+  const sendWorker: RunningSendWorker | null =
+    options.sends === false
+      ? null
+      : startSendWorker({
+          db: dbHandle.db,
+          redisUrl: env.REDIS_URL,
+          queueName: env.REPLY_SYNC_SEND_QUEUE,
+          keys: env.encryptionKeys,
+          ca: env.tlsCa,
+          logger,
+          concurrency: env.SEND_CONCURRENCY,
+        });
+
   const port = options.metricsPort === undefined ? env.METRICS_PORT : options.metricsPort;
   let http: HttpServerHandle | null = null;
   if (port !== false) {
@@ -105,7 +121,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         // Stop taking jobs and end the running sessions together; close() waits for their requeues.
         const closed = worker.close();
         shutdown.abort();
-        await closed;
+        await Promise.all([closed, sendWorker?.close()]);
         await http?.close();
         if (!options.db) await dbHandle.close();
         logger.info('sync worker stopped');
