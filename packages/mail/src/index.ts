@@ -16,3 +16,5 @@ export { verifyImapLogin } from './verify-imap-login';
 export type { VerifyImapLoginResult, VerifyOptions } from './verify-imap-login';
 export { maskSecrets } from './mask-secrets';
 export * from './oauth/index';
+export { locateMessage, DEFAULT_SKIP_SPECIAL_USE } from './locate-message';
+export type { LocatedMessage, LocateMessageOptions } from './locate-message';
