@@ -8,7 +8,7 @@ import { createMailUser, oauthServer, removeMailUser, stack, uniqueName, type Cr
 import { Redis } from 'ioredis';
 import { createLogger, type Logger } from '../src/logger';
 import type { AccessTokenDeps } from '../src/oauth/get-access-token';
-import type { StoredOAuthCredentials } from '../src/oauth/oauth-credentials';
+import type { StoredOAuthCredentials } from '@reply-sync/db';
 
 let migrated: Promise<void> | null = null;
 

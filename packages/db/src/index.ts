@@ -8,6 +8,7 @@ export * from './scoped';
 export * from './system-queries';
 export { toInboxContext } from './queries/inboxes';
 export type { Inbox, InboxWithCredentials, CreateInboxInput, ServerSettings, StatusChange } from './queries/inboxes';
+export type { StoredOAuthCredentials, OAuthInboxRow } from './queries/oauth-credentials';
 export type { Checkpoint, SavedCheckpoint } from './queries/checkpoint';
 export type { LogReplyInput, LogReplyResult, LogOutboundInput, LogOutboundResult, AttachmentInput } from './queries/emails';
 export type { DecisionInput, DecisionWithInbox, InboxCheckpoint } from './queries/decisions';

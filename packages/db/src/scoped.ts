@@ -7,6 +7,7 @@ import { decisionQueries } from './queries/decisions';
 import { emailQueries } from './queries/emails';
 import { inboxQueries } from './queries/inboxes';
 import { neverLogQueries } from './queries/never-log';
+import { oauthCredentialQueries } from './queries/oauth-credentials';
 import { timelineQueries } from './queries/timeline';
 import { userQueries } from './queries/users';
 
@@ -19,7 +20,8 @@ export function scoped(db: Db, accountId: string) {
     companies: companyQueries(db, scope),
     deals: dealQueries(db, scope),
     neverLog: neverLogQueries(db, scope),
-    inboxes: inboxQueries(db, scope),
+    // The OAuth token reads/writes live in their own module; to callers they are inbox queries.
+    inboxes: { ...inboxQueries(db, scope), ...oauthCredentialQueries(db, scope) },
     emails: emailQueries(db, scope),
     decisions: decisionQueries(db, scope),
     timeline: timelineQueries(db, scope),

@@ -1,6 +1,6 @@
 // The few queries that cross accounts, for the scheduler and the CLI. They return ids (and account
 // creation), never tenant data; everything else goes through scoped().
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from './client';
 import { inboxes } from './schema';
 
@@ -17,6 +17,15 @@ export async function connectedInboxIds(db: DbOrTx): Promise<InboxKey[]> {
     .select({ accountId: inboxes.accountId, inboxId: inboxes.id })
     .from(inboxes)
     .where(eq(inboxes.status, 'connected'))
+    .orderBy(inboxes.createdAt);
+}
+
+/** Connected oauth2 inboxes of every account, as ids: the worker's token health check refreshes each. */
+export async function connectedOAuthInboxes(db: DbOrTx): Promise<InboxKey[]> {
+  return db
+    .select({ accountId: inboxes.accountId, inboxId: inboxes.id })
+    .from(inboxes)
+    .where(and(eq(inboxes.status, 'connected'), eq(inboxes.authKind, 'oauth2')))
     .orderBy(inboxes.createdAt);
 }
 

@@ -3,10 +3,9 @@
 // Redis lock, re-reading the credentials after taking the lock (another worker may have refreshed and
 // rotated already) and saving a rotated refresh token with the new access token at once, before the
 // token is used. A grant that ended disconnects the inbox with its reason; anything else is transient.
-import { scoped, type Db, type EncryptionKeys } from '@reply-sync/db';
+import { scoped, type Db, type EncryptionKeys, type InboxKey, type OAuthInboxRow, type StoredOAuthCredentials } from '@reply-sync/db';
 import { OAuthError, refreshAccessToken, toOAuthError, type OAuthProvider, type OAuthProviderName } from '@reply-sync/mail';
 import type { Logger } from '../logger';
-import { readOAuthInbox, saveRefreshedCredentials, type InboxKey, type OAuthInboxRow, type StoredOAuthCredentials } from './oauth-credentials';
 import { acquireLock, type RedisLike } from './redis-lock';
 
 export interface AccessTokenDeps {
@@ -47,6 +46,12 @@ export class OAuthInboxError extends Error {
 
 export const DEFAULT_MIN_VALIDITY_MS = 5 * 60_000;
 
+/** What an operator sets to configure each provider (apps/sync-worker/src/env.ts). */
+const PROVIDER_ENV: Record<OAuthProviderName, string> = {
+  gmail: 'GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET',
+  office365: 'MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET',
+};
+
 function cachedToken(row: OAuthInboxRow, minValidityMs: number): AccessToken | null {
   const c = row.credentials;
   if (!c?.accessToken || !c.accessTokenExpiresAt) return null;
@@ -55,8 +60,12 @@ function cachedToken(row: OAuthInboxRow, minValidityMs: number): AccessToken | n
   return { accessToken: c.accessToken, expiresAt, username: row.username, refreshed: false };
 }
 
+function readOAuthInbox(deps: AccessTokenDeps, inbox: InboxKey): Promise<OAuthInboxRow | null> {
+  return scoped(deps.db, inbox.accountId).inboxes.readOAuthCredentials(inbox.inboxId, deps.keys);
+}
+
 async function load(deps: AccessTokenDeps, inbox: InboxKey): Promise<OAuthInboxRow> {
-  const row = await readOAuthInbox(deps.db, deps.keys, inbox);
+  const row = await readOAuthInbox(deps, inbox);
   if (!row) throw new OAuthInboxError('inbox_missing', `No inbox ${inbox.inboxId} in account ${inbox.accountId}.`);
   if (row.status !== 'connected') throw new OAuthInboxError('inbox_not_connected', `Inbox ${row.address} is ${row.status}.`);
   if (row.authKind !== 'oauth2') throw new OAuthInboxError('not_oauth2', `Inbox ${row.address} signs in with a password, not OAuth.`);
@@ -90,8 +99,14 @@ export async function getAccessToken(inbox: InboxKey, deps: AccessTokenDeps, opt
 async function refreshUnderLock(deps: AccessTokenDeps, inbox: InboxKey, row: OAuthInboxRow, retried = false): Promise<AccessToken> {
   const log = deps.logger.child({ inboxId: inbox.inboxId, accountId: inbox.accountId, provider: row.provider });
   const q = scoped(deps.db, inbox.accountId).inboxes;
-  const provider = row.provider === 'imap' ? undefined : deps.providers[row.provider];
-  if (!provider) throw new OAuthInboxError('provider_not_configured', `No OAuth client is configured for ${row.provider}.`);
+  const name = row.provider === 'imap' ? null : row.provider;
+  const provider = name === null ? undefined : deps.providers[name];
+  if (!provider) {
+    throw new OAuthInboxError(
+      'provider_not_configured',
+      `Inbox ${row.address} signs in with ${row.provider} OAuth, and this worker has no ${row.provider} OAuth client: set ${name === null ? 'its provider' : PROVIDER_ENV[name]} in the worker's environment.`,
+    );
+  }
   const refreshToken = row.credentials?.refreshToken;
   if (!refreshToken) {
     const detail = 'No refresh token is stored for this inbox.';
@@ -107,7 +122,7 @@ async function refreshUnderLock(deps: AccessTokenDeps, inbox: InboxKey, row: OAu
       accessTokenExpiresAt: t.expiresAt.toISOString(),
       grantedScopes: t.grantedScopes,
     };
-    const saved = await saveRefreshedCredentials(deps.db, deps.keys, inbox, refreshToken, next);
+    const saved = await q.saveRefreshedCredentials(inbox.inboxId, deps.keys, refreshToken, next);
     log.info({ rotated: t.rotated, saved, expiresAt: t.expiresAt.toISOString() }, 'oauth access token refreshed');
     return { accessToken: t.accessToken, expiresAt: t.expiresAt, username: row.username, refreshed: true };
   } catch (error) {
@@ -115,7 +130,7 @@ async function refreshUnderLock(deps: AccessTokenDeps, inbox: InboxKey, row: OAu
     if (err.disconnects) {
       // Our lock may have expired while a slow call ran and another worker rotated the refresh token:
       // the one we used is then dead for a good reason. Try once more with the stored one.
-      const now = await readOAuthInbox(deps.db, deps.keys, inbox);
+      const now = await readOAuthInbox(deps, inbox);
       if (!retried && now?.status === 'connected' && now.credentials?.refreshToken && now.credentials.refreshToken !== refreshToken) {
         return refreshUnderLock(deps, inbox, now, true);
       }

@@ -2,10 +2,9 @@
 // refresh, also those whose IMAP session sits healthy in IDLE and never asks for a token, so a revoked
 // grant, a password change or withdrawn consent is noticed (and the inbox disconnected) within the
 // interval. Several worker processes share the work: a per-inbox claim in Redis lets one check it.
-import type { Db } from '@reply-sync/db';
+import { connectedOAuthInboxes, type Db, type InboxKey } from '@reply-sync/db';
 import type { Logger } from '../logger';
 import { getAccessToken, OAuthInboxError, type AccessTokenDeps } from './get-access-token';
-import { connectedOAuthInboxes, type InboxKey } from './oauth-credentials';
 import type { RedisLike } from './redis-lock';
 
 export const DEFAULT_TOKEN_HEALTH_INTERVAL_MS = 60 * 60_000;
@@ -38,7 +37,7 @@ export interface RunningTokenHealthCheck {
   stop(): Promise<void>;
 }
 
-async function checkOne(options: TokenHealthCheckOptions, inbox: InboxKey, intervalMs: number, summary: TokenHealthSummary): Promise<void> {
+async function checkOne(options: TokenHealthCheckOptions, inbox: InboxKey, intervalMs: number, summary: TokenHealthSummary, log: Logger): Promise<void> {
   // One process per inbox per interval; the claim expires a little before the next pass.
   const claimed = await options.redis.set(`${options.claimPrefix ?? 'reply-sync:oauth-health:'}${inbox.inboxId}`, '1', 'PX', Math.max(1, Math.floor(intervalMs * 0.9)), 'NX');
   if (claimed !== 'OK') {
@@ -50,7 +49,14 @@ async function checkOne(options: TokenHealthCheckOptions, inbox: InboxKey, inter
     await getAccessToken(inbox, options, { forceRefresh: true });
     summary.ok += 1;
   } catch (error) {
-    if (error instanceof OAuthInboxError) return; // disconnected or removed meanwhile: nothing to check
+    if (error instanceof OAuthInboxError) {
+      // Our configuration, not the user's grant: the inbox stays connected, the operator is told.
+      if (error.code === 'provider_not_configured') {
+        summary.transient += 1;
+        log.error({ inboxId: inbox.inboxId, accountId: inbox.accountId, code: error.code, err: error.message }, 'oauth provider not configured');
+      }
+      return; // otherwise disconnected or removed meanwhile: nothing to check
+    }
     if ((error as { disconnects?: boolean }).disconnects === true) summary.disconnected += 1;
     else summary.transient += 1;
   }
@@ -68,7 +74,7 @@ export function runTokenHealthCheck(options: TokenHealthCheckOptions): RunningTo
     const summary: TokenHealthSummary = { checked: 0, ok: 0, disconnected: 0, transient: 0, skipped: 0 };
     const queue = await (options.listInboxes ?? connectedOAuthInboxes)(options.db);
     const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-      for (let next = queue.shift(); next && !stopped; next = queue.shift()) await checkOne(options, next, intervalMs, summary);
+      for (let next = queue.shift(); next && !stopped; next = queue.shift()) await checkOne(options, next, intervalMs, summary, log);
     });
     await Promise.all(workers);
     log.info(summary, 'token health check pass');
