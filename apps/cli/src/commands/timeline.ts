@@ -1,6 +1,7 @@
 // `timeline` (a contact's, company's or deal's emails, newest first) and `explain MESSAGE-ID`.
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
+import { lookForMessage, type LookResult } from '../ops/look-for-message';
 import { explain, timelineFor, type ExplainedDecision, type Explanation, type Timeline, type TimelineTarget } from '../ops/timeline';
 import type { CliRuntime } from '../runtime';
 import { formatDate, formatSize } from '../format';
@@ -38,7 +39,26 @@ export function formatExplanation(e: Explanation): string {
     lines.push('  No decision is recorded for it (no connected inbox has examined it: not synced yet, or filed outside the INBOX).');
   }
   lines.push(...e.decisions.map(formatDecision));
+  if (e.looked) lines.push(...formatLook(e.looked));
   return lines.join('\n');
+}
+
+const OUTCOME_NOTE: Record<string, string> = {
+  left_to_worker: 'in the INBOX past the sync checkpoint: the worker decides it on its next pass',
+  not_recorded: 'it would be logged; only the sync worker logs replies',
+};
+
+export function formatLook(l: LookResult): string[] {
+  const searched = l.inboxesSearched.map((i) => i.address).join(', ') || 'none';
+  const lines = [`  Looked for it in the folders of: ${searched}.`];
+  if (l.found.length === 0 && l.problems.length === 0) lines.push('  It is in none of their folders (deleted, or delivered to an inbox that is not connected).');
+  for (const f of l.found) {
+    const where = `${f.mailbox}${f.specialUse ? ` (${f.specialUse})` : ''} of ${f.inbox.address}, uid ${f.uid}`;
+    const note = OUTCOME_NOTE[f.outcome];
+    lines.push(`  found in ${where}: ${f.reasonCode}${note ? ` — ${note}` : f.outcome === 'recorded' ? ' (decision recorded now)' : ''}`);
+  }
+  for (const p of l.problems) lines.push(`  could not search ${p.inbox.address}: ${p.problem}`);
+  return lines;
 }
 
 export function registerTimelineCommands(program: Command, rt: CliRuntime): void {
@@ -61,9 +81,28 @@ export function registerTimelineCommands(program: Command, rt: CliRuntime): void
     }),
   );
 
-  withAccount(program.command('explain').description('every decision recorded for a message, with its reason sentence').argument('<message-id>')).action(
+  withAccount(
+    program
+      .command('explain')
+      .description(
+        "every decision recorded for a message, with its reason sentence; when none is recorded, looks for it in the inboxes' folders (a reply filed outside the INBOX) and records the decision",
+      )
+      .argument('<message-id>')
+      .option('--look', 'look in the folders of the inboxes even when a decision is recorded')
+      .option('--no-look', 'only print what is recorded; do not connect to any inbox')
+      .option('--inbox <id>', 'look only in this inbox'),
+  ).action(
     rt.action(async (ctx) => {
-      const e = await explain(await ctx.scope(), String(ctx.args[0]));
+      const s = await ctx.scope();
+      const messageId = String(ctx.args[0]);
+      let e = await explain(s, messageId);
+      // --look → true, --no-look → false, neither → undefined (both defined, so commander sets no default).
+      const lookFlag = ctx.opts.look === true ? 'always' : ctx.opts.look === false ? 'never' : 'auto';
+      const outbound = e.loggedEmail?.direction === 'outbound';
+      if (lookFlag === 'always' || (lookFlag === 'auto' && e.decisions.length === 0 && !outbound)) {
+        const looked = await lookForMessage(s, messageId, { inboxId: ctx.opts.inbox as string | undefined }, () => ({ keys: ctx.env().encryptionKeys(), tlsCa: ctx.env().tlsCa() }));
+        e = { ...(await explain(s, messageId)), looked };
+      }
       ctx.print(e, () => formatExplanation(e));
     }),
   );

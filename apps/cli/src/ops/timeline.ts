@@ -2,6 +2,7 @@
 import type { DecisionWithInbox, Scoped, TimelineEntry } from '@reply-sync/db';
 import { normalizeMessageId, reasonSentence, REASON_SENTENCES, type ReasonCode } from '@reply-sync/threading';
 import { CliError } from '../cli-error';
+import type { LookResult } from './look-for-message';
 
 export type TimelineTarget = { contact: string } | { company: string } | { deal: string };
 
@@ -77,6 +78,8 @@ export interface Explanation {
   /** Set when the Message-ID is an email on the timeline (sent/logged by the CRM, or a logged reply). */
   loggedEmail: { id: string; direction: 'inbound' | 'outbound'; source: string; subject: string; at: Date } | null;
   decisions: ExplainedDecision[];
+  /** Set when the inboxes' folders were searched for it (`explain` with no decision, or --look). */
+  looked?: LookResult;
 }
 
 function sentenceOf(code: string): string {

@@ -1,0 +1,169 @@
+// `explain --look`: finds a message in the folders of the account's inboxes and decides it the way the
+// worker would, so a reply the worker never examines (filed in a subfolder or Junk by a server-side
+// filter; the worker reads only the INBOX) still gets a recorded decision with its reason code.
+import type { DecisionInput, EncryptionKeys, Inbox, Scoped } from '@reply-sync/db';
+import { createImapClient, locateMessage, type LocatedMessage, type MailCredentials } from '@reply-sync/mail';
+import type { StoredCredentials } from '@reply-sync/sync-worker';
+import {
+  decide,
+  findThread,
+  formatMessageId,
+  HEADER_FIELDS_FOR_SCAN,
+  messageFactsFromHeaders,
+  normalizeMessageId,
+  threadCandidates,
+  type Decision,
+  type InboxContext,
+  type MessageFacts,
+  type ReasonCode,
+} from '@reply-sync/threading';
+import { CliError } from '../cli-error';
+
+export interface LookDeps {
+  keys: EncryptionKeys;
+  tlsCa?: string | undefined;
+}
+
+export interface FoundCopy {
+  inbox: { id: string; address: string };
+  mailbox: string;
+  specialUse: string | null;
+  uidvalidity: number;
+  uid: number;
+  reasonCode: ReasonCode;
+  detail: string | null;
+  /**
+   * `recorded`: a decision row was written now. `already_recorded`: a row for this (inbox, uidvalidity,
+   * uid) existed. `left_to_worker`: it sits in the INBOX past the worker's checkpoint, so the worker
+   * records (and logs) it itself. `not_recorded`: it would be logged, which only the worker does.
+   */
+  outcome: 'recorded' | 'already_recorded' | 'left_to_worker' | 'not_recorded';
+}
+
+export interface InboxLookProblem {
+  inbox: { id: string; address: string };
+  problem: string;
+}
+
+export interface LookResult {
+  messageId: string;
+  inboxesSearched: { id: string; address: string }[];
+  found: FoundCopy[];
+  problems: InboxLookProblem[];
+}
+
+function credentialsOf(inbox: Inbox & { credentials: StoredCredentials }): MailCredentials | string {
+  if (inbox.authKind === 'oauth2') {
+    return inbox.credentials.accessToken
+      ? { kind: 'oauth2', username: inbox.username, accessToken: inbox.credentials.accessToken }
+      : 'it has no access token yet (the worker refreshes it on its next session)';
+  }
+  return inbox.credentials.password !== undefined ? { kind: 'password', username: inbox.username, password: inbox.credentials.password } : 'it has no stored password';
+}
+
+async function locateIn(inbox: Inbox & { credentials: StoredCredentials }, messageId: string, deps: LookDeps): Promise<LocatedMessage[] | string> {
+  const credentials = credentialsOf(inbox);
+  if (typeof credentials === 'string') return credentials;
+  const client = createImapClient({ host: inbox.imapHost, port: inbox.imapPort, tls: inbox.imapTls }, credentials, deps.tlsCa ? { ca: deps.tlsCa } : {});
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return await locateMessage(client, messageId, { headerFields: HEADER_FIELDS_FOR_SCAN });
+  } catch (error) {
+    const e = error as { responseText?: string; message?: string };
+    return `cannot search it (${e.responseText ?? e.message ?? String(error)})`;
+  } finally {
+    await client.logout().catch(() => client.close());
+  }
+}
+
+/** The worker's DecisionContext for one message, built from the same queries as its catch-up. */
+async function decideLikeTheWorker(s: Scoped, inbox: InboxContext, facts: MessageFacts): Promise<Decision> {
+  const candidates = threadCandidates(facts.inReplyTo, facts.references);
+  const sender = facts.from?.address.toLowerCase();
+  const [threadRefs, alreadyLogged, contacts, neverLog] = await Promise.all([
+    s.emails.findThreadRefs(candidates),
+    facts.messageId ? s.emails.loggedMessageIds([facts.messageId]) : Promise.resolve(new Set<string>()),
+    sender ? s.contacts.findByEmails([sender]) : Promise.resolve([]),
+    s.neverLog.entries(),
+  ]);
+  return decide(facts, {
+    inbox,
+    alreadyLogged: facts.messageId ? alreadyLogged.has(facts.messageId) : false,
+    thread: findThread(candidates, threadRefs),
+    senderContact: contacts.find((c) => c.email.toLowerCase() === sender) ?? null,
+    neverLog,
+  });
+}
+
+function isWorkersInbox(hit: LocatedMessage): boolean {
+  return hit.mailbox.toUpperCase() === 'INBOX' && (hit.specialUse ?? '').toLowerCase() !== '\\junk';
+}
+
+/**
+ * Searches each connected inbox of the account (or only `inboxId`) for the message, decides every copy
+ * found and records the decision (uidvalidity/uid of the folder it was found in).
+ */
+export async function lookForMessage(s: Scoped, messageId: string, options: { inboxId?: string | undefined }, lookDeps: () => LookDeps): Promise<LookResult> {
+  const norm = normalizeMessageId(messageId);
+  if (!norm) throw new CliError('invalid_message_id', `"${messageId}" is not a Message-ID; give it as in the header, e.g. <abc123@mail.example.com>.`);
+  let inboxes = (await s.inboxes.list()).filter((i) => i.status === 'connected');
+  if (options.inboxId) {
+    const one = (await s.inboxes.list()).find((i) => i.id === options.inboxId);
+    if (!one) throw new CliError('inbox_not_found', `There is no inbox ${options.inboxId} in this account (see \`reply-sync inbox list\`).`);
+    inboxes = [one];
+  }
+  const result: LookResult = { messageId: formatMessageId(norm), inboxesSearched: [], found: [], problems: [] };
+  const deps = inboxes.length > 0 ? lookDeps() : null;
+  for (const row of inboxes) {
+    if (!deps) break;
+    const ref = { id: row.id, address: row.address };
+    const inbox = await s.inboxes.getWithCredentials<StoredCredentials>(row.id, deps.keys).catch((error: unknown) => String((error as Error).message ?? error));
+    if (!inbox || typeof inbox === 'string') {
+      result.problems.push({ inbox: ref, problem: typeof inbox === 'string' ? inbox : 'the inbox is gone' });
+      continue;
+    }
+    result.inboxesSearched.push(ref);
+    const hits = await locateIn(inbox, messageId, deps);
+    if (typeof hits === 'string') {
+      result.problems.push({ inbox: ref, problem: hits });
+      continue;
+    }
+    const context = await s.inboxes.context(inbox.id);
+    if (!context) continue;
+    for (const hit of hits) {
+      const facts = messageFactsFromHeaders(hit.headers, {
+        mailbox: hit.mailbox,
+        ...(hit.specialUse ? { mailboxSpecialUse: hit.specialUse } : {}),
+        arrivedAt: hit.internalDate,
+      });
+      if (facts.messageId !== norm) continue; // SEARCH HEADER is a substring match
+      const decision = await decideLikeTheWorker(s, context, facts);
+      const reasonCode: ReasonCode = decision.action === 'skip' ? decision.reason : 'logged';
+      const detail = decision.action === 'skip' ? (decision.detail ?? null) : null;
+      const copy: FoundCopy = { inbox: ref, mailbox: hit.mailbox, specialUse: hit.specialUse, uidvalidity: hit.uidValidity, uid: hit.uid, reasonCode, detail, outcome: 'recorded' };
+      const pastCheckpoint = inbox.uidvalidity !== hit.uidValidity || hit.uid > (inbox.lastUid ?? 0);
+      if (isWorkersInbox(hit) && pastCheckpoint) {
+        copy.outcome = 'left_to_worker';
+      } else if (decision.action === 'log') {
+        copy.outcome = 'not_recorded';
+      } else {
+        const input: DecisionInput = {
+          inboxId: inbox.id,
+          uidvalidity: hit.uidValidity,
+          uid: hit.uid,
+          messageId: formatMessageId(norm),
+          messageIdNorm: norm,
+          reasonCode,
+          detail,
+          fromAddress: facts.from?.address.toLowerCase() ?? null,
+          subject: facts.subject,
+        };
+        const { inserted } = await s.decisions.record([input]);
+        copy.outcome = inserted > 0 ? 'recorded' : 'already_recorded';
+      }
+      result.found.push(copy);
+    }
+  }
+  return result;
+}
