@@ -4,6 +4,9 @@ import { parseEncryptionKeys, type EncryptionKeys } from '@reply-sync/db';
 import { z } from 'zod';
 
 const ms = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** Unset and empty (`FOO=` in an env file) both mean "not configured". */
+const optionalText = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
+const urlWithDefault = (fallback: string) => z.preprocess((v) => (v === '' ? undefined : v), z.string().url().default(fallback));
 
 const EnvSchema = z.object({
   DATABASE_URL: z.string().url().default('postgres://reply_sync@127.0.0.1:54329/reply_sync'),
@@ -34,6 +37,19 @@ const EnvSchema = z.object({
   METRICS_HOST: z.string().default('127.0.0.1'),
   /** Extra CA (PEM file) trusted for IMAP TLS, for servers with self-signed certificates. */
   REPLY_SYNC_TLS_CA_FILE: z.string().optional(),
+  /**
+   * OAuth clients. A provider whose client id is unset is not configured: its oauth2 inboxes are not
+   * synced (an operator error in the log; the inboxes stay connected). Endpoints default to the real ones.
+   */
+  GOOGLE_CLIENT_ID: optionalText,
+  GOOGLE_CLIENT_SECRET: optionalText,
+  GOOGLE_TOKEN_URL: urlWithDefault('https://oauth2.googleapis.com/token'),
+  GOOGLE_AUTH_URL: urlWithDefault('https://accounts.google.com/o/oauth2/v2/auth'),
+  MICROSOFT_CLIENT_ID: optionalText,
+  MICROSOFT_CLIENT_SECRET: optionalText,
+  MICROSOFT_AUTHORITY: urlWithDefault('https://login.microsoftonline.com/common'),
+  /** Every connected oauth2 inbox gets a real token refresh this often, so a revoked grant is noticed. */
+  TOKEN_HEALTH_INTERVAL_MS: ms(60 * 60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -61,6 +77,14 @@ export function parseWorkerEnv(source: Record<string, string | undefined> = proc
     throw new WorkerEnvError(`The sync worker's environment is invalid: ${problems}.`);
   }
   const { REPLY_SYNC_ENCRYPTION_KEYS, REPLY_SYNC_TLS_CA_FILE, ...rest } = parsed.data;
+  for (const [id, secret] of [
+    ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET'],
+    ['MICROSOFT_CLIENT_ID', 'MICROSOFT_CLIENT_SECRET'],
+  ] as const) {
+    if (rest[id] !== undefined && rest[secret] === undefined) {
+      throw new WorkerEnvError(`${id} is set but ${secret} is not. Set both to enable that provider's inboxes, or unset ${id}.`);
+    }
+  }
   const encryptionKeys = parseEncryptionKeys(REPLY_SYNC_ENCRYPTION_KEYS);
   let tlsCa: string | undefined;
   if (REPLY_SYNC_TLS_CA_FILE) {

@@ -1,13 +1,17 @@
 // The worker process's core: a BullMQ Worker on the inbox queue that runs one bounded IMAP session per
 // job, plus the HTTP server for /metrics and /healthz. close() is the SIGTERM path: stop taking jobs,
 // let every session finish its open transaction and LOG OUT, put each job back on the queue, exit.
-import { createDb, type DbHandle } from '@reply-sync/db';
-import { createInboxWorker, requeueAtSessionEnd, type InboxJob, type InboxWorker } from '@reply-sync/queue';
+// OAuth inboxes (gmail, office365) get their access tokens through getAccessToken (a Redis lock per
+// inbox) for IMAP and SMTP, and the token health check refreshes them on a timer.
+import { createDb, type Db, type DbHandle, type InboxKey } from '@reply-sync/db';
+import { gmailProvider, office365Provider, type OAuthProvider, type OAuthProviderName } from '@reply-sync/mail';
+import { createInboxWorker, createRedisConnection, requeueAtSessionEnd, type InboxJob, type InboxWorker } from '@reply-sync/queue';
 import type { WorkerEnv } from './env';
 import { startHttpServer, type HttpServerHandle } from './http-server';
 import { runInboxSession, type SessionDeps } from './inbox-session';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type WorkerMetrics } from './metrics';
+import { getAccessToken, oauthCredentialsFor, runTokenHealthCheck, type AccessTokenDeps } from './oauth/index';
 import { startSendWorker, type RunningSendWorker } from './send/index';
 
 export interface StartWorkerOptions {
@@ -20,8 +24,10 @@ export interface StartWorkerOptions {
   metricsPort?: number | false;
   /** For tests: swap the IMAP client factory. */
   createClient?: SessionDeps['createClient'];
-  /** Where login credentials come from (the OAuth token refresh plugs in here). */
+  /** Where login credentials come from. Default: oauthCredentialsFor (stored password, or a fresh OAuth token). */
   credentialsFor?: SessionDeps['credentialsFor'];
+  /** For tests: which inboxes the token health check refreshes (default: every connected oauth2 inbox). */
+  tokenHealthInboxes?: (db: Db) => Promise<InboxKey[]>;
   /** Also run the send queue's worker in this process (default true). */
   sends?: boolean;
 }
@@ -46,6 +52,13 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const sessions = new Set<string>();
   let closing: Promise<void> | null = null;
 
+  const providers = oauthProviders(env);
+  // Locks and health-check claims are short commands: fail them (and retry at the next session or
+  // pass) rather than queue them forever while Redis is away.
+  const redis = createRedisConnection(env.REDIS_URL, { forWorker: false, connectionName: 'reply-sync-worker-oauth' });
+  redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'oauth redis connection error'));
+  const tokenDeps: AccessTokenDeps = { db: dbHandle.db, keys: env.encryptionKeys, redis, providers, logger };
+
   const deps: SessionDeps = {
     db: dbHandle.db,
     keys: env.encryptionKeys,
@@ -60,7 +73,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     },
     ...(env.tlsCa ? { tlsCa: env.tlsCa } : {}),
     ...(options.createClient ? { createClient: options.createClient } : {}),
-    ...(options.credentialsFor ? { credentialsFor: options.credentialsFor } : {}),
+    credentialsFor: options.credentialsFor ?? oauthCredentialsFor(tokenDeps),
   };
 
   async function processJob(job: InboxJob, token?: string): Promise<void> {
@@ -98,7 +111,14 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
           ca: env.tlsCa,
           logger,
           concurrency: env.SEND_CONCURRENCY,
+          getAccessToken: async (inbox) => (await getAccessToken({ accountId: inbox.accountId, inboxId: inbox.id }, tokenDeps)).accessToken,
         });
+
+  const healthCheck = runTokenHealthCheck({
+    ...tokenDeps,
+    intervalMs: env.TOKEN_HEALTH_INTERVAL_MS,
+    ...(options.tokenHealthInboxes ? { listInboxes: options.tokenHealthInboxes } : {}),
+  });
 
   const port = options.metricsPort === undefined ? env.METRICS_PORT : options.metricsPort;
   let http: HttpServerHandle | null = null;
@@ -108,7 +128,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       details: () => ({ sessions: sessions.size, concurrency: env.WORKER_CONCURRENCY }),
     });
   }
-  logger.info({ queue: env.REPLY_SYNC_QUEUE, concurrency: env.WORKER_CONCURRENCY, httpPort: http?.port ?? null }, 'sync worker started');
+  logger.info(
+    { queue: env.REPLY_SYNC_QUEUE, concurrency: env.WORKER_CONCURRENCY, httpPort: http?.port ?? null, oauthProviders: Object.keys(providers) },
+    'sync worker started',
+  );
 
   return {
     metrics,
@@ -121,7 +144,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         // Stop taking jobs and end the running sessions together; close() waits for their requeues.
         const closed = worker.close();
         shutdown.abort();
-        await Promise.all([closed, sendWorker?.close()]);
+        await Promise.all([closed, sendWorker?.close(), healthCheck.stop()]);
+        await redis.quit().catch(() => redis.disconnect());
         await http?.close();
         if (!options.db) await dbHandle.close();
         logger.info('sync worker stopped');
@@ -129,4 +153,23 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       return closing;
     },
   };
+}
+
+/** The OAuth providers this worker has a client for (a provider without a client id is not configured). */
+function oauthProviders(env: WorkerEnv): Partial<Record<OAuthProviderName, OAuthProvider>> {
+  const common = env.tlsCa ? { ca: env.tlsCa } : {};
+  const providers: Partial<Record<OAuthProviderName, OAuthProvider>> = {};
+  if (env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET) {
+    providers.gmail = gmailProvider(
+      { clientId: env.GOOGLE_CLIENT_ID, clientSecret: env.GOOGLE_CLIENT_SECRET, tokenUrl: env.GOOGLE_TOKEN_URL, authBaseUrl: env.GOOGLE_AUTH_URL },
+      common,
+    );
+  }
+  if (env.MICROSOFT_CLIENT_ID && env.MICROSOFT_CLIENT_SECRET) {
+    providers.office365 = office365Provider(
+      { clientId: env.MICROSOFT_CLIENT_ID, clientSecret: env.MICROSOFT_CLIENT_SECRET, authority: env.MICROSOFT_AUTHORITY },
+      common,
+    );
+  }
+  return providers;
 }
