@@ -6,7 +6,8 @@ import type { Db, DbOrTx } from '../client';
 import type { AccountScope } from '../account-scope';
 import { messageIdNormOrRaw } from '../message-id';
 import { decisions, inboxes, type DecisionOutcome, type DecisionRow } from '../schema';
-import { saveCheckpointFor, type Checkpoint } from './checkpoint';
+import type postgres from 'postgres';
+import type { Checkpoint } from './checkpoint';
 
 export interface DecisionInput {
   inboxId: string;
@@ -54,6 +55,12 @@ export function toDecisionRow(accountId: string, input: DecisionInput) {
 export async function insertDecisions(tx: DbOrTx, scope: AccountScope, rows: DecisionInput[]): Promise<number> {
   if (rows.length === 0) return 0;
   await scope.assertOwned(tx, inboxes, rows.map((r) => r.inboxId), 'inboxes');
+  return insertOwnedDecisions(tx, scope, rows);
+}
+
+/** insertDecisions for a caller that has already proved every row's inbox is in this account. */
+export async function insertOwnedDecisions(tx: DbOrTx, scope: AccountScope, rows: DecisionInput[]): Promise<number> {
+  if (rows.length === 0) return 0;
   const inserted = await tx
     .insert(decisions)
     .values(rows.map((r) => toDecisionRow(scope.accountId, r)))
@@ -63,18 +70,57 @@ export async function insertDecisions(tx: DbOrTx, scope: AccountScope, rows: Dec
 }
 
 export function decisionQueries(db: Db, scope: AccountScope) {
+  // Inboxes proved to be this account's. An inbox never moves to another account (and a deleted one
+  // takes its decisions with it: the foreign key), so the proof holds for the life of this object:
+  // a worker session checks its inbox once, not once per batch.
+  const ownedInboxes = new Set<string>();
+  async function assertInboxesOwned(ids: readonly string[]): Promise<void> {
+    const unproved = [...new Set(ids)].filter((id) => !ownedInboxes.has(id));
+    if (unproved.length === 0) return;
+    await scope.assertOwned(db, inboxes, unproved, 'inboxes');
+    for (const id of unproved) ownedInboxes.add(id);
+  }
+
   return {
     /**
-     * Records a batch of decisions and (optionally) the checkpoint after them, in one transaction, so
-     * a retried batch is a no-op and the checkpoint never runs ahead of its decisions.
+     * Records a batch of decisions and (optionally) the checkpoint after them, atomically (one
+     * statement), so a retried batch is a no-op and the checkpoint never runs ahead of its decisions.
      * Returns how many rows were new.
+     *
+     * One round-trip however large the batch: the rows go as one array per column through unnest()
+     * (a multi-row VALUES would bind ~12 parameters per row), and the checkpoint update is a second
+     * data-modifying CTE of the same statement.
      */
     async record(batch: DecisionInput[], checkpoint?: InboxCheckpoint): Promise<{ inserted: number }> {
-      return db.transaction(async (tx) => {
-        const inserted = await insertDecisions(tx, scope, batch);
-        if (checkpoint) await saveCheckpointFor(tx, scope.accountId, checkpoint.inboxId, checkpoint);
-        return { inserted };
-      });
+      if (batch.length === 0 && !checkpoint) return { inserted: 0 };
+      await assertInboxesOwned(batch.map((r) => r.inboxId));
+      const rows = batch.map((r) => toDecisionRow(scope.accountId, r));
+      // drizzle() returns the pool's postgres.js client as $client; the Db type does not declare it.
+      const sql = (db as Db & { $client: postgres.Sql }).$client;
+      const column = <T>(pick: (r: (typeof rows)[number]) => T) => rows.map(pick);
+      const cp = checkpoint ?? null;
+      const [result] = await sql<{ inserted: number }[]>`
+        WITH ins AS (
+          INSERT INTO decisions
+            (account_id, inbox_id, uidvalidity, uid, message_id, message_id_norm, decision, reason_code, detail, from_address, subject)
+          SELECT ${scope.accountId}::uuid, u.* FROM unnest(
+            ${column((r) => r.inboxId)}::uuid[],
+            ${column((r) => r.uidvalidity)}::bigint[],
+            ${column((r) => r.uid)}::bigint[],
+            ${column((r) => r.messageId)}::text[],
+            ${column((r) => r.messageIdNorm)}::text[],
+            ${column((r) => r.decision)}::text[],
+            ${column((r) => r.reasonCode)}::text[],
+            ${column((r) => r.detail)}::text[],
+            ${column((r) => r.fromAddress)}::text[],
+            ${column((r) => r.subject)}::text[]
+          ) AS u
+          ON CONFLICT (inbox_id, uidvalidity, uid) DO NOTHING
+          RETURNING 1
+        ),
+        cp AS (${cp ? checkpointUpdate(sql, scope.accountId, cp) : sql`SELECT 1`})
+        SELECT (SELECT count(*) FROM ins)::int AS inserted`;
+      return { inserted: result?.inserted ?? 0 };
     },
 
     /** Every decision recorded for a Message-ID (raw or normalised), oldest first, with the inbox address. */
@@ -99,4 +145,21 @@ export function decisionQueries(db: Db, scope: AccountScope) {
         .limit(limit);
     },
   };
+}
+
+/**
+ * saveCheckpointFor (./checkpoint.ts) as a fragment for a data-modifying CTE: same UIDVALIDITY →
+ * GREATEST (never backwards); a different one replaces it. Keep the two in step.
+ */
+function checkpointUpdate(sql: postgres.Sql, accountId: string, cp: InboxCheckpoint) {
+  const modseq = cp.highestModseq ?? null;
+  const same = sql`uidvalidity IS NOT DISTINCT FROM ${cp.uidvalidity}::bigint`;
+  return sql`
+    UPDATE inboxes SET
+      last_uid = CASE WHEN ${same} THEN GREATEST(last_uid, ${cp.lastUid}::bigint) ELSE ${cp.lastUid}::bigint END,
+      highest_modseq = CASE WHEN ${same} THEN GREATEST(highest_modseq, ${modseq}::bigint) ELSE ${modseq}::bigint END,
+      uidvalidity = ${cp.uidvalidity}::bigint,
+      updated_at = now()
+    WHERE account_id = ${accountId}::uuid AND id = ${cp.inboxId}::uuid
+    RETURNING 1`;
 }
