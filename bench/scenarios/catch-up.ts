@@ -147,6 +147,9 @@ export const catchUpScenario: Scenario = {
           metricHeaderBytes: metrics.value('reply_sync_fetched_bytes_total', { kind: 'headers' }),
           metricFullBytes: metrics.value('reply_sync_fetched_bytes_total', { kind: 'full' }),
           metricExamined: metrics.value('reply_sync_messages_examined_total'),
+          // Where the scan time goes: the worker's own per-batch timing (fetch, look-ups, decide, log, checkpoint).
+          metricBatches: metrics.value('reply_sync_catch_up_batch_seconds_count'),
+          metricBatchSecondsSum: metrics.value('reply_sync_catch_up_batch_seconds_sum'),
           proxyConnections: proxy.connections.length,
         };
       } finally {
