@@ -4,6 +4,7 @@ import { registerAppCommands } from './commands/apps';
 import { registerContactCommands } from './commands/contact';
 import { registerDemoCommand } from './commands/demo';
 import { registerEmailCommands } from './commands/email';
+import { registerEmailSendCommand } from './commands/email-send';
 import { registerInboxCommands } from './commands/inbox';
 import { registerSetupCommands } from './commands/setup';
 import { registerTimelineCommands } from './commands/timeline';
@@ -25,7 +26,7 @@ export function createProgram(rt: CliRuntime): Command {
     'after',
     `
 Environment: DATABASE_URL, REPLY_SYNC_ENCRYPTION_KEYS (inbox connect/reconnect, worker), REDIS_URL and
-REPLY_SYNC_QUEUE (scheduler, worker), REPLY_SYNC_TLS_CA_FILE (extra trusted CA for IMAP), REPLY_SYNC_ACCOUNT
+REPLY_SYNC_QUEUE (scheduler, worker), REPLY_SYNC_SEND_QUEUE (email send), REPLY_SYNC_TLS_CA_FILE (extra trusted CA for IMAP), REPLY_SYNC_ACCOUNT
 (default for --account). Nothing defaults to the local stack unless --stack is given.`,
   );
 
@@ -33,6 +34,7 @@ REPLY_SYNC_QUEUE (scheduler, worker), REPLY_SYNC_TLS_CA_FILE (extra trusted CA f
   registerContactCommands(program, rt);
   registerInboxCommands(program, rt);
   registerEmailCommands(program, rt);
+  registerEmailSendCommand(program, rt);
   registerTimelineCommands(program, rt);
   registerAppCommands(program, rt);
   registerDemoCommand(program, rt);

@@ -1,4 +1,4 @@
-// `email log` (register an email the CRM sent or logged). `email send` (issue 5) belongs here too.
+// `email log` (register an email the CRM sent or logged). `email send` is in email-send.ts, registered after it.
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { CliError } from '../cli-error';
