@@ -23,6 +23,13 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+// Children still running when the benchmark exits (a crash, a second Ctrl-C) are killed with it, so no
+// worker keeps hundreds of IMAP sessions open after the run.
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 function spawnTs(script: string, env: Record<string, string>, logFile: string, ipc = false): ChildProcess {
   const log = createWriteStream(logFile, { flags: 'a' });
   const child = spawn(process.execPath, ['--expose-gc', '--import', GC_PRELOAD, '--import', 'tsx', script], {
@@ -32,6 +39,8 @@ function spawnTs(script: string, env: Record<string, string>, logFile: string, i
   });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
+  live.add(child);
+  child.once('exit', () => live.delete(child));
   return child;
 }
 
