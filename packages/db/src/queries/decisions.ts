@@ -69,17 +69,25 @@ export async function insertOwnedDecisions(tx: DbOrTx, scope: AccountScope, rows
   return inserted.length;
 }
 
+/**
+ * Remembers which inboxes were proved to be this account's. An inbox never moves to another account
+ * (and a deleted one takes its decisions and emails with it: the foreign keys), so a proof holds for
+ * the life of the scoped object: a worker session checks its inbox once, not once per batch or reply.
+ */
+export function inboxOwnershipProof(scope: AccountScope) {
+  const proved = new Set<string>();
+  return {
+    async assert(db: DbOrTx, ids: readonly string[]): Promise<void> {
+      const unproved = [...new Set(ids)].filter((id) => !proved.has(id));
+      if (unproved.length === 0) return;
+      await scope.assertOwned(db, inboxes, unproved, 'inboxes');
+      for (const id of unproved) proved.add(id);
+    },
+  };
+}
+
 export function decisionQueries(db: Db, scope: AccountScope) {
-  // Inboxes proved to be this account's. An inbox never moves to another account (and a deleted one
-  // takes its decisions with it: the foreign key), so the proof holds for the life of this object:
-  // a worker session checks its inbox once, not once per batch.
-  const ownedInboxes = new Set<string>();
-  async function assertInboxesOwned(ids: readonly string[]): Promise<void> {
-    const unproved = [...new Set(ids)].filter((id) => !ownedInboxes.has(id));
-    if (unproved.length === 0) return;
-    await scope.assertOwned(db, inboxes, unproved, 'inboxes');
-    for (const id of unproved) ownedInboxes.add(id);
-  }
+  const inboxProof = inboxOwnershipProof(scope);
 
   return {
     /**
@@ -93,7 +101,7 @@ export function decisionQueries(db: Db, scope: AccountScope) {
      */
     async record(batch: DecisionInput[], checkpoint?: InboxCheckpoint): Promise<{ inserted: number }> {
       if (batch.length === 0 && !checkpoint) return { inserted: 0 };
-      await assertInboxesOwned(batch.map((r) => r.inboxId));
+      await inboxProof.assert(db, batch.map((r) => r.inboxId));
       const rows = batch.map((r) => toDecisionRow(scope.accountId, r));
       // drizzle() returns the pool's postgres.js client as $client; the Db type does not declare it.
       const sql = (db as Db & { $client: postgres.Sql }).$client;
