@@ -1,5 +1,5 @@
 // The one place imapflow options are built from our settings, credentials and connect options.
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import { safeLogger } from './safe-logger';
 import {
@@ -40,7 +40,7 @@ export function imapFlowOptions(settings: ImapSettings, credentials: MailCredent
       // Node's default verification stays on; `ca` adds to the trusted roots, it does not replace them.
       rejectUnauthorized: true,
       minVersion: 'TLSv1.2',
-      ...(options.ca !== undefined ? { ca: trustedCas(options.ca) } : {}),
+      ...(options.ca !== undefined ? trustedTlsOptions(options.ca) : {}),
     },
     clientInfo: { name: 'reply-sync' },
     logger: safeLogger(options.logger, credentials, { component: 'imapflow', host: settings.host }),
@@ -56,6 +56,23 @@ export function imapFlowOptions(settings: ImapSettings, credentials: MailCredent
 /** Node replaces its default roots with `ca`; keep them, so a real provider still verifies. */
 export function trustedCas(ca: string | Buffer): string[] {
   return [...rootCertificates, ca.toString()];
+}
+
+const secureContexts = new Map<string, SecureContext>();
+
+/**
+ * TLS options that trust `ca` besides Node's roots, as ONE shared secure context per CA. Passing `ca`
+ * to every connection makes Node build a context per connection (all ~150 roots parsed again): the
+ * benchmark measured ~1 MiB of RSS per TLS inbox that way, against ~0.07 MiB with a shared context.
+ */
+export function trustedTlsOptions(ca: string | Buffer): { secureContext: SecureContext } {
+  const key = ca.toString();
+  let secureContext = secureContexts.get(key);
+  if (!secureContext) {
+    secureContext = createSecureContext({ ca: trustedCas(key), minVersion: 'TLSv1.2' });
+    secureContexts.set(key, secureContext);
+  }
+  return { secureContext };
 }
 
 /** A new, unconnected ImapFlow client. Call `connect()`; listen for 'error' and 'close'. */

@@ -1,7 +1,7 @@
 // The one place nodemailer SMTP transports are built from our settings and credentials.
 import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
-import { trustedCas } from './create-imap-client';
+import { trustedTlsOptions } from './create-imap-client';
 import { safeLogger } from './safe-logger';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_SOCKET_TIMEOUT_MS, type ConnectOptions, type MailCredentials, type SmtpSettings } from './settings';
 
@@ -27,7 +27,7 @@ export function smtpTransportOptions(settings: SmtpSettings, credentials: MailCr
     tls: {
       rejectUnauthorized: true,
       minVersion: 'TLSv1.2',
-      ...(options.ca !== undefined ? { ca: trustedCas(options.ca) } : {}),
+      ...(options.ca !== undefined ? trustedTlsOptions(options.ca) : {}),
     },
     connectionTimeout: connectTimeout,
     greetingTimeout: options.greetingTimeoutMs ?? connectTimeout,

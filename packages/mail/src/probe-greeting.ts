@@ -1,7 +1,7 @@
 // Reads the first line a server sends, to tell a POP3 server (+OK) from a silent or broken IMAP one.
 import net from 'node:net';
 import tls from 'node:tls';
-import { trustedCas } from './create-imap-client';
+import { trustedTlsOptions } from './create-imap-client';
 import type { ConnectOptions, ImapSettings } from './settings';
 
 /** The server's first line (without CRLF), or null if it sent none within `timeoutMs`. */
@@ -16,7 +16,7 @@ export function readGreeting(settings: ImapSettings, options: Pick<ConnectOption
             host: settings.host,
             port: settings.port,
             ...(net.isIP(settings.host) ? {} : { servername: settings.host }),
-            ...(options.ca !== undefined ? { ca: trustedCas(options.ca) } : {}),
+            ...(options.ca !== undefined ? trustedTlsOptions(options.ca) : {}),
           })
         : net.connect({ host: settings.host, port: settings.port });
     const finish = (line: string | null): void => {

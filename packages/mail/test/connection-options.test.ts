@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imapFlowOptions } from '../src/create-imap-client';
+import { imapFlowOptions, trustedCas } from '../src/create-imap-client';
 import { smtpTransportOptions } from '../src/create-smtp-transport';
 import type { MailCredentials } from '../src/settings';
 
@@ -23,10 +23,20 @@ describe('imapFlowOptions', () => {
   it('logs nothing by default, no auto-IDLE, a ca adds to the system roots', () => {
     const o = imapFlowOptions({ host: 'h', port: 993, tls: 'tls' }, password, { ca: 'PEM' });
     expect(o).toMatchObject({ logger: false, emitLogs: false, disableAutoIdle: true });
-    const ca = o.tls?.ca as string[];
+    const ca = trustedCas('PEM');
     expect(ca.at(-1)).toBe('PEM');
     expect(ca.length).toBeGreaterThan(10);
     expect(o.tls?.rejectUnauthorized).toBe(true);
+  });
+
+  it('shares one TLS context per CA instead of building one per connection', () => {
+    const first = imapFlowOptions({ host: 'h', port: 993, tls: 'tls' }, password, { ca: 'PEM' });
+    const second = imapFlowOptions({ host: 'h2', port: 993, tls: 'tls' }, password, { ca: 'PEM' });
+    const other = imapFlowOptions({ host: 'h', port: 993, tls: 'tls' }, password, { ca: 'OTHER PEM' });
+    const context = (first.tls as { secureContext?: unknown }).secureContext;
+    expect(context).toBeDefined();
+    expect((second.tls as { secureContext?: unknown }).secureContext).toBe(context);
+    expect((other.tls as { secureContext?: unknown }).secureContext).not.toBe(context);
   });
 });
 
