@@ -32,9 +32,12 @@ export async function fetchReplyContents(client: ImapFlow, wanted: Map<number, n
   if (small.length > 0) {
     // Collect first, parse after: no other IMAP command runs while this FETCH streams.
     const rows = await client.fetchAll(small.join(','), { uid: true, source: true }, { uid: true });
-    for (const row of rows) {
-      if (row.source) results.set(row.uid, await parseFullMessage(row.source));
-    }
+    // Parsed side by side (mailparser streams, so one message's awaits need not hold up the next).
+    await Promise.all(
+      rows.map(async (row) => {
+        if (row.source) results.set(row.uid, await parseFullMessage(row.source));
+      }),
+    );
   }
   for (const uid of big) {
     results.set(uid, await fetchOversized(client, uid));

@@ -47,11 +47,12 @@ describe('SIGKILL mid-catch-up', () => {
     // The checkpoint first (as if the inbox had been connected before), then the mail after it.
     const imap = await openImap(fx.mailUser);
     const status = await imap.status('INBOX', { uidNext: true, uidValidity: true });
+    if (!status || status.uidNext === undefined) throw new Error('STATUS INBOX failed');
     await fx.q.inboxes.saveCheckpoint(fx.db.db, fx.inboxId, {
       uidvalidity: Number(status.uidValidity),
-      lastUid: status.uidNext! - 1,
+      lastUid: status.uidNext - 1,
     });
-    const firstUid = status.uidNext!;
+    const firstUid = status.uidNext;
     const replyIds: string[] = [];
     try {
       for (let i = 0; i < TOTAL; i++) {
