@@ -9,7 +9,7 @@ import type { InboxJobData } from '@reply-sync/queue';
 import type { InboxContext, NeverLogEntry } from '@reply-sync/threading';
 import { backoffDelay, sleep } from './backoff';
 import { catchUp, type CatchUpState } from './catch-up';
-import { startCheckpoint } from './checkpoint';
+import { FIRST_CONNECT_WINDOW, firstConnectBaseline, startCheckpoint, type Arrival } from './checkpoint';
 import { createCrmStore, type CrmStore, type InboxRecord, type StoredCredentials } from './crm-store';
 import type { Logger } from './logger';
 import type { WorkerMetrics } from './metrics';
@@ -216,6 +216,9 @@ async function runConnection(deps: SessionDeps, input: ConnectionInput, onReady:
       { uidvalidity: inbox.uidvalidity, lastUid: inbox.lastUid },
       { uidValidity, uidNext: mailbox.uidNext },
     );
+    if (start.kind === 'baseline' && start.why === 'first_connect' && inbox.connectedSince && mailbox.exists > 0) {
+      start.lastUid = firstConnectBaseline(await newestArrivals(client, mailbox.uidNext), inbox.connectedSince, mailbox.uidNext);
+    }
     if (start.kind === 'baseline') {
       await store.saveCheckpoint({ uidvalidity: start.uidvalidity, lastUid: start.lastUid });
       log.info({ why: start.why, uidvalidity: start.uidvalidity, lastUid: start.lastUid }, 'checkpoint baselined at UIDNEXT-1');
@@ -287,6 +290,16 @@ async function runConnection(deps: SessionDeps, input: ConnectionInput, onReady:
     if (counted) deps.metrics.inboxesConnected.dec();
     await endConnection(client, closed, commandTimeout);
   }
+}
+
+/** UID and INTERNALDATE of the newest messages: a few bytes each, fetched whole before anything else runs. */
+async function newestArrivals(client: ImapFlow, uidNext: number): Promise<Arrival[]> {
+  const from = Math.max(1, uidNext - FIRST_CONNECT_WINDOW);
+  const messages = await client.fetchAll(`${from}:*`, { uid: true, internalDate: true }, { uid: true });
+  return messages
+    .filter((m) => m.uid >= from && m.internalDate)
+    .map((m) => ({ uid: m.uid, arrivedAt: new Date(m.internalDate as Date | string) }))
+    .sort((a, b) => a.uid - b.uid);
 }
 
 /** LOGOUT when the connection is still up (it breaks IDLE first), then close the socket. */
