@@ -303,24 +303,36 @@ stop_dovecot() {
 # ---------------------------------------------------------------------------------------------- postfix
 postfix_up() { pid_alive "$STACK/postfix/queue/pid/master.pid" && port_open "$SUBMISSION_PORT"; }
 
+render_postfix() {
+  local dir="$STACK/postfix" changed=1
+  render "$TEMPLATES/postfix-main.cf.tmpl" DIR="$dir" STACK="$STACK" \
+    LMTP_STANDARD="${LMTP_PORT[standard]}" LMTP_GMAIL="${LMTP_PORT[gmail]}" | write_if_changed "$dir/main.cf" && changed=0
+  render "$TEMPLATES/postfix-master.cf.tmpl" SUBMISSION_PORT="$SUBMISSION_PORT" MX_PORT="$MX_PORT" |
+    write_if_changed "$dir/master.cf" && changed=0
+  printf 'gmail.test lmtp:inet:127.0.0.1:%s\n' "${LMTP_PORT[gmail]}" | write_if_changed "$dir/transport" && changed=0
+  # Every login owns exactly the address it logs in with.
+  printf '/^(.*)$/ ${1}\n' | write_if_changed "$dir/sender-login-map" && changed=0
+  return "$changed"
+}
+
 start_postfix() {
-  local dir="$STACK/postfix"
-  if postfix_up; then return 0; fi
-  [[ -f "$TEMPLATES/postfix-main.cf.tmpl" ]] || return 0
-  require_free "$SUBMISSION_PORT" "Postfix submission"
-  require_free "$MX_PORT" "Postfix MX"
+  local dir="$STACK/postfix" changed=1
   mkdir -p "$dir/queue" "$dir/data"
   chown postfix:postfix "$dir/data"
-  render "$TEMPLATES/postfix-main.cf.tmpl" DIR="$dir" STACK="$STACK" \
-    LMTP_STANDARD="${LMTP_PORT[standard]}" LMTP_GMAIL="${LMTP_PORT[gmail]}" >"$dir/main.cf"
-  render "$TEMPLATES/postfix-master.cf.tmpl" DIR="$dir" STACK="$STACK" \
-    SUBMISSION_PORT="$SUBMISSION_PORT" MX_PORT="$MX_PORT" >"$dir/master.cf"
-  printf 'gmail.test lmtp:inet:127.0.0.1:%s\n' "${LMTP_PORT[gmail]}" >"$dir/transport"
-  postmap "lmdb:$dir/transport" 2>/dev/null || postmap "hash:$dir/transport"
+  render_postfix && changed=0
+  if postfix_up; then
+    if ((changed == 0)); then log "config of Postfix changed: reloading"; postfix -c "$dir" reload >>"$dir/postfix.log" 2>&1; fi
+    return 0
+  fi
+  require_free "$SUBMISSION_PORT" "Postfix submission"
+  require_free "$MX_PORT" "Postfix MX"
   log "starting Postfix (submission $SUBMISSION_PORT, MX $MX_PORT)"
-  postfix -c "$dir" check >>"$dir/postfix.log" 2>&1 || true
-  postfix -c "$dir" start >>"$dir/postfix.log" 2>&1 ||
-    { tail -n 20 "$dir/maillog" "$dir/postfix.log" >&2 2>/dev/null; die "Postfix did not start; logs: $dir/maillog, $dir/postfix.log"; }
+  # check creates the queue directories with the right owners; start refuses a broken config.
+  if ! { postfix -c "$dir" check && postfix -c "$dir" start; } </dev/null >>"$dir/postfix.log" 2>&1; then
+    tail -n 20 "$dir/postfix.log" >&2
+    [[ -f "$dir/maillog" ]] && tail -n 20 "$dir/maillog" >&2
+    die "Postfix did not start; logs: $dir/postfix.log, $dir/maillog"
+  fi
   wait_port "$SUBMISSION_PORT" "Postfix submission" "$dir/maillog"
   wait_port "$MX_PORT" "Postfix MX" "$dir/maillog"
 }
@@ -348,7 +360,9 @@ start_oauth() {
   require_free "$OAUTH_HTTPS_PORT" "fake OAuth server (https)"
   mkdir -p "$STACK/oauth"
   log "starting fake OAuth server (http $OAUTH_HTTP_PORT, https $OAUTH_HTTPS_PORT)"
-  (cd "$REPO" && STACK_DIR="$STACK" OAUTH_HTTP_PORT="$OAUTH_HTTP_PORT" OAUTH_HTTPS_PORT="$OAUTH_HTTPS_PORT" \
+  # cd first on its own: with "cd && node &" the pid file would name a bash wrapper holding our stdout.
+  (cd "$REPO" || exit 1
+    STACK_DIR="$STACK" OAUTH_HTTP_PORT="$OAUTH_HTTP_PORT" OAUTH_HTTPS_PORT="$OAUTH_HTTPS_PORT" \
     nohup node --import "$REPO/node_modules/tsx/dist/loader.mjs" "$OAUTH_MAIN" >>"$STACK/oauth/oauth.log" 2>&1 </dev/null &
     echo $! >"$STACK/oauth/oauth.pid")
   # main.ts opens HTTPS before HTTP: once HTTP accepts, both do.
