@@ -8,8 +8,8 @@ TEMPLATES="$REPO/scripts/stack"
 OWN_STACK="$REPO/.stack"
 # STACK is where the running servers keep their state. Normally OWN_STACK; when another checkout's stack
 # already serves our ports (a CI clone on a dev machine), .stack/reuse names that stack and we use it.
-STACK="$OWN_STACK"
-if [[ -f "$OWN_STACK/reuse" ]]; then STACK="$(cat "$OWN_STACK/reuse")"; fi
+STACK="${STACK_DIR:-$OWN_STACK}"
+if [[ -z "${STACK_DIR:-}" && -f "$OWN_STACK/reuse" ]]; then STACK="$(cat "$OWN_STACK/reuse")"; fi
 
 PG_BIN=/usr/lib/postgresql/15/bin
 PG_PORT=54329
@@ -23,6 +23,10 @@ SUBMISSION_PORT=51587
 MX_PORT=51025
 OAUTH_HTTP_PORT=51080
 START_TIMEOUT=30
+# Only docker-compose's mail container changes these: it listens on all interfaces and runs a subset.
+LISTEN="${STACK_LISTEN:-127.0.0.1}"
+SERVICES="${STACK_SERVICES:-postgres redis dovecot postfix oauth}"
+wants() { [[ " $SERVICES " == *" $1 "* ]]; }
 
 log() { printf 'stack: %s\n' "$*" >&2; }
 die() { printf 'stack: error: %s\n' "$*" >&2; exit 1; }
@@ -65,12 +69,14 @@ require_free() {
 # ---------------------------------------------------------------------------------------------- install
 install_packages() {
   local missing=()
-  [[ -x $PG_BIN/postgres ]] || missing+=(postgresql-15 postgresql-client-15)
-  command -v redis-server >/dev/null || missing+=(redis-server)
-  [[ -x /usr/sbin/dovecot ]] || missing+=(dovecot-imapd)
-  [[ -x /usr/lib/dovecot/lmtp ]] || missing+=(dovecot-lmtpd)
+  if wants postgres; then [[ -x $PG_BIN/postgres ]] || missing+=(postgresql-15 postgresql-client-15); fi
+  if wants redis; then command -v redis-server >/dev/null || missing+=(redis-server); fi
+  if wants dovecot; then
+    [[ -x /usr/sbin/dovecot ]] || missing+=(dovecot-imapd)
+    [[ -x /usr/lib/dovecot/lmtp ]] || missing+=(dovecot-lmtpd)
+  fi
   command -v openssl >/dev/null || missing+=(openssl)
-  [[ -x /usr/sbin/postfix ]] || missing+=(postfix)
+  if wants postfix; then [[ -x /usr/sbin/postfix ]] || missing+=(postfix); fi
   ((${#missing[@]} == 0)) && return 0
   log "installing Debian packages: ${missing[*]}"
   # Postfix's install dialog would wait for stdin; preseed "No configuration" (we run our own instance).
@@ -261,7 +267,7 @@ render_dovecot() {
     group = postfix
   }"
   fi
-  render "$TEMPLATES/dovecot.conf.tmpl" PROFILE="$p" DIR="$dir" STACK="$STACK" DOMAIN="${DOMAIN[$p]}" \
+  render "$TEMPLATES/dovecot.conf.tmpl" LISTEN="$LISTEN" PROFILE="$p" DIR="$dir" STACK="$STACK" DOMAIN="${DOMAIN[$p]}" \
     IMAP_PORT="${IMAP_PORT[$p]}" IMAPS_PORT="${IMAPS_PORT[$p]}" LMTP_PORT="${LMTP_PORT[$p]}" |
     awk -v l="$auth_listener" '$0 == "@@AUTH_LISTENER@@" { if (l != "") print l; next } { print }' |
     write_if_changed "$dir/dovecot.conf" && changed=0
@@ -305,9 +311,11 @@ postfix_up() { pid_alive "$STACK/postfix/queue/pid/master.pid" && port_open "$SU
 
 render_postfix() {
   local dir="$STACK/postfix" changed=1
-  render "$TEMPLATES/postfix-main.cf.tmpl" DIR="$dir" STACK="$STACK" \
+  local bind="127.0.0.1:" interfaces="127.0.0.1"
+  if [[ $LISTEN != 127.0.0.1 ]]; then bind="" interfaces=all; fi
+  render "$TEMPLATES/postfix-main.cf.tmpl" INET_INTERFACES="$interfaces" DIR="$dir" STACK="$STACK" \
     LMTP_STANDARD="${LMTP_PORT[standard]}" LMTP_GMAIL="${LMTP_PORT[gmail]}" | write_if_changed "$dir/main.cf" && changed=0
-  render "$TEMPLATES/postfix-master.cf.tmpl" SUBMISSION_PORT="$SUBMISSION_PORT" MX_PORT="$MX_PORT" |
+  render "$TEMPLATES/postfix-master.cf.tmpl" BIND="$bind" SUBMISSION_PORT="$SUBMISSION_PORT" MX_PORT="$MX_PORT" |
     write_if_changed "$dir/master.cf" && changed=0
   printf 'gmail.test lmtp:inet:127.0.0.1:%s\n' "${LMTP_PORT[gmail]}" | write_if_changed "$dir/transport" && changed=0
   # Every login owns exactly the address it logs in with.
@@ -381,12 +389,12 @@ cmd_start() {
   install_packages
   maybe_reuse_foreign_stack
   ensure_base
-  start_postgres
-  start_redis
+  if wants postgres; then start_postgres; fi
+  if wants redis; then start_redis; fi
   local p
-  for p in "${PROFILES[@]}"; do start_dovecot "$p"; done
-  start_postfix
-  start_oauth
+  if wants dovecot; then for p in "${PROFILES[@]}"; do start_dovecot "$p"; done; fi
+  if wants postfix; then start_postfix; fi
+  if wants oauth; then start_oauth; fi
   print_env >"$STACK/env"
   [[ "$STACK" == "$OWN_STACK" ]] || { mkdir -p "$OWN_STACK"; cp "$STACK/env" "$OWN_STACK/env"; }
   log "up; environment in $OWN_STACK/env (or: eval \"\$(bash scripts/stack.sh env)\")"
