@@ -17,7 +17,9 @@ describe('reply-sync demo --once', () => {
     const [reply, outgoing] = result.timeline.entries;
     expect(result.timeline.entries).toHaveLength(2);
     expect(reply).toMatchObject({ direction: 'inbound', messageId: result.replies.logged.messageId, attachments: [{ filename: 'order-form.csv' }] });
-    expect(outgoing).toMatchObject({ direction: 'outbound', messageId: result.outgoingMessageId });
+    // The outgoing email was sent for real, through the send queue and Postfix.
+    expect(outgoing).toMatchObject({ direction: 'outbound', source: 'crm_send', messageId: result.outgoingMessageId });
+    expect(output).toContain('Sent the outgoing email');
 
     expect(output).toContain('The reply was logged on the timeline.');
     expect(output).toContain('The sender is not a contact in the CRM');

@@ -1,9 +1,13 @@
-// The demo's cast and its four emails: the proposal the CRM logged, and three replies to it.
+// The demo's cast and its four emails: the proposal the CRM sends, and three replies to it.
 import { composeEmail } from '@reply-sync/testkit';
 
-export const DEMO_CONTACT = { email: 'bob@acme.example', name: 'Bob Buyer', company: 'Acme Corp', deal: 'Acme: 200 seats' };
+/** Bob's address is a fresh Dovecot mailbox per run (the stack's Postfix delivers only to its own domains). */
+export const DEMO_CONTACT = { name: 'Bob Buyer', company: 'Acme Corp', deal: 'Acme: 200 seats' };
 /** Bob writing from another of his addresses: a sub-address, which is not the contact. */
-export const DEMO_ALIAS = 'bob+deals@acme.example';
+export function demoAlias(bobAddress: string): string {
+  const at = bobAddress.lastIndexOf('@');
+  return `${bobAddress.slice(0, at)}+deals${bobAddress.slice(at)}`;
+}
 export const DEMO_OTHER_CONTACT = { email: 'carol@globex.example', name: 'Carol Globex' };
 /** The folder the third reply is filed in (a filter or the user moved it out of the INBOX). */
 export const DEMO_SUBFOLDER = 'Acme';
@@ -13,17 +17,11 @@ export interface DemoMessage {
   raw: Buffer;
 }
 
-export async function proposalEmail(stamp: string, from: string): Promise<DemoMessage> {
-  const messageId = `<proposal-${stamp}@mail.test>`;
-  const raw = await composeEmail({
-    from: `Ana Seller <${from}>`,
-    to: `${DEMO_CONTACT.name} <${DEMO_CONTACT.email}>`,
-    subject: 'Proposal for Acme: 200 seats',
-    messageId,
-    text: 'Hi Bob,\n\nattached is our proposal for 200 seats. Happy to walk you through it.\n\nAna',
-  });
-  return { messageId, raw };
-}
+/** The outgoing email, sent by the CRM through the send queue (the worker gives it its Message-ID). */
+export const PROPOSAL = {
+  subject: 'Proposal for Acme: 200 seats',
+  text: 'Hi Bob,\n\nattached is our proposal for 200 seats. Happy to walk you through it.\n\nAna',
+};
 
 export async function replyEmail(
   stamp: string,

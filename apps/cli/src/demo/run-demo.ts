@@ -1,15 +1,15 @@
 // `reply-sync demo`: the whole service end to end on the local stack. Starts the stack, seeds an
-// account, connects a fresh Dovecot inbox through the same code as `inbox connect`, logs an outgoing
-// email, runs the scheduler and a worker in this process, delivers three replies and shows what
+// account, connects a fresh Dovecot inbox through the same code as `inbox connect`, sends an outgoing
+// email through the send queue (SMTP via the stack's Postfix), runs the scheduler and a worker in this process, delivers three replies and shows what
 // became of each. Every run makes its own account, mailbox user and queue, so runs never collide.
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAccount, createDb, migrate, parseEncryptionKeys, scoped, type DecisionRow } from '@reply-sync/db';
-import { createInboxQueue } from '@reply-sync/queue';
+import { createInboxQueue, createSendEvents, createSendQueue, enqueueSend, waitForSend, type SendJobData, type SendJobResult } from '@reply-sync/queue';
 import { parseSchedulerEnv, runScheduler } from '@reply-sync/scheduler';
 import { createLogger, parseWorkerEnv, startWorker } from '@reply-sync/sync-worker';
 import { reasonSentence } from '@reply-sync/threading';
@@ -18,12 +18,11 @@ import { formatDecision, formatExplanation, formatTimeline } from '../commands/t
 import { formatDate } from '../format';
 import { addUser } from '../ops/accounts';
 import { addContact } from '../ops/contacts';
-import { logEmail } from '../ops/emails';
 import { connectInbox } from '../ops/inboxes';
 import { lookForMessage } from '../ops/look-for-message';
 import { explain, timelineFor, type Explanation, type Timeline } from '../ops/timeline';
 import { ensureDemoDatabase } from './demo-database';
-import { DEMO_ALIAS, DEMO_CONTACT, DEMO_OTHER_CONTACT, DEMO_SUBFOLDER, proposalEmail, replyEmail } from './demo-mail';
+import { DEMO_CONTACT, DEMO_OTHER_CONTACT, DEMO_SUBFOLDER, demoAlias, PROPOSAL, replyEmail } from './demo-mail';
 
 const STACK_SCRIPT = fileURLToPath(new URL('../../../../scripts/stack.sh', import.meta.url));
 
@@ -78,6 +77,31 @@ function startLocalStack(print: (text: string) => void): Promise<void> {
   });
 }
 
+/** Enqueues a send and waits for the worker's outcome (listening before adding, so it is not missed). */
+async function sendThroughQueue(redisUrl: string, name: string, timeoutMs: number, data: Omit<SendJobData, 'state'>): Promise<SendJobResult> {
+  const queue = createSendQueue({ redisUrl, name });
+  const events = await createSendEvents({ redisUrl, name });
+  try {
+    const job = await enqueueSend(queue, data);
+    return await waitForSend(job, events, timeoutMs);
+  } finally {
+    await events.close();
+    await queue.close();
+  }
+}
+
+async function messageIdsIn(tk: typeof import('@reply-sync/testkit'), user: import('@reply-sync/testkit').MailUser): Promise<string[]> {
+  const client = await tk.openImap(user);
+  try {
+    await client.mailboxOpen('INBOX', { readOnly: true });
+    return (await client.fetchAll('1:*', { envelope: true })).map((r) => r.envelope?.messageId ?? '');
+  } catch {
+    return [];
+  } finally {
+    await client.logout().catch(() => undefined);
+  }
+}
+
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const say = options.print;
   const timeoutMs = options.timeoutMs ?? 60_000;
@@ -100,46 +124,49 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const account = await createAccount(db.db, `Demo ${stamp}`);
     const s = scoped(db.db, account.id);
 
-    const mailUser = await tk.createMailUser({ profile: 'standard', localPart: tk.uniqueName('ana') });
+    const [mailUser, bobMailbox] = await Promise.all([
+      tk.createMailUser({ profile: 'standard', localPart: tk.uniqueName('ana') }),
+      tk.createMailUser({ profile: 'standard', localPart: tk.uniqueName('bob') }),
+    ]);
+    const bobEmail = bobMailbox.address;
+    const bobAlias = demoAlias(bobEmail);
+    cleanups.push(() => Promise.all([tk.removeMailUser(mailUser), tk.removeMailUser(bobMailbox)]));
     const user = await addUser(s, { email: mailUser.address, name: 'Ana Seller' });
-    say(`3. Account ${account.id}; user Ana Seller <${user.email}> with a fresh Dovecot mailbox.`);
+    say(`3. Account ${account.id}; user Ana Seller <${user.email}> with a fresh Dovecot mailbox (and one for the contact, Bob).`);
 
     const profile = stack.profiles.standard;
+    const smtp = { host: stack.smtp.host, port: stack.smtp.submissionPort, tls: 'starttls' as const };
     const connected = await connectInbox(
       s,
       {
         userEmail: user.email,
         address: mailUser.address,
         imap: { host: profile.host, port: profile.imapPort, tls: 'starttls' },
+        smtp,
         username: mailUser.user,
         password: mailUser.password,
       },
       { keys, tlsCa: stack.caCert },
     );
     const inboxId = connected.inbox.id;
-    say(`4. Inbox connected the way \`inbox connect\` does it: logged in to ${profile.host}:${profile.imapPort} (STARTTLS), password stored encrypted.`);
-
-    await addContact(s, { email: DEMO_CONTACT.email, name: DEMO_CONTACT.name, company: DEMO_CONTACT.company, deals: [DEMO_CONTACT.deal], ownerEmail: user.email });
-    await addContact(s, { ...DEMO_OTHER_CONTACT, ownerEmail: user.email });
-    say(`5. Contacts: ${DEMO_CONTACT.name} <${DEMO_CONTACT.email}> at ${DEMO_CONTACT.company} (deal "${DEMO_CONTACT.deal}"), and ${DEMO_OTHER_CONTACT.name}.`);
-
-    const proposal = await proposalEmail(stamp, mailUser.address);
-    const workDir = await mkdtemp(join(tmpdir(), 'reply-sync-demo-'));
-    const emlPath = join(workDir, 'proposal.eml');
-    await writeFile(emlPath, proposal.raw);
-    const logged = await logEmail(s, { raw: await readFile(emlPath), userEmail: user.email });
     say(
-      `6. Logged the outgoing email ${proposal.messageId} "${logged.subject}" (as \`email log --file ${emlPath}\`): ` +
-        `associated with ${logged.associations.contacts.map((c) => c.email).join(', ')}, ` +
-        `${logged.associations.companies.map((c) => c.name).join(', ')}, ${logged.associations.deals.map((d) => `"${d.name}"`).join(', ')}.`,
+      `4. Inbox connected the way \`inbox connect\` does it: logged in to ${profile.host}:${profile.imapPort} (STARTTLS), ` +
+        `sending through ${smtp.host}:${smtp.port} (Postfix submission), password stored encrypted.`,
     );
 
+    const bob = await addContact(s, { email: bobEmail, name: DEMO_CONTACT.name, company: DEMO_CONTACT.company, deals: [DEMO_CONTACT.deal], ownerEmail: user.email });
+    await addContact(s, { ...DEMO_OTHER_CONTACT, ownerEmail: user.email });
+    say(`5. Contacts: ${DEMO_CONTACT.name} <${bobEmail}> at ${DEMO_CONTACT.company} (deal "${DEMO_CONTACT.deal}"), and ${DEMO_OTHER_CONTACT.name}.`);
+
+    const workDir = await mkdtemp(join(tmpdir(), 'reply-sync-demo-'));
     const queueName = tk.uniqueName('demo-queue');
+    const sendQueueName = tk.uniqueName('demo-sends');
     const appEnv = {
       DATABASE_URL: databaseUrl,
       REDIS_URL: stack.redisUrl,
       REPLY_SYNC_ENCRYPTION_KEYS: stack.encryptionKeys,
       REPLY_SYNC_QUEUE: queueName,
+      REPLY_SYNC_SEND_QUEUE: sendQueueName,
       REPLY_SYNC_TLS_CA_FILE: stack.caCertPath,
       RECONCILE_INTERVAL_MS: '2000',
       LOG_LEVEL: logLevel,
@@ -157,25 +184,46 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       await worker.close();
       const queue = createInboxQueue({ redisUrl: stack.redisUrl, name: queueName });
       await queue.obliterate({ force: true }).finally(() => queue.close());
+      const sends = createSendQueue({ redisUrl: stack.redisUrl, name: sendQueueName });
+      await sends.obliterate({ force: true }).finally(() => sends.close());
     });
-    say(`7. Scheduler and sync worker running in this process on queue ${queueName} (their logs: ${logPath}); waiting for the worker's first IMAP session ...`);
+    say(`6. Scheduler and sync worker running in this process on queues ${queueName} and ${sendQueueName} (their logs: ${logPath}); waiting for the worker's first IMAP session ...`);
     // The first session sets the checkpoint at UIDNEXT (history is never imported): deliver only after it.
     await tk.waitFor(async () => (await s.inboxes.get(inboxId))?.uidvalidity != null, { what: "the worker's first session on the demo inbox", timeoutMs });
 
+    // The outgoing email goes through the send queue, as `email send --wait` does: the worker sends it
+    // over SMTP, logs it with its associations and files the copy in Ana's Sent folder.
+    const sent = await sendThroughQueue(stack.redisUrl, sendQueueName, timeoutMs, {
+      accountId: account.id,
+      inboxId,
+      sendId: `demo-${stamp}`.replace(/[^A-Za-z0-9._-]/g, '-'),
+      // A bare address: a `Name <address>` recipient leaves the send job hanging in the worker today.
+      to: [bobEmail],
+      subject: PROPOSAL.subject,
+      text: PROPOSAL.text,
+      associations: { contactIds: [bob.contact.id], companyIds: bob.company ? [bob.company.id] : [], dealIds: bob.deals.map((d) => d.id) },
+    });
+    const proposal = { messageId: sent.messageId };
+    await tk.waitFor(async () => (await messageIdsIn(tk, bobMailbox)).includes(sent.messageId), { what: "the proposal in Bob's INBOX", timeoutMs });
+    say(
+      `7. Sent the outgoing email ${sent.messageId} "${PROPOSAL.subject}" through the send queue (as \`email send --wait\`): ` +
+        `delivered to Bob's INBOX by Postfix, Sent copy ${sent.sentCopyStatus}, associated with ${bobEmail}, ${DEMO_CONTACT.company}, "${DEMO_CONTACT.deal}".`,
+    );
+
     const to = `Ana Seller <${mailUser.address}>`;
-    const inSubfolder = await replyEmail(stamp, 3, to, proposal.messageId, DEMO_CONTACT.email, 'Filing this one away for later.');
+    const inSubfolder = await replyEmail(stamp, 3, to, proposal.messageId, bobEmail, 'Filing this one away for later.');
     await tk.createMailbox(mailUser, DEMO_SUBFOLDER);
     await tk.appendTo(mailUser, DEMO_SUBFOLDER, inSubfolder.raw);
-    const fromAlias = await replyEmail(stamp, 2, to, proposal.messageId, DEMO_ALIAS, 'Writing from my deals address: can we get a discount?');
+    const fromAlias = await replyEmail(stamp, 2, to, proposal.messageId, bobAlias, 'Writing from my deals address: can we get a discount?');
     await tk.deliver(mailUser, fromAlias.raw);
     // Delivered last: once it has a decision, the worker has examined the INBOX messages before it.
-    const genuine = await replyEmail(stamp, 1, to, proposal.messageId, DEMO_CONTACT.email, 'Looks good, signed order form attached.', {
+    const genuine = await replyEmail(stamp, 1, to, proposal.messageId, bobEmail, 'Looks good, signed order form attached.', {
       filename: 'order-form.csv',
       contentType: 'text/csv',
       content: 'product,seats,price\nreply-sync,200,12000\n',
     });
     await tk.deliver(mailUser, genuine.raw);
-    say(`8. Delivered three replies: one from Bob (with an attachment) and one from ${DEMO_ALIAS} into the INBOX by LMTP, one filed in the folder "${DEMO_SUBFOLDER}"; waiting for decisions ...`);
+    say(`8. Delivered three replies: one from Bob (with an attachment) and one from ${bobAlias} into the INBOX by LMTP, one filed in the folder "${DEMO_SUBFOLDER}"; waiting for decisions ...`);
 
     const decided = async (id: string) => (await s.decisions.forMessageId(id)).length > 0;
     await tk.waitFor(async () => (await decided(genuine.messageId)) && (await decided(fromAlias.messageId)), {
@@ -186,7 +234,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     // the inbox's folders and records the decision the worker would have made (not_in_inbox).
     const looked = await lookForMessage(s, inSubfolder.messageId, { inboxId }, () => ({ keys, tlsCa: stack.caCert }));
 
-    const timeline = await timelineFor(s, { contact: DEMO_CONTACT.email });
+    const timeline = await timelineFor(s, { contact: bobEmail });
     const onTimeline = (id: string) => timeline.entries.some((e) => e.messageId === id);
     const explanations: Record<DemoReplyKind, Explanation> = {
       logged: await explain(s, genuine.messageId),
@@ -199,9 +247,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     say('');
     say('What happened to each reply:');
     const titles: Record<DemoReplyKind, string> = {
-      logged: `Reply 1, from ${DEMO_CONTACT.email} into the INBOX, with order-form.csv:`,
-      alias: `Reply 2, from ${DEMO_ALIAS} (another address of Bob's, not a contact):`,
-      subfolder: `Reply 3, from ${DEMO_CONTACT.email}, filed in the folder "${DEMO_SUBFOLDER}":`,
+      logged: `Reply 1, from ${bobEmail} into the INBOX, with order-form.csv:`,
+      alias: `Reply 2, from ${bobAlias} (another address of Bob's, not a contact):`,
+      subfolder: `Reply 3, from ${bobEmail}, filed in the folder "${DEMO_SUBFOLDER}":`,
     };
     for (const kind of ['logged', 'alias', 'subfolder'] as const) {
       const e = explanations[kind];
@@ -223,7 +271,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       accountId: account.id,
       inboxId,
       inboxAddress: mailUser.address,
-      contactEmail: DEMO_CONTACT.email,
+      contactEmail: bobEmail,
       outgoingMessageId: proposal.messageId,
       replies: {
         logged: { kind: 'logged', messageId: genuine.messageId, reasons: explanations.logged.decisions.map((d) => d.reasonCode), onTimeline: onTimeline(genuine.messageId) },
