@@ -2,7 +2,7 @@
 // (issue 4) belong in this group too.
 import { Option, type Command } from 'commander';
 import type { TlsMode } from '@reply-sync/mail';
-import { checkImapSettings, connectInbox, listInboxes, reconnectInbox, removeInbox, TLS_MODES, type ConnectedInbox, type InboxListEntry } from '../ops/inboxes';
+import { checkImapSettings, connectInbox, listInboxes, reconnectInbox, removeInbox, showInbox, TLS_MODES, type ConnectedInbox, type InboxDetail, type InboxListEntry } from '../ops/inboxes';
 import { readPassword } from '../read-password';
 import type { CliRuntime, CommandContext } from '../runtime';
 import { collect, formatDate, parsePort } from '../format';
@@ -33,6 +33,19 @@ export function describeInbox(i: InboxListEntry): string {
   if (i.reasonSentence) lines.push(`  why: ${i.reasonSentence}`);
   if (i.reasonDetail) lines.push(`  server said: ${i.reasonDetail}`);
   if (i.lastError) lines.push(`  last error: ${i.lastError} (${formatDate(i.lastErrorAt)})`);
+  return lines.join('\n');
+}
+
+export function describeInboxDetail(d: InboxDetail): string {
+  const lines = [describeInbox(d), `  provider: ${d.provider} (${d.authKind === 'oauth2' ? 'OAuth' : 'password'})`];
+  if (d.smtp) lines.push(`  SMTP: ${d.smtp.host}:${d.smtp.port ?? '?'} (${d.smtp.tls ?? '?'})`);
+  lines.push('  history (newest first):');
+  if (d.history.length === 0) lines.push('    (no status changes recorded)');
+  for (const h of d.history) {
+    lines.push(`    ${formatDate(h.at)}  ${h.status}${h.reason ? ` (${h.reason})` : ''}`);
+    if (h.reasonSentence) lines.push(`      ${h.reasonSentence}`);
+    if (h.detail) lines.push(`      provider said: ${h.detail}`);
+  }
   return lines.join('\n');
 }
 
@@ -85,6 +98,13 @@ export function registerInboxCommands(program: Command, rt: CliRuntime): void {
     rt.action(async (ctx) => {
       const rows = await listInboxes(await ctx.scope(), { includeRemoved: ctx.opts.all === true });
       ctx.print(rows, () => (rows.length === 0 ? 'No inboxes connected.' : rows.map(describeInbox).join('\n\n')));
+    }),
+  );
+
+  withAccount(inbox.command('show').description('one inbox for support: status, reason code and sentence, the provider\'s text, since when, last error, status history').argument('<inbox-id>')).action(
+    rt.action(async (ctx) => {
+      const d = await showInbox(await ctx.scope(), String(ctx.args[0]));
+      ctx.print(d, () => describeInboxDetail(d));
     }),
   );
 

@@ -186,3 +186,23 @@ export async function inboxHistory(s: Scoped, inboxId: string): Promise<InboxSta
   await requireInbox(s, inboxId);
   return s.inboxes.history(inboxId);
 }
+
+export interface InboxDetail extends InboxListEntry {
+  smtp: { host: string; port: number | null; tls: TlsMode | null } | null;
+  authKind: Inbox['authKind'];
+  /** Status changes, newest first, each with its reason code, sentence and the provider's text. */
+  history: { at: Date; status: Inbox['status']; reason: string | null; reasonSentence: string | null; detail: string | null }[];
+}
+
+/** One inbox for support staff: status, reason code and sentence, the provider's words, since when, last error, history. */
+export async function showInbox(s: Scoped, inboxId: string): Promise<InboxDetail> {
+  const inbox = await requireInbox(s, inboxId);
+  const entry = (await listInboxes(s, { includeRemoved: true })).find((i) => i.id === inbox.id)!;
+  const history = await s.inboxes.history(inbox.id);
+  return {
+    ...entry,
+    smtp: inbox.smtpHost ? { host: inbox.smtpHost, port: inbox.smtpPort, tls: inbox.smtpTls } : null,
+    authKind: inbox.authKind,
+    history: history.map((h) => ({ at: h.at, status: h.status, reason: h.reasonCode, reasonSentence: reasonSentenceFor(h.reasonCode, inbox.address), detail: h.detail })),
+  };
+}
