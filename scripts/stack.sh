@@ -258,7 +258,7 @@ write_if_changed() {
 
 # Renders the profile's config; returns 0 when anything changed.
 render_dovecot() {
-  local p=$1 dir="$STACK/dovecot/$1" auth_listener="" changed=1
+  local p=$1 dir="$STACK/dovecot/$1" auth_listener="" smtp_passdb="" changed=1
   if [[ $p == standard ]]; then
     # Postfix's submission service asks this socket (in base_dir) whether a SASL login is good.
     auth_listener="  unix_listener auth-postfix {
@@ -266,10 +266,22 @@ render_dovecot() {
     user = postfix
     group = postfix
   }"
+    # Postfix (service smtp) serves both domains: gmail.test logins are checked against the gmail users.
+    # Only SMTP AUTH sees this passdb; IMAP logins of gmail.test users here still fail.
+    smtp_passdb="protocol smtp {
+  passdb {
+    driver = passwd-file
+    mechanisms = plain login
+    args = scheme=SHA512-CRYPT username_format=%u $STACK/dovecot/gmail/users/%u
+  }
+}"
   fi
   render "$TEMPLATES/dovecot.conf.tmpl" LISTEN="$LISTEN" PROFILE="$p" DIR="$dir" STACK="$STACK" DOMAIN="${DOMAIN[$p]}" \
     IMAP_PORT="${IMAP_PORT[$p]}" IMAPS_PORT="${IMAPS_PORT[$p]}" LMTP_PORT="${LMTP_PORT[$p]}" |
-    awk -v l="$auth_listener" '$0 == "@@AUTH_LISTENER@@" { if (l != "") print l; next } { print }' |
+    awk -v l="$auth_listener" -v s="$smtp_passdb" '
+      $0 == "@@AUTH_LISTENER@@" { if (l != "") print l; next }
+      $0 == "@@SMTP_PASSDB@@" { if (s != "") print s; next }
+      { print }' |
     write_if_changed "$dir/dovecot.conf" && changed=0
   write_if_changed "$dir/namespace.conf" <"$TEMPLATES/namespace-$p.conf" && changed=0
   render "$TEMPLATES/dovecot-oauth2.conf.ext.tmpl" | write_if_changed "$dir/dovecot-oauth2.conf.ext" && changed=0

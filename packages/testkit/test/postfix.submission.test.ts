@@ -46,6 +46,15 @@ describe('Postfix submission (51587)', () => {
     await waitFor(async () => (await inboxCount(to)) === 1, { what: `the message in ${to.address}'s INBOX`, timeoutMs: 10_000 });
   });
 
+  it('authenticates a gmail.test user too and delivers to a mail.test user', async () => {
+    const [from, to] = [await newUser('gmail'), await newUser('standard')];
+    const transport = submission({ user: from.user, pass: from.password });
+    const info = await transport.sendMail({ from: from.address, to: to.address, subject: 'from gmail', text: 'x' });
+    transport.close();
+    expect(info.accepted).toEqual([to.address]);
+    await waitFor(async () => (await inboxCount(to)) === 1, { what: `the message in ${to.address}'s INBOX`, timeoutMs: 10_000 });
+  });
+
   it('refuses a wrong password with EAUTH 535', async () => {
     const from = await newUser();
     const transport = submission({ user: from.user, pass: 'wrong' });
