@@ -350,6 +350,11 @@ export const decisions = pgTable(
     inboxId: uuid('inbox_id')
       .notNull()
       .references(() => inboxes.id, { onDelete: 'cascade' }),
+    /**
+     * The mailbox the message was examined in: INBOX for the worker; another folder when `explain`
+     * looked a message up elsewhere. Part of the key: UIDVALIDITY is only unique per mailbox.
+     */
+    mailbox: text('mailbox').notNull().default('INBOX'),
     uidvalidity: imapNumber('uidvalidity').notNull(),
     uid: imapNumber('uid').notNull(),
     /** The Message-ID as written; null when the message had none. */
@@ -366,7 +371,7 @@ export const decisions = pgTable(
   },
   // Headers only, never a body. Unique per server message so a retried batch is a no-op.
   (t) => [
-    uniqueIndex('decisions_inbox_uid_uq').on(t.inboxId, t.uidvalidity, t.uid),
+    uniqueIndex('decisions_inbox_mailbox_uid_uq').on(t.inboxId, t.mailbox, t.uidvalidity, t.uid),
     index('decisions_account_message_id_idx').on(t.accountId, t.messageIdNorm),
     oneOf('decisions_decision_ck', t.decision, DECISION_OUTCOMES),
   ],

@@ -50,6 +50,20 @@ describe('decisions.record', () => {
     expect(await s.inboxes.get(inbox.id)).toMatchObject({ uidvalidity: 8, lastUid: 2, highestModseq: 40 });
   });
 
+  it('keeps a decision per mailbox: the same UIDVALIDITY and UID in a folder is another message', async () => {
+    const { s } = await newAccount(ctx.handle);
+    const inbox = await s.inboxes.create(inboxInput(), testKeys());
+    const base = { inboxId: inbox.id, uidvalidity: 1700000000, uid: 12, messageId: null };
+    expect(await s.decisions.record([{ ...base, reasonCode: 'not_a_reply' }])).toEqual({ inserted: 1 });
+    expect(await s.decisions.record([{ ...base, mailbox: 'INBOX/Projects', reasonCode: 'not_in_inbox' }])).toEqual({ inserted: 1 });
+    expect(await s.decisions.record([{ ...base, mailbox: 'INBOX/Projects', reasonCode: 'not_in_inbox' }])).toEqual({ inserted: 0 });
+    const rows = await s.decisions.forInbox(inbox.id);
+    expect(rows.map((r) => [r.mailbox, r.reasonCode]).sort()).toEqual([
+      ['INBOX', 'not_a_reply'],
+      ['INBOX/Projects', 'not_in_inbox'],
+    ]);
+  });
+
   it("refuses another account's inbox, also after its own inbox was proved", async () => {
     const a = await newAccount(ctx.handle);
     const b = await newAccount(ctx.handle);

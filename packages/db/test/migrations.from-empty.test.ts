@@ -44,11 +44,11 @@ describe('migrations from an empty database', () => {
         expect(applied[0]!.n).toBeGreaterThanOrEqual(2);
         const indexes = await sql<{ indexdef: string }[]>`
           select indexdef from pg_indexes where indexname in
-            ('logged_emails_account_message_id_uq', 'contacts_account_email_lower_uq', 'decisions_inbox_uid_uq')
+            ('logged_emails_account_message_id_uq', 'contacts_account_email_lower_uq', 'decisions_inbox_mailbox_uid_uq')
           order by indexname`;
         expect(indexes.map((i) => i.indexdef)).toEqual([
           expect.stringMatching(/UNIQUE INDEX .* \(account_id, lower\(email\)\)/),
-          expect.stringMatching(/UNIQUE INDEX .* \(inbox_id, uidvalidity, uid\)/),
+          expect.stringMatching(/UNIQUE INDEX .* \(inbox_id, mailbox, uidvalidity, uid\)/),
           expect.stringMatching(/UNIQUE INDEX .* \(account_id, message_id_norm\)/),
         ]);
 

@@ -11,6 +11,8 @@ import type { Checkpoint } from './checkpoint';
 
 export interface DecisionInput {
   inboxId: string;
+  /** Mailbox the message was examined in; default INBOX (the only one the worker reads). */
+  mailbox?: string;
   uidvalidity: number;
   uid: number;
   /** The Message-ID header as written; null when the message had none. */
@@ -39,6 +41,7 @@ export function toDecisionRow(accountId: string, input: DecisionInput) {
   return {
     accountId,
     inboxId: input.inboxId,
+    mailbox: input.mailbox ?? 'INBOX',
     uidvalidity: input.uidvalidity,
     uid: input.uid,
     messageId: input.messageId,
@@ -51,7 +54,7 @@ export function toDecisionRow(accountId: string, input: DecisionInput) {
   };
 }
 
-/** Inserts decision rows; a row for the same (inbox, uidvalidity, uid) already there is left as is. */
+/** Inserts decision rows; a row for the same (inbox, mailbox, uidvalidity, uid) already there is left as is. */
 export async function insertDecisions(tx: DbOrTx, scope: AccountScope, rows: DecisionInput[]): Promise<number> {
   if (rows.length === 0) return 0;
   await scope.assertOwned(tx, inboxes, rows.map((r) => r.inboxId), 'inboxes');
@@ -64,7 +67,7 @@ export async function insertOwnedDecisions(tx: DbOrTx, scope: AccountScope, rows
   const inserted = await tx
     .insert(decisions)
     .values(rows.map((r) => toDecisionRow(scope.accountId, r)))
-    .onConflictDoNothing({ target: [decisions.inboxId, decisions.uidvalidity, decisions.uid] })
+    .onConflictDoNothing({ target: [decisions.inboxId, decisions.mailbox, decisions.uidvalidity, decisions.uid] })
     .returning({ id: decisions.id });
   return inserted.length;
 }
@@ -110,9 +113,10 @@ export function decisionQueries(db: Db, scope: AccountScope) {
       const [result] = await sql<{ inserted: number }[]>`
         WITH ins AS (
           INSERT INTO decisions
-            (account_id, inbox_id, uidvalidity, uid, message_id, message_id_norm, decision, reason_code, detail, from_address, subject)
+            (account_id, inbox_id, mailbox, uidvalidity, uid, message_id, message_id_norm, decision, reason_code, detail, from_address, subject)
           SELECT ${scope.accountId}::uuid, u.* FROM unnest(
             ${column((r) => r.inboxId)}::uuid[],
+            ${column((r) => r.mailbox)}::text[],
             ${column((r) => r.uidvalidity)}::bigint[],
             ${column((r) => r.uid)}::bigint[],
             ${column((r) => r.messageId)}::text[],
@@ -123,7 +127,7 @@ export function decisionQueries(db: Db, scope: AccountScope) {
             ${column((r) => r.fromAddress)}::text[],
             ${column((r) => r.subject)}::text[]
           ) AS u
-          ON CONFLICT (inbox_id, uidvalidity, uid) DO NOTHING
+          ON CONFLICT (inbox_id, mailbox, uidvalidity, uid) DO NOTHING
           RETURNING 1
         ),
         cp AS (${cp ? checkpointUpdate(sql, scope.accountId, cp) : sql`SELECT 1`})
