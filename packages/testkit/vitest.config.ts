@@ -1,2 +1,2 @@
-import shared from '../../vitest.shared';
+import shared from '../../vitest.shared.ts';
 export default shared;
