@@ -10,12 +10,10 @@ import type { ImapFlow } from 'imapflow';
 import type { DecisionInput, LogReplyInput } from '@reply-sync/db';
 import {
   HEADER_FIELDS_FOR_SCAN,
-  decide,
-  findThread,
+  decideMessages,
   formatMessageId,
   messageFactsFromHeaders,
   normalizeMessageId,
-  threadCandidates,
   type Decision,
   type InboxContext,
   type MessageFacts,
@@ -166,38 +164,24 @@ async function prepareBatch(ctx: CatchUpContext, rows: HeaderRow[]): Promise<Pre
   const items = rows.map((row) => examine(ctx, row));
   const readable = items.filter((i) => i.facts !== null && !i.malformedDetail);
 
-  // One round of look-ups for the whole batch.
-  const candidatesOf = new Map<Examined, string[]>();
-  const allCandidates = new Set<string>();
-  for (const item of readable) {
-    const c = threadCandidates(item.facts!.inReplyTo, item.facts!.references);
-    candidatesOf.set(item, c);
-    for (const id of c) allCandidates.add(id);
-  }
-  const senders = [...new Set(readable.map((i) => i.facts!.from?.address.toLowerCase()).filter((a): a is string => !!a))];
-  const [threadRefs, alreadyLogged, contacts] = await Promise.all([
-    ctx.store.threadRefs([...allCandidates]),
-    ctx.store.loggedMessageIds(readable.map((i) => i.messageIdNorm)),
-    ctx.store.contactsByEmail(senders),
-  ]);
-
+  // One round of look-ups for the whole batch, then decide() for each message.
+  const decisions = await decideMessages(
+    readable.map((item) => ({ facts: item.facts!, messageIdNorm: item.messageIdNorm })),
+    ctx.inbox,
+    async (keys) => {
+      const [threadRefs, loggedMessageIds, contactsByEmail] = await Promise.all([
+        ctx.store.threadRefs(keys.candidates),
+        ctx.store.loggedMessageIds(keys.messageIds),
+        ctx.store.contactsByEmail(keys.senders),
+      ]);
+      return { threadRefs, loggedMessageIds, contactsByEmail, neverLog: ctx.neverLog };
+    },
+  );
   const toLog: Examined[] = [];
-  const loggingNow = new Set<string>();
-  for (const item of readable) {
-    const facts = item.facts!;
-    item.decision = decide(facts, {
-      inbox: ctx.inbox,
-      // A second copy of a message in the same batch is a duplicate of the first.
-      alreadyLogged: alreadyLogged.has(item.messageIdNorm) || loggingNow.has(item.messageIdNorm),
-      thread: findThread(candidatesOf.get(item) ?? [], threadRefs),
-      senderContact: facts.from ? (contacts.get(facts.from.address.toLowerCase()) ?? null) : null,
-      neverLog: ctx.neverLog,
-    });
-    if (item.decision.action === 'log') {
-      toLog.push(item);
-      loggingNow.add(item.messageIdNorm);
-    }
-  }
+  readable.forEach((item, i) => {
+    item.decision = decisions[i]!;
+    if (item.decision.action === 'log') toLog.push(item);
+  });
 
   // Full content only for the replies to log, after the header FETCH has completed.
   const contents =

@@ -3,6 +3,7 @@ export * from './types';
 export * from './reason-codes';
 export { normalizeMessageId, parseMessageIdList, formatMessageId } from './parse-message-id-list';
 export { threadCandidates, findThread, DEFAULT_MAX_CANDIDATES } from './thread-candidates';
+export { batchLookupKeys, decideBatch, decideMessages, type BatchLookupKeys, type BatchLookups, type BatchMessage } from './decide-batch';
 export { parseHeaderBlock, firstHeader } from './parse-header-block';
 export { parseAddressList } from './parse-address-list';
 export { decodeHeaderValue } from './decode-header-value';

@@ -5,13 +5,11 @@ import type { DecisionInput, EncryptionKeys, Inbox, Scoped } from '@reply-sync/d
 import { createImapClient, locateMessage, type LocatedMessage, type MailCredentials } from '@reply-sync/mail';
 import type { StoredCredentials } from '@reply-sync/sync-worker';
 import {
-  decide,
-  findThread,
+  decideMessages,
   formatMessageId,
   HEADER_FIELDS_FOR_SCAN,
   messageFactsFromHeaders,
   normalizeMessageId,
-  threadCandidates,
   type Decision,
   type InboxContext,
   type MessageFacts,
@@ -33,8 +31,8 @@ export interface FoundCopy {
   reasonCode: ReasonCode;
   detail: string | null;
   /**
-   * `recorded`: a decision row was written now. `already_recorded`: a row for this (inbox, uidvalidity,
-   * uid) existed. `left_to_worker`: it sits in the INBOX past the worker's checkpoint, so the worker
+   * `recorded`: a decision row was written now. `already_recorded`: a row for this (inbox, mailbox,
+   * uidvalidity, uid) existed. `left_to_worker`: it sits in the INBOX past the worker's checkpoint, so the worker
    * records (and logs) it itself. `not_recorded`: it would be logged, which only the worker does.
    */
   outcome: 'recorded' | 'already_recorded' | 'left_to_worker' | 'not_recorded';
@@ -77,23 +75,18 @@ async function locateIn(inbox: Inbox & { credentials: StoredCredentials }, messa
   }
 }
 
-/** The worker's DecisionContext for one message, built from the same queries as its catch-up. */
-async function decideLikeTheWorker(s: Scoped, inbox: InboxContext, facts: MessageFacts): Promise<Decision> {
-  const candidates = threadCandidates(facts.inReplyTo, facts.references);
-  const sender = facts.from?.address.toLowerCase();
-  const [threadRefs, alreadyLogged, contacts, neverLog] = await Promise.all([
-    s.emails.findThreadRefs(candidates),
-    facts.messageId ? s.emails.loggedMessageIds([facts.messageId]) : Promise.resolve(new Set<string>()),
-    sender ? s.contacts.findByEmails([sender]) : Promise.resolve([]),
-    s.neverLog.entries(),
-  ]);
-  return decide(facts, {
-    inbox,
-    alreadyLogged: facts.messageId ? alreadyLogged.has(facts.messageId) : false,
-    thread: findThread(candidates, threadRefs),
-    senderContact: contacts.find((c) => c.email.toLowerCase() === sender) ?? null,
-    neverLog,
+/** Decides one message exactly as the worker's catch-up does (the same decideMessages and queries). */
+async function decideLikeTheWorker(s: Scoped, inbox: InboxContext, facts: MessageFacts, messageIdNorm: string): Promise<Decision> {
+  const [decision] = await decideMessages([{ facts, messageIdNorm }], inbox, async (keys) => {
+    const [threadRefs, loggedMessageIds, contacts, neverLog] = await Promise.all([
+      s.emails.findThreadRefs(keys.candidates),
+      s.emails.loggedMessageIds(keys.messageIds),
+      s.contacts.findByEmails(keys.senders),
+      s.neverLog.entries(),
+    ]);
+    return { threadRefs, loggedMessageIds, contactsByEmail: new Map(contacts.map((c) => [c.email.toLowerCase(), c])), neverLog };
   });
+  return decision!;
 }
 
 function isWorkersInbox(hit: LocatedMessage): boolean {
@@ -138,7 +131,7 @@ export async function lookForMessage(s: Scoped, messageId: string, options: { in
         arrivedAt: hit.internalDate,
       });
       if (facts.messageId !== norm) continue; // SEARCH HEADER is a substring match
-      const decision = await decideLikeTheWorker(s, context, facts);
+      const decision = await decideLikeTheWorker(s, context, facts, norm);
       const reasonCode: ReasonCode = decision.action === 'skip' ? decision.reason : 'logged';
       const detail = decision.action === 'skip' ? (decision.detail ?? null) : null;
       const copy: FoundCopy = { inbox: ref, mailbox: hit.mailbox, specialUse: hit.specialUse, uidvalidity: hit.uidValidity, uid: hit.uid, reasonCode, detail, outcome: 'recorded' };
@@ -150,6 +143,7 @@ export async function lookForMessage(s: Scoped, messageId: string, options: { in
       } else {
         const input: DecisionInput = {
           inboxId: inbox.id,
+          mailbox: hit.mailbox,
           uidvalidity: hit.uidValidity,
           uid: hit.uid,
           messageId: formatMessageId(norm),
