@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type { SendAttachment, SendJobData } from '@reply-sync/queue';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
+import type { Recipient, SendRecipients } from './parse-recipients';
 import { SendError } from './send-error';
 
 /** Attachments of one send, together (they travel in the job and in Redis: keep them small). */
@@ -54,11 +55,15 @@ export interface BuiltMessage {
 export interface BuildMessageInput {
   data: SendJobData;
   from: { address: string; name?: string | null };
+  /** The parsed To and Cc (parseRecipients): the header keeps the display names. */
+  recipients: SendRecipients;
   date: Date;
 }
 
+const header = (list: Recipient[]): Mail.Address[] => list.map((r) => ({ name: r.name, address: r.address }));
+
 /** The RFC 5322 bytes of the send (From = the inbox's address; no Bcc header). */
-export async function buildMessage({ data, from, date }: BuildMessageInput): Promise<BuiltMessage> {
+export async function buildMessage({ data, from, recipients, date }: BuildMessageInput): Promise<BuiltMessage> {
   const attachments: Mail.Attachment[] = [];
   let total = 0;
   for (const a of data.attachments ?? []) {
@@ -72,8 +77,8 @@ export async function buildMessage({ data, from, date }: BuildMessageInput): Pro
   const messageId = sendMessageId(data.accountId, data.sendId, from.address);
   const options: Mail.Options = {
     from: from.name ? { name: from.name, address: from.address } : from.address,
-    to: data.to,
-    ...(data.cc && data.cc.length > 0 ? { cc: data.cc } : {}),
+    to: header(recipients.to),
+    ...(recipients.cc.length > 0 ? { cc: header(recipients.cc) } : {}),
     subject: data.subject,
     messageId,
     date,

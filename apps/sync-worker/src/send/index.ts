@@ -1,5 +1,6 @@
 // Sending from the CRM: the send job (SMTP, the logged email, the Sent copy) and its queue worker.
-export { sendEmail, memoryStateStore, PROVIDERS_FILING_SENT, type SendDeps, type SendLogger, type SendStateStore } from './send-email';
+export { sendEmail, memoryStateStore, PROVIDERS_FILING_SENT, DEFAULT_SEND_TIMEOUTS, type SendDeps, type SendLogger, type SendStateStore, type SendTimeouts } from './send-email';
+export { parseRecipients, type Recipient, type SendRecipients } from './parse-recipients';
 export { startSendWorker, type StartSendWorkerOptions, type RunningSendWorker } from './send-worker';
 export { SendError, parseSendJobReason, type SendErrorCode } from './send-error';
 export { classifySmtpFailure, smtpFailureSentence, type SmtpFailure, type SmtpFailureKind } from './classify-smtp-failure';

@@ -17,12 +17,28 @@ import {
 import type { SendJobData, SendJobResult, SendJobState } from '@reply-sync/queue';
 import { buildMessage, sendMessageId } from './build-message';
 import { classifySmtpFailure, smtpFailureSentence, type SmtpFailure } from './classify-smtp-failure';
+import { bareAddresses, parseRecipients, type SendRecipients } from './parse-recipients';
 import { createRecipientContacts } from './recipient-contacts';
 import { appendSentCopy } from './sent-copy';
 import { SendError } from './send-error';
+import { withDeadline } from './with-deadline';
 
 /** Providers whose SMTP files a copy in Sent by itself: appending one would make a duplicate. */
 export const PROVIDERS_FILING_SENT = new Set(['gmail', 'office365']);
+
+/**
+ * How long each await on the network may take. The libraries' socket timeouts count inactivity only,
+ * so these bound the whole step; `totalMs` bounds the whole send (database included) so a job never
+ * stays active forever.
+ */
+export interface SendTimeouts {
+  accessTokenMs: number;
+  smtpMs: number;
+  sentCopyMs: number;
+  totalMs: number;
+}
+
+export const DEFAULT_SEND_TIMEOUTS: SendTimeouts = { accessTokenMs: 30_000, smtpMs: 3 * 60_000, sentCopyMs: 2 * 60_000, totalMs: 8 * 60_000 };
 
 /** Where the state of one send lives between attempts (the BullMQ job's data in the worker). */
 export interface SendStateStore {
@@ -46,6 +62,8 @@ export interface SendDeps {
   getAccessToken?: ((inbox: Inbox) => Promise<string>) | undefined;
   state: SendStateStore;
   now?: () => Date;
+  /** For tests: shorter deadlines. */
+  timeouts?: Partial<SendTimeouts> | undefined;
   /** For tests: other SMTP/IMAP factories. */
   createTransport?: typeof createSmtpTransport;
   createImap?: typeof createImapClient;
@@ -70,13 +88,25 @@ interface LoadedInbox {
   imap: ImapSettings;
 }
 
-function validate(data: SendJobData): void {
+function validate(data: SendJobData): SendRecipients {
   if (data.to.length === 0) throw new SendError('invalid_request', 'A send needs at least one To recipient.');
   if (!data.text && !data.html) throw new SendError('invalid_request', 'A send needs a text or an HTML body.');
+  return parseRecipients(data);
+}
+
+/** Where a send is, so a send given up on says whether the email may have gone. */
+interface Progress {
+  stage: 'loading the inbox' | 'preparing the message' | 'handing the message to the mail server' | 'recording the sent email' | 'filing the Sent copy';
+  address: string | null;
+}
+
+function timeoutsOf(deps: SendDeps): SendTimeouts {
+  return { ...DEFAULT_SEND_TIMEOUTS, ...deps.timeouts };
 }
 
 // Step 1: the inbox, connected, with SMTP settings and credentials (password, or a fresh access token).
 async function loadInbox(s: Scoped, data: SendJobData, deps: SendDeps): Promise<LoadedInbox> {
+  const { accessTokenMs } = timeoutsOf(deps);
   const row = await s.inboxes.getWithCredentials<{ password?: string }>(data.inboxId, deps.keys).catch((error: unknown) => {
     if ((error as { code?: unknown }).code === 'inbox_removed') throw new SendError('inbox_not_connected', (error as Error).message);
     throw error;
@@ -94,7 +124,7 @@ async function loadInbox(s: Scoped, data: SendJobData, deps: SendDeps): Promise<
   if (inbox.authKind === 'oauth2') {
     if (!deps.getAccessToken) throw new SendError('smtp_not_configured', `The inbox ${inbox.address} signs in with OAuth, and this worker has no token provider.`);
     try {
-      credentials = { kind: 'oauth2', username: inbox.username, accessToken: await deps.getAccessToken(inbox) };
+      credentials = { kind: 'oauth2', username: inbox.username, accessToken: await withDeadline(deps.getAccessToken(inbox), accessTokenMs, () => Object.assign(new Error(`No access token within ${accessTokenMs / 1000} s`), { code: 'ETIMEDOUT' })) };
     } catch (error) {
       const cls = classifyMailError(error, 'oauth2');
       if (cls.kind === 'auth' && cls.reason) {
@@ -115,13 +145,14 @@ async function loadInbox(s: Scoped, data: SendJobData, deps: SendDeps): Promise<
 }
 
 // Step 3: the bytes, built once and saved before anything leaves the process.
-async function prepare(data: SendJobData, loaded: LoadedInbox, s: Scoped, deps: SendDeps): Promise<SendJobState> {
+async function prepare(data: SendJobData, recipients: SendRecipients, loaded: LoadedInbox, s: Scoped, deps: SendDeps): Promise<SendJobState> {
   const saved = deps.state.load();
   if (saved) return saved;
   const user = loaded.inbox.userId ? await s.users.get(loaded.inbox.userId) : null;
   const built = await buildMessage({
     data,
     from: { address: loaded.inbox.address, name: user?.name ?? null },
+    recipients,
     date: deps.now?.() ?? new Date(),
   });
   const state: SendJobState = { messageId: built.messageId, rawBase64: built.raw.toString('base64'), date: built.date.toISOString(), smtpStartedAt: null };
@@ -131,7 +162,7 @@ async function prepare(data: SendJobData, loaded: LoadedInbox, s: Scoped, deps: 
 
 // Step 4: SMTP, at most once. The mark is saved before the message is handed over and cleared only
 // when the server certainly did not take it.
-async function smtpSend(data: SendJobData, state: SendJobState, loaded: LoadedInbox, s: Scoped, deps: SendDeps): Promise<string[]> {
+async function smtpSend(recipients: SendRecipients, state: SendJobState, loaded: LoadedInbox, s: Scoped, deps: SendDeps): Promise<string[]> {
   const address = loaded.inbox.address;
   if (state.smtpStartedAt) {
     throw new SendError(
@@ -141,11 +172,14 @@ async function smtpSend(data: SendJobData, state: SendJobState, loaded: LoadedIn
   }
   await deps.state.save({ ...state, smtpStartedAt: (deps.now?.() ?? new Date()).toISOString() });
   const transport = (deps.createTransport ?? createSmtpTransport)(loaded.smtp, loaded.credentials, deps.ca ? { ca: deps.ca } : {});
-  const recipients = [...data.to, ...(data.cc ?? [])];
+  const { smtpMs } = timeoutsOf(deps);
   let failure: SmtpFailure;
   let cause: unknown;
   try {
-    const info = await transport.sendMail({ envelope: { from: address, to: recipients }, raw: Buffer.from(state.rawBase64, 'base64') });
+    // Bare addresses: the envelope carries no display names.
+    const sending = transport.sendMail({ envelope: { from: address, to: [...recipients.to, ...recipients.cc].map((r) => r.address) }, raw: Buffer.from(state.rawBase64, 'base64') });
+    // Past the deadline the dialogue is cut; it may have got as far as DATA, so the outcome is `uncertain`.
+    const info = await withDeadline(sending, smtpMs, () => new Error(`The SMTP dialogue did not finish within ${smtpMs / 1000} s`));
     const rejected = (info.rejected as (string | { address: string })[]).map((r) => (typeof r === 'string' ? r : r.address).toLowerCase());
     if (info.accepted.length > 0) return rejected;
     failure = { kind: 'rejected_recipients', detail: info.response, rejected };
@@ -185,6 +219,7 @@ async function fileSentCopy(emailId: string, state: SendJobState, loaded: Loaded
     raw: Buffer.from(state.rawBase64, 'base64'),
     date: new Date(state.date),
     cachedMailbox: loaded.inbox.sentMailbox,
+    timeoutMs: timeoutsOf(deps).sentCopyMs,
     ...(deps.createImap ? { createClient: deps.createImap } : {}),
   }).catch(async (error: unknown) => {
     const cls = classifyMailError(error, loaded.credentials);
@@ -203,6 +238,9 @@ async function fileSentCopy(emailId: string, state: SendJobState, loaded: Loaded
   return outcome.status;
 }
 
+/** A recipient as the logged email stores it: the bare address (lower-cased like `from`), and the name if any. */
+const stored = (r: { address: string; name: string }) => ({ address: r.address.toLowerCase(), ...(r.name ? { name: r.name } : {}) });
+
 /** The attachments as the timeline stores them (the files were read once already to build the message). */
 async function attachmentContents(data: SendJobData): Promise<AttachmentInput[]> {
   const out: AttachmentInput[] = [];
@@ -218,9 +256,27 @@ async function attachmentContents(data: SendJobData): Promise<AttachmentInput[]>
  * backoff; the others are final. Safe to call again with the same data and state store.
  */
 export async function sendEmail(data: SendJobData, deps: SendDeps): Promise<SendJobResult> {
-  validate(data);
+  const recipients = validate(data);
+  const progress: Progress = { stage: 'loading the inbox', address: null };
+  const { totalMs } = timeoutsOf(deps);
+  return withDeadline(runSend(data, recipients, progress, deps), totalMs, () => {
+    const from = progress.address ?? `inbox ${data.inboxId}`;
+    const mayHaveGone = progress.stage !== 'loading the inbox' && progress.stage !== 'preparing the message';
+    return new SendError(
+      'send_timed_out',
+      `The send from ${from} stopped making progress while ${progress.stage} and was given up after ${totalMs / 1000} s; ` +
+        (mayHaveGone
+          ? 'the email may already have been sent, so it is not sent again. Check with the recipient before sending again with a new key.'
+          : 'nothing was sent. Send it again with a new key.'),
+    );
+  });
+}
+
+async function runSend(data: SendJobData, recipients: SendRecipients, progress: Progress, deps: SendDeps): Promise<SendJobResult> {
   const s = scoped(deps.db, data.accountId);
   const loaded = await loadInbox(s, data, deps);
+  progress.address = loaded.inbox.address;
+  progress.stage = 'preparing the message';
   const log = { accountId: data.accountId, inboxId: data.inboxId, sendId: data.sendId };
 
   // Step 2: already sent with this key (an earlier attempt or submit got past SMTP): don't send again.
@@ -231,20 +287,21 @@ export async function sendEmail(data: SendJobData, deps: SendDeps): Promise<Send
   let threadId: string;
   let sentCopyStatus = logged?.sentCopyStatus ?? 'pending';
   const providerFiles = PROVIDERS_FILING_SENT.has(loaded.inbox.provider);
-  const state = logged ? deps.state.load() : await prepare(data, loaded, s, deps);
+  const state = logged ? deps.state.load() : await prepare(data, recipients, loaded, s, deps);
 
   if (logged) {
     emailId = logged.id;
     threadId = logged.threadId;
   } else {
     // Steps 3-4: the bytes, then SMTP.
-    rejected = await smtpSend(data, state!, loaded, s, deps);
+    progress.stage = 'handing the message to the mail server';
+    rejected = await smtpSend(recipients, state!, loaded, s, deps);
+    progress.stage = 'recording the sent email';
     deps.logger.info({ ...log, messageId, rejected: rejected.length }, 'email sent');
 
     // Step 5: recipients who are not contacts become contacts of the sender (never-log respected).
-    const recipients = [...data.to, ...(data.cc ?? [])].filter((r) => !rejected.includes(r.toLowerCase()));
     await createRecipientContacts(s, {
-      recipients,
+      recipients: bareAddresses(recipients).filter((address) => !rejected.includes(address)),
       ownerUserId: loaded.inbox.userId,
       ownAddresses: [loaded.inbox.address, ...loaded.inbox.aliases],
     });
@@ -258,8 +315,8 @@ export async function sendEmail(data: SendJobData, deps: SendDeps): Promise<Send
       userId: loaded.inbox.userId,
       inboxId: loaded.inbox.id,
       from: { address: loaded.inbox.address },
-      to: data.to.map((address) => ({ address })),
-      cc: (data.cc ?? []).map((address) => ({ address })),
+      to: recipients.to.map(stored),
+      cc: recipients.cc.map(stored),
       subject: data.subject,
       sentAt: new Date(state!.date),
       textBody: data.text ?? null,
@@ -275,6 +332,7 @@ export async function sendEmail(data: SendJobData, deps: SendDeps): Promise<Send
   }
 
   // Step 7: the Sent copy.
+  progress.stage = 'filing the Sent copy';
   if (providerFiles) {
     if (sentCopyStatus !== 'skipped_provider_files_sent') await s.emails.setSentCopyStatus(emailId, 'skipped_provider_files_sent');
     sentCopyStatus = 'skipped_provider_files_sent';

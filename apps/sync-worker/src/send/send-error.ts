@@ -17,9 +17,14 @@ export type SendErrorCode =
   | 'inbox_not_found'
   | 'inbox_not_connected'
   | 'smtp_not_configured'
-  | 'invalid_request';
+  /** A recipient that is not an address, no body, an unreadable attachment: nothing was sent. */
+  | 'invalid_request'
+  /** The send stopped making progress and was given up (final: the stalled attempt may still be running). */
+  | 'send_timed_out'
+  /** A bug or an outage we have no code for (database down): retried; nothing is sent twice. */
+  | 'unexpected_error';
 
-const RETRYABLE: ReadonlySet<SendErrorCode> = new Set(['smtp_transient']);
+const RETRYABLE: ReadonlySet<SendErrorCode> = new Set(['smtp_transient', 'unexpected_error']);
 
 export class SendError extends Error {
   override readonly name = 'SendError';

@@ -73,9 +73,11 @@ export function startSendWorker(options: StartSendWorkerOptions): RunningSendWor
         if (!error.retryable) throw new UnrecoverableError(error.toJobReason());
         throw new Error(error.toJobReason());
       }
-      // Database down, a bug: retried with backoff. Nothing here can have sent twice (see README.md).
-      logger.error({ ...log, err: error instanceof Error ? error.message : String(error) }, 'send failed unexpectedly');
-      throw error;
+      // Database down, a bug: retried with backoff, with a reason the CLI can show (the SMTP mark
+      // keeps a retry from sending twice, see README.md).
+      const message = error instanceof Error ? error.message : String(error);
+      logger.error({ ...log, err: message }, 'send failed unexpectedly');
+      throw new Error(new SendError('unexpected_error', `The send failed unexpectedly (${message}); it will be tried again.`).toJobReason());
     }
   }
 

@@ -2,6 +2,7 @@
 // names), flagged \Seen. Idempotent: a copy already there (same Message-ID) is not appended again.
 import type { ImapFlow } from 'imapflow';
 import { createImapClient, findSentMailbox, type ConnectOptions, type ImapSettings, type MailCredentials } from '@reply-sync/mail';
+import { withDeadline } from './with-deadline';
 
 export type SentCopyOutcome =
   | { status: 'appended'; mailbox: string; alreadyThere: boolean }
@@ -18,7 +19,11 @@ export interface SentCopyInput {
   cachedMailbox: string | null;
   /** For tests: another client factory. */
   createClient?: typeof createImapClient;
+  /** The whole IMAP session (connect, LIST, SEARCH, APPEND); on expiry the connection is closed. Default 2 min. */
+  timeoutMs?: number;
 }
+
+export const DEFAULT_SENT_COPY_TIMEOUT_MS = 2 * 60_000;
 
 async function hasMessageId(client: ImapFlow, mailbox: string, messageId: string): Promise<boolean> {
   const lock = await client.getMailboxLock(mailbox, { readOnly: true });
@@ -33,6 +38,14 @@ async function hasMessageId(client: ImapFlow, mailbox: string, messageId: string
 export async function appendSentCopy(input: SentCopyInput): Promise<SentCopyOutcome> {
   const client = (input.createClient ?? createImapClient)(input.settings, input.credentials, input.connect);
   client.on('error', () => undefined);
+  const ms = input.timeoutMs ?? DEFAULT_SENT_COPY_TIMEOUT_MS;
+  return withDeadline(fileCopy(client, input), ms, () => {
+    client.close();
+    return Object.assign(new Error(`The IMAP session filing the Sent copy did not finish within ${ms / 1000} s`), { code: 'ETIMEDOUT' });
+  });
+}
+
+async function fileCopy(client: ImapFlow, input: SentCopyInput): Promise<SentCopyOutcome> {
   await client.connect();
   try {
     const listed = (await client.list()).map((e) => e.path);
