@@ -1,7 +1,7 @@
 // The one error shape the CLI prints: a code scripts can switch on and a sentence a person can act on.
 // Errors from our packages (db, mail, env parsers) are mapped onto it in one place, toCliError().
 import { CredentialsDecryptError, DbError, EncryptionKeyError } from '@reply-sync/db';
-import { MailConnectError, MailSettingsError } from '@reply-sync/mail';
+import { isOAuthError, MailConnectError, MailSettingsError } from '@reply-sync/mail';
 
 export class CliError extends Error {
   override readonly name = 'CliError';
@@ -20,6 +20,13 @@ export class CliError extends Error {
 export function toCliError(error: unknown): CliError {
   if (error instanceof CliError) return error;
   if (error instanceof MailSettingsError) return new CliError(error.reason, error.sentence, error.detail);
+  if (isOAuthError(error)) {
+    // The grant's reasons (consent_missing...) keep their code; an outage or a refused client is named as OAuth's.
+    if (error.code === 'transient') {
+      return new CliError('oauth_unreachable', "The provider's sign-in service could not be reached or failed; nothing was saved. Try again in a moment.", error.detail);
+    }
+    return new CliError(error.code === 'config' ? 'oauth_config' : error.code, error.message, error.detail);
+  }
   if (error instanceof MailConnectError) return new CliError(error.reason ?? `connect_${error.kind}`, error.sentence, error.detail);
   if (error instanceof DbError) return new CliError(error.code, error.message);
   if (error instanceof EncryptionKeyError) return new CliError(error.code, error.message);

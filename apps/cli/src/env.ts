@@ -5,10 +5,13 @@
 // REPLY_SYNC_TLS_CA_FILE defaults to the stack's self-signed certificate. Without it, a command that
 // needs DATABASE_URL or REPLY_SYNC_ENCRYPTION_KEYS stops with a sentence saying what to set.
 // `scheduler` and `worker` hand the same (merged) variables to their apps' own env parsers.
+// OAuth clients use the worker's names (GOOGLE_*, MICROSOFT_*); under --stack they default to the
+// stack's fake OAuth server, and the providers' IMAP/SMTP hosts to the stack's Dovecot and Postfix.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEncryptionKeys, type EncryptionKeys } from '@reply-sync/db';
+import { providersFromEnv, type OAuthProviders, type ProvidersFromEnvOptions } from '@reply-sync/mail';
 import { z } from 'zod';
 import { CliError } from './cli-error';
 
@@ -23,6 +26,14 @@ const CliEnvSchema = z.object({
   REPLY_SYNC_QUEUE: z.string().min(1).optional(),
   REPLY_SYNC_TLS_CA_FILE: z.string().min(1).optional(),
   REPLY_SYNC_ACCOUNT: z.string().optional(),
+  GOOGLE_CLIENT_ID: z.string().optional(),
+  GOOGLE_CLIENT_SECRET: z.string().optional(),
+  GOOGLE_TOKEN_URL: z.string().url().optional(),
+  GOOGLE_AUTH_URL: z.string().url().optional(),
+  GOOGLE_API_ROOT_URL: z.string().url().optional(),
+  MICROSOFT_CLIENT_ID: z.string().optional(),
+  MICROSOFT_CLIENT_SECRET: z.string().optional(),
+  MICROSOFT_AUTHORITY: z.string().url().optional(),
 });
 
 export interface CliEnv {
@@ -35,6 +46,8 @@ export interface CliEnv {
   /** Contents of REPLY_SYNC_TLS_CA_FILE (PEM), or undefined when unset. */
   tlsCa(): string | undefined;
   accountId(): string | undefined;
+  /** The OAuth providers with a client id and secret set (endpoints default to the real services). */
+  oauthProviders(): OAuthProviders;
 }
 
 /** Where the local stack keeps its state: STACK_DIR, else <repo>/.stack. */
@@ -64,7 +77,36 @@ export function withStackDefaults(source: EnvSource): EnvSource {
   const merged: EnvSource = { ...stackEnv };
   for (const [name, value] of Object.entries(source)) if (value !== undefined && value !== '') merged[name] = value;
   if (!merged.REPLY_SYNC_TLS_CA_FILE) merged.REPLY_SYNC_TLS_CA_FILE = stackEnv.STACK_CA_CERT ?? join(stackDir(source), 'tls', 'cert.pem');
+  for (const [name, value] of Object.entries(stackOAuthEnv(merged))) if (!merged[name]) merged[name] = value;
   return merged;
+}
+
+/**
+ * The stack's fake OAuth server (packages/testkit/src/oauth-server) as the worker's OAuth variables. It
+ * accepts any client id and secret; `reply-sync-test` is the client its admin API's grants name.
+ */
+export function stackOAuthEnv(source: EnvSource): Record<string, string> {
+  const https = `https://127.0.0.1:${source.STACK_OAUTH_HTTPS_PORT || 51443}`;
+  return {
+    GOOGLE_CLIENT_ID: 'reply-sync-test',
+    GOOGLE_CLIENT_SECRET: 'reply-sync-stack-secret',
+    GOOGLE_TOKEN_URL: `${https}/token`,
+    GOOGLE_AUTH_URL: `${https}/o/oauth2/v2/auth`,
+    GOOGLE_API_ROOT_URL: `${https}/`,
+    MICROSOFT_CLIENT_ID: 'reply-sync-test',
+    MICROSOFT_CLIENT_SECRET: 'reply-sync-stack-secret',
+    MICROSOFT_AUTHORITY: `${https}/common`,
+  };
+}
+
+/** Under --stack, Gmail inboxes live on the stack's gmail-profile Dovecot, Office 365 ones on the standard one; both send through Postfix. */
+function stackMailHosts(source: EnvSource): Pick<ProvidersFromEnvOptions, 'gmail' | 'office365'> {
+  const host = source.STACK_IMAP_HOST || '127.0.0.1';
+  const smtp = { host, port: Number(source.STACK_SMTP_SUBMISSION_PORT || 51587), tls: 'starttls' as const };
+  return {
+    gmail: { imap: { host, port: Number(source.STACK_GMAIL_IMAPS_PORT || 52993), tls: 'tls' }, smtp },
+    office365: { imap: { host, port: Number(source.STACK_IMAPS_PORT || 51993), tls: 'tls' }, smtp },
+  };
 }
 
 const STACK_HINT = 'or pass --stack to use the local stack (`npm run stack -- start`)';
@@ -79,7 +121,7 @@ export function loadCliEnv(processEnv: EnvSource, options: { stack: boolean }): 
   }
   const env = parsed.data;
   let tlsCa: string | undefined | null = null;
-  return {
+  const cliEnv: CliEnv = {
     source,
     usingStack: options.stack,
     databaseUrl() {
@@ -110,5 +152,10 @@ export function loadCliEnv(processEnv: EnvSource, options: { stack: boolean }): 
     accountId() {
       return env.REPLY_SYNC_ACCOUNT || undefined;
     },
+    oauthProviders() {
+      const ca = cliEnv.tlsCa();
+      return providersFromEnv(env, { ...(ca ? { ca } : {}), ...(options.stack ? stackMailHosts(source) : {}) });
+    },
   };
+  return cliEnv;
 }

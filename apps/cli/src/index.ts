@@ -9,3 +9,4 @@ export * from './ops/contacts';
 export * from './ops/inboxes';
 export * from './ops/emails';
 export * from './ops/timeline';
+export * from './ops/oauth-inboxes';

@@ -27,7 +27,8 @@ export function createProgram(rt: CliRuntime): Command {
     `
 Environment: DATABASE_URL, REPLY_SYNC_ENCRYPTION_KEYS (inbox connect/reconnect, worker), REDIS_URL and
 REPLY_SYNC_QUEUE (scheduler, worker), REPLY_SYNC_SEND_QUEUE (email send), REPLY_SYNC_TLS_CA_FILE (extra trusted CA for IMAP), REPLY_SYNC_ACCOUNT
-(default for --account). Nothing defaults to the local stack unless --stack is given.`,
+(default for --account), GOOGLE_CLIENT_ID/_SECRET/_TOKEN_URL/_AUTH_URL and MICROSOFT_CLIENT_ID/_SECRET/_AUTHORITY
+(inbox connect --provider, worker). Nothing defaults to the local stack unless --stack is given.`,
   );
 
   registerSetupCommands(program, rt);

@@ -4,7 +4,7 @@
 // OAuth inboxes (gmail, office365) get their access tokens through getAccessToken (a Redis lock per
 // inbox) for IMAP and SMTP, and the token health check refreshes them on a timer.
 import { createDb, type Db, type DbHandle, type InboxKey } from '@reply-sync/db';
-import { gmailProvider, office365Provider, type OAuthProvider, type OAuthProviderName } from '@reply-sync/mail';
+import { providersFromEnv } from '@reply-sync/mail';
 import { createInboxWorker, createRedisConnection, requeueAtSessionEnd, type InboxJob, type InboxWorker } from '@reply-sync/queue';
 import type { WorkerEnv } from './env';
 import { startHttpServer, type HttpServerHandle } from './http-server';
@@ -52,7 +52,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const sessions = new Set<string>();
   let closing: Promise<void> | null = null;
 
-  const providers = oauthProviders(env);
+  // A provider without a client id is not configured (its inboxes are not synced; see env.ts).
+  const providers = providersFromEnv(env, env.tlsCa ? { ca: env.tlsCa } : {});
   // Locks and health-check claims are short commands: fail them (and retry at the next session or
   // pass) rather than queue them forever while Redis is away.
   const redis = createRedisConnection(env.REDIS_URL, { forWorker: false, connectionName: 'reply-sync-worker-oauth' });
@@ -153,23 +154,4 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       return closing;
     },
   };
-}
-
-/** The OAuth providers this worker has a client for (a provider without a client id is not configured). */
-function oauthProviders(env: WorkerEnv): Partial<Record<OAuthProviderName, OAuthProvider>> {
-  const common = env.tlsCa ? { ca: env.tlsCa } : {};
-  const providers: Partial<Record<OAuthProviderName, OAuthProvider>> = {};
-  if (env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET) {
-    providers.gmail = gmailProvider(
-      { clientId: env.GOOGLE_CLIENT_ID, clientSecret: env.GOOGLE_CLIENT_SECRET, tokenUrl: env.GOOGLE_TOKEN_URL, authBaseUrl: env.GOOGLE_AUTH_URL },
-      common,
-    );
-  }
-  if (env.MICROSOFT_CLIENT_ID && env.MICROSOFT_CLIENT_SECRET) {
-    providers.office365 = office365Provider(
-      { clientId: env.MICROSOFT_CLIENT_ID, clientSecret: env.MICROSOFT_CLIENT_SECRET, authority: env.MICROSOFT_AUTHORITY },
-      common,
-    );
-  }
-  return providers;
 }

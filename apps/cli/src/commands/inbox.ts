@@ -1,8 +1,11 @@
-// `inbox connect|list|reconnect|remove`: password (IMAP) inboxes. OAuth connect and `inbox show`
-// (issue 4) belong in this group too.
+// `inbox connect|list|show|reconnect|remove`: password (IMAP) inboxes, and Gmail / Office 365 inboxes
+// through the provider's sign-in (--provider; the code is pasted back or named with --code-env).
 import { Option, type Command } from 'commander';
-import type { TlsMode } from '@reply-sync/mail';
+import type { OAuthProviderName, TlsMode } from '@reply-sync/mail';
+import { CliError } from '../cli-error';
 import { checkImapSettings, connectInbox, listInboxes, reconnectInbox, removeInbox, showInbox, TLS_MODES, type ConnectedInbox, type InboxDetail, type InboxListEntry } from '../ops/inboxes';
+import { connectOAuthInbox, DEFAULT_REDIRECT_URI, inboxToReconnect, OAUTH_PROVIDERS, reconnectOAuthInbox, requireProvider } from '../ops/oauth-inboxes';
+import { checkCodeOptions, readCode } from '../read-code';
 import { readPassword } from '../read-password';
 import type { CliRuntime, CommandContext } from '../runtime';
 import { collect, formatDate, parsePort } from '../format';
@@ -18,12 +21,65 @@ function mailDeps(ctx: CommandContext) {
 
 function describeConnected(verb: string, r: ConnectedInbox): string {
   const i = r.inbox;
+  const oauth = i.authKind === 'oauth2';
   return [
-    `${verb} ${i.address} (${i.id}): logged in to ${i.imapHost}:${i.imapPort} (${i.imapTls}) as ${i.username}.`,
+    `${verb} ${i.address} (${i.id}): logged in to ${i.imapHost}:${i.imapPort} (${i.imapTls}) as ${i.username}${oauth ? ` with ${i.provider} OAuth (XOAUTH2)` : ''}.`,
     `  IDLE: ${r.hasIdle ? 'yes' : 'no (the worker polls)'}; Sent mailbox: ${r.sentMailbox ?? 'none found'}`,
-    `  The password is stored encrypted; the scheduler starts syncing the INBOX within seconds.`,
+    `  The ${oauth ? 'refresh token is' : 'password is'} stored encrypted; the scheduler starts syncing the INBOX within seconds.`,
   ].join('\n');
 }
+
+function withOAuthCode(command: Command): Command {
+  return command
+    .option('--redirect-uri <uri>', `OAuth: where the provider sends the browser after sign-in (registered with the app; default ${DEFAULT_REDIRECT_URI})`)
+    .option('--code-env <name>', 'OAuth: read the authorization code from this environment variable instead of stdin')
+    .addOption(new Option('--code <value>').hideHelp());
+}
+
+/** Options that mean nothing for an OAuth sign-in; given anyway, they are refused rather than ignored. */
+const PASSWORD_ONLY = [
+  ['host', '--host'],
+  ['port', '--port'],
+  ['tls', '--tls'],
+  ['username', '--username'],
+  ['smtpHost', '--smtp-host'],
+  ['smtpPort', '--smtp-port'],
+  ['smtpTls', '--smtp-tls'],
+  ['passwordStdin', '--password-stdin'],
+  ['passwordEnv', '--password-env'],
+  ['password', '--password'],
+] as const;
+
+function refusePasswordOptions(o: Record<string, unknown>, what: string): void {
+  const given = PASSWORD_ONLY.filter(([key]) => o[key] !== undefined).map(([, flag]) => flag);
+  if (given.length > 0) {
+    throw new CliError('oauth_options_conflict', `${what} signs in on the provider's own page, with no password, and its servers come from the provider configuration; drop ${given.join(', ')}.`);
+  }
+}
+
+/** Prints the sign-in URL on stderr (stdout keeps the result) and reads the code back. */
+function askForCode(ctx: CommandContext) {
+  return async (url: string): Promise<string> => {
+    const codeEnv = ctx.opts.codeEnv as string | undefined;
+    if (ctx.json) {
+      ctx.io.stderr.write(`${JSON.stringify({ authorizationUrl: url, ...(codeEnv ? { codeFrom: codeEnv } : {}) })}\n`);
+    } else {
+      ctx.io.stderr.write(
+        `Open this address, sign in and allow access (offline, IMAP and SMTP only):\n  ${url}\n` +
+          (codeEnv ? `Using the code from $${codeEnv}.\n` : 'Then paste the code, or the whole address the browser ended on, and press Enter:\n'),
+      );
+    }
+    return readCode(ctx.opts, ctx.io);
+  };
+}
+
+const REQUIRED_FOR_PASSWORD = [
+  ['address', '--address'],
+  ['host', '--host'],
+  ['port', '--port'],
+  ['tls', '--tls'],
+  ['username', '--username'],
+] as const;
 
 export function describeInbox(i: InboxListEntry): string {
   const owner = i.kind === 'team' ? 'team inbox' : `personal, ${i.ownerEmail ?? 'owner unknown'}`;
@@ -53,25 +109,53 @@ export function registerInboxCommands(program: Command, rt: CliRuntime): void {
   const inbox = program.command('inbox').description('connected mailboxes');
 
   withAccount(
-    withPassword(
-      inbox
-        .command('connect')
-        .description('log in to an IMAP mailbox and, if that works, connect it (password from stdin or an env var)')
-        .option('--user <email>', 'the user whose personal inbox this is')
-        .option('--team', 'a team inbox (no owner)')
-        .requiredOption('--address <address>', "the inbox's email address")
-        .option('--alias <address>', 'another address delivered to this inbox (repeatable)', collect)
-        .requiredOption('--host <host>', 'IMAP host')
-        .requiredOption('--port <port>', 'IMAP port (993 with tls, 143 with starttls)', parsePort)
-        .addOption(tlsOption('--tls <mode>', 'how the connection is secured').makeOptionMandatory())
-        .requiredOption('--username <username>', 'IMAP login name')
-        .option('--smtp-host <host>', 'SMTP host, for sending from the CRM')
-        .option('--smtp-port <port>', 'SMTP port', parsePort)
-        .addOption(tlsOption('--smtp-tls <mode>', 'SMTP TLS mode')),
+    withOAuthCode(
+      withPassword(
+        inbox
+          .command('connect')
+          .description(
+            'connect a mailbox: an IMAP one after logging in with its password (stdin or an env var), or Gmail / Office 365 through their sign-in (--provider)',
+          )
+          .addOption(new Option('--provider <name>', 'sign in to gmail or office365 with OAuth instead of a password').choices(OAUTH_PROVIDERS as string[]))
+          .option('--user <email>', 'the user whose personal inbox this is')
+          .option('--team', 'a team inbox (no owner)')
+          .option('--address <address>', "the inbox's email address (with --provider: default the account that signs in)")
+          .option('--alias <address>', 'another address delivered to this inbox (repeatable)', collect)
+          .option('--host <host>', 'IMAP host')
+          .option('--port <port>', 'IMAP port (993 with tls, 143 with starttls)', parsePort)
+          .addOption(tlsOption('--tls <mode>', 'how the connection is secured'))
+          .option('--username <username>', 'IMAP login name')
+          .option('--smtp-host <host>', 'SMTP host, for sending from the CRM')
+          .option('--smtp-port <port>', 'SMTP port', parsePort)
+          .addOption(tlsOption('--smtp-tls <mode>', 'SMTP TLS mode')),
+      ),
     ),
   ).action(
     rt.action(async (ctx) => {
       const o = ctx.opts;
+      if (o.provider) {
+        const name = o.provider as OAuthProviderName;
+        refusePasswordOptions(o, `--provider ${name}`);
+        checkCodeOptions(o);
+        const provider = requireProvider(ctx.env().oauthProviders(), name);
+        const result = await connectOAuthInbox(
+          await ctx.scope(),
+          {
+            userEmail: o.user as string | undefined,
+            team: o.team === true,
+            address: o.address as string | undefined,
+            aliases: o.alias as string[] | undefined,
+            redirectUri: o.redirectUri as string | undefined,
+          },
+          { ...mailDeps(ctx), provider, askForCode: askForCode(ctx) },
+        );
+        ctx.print(result, () => describeConnected('Connected', result));
+        return;
+      }
+      const missing = REQUIRED_FOR_PASSWORD.filter(([key]) => o[key] === undefined).map(([, flag]) => flag);
+      if (missing.length > 0) {
+        throw new CliError('imap_settings_missing', `A password (IMAP) inbox needs ${missing.join(', ')}; for Gmail or Office 365 pass --provider gmail|office365 to sign in instead.`);
+      }
       const imap = { host: String(o.host), port: o.port as number, tls: o.tls as TlsMode };
       checkImapSettings(imap); // POP3 settings are refused before the password is even read
       const password = await readPassword(o, ctx.io);
@@ -109,30 +193,44 @@ export function registerInboxCommands(program: Command, rt: CliRuntime): void {
   );
 
   withAccount(
-    withPassword(
-      inbox
-        .command('reconnect')
-        .description('log in again with a new password (and optionally new settings), then clear the disconnect state')
-        .argument('<inbox-id>')
-        .option('--host <host>', 'new IMAP host')
-        .option('--port <port>', 'new IMAP port', parsePort)
-        .addOption(tlsOption('--tls <mode>', 'new TLS mode'))
-        .option('--username <username>', 'new IMAP login name'),
+    withOAuthCode(
+      withPassword(
+        inbox
+          .command('reconnect')
+          .description(
+            'password inbox: log in again with a new password (and optionally new settings); OAuth inbox: sign in again. Either way the disconnect state is cleared',
+          )
+          .argument('<inbox-id>')
+          .option('--host <host>', 'new IMAP host')
+          .option('--port <port>', 'new IMAP port', parsePort)
+          .addOption(tlsOption('--tls <mode>', 'new TLS mode'))
+          .option('--username <username>', 'new IMAP login name'),
+      ),
     ),
   ).action(
     rt.action(async (ctx) => {
       const o = ctx.opts;
+      const s = await ctx.scope();
+      const inboxId = String(ctx.args[0]);
+      const current = await inboxToReconnect(s, inboxId);
+      if (current.authKind === 'oauth2') {
+        refusePasswordOptions(o, `Inbox ${current.address} (${current.provider} OAuth)`);
+        checkCodeOptions(o);
+        const result = await reconnectOAuthInbox(
+          s,
+          { inboxId, redirectUri: o.redirectUri as string | undefined },
+          { ...mailDeps(ctx), providers: ctx.env().oauthProviders(), askForCode: askForCode(ctx) },
+        );
+        ctx.print(result, () => describeConnected('Reconnected', result));
+        return;
+      }
       const password = await readPassword(o, ctx.io);
       const imap = {
         ...(o.host ? { host: String(o.host) } : {}),
         ...(o.port ? { port: o.port as number } : {}),
         ...(o.tls ? { tls: o.tls as TlsMode } : {}),
       };
-      const result = await reconnectInbox(
-        await ctx.scope(),
-        { inboxId: String(ctx.args[0]), password, imap, username: o.username as string | undefined },
-        mailDeps(ctx),
-      );
+      const result = await reconnectInbox(s, { inboxId, password, imap, username: o.username as string | undefined }, mailDeps(ctx));
       ctx.print(result, () => describeConnected('Reconnected', result));
     }),
   );

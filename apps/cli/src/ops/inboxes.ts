@@ -97,7 +97,7 @@ export interface ReconnectInboxInput {
   username?: string | undefined;
 }
 
-async function requireInbox(s: Scoped, inboxId: string): Promise<Inbox> {
+export async function requireInbox(s: Scoped, inboxId: string): Promise<Inbox> {
   const inbox = /^[0-9a-f-]{36}$/i.test(inboxId) ? await s.inboxes.get(inboxId) : null;
   if (!inbox) throw new CliError('inbox_not_found', `There is no inbox ${inboxId} in this account (see \`reply-sync inbox list\`).`);
   return inbox;
