@@ -7,3 +7,4 @@ export { classifySmtpFailure, smtpFailureSentence, type SmtpFailure, type SmtpFa
 export { buildMessage, sendMessageId, MAX_SEND_ATTACHMENT_BYTES } from './build-message';
 export { appendSentCopy, type SentCopyOutcome } from './sent-copy';
 export { createRecipientContacts } from './recipient-contacts';
+export { oauthCredentials, type AccessTokenProvider } from './oauth-credentials';

@@ -8,7 +8,6 @@ import {
   classifyMailError,
   createImapClient,
   createSmtpTransport,
-  disconnectSentence,
   type ConnectOptions,
   type ImapSettings,
   type MailCredentials,
@@ -18,6 +17,7 @@ import type { SendJobData, SendJobResult, SendJobState } from '@reply-sync/queue
 import { buildMessage, sendMessageId } from './build-message';
 import { classifySmtpFailure, smtpFailureSentence, type SmtpFailure } from './classify-smtp-failure';
 import { bareAddresses, parseRecipients, type SendRecipients } from './parse-recipients';
+import { oauthCredentials, type AccessTokenProvider } from './oauth-credentials';
 import { createRecipientContacts } from './recipient-contacts';
 import { appendSentCopy } from './sent-copy';
 import { SendError } from './send-error';
@@ -59,7 +59,7 @@ export interface SendDeps {
   ca?: string | undefined;
   logger: SendLogger;
   /** An access token for an OAuth inbox (gmail, office365); its errors are classified like IMAP's. */
-  getAccessToken?: ((inbox: Inbox) => Promise<string>) | undefined;
+  getAccessToken?: AccessTokenProvider | undefined;
   state: SendStateStore;
   now?: () => Date;
   /** For tests: shorter deadlines. */
@@ -120,22 +120,10 @@ async function loadInbox(s: Scoped, data: SendJobData, deps: SendDeps): Promise<
   if (!inbox.smtpHost || !inbox.smtpPort || !inbox.smtpTls) {
     throw new SendError('smtp_not_configured', `The inbox ${inbox.address} has no SMTP server configured; reconnect it with its SMTP settings to send from it.`);
   }
-  let credentials: MailCredentials;
-  if (inbox.authKind === 'oauth2') {
-    if (!deps.getAccessToken) throw new SendError('smtp_not_configured', `The inbox ${inbox.address} signs in with OAuth, and this worker has no token provider.`);
-    try {
-      credentials = { kind: 'oauth2', username: inbox.username, accessToken: await withDeadline(deps.getAccessToken(inbox), accessTokenMs, () => Object.assign(new Error(`No access token within ${accessTokenMs / 1000} s`), { code: 'ETIMEDOUT' })) };
-    } catch (error) {
-      const cls = classifyMailError(error, 'oauth2');
-      if (cls.kind === 'auth' && cls.reason) {
-        await s.inboxes.markDisconnected(inbox.id, cls.reason, cls.detail);
-        throw new SendError('smtp_auth_failed', disconnectSentence(cls.reason, { address: inbox.address }), { reason: cls.reason, detail: cls.detail, cause: error });
-      }
-      throw new SendError('smtp_transient', `No access token for ${inbox.address} right now; it will be tried again.`, { detail: cls.detail, cause: error });
-    }
-  } else {
-    credentials = { kind: 'password', username: inbox.username, password: secret.password ?? '' };
-  }
+  const credentials: MailCredentials =
+    inbox.authKind === 'oauth2'
+      ? await oauthCredentials(inbox, s, deps.getAccessToken, accessTokenMs)
+      : { kind: 'password', username: inbox.username, password: secret.password ?? '' };
   return {
     inbox,
     credentials,
@@ -160,6 +148,30 @@ async function prepare(data: SendJobData, recipients: SendRecipients, loaded: Lo
   return state;
 }
 
+/** One SMTP dialogue: the refused recipients when the server took the message, else the classified failure. */
+async function smtpAttempt(
+  recipients: SendRecipients,
+  state: SendJobState,
+  loaded: LoadedInbox,
+  deps: SendDeps,
+): Promise<{ accepted: true; rejected: string[] } | { failure: SmtpFailure; cause?: unknown }> {
+  const transport = (deps.createTransport ?? createSmtpTransport)(loaded.smtp, loaded.credentials, deps.ca ? { ca: deps.ca } : {});
+  const { smtpMs } = timeoutsOf(deps);
+  try {
+    // Bare addresses: the envelope carries no display names.
+    const sending = transport.sendMail({ envelope: { from: loaded.inbox.address, to: [...recipients.to, ...recipients.cc].map((r) => r.address) }, raw: Buffer.from(state.rawBase64, 'base64') });
+    // Past the deadline the dialogue is cut; it may have got as far as DATA, so the outcome is `uncertain`.
+    const info = await withDeadline(sending, smtpMs, () => new Error(`The SMTP dialogue did not finish within ${smtpMs / 1000} s`));
+    const rejected = (info.rejected as (string | { address: string })[]).map((r) => (typeof r === 'string' ? r : r.address).toLowerCase());
+    if (info.accepted.length > 0) return { accepted: true, rejected };
+    return { failure: { kind: 'rejected_recipients', detail: info.response, rejected } };
+  } catch (error) {
+    return { failure: classifySmtpFailure(error, loaded.credentials), cause: error };
+  } finally {
+    transport.close();
+  }
+}
+
 // Step 4: SMTP, at most once. The mark is saved before the message is handed over and cleared only
 // when the server certainly did not take it.
 async function smtpSend(recipients: SendRecipients, state: SendJobState, loaded: LoadedInbox, s: Scoped, deps: SendDeps): Promise<string[]> {
@@ -171,24 +183,23 @@ async function smtpSend(recipients: SendRecipients, state: SendJobState, loaded:
     );
   }
   await deps.state.save({ ...state, smtpStartedAt: (deps.now?.() ?? new Date()).toISOString() });
-  const transport = (deps.createTransport ?? createSmtpTransport)(loaded.smtp, loaded.credentials, deps.ca ? { ca: deps.ca } : {});
-  const { smtpMs } = timeoutsOf(deps);
-  let failure: SmtpFailure;
-  let cause: unknown;
-  try {
-    // Bare addresses: the envelope carries no display names.
-    const sending = transport.sendMail({ envelope: { from: address, to: [...recipients.to, ...recipients.cc].map((r) => r.address) }, raw: Buffer.from(state.rawBase64, 'base64') });
-    // Past the deadline the dialogue is cut; it may have got as far as DATA, so the outcome is `uncertain`.
-    const info = await withDeadline(sending, smtpMs, () => new Error(`The SMTP dialogue did not finish within ${smtpMs / 1000} s`));
-    const rejected = (info.rejected as (string | { address: string })[]).map((r) => (typeof r === 'string' ? r : r.address).toLowerCase());
-    if (info.accepted.length > 0) return rejected;
-    failure = { kind: 'rejected_recipients', detail: info.response, rejected };
-  } catch (error) {
-    failure = classifySmtpFailure(error, loaded.credentials);
-    cause = error;
-  } finally {
-    transport.close();
+  let attempt = await smtpAttempt(recipients, state, loaded, deps);
+  if ('accepted' in attempt) return attempt.rejected;
+  // The server refused the cached OAuth token. The provider may have invalidated it early with the grant
+  // still alive: refresh once and try again (an AUTH failure is before MAIL FROM, so nothing was sent).
+  // A grant that really ended fails the refresh, which disconnects the inbox with the provider's words.
+  if (attempt.failure.kind === 'auth' && loaded.credentials.kind === 'oauth2') {
+    deps.logger.info({ inboxId: loaded.inbox.id, detail: attempt.failure.detail }, 'smtp refused the cached oauth token; refreshing it once');
+    try {
+      loaded.credentials = await oauthCredentials(loaded.inbox, s, deps.getAccessToken, timeoutsOf(deps).accessTokenMs, { forceRefresh: true });
+    } catch (error) {
+      await deps.state.save({ ...state, smtpStartedAt: null });
+      throw error;
+    }
+    attempt = await smtpAttempt(recipients, state, loaded, deps);
+    if ('accepted' in attempt) return attempt.rejected;
   }
+  const { failure, cause } = attempt;
   // The server certainly does not have the message unless the failure is `uncertain`.
   if (failure.kind !== 'uncertain') await deps.state.save({ ...state, smtpStartedAt: null });
   const sentence = smtpFailureSentence(failure, address);

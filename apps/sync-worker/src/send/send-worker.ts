@@ -1,6 +1,6 @@
 // The BullMQ Worker of the send queue: runs sendEmail per job, keeps the send's state in the job's
 // data between attempts, retries transient failures with the job's backoff and fails the rest at once.
-import type { Db, EncryptionKeys, Inbox } from '@reply-sync/db';
+import type { Db, EncryptionKeys } from '@reply-sync/db';
 import {
   createRedisConnection,
   DEFAULT_SEND_QUEUE_NAME,
@@ -11,6 +11,7 @@ import {
 } from '@reply-sync/queue';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { sendEmail, type SendDeps, type SendLogger, type SendStateStore } from './send-email';
+import type { AccessTokenProvider } from './oauth-credentials';
 import { SendError } from './send-error';
 
 export interface StartSendWorkerOptions {
@@ -23,7 +24,8 @@ export interface StartSendWorkerOptions {
   /** Extra trusted CA (PEM) for SMTP/IMAP servers with private certificates. */
   ca?: string | undefined;
   logger: SendLogger;
-  getAccessToken?: ((inbox: Inbox) => Promise<string>) | undefined;
+  /** Should honour `forceRefresh` (see oauth-credentials.ts). */
+  getAccessToken?: AccessTokenProvider | undefined;
   /** Sends at once in this process; default 10. */
   concurrency?: number;
   /** For tests: swap the SMTP/IMAP factories. */
