@@ -112,7 +112,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
           ca: env.tlsCa,
           logger,
           concurrency: env.SEND_CONCURRENCY,
-          getAccessToken: async (inbox) => (await getAccessToken({ accountId: inbox.accountId, inboxId: inbox.id }, tokenDeps)).accessToken,
+          getAccessToken: async (inbox, options) =>
+            (await getAccessToken({ accountId: inbox.accountId, inboxId: inbox.id }, tokenDeps, options)).accessToken,
         });
 
   const healthCheck = runTokenHealthCheck({
