@@ -3,10 +3,10 @@
 // EXISTS. A supervisor rebuilds the client with jittered backoff when the connection drops, and maps
 // errors to the inbox's status (auth → disconnected at once, transient → retry until it persists).
 import type { ImapFlow } from 'imapflow';
-import type { Db, EncryptionKeys } from '@reply-sync/db';
+import { toInboxContext, type Db, type EncryptionKeys } from '@reply-sync/db';
 import { classifyMailError, createImapClient, type ConnectOptions, type ImapSettings, type MailCredentials } from '@reply-sync/mail';
 import type { InboxJobData } from '@reply-sync/queue';
-import type { InboxContext, NeverLogEntry } from '@reply-sync/threading';
+import type { NeverLogEntry } from '@reply-sync/threading';
 import { backoffDelay, sleep } from './backoff';
 import { catchUp, type CatchUpState } from './catch-up';
 import { FIRST_CONNECT_WINDOW, firstConnectBaseline, startCheckpoint, type Arrival } from './checkpoint';
@@ -69,17 +69,6 @@ export function isDatabaseError(error: unknown): boolean {
     if (f.name === 'PostgresError' || (typeof f.query === 'string' && 'params' in f)) return true;
   }
   return false;
-}
-
-export function inboxContextOf(inbox: InboxRecord): InboxContext {
-  return {
-    id: inbox.id,
-    ownerUserId: inbox.userId,
-    kind: inbox.kind,
-    address: inbox.address,
-    aliases: inbox.aliases,
-    connectedSince: inbox.status === 'connected' ? inbox.connectedSince : null,
-  };
 }
 
 function credentialsOf(inbox: InboxRecord & { credentials: StoredCredentials }): MailCredentials | null {
@@ -245,7 +234,7 @@ async function runConnection(deps: SessionDeps, input: ConnectionInput, onReady:
           {
             client,
             store,
-            inbox: inboxContextOf(inbox),
+            inbox: toInboxContext(inbox),
             mailbox: { path: mailbox.path, ...(specialUse ? { specialUse } : {}) },
             uidvalidity: uidValidity,
             batchSize: deps.config.catchUpBatchSize,

@@ -2,7 +2,7 @@
 import { Queue, Worker, type Job, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DEFAULT_QUEUE_NAME, INBOX_JOB_NAME, QUEUE_PREFIX, type InboxJobData } from './inbox-job';
-import { createRedisConnection } from './redis-connection';
+import { closeOwnConnectionWithQueue, createRedisConnection } from './redis-connection';
 import { LOCK_DURATION_MS, MAX_STALLED_COUNT, STALLED_INTERVAL_MS } from './worker-timing';
 
 export type InboxJob = Job<InboxJobData, void, typeof INBOX_JOB_NAME>;
@@ -36,15 +36,7 @@ export function createInboxQueue(options: RedisSource & CreateInboxQueueOptions)
     prefix: QUEUE_PREFIX,
     defaultJobOptions: INBOX_JOB_OPTIONS,
   });
-  if (!options.connection) {
-    // The queue does not close a client it was handed; close the one we made with it.
-    const close = queue.close.bind(queue);
-    queue.close = async () => {
-      await close();
-      await connection.quit().catch(() => connection.disconnect());
-    };
-  }
-  return queue;
+  return closeOwnConnectionWithQueue(queue, connection, !options.connection);
 }
 
 export interface CreateInboxWorkerOptions {

@@ -21,3 +21,18 @@ export function createRedisConnection(redisUrl: string, options: RedisConnection
     ...(options.connectionName ? { connectionName: options.connectionName } : {}),
   });
 }
+
+/**
+ * A queue made from a URL opened its own connection, which BullMQ does not close (it never closes a
+ * client it was handed): make the queue's close() quit it too. A connection the caller passed in
+ * stays the caller's.
+ */
+export function closeOwnConnectionWithQueue<Q extends { close(): Promise<void> }>(queue: Q, connection: Redis, owned: boolean): Q {
+  if (!owned) return queue;
+  const close = queue.close.bind(queue);
+  queue.close = async () => {
+    await close();
+    await connection.quit().catch(() => connection.disconnect());
+  };
+  return queue;
+}

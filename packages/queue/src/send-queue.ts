@@ -4,7 +4,7 @@ import { Queue, QueueEvents, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUE_PREFIX } from './inbox-job';
 import type { RedisSource } from './inbox-queue';
-import { createRedisConnection } from './redis-connection';
+import { closeOwnConnectionWithQueue, createRedisConnection } from './redis-connection';
 
 /** Queue name used when REPLY_SYNC_SEND_QUEUE is not set. */
 export const DEFAULT_SEND_QUEUE_NAME = 'reply-sync-sends';
@@ -105,14 +105,7 @@ export function createSendQueue(options: RedisSource & { name?: string }): SendQ
     prefix: QUEUE_PREFIX,
     defaultJobOptions: SEND_JOB_OPTIONS,
   });
-  if (!options.connection) {
-    const close = queue.close.bind(queue);
-    queue.close = async () => {
-      await close();
-      await connection.quit().catch(() => connection.disconnect());
-    };
-  }
-  return queue;
+  return closeOwnConnectionWithQueue(queue, connection, !options.connection);
 }
 
 /** Adds the send (or finds the job already added with this key). `opts` overrides retries (tests). */
