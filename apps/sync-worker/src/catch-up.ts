@@ -257,7 +257,10 @@ async function commitBatch(ctx: CatchUpContext, batch: PreparedBatch, batchEnd: 
       skipRows.push({ ...base, reasonCode: item.decision.reason, detail: item.decision.detail ?? null });
     }
   }
-  for (const row of skipRows) ctx.metrics.decisions.inc({ reason: row.reasonCode });
+  // One counter update per reason, not per message: prom-client hashes the labels on every inc().
+  const perReason = new Map<string, number>();
+  for (const row of skipRows) perReason.set(row.reasonCode, (perReason.get(row.reasonCode) ?? 0) + 1);
+  for (const [reason, count] of perReason) ctx.metrics.decisions.inc({ reason }, count);
   ctx.metrics.messagesExamined.inc(items.length);
   ctx.metrics.bytesFetched.inc({ kind: 'headers' }, items.reduce((sum, i) => sum + (i.row.headers?.length ?? 0), 0));
   await ctx.store.recordDecisions(skipRows, { uidvalidity: ctx.uidvalidity, lastUid: batchEnd });

@@ -3,7 +3,7 @@
 // CRM sent or logged, which start threads.
 import { randomUUID } from 'node:crypto';
 import type { Address, Associations, ThreadRef } from '@reply-sync/threading';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../client';
 import type { AccountScope } from '../account-scope';
 import { requireMessageIdNorm } from '../message-id';
@@ -277,7 +277,7 @@ export function emailQueries(db: Db, scope: AccountScope) {
         })
         .from(loggedEmails)
         .leftJoin(inboxes, and(eq(inboxes.id, loggedEmails.threadInboxId), eq(inboxes.accountId, accountId)))
-        .where(scope.where(loggedEmails, inArray(loggedEmails.messageIdNorm, wanted)));
+        .where(scope.where(loggedEmails, messageIdNormIn(wanted)));
       for (const r of rows) {
         const recipients = new Set([r.fromAddress, ...r.to.map((a) => a.address), ...r.cc.map((a) => a.address)].map((a) => a.toLowerCase()));
         const ids = (kind: AssociationKind) => r.links.filter((l) => l.kind === kind).map((l) => l.id);
@@ -303,7 +303,7 @@ export function emailQueries(db: Db, scope: AccountScope) {
       const rows = await db
         .select({ norm: loggedEmails.messageIdNorm })
         .from(loggedEmails)
-        .where(scope.where(loggedEmails, inArray(loggedEmails.messageIdNorm, wanted)));
+        .where(scope.where(loggedEmails, messageIdNormIn(wanted)));
       return new Set(rows.map((r) => r.norm));
     },
 
@@ -404,4 +404,13 @@ export function emailQueries(db: Db, scope: AccountScope) {
       return row ?? null;
     },
   };
+}
+
+/**
+ * `message_id_norm = ANY($1::text[])`: the whole list as ONE array parameter. inArray() binds one
+ * parameter per value, so a 500-message batch built and sent a 500-parameter statement (a new
+ * unnamed statement for every distinct list length) and drizzle walked every parameter on the way.
+ */
+function messageIdNormIn(values: readonly string[]): SQL {
+  return sql`${loggedEmails.messageIdNorm} = any(${sql.param([...values])}::text[])`;
 }
