@@ -5,23 +5,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSmtpTransport } from '@reply-sync/mail';
 import { stack, waitFor } from '@reply-sync/testkit';
 import { sendEmail } from '../src/send/send-email';
-import { SendError } from '../src/send/send-error';
-import { createSendFixture, messagesIn, type SendFixture } from './send-helpers/send-fixture';
+import { createSendFixture, sendError, messagesIn, type SendFixture } from './send-helpers/send-fixture';
 
 let fx: SendFixture | undefined;
 afterEach(async () => {
   await fx?.cleanup();
   fx = undefined;
 });
-
-async function sendError(promise: Promise<unknown>): Promise<SendError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SendError);
-  return error as SendError;
-}
 
 describe('SMTP failures', () => {
   it('an unknown local recipient is a final recipient_rejected error, and nothing is logged or filed', async () => {

@@ -4,8 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSmtpTransport } from '@reply-sync/mail';
 import { sendEmail } from '../src/send/send-email';
-import { SendError } from '../src/send/send-error';
-import { createSendFixture, type SendFixture } from './send-helpers/send-fixture';
+import { createSendFixture, sendError, type SendFixture } from './send-helpers/send-fixture';
 
 let fx: SendFixture | undefined;
 const servers: Server[] = [];
@@ -16,15 +15,6 @@ afterEach(async () => {
   await fx?.cleanup();
   fx = undefined;
 });
-
-async function sendError(promise: Promise<unknown>): Promise<SendError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SendError);
-  return error as SendError;
-}
 
 /** Greets and answers EHLO, then says nothing more (a server stuck mid-dialogue). */
 async function silentSmtpServer(): Promise<number> {

@@ -3,7 +3,9 @@
 import { createAccount, createDb, migrate, parseEncryptionKeys, scoped, type DbHandle, type Provider, type Scoped } from '@reply-sync/db';
 import type { SendJobData } from '@reply-sync/queue';
 import { createMailUser, openImap, removeMailUser, stack, uniqueName, type MailUser, type ProfileName } from '@reply-sync/testkit';
+import { expect } from 'vitest';
 import { memoryStateStore, type SendDeps } from '../../src/send/send-email';
+import { SendError } from '../../src/send/send-error';
 
 let migrated: Promise<void> | null = null;
 
@@ -125,3 +127,13 @@ export async function messagesIn(user: MailUser, mailbox: string): Promise<Store
 }
 
 export const SENT_MAILBOX: Record<ProfileName, string> = { standard: 'Sent', gmail: '[Gmail]/Sent Mail' };
+
+/** The SendError a send failed with (the test fails if it succeeded or failed otherwise). */
+export async function sendError(promise: Promise<unknown>): Promise<SendError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(SendError);
+  return error as SendError;
+}
