@@ -1,7 +1,7 @@
 // Tests talk to the stack's fake OAuth server through this: create a grant for a test user, then
 // revoke it, change the password, expire its access tokens or take a scope away.
 import { stack } from '../stack-config';
-import type { FakeProvider } from './grant-store';
+import type { CreateGrantInput, FakeProvider } from './grant-store';
 
 export interface FakeGrant {
   grantId: string;
@@ -23,19 +23,8 @@ export interface CreatedGrant extends FakeGrant {
   expiresIn: number;
 }
 
-export interface CreateGrantOptions {
-  provider?: FakeProvider;
-  /** The login the tokens stand for (the Dovecot user for XOAUTH2). */
-  username: string;
-  /** Granted scopes; default: the provider's IMAP + SMTP scopes (and offline_access etc. for Microsoft). */
-  scopes?: string[];
-  clientId?: string;
-  /** Default: true for microsoft, false for google. */
-  rotateRefreshTokens?: boolean;
-  accessTokenTtlSeconds?: number;
-  /** The token endpoint holds each refresh this long (to widen races). */
-  refreshDelayMs?: number;
-}
+/** What the admin API's POST /admin/grants takes: the grant store's own input. */
+export type CreateGrantOptions = CreateGrantInput;
 
 export interface OAuthServerUrls {
   /** http://127.0.0.1:51080: introspection and the admin API. */

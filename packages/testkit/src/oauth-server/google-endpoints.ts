@@ -3,7 +3,8 @@
 // Error bodies are Google's: {"error":"invalid_grant","error_description":"Token has been expired or revoked."}.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GOOGLE_MAIL_SCOPE, type GrantStore } from './grant-store';
-import { bearerOf, redirect, sendJson } from './http-util';
+import { authorizeAndRedirect } from './authorize';
+import { bearerOf, sendJson } from './http-util';
 
 const EXPIRED_OR_REVOKED = 'Token has been expired or revoked.';
 
@@ -41,20 +42,7 @@ export async function googleToken(store: GrantStore, fields: Record<string, stri
 
 /** GET /o/oauth2/v2/auth: signs in `login_hint` at once and redirects with a code (no consent page). */
 export function googleAuthorize(store: GrantStore, url: URL, res: ServerResponse): void {
-  const q = url.searchParams;
-  const redirectUri = q.get('redirect_uri');
-  const user = q.get('login_hint');
-  if (!redirectUri || !user) {
-    return sendJson(res, 400, { error: 'invalid_request', error_description: 'The fake server needs redirect_uri and login_hint (the user to sign in).' });
-  }
-  const denied = new Set((q.get('fake_deny_scope') ?? '').split(' ').filter(Boolean));
-  const scopes = (q.get('scope') ?? GOOGLE_MAIL_SCOPE).split(' ').filter((s) => s && !denied.has(s));
-  const grant = store.create({ provider: 'google', username: user, scopes, clientId: q.get('client_id') ?? undefined });
-  const target = new URL(redirectUri);
-  target.searchParams.set('code', store.issueCode(grant));
-  if (q.get('state') !== null) target.searchParams.set('state', q.get('state') ?? '');
-  target.searchParams.set('scope', scopes.join(' '));
-  redirect(res, target.toString());
+  authorizeAndRedirect(store, url, res, 'google', { defaultScope: GOOGLE_MAIL_SCOPE, echoScope: true });
 }
 
 /** GET /gmail/v1/users/me/profile: the address behind an access token. */

@@ -43,11 +43,15 @@ export interface IssuedTokens {
 
 export interface CreateGrantInput {
   provider?: FakeProvider;
+  /** The login the tokens stand for (the Dovecot user for XOAUTH2). */
   username: string;
+  /** Granted scopes; default: the provider's IMAP + SMTP scopes (and offline_access etc. for Microsoft). */
   scopes?: string[];
   clientId?: string;
+  /** Default: true for microsoft, false for google. */
   rotateRefreshTokens?: boolean;
   accessTokenTtlSeconds?: number;
+  /** The token endpoint holds each refresh this long (to widen races). */
   refreshDelayMs?: number;
 }
 

@@ -5,8 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { MICROSOFT_IMAP_SCOPE, MICROSOFT_SMTP_SCOPE, type Grant, type GrantStore } from './grant-store';
+import { authorizeAndRedirect } from './authorize';
 import { holdFor } from './google-endpoints';
-import { redirect, sendJson } from './http-util';
+import { sendJson } from './http-util';
 
 /** Scopes the identity platform adds itself; they need no consent. */
 const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
@@ -179,18 +180,8 @@ export function microsoftInstanceDiscovery(origin: string, res: ServerResponse):
 
 /** GET /{tenant}/oauth2/v2.0/authorize: signs in `login_hint` at once and redirects with a code. */
 export function microsoftAuthorize(store: GrantStore, url: URL, res: ServerResponse): void {
-  const q = url.searchParams;
-  const redirectUri = q.get('redirect_uri');
-  const user = q.get('login_hint');
-  if (!redirectUri || !user) {
-    return sendJson(res, 400, { error: 'invalid_request', error_description: 'The fake server needs redirect_uri and login_hint (the user to sign in).' });
-  }
-  const denied = new Set((q.get('fake_deny_scope') ?? '').split(' ').filter(Boolean));
-  const requested = (q.get('scope') ?? `${MICROSOFT_IMAP_SCOPE} ${MICROSOFT_SMTP_SCOPE} offline_access`).split(' ').filter(Boolean);
-  const scopes = requested.filter((s) => !denied.has(s));
-  const grant = store.create({ provider: 'microsoft', username: user, scopes, clientId: q.get('client_id') ?? undefined });
-  const target = new URL(redirectUri);
-  target.searchParams.set('code', store.issueCode(grant));
-  if (q.get('state') !== null) target.searchParams.set('state', q.get('state') ?? '');
-  redirect(res, target.toString());
+  authorizeAndRedirect(store, url, res, 'microsoft', {
+    defaultScope: `${MICROSOFT_IMAP_SCOPE} ${MICROSOFT_SMTP_SCOPE} offline_access`,
+    echoScope: false,
+  });
 }
