@@ -7,7 +7,7 @@ import { gmailProvider, office365Provider, OAuthError } from '@reply-sync/mail';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getAccessToken } from '../src/oauth/get-access-token';
 import { createOAuthFixture, secretsOf, type OAuthFixture } from './oauth-fixture';
-import { closedPort } from './oauth-closed-port';
+import { closedPort } from '@reply-sync/testkit';
 
 let fx: OAuthFixture | undefined;
 afterEach(async () => {

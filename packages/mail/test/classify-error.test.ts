@@ -5,12 +5,13 @@
 import http from 'node:http';
 import { InteractionRequiredAuthError } from '@azure/msal-node';
 import { google } from 'googleapis';
+import { closedPort } from '@reply-sync/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { classifyMailError } from '../src/classify-error';
 import { MailConnectError } from '../src/errors';
 import type { MailCredentials } from '../src/settings';
 import { connectError } from './helpers/connect-error';
-import { closedPort, startScriptedImapServer, type Script, type ScriptedServer } from './helpers/scripted-imap-server';
+import { startScriptedImapServer, type Script, type ScriptedServer } from './helpers/scripted-imap-server';
 
 const password: MailCredentials = { kind: 'password', username: 'ana@example.com', password: 'hunter2-secret' };
 const oauth: MailCredentials = { kind: 'oauth2', username: 'ana@example.com', accessToken: 'ya29.a0-secret-token' };

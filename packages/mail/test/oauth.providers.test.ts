@@ -12,7 +12,7 @@ import {
   OAuthError,
   refreshAccessToken,
 } from '../src/oauth/index';
-import { closedPort } from './helpers/scripted-imap-server';
+import { closedPort } from '@reply-sync/testkit';
 
 const urls = oauthServer.urls;
 const common = { ca: stack.caCert, timeoutMs: 5_000 };

@@ -8,7 +8,7 @@ import { MailConnectError } from '../src/errors';
 import { findSentMailbox } from '../src/find-sent-mailbox';
 import type { ImapSettings, MailCredentials, MailLogger } from '../src/settings';
 import { verifyImapLogin } from '../src/verify-imap-login';
-import { closedPort } from './helpers/scripted-imap-server';
+import { closedPort } from '@reply-sync/testkit';
 
 const { standard, gmail } = stack.profiles;
 const imaps = (p = standard): ImapSettings => ({ host: p.host, port: p.imapsPort, tls: 'tls' });

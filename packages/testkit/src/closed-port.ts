@@ -1,4 +1,4 @@
-// A loopback port nothing listens on (bound, then closed), for "the provider is unreachable".
+// A loopback port nothing listens on (bound, then released), for "the server is unreachable" tests.
 import net from 'node:net';
 
 export async function closedPort(): Promise<number> {
