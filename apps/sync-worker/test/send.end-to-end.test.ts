@@ -54,7 +54,7 @@ describe('send, then the reply', () => {
     });
     const events = await createSendEvents({ redisUrl: stack.redisUrl, name: sendQueueName });
     closers.push(() => events.close());
-    const data = fx.job(sender, { to: [contact.address] });
+    const data = await fx.job(sender, { to: [contact.address] });
     const job = await enqueueSend(sendQueue, data);
     const twice = await enqueueSend(sendQueue, data);
     expect(twice.id).toBe(job.id);
@@ -69,7 +69,7 @@ describe('send, then the reply', () => {
     const raw = await composeEmail({
       from: contact.address,
       to: sender.mailUser.address,
-      subject: `Re: ${data.subject}`,
+      subject: `Re: ${(await fx.outgoing(data)).subject}`,
       messageId: replyId,
       inReplyTo: result.messageId,
       references: result.messageId,

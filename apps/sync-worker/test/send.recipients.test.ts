@@ -24,7 +24,7 @@ describe('display-name recipients', () => {
     const sender = await fx.addSender();
     const bob = await fx.mailUser();
     const carol = await fx.mailUser();
-    const result = await sendEmail(fx.job(sender, { to: [`Bob Example <${bob.address}>`], cc: [`"Carol, Jr." <${carol.address.toUpperCase()}>`] }), fx.deps());
+    const result = await sendEmail(await fx.job(sender, { to: [`Bob Example <${bob.address}>`], cc: [`"Carol, Jr." <${carol.address.toUpperCase()}>`] }), fx.deps());
     expect(result).toMatchObject({ rejected: [], sentCopyStatus: 'appended' });
 
     for (const user of [bob, carol]) {
@@ -53,7 +53,7 @@ describe('display-name recipients', () => {
     const sender = await fx.addSender();
     const bob = await fx.mailUser();
     await fx.q.neverLog.add('address', bob.address);
-    await sendEmail(fx.job(sender, { to: [`Bob <${bob.address}>`] }), fx.deps());
+    await sendEmail(await fx.job(sender, { to: [`Bob <${bob.address}>`] }), fx.deps());
     expect(await fx.q.contacts.list()).toEqual([]);
   });
 });
@@ -63,8 +63,8 @@ describe('a recipient that is not an address', () => {
     fx = await createSendFixture('bad-recipient');
     const sender = await fx.addSender();
     const bob = await fx.mailUser();
-    const deps = fx.deps();
-    const error = await sendEmail(fx.job(sender, { to: [bob.address], cc: ['not an address'] }), deps).then(
+    const job = await fx.job(sender, { to: [bob.address], cc: ['not an address'] });
+    const error = await sendEmail(job, fx.deps()).then(
       () => null,
       (e: unknown) => e,
     );
@@ -72,7 +72,7 @@ describe('a recipient that is not an address', () => {
     expect(error).toMatchObject({ code: 'invalid_request', retryable: false });
     expect((error as SendError).message).toContain('"not an address"');
     expect((error as SendError).message).toContain('Cc');
-    expect(deps.state.current).toBeUndefined();
+    expect((await fx.outgoing(job)).raw).toBeNull();
     expect(await fx.q.contacts.list()).toEqual([]);
   });
 
@@ -90,7 +90,8 @@ describe('a recipient that is not an address', () => {
     const worker = startSendWorker({ db: fx.db.db, redisUrl: stack.redisUrl, queueName: name, keys: fx.keys, ca: stack.caCert, logger: silentLogger });
     closers.push(() => worker.close());
 
-    const job = await enqueueSend(queue, fx.job(sender, { to: ['not an address'] }));
+    const request = await fx.job(sender, { to: ['not an address'] });
+    const job = await enqueueSend(queue, request);
     const started = Date.now();
     const reason = await waitForSend(job, events, 10_000).then(
       () => 'completed',
@@ -101,5 +102,7 @@ describe('a recipient that is not an address', () => {
     const after = await queue.getJob(job.id!);
     expect(await after!.getState()).toBe('failed');
     expect(after!.attemptsMade).toBe(1);
+    // The outgoing email records the final failure, so the same key is not tried again.
+    expect(await fx.outgoing(request)).toMatchObject({ status: 'failed', failure: reason });
   });
 });

@@ -1,10 +1,22 @@
 // One send test's world: its own account, a CRM user with a connected inbox (a Dovecot user that sends
-// through the stack's Postfix), a recipient mailbox, and sendEmail deps with an in-memory state store.
-import { createAccount, createDb, migrate, parseEncryptionKeys, scoped, type DbHandle, type Provider, type Scoped } from '@reply-sync/db';
-import type { SendJobData } from '@reply-sync/queue';
+// through the stack's Postfix), a recipient mailbox, outgoing emails saved the way `email send` saves
+// them, and sendEmail deps.
+import {
+  createAccount,
+  createDb,
+  migrate,
+  parseEncryptionKeys,
+  scoped,
+  type CreateOutgoingEmailInput,
+  type DbHandle,
+  type OutgoingEmail,
+  type Provider,
+  type Scoped,
+} from '@reply-sync/db';
+import type { SendRequest } from '@reply-sync/queue';
 import { createMailUser, openImap, removeMailUser, stack, uniqueName, type MailUser, type ProfileName } from '@reply-sync/testkit';
 import { expect } from 'vitest';
-import { memoryStateStore, type SendDeps } from '../../src/send/send-email';
+import type { SendDeps } from '../../src/send/send-email';
 import { SendError } from '../../src/send/send-error';
 
 let migrated: Promise<void> | null = null;
@@ -25,8 +37,11 @@ export interface SendFixture {
   /** A CRM user and a connected inbox for a new Dovecot user of `profile`. */
   addSender(options?: { profile?: ProfileName; provider?: Provider; password?: string }): Promise<SenderInbox>;
   mailUser(profile?: ProfileName): Promise<MailUser>;
-  job(sender: SenderInbox, overrides?: Partial<SendJobData>): SendJobData;
-  deps(overrides?: Partial<SendDeps>): SendDeps & { state: ReturnType<typeof memoryStateStore> };
+  /** Saves an outgoing email from the sender's inbox (a proposal with a text body unless overridden); its job. */
+  job(sender: SenderInbox, fields: Partial<CreateOutgoingEmailInput> & Pick<CreateOutgoingEmailInput, 'to'>): Promise<SendRequest>;
+  /** The outgoing email as the worker left it. */
+  outgoing(job: SendRequest): Promise<OutgoingEmail>;
+  deps(overrides?: Partial<SendDeps>): SendDeps;
   cleanup(): Promise<void>;
 }
 
@@ -75,27 +90,35 @@ export async function createSendFixture(name: string): Promise<SendFixture> {
       );
       return { inboxId: inbox.id, userId: user.id, mailUser: u };
     },
-    job(sender, overrides = {}) {
-      return {
-        accountId: account.id,
-        inboxId: sender.inboxId,
-        sendId: uniqueName('send'),
-        to: [],
-        subject: `Proposal ${uniqueName('s')}`,
-        text: 'Here is our proposal.',
-        ...overrides,
-      };
+    job(sender, fields) {
+      return saveOutgoing(q, { inboxId: sender.inboxId, userId: sender.userId, ...fields });
+    },
+    async outgoing(job) {
+      const row = await q.outgoingEmails.get(job.outgoingEmailId);
+      expect(row).not.toBeNull();
+      return row!;
     },
     deps(overrides = {}) {
-      return { db: db.db, keys, ca: stack.caCert, logger: silentLogger, state: memoryStateStore(), ...overrides } as SendDeps & {
-        state: ReturnType<typeof memoryStateStore>;
-      };
+      return { db: db.db, keys, ca: stack.caCert, logger: silentLogger, ...overrides };
     },
     async cleanup() {
       await Promise.all(users.map((u) => removeMailUser(u).catch(() => undefined)));
       await db.close();
     },
   };
+}
+
+/** Saves an outgoing email the way `email send` does (a proposal with a text body unless overridden); its job. */
+export async function saveOutgoing(q: Scoped, input: Partial<CreateOutgoingEmailInput> & Pick<CreateOutgoingEmailInput, 'inboxId' | 'to'>): Promise<SendRequest> {
+  const sendId = input.sendId ?? uniqueName('send');
+  const { email } = await q.outgoingEmails.create({
+    userId: null,
+    subject: `Proposal ${uniqueName('s')}`,
+    textBody: 'Here is our proposal.',
+    ...input,
+    sendId,
+  });
+  return { accountId: q.accountId, outgoingEmailId: email.id, sendId };
 }
 
 export interface StoredMessage {
