@@ -7,12 +7,10 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSmtpTransport } from '@reply-sync/mail';
-import { createRedisConnection, createSendEvents, createSendQueue, enqueueSend, QUEUE_PREFIX, SEND_JOB_NAME, waitForSend, type SendQueue } from '@reply-sync/queue';
+import { createRedisConnection, enqueueSend, QUEUE_PREFIX, SEND_JOB_NAME, waitForSend } from '@reply-sync/queue';
 import { stack, uniqueName, waitFor } from '@reply-sync/testkit';
-import type { QueueEvents } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSendWorker, type StartSendWorkerOptions } from '../src/send/send-worker';
-import { createSendFixture, messagesIn, silentLogger, type SendFixture } from './send-helpers/send-fixture';
+import { createSendFixture, jobFailure, messagesIn, type SendFixture } from './send-helpers/send-fixture';
 
 const closers: (() => Promise<unknown>)[] = [];
 let fx: SendFixture | undefined;
@@ -22,21 +20,6 @@ afterEach(async () => {
   await fx?.cleanup();
   fx = undefined;
 });
-
-/** A send queue, its completion events and a send worker on it, closed after the test. */
-async function sendWorld(f: SendFixture, options: Partial<StartSendWorkerOptions> = {}): Promise<{ queue: SendQueue; events: QueueEvents; name: string }> {
-  const name = uniqueName('q-send-ids');
-  const queue = createSendQueue({ redisUrl: stack.redisUrl, name });
-  closers.push(async () => {
-    await queue.obliterate({ force: true });
-    await queue.close();
-  });
-  const events = await createSendEvents({ redisUrl: stack.redisUrl, name });
-  closers.push(() => events.close());
-  const worker = startSendWorker({ db: f.db.db, redisUrl: stack.redisUrl, queueName: name, keys: f.keys, ca: stack.caCert, logger: silentLogger, ...options });
-  closers.push(() => worker.close());
-  return { queue, events, name };
-}
 
 /** Everything Redis holds for one queue (job hashes, event streams, lists), as one string. */
 async function queueContents(name: string): Promise<{ text: string; jobHash: (jobId: string) => Promise<Record<string, string>> }> {
@@ -60,16 +43,6 @@ async function queueContents(name: string): Promise<{ text: string; jobHash: (jo
   return { text: parts.join('\n'), jobHash: (jobId) => redis.hgetall(`${QUEUE_PREFIX}:${name}:${jobId}`) };
 }
 
-/** The failed job's reason (`code: sentence`), or a test failure if it completed. */
-async function failureOf(promise: Promise<unknown>): Promise<string> {
-  const outcome = await promise.then(
-    () => 'completed',
-    (e: unknown) => (e instanceof Error ? e.message : String(e)),
-  );
-  expect(outcome).not.toBe('completed');
-  return outcome;
-}
-
 /** True when some process holds the FIFO open for reading (a non-blocking writer's open fails with ENXIO otherwise). */
 async function fifoHasReader(path: string): Promise<boolean> {
   try {
@@ -87,7 +60,7 @@ describe('a send job crafted straight onto the queue', () => {
     fx = await createSendFixture('crafted-path');
     const sender = await fx.addSender();
     const recipient = await fx.mailUser();
-    const { queue, events } = await sendWorld(fx);
+    const { queue, events } = await fx.sendQueue();
     const dir = mkdtempSync(join(tmpdir(), 'reply-sync-fifo-'));
     closers.push(async () => rmSync(dir, { recursive: true, force: true }));
     const fifo = join(dir, 'attachment');
@@ -109,7 +82,7 @@ describe('a send job crafted straight onto the queue', () => {
     const job = await queue.add(SEND_JOB_NAME, crafted as never, { jobId: uniqueName('crafted') });
     let reason: string;
     try {
-      reason = await failureOf(waitForSend(job, events, 10_000));
+      reason = await jobFailure(waitForSend(job, events, 10_000));
     } finally {
       // Checked (and a blocked reader let go) whatever the outcome.
       expect(await fifoHasReader(fifo)).toBe(false);
@@ -135,11 +108,11 @@ describe('a send job naming ids of another account', () => {
     const theirSender = await other.addSender();
     const recipient = await fx.mailUser();
     const theirs = await other.job(theirSender, { to: [recipient.address], subject: 'Theirs' });
-    const { queue, events } = await sendWorld(fx);
+    const { queue, events } = await fx.sendQueue();
 
     // Account A's id with account B's email.
     const job = await enqueueSend(queue, { accountId: fx.accountId, outgoingEmailId: theirs.outgoingEmailId, sendId: theirs.sendId });
-    const reason = await failureOf(waitForSend(job, events, 10_000));
+    const reason = await jobFailure(waitForSend(job, events, 10_000));
     expect(reason).toMatch(/^outgoing_email_not_found: There is no outgoing email \S+ in account \S+: the job names an email that does not exist or belongs to another account\. Nothing was sent\./);
     expect(reason).toContain(fx.accountId);
     expect((await queue.getJob(job.id!))!.attemptsMade).toBe(1);
@@ -156,7 +129,7 @@ describe('a send job naming ids of another account', () => {
     const ours = await fx.addSender();
     const theirs = await other.addSender();
     const recipient = await fx.mailUser();
-    const { queue, events } = await sendWorld(fx);
+    const { queue, events } = await fx.sendQueue();
 
     // Rows written past the create() checks (the table's foreign keys cannot see accounts): one with
     // B's inbox, one with our inbox and B's user.
@@ -169,9 +142,9 @@ describe('a send job naming ids of another account', () => {
     const foreignInbox = await insert(theirs.inboxId, ours.userId, uniqueName('forged-inbox'));
     const foreignUser = await insert(ours.inboxId, theirs.userId, uniqueName('forged-user'));
 
-    const inboxReason = await failureOf(waitForSend(await enqueueSend(queue, foreignInbox), events, 10_000));
+    const inboxReason = await jobFailure(waitForSend(await enqueueSend(queue, foreignInbox), events, 10_000));
     expect(inboxReason).toBe(`inbox_not_found: The inbox ${theirs.inboxId} of outgoing email ${foreignInbox.outgoingEmailId} is not an inbox of this account; nothing was sent.`);
-    const userReason = await failureOf(waitForSend(await enqueueSend(queue, foreignUser), events, 10_000));
+    const userReason = await jobFailure(waitForSend(await enqueueSend(queue, foreignUser), events, 10_000));
     expect(userReason).toBe(`user_not_found: The user ${theirs.userId} of outgoing email ${foreignUser.outgoingEmailId} is not a user of this account; nothing was sent.`);
     // Recorded on the rows, so the same keys are not tried again.
     expect(await fx.outgoing(foreignInbox)).toMatchObject({ status: 'failed', failure: inboxReason, raw: null });
@@ -189,7 +162,7 @@ describe('what Redis holds for a send', () => {
     const recipient = await fx.mailUser();
     // The first SMTP attempt finds the server refusing connections (transient); the retry sends.
     let calls = 0;
-    const { queue, events, name } = await sendWorld(fx, {
+    const { queue, events, name } = await fx.sendQueue({
       createTransport: (settings, credentials, options) => createSmtpTransport(calls++ === 0 ? { ...settings, port: 1 } : settings, credentials, options),
     });
     const marker = uniqueName('secret');

@@ -5,14 +5,13 @@
 // once, final, with the inbox disconnected as oauth_revoked; a cached token the server refuses while the
 // grant is alive is refreshed once and the send goes through.
 import type { Inbox } from '@reply-sync/db';
-import { createSendEvents, createSendQueue, enqueueSend, waitForSend, type SendRequest, type SendQueue } from '@reply-sync/queue';
-import { createMailUser, oauthServer, removeMailUser, stack, uniqueName, waitFor, type MailUser } from '@reply-sync/testkit';
+import { enqueueSend, waitForSend, type SendRequest, type SendQueue } from '@reply-sync/queue';
+import { createMailUser, oauthServer, removeMailUser, stack, waitFor, type MailUser } from '@reply-sync/testkit';
 import type { QueueEvents } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getAccessToken } from '../src/oauth/index';
-import { startSendWorker, type RunningSendWorker } from '../src/send/send-worker';
 import { createOAuthFixture, keys, secretsOf, type OAuthFixture } from './oauth-fixture';
-import { messagesIn, saveOutgoing, SENT_MAILBOX } from './send-helpers/send-fixture';
+import { messagesIn, saveOutgoing, SENT_MAILBOX, startSendQueue } from './send-helpers/send-fixture';
 
 const closers: (() => Promise<unknown>)[] = [];
 let fx: OAuthFixture | undefined;
@@ -45,30 +44,18 @@ async function oauthSendWorld(provider: 'gmail' | 'office365', accessToken: 'non
     smtpPort: stack.smtp.submissionPort,
     smtpTls: 'starttls',
   });
-  const queueName = uniqueName('q-send-xoauth2');
-  const queue = createSendQueue({ redisUrl: stack.redisUrl, name: queueName });
-  closers.push(async () => {
-    await queue.obliterate({ force: true });
-    await queue.close();
-  });
-  const events = await createSendEvents({ redisUrl: stack.redisUrl, name: queueName });
-  closers.push(() => events.close());
   // The token provider exactly as startWorker wires it (worker.ts), on this test's token deps.
   const tokenDeps = f.worker();
   let calls = 0;
-  const worker: RunningSendWorker = startSendWorker({
+  const { queue, events } = await startSendQueue(closers, {
     db: f.handle.db,
-    redisUrl: stack.redisUrl,
-    queueName,
     keys,
-    ca: stack.caCert,
     logger: f.logger,
     getAccessToken: async (inbox: Inbox, options?: { forceRefresh?: boolean }) => {
       calls += 1;
       return (await getAccessToken({ accountId: inbox.accountId, inboxId: inbox.id }, tokenDeps, options)).accessToken;
     },
   });
-  closers.push(() => worker.close());
   return {
     f,
     queue,

@@ -2,18 +2,14 @@
 // keep their name in the header, and are recorded, made contacts and checked by the bare address; a
 // value that is not an address fails the job at once, naming it, and is not retried.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSendEvents, createSendQueue, enqueueSend, waitForSend } from '@reply-sync/queue';
-import { stack, uniqueName, waitFor } from '@reply-sync/testkit';
+import { enqueueSend, waitForSend } from '@reply-sync/queue';
+import { waitFor } from '@reply-sync/testkit';
 import { sendEmail } from '../src/send/send-email';
 import { SendError } from '../src/send/send-error';
-import { startSendWorker } from '../src/send/send-worker';
-import { createSendFixture, messagesIn, silentLogger, type SendFixture } from './send-helpers/send-fixture';
+import { createSendFixture, jobFailure, messagesIn, type SendFixture } from './send-helpers/send-fixture';
 
-const closers: (() => Promise<unknown>)[] = [];
 let fx: SendFixture | undefined;
 afterEach(async () => {
-  for (const close of closers.reverse()) await close().catch(() => undefined);
-  closers.length = 0;
   await fx?.cleanup();
   fx = undefined;
 });
@@ -79,24 +75,12 @@ describe('a recipient that is not an address', () => {
   it('fails the queued job at once (not retried, not left active) with a reason naming the value', async () => {
     fx = await createSendFixture('bad-recipient-job');
     const sender = await fx.addSender();
-    const name = uniqueName('q-bad-recipient');
-    const queue = createSendQueue({ redisUrl: stack.redisUrl, name });
-    closers.push(async () => {
-      await queue.obliterate({ force: true });
-      await queue.close();
-    });
-    const events = await createSendEvents({ redisUrl: stack.redisUrl, name });
-    closers.push(() => events.close());
-    const worker = startSendWorker({ db: fx.db.db, redisUrl: stack.redisUrl, queueName: name, keys: fx.keys, ca: stack.caCert, logger: silentLogger });
-    closers.push(() => worker.close());
+    const { queue, events } = await fx.sendQueue();
 
     const request = await fx.job(sender, { to: ['not an address'] });
     const job = await enqueueSend(queue, request);
     const started = Date.now();
-    const reason = await waitForSend(job, events, 10_000).then(
-      () => 'completed',
-      (e: unknown) => (e instanceof Error ? e.message : String(e)),
-    );
+    const reason = await jobFailure(waitForSend(job, events, 10_000));
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(reason).toMatch(/^invalid_request: The To recipient "not an address" is not an email address/);
     const after = await queue.getJob(job.id!);

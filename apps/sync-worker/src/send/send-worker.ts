@@ -7,6 +7,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { sendEmail, type SendDeps, type SendLogger } from './send-email';
 import type { AccessTokenProvider } from './oauth-credentials';
 import { SendError } from './send-error';
+import { withDeadline } from './with-deadline';
 
 export interface StartSendWorkerOptions {
   /** The drizzle database (borrowed: not closed by close()). */
@@ -32,6 +33,8 @@ export interface RunningSendWorker {
   /** Lets running sends finish, then closes the Redis connection. */
   close(): Promise<void>;
 }
+
+const RECORD_FAILURE_MS = 10_000;
 
 const INVALID_JOB =
   'The send job does not hold exactly { accountId, outgoingEmailId }: a send job names an outgoing email saved in the database by its ids, and carries no recipients, body or attachments (nor a file to read). Nothing was read or sent; queue the send again with `reply-sync email send`.';
@@ -71,9 +74,11 @@ export function startSendWorker(options: StartSendWorkerOptions): RunningSendWor
       // job will not run again, the outgoing email says so too (scoped: another account's row is untouched).
       const final = !failure.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (final && data) {
-        await scoped(options.db, data.accountId)
-          .outgoingEmails.markFailed(data.outgoingEmailId, failure.toJobReason())
-          .catch((e: unknown) => logger.error({ ...log, err: e instanceof Error ? e.message : String(e) }, 'could not record the failed send'));
+        // Bounded: after a database stall (send_timed_out) this must not keep the job active either.
+        const recording = scoped(options.db, data.accountId).outgoingEmails.markFailed(data.outgoingEmailId, failure.toJobReason());
+        await withDeadline(recording, RECORD_FAILURE_MS, () => new Error(`no answer from the database within ${RECORD_FAILURE_MS / 1000} s`)).catch((e: unknown) =>
+          logger.error({ ...log, err: e instanceof Error ? e.message : String(e) }, 'could not record the failed send'),
+        );
       }
       if (!failure.retryable) throw new UnrecoverableError(failure.toJobReason());
       throw new Error(failure.toJobReason());

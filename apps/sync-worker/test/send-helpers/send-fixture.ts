@@ -13,11 +13,13 @@ import {
   type Provider,
   type Scoped,
 } from '@reply-sync/db';
-import type { SendRequest } from '@reply-sync/queue';
+import { createSendEvents, createSendQueue, type SendQueue, type SendRequest } from '@reply-sync/queue';
+import type { QueueEvents } from 'bullmq';
 import { createMailUser, openImap, removeMailUser, stack, uniqueName, type MailUser, type ProfileName } from '@reply-sync/testkit';
 import { expect } from 'vitest';
 import type { SendDeps } from '../../src/send/send-email';
 import { SendError } from '../../src/send/send-error';
+import { startSendWorker, type StartSendWorkerOptions } from '../../src/send/send-worker';
 
 let migrated: Promise<void> | null = null;
 
@@ -42,6 +44,8 @@ export interface SendFixture {
   /** The outgoing email as the worker left it. */
   outgoing(job: SendRequest): Promise<OutgoingEmail>;
   deps(overrides?: Partial<SendDeps>): SendDeps;
+  /** A send queue of its own, its completion events and a send worker on it (closed by cleanup()). */
+  sendQueue(options?: Partial<StartSendWorkerOptions>): Promise<SendQueueWorld>;
   cleanup(): Promise<void>;
 }
 
@@ -53,6 +57,7 @@ export async function createSendFixture(name: string): Promise<SendFixture> {
   const q = scoped(db.db, account.id);
   const keys = parseEncryptionKeys(stack.encryptionKeys);
   const users: MailUser[] = [];
+  const closers: (() => Promise<unknown>)[] = [];
 
   async function mailUser(profile: ProfileName = 'standard'): Promise<MailUser> {
     const u = await createMailUser({ profile });
@@ -101,11 +106,39 @@ export async function createSendFixture(name: string): Promise<SendFixture> {
     deps(overrides = {}) {
       return { db: db.db, keys, ca: stack.caCert, logger: silentLogger, ...overrides };
     },
+    sendQueue(options = {}) {
+      return startSendQueue(closers, { db: db.db, keys, logger: silentLogger, ...options });
+    },
     async cleanup() {
+      for (const close of closers.reverse()) await close().catch(() => undefined);
       await Promise.all(users.map((u) => removeMailUser(u).catch(() => undefined)));
       await db.close();
     },
   };
+}
+
+export interface SendQueueWorld {
+  queue: SendQueue;
+  events: QueueEvents;
+  name: string;
+}
+
+/** A send queue of its own, its completion events and a send worker on it; `closers` close them. */
+export async function startSendQueue(
+  closers: (() => Promise<unknown>)[],
+  options: Pick<StartSendWorkerOptions, 'db' | 'keys' | 'logger'> & Partial<StartSendWorkerOptions>,
+): Promise<SendQueueWorld> {
+  const name = uniqueName('q-send');
+  const queue = createSendQueue({ redisUrl: stack.redisUrl, name });
+  closers.push(async () => {
+    await queue.obliterate({ force: true });
+    await queue.close();
+  });
+  const events = await createSendEvents({ redisUrl: stack.redisUrl, name });
+  closers.push(() => events.close());
+  const worker = startSendWorker({ redisUrl: stack.redisUrl, queueName: name, ca: stack.caCert, ...options });
+  closers.push(() => worker.close());
+  return { queue, events, name };
 }
 
 /** Saves an outgoing email the way `email send` does (a proposal with a text body unless overridden); its job. */
@@ -150,6 +183,16 @@ export async function messagesIn(user: MailUser, mailbox: string): Promise<Store
 }
 
 export const SENT_MAILBOX: Record<ProfileName, string> = { standard: 'Sent', gmail: '[Gmail]/Sent Mail' };
+
+/** A failed job's reason (`code: sentence`); the test fails if the job completed. */
+export async function jobFailure(promise: Promise<unknown>): Promise<string> {
+  const outcome = await promise.then(
+    () => 'completed',
+    (e: unknown) => (e instanceof Error ? e.message : String(e)),
+  );
+  expect(outcome).not.toBe('completed');
+  return outcome;
+}
 
 /** The SendError a send failed with (the test fails if it succeeded or failed otherwise). */
 export async function sendError(promise: Promise<unknown>): Promise<SendError> {
