@@ -8,6 +8,7 @@ import { emailQueries } from './queries/emails';
 import { inboxQueries } from './queries/inboxes';
 import { neverLogQueries } from './queries/never-log';
 import { oauthCredentialQueries } from './queries/oauth-credentials';
+import { outgoingEmailQueries } from './queries/outgoing-emails';
 import { timelineQueries } from './queries/timeline';
 import { userQueries } from './queries/users';
 
@@ -23,6 +24,7 @@ export function scoped(db: Db, accountId: string) {
     // The OAuth token reads/writes live in their own module; to callers they are inbox queries.
     inboxes: { ...inboxQueries(db, scope), ...oauthCredentialQueries(db, scope) },
     emails: emailQueries(db, scope),
+    outgoingEmails: outgoingEmailQueries(db, scope),
     decisions: decisionQueries(db, scope),
     timeline: timelineQueries(db, scope),
   };
