@@ -8,10 +8,15 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseEncryptionKeys } from '@reply-sync/db';
+import { createImapClient } from '@reply-sync/mail';
 import { inboxJobId } from '@reply-sync/queue';
 import { imapSessions, stack, waitFor } from '@reply-sync/testkit';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { closeTestDb, createFixture, type Fixture } from './helpers/fixture';
+import { parseWorkerEnv } from '../src/env';
+import { createLogger } from '../src/logger';
+import { createMetrics } from '../src/metrics';
+import { startWorker, type RunningWorker } from '../src/worker';
+import { closeTestDb, createFixture, workerEnvSource, type Fixture } from './helpers/fixture';
 import { startOutageProxy, type OutageProxy } from './helpers/outage-proxy';
 import {
   expectSessionEndsAndReplyIsNotLogged,
@@ -25,10 +30,12 @@ const run = promisify(execFile);
 
 let fx: Fixture | undefined;
 let proxy: OutageProxy | undefined;
+let own: RunningWorker | undefined;
 afterEach(async () => {
+  await own?.close();
   await fx?.cleanup();
   await proxy?.close();
-  fx = proxy = undefined;
+  fx = proxy = own = undefined;
 });
 afterAll(closeTestDb);
 
@@ -88,6 +95,39 @@ describe('a password inbox disconnected during IDLE', () => {
     // The new session logs replies as before.
     const replyId = await f.deliverReply();
     await waitFor(async () => (await f.q.timeline.forContact(f.contact.email)).find((e) => e.messageIdNorm === replyId), { what: 'the reply on the timeline', timeoutMs: 10_000 });
+  });
+});
+
+describe('a session logging in while its inbox is disconnected', () => {
+  it('after a run of transient errors, its login does not bring the inbox back: it stays disconnected and the session ends', async () => {
+    fx = await createFixture('disc-revive');
+    const f = fx;
+    // A run of transient errors is open: the session's next successful login ends it.
+    await f.q.inboxes.recordTransientError(f.inboxId, 'connect ECONNREFUSED 127.0.0.1:51143');
+    await f.enqueue();
+    let disconnectedAt: Date | undefined;
+    own = await startWorker({
+      env: parseWorkerEnv({ ...workerEnvSource(), REPLY_SYNC_QUEUE: f.queueName, ...PRODUCTION_WATCHDOG }),
+      logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'warn' }),
+      metrics: createMetrics({ defaultMetrics: false }),
+      metricsPort: false,
+      // The real client; the send path's 535 disconnects the inbox while this session is logging in
+      // with the password it loaded a moment before.
+      createClient: (settings, credentials, options) => {
+        const client = createImapClient(settings, credentials, options);
+        const connect = client.connect.bind(client);
+        client.connect = async () => {
+          disconnectedAt ??= (await f.q.inboxes.markDisconnected(f.inboxId, 'password_rejected', '535 5.7.8 Error: authentication failed')).statusSince;
+          return connect();
+        };
+        return client;
+      },
+    });
+    await waitFor(() => disconnectedAt, { what: 'the disconnect during the login', timeoutMs: 10_000 });
+    const goneAfterMs = await expectSessionEndsAndReplyIsNotLogged(afterDisconnect(f, own, disconnectedAt!));
+    console.info(`[figure] disconnect during login → IMAP session gone: ${goneAfterMs} ms`);
+    expect(await f.q.inboxes.get(f.inboxId)).toMatchObject({ status: 'disconnected', disconnectReason: 'password_rejected' });
+    expect((await f.q.inboxes.history(f.inboxId)).map((h) => h.status)).toEqual(['disconnected', 'connected']);
   });
 });
 
