@@ -16,7 +16,7 @@ import { createCrmStore, type CrmStore, type InboxRecord, type StoredCredentials
 import type { Logger } from './logger';
 import type { WorkerMetrics } from './metrics';
 import type { InboxChangeListener } from './inbox-change-listener';
-import { inboxEnd, watchInbox, type InboxEnd } from './inbox-watch';
+import { inboxEnd, watchInbox, type InboxEnd, type InboxWatch } from './inbox-watch';
 import { errorAction } from './session-errors';
 import { WakeSignal, withTimeout } from './wake-signal';
 
@@ -87,7 +87,7 @@ function credentialsOf(inbox: InboxRecord & { credentials: StoredCredentials }):
 
 export async function runInboxSession(deps: SessionDeps, job: InboxJobData, stop: AbortSignal): Promise<SessionOutcome> {
   // Watch before the first read, so a change committed after that read is heard.
-  const watch = watchInbox(deps.inboxChanges, job.inboxId);
+  const watch = watchInbox(deps.inboxChanges, job.inboxId, stop);
   try {
     return await runWatchedSession(deps, job, stop, watch);
   } finally {
@@ -95,11 +95,11 @@ export async function runInboxSession(deps: SessionDeps, job: InboxJobData, stop
   }
 }
 
-async function runWatchedSession(deps: SessionDeps, job: InboxJobData, stop: AbortSignal, watch: ReturnType<typeof watchInbox>): Promise<SessionOutcome> {
+async function runWatchedSession(deps: SessionDeps, job: InboxJobData, stop: AbortSignal, watch: InboxWatch): Promise<SessionOutcome> {
   const log = deps.logger.child({ inboxId: job.inboxId, accountId: job.accountId });
   const store = createCrmStore(deps.db, job.accountId, job.inboxId, deps.keys);
   // Everything below stops on either: the worker stopping, or the inbox changing.
-  const signal = AbortSignal.any([stop, watch.signal]);
+  const { signal } = watch;
   let inbox: Awaited<ReturnType<CrmStore['loadInbox']>>;
   try {
     inbox = await store.loadInbox();
@@ -142,7 +142,7 @@ async function runWatchedSession(deps: SessionDeps, job: InboxJobData, stop: Abo
   let attempt = 0;
   while (!signal.aborted && Date.now() < deadline) {
     try {
-      const end = await runConnection(deps, { store, inbox, credentials, neverLog, deadline, signal, inboxChanged: watch.signal, log }, async () => {
+      const end = await runConnection(deps, { store, inbox, credentials, neverLog, deadline, signal, inboxChanged: watch.changed, log }, async () => {
         // Logged in and INBOX examined: a run of transient errors is over. Only for a connected
         // inbox: one disconnected meanwhile (health check, send path) stays disconnected.
         if (hadErrors) {
@@ -158,7 +158,7 @@ async function runWatchedSession(deps: SessionDeps, job: InboxJobData, stop: Abo
       if (isDatabaseError(error)) throw error;
       // The inbox changed meanwhile (disconnected, removed, new credentials): whatever failed, the
       // error is not recorded against it; the row says how the session ends.
-      if (watch.signal.aborted) return afterChange();
+      if (watch.changed.aborted) return afterChange();
       const cls = classifyMailError(error, credentials);
       deps.metrics.sessionErrors.inc({ kind: cls.kind });
       const firstErrorAt = cls.kind === 'auth' || cls.kind === 'tls' ? null : await store.recordTransientError(cls.detail);
@@ -180,7 +180,7 @@ async function runWatchedSession(deps: SessionDeps, job: InboxJobData, stop: Abo
       await sleep(delay, signal);
     }
   }
-  if (watch.signal.aborted) return afterChange();
+  if (watch.changed.aborted) return afterChange();
   return { kind: 'requeue', delayMs: 0, why: stop.aborted ? 'stopped' : 'deadline' };
 }
 

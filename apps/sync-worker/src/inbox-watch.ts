@@ -17,27 +17,42 @@ export async function inboxEnd(store: CrmStore, inbox: Pick<InboxRecord, 'creden
 
 export interface InboxWatch {
   /** Aborted once a change that ends the session was heard (the session then re-reads its row). */
+  readonly changed: AbortSignal;
+  /** Aborted on that, or when the worker stops: what the session's loops and sleeps wait on. */
   readonly signal: AbortSignal;
   /** The credentials version the session logs in with; a `connected` change with another one ends it. */
   loaded(credentialsVersion: number): void;
   stop(): void;
 }
 
-/** Watches `inboxId` until stop(). Without a listener the signal never aborts (the watchdog alone decides). */
-export function watchInbox(listener: Pick<InboxChangeListener, 'watch'> | undefined, inboxId: string): InboxWatch {
+/**
+ * Watches `inboxId` until stop(). Without a listener only `stop` aborts (the watchdog alone notices
+ * a change). One controller forwarded by hand rather than AbortSignal.any, so that nothing of a
+ * finished session stays attached to the worker's long-lived stop signal.
+ */
+export function watchInbox(listener: Pick<InboxChangeListener, 'watch'> | undefined, inboxId: string, stop: AbortSignal): InboxWatch {
   const changed = new AbortController();
+  const either = new AbortController();
   let version: number | null = null;
   const onChange = (change: InboxChange) => {
     // A connected row with the version we hold (or before we loaded one: the load reads it) changes nothing.
     if (change.status === 'connected' && (version === null || change.credentialsVersion === version)) return;
     changed.abort();
+    either.abort();
   };
-  const unwatch = listener?.watch(inboxId, onChange) ?? (() => {});
+  const onStop = () => either.abort();
+  if (stop.aborted) either.abort();
+  else stop.addEventListener('abort', onStop, { once: true });
+  const unwatch = listener?.watch(inboxId, onChange);
   return {
-    signal: changed.signal,
+    changed: changed.signal,
+    signal: either.signal,
     loaded(credentialsVersion) {
       version = credentialsVersion;
     },
-    stop: unwatch,
+    stop() {
+      unwatch?.();
+      stop.removeEventListener('abort', onStop);
+    },
   };
 }
