@@ -4,8 +4,9 @@
 // whole seconds, so the second in which the status changed counts with the new status.
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '@reply-sync/testkit';
+import { createDb } from '../src/client';
 import type { Scoped } from '../src/scoped';
-import { newAccount, useDb } from './helpers';
+import { DATABASE_URL, newAccount, useDb } from './helpers';
 import { replyInput, seedThread, type Scene } from './fixtures';
 
 const SECOND = 1000;
@@ -86,5 +87,44 @@ describe('emails.logReply after the inbox was disconnected', () => {
     const since = await commitArrivedAt(s, scene, floorToSecond(reconnected.statusSince), 32);
     expect(since.result).toMatchObject({ inserted: true, reason: 'logged' });
     expect(since.onTimeline).toBe(true);
+  });
+
+  it('waits for a disconnect that is committing at the same moment, then refuses: no check-then-insert gap', async () => {
+    const { s } = await newAccount(ctx.handle);
+    const scene = await seedThread(s);
+    const holder = createDb(DATABASE_URL, { max: 1 });
+    let release!: () => void;
+    try {
+      // Hold markDisconnected half-way: its row lock taken and status updated, its history insert
+      // (and so its commit) blocked behind this table lock.
+      let locked!: () => void;
+      const tableLocked = new Promise<void>((resolve) => (locked = resolve));
+      const held = holder.sql.begin(async (tx) => {
+        await tx`LOCK TABLE inbox_status_history IN SHARE MODE`;
+        locked();
+        await new Promise<void>((resolve) => (release = resolve));
+      });
+      await tableLocked;
+      const disconnecting = s.inboxes.markDisconnected(scene.inbox.id, 'oauth_revoked', 'invalid_grant');
+      const waitingOnLock = (like: string) => async () => {
+        const rows = await ctx.handle.sql`select 1 from pg_stat_activity where wait_event_type = 'Lock' and query ilike ${like}`;
+        return rows.length > 0 ? true : undefined;
+      };
+      await waitFor(waitingOnLock('insert into "inbox_status_history"%'), { what: 'the disconnect to hold the inbox row, uncommitted', timeoutMs: 5_000, intervalMs: 20 });
+
+      // A session that has not heard of the disconnect commits a reply that arrived just now.
+      const input = await replyInput(s, scene, { uid: 41, receivedAt: new Date(), sentAt: new Date() });
+      const logging = s.emails.logReply(input);
+      await waitFor(waitingOnLock('%for key share%'), { what: 'logReply to wait for the disconnect', timeoutMs: 5_000, intervalMs: 20 });
+      release();
+      await held;
+      const change = await disconnecting;
+      expect(await logging).toEqual({ inserted: false, emailId: null, reason: 'inbox_disconnected' });
+      expect(await s.emails.getByMessageId(input.messageId)).toBeNull();
+      expect((await s.decisions.forMessageId(input.messageId))[0]?.detail).toContain(`disconnected at ${change.statusSince.toISOString()} (oauth_revoked)`);
+    } finally {
+      release?.();
+      await holder.close();
+    }
   });
 });

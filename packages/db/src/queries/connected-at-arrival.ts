@@ -20,11 +20,14 @@
 // the mail server's (INTERNALDATE) and PostgreSQL's (status_since); on one host, or NTP-synced hosts,
 // they agree well within that second.
 //
-// The inbox row is locked FOR SHARE until the logging transaction ends. Every status change
-// (markDisconnected, remove, reconnect, markConnected) locks it FOR UPDATE first, so a disconnect
-// either commits before this check (which then sees it) or waits until the reply is committed (and
-// that reply was read, so arrived, before the disconnect took effect). Concurrent logReply calls of
-// one inbox share the lock and do not wait for each other.
+// The inbox row is locked FOR KEY SHARE until the logging transaction ends. Every status change
+// (markDisconnected, remove, reconnect, markConnected: lockInbox) takes FOR UPDATE first, which
+// conflicts with it, so a disconnect either commits before this check (which then sees it) or waits
+// until the reply is committed (and that reply was read, so arrived, before the disconnect took
+// effect). KEY SHARE and not SHARE: it is the lock the logged_emails foreign key takes anyway, and it
+// lets a checkpoint UPDATE (no key change) of one logReply proceed while another logReply of the same
+// inbox holds it; with SHARE the two would deadlock. A status change made by plain SQL without
+// SELECT ... FOR UPDATE is not serialised this way (the NOTIFY still ends the session).
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import { inboxes, inboxStatusHistory } from '../schema';
@@ -36,7 +39,7 @@ export type ArrivalVerdict = { connected: true } | { connected: false; detail: s
 const CONNECTED: ArrivalVerdict = { connected: true };
 
 /**
- * Locks the inbox row for the rest of `tx` and says whether the inbox was connected at `arrivedAt`
+ * Locks the inbox row (FOR KEY SHARE) for the rest of `tx` and says whether the inbox was connected at `arrivedAt`
  * (INTERNALDATE). null when the inbox is not in the account.
  */
 export async function connectedAtArrival(tx: DbOrTx, accountId: string, inboxId: string, arrivedAt: Date): Promise<ArrivalVerdict | null> {
@@ -44,7 +47,7 @@ export async function connectedAtArrival(tx: DbOrTx, accountId: string, inboxId:
     .select({ status: inboxes.status, connectedSince: inboxes.connectedSince })
     .from(inboxes)
     .where(and(eq(inboxes.id, inboxId), eq(inboxes.accountId, accountId)))
-    .for('share');
+    .for('key share');
   if (!row) return null;
   const arrivedSecond = Math.floor(arrivedAt.getTime() / SECOND_MS) * SECOND_MS;
   // The common case, without a second query: connected now, and continuously since before the arrival.
