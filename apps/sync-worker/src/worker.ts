@@ -137,7 +137,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   if (port !== false) {
     http = await startHttpServer(port, metrics, {
       healthy: () => closing === null && worker.isRunning(),
-      details: () => ({ sessions: sessions.size, concurrency: env.WORKER_CONCURRENCY }),
+      // listening: false while the LISTEN connection is being re-established (sessions then rely on the watchdog).
+      details: () => ({ sessions: sessions.size, concurrency: env.WORKER_CONCURRENCY, listening: inboxChanges.listening() }),
     });
   }
   logger.info(

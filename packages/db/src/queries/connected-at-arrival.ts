@@ -39,8 +39,8 @@ export type ArrivalVerdict = { connected: true } | { connected: false; detail: s
 const CONNECTED: ArrivalVerdict = { connected: true };
 
 /**
- * Locks the inbox row (FOR KEY SHARE) for the rest of `tx` and says whether the inbox was connected at `arrivedAt`
- * (INTERNALDATE). null when the inbox is not in the account.
+ * Locks the inbox row (FOR KEY SHARE) for the rest of `tx` and says whether the inbox was connected
+ * at `arrivedAt` (INTERNALDATE). null when the inbox is not in the account.
  */
 export async function connectedAtArrival(tx: DbOrTx, accountId: string, inboxId: string, arrivedAt: Date): Promise<ArrivalVerdict | null> {
   const [row] = await tx
