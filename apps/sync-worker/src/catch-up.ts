@@ -235,7 +235,7 @@ async function commitBatch(ctx: CatchUpContext, batch: PreparedBatch, batchEnd: 
       }
       ctx.logger.info(
         { uid: item.row.uid, reason: result.reason, emailId: result.emailId },
-        result.inserted ? 'reply logged' : 'reply already logged',
+        result.inserted ? 'reply logged' : result.reason === 'duplicate' ? 'reply already logged' : 'reply not logged: the inbox was no longer connected when it arrived',
       );
     }),
   );

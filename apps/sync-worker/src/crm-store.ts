@@ -22,7 +22,8 @@ export interface StoredCredentials {
 export interface CrmStore {
   loadInbox(): Promise<(InboxRecord & { credentials: StoredCredentials }) | null>;
   readInbox(): Promise<InboxRecord | null>;
-  markConnected(): Promise<void>;
+  /** A login succeeded: the run of transient errors is over (a disconnected inbox stays disconnected). */
+  endErrorRun(): Promise<void>;
   markDisconnected(reason: string, detail: string | null): Promise<void>;
   /** Returns the start of the current run of transient errors. */
   recordTransientError(detail: string): Promise<Date | null>;
@@ -44,8 +45,8 @@ export function createCrmStore(db: Db, accountId: string, inboxId: string, keys:
   return {
     loadInbox: () => q.inboxes.getWithCredentials<StoredCredentials>(inboxId, keys),
     readInbox: () => q.inboxes.get(inboxId),
-    async markConnected() {
-      await q.inboxes.markConnected(inboxId);
+    async endErrorRun() {
+      await q.inboxes.endErrorRun(inboxId);
     },
     async markDisconnected(reason, detail) {
       await q.inboxes.markDisconnected(inboxId, reason, detail);

@@ -2,6 +2,8 @@
 // catch up from the checkpoint, then IDLE (or poll) until the session deadline, catching up on every
 // EXISTS. A supervisor rebuilds the client with jittered backoff when the connection drops, and maps
 // errors to the inbox's status (auth → disconnected at once, transient → retry until it persists).
+// The session ends within a second when its inbox is disconnected, removed or given new credentials
+// (the worker's InboxChangeListener; inbox-watch.ts), and at the latest at the next watchdog tick.
 import type { ImapFlow } from 'imapflow';
 import { toInboxContext, type Db, type EncryptionKeys } from '@reply-sync/db';
 import { classifyMailError, createImapClient, type ConnectOptions, type ImapSettings, type MailCredentials } from '@reply-sync/mail';
@@ -13,6 +15,8 @@ import { FIRST_CONNECT_WINDOW, firstConnectBaseline, startCheckpoint, type Arriv
 import { createCrmStore, type CrmStore, type InboxRecord, type StoredCredentials } from './crm-store';
 import type { Logger } from './logger';
 import type { WorkerMetrics } from './metrics';
+import type { InboxChangeListener } from './inbox-change-listener';
+import { inboxEnd, watchInbox, type InboxEnd, type InboxWatch } from './inbox-watch';
 import { errorAction } from './session-errors';
 import { WakeSignal, withTimeout } from './wake-signal';
 
@@ -41,6 +45,8 @@ export interface SessionDeps {
   credentialsFor?: (inbox: InboxRecord & { credentials: StoredCredentials }) => Promise<MailCredentials | null>;
   /** Builds the (unconnected) IMAP client; createImapClient by default. */
   createClient?: (settings: ImapSettings, credentials: MailCredentials, options: ConnectOptions) => ImapFlow;
+  /** The worker's LISTEN on inbox changes; without it only the watchdog notices a disconnect. */
+  inboxChanges?: Pick<InboxChangeListener, 'watch'>;
 }
 
 export type SessionOutcome =
@@ -53,7 +59,8 @@ const DEFAULT_COMMAND_TIMEOUT_MS = 30_000;
 /** A credentials blob we cannot decrypt is an operator problem (a missing key), not the inbox's. */
 const UNDECRYPTABLE_RETRY_MS = 60_000;
 
-type ConnectionEnd = 'deadline' | 'stopped' | 'inbox_not_connected' | 'credentials_changed';
+/** inbox_changed: a change was heard but the row, re-read, looks fine (requeue: a new session re-loads it). */
+type ConnectionEnd = 'deadline' | 'stopped' | InboxEnd | 'inbox_changed';
 
 class ConnectionClosedError extends Error {
   readonly code = 'EConnectionClosed';
@@ -78,9 +85,21 @@ function credentialsOf(inbox: InboxRecord & { credentials: StoredCredentials }):
   return inbox.credentials.password !== undefined ? { kind: 'password', username: inbox.username, password: inbox.credentials.password } : null;
 }
 
-export async function runInboxSession(deps: SessionDeps, job: InboxJobData, signal: AbortSignal): Promise<SessionOutcome> {
+export async function runInboxSession(deps: SessionDeps, job: InboxJobData, stop: AbortSignal): Promise<SessionOutcome> {
+  // Watch before the first read, so a change committed after that read is heard.
+  const watch = watchInbox(deps.inboxChanges, job.inboxId, stop);
+  try {
+    return await runWatchedSession(deps, job, stop, watch);
+  } finally {
+    watch.stop();
+  }
+}
+
+async function runWatchedSession(deps: SessionDeps, job: InboxJobData, stop: AbortSignal, watch: InboxWatch): Promise<SessionOutcome> {
   const log = deps.logger.child({ inboxId: job.inboxId, accountId: job.accountId });
   const store = createCrmStore(deps.db, job.accountId, job.inboxId, deps.keys);
+  // Everything below stops on either: the worker stopping, or the inbox changing.
+  const { signal } = watch;
   let inbox: Awaited<ReturnType<CrmStore['loadInbox']>>;
   try {
     inbox = await store.loadInbox();
@@ -94,6 +113,9 @@ export async function runInboxSession(deps: SessionDeps, job: InboxJobData, sign
   }
   if (!inbox) return { kind: 'finished', why: 'inbox_missing' };
   if (inbox.status !== 'connected') return { kind: 'finished', why: `inbox_${inbox.status}` };
+  watch.loaded(inbox.credentialsVersion);
+  const current = inbox;
+  const afterChange = async (): Promise<SessionOutcome> => outcomeOf((await inboxEnd(store, current)) ?? 'inbox_changed');
   let credentials: MailCredentials | null;
   if (deps.credentialsFor) {
     try {
@@ -120,21 +142,23 @@ export async function runInboxSession(deps: SessionDeps, job: InboxJobData, sign
   let attempt = 0;
   while (!signal.aborted && Date.now() < deadline) {
     try {
-      const end = await runConnection(deps, { store, inbox, credentials, neverLog, deadline, signal, log }, async () => {
-        // Logged in and INBOX examined: a run of transient errors is over.
+      const end = await runConnection(deps, { store, inbox, credentials, neverLog, deadline, signal, inboxChanged: watch.changed, log }, async () => {
+        // Logged in and INBOX examined: a run of transient errors is over. Only for a connected
+        // inbox: one disconnected meanwhile (health check, send path) stays disconnected.
         if (hadErrors) {
           hadErrors = false;
-          await store.markConnected();
+          await store.endErrorRun();
         }
         attempt = 0;
       });
-      if (end === 'inbox_not_connected') return { kind: 'finished', why: end };
-      if (end === 'credentials_changed') return { kind: 'requeue', delayMs: 0, why: end };
-      return { kind: 'requeue', delayMs: 0, why: end };
+      return outcomeOf(end);
     } catch (error) {
       // Our own database failing is not the inbox's fault: no transient error on its record (which
       // would end as server_unreachable); the worker requeues the job after a pause.
       if (isDatabaseError(error)) throw error;
+      // The inbox changed meanwhile (disconnected, removed, new credentials): whatever failed, the
+      // error is not recorded against it; the row says how the session ends.
+      if (watch.changed.aborted) return afterChange();
       const cls = classifyMailError(error, credentials);
       deps.metrics.sessionErrors.inc({ kind: cls.kind });
       const firstErrorAt = cls.kind === 'auth' || cls.kind === 'tls' ? null : await store.recordTransientError(cls.detail);
@@ -156,7 +180,13 @@ export async function runInboxSession(deps: SessionDeps, job: InboxJobData, sign
       await sleep(delay, signal);
     }
   }
-  return { kind: 'requeue', delayMs: 0, why: signal.aborted ? 'stopped' : 'deadline' };
+  if (watch.changed.aborted) return afterChange();
+  return { kind: 'requeue', delayMs: 0, why: stop.aborted ? 'stopped' : 'deadline' };
+}
+
+/** A disconnected, removed or deleted inbox's job completes (and is deleted); any other end requeues at once. */
+function outcomeOf(end: ConnectionEnd): SessionOutcome {
+  return end === 'inbox_not_connected' ? { kind: 'finished', why: end } : { kind: 'requeue', delayMs: 0, why: end };
 }
 
 interface ConnectionInput {
@@ -165,7 +195,10 @@ interface ConnectionInput {
   credentials: MailCredentials;
   neverLog: NeverLogEntry[];
   deadline: number;
+  /** Aborts on a stop or an inbox change. */
   signal: AbortSignal;
+  /** Aborts on an inbox change only. */
+  inboxChanged: AbortSignal;
   log: Logger;
 }
 
@@ -226,6 +259,8 @@ async function runConnection(deps: SessionDeps, input: ConnectionInput, onReady:
     let nextPoll = Date.now() + deps.config.pollIntervalMs;
 
     for (;;) {
+      // A heard change first: a disconnect is answered even when the server dropped us meanwhile.
+      if (input.inboxChanged.aborted) return (await inboxEnd(store, inbox)) ?? 'inbox_changed';
       if (closed) throw lastError ?? new ConnectionClosedError();
       if (signal.aborted) return 'stopped';
       if (pendingCatchUp) {
@@ -254,9 +289,9 @@ async function runConnection(deps: SessionDeps, input: ConnectionInput, onReady:
         nextWatchdog = now + deps.config.watchdogIntervalMs;
         // A NOOP that never answers is an IDLE that died silently (NAT, a half-open socket).
         await withTimeout(client.noop(), commandTimeout, 'NOOP');
-        const row = await store.readInbox();
-        if (!row || row.status !== 'connected') return 'inbox_not_connected';
-        if (row.credentialsVersion !== inbox.credentialsVersion) return 'credentials_changed';
+        // The fallback for a change the listener did not hear (its connection was down).
+        const end = await inboxEnd(store, inbox);
+        if (end) return end;
         continue;
       }
       if (!supportsIdle && now >= nextPoll) {

@@ -2,12 +2,15 @@
 // job, plus the HTTP server for /metrics and /healthz. close() is the SIGTERM path: stop taking jobs,
 // let every session finish its open transaction and LOG OUT, put each job back on the queue, exit.
 // OAuth inboxes (gmail, office365) get their access tokens through getAccessToken (a Redis lock per
-// inbox) for IMAP and SMTP, and the token health check refreshes them on a timer.
+// inbox) for IMAP and SMTP, and the token health check refreshes them on a timer. One LISTEN per
+// process (inbox-change-listener.ts) ends a session within a second of its inbox being disconnected,
+// removed or given new credentials, whichever process or tool made the change.
 import { createDb, type Db, type DbHandle, type InboxKey } from '@reply-sync/db';
 import { providersFromEnv } from '@reply-sync/mail';
 import { createInboxWorker, createRedisConnection, requeueAtSessionEnd, type InboxJob, type InboxWorker } from '@reply-sync/queue';
 import type { WorkerEnv } from './env';
 import { startHttpServer, type HttpServerHandle } from './http-server';
+import { startInboxChangeListener } from './inbox-change-listener';
 import { runInboxSession, type SessionDeps } from './inbox-session';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type WorkerMetrics } from './metrics';
@@ -59,6 +62,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const redis = createRedisConnection(env.REDIS_URL, { forWorker: false, connectionName: 'reply-sync-worker-oauth' });
   redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'oauth redis connection error'));
   const tokenDeps: AccessTokenDeps = { db: dbHandle.db, keys: env.encryptionKeys, redis, providers, logger };
+  // Listening before the first job is taken: a change committed after a session's first read is heard.
+  const inboxChanges = await startInboxChangeListener({ databaseUrl: env.DATABASE_URL, db: dbHandle.db, logger }).catch(async (error: unknown) => {
+    await redis.quit().catch(() => redis.disconnect());
+    if (!options.db) await dbHandle.close();
+    throw error;
+  });
 
   const deps: SessionDeps = {
     db: dbHandle.db,
@@ -75,6 +84,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     ...(env.tlsCa ? { tlsCa: env.tlsCa } : {}),
     ...(options.createClient ? { createClient: options.createClient } : {}),
     credentialsFor: options.credentialsFor ?? oauthCredentialsFor(tokenDeps),
+    inboxChanges,
   };
 
   async function processJob(job: InboxJob, token?: string): Promise<void> {
@@ -127,7 +137,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   if (port !== false) {
     http = await startHttpServer(port, metrics, {
       healthy: () => closing === null && worker.isRunning(),
-      details: () => ({ sessions: sessions.size, concurrency: env.WORKER_CONCURRENCY }),
+      // listening: false while the LISTEN connection is being re-established (sessions then rely on the watchdog).
+      details: () => ({ sessions: sessions.size, concurrency: env.WORKER_CONCURRENCY, listening: inboxChanges.listening() }),
     });
   }
   logger.info(
@@ -147,6 +158,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         const closed = worker.close();
         shutdown.abort();
         await Promise.all([closed, sendWorker?.close(), healthCheck.stop()]);
+        await inboxChanges.close();
         await redis.quit().catch(() => redis.disconnect());
         await http?.close();
         if (!options.db) await dbHandle.close();

@@ -6,6 +6,7 @@ export * from './crypto/index';
 export * from './errors';
 export * from './scoped';
 export * from './system-queries';
+export * from './inbox-notify';
 export { toInboxContext } from './queries/inboxes';
 export type { Inbox, InboxWithCredentials, CreateInboxInput, ServerSettings, StatusChange } from './queries/inboxes';
 export type { StoredOAuthCredentials, OAuthInboxRow } from './queries/oauth-credentials';

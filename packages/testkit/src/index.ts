@@ -1,6 +1,6 @@
 // Test-only helpers for reply-sync: the local stack's config, Dovecot users, mail delivery, polling.
 export { stack, profileOf, parseEnvFile, type StackConfig, type DovecotProfile, type ProfileName } from './stack-config';
-export { createMailUser, setPassword, removeMailUser, kick, type MailUser, type CreateMailUserOptions } from './mail-users';
+export { createMailUser, setPassword, removeMailUser, kick, imapSessions, type MailUser, type CreateMailUserOptions } from './mail-users';
 export { deliver, openImap, appendTo, createMailbox, type DeliverOptions, type OpenImapOptions } from './mail-delivery';
 export { composeEmail, type ComposeEmailInput } from './compose-email';
 export { waitFor, WaitForTimeoutError, type WaitForOptions } from './wait-for';

@@ -25,7 +25,8 @@ import {
   type StoredAddress,
 } from '../schema';
 import { saveCheckpointFor, type Checkpoint } from './checkpoint';
-import { inboxOwnershipProof, insertOwnedDecisions } from './decisions';
+import { connectedAtArrival } from './connected-at-arrival';
+import { insertOwnedDecisions } from './decisions';
 import { DbError } from '../errors';
 
 export interface AttachmentInput {
@@ -68,7 +69,9 @@ export interface LogReplyInput {
 export type LogReplyResult =
   | { inserted: true; emailId: string; reason: 'logged' | 'logged_without_attachments' }
   /** The Message-ID was already logged for this account; a `duplicate` decision was recorded. */
-  | { inserted: false; emailId: string | null; reason: 'duplicate' };
+  | { inserted: false; emailId: string | null; reason: 'duplicate' }
+  /** It arrived once the inbox was no longer connected (connected-at-arrival.ts); that decision was recorded. */
+  | { inserted: false; emailId: null; reason: 'inbox_disconnected' };
 
 export interface LogOutboundInput {
   source: Exclude<EmailSource, 'reply_sync'>;
@@ -108,8 +111,6 @@ const stored = (list: Address[]): StoredAddress[] =>
 
 export function emailQueries(db: Db, scope: AccountScope) {
   const { accountId } = scope;
-  const inboxProof = inboxOwnershipProof(scope);
-
   /**
    * One statement: inserts the associations whose target is a row of this account, and throws
    * not_in_account (rolling the caller's transaction back) unless that was every one of them. Used to
@@ -170,7 +171,8 @@ export function emailQueries(db: Db, scope: AccountScope) {
 
   async function logReplyIn(tx: DbOrTx, input: LogReplyInput): Promise<LogReplyResult> {
     const norm = requireMessageIdNorm(input.messageId);
-    await inboxProof.assert(tx, [input.inboxId]);
+    const arrival = await connectedAtArrival(tx, accountId, input.inboxId, input.receivedAt);
+    if (!arrival) await scope.assertOwned(tx, inboxes, [input.inboxId], 'inboxes'); // throws not_in_account
     const decisionBase = {
       inboxId: input.inboxId,
       uidvalidity: input.uidvalidity,
@@ -180,6 +182,12 @@ export function emailQueries(db: Db, scope: AccountScope) {
       fromAddress: input.from.address.toLowerCase(),
       subject: input.subject,
     };
+    if (arrival && !arrival.connected) {
+      // Disconnected or removed since the session read it (see connected-at-arrival.ts).
+      await insertOwnedDecisions(tx, scope, [{ ...decisionBase, reasonCode: 'inbox_disconnected', detail: arrival.detail }]);
+      if (input.checkpoint) await saveCheckpointFor(tx, accountId, input.inboxId, input.checkpoint);
+      return { inserted: false, emailId: null, reason: 'inbox_disconnected' };
+    }
     const [row] = await tx
       .insert(loggedEmails)
       .values({
@@ -311,7 +319,9 @@ export function emailQueries(db: Db, scope: AccountScope) {
      * Logs a reply in ONE transaction: the email (ON CONFLICT on (account_id, message_id_norm) DO
      * NOTHING: a retried job or a racing worker gets `{ inserted: false }` and a `duplicate`
      * decision), its associations, its attachments (unless attachmentsSkippedReason), the decision
-     * row and the checkpoint. Pass `tx` to run inside a transaction of your own (as a savepoint).
+     * row and the checkpoint. A reply that arrived once the inbox was no longer connected is not
+     * inserted: `inbox_disconnected` (connected-at-arrival.ts), whatever the session believed.
+     * Pass `tx` to run inside a transaction of your own (as a savepoint).
      */
     logReply(...args: [LogReplyInput] | [DbOrTx | undefined, LogReplyInput]): Promise<LogReplyResult> {
       const [outer, input] = args.length === 1 ? [undefined, args[0]] : args;

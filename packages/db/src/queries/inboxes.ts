@@ -1,7 +1,7 @@
 // Connected inboxes of one account: connecting (credentials encrypted), status changes with their
 // history, reconnecting, removal and the sync checkpoint.
 import type { InboxContext } from '@reply-sync/threading';
-import { desc, eq, getTableColumns, ne, sql } from 'drizzle-orm';
+import { desc, eq, getTableColumns, isNotNull, ne, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../client';
 import type { AccountScope } from '../account-scope';
 import { decryptCredentials, encryptCredentials, credentialsKeyId, type EncryptionKeys } from '../crypto/index';
@@ -167,6 +167,21 @@ export function inboxQueries(db: Db, scope: AccountScope) {
         if (changed) await writeHistory(tx, id, 'connected', null, null);
         return toChange(row!, changed);
       });
+    },
+
+    /**
+     * A session logged in after a run of transient errors: clears first_error_at (last_error kept as
+     * history), for a connected inbox only. Unlike markConnected it never brings a disconnected or
+     * removed inbox back: a session that logs in with credentials obtained before the health check or
+     * the send path disconnected the inbox must not undo that. True when it cleared a run.
+     */
+    async endErrorRun(id: string): Promise<boolean> {
+      const rows = await db
+        .update(inboxes)
+        .set({ firstErrorAt: null, updatedAt: sql`now()` })
+        .where(scope.where(inboxes, eq(inboxes.id, id), eq(inboxes.status, 'connected'), isNotNull(inboxes.firstErrorAt)))
+        .returning({ id: inboxes.id });
+      return rows.length > 0;
     },
 
     /**
