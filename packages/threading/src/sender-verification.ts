@@ -19,8 +19,10 @@
 // - What order cannot tell: when the trusted server added no header at all and kept one the sender
 //   wrote with its id on top, that header is byte for byte what the server would have written. This
 //   is where RFC 8601 §5 is needed: configure an authserv-id only for a server that stamps every
-//   message it accepts from outside and removes incoming headers claiming its id. Gmail
-//   (mx.google.com) and Exchange Online stamp every inbound message, so their header is always the top.
+//   message it accepts from outside (then its header is always the top) and removes incoming headers
+//   claiming its id. Gmail (mx.google.com) and Exchange Online stamp the mail they receive from outside;
+//   mail that did not come in that way (IMAP APPEND, a same-tenant message) may carry no stamp.
+//   (test/sender-verification.test.ts pins this limit down as `LIMIT: ...`.)
 // - Microsoft writes no authserv-id at all (`spf=pass (sender IP is …) …; compauth=pass`). It is
 //   trusted only through the explicit NO_AUTHSERV_ID entry (the office365 default), and then, as for
 //   any id, only as the topmost header.
