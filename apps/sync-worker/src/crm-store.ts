@@ -8,7 +8,7 @@ import {
   type LogReplyInput,
   type LogReplyResult,
 } from '@reply-sync/db';
-import type { ContactRef, NeverLogEntry, ThreadRef } from '@reply-sync/threading';
+import type { ContactRef, NeverLogEntry, SenderVerificationPolicy, ThreadRef } from '@reply-sync/threading';
 
 export type InboxRecord = NonNullable<Awaited<ReturnType<ReturnType<typeof scoped>['inboxes']['get']>>>;
 
@@ -32,6 +32,8 @@ export interface CrmStore {
   loggedMessageIds(messageIdNorms: readonly string[]): Promise<Set<string>>;
   contactsByEmail(emails: readonly string[]): Promise<Map<string, ContactRef>>;
   neverLogEntries(): Promise<NeverLogEntry[]>;
+  /** The account's policy for unverified senders (read once per session, like the never-log list). */
+  senderVerificationPolicy(): Promise<SenderVerificationPolicy>;
   logReply(input: LogReplyInput): Promise<LogReplyResult>;
   /** Decisions of a batch and the checkpoint after it, in one transaction. */
   recordDecisions(
@@ -65,6 +67,7 @@ export function createCrmStore(db: Db, accountId: string, inboxId: string, keys:
       return new Map(found.map((c) => [c.email.toLowerCase(), c]));
     },
     neverLogEntries: () => q.neverLog.entries(),
+    senderVerificationPolicy: () => q.account.senderVerification(),
     logReply: (input) => q.emails.logReply(input),
     async recordDecisions(rows, checkpoint) {
       await q.decisions.record(rows, { inboxId, ...checkpoint });

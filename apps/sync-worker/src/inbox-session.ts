@@ -8,7 +8,7 @@ import type { ImapFlow } from 'imapflow';
 import { toInboxContext, type Db, type EncryptionKeys } from '@reply-sync/db';
 import { classifyMailError, createImapClient, type ConnectOptions, type ImapSettings, type MailCredentials } from '@reply-sync/mail';
 import type { InboxJobData } from '@reply-sync/queue';
-import type { NeverLogEntry } from '@reply-sync/threading';
+import type { NeverLogEntry, SenderVerificationPolicy } from '@reply-sync/threading';
 import { backoffDelay, sleep } from './backoff';
 import { catchUp, type CatchUpState } from './catch-up';
 import { FIRST_CONNECT_WINDOW, firstConnectBaseline, startCheckpoint, type Arrival } from './checkpoint';
@@ -138,11 +138,12 @@ async function runWatchedSession(deps: SessionDeps, job: InboxJobData, stop: Abo
   // ±10 % jitter, so sessions started together (a worker restart) do not all end together either.
   const deadline = Date.now() + Math.round(deps.config.sessionMaxMs * (0.9 + Math.random() * 0.2));
   const neverLog = await store.neverLogEntries();
+  const senderVerification = await store.senderVerificationPolicy();
   let hadErrors = inbox.firstErrorAt !== null;
   let attempt = 0;
   while (!signal.aborted && Date.now() < deadline) {
     try {
-      const end = await runConnection(deps, { store, inbox, credentials, neverLog, deadline, signal, inboxChanged: watch.changed, log }, async () => {
+      const end = await runConnection(deps, { store, inbox, credentials, neverLog, senderVerification, deadline, signal, inboxChanged: watch.changed, log }, async () => {
         // Logged in and INBOX examined: a run of transient errors is over. Only for a connected
         // inbox: one disconnected meanwhile (health check, send path) stays disconnected.
         if (hadErrors) {
@@ -194,6 +195,7 @@ interface ConnectionInput {
   inbox: InboxRecord;
   credentials: MailCredentials;
   neverLog: NeverLogEntry[];
+  senderVerification: SenderVerificationPolicy;
   deadline: number;
   /** Aborts on a stop or an inbox change. */
   signal: AbortSignal;
@@ -269,7 +271,7 @@ async function runConnection(deps: SessionDeps, input: ConnectionInput, onReady:
           {
             client,
             store,
-            inbox: toInboxContext(inbox),
+            inbox: toInboxContext(inbox, { senderVerification: input.senderVerification }),
             mailbox: { path: mailbox.path, ...(specialUse ? { specialUse } : {}) },
             uidvalidity: uidValidity,
             batchSize: deps.config.catchUpBatchSize,

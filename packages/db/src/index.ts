@@ -7,7 +7,7 @@ export * from './errors';
 export * from './scoped';
 export * from './system-queries';
 export * from './inbox-notify';
-export { toInboxContext } from './queries/inboxes';
+export { toInboxContext, trustedAuthservIdsOf } from './queries/inboxes';
 export type { Inbox, InboxWithCredentials, CreateInboxInput, ServerSettings, StatusChange } from './queries/inboxes';
 export type { StoredOAuthCredentials, OAuthInboxRow } from './queries/oauth-credentials';
 export type { Checkpoint, SavedCheckpoint } from './queries/checkpoint';

@@ -13,6 +13,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   check,
   index,
   integer,
@@ -62,6 +63,8 @@ export const SENT_COPY_STATUSES = [
 export const ASSOCIATION_KINDS = ['contact', 'company', 'deal'] as const;
 export const DECISION_OUTCOMES = ['logged', 'skipped'] as const;
 export const OUTGOING_STATUSES = ['pending', 'sent', 'failed'] as const;
+/** What happens to a reply whose sender is not verified (threading's SenderVerificationPolicy). */
+export const SENDER_VERIFICATION_POLICIES = ['flag', 'require'] as const;
 
 export type InboxKind = (typeof INBOX_KINDS)[number];
 export type Provider = (typeof PROVIDERS)[number];
@@ -76,6 +79,7 @@ export type SentCopyStatus = (typeof SENT_COPY_STATUSES)[number];
 export type AssociationKind = (typeof ASSOCIATION_KINDS)[number];
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 export type OutgoingStatus = (typeof OUTGOING_STATUSES)[number];
+export type SenderVerificationPolicyValue = (typeof SENDER_VERIFICATION_POLICIES)[number];
 
 /** An address as stored in logged_emails.to / cc. */
 export interface StoredAddress {
@@ -83,11 +87,17 @@ export interface StoredAddress {
   name?: string;
 }
 
-export const accounts = pgTable('accounts', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  name: text('name').notNull(),
-  createdAt: createdAt(),
-});
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    /** `flag`: unverified replies are logged and shown as unverified; `require`: skipped (sender_unverified). */
+    senderVerification: text('sender_verification', { enum: SENDER_VERIFICATION_POLICIES }).notNull().default('flag'),
+    createdAt: createdAt(),
+  },
+  (t) => [oneOf('accounts_sender_verification_ck', t.senderVerification, SENDER_VERIFICATION_POLICIES)],
+);
 
 export const users = pgTable(
   'users',
@@ -142,6 +152,12 @@ export const inboxes = pgTable(
     highestModseq: imapNumber('highest_modseq'),
     /** Cached path of the Sent mailbox, discovered by special-use. */
     sentMailbox: text('sent_mailbox'),
+    /**
+     * authserv-ids whose Authentication-Results count for sender verification (threading's
+     * sender-verification.ts); null: the provider's default (gmail mx.google.com, office365 Microsoft's
+     * id-less header, imap none).
+     */
+    trustedAuthservIds: text('trusted_authserv_ids').array(),
     createdAt: createdAt(),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },
@@ -295,6 +311,16 @@ export const loggedEmails = pgTable(
     uid: imapNumber('uid'),
     sentCopyStatus: text('sent_copy_status', { enum: SENT_COPY_STATUSES }),
     attachmentsSkippedReason: text('attachments_skipped_reason'),
+    /**
+     * Sender verification of a logged reply (threading's SenderVerification), from the inbox's own
+     * server's Authentication-Results; all null for emails the CRM sent and replies logged before it.
+     */
+    authVerified: boolean('auth_verified'),
+    authDmarc: text('auth_dmarc'),
+    authDkim: text('auth_dkim'),
+    authDkimAligned: boolean('auth_dkim_aligned'),
+    authSpf: text('auth_spf'),
+    authDetail: text('auth_detail'),
     createdAt: createdAt(),
   },
   (t) => [

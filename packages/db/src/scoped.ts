@@ -2,6 +2,7 @@
 // with accountScope(), which adds `account_id = accountId` to each statement.
 import type { Db } from './client';
 import { accountScope } from './account-scope';
+import { accountQueries } from './queries/accounts';
 import { companyQueries, contactQueries, dealQueries } from './queries/contacts';
 import { decisionQueries } from './queries/decisions';
 import { emailQueries } from './queries/emails';
@@ -16,6 +17,7 @@ export function scoped(db: Db, accountId: string) {
   const scope = accountScope(accountId);
   return {
     accountId,
+    account: accountQueries(db, scope),
     users: userQueries(db, scope),
     contacts: contactQueries(db, scope),
     companies: companyQueries(db, scope),

@@ -12,9 +12,28 @@ export {
   HEADER_FIELDS_FOR_SCAN,
   RULE_HEADER_FIELDS,
   MAX_REFERENCES,
+  MAX_AUTHENTICATION_RESULTS,
   type MessagePlace,
 } from './message-facts-from-headers';
 export { decide } from './decide';
 export { bounceSignal } from './detect-bounce';
 export { autoReplySignal } from './detect-auto-reply';
 export { matchNeverLog } from './match-never-log';
+export {
+  parseAuthenticationResults,
+  MAX_AUTHENTICATION_RESULTS_CHARS,
+  type AuthResult,
+  type ParsedAuthenticationResults,
+} from './parse-authentication-results';
+export {
+  verifySender,
+  senderVerificationOf,
+  normalizeAuthservId,
+  defaultTrustedAuthservIds,
+  DEFAULT_TRUSTED_AUTHSERV_IDS,
+  NO_AUTHSERV_ID,
+  SENDER_VERIFICATION_POLICIES,
+  type SenderVerification,
+  type SenderVerificationPolicy,
+  type VerifySenderInput,
+} from './sender-verification';

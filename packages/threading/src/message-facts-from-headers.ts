@@ -1,6 +1,7 @@
 // Builds the MessageFacts decide() reads from a message's raw header fields, as the worker fetches them.
 
 import { decodeHeaderValue } from './decode-header-value';
+import { MAX_AUTHENTICATION_RESULTS_CHARS } from './parse-authentication-results';
 import { parseAddressList } from './parse-address-list';
 import { firstHeader, parseHeaderBlock } from './parse-header-block';
 import { normalizeMessageId, parseMessageIdList } from './parse-message-id-list';
@@ -35,10 +36,15 @@ export const HEADER_FIELDS_FOR_SCAN: string[] = [
   'subject',
   'date',
   ...RULE_HEADER_FIELDS,
+  // Sender verification (sender-verification.ts); the server returns them in message order.
+  'authentication-results',
 ];
 
 /** References kept per message: the newest ones, plus the thread's root (see threadCandidates). */
 export const MAX_REFERENCES = 50;
+
+/** Authentication-Results kept per message, topmost first: only the topmost counts, the rest is for support. */
+export const MAX_AUTHENTICATION_RESULTS = 5;
 
 export interface MessagePlace {
   mailbox: string;
@@ -71,6 +77,7 @@ export function messageFactsFromHeaders(raw: Buffer | Uint8Array | string, place
     mailbox: place.mailbox,
     arrivedAt: place.arrivedAt,
     headers: {},
+    authenticationResults: capAuthenticationResults(headers.get('authentication-results')),
   };
   if (place.mailboxSpecialUse !== undefined) facts.mailboxSpecialUse = place.mailboxSpecialUse;
   for (const name of RULE_HEADER_FIELDS) {
@@ -91,6 +98,19 @@ function all(headers: Map<string, string[]>, name: string): string | undefined {
 function capReferences(refs: string[]): string[] {
   if (refs.length <= MAX_REFERENCES) return refs;
   return [refs[0]!, ...refs.slice(refs.length - (MAX_REFERENCES - 1))];
+}
+
+/**
+ * The topmost MAX_AUTHENTICATION_RESULTS values, in order. An over-long value is cut one character past
+ * what the parser reads, so it stays unreadable in its place: cut shorter it could read as a different
+ * header (`header.d=example.com.attacker.test` cut to `header.d=example.com`), and dropped it would
+ * promote the header below it to the top.
+ */
+function capAuthenticationResults(values: string[] | undefined): string[] {
+  if (!values) return [];
+  return values
+    .slice(0, MAX_AUTHENTICATION_RESULTS)
+    .map((v) => (v.length > MAX_AUTHENTICATION_RESULTS_CHARS ? v.slice(0, MAX_AUTHENTICATION_RESULTS_CHARS + 1) : v));
 }
 
 function firstAddress(value: string | undefined): Address | null {

@@ -5,11 +5,15 @@ import type { OAuthProviderName, TlsMode } from '@reply-sync/mail';
 import { CliError } from '../cli-error';
 import { checkImapSettings, connectInbox, listInboxes, reconnectInbox, removeInbox, showInbox, TLS_MODES, type ConnectedInbox, type InboxDetail, type InboxListEntry } from '../ops/inboxes';
 import { connectOAuthInbox, DEFAULT_REDIRECT_URI, inboxToReconnect, OAUTH_PROVIDERS, reconnectOAuthInbox, requireProvider } from '../ops/oauth-inboxes';
+import { describeTrust, parseAuthservIds, setInboxTrustedAuthservIds } from '../ops/sender-verification';
 import { checkCodeOptions, readCode } from '../read-code';
 import { readPassword } from '../read-password';
 import type { CliRuntime, CommandContext } from '../runtime';
 import { collect, formatDate, parsePort } from '../format';
 import { withAccount, withPassword } from './options';
+
+const TRUSTED_AUTHSERV_ID_HELP =
+  "sender verification: the authserv-id of the inbox's own mail server, whose topmost Authentication-Results header counts (repeatable; default by provider: gmail mx.google.com, office365 @none = Microsoft's header without one, imap none)";
 
 function tlsOption(flag: string, description: string): Option {
   return new Option(flag, description).choices(TLS_MODES as string[]);
@@ -94,6 +98,7 @@ export function describeInbox(i: InboxListEntry): string {
 
 export function describeInboxDetail(d: InboxDetail): string {
   const lines = [describeInbox(d), `  provider: ${d.provider} (${d.authKind === 'oauth2' ? 'OAuth' : 'password'})`];
+  lines.push(`  sender verification trusts: ${describeTrust(d)}`);
   if (d.smtp) lines.push(`  SMTP: ${d.smtp.host}:${d.smtp.port ?? '?'} (${d.smtp.tls ?? '?'})`);
   lines.push('  history (newest first):');
   if (d.history.length === 0) lines.push('    (no status changes recorded)');
@@ -127,12 +132,14 @@ export function registerInboxCommands(program: Command, rt: CliRuntime): void {
           .option('--username <username>', 'IMAP login name')
           .option('--smtp-host <host>', 'SMTP host, for sending from the CRM')
           .option('--smtp-port <port>', 'SMTP port', parsePort)
-          .addOption(tlsOption('--smtp-tls <mode>', 'SMTP TLS mode')),
+          .addOption(tlsOption('--smtp-tls <mode>', 'SMTP TLS mode'))
+          .option('--trusted-authserv-id <id>', TRUSTED_AUTHSERV_ID_HELP, collect),
       ),
     ),
   ).action(
     rt.action(async (ctx) => {
       const o = ctx.opts;
+      const trustedAuthservIds = parseAuthservIds(o.trustedAuthservId as string[] | undefined);
       if (o.provider) {
         const name = o.provider as OAuthProviderName;
         refusePasswordOptions(o, `--provider ${name}`);
@@ -146,6 +153,7 @@ export function registerInboxCommands(program: Command, rt: CliRuntime): void {
             address: o.address as string | undefined,
             aliases: o.alias as string[] | undefined,
             redirectUri: o.redirectUri as string | undefined,
+            trustedAuthservIds,
           },
           { ...mailDeps(ctx), provider, askForCode: askForCode(ctx) },
         );
@@ -171,6 +179,7 @@ export function registerInboxCommands(program: Command, rt: CliRuntime): void {
           smtp,
           username: String(o.username),
           password,
+          trustedAuthservIds,
         },
         mailDeps(ctx),
       );
@@ -232,6 +241,25 @@ export function registerInboxCommands(program: Command, rt: CliRuntime): void {
       };
       const result = await reconnectInbox(s, { inboxId, password, imap, username: o.username as string | undefined }, mailDeps(ctx));
       ctx.print(result, () => describeConnected('Reconnected', result));
+    }),
+  );
+
+  withAccount(
+    inbox
+      .command('set')
+      .description("change an inbox's settings: which mail server's Authentication-Results count for sender verification")
+      .argument('<inbox-id>')
+      .option('--trusted-authserv-id <id>', TRUSTED_AUTHSERV_ID_HELP, collect)
+      .option('--default-trusted-authserv-ids', "go back to the provider's default (gmail: mx.google.com; office365: Microsoft's header; imap: none)"),
+  ).action(
+    rt.action(async (ctx) => {
+      const o = ctx.opts;
+      const ids = parseAuthservIds(o.trustedAuthservId as string[] | undefined);
+      if ((ids === undefined) === (o.defaultTrustedAuthservIds !== true)) {
+        throw new CliError('inbox_set_options', 'Give --trusted-authserv-id ID (repeatable), or --default-trusted-authserv-ids to use the provider\'s default (not both).');
+      }
+      const r = await setInboxTrustedAuthservIds(await ctx.scope(), String(ctx.args[0]), ids ?? null);
+      ctx.print(r, () => `${r.address} (${r.id}): sender verification now trusts ${describeTrust(r)}; the worker uses it from the inbox's next session (within SESSION_MAX_MS).`);
     }),
   );
 

@@ -1,5 +1,5 @@
 // Connecting password (IMAP) inboxes: log in first, save only on success, credentials encrypted.
-import type { EncryptionKeys, Inbox, InboxStatusHistoryRow, Scoped } from '@reply-sync/db';
+import { trustedAuthservIdsOf, type EncryptionKeys, type Inbox, type InboxStatusHistoryRow, type Scoped } from '@reply-sync/db';
 import { assertNotPop3, disconnectSentence, isDisconnectReason, verifyImapLogin, type ImapSettings, type TlsMode } from '@reply-sync/mail';
 import { CliError } from '../cli-error';
 import { requireUser } from './accounts';
@@ -26,6 +26,8 @@ export interface ConnectInboxInput {
   smtp?: SmtpInput | undefined;
   username: string;
   password: string;
+  /** authserv-ids trusted for sender verification (checked by parseAuthservIds); default: none for IMAP. */
+  trustedAuthservIds?: string[] | undefined;
 }
 
 export interface ConnectedInbox {
@@ -83,6 +85,7 @@ export async function connectInbox(s: Scoped, input: ConnectInboxInput, deps: Ma
       // The shape the sync worker reads (StoredCredentials in apps/sync-worker).
       credentials: { password: input.password },
       sentMailbox: login.sentMailbox,
+      trustedAuthservIds: input.trustedAuthservIds ?? null,
     },
     deps.keys,
   );
@@ -136,7 +139,18 @@ export async function removeInbox(s: Scoped, inboxId: string): Promise<Inbox> {
   return (await s.inboxes.get(inboxId))!;
 }
 
-export interface InboxListEntry {
+/** Which Authentication-Results sender verification trusts for an inbox (see ops/sender-verification.ts). */
+export interface InboxTrust {
+  trustedAuthservIds: string[];
+  /** `inbox`: its own list; `provider`: the provider's default (the inbox has none of its own). */
+  trustedAuthservIdsFrom: 'inbox' | 'provider';
+}
+
+export function trustOf(inbox: Pick<Inbox, 'provider' | 'trustedAuthservIds'>): InboxTrust {
+  return { trustedAuthservIds: trustedAuthservIdsOf(inbox), trustedAuthservIdsFrom: inbox.trustedAuthservIds === null ? 'provider' : 'inbox' };
+}
+
+export interface InboxListEntry extends InboxTrust {
   id: string;
   address: string;
   aliases: string[];
@@ -179,6 +193,7 @@ export async function listInboxes(s: Scoped, options: { includeRemoved?: boolean
     lastError: i.lastError,
     lastErrorAt: i.lastErrorAt,
     imap: { host: i.imapHost, port: i.imapPort, tls: i.imapTls, username: i.username },
+    ...trustOf(i),
   }));
 }
 

@@ -2,7 +2,7 @@
 // a reply in one transaction (exactly once per Message-ID and account), and registering emails the
 // CRM sent or logged, which start threads.
 import { randomUUID } from 'node:crypto';
-import type { Address, Associations, ThreadRef } from '@reply-sync/threading';
+import type { Address, Associations, SenderVerification, ThreadRef } from '@reply-sync/threading';
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../client';
 import type { AccountScope } from '../account-scope';
@@ -62,6 +62,8 @@ export interface LogReplyInput {
   attachments?: AttachmentInput[];
   /** Set when the attachments were left out (over 50 MB): the decision becomes logged_without_attachments. */
   attachmentsSkippedReason?: string | null;
+  /** The sender verification verdict (threading's senderVerificationOf), stored beside the reply. */
+  senderVerification?: SenderVerification | null;
   /** Saved for `inboxId` in the same transaction. */
   checkpoint?: Checkpoint;
 }
@@ -105,6 +107,18 @@ export interface LogOutboundInput {
 }
 
 export type LogOutboundResult = { inserted: boolean; emailId: string; threadId: string };
+
+/** The auth_* columns of logged_emails; all null when no verdict was made. */
+function verificationColumns(v: SenderVerification | null | undefined) {
+  return {
+    authVerified: v?.verified ?? null,
+    authDmarc: v?.dmarc ?? null,
+    authDkim: v?.dkim ?? null,
+    authDkimAligned: v ? v.dkimAligned : null,
+    authSpf: v?.spf ?? null,
+    authDetail: v?.detail ?? null,
+  };
+}
 
 const stored = (list: Address[]): StoredAddress[] =>
   list.map((a) => (a.name ? { address: a.address.toLowerCase(), name: a.name } : { address: a.address.toLowerCase() }));
@@ -213,6 +227,7 @@ export function emailQueries(db: Db, scope: AccountScope) {
         referencesIds: input.references ?? [],
         uid: input.uid,
         attachmentsSkippedReason: input.attachmentsSkippedReason ?? null,
+        ...verificationColumns(input.senderVerification),
       })
       .onConflictDoNothing({ target: [loggedEmails.accountId, loggedEmails.messageIdNorm] })
       .returning({ id: loggedEmails.id });

@@ -1,6 +1,6 @@
 // Connected inboxes of one account: connecting (credentials encrypted), status changes with their
 // history, reconnecting, removal and the sync checkpoint.
-import type { InboxContext } from '@reply-sync/threading';
+import { defaultTrustedAuthservIds, type InboxContext, type SenderVerificationPolicy } from '@reply-sync/threading';
 import { desc, eq, getTableColumns, isNotNull, ne, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../client';
 import type { AccountScope } from '../account-scope';
@@ -18,6 +18,7 @@ import {
   type Provider,
   type TlsMode,
 } from '../schema';
+import { accountQueries } from './accounts';
 import { saveCheckpointFor, type Checkpoint, type SavedCheckpoint } from './checkpoint';
 
 /** An inbox as apps see it: everything but the encrypted credentials. */
@@ -45,6 +46,8 @@ export interface CreateInboxInput extends ServerSettings {
   /** Plain object (e.g. `{ password }` or OAuth tokens); stored encrypted with the active key. */
   credentials: object;
   sentMailbox?: string | null;
+  /** authserv-ids trusted for sender verification; omit (or null) for the provider's default. */
+  trustedAuthservIds?: string[] | null;
 }
 
 export interface StatusChange {
@@ -60,8 +63,13 @@ export interface StatusChange {
 const { credentials: _omitted, ...inboxColumns } = getTableColumns(inboxes);
 const lower = (s: string) => s.trim().toLowerCase();
 
-/** The InboxContext decide() reads. */
-export function toInboxContext(inbox: Inbox): InboxContext {
+/** The authserv-ids sender verification trusts for this inbox: its own list, else its provider's default. */
+export function trustedAuthservIdsOf(inbox: Pick<Inbox, 'provider' | 'trustedAuthservIds'>): string[] {
+  return inbox.trustedAuthservIds ?? defaultTrustedAuthservIds(inbox.provider);
+}
+
+/** The InboxContext decide() reads; the policy is the account's (scoped(...).account.senderVerification()). */
+export function toInboxContext(inbox: Inbox, account: { senderVerification: SenderVerificationPolicy }): InboxContext {
   return {
     id: inbox.id,
     ownerUserId: inbox.userId,
@@ -69,7 +77,14 @@ export function toInboxContext(inbox: Inbox): InboxContext {
     address: inbox.address,
     aliases: inbox.aliases,
     connectedSince: inbox.status === 'connected' ? inbox.connectedSince : null,
+    trustedAuthservIds: trustedAuthservIdsOf(inbox),
+    senderVerification: account.senderVerification,
   };
+}
+
+/** Lower-cased, trimmed, without repeats; null stays null (the provider's default). */
+function authservIdList(ids: string[] | null | undefined): string[] | null {
+  return ids == null ? null : [...new Set(ids.map(lower).filter((id) => id.length > 0))];
 }
 
 export function inboxQueries(db: Db, scope: AccountScope) {
@@ -115,6 +130,7 @@ export function inboxQueries(db: Db, scope: AccountScope) {
             credentials: encrypted,
             credentialsKeyId: keys.active.id,
             sentMailbox: input.sentMailbox ?? null,
+            trustedAuthservIds: authservIdList(input.trustedAuthservIds),
           })
           .returning(inboxColumns);
         await writeHistory(tx, row!.id, 'connected', null, null);
@@ -304,6 +320,17 @@ export function inboxQueries(db: Db, scope: AccountScope) {
       await db.update(inboxes).set({ sentMailbox: path, updatedAt: sql`now()` }).where(scope.where(inboxes, eq(inboxes.id, id)));
     },
 
+    /** Sets the authserv-ids trusted for sender verification; null goes back to the provider's default. */
+    async setTrustedAuthservIds(id: string, ids: string[] | null): Promise<Inbox> {
+      const [row] = await db
+        .update(inboxes)
+        .set({ trustedAuthservIds: authservIdList(ids), updatedAt: sql`now()` })
+        .where(scope.where(inboxes, eq(inboxes.id, id)))
+        .returning(inboxColumns);
+      if (!row) throw new DbError('not_found', `No inbox ${id} in this account.`);
+      return row;
+    },
+
     /** Moves stored credentials to the active key (rotation); returns true when it re-encrypted. */
     async rotateCredentials(id: string, keys: EncryptionKeys): Promise<boolean> {
       return db.transaction(async (tx) => {
@@ -325,8 +352,8 @@ export function inboxQueries(db: Db, scope: AccountScope) {
     },
 
     async context(id: string): Promise<InboxContext | null> {
-      const inbox = await this.get(id);
-      return inbox ? toInboxContext(inbox) : null;
+      const [inbox, account] = await Promise.all([this.get(id), accountQueries(db, scope).get()]);
+      return inbox ? toInboxContext(inbox, account) : null;
     },
   };
 }
