@@ -48,8 +48,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const logger = options.logger ?? createLogger({ level: env.LOG_LEVEL });
   const metrics = options.metrics ?? createMetrics();
   const dbHandle = options.db ?? createDb(env.DATABASE_URL, { max: env.DB_POOL_MAX });
-  const shutdown = new AbortController();
-  const sessions = new Set<string>();
+  // One AbortController per session, not one shared signal: every session listens for 'abort', and a
+  // shared signal with more than 10 listeners makes Node print MaxListenersExceededWarning at start.
+  const sessions = new Map<string, AbortController>();
   let closing: Promise<void> | null = null;
 
   // A provider without a client id is not configured (its inboxes are not synced; see env.ts).
@@ -79,9 +80,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
 
   async function processJob(job: InboxJob, token?: string): Promise<void> {
     const key = job.id ?? job.data.inboxId;
-    sessions.add(key);
+    const stop = new AbortController();
+    if (closing) stop.abort();
+    sessions.set(key, stop);
     try {
-      const outcome = await runInboxSession(deps, job.data, shutdown.signal);
+      const outcome = await runInboxSession(deps, job.data, stop.signal);
       logger.debug({ inboxId: job.data.inboxId, outcome }, 'session ended');
       if (outcome.kind === 'requeue') throw await requeueAtSessionEnd(job, token, outcome.delayMs);
       // finished: the job completes and is deleted; the scheduler adds it again on reconnect.
@@ -145,7 +148,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         logger.info({ sessions: sessions.size }, 'sync worker stopping: ending sessions and releasing their jobs');
         // Stop taking jobs and end the running sessions together; close() waits for their requeues.
         const closed = worker.close();
-        shutdown.abort();
+        for (const stop of sessions.values()) stop.abort();
         await Promise.all([closed, sendWorker?.close(), healthCheck.stop()]);
         await redis.quit().catch(() => redis.disconnect());
         await http?.close();
