@@ -1,6 +1,6 @@
 // The one place an inbox row's encrypted credentials are sealed and opened: bound to the row's account
 // and inbox (crypto/credentials.ts), and a pre-v2 value upgraded in place the first time it is read.
-import { and, asc, count, eq, gt, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull } from 'drizzle-orm';
 import type { DbOrTx } from '../client';
 import {
   CredentialsDecryptError,
@@ -52,15 +52,18 @@ export async function openCredentials<T>(db: DbOrTx, row: CredentialsRow, keys: 
   return value;
 }
 
-/** Re-encrypts the row's credentials as v2 with the active key unless they already are; returns whether it wrote. */
+/**
+ * Re-encrypts the row's credentials as v2 with the active key unless they already are; returns whether
+ * it wrote. Current values are decrypted too, so one copied from another row is reported, not kept.
+ */
 export async function reencryptCredentials(db: DbOrTx, row: CredentialsRow, keys: EncryptionKeys): Promise<boolean> {
-  if (isCurrentCredentials(row.credentials, keys)) return false;
   const value = decryptCredentials<object>(row.credentials, keys, { accountId: row.accountId, inboxId: row.id });
+  if (isCurrentCredentials(row.credentials, keys)) return false;
   return replaceCredentials(db, row, sealCredentials(value, keys, row));
 }
 
 export interface ReencryptAllResult {
-  /** Inboxes whose credentials were already v2 under the active key. */
+  /** Inboxes whose credentials were already v2 under the active key (and decrypt for their row). */
   current: number;
   reencrypted: number;
   /** Rows that could not be decrypted, each with the error's code and sentence; they are left as they are. */
@@ -70,29 +73,25 @@ export interface ReencryptAllResult {
 const BATCH = 500;
 
 /**
- * Maintenance across accounts (`reply-sync credentials reencrypt`): every stored value that is v1 or
- * under an older key is re-encrypted as v2 with the active key. The keys live in the environment, not
- * in the database, so this runs from code rather than as a SQL migration; reads upgrade v1 rows too.
+ * Maintenance across accounts (`reply-sync credentials reencrypt`): every stored value is decrypted for
+ * its row; those that are v1 or under an older key are re-encrypted as v2 with the active key, and those
+ * that do not decrypt are listed. The keys live in the environment, not in the database, so this runs
+ * from code rather than as a SQL migration; reads upgrade v1 rows one by one too.
  */
 export async function reencryptAllCredentials(db: DbOrTx, keys: EncryptionKeys): Promise<ReencryptAllResult> {
-  const currentPrefix = `v2:${keys.active.id}:`;
-  const stale = sql`NOT starts_with(${inboxes.credentials}, ${currentPrefix})`;
-  const [{ current } = { current: 0 }] = await db
-    .select({ current: count() })
-    .from(inboxes)
-    .where(and(isNotNull(inboxes.credentials), sql`starts_with(${inboxes.credentials}, ${currentPrefix})`));
-  const result: ReencryptAllResult = { current, reencrypted: 0, failed: [] };
+  const result: ReencryptAllResult = { current: 0, reencrypted: 0, failed: [] };
   let after: string | null = null;
   for (;;) {
     const rows = await db
       .select({ accountId: inboxes.accountId, id: inboxes.id, credentials: inboxes.credentials })
       .from(inboxes)
-      .where(and(isNotNull(inboxes.credentials), stale, after === null ? undefined : gt(inboxes.id, after)))
+      .where(and(isNotNull(inboxes.credentials), after === null ? undefined : gt(inboxes.id, after)))
       .orderBy(asc(inboxes.id))
       .limit(BATCH);
     for (const row of rows) {
       try {
         if (await reencryptCredentials(db, { ...row, credentials: row.credentials! }, keys)) result.reencrypted++;
+        else result.current++;
       } catch (error) {
         if (!(error instanceof CredentialsDecryptError)) throw error;
         result.failed.push({ accountId: row.accountId, inboxId: row.id, code: error.code, message: error.message });
