@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerAppCommands } from './commands/apps';
 import { registerContactCommands } from './commands/contact';
+import { registerCredentialsCommands } from './commands/credentials';
 import { registerDemoCommand } from './commands/demo';
 import { registerEmailCommands } from './commands/email';
 import { registerEmailSendCommand } from './commands/email-send';
@@ -34,6 +35,7 @@ REPLY_SYNC_QUEUE (scheduler, worker), REPLY_SYNC_SEND_QUEUE (email send), REPLY_
   registerSetupCommands(program, rt);
   registerContactCommands(program, rt);
   registerInboxCommands(program, rt);
+  registerCredentialsCommands(program, rt);
   registerEmailCommands(program, rt);
   registerEmailSendCommand(program, rt);
   registerTimelineCommands(program, rt);
