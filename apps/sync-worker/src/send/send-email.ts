@@ -127,8 +127,8 @@ async function loadInbox(s: Scoped, data: SendJobData, deps: SendDeps): Promise<
   return {
     inbox,
     credentials,
-    smtp: { host: inbox.smtpHost, port: inbox.smtpPort, tls: inbox.smtpTls },
-    imap: { host: inbox.imapHost, port: inbox.imapPort, tls: inbox.imapTls },
+    smtp: { host: inbox.smtpHost, port: inbox.smtpPort, tls: inbox.smtpTls, allowPlaintext: inbox.allowPlaintext },
+    imap: { host: inbox.imapHost, port: inbox.imapPort, tls: inbox.imapTls, allowPlaintext: inbox.allowPlaintext },
   };
 }
 
