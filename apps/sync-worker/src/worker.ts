@@ -20,7 +20,7 @@ export interface StartWorkerOptions {
   metrics?: WorkerMetrics;
   /** A database handle to borrow (not closed by the worker); by default one is opened from the env. */
   db?: DbHandle;
-  /** Overrides METRICS_PORT: false = no HTTP server, 0 = any free port. */
+  /** Overrides METRICS_PORT: false = no HTTP server, 0 = any free port (METRICS_PORT=0 means none). */
   metricsPort?: number | false;
   /** For tests: swap the IMAP client factory. */
   createClient?: SessionDeps['createClient'];
@@ -125,10 +125,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     ...(options.tokenHealthInboxes ? { listInboxes: options.tokenHealthInboxes } : {}),
   });
 
-  const port = options.metricsPort === undefined ? env.METRICS_PORT : options.metricsPort;
+  const port = options.metricsPort ?? (env.METRICS_PORT === 0 ? false : env.METRICS_PORT);
   let http: HttpServerHandle | null = null;
   if (port !== false) {
-    http = await startHttpServer(port, metrics, {
+    http = await startHttpServer({ port, host: env.METRICS_HOST }, metrics, {
       healthy: () => closing === null && worker.isRunning(),
       details: () => ({ sessions: sessions.size, concurrency: env.WORKER_CONCURRENCY }),
     });
