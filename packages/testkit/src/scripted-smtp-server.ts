@@ -1,58 +1,35 @@
 // A loopback SMTP submission server that refuses AUTH with a scripted reply, to get the real nodemailer
 // error for provider answers we cannot reach from here (Office 365's 535 5.7.139 and 550 5.7.30).
 // It speaks the way Office 365 does: `AUTH LOGIN XOAUTH2`, LOGIN as username then password prompts.
-import net from 'node:net';
+import { startLineServer, type LineServer } from './line-server';
 
-export interface ScriptedSmtpServer {
-  port: number;
-  close(): Promise<void>;
-}
+export type ScriptedSmtpServer = LineServer;
 
 /** `authReply` is the whole reply line to the credentials, e.g. `535 5.7.139 Authentication unsuccessful, ...`. */
-export async function startScriptedSmtpServer(authReply: string): Promise<ScriptedSmtpServer> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
+export function startScriptedSmtpServer(authReply: string): Promise<ScriptedSmtpServer> {
+  return startLineServer((socket) => {
     socket.write('220 scripted.outlook.test Microsoft ESMTP MAIL Service ready\r\n');
-    let buffer = '';
     let loginStep = 0;
-    socket.on('data', (chunk) => {
-      buffer += chunk.toString('latin1');
-      let end: number;
-      while ((end = buffer.indexOf('\r\n')) >= 0) {
-        const line = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const verb = line.split(' ')[0]!.toUpperCase();
-        if (loginStep === 1) {
-          loginStep = 2;
-          socket.write('334 UGFzc3dvcmQ6\r\n');
-        } else if (loginStep === 2) {
-          loginStep = 0;
-          socket.write(`${authReply}\r\n`);
-        } else if (verb === 'EHLO' || verb === 'HELO') {
-          socket.write('250-scripted.outlook.test Hello\r\n250-SIZE 157286400\r\n250-AUTH LOGIN XOAUTH2\r\n250 8BITMIME\r\n');
-        } else if (verb === 'AUTH' && /^AUTH LOGIN$/i.test(line)) {
-          loginStep = 1;
-          socket.write('334 VXNlcm5hbWU6\r\n');
-        } else if (verb === 'AUTH') {
-          socket.write(`${authReply}\r\n`);
-        } else if (verb === 'QUIT') {
-          socket.end('221 2.0.0 Service closing transmission channel\r\n');
-        } else {
-          socket.write('503 5.5.1 Bad sequence of commands\r\n');
-        }
+    return (line) => {
+      const verb = line.split(' ')[0]!.toUpperCase();
+      if (loginStep === 1) {
+        loginStep = 2;
+        socket.write('334 UGFzc3dvcmQ6\r\n');
+      } else if (loginStep === 2) {
+        loginStep = 0;
+        socket.write(`${authReply}\r\n`);
+      } else if (verb === 'EHLO' || verb === 'HELO') {
+        socket.write('250-scripted.outlook.test Hello\r\n250-SIZE 157286400\r\n250-AUTH LOGIN XOAUTH2\r\n250 8BITMIME\r\n');
+      } else if (verb === 'AUTH' && /^AUTH LOGIN$/i.test(line)) {
+        loginStep = 1;
+        socket.write('334 VXNlcm5hbWU6\r\n');
+      } else if (verb === 'AUTH') {
+        socket.write(`${authReply}\r\n`);
+      } else if (verb === 'QUIT') {
+        socket.end('221 2.0.0 Service closing transmission channel\r\n');
+      } else {
+        socket.write('503 5.5.1 Bad sequence of commands\r\n');
       }
-    });
+    };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
 }
