@@ -1,32 +1,13 @@
 // Office 365's SMTP AUTH refusals, as nodemailer really reports them (from a loopback server that answers
 // with Microsoft's words): each gets its own disconnect reason and sentence instead of "the password was
 // probably changed".
-import { afterEach, describe, expect, it } from 'vitest';
-import { createSmtpTransport, type MailCredentials } from '@reply-sync/mail';
-import { startScriptedSmtpServer, type ScriptedSmtpServer } from '@reply-sync/testkit';
+import { describe, expect, it } from 'vitest';
+import type { MailCredentials } from '@reply-sync/mail';
+import { smtpAuthRefusal } from '@reply-sync/testkit';
 import { classifySmtpFailure, smtpFailureSentence } from '../src/send/classify-smtp-failure';
 
 const password: MailCredentials = { kind: 'password', username: 'ana@contoso.test', password: 'Secret-pw-1' };
 const oauth: MailCredentials = { kind: 'oauth2', username: 'ana@contoso.test', accessToken: 'eyJ0eXAi-secret-token' };
-
-let smtp: ScriptedSmtpServer | undefined;
-afterEach(async () => {
-  await smtp?.close();
-  smtp = undefined;
-});
-
-async function sendError(authReply: string, credentials: MailCredentials): Promise<unknown> {
-  smtp = await startScriptedSmtpServer(authReply);
-  const transport = createSmtpTransport({ host: '127.0.0.1', port: smtp.port, tls: 'none' }, credentials, { connectTimeoutMs: 5_000 });
-  try {
-    await transport.sendMail({ from: 'ana@contoso.test', to: 'bob@example.test', subject: 'Proposal', text: 'Hello' });
-  } catch (err) {
-    return err;
-  } finally {
-    transport.close();
-  }
-  throw new Error('expected the send to fail');
-}
 
 describe('classifySmtpFailure: Office 365', () => {
   it.each([
@@ -34,7 +15,7 @@ describe('classifySmtpFailure: Office 365', () => {
     ['the mailbox', 'Mailbox', password],
     ['the tenant, with OAuth', 'Tenant', oauth],
   ])('535 5.7.139 SmtpClientAuthentication disabled for %s → smtp_auth_disabled with an administrator sentence', async (_, scope, credentials) => {
-    const err = await sendError(
+    const err = await smtpAuthRefusal(
       `535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the ${scope}. Visit https://aka.ms/smtp_auth_disabled for more information. [TY1PR01CA0183.jpnprd01.prod.outlook.com]`,
       credentials,
     );
@@ -48,14 +29,14 @@ describe('classifySmtpFailure: Office 365', () => {
   });
 
   it('550 5.7.30 basic authentication not supported → basic_auth_disabled, pointing at OAuth', async () => {
-    const err = await sendError('550 5.7.30 Basic authentication is not supported for Client Submission.', password);
+    const err = await smtpAuthRefusal('550 5.7.30 Basic authentication is not supported for Client Submission.', password);
     const failure = classifySmtpFailure(err, password);
     expect(failure).toMatchObject({ kind: 'auth', reason: 'basic_auth_disabled' });
     expect(smtpFailureSentence(failure, 'ana@contoso.test')).toMatch(/--provider office365/);
   });
 
   it('535 5.7.3 (a wrong password) stays password_rejected', async () => {
-    const err = await sendError('535 5.7.3 Authentication unsuccessful [SN4PR0601CA0002.namprd06.prod.outlook.com]', password);
+    const err = await smtpAuthRefusal('535 5.7.3 Authentication unsuccessful [SN4PR0601CA0002.namprd06.prod.outlook.com]', password);
     expect(classifySmtpFailure(err, password)).toMatchObject({ kind: 'auth', reason: 'password_rejected' });
   });
 });

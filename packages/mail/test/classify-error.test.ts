@@ -5,10 +5,9 @@
 import http from 'node:http';
 import { InteractionRequiredAuthError } from '@azure/msal-node';
 import { google } from 'googleapis';
-import { closedPort, startScriptedSmtpServer } from '@reply-sync/testkit';
+import { closedPort, smtpAuthRefusal } from '@reply-sync/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { classifyMailError } from '../src/classify-error';
-import { createSmtpTransport } from '../src/create-smtp-transport';
 import { MailConnectError } from '../src/errors';
 import type { MailCredentials } from '../src/settings';
 import { connectError } from './helpers/connect-error';
@@ -207,20 +206,6 @@ describe('classifyMailError: OAuth token endpoints', () => {
 });
 
 describe('classifyMailError: Office 365 refusing SMTP AUTH (real nodemailer errors from a loopback server)', () => {
-  async function smtpAuthError(reply: string, credentials: MailCredentials): Promise<unknown> {
-    const smtp = await startScriptedSmtpServer(reply);
-    const transport = createSmtpTransport({ host: '127.0.0.1', port: smtp.port, tls: 'none' }, credentials, { connectTimeoutMs: 5_000 });
-    try {
-      await transport.sendMail({ from: 'ana@example.com', to: 'bob@example.com', subject: 'hi', text: 'hi' });
-    } catch (err) {
-      return err;
-    } finally {
-      transport.close();
-      await smtp.close();
-    }
-    throw new Error('expected the send to fail');
-  }
-
   const TENANT = '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information. [TY1PR01CA0183.jpnprd01.prod.outlook.com]';
   const MAILBOX = '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox. Visit https://aka.ms/smtp_auth_disabled for more information. [MN2PR05CA0004.namprd05.prod.outlook.com 2023-09-12T20:59:57.214Z 08DBB276B7E699C4]';
 
@@ -229,7 +214,7 @@ describe('classifyMailError: Office 365 refusing SMTP AUTH (real nodemailer erro
     ['mailbox, password', MAILBOX, password],
     ['tenant, XOAUTH2', TENANT, oauth],
   ])('535 5.7.139 "SmtpClientAuthentication is disabled" (%s) is smtp_auth_disabled, not a rejected password', async (_, reply, credentials) => {
-    const err = await smtpAuthError(reply, credentials);
+    const err = await smtpAuthRefusal(reply, credentials);
     expect(err).toMatchObject({ code: 'EAUTH', responseCode: 535 });
     const cls = classifyMailError(err, credentials);
     expect(cls).toMatchObject({ kind: 'auth', reason: 'smtp_auth_disabled' });
@@ -237,14 +222,14 @@ describe('classifyMailError: Office 365 refusing SMTP AUTH (real nodemailer erro
   });
 
   it('"basic authentication is disabled" (535 5.7.139) and "not supported for Client Submission" (550 5.7.30) are basic_auth_disabled', async () => {
-    const disabled = await smtpAuthError('535 5.7.139 Authentication unsuccessful, basic authentication is disabled. [PN0PR01CA0024.INDPRD01.PROD.OUTLOOK.COM 2025-01-26T18:54:30.055Z 08DD3DD7D75D7743]', password);
+    const disabled = await smtpAuthRefusal('535 5.7.139 Authentication unsuccessful, basic authentication is disabled. [PN0PR01CA0024.INDPRD01.PROD.OUTLOOK.COM 2025-01-26T18:54:30.055Z 08DD3DD7D75D7743]', password);
     expect(classifyMailError(disabled, password)).toMatchObject({ kind: 'auth', reason: 'basic_auth_disabled' });
-    const retired = await smtpAuthError('550 5.7.30 Basic authentication is not supported for Client Submission.', password);
+    const retired = await smtpAuthRefusal('550 5.7.30 Basic authentication is not supported for Client Submission.', password);
     expect(classifyMailError(retired, password)).toMatchObject({ kind: 'auth', reason: 'basic_auth_disabled' });
   });
 
   it('a plain 535 5.7.3 is still a rejected password', async () => {
-    const err = await smtpAuthError('535 5.7.3 Authentication unsuccessful [SN4PR0601CA0002.namprd06.prod.outlook.com]', password);
+    const err = await smtpAuthRefusal('535 5.7.3 Authentication unsuccessful [SN4PR0601CA0002.namprd06.prod.outlook.com]', password);
     expect(classifyMailError(err, password)).toMatchObject({ kind: 'auth', reason: 'password_rejected' });
   });
 });

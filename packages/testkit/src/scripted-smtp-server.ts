@@ -1,6 +1,7 @@
 // A loopback SMTP submission server that refuses AUTH with a scripted reply, to get the real nodemailer
 // error for provider answers we cannot reach from here (Office 365's 535 5.7.139 and 550 5.7.30).
 // It speaks the way Office 365 does: `AUTH LOGIN XOAUTH2`, LOGIN as username then password prompts.
+import nodemailer from 'nodemailer';
 import { startLineServer, type LineServer } from './line-server';
 
 export type ScriptedSmtpServer = LineServer;
@@ -32,4 +33,29 @@ export function startScriptedSmtpServer(authReply: string): Promise<ScriptedSmtp
       }
     };
   });
+}
+
+/** The error nodemailer really raises when the scripted server refuses these credentials with `authReply`. */
+export async function smtpAuthRefusal(
+  authReply: string,
+  login: { kind: 'password'; username: string; password: string } | { kind: 'oauth2'; username: string; accessToken: string },
+): Promise<unknown> {
+  const smtp = await startScriptedSmtpServer(authReply);
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: smtp.port,
+    secure: false,
+    ignoreTLS: true,
+    connectionTimeout: 5_000,
+    auth: login.kind === 'password' ? { user: login.username, pass: login.password } : { type: 'OAuth2', user: login.username, accessToken: login.accessToken },
+  });
+  try {
+    await transport.sendMail({ from: login.username, to: 'bob@example.test', subject: 'Proposal', text: 'Hello' });
+  } catch (err) {
+    return err;
+  } finally {
+    transport.close();
+    await smtp.close();
+  }
+  throw new Error('expected the scripted SMTP server to refuse the login');
 }
