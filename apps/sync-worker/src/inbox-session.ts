@@ -5,7 +5,7 @@
 // The session ends within a second when its inbox is disconnected, removed or given new credentials
 // (the worker's InboxChangeListener; inbox-watch.ts), and at the latest at the next watchdog tick.
 import type { ImapFlow } from 'imapflow';
-import { toInboxContext, type Db, type EncryptionKeys } from '@reply-sync/db';
+import { CredentialsDecryptError, toInboxContext, type Db, type EncryptionKeys } from '@reply-sync/db';
 import { classifyMailError, createImapClient, type ConnectOptions, type ImapSettings, type MailCredentials } from '@reply-sync/mail';
 import type { InboxJobData } from '@reply-sync/queue';
 import type { NeverLogEntry, SenderVerificationPolicy } from '@reply-sync/threading';
@@ -56,8 +56,14 @@ export type SessionOutcome =
   | { kind: 'finished'; why: string };
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 30_000;
-/** A credentials blob we cannot decrypt is an operator problem (a missing key), not the inbox's. */
+/** A credentials blob we cannot decrypt for want of the right key is an operator problem, not the inbox's. */
 const UNDECRYPTABLE_RETRY_MS = 60_000;
+/**
+ * Decrypt failures that are this row's own and need a reconnect: a value copied from another inbox, or
+ * not ours at all. `unknown_key_id` and `tampered` (which is also what a wrong key gives) may be the
+ * key configuration, which the operator fixes without touching the inboxes: those retry.
+ */
+const RECONNECT_DECRYPT_CODES: ReadonlySet<CredentialsDecryptError['code']> = new Set(['bound_to_other_inbox', 'malformed']);
 
 /** inbox_changed: a change was heard but the row, re-read, looks fine (requeue: a new session re-loads it). */
 type ConnectionEnd = 'deadline' | 'stopped' | InboxEnd | 'inbox_changed';
@@ -104,8 +110,12 @@ async function runWatchedSession(deps: SessionDeps, job: InboxJobData, stop: Abo
   try {
     inbox = await store.loadInbox();
   } catch (error) {
-    if ((error as { name?: string }).name === 'CredentialsDecryptError') {
-      log.error({ err: (error as Error).message }, 'cannot decrypt the inbox credentials; check REPLY_SYNC_ENCRYPTION_KEYS');
+    if (error instanceof CredentialsDecryptError) {
+      log.error({ code: error.code, err: error.message }, 'cannot decrypt the inbox credentials');
+      if (RECONNECT_DECRYPT_CODES.has(error.code)) {
+        await store.markDisconnected('credentials_invalid', error.message);
+        return { kind: 'finished', why: 'credentials_invalid' };
+      }
       return { kind: 'requeue', delayMs: UNDECRYPTABLE_RETRY_MS, why: 'credentials_undecryptable' };
     }
     if ((error as { code?: string }).code === 'inbox_removed') return { kind: 'finished', why: 'inbox_removed' };
@@ -208,7 +218,7 @@ interface ConnectionInput {
 async function runConnection(deps: SessionDeps, input: ConnectionInput, onReady: () => Promise<void>): Promise<ConnectionEnd> {
   const { store, inbox, log, signal } = input;
   const commandTimeout = deps.config.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
-  const settings: ImapSettings = { host: inbox.imapHost, port: inbox.imapPort, tls: inbox.imapTls };
+  const settings: ImapSettings = { host: inbox.imapHost, port: inbox.imapPort, tls: inbox.imapTls, allowPlaintext: inbox.allowPlaintext };
   const client = (deps.createClient ?? createImapClient)(settings, input.credentials, deps.tlsCa ? { ca: deps.tlsCa } : {});
   const wake = new WakeSignal();
   let closed = false;

@@ -23,7 +23,7 @@ export interface StartWorkerOptions {
   metrics?: WorkerMetrics;
   /** A database handle to borrow (not closed by the worker); by default one is opened from the env. */
   db?: DbHandle;
-  /** Overrides METRICS_PORT: false = no HTTP server, 0 = any free port. */
+  /** Overrides METRICS_PORT: false = no HTTP server, 0 = any free port (METRICS_PORT=0 means none). */
   metricsPort?: number | false;
   /** For tests: swap the IMAP client factory. */
   createClient?: SessionDeps['createClient'];
@@ -51,8 +51,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const logger = options.logger ?? createLogger({ level: env.LOG_LEVEL });
   const metrics = options.metrics ?? createMetrics();
   const dbHandle = options.db ?? createDb(env.DATABASE_URL, { max: env.DB_POOL_MAX });
-  const shutdown = new AbortController();
-  const sessions = new Set<string>();
+  // One AbortController per session, not one shared signal: every session listens for 'abort', and a
+  // shared signal with more than 10 listeners makes Node print MaxListenersExceededWarning at start.
+  const sessions = new Map<string, AbortController>();
   let closing: Promise<void> | null = null;
 
   // A provider without a client id is not configured (its inboxes are not synced; see env.ts).
@@ -89,9 +90,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
 
   async function processJob(job: InboxJob, token?: string): Promise<void> {
     const key = job.id ?? job.data.inboxId;
-    sessions.add(key);
+    const stop = new AbortController();
+    if (closing) stop.abort();
+    sessions.set(key, stop);
     try {
-      const outcome = await runInboxSession(deps, job.data, shutdown.signal);
+      const outcome = await runInboxSession(deps, job.data, stop.signal);
       logger.debug({ inboxId: job.data.inboxId, outcome }, 'session ended');
       if (outcome.kind === 'requeue') throw await requeueAtSessionEnd(job, token, outcome.delayMs);
       // finished: the job completes and is deleted; the scheduler adds it again on reconnect.
@@ -132,10 +135,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     ...(options.tokenHealthInboxes ? { listInboxes: options.tokenHealthInboxes } : {}),
   });
 
-  const port = options.metricsPort === undefined ? env.METRICS_PORT : options.metricsPort;
+  const port = options.metricsPort ?? (env.METRICS_PORT === 0 ? false : env.METRICS_PORT);
   let http: HttpServerHandle | null = null;
   if (port !== false) {
-    http = await startHttpServer(port, metrics, {
+    http = await startHttpServer({ port, host: env.METRICS_HOST }, metrics, {
       healthy: () => closing === null && worker.isRunning(),
       // listening: false while the LISTEN connection is being re-established (sessions then rely on the watchdog).
       details: () => ({ sessions: sessions.size, concurrency: env.WORKER_CONCURRENCY, listening: inboxChanges.listening() }),
@@ -156,7 +159,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         logger.info({ sessions: sessions.size }, 'sync worker stopping: ending sessions and releasing their jobs');
         // Stop taking jobs and end the running sessions together; close() waits for their requeues.
         const closed = worker.close();
-        shutdown.abort();
+        for (const stop of sessions.values()) stop.abort();
         await Promise.all([closed, sendWorker?.close(), healthCheck.stop()]);
         await inboxChanges.close();
         await redis.quit().catch(() => redis.disconnect());

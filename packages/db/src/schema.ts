@@ -128,9 +128,11 @@ export const inboxes = pgTable(
     smtpHost: text('smtp_host'),
     smtpPort: integer('smtp_port'),
     smtpTls: text('smtp_tls', { enum: TLS_MODES }),
+    /** TLS mode `none` allowed to a non-loopback IMAP/SMTP host (packages/mail plaintext-policy). */
+    allowPlaintext: boolean('allow_plaintext').notNull().default(false),
     username: text('username').notNull(),
     authKind: text('auth_kind', { enum: AUTH_KINDS }).notNull().default('password'),
-    /** Encrypted blob `v1:<keyId>:<iv>:<tag>:<ciphertext>` (crypto/credentials.ts); null once removed. */
+    /** Encrypted `v2:<keyId>:<inboxId>:<iv>:<tag>:<ciphertext>`, bound to this row (crypto/credentials.ts); null once removed. */
     credentials: text('credentials'),
     credentialsKeyId: text('credentials_key_id'),
     /** Bumped on every reconnect so a running IMAP session notices it holds stale credentials. */

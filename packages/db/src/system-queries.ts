@@ -5,6 +5,7 @@ import type { DbOrTx } from './client';
 import { inboxes } from './schema';
 
 export { createAccount, getAccount, listAccounts } from './queries/accounts';
+export { reencryptAllCredentials, type ReencryptAllResult } from './queries/stored-credentials';
 
 export interface InboxKey {
   accountId: string;

@@ -52,7 +52,7 @@ async function loadInbox(s: Scoped, email: OutgoingEmail, keys: EncryptionKeys):
   if (!row.smtpHost || !row.smtpPort || !row.smtpTls) {
     throw new SendError('smtp_not_configured', `The inbox ${row.address} has no SMTP server configured; reconnect it with its SMTP settings to send from it.`);
   }
-  return { row, smtp: { host: row.smtpHost, port: row.smtpPort, tls: row.smtpTls } };
+  return { row, smtp: { host: row.smtpHost, port: row.smtpPort, tls: row.smtpTls, allowPlaintext: row.allowPlaintext } };
 }
 
 /** The sending user must be the account's, and the owner when the inbox is someone's personal inbox. */
@@ -84,6 +84,6 @@ export async function loadSend(s: Scoped, job: SendJobData, deps: LoadSendDeps):
     userName,
     credentials,
     smtp,
-    imap: { host: inbox.imapHost, port: inbox.imapPort, tls: inbox.imapTls },
+    imap: { host: inbox.imapHost, port: inbox.imapPort, tls: inbox.imapTls, allowPlaintext: inbox.allowPlaintext },
   };
 }

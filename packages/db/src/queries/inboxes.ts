@@ -1,10 +1,11 @@
 // Connected inboxes of one account: connecting (credentials encrypted), status changes with their
 // history, reconnecting, removal and the sync checkpoint.
+import { randomUUID } from 'node:crypto';
 import { defaultTrustedAuthservIds, type InboxContext, type SenderVerificationPolicy } from '@reply-sync/threading';
 import { desc, eq, getTableColumns, isNotNull, ne, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../client';
 import type { AccountScope } from '../account-scope';
-import { decryptCredentials, encryptCredentials, credentialsKeyId, type EncryptionKeys } from '../crypto/index';
+import type { EncryptionKeys } from '../crypto/index';
 import { DbError } from '../errors';
 import {
   inboxes,
@@ -20,6 +21,7 @@ import {
 } from '../schema';
 import { accountQueries } from './accounts';
 import { saveCheckpointFor, type Checkpoint, type SavedCheckpoint } from './checkpoint';
+import { openCredentials, reencryptCredentials, sealCredentials } from './stored-credentials';
 
 /** An inbox as apps see it: everything but the encrypted credentials. */
 export type Inbox = Omit<InboxRow, 'credentials'>;
@@ -33,6 +35,8 @@ export interface ServerSettings {
   smtpPort?: number | null;
   smtpTls?: TlsMode | null;
   username: string;
+  /** TLS mode `none` allowed to a non-loopback host (the operator said so); default false. */
+  allowPlaintext?: boolean;
 }
 
 export interface CreateInboxInput extends ServerSettings {
@@ -43,7 +47,7 @@ export interface CreateInboxInput extends ServerSettings {
   address: string;
   aliases?: string[];
   authKind?: AuthKind;
-  /** Plain object (e.g. `{ password }` or OAuth tokens); stored encrypted with the active key. */
+  /** Plain object (e.g. `{ password }` or OAuth tokens); stored encrypted with the active key, bound to the new inbox. */
   credentials: object;
   sentMailbox?: string | null;
   /** authserv-ids trusted for sender verification; omit (or null) for the provider's default. */
@@ -109,10 +113,12 @@ export function inboxQueries(db: Db, scope: AccountScope) {
     async create(input: CreateInboxInput, keys: EncryptionKeys): Promise<Inbox> {
       return db.transaction(async (tx) => {
         if (input.userId) await scope.assertOwned(tx, users, [input.userId], 'users');
-        const encrypted = encryptCredentials(input.credentials, keys);
+        // The id is made here, not by the database: the credentials are encrypted for this very row.
+        const id = randomUUID();
         const [row] = await tx
           .insert(inboxes)
           .values({
+            id,
             accountId,
             userId: input.userId ?? null,
             kind: input.kind,
@@ -125,10 +131,10 @@ export function inboxQueries(db: Db, scope: AccountScope) {
             smtpHost: input.smtpHost ?? null,
             smtpPort: input.smtpPort ?? null,
             smtpTls: input.smtpTls ?? null,
+            allowPlaintext: input.allowPlaintext ?? false,
             username: input.username,
             authKind: input.authKind ?? 'password',
-            credentials: encrypted,
-            credentialsKeyId: keys.active.id,
+            ...sealCredentials(input.credentials, keys, { accountId, id }),
             sentMailbox: input.sentMailbox ?? null,
             trustedAuthservIds: authservIdList(input.trustedAuthservIds),
           })
@@ -143,14 +149,17 @@ export function inboxQueries(db: Db, scope: AccountScope) {
       return row ?? null;
     },
 
-    /** The only way to read credentials: decrypted with `keys` (errors name a missing key id). */
+    /**
+     * The only way to read credentials: decrypted with `keys` and checked to belong to this inbox
+     * (CredentialsDecryptError otherwise); a v1 value is re-encrypted as v2 on this first read.
+     */
     async getWithCredentials<C = Record<string, unknown>>(id: string, keys: EncryptionKeys): Promise<InboxWithCredentials<C> | null> {
       const [row] = await db.select().from(inboxes).where(scope.where(inboxes, eq(inboxes.id, id)));
       if (!row) return null;
       if (row.credentials === null) {
         throw new DbError('inbox_removed', `Inbox ${row.address} was removed; its credentials were deleted.`);
       }
-      return { ...row, credentials: decryptCredentials<C>(row.credentials, keys) };
+      return { ...row, credentials: await openCredentials<C>(db, { ...row, credentials: row.credentials }, keys) };
     },
 
     /** Inboxes of the account, oldest first; removed ones only when asked. */
@@ -269,8 +278,7 @@ export function inboxQueries(db: Db, scope: AccountScope) {
           .update(inboxes)
           .set({
             ...settings,
-            credentials: encryptCredentials(newCredentials, keys),
-            credentialsKeyId: keys.active.id,
+            ...sealCredentials(newCredentials, keys, current),
             credentialsVersion: sql`${inboxes.credentialsVersion} + 1`,
             status: 'connected',
             disconnectReason: null,
@@ -331,14 +339,12 @@ export function inboxQueries(db: Db, scope: AccountScope) {
       return row;
     },
 
-    /** Moves stored credentials to the active key (rotation); returns true when it re-encrypted. */
+    /** Moves stored credentials to v2 under the active key (rotation, v1 upgrade); returns true when it re-encrypted. */
     async rotateCredentials(id: string, keys: EncryptionKeys): Promise<boolean> {
       return db.transaction(async (tx) => {
         const current = await lockInbox(tx, id);
-        if (current.credentials === null || credentialsKeyId(current.credentials) === keys.active.id) return false;
-        const credentials = encryptCredentials(decryptCredentials(current.credentials, keys), keys);
-        await tx.update(inboxes).set({ credentials, credentialsKeyId: keys.active.id }).where(eq(inboxes.id, id));
-        return true;
+        if (current.credentials === null) return false;
+        return reencryptCredentials(tx, { ...current, credentials: current.credentials }, keys);
       });
     },
 
