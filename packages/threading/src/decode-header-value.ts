@@ -2,20 +2,35 @@
 
 import { TextDecoder } from 'node:util';
 import { decodeWindows1252, WINDOWS_1252_LABELS } from './decode-windows-1252';
+import { toStorableText } from './storable-text';
 
 const ENCODED_WORD = /=\?([^?\s]+)\?([BbQq])\?([^?]*)\?=/g;
 const ONLY_WHITESPACE = /^[ \t\r\n]*$/;
-const decoders = new Map<string, TextDecoder | null>();
+/**
+ * Decoders for the charsets TextDecoder knows, by label. Only labels it accepts are kept, and at most
+ * this many: charset names come from senders, so an unbounded cache is a memory leak one message
+ * with many made-up names can trigger. Real mail uses a dozen charsets at most.
+ */
+export const MAX_CACHED_DECODERS = 64;
+const decoders = new Map<string, TextDecoder>();
+/** Labels TextDecoder refused, so a message repeating one made-up name pays for one exception. */
+const unknownLabels = new Set<string>();
+/** The longest label in the WHATWG encoding standard is 26 characters. */
+const MAX_LABEL_LENGTH = 40;
 
 /**
  * Decodes every encoded word in an (unfolded) header value. Whitespace between two adjacent encoded
  * words is dropped (RFC 2047 §6.2); adjacent words in the same charset are joined as bytes before
  * decoding, so a multi-byte character split across two words survives. Unknown charsets fall back to
- * windows-1252 (latin1 as mail means it); malformed words are left as written. Never throws.
+ * windows-1252 (latin1 as mail means it); malformed words are left as written. The result is
+ * storable text (no NUL: an encoded `=00` is dropped). Linear time; never throws.
  */
 export function decodeHeaderValue(value: string | undefined | null): string {
   if (!value) return '';
-  if (!value.includes('=?')) return value;
+  return toStorableText(value.includes('=?') ? decodeEncodedWords(value) : value);
+}
+
+function decodeEncodedWords(value: string): string {
   let out = '';
   let last = 0;
   let charset = '';
@@ -46,21 +61,33 @@ function decodeChunks(charset: string, chunks: Buffer[]): string {
 function decodeBytes(charset: string, bytes: Buffer): string {
   if (charset === 'utf-8' || charset === 'utf8') return bytes.toString('utf8');
   if (WINDOWS_1252_LABELS.has(charset)) return decodeWindows1252(bytes);
-  let decoder = decoders.get(charset);
-  if (decoder === undefined) {
-    try {
-      decoder = new TextDecoder(charset);
-    } catch {
-      decoder = null;
-    }
-    decoders.set(charset, decoder);
-  }
+  const decoder = decoderFor(charset);
   if (decoder === null) return decodeWindows1252(bytes);
   try {
     return decoder.decode(bytes);
   } catch {
     return decodeWindows1252(bytes);
   }
+}
+
+function decoderFor(charset: string): TextDecoder | null {
+  const cached = decoders.get(charset);
+  if (cached !== undefined) return cached;
+  if (charset.length > MAX_LABEL_LENGTH || unknownLabels.has(charset)) return null;
+  let decoder: TextDecoder;
+  try {
+    decoder = new TextDecoder(charset);
+  } catch {
+    if (unknownLabels.size < MAX_CACHED_DECODERS) unknownLabels.add(charset);
+    return null;
+  }
+  if (decoders.size < MAX_CACHED_DECODERS) decoders.set(charset, decoder);
+  return decoder;
+}
+
+/** How many charset labels are cached, known and unknown (for the test that the cache stays bounded). */
+export function cachedCharsetCount(): number {
+  return decoders.size + unknownLabels.size;
 }
 
 /** Q encoding: `_` is a space, `=XX` a byte; anything else is taken as written. */

@@ -1,0 +1,82 @@
+// Parser time on the worst inputs we know (test/hostile-inputs.ts): µs per KB at 64 KB and the
+// growth from 64 KB to 128 KB (2.0 is linear, 4.0 quadratic), for messageFactsFromHeaders on a
+// hostile header block and for each parser alone.
+//
+//   npx tsx bench/worst-inputs.ts            (from packages/threading; about a minute)
+//
+// Each case runs in its own child process with a heap limit and a time limit, so an input that
+// hangs or exhausts memory (as `Ana <ana@x.test>: hi` did in parseAddressList) is reported as such
+// instead of taking the benchmark down. Nothing here asserts: the timing properties do that.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { BLOCK_SHAPES, hostileHeaderBlock, repeatTo, VALUE_MOTIFS } from '../test/hostile-inputs';
+
+const KB = 1024;
+const CASE_TIMEOUT_MS = 20_000;
+type Subject = 'messageFactsFromHeaders' | 'parseHeaderBlock' | 'parseAddressList' | 'parseMessageIdList' | 'decodeHeaderValue';
+
+async function runCase(subject: Subject, shape: string): Promise<void> {
+  const t = await import('../src/index');
+  const place = { mailbox: 'INBOX', arrivedAt: new Date() };
+  const input = (length: number): string =>
+    shape in BLOCK_SHAPES
+      ? BLOCK_SHAPES[shape]!(length)
+      : subject === 'messageFactsFromHeaders' || subject === 'parseHeaderBlock'
+        ? hostileHeaderBlock(VALUE_MOTIFS[shape]!, length)
+        : repeatTo(VALUE_MOTIFS[shape]!, length);
+  const fns: Record<Subject, (s: string) => unknown> = {
+    messageFactsFromHeaders: (s) => t.messageFactsFromHeaders(s, place),
+    parseHeaderBlock: (s) => t.parseHeaderBlock(s),
+    parseAddressList: (s) => t.parseAddressList(s),
+    parseMessageIdList: (s) => t.parseMessageIdList(s),
+    decodeHeaderValue: (s) => t.decodeHeaderValue(s),
+  };
+  const fn = fns[subject];
+  const best = (length: number): number => {
+    const s = input(length);
+    let min = Infinity;
+    for (let i = 0; i < 5; i++) {
+      const start = performance.now();
+      fn(s);
+      const ms = performance.now() - start;
+      min = Math.min(min, ms);
+      if (ms > 1000) break; // a slow case needs no fifth run to show it
+    }
+    return min;
+  };
+  fn(input(64 * KB)); // warm up the JIT on the measured shape
+  const t64 = best(64 * KB);
+  const t128 = best(128 * KB);
+  process.stdout.write(JSON.stringify({ t64, t128 }));
+}
+
+function row(subject: Subject, shape: string): string {
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, '--max-old-space-size=512', fileURLToPath(import.meta.url), '--case', subject, shape],
+    { encoding: 'utf8', timeout: CASE_TIMEOUT_MS },
+  );
+  let figures: string;
+  if (child.error || child.signal) figures = `did not finish in ${CASE_TIMEOUT_MS / 1000} s`;
+  else if (child.status !== 0) figures = /heap out of memory/i.test(child.stderr) ? 'out of memory (512 MB heap)' : `failed: ${child.stderr.split('\n')[0]}`;
+  else {
+    const { t64, t128 } = JSON.parse(child.stdout) as { t64: number; t128: number };
+    figures = `${((t64 * 1000) / 64).toFixed(1).padStart(10)} µs/KB   ×${(t128 / t64).toFixed(1)}`;
+  }
+  return `${subject.padEnd(24)} ${shape.padEnd(30)} ${figures}`;
+}
+
+if (process.argv[2] === '--case') {
+  await runCase(process.argv[3] as Subject, process.argv[4]!);
+} else {
+  console.log(`${'function'.padEnd(24)} ${'shape'.padEnd(30)} ${'at 64 KB'.padStart(10)}        64→128 KB`);
+  const cases: [Subject, string][] = [
+    ...Object.keys(VALUE_MOTIFS).map((m): [Subject, string] => ['messageFactsFromHeaders', m]),
+    ...Object.keys(BLOCK_SHAPES).map((m): [Subject, string] => ['messageFactsFromHeaders', m]),
+    ...Object.keys(BLOCK_SHAPES).map((m): [Subject, string] => ['parseHeaderBlock', m]),
+    ...(['parseAddressList', 'parseMessageIdList', 'decodeHeaderValue'] as const).flatMap((f) =>
+      Object.keys(VALUE_MOTIFS).map((m): [Subject, string] => [f, m]),
+    ),
+  ];
+  for (const [subject, shape] of cases) console.log(row(subject, shape));
+}
