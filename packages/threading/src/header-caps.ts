@@ -2,8 +2,11 @@
 // a sender wrote, and one worker's event loop serves all its sessions: these caps bound the work and
 // the memory one message can cost before parsing starts. Real mail stays far below each of them.
 
-/** One field's value as parseHeaderBlock collects it (a folded field, or a repeated one joined). */
-export const MAX_FIELD_LENGTH = 128 * 1024;
+/**
+ * One field's value as parseHeaderBlock returns it; of a longer one the first and last halves are
+ * kept (see capHeadAndTail), since References keeps its newest ids at the end.
+ */
+export const MAX_FIELD_LENGTH = 256 * 1024;
 /** To and Cc: about 1,500 recipients; the rules only look for the contact and the thread's people. */
 export const MAX_ADDRESS_LIST_LENGTH = 64 * 1024;
 /** From, Message-ID, Date: one address, one id, one date; RFC 5322 lines stop at 998 characters. */
@@ -28,11 +31,11 @@ export function capValue(value: string | undefined, max: number): string | undef
 }
 
 /**
- * The head and the tail of a long Message-ID list with the middle dropped. Each cut is moved to a
- * separator (whitespace, comma or bracket) so no id is cut in two: a shortened id could otherwise
- * equal some other message's id.
+ * The head and the tail of a long value with the middle dropped. Each cut is moved to a separator
+ * (whitespace, comma or bracket) so no id or address is cut in two: a shortened Message-ID could
+ * otherwise equal some other message's id.
  */
-export function capIdList(value: string | undefined, headMax: number, tailMax: number): string | undefined {
+export function capHeadAndTail(value: string | undefined, headMax: number, tailMax: number): string | undefined {
   if (value === undefined || value.length <= headMax + tailMax) return value;
   let headEnd = headMax;
   while (headEnd > 0 && !isSeparator(value.charCodeAt(headEnd))) headEnd--;

@@ -2,7 +2,7 @@
 
 import { decodeHeaderValue } from './decode-header-value';
 import {
-  capIdList,
+  capHeadAndTail,
   capValue,
   MAX_ADDRESS_LIST_LENGTH,
   MAX_IN_REPLY_TO_LENGTH,
@@ -78,7 +78,7 @@ export function messageFactsFromHeaders(raw: Buffer | Uint8Array | string, place
     messageId: rawId === undefined ? null : normalizeMessageId(rawId),
     inReplyTo: parseMessageIdList(all(headers, 'in-reply-to', MAX_IN_REPLY_TO_LENGTH)),
     references: capReferences(
-      parseMessageIdList(capIdList(all(headers, 'references', Infinity), MAX_REFERENCES_HEAD_LENGTH, MAX_REFERENCES_TAIL_LENGTH)),
+      parseMessageIdList(capHeadAndTail(all(headers, 'references', Infinity), MAX_REFERENCES_HEAD_LENGTH, MAX_REFERENCES_TAIL_LENGTH)),
     ),
     from: firstAddress(capValue(firstHeader(headers, 'from'), MAX_SINGLE_VALUE_LENGTH)),
     to: parseAddressList(all(headers, 'to', MAX_ADDRESS_LIST_LENGTH)),
@@ -99,7 +99,7 @@ export function messageFactsFromHeaders(raw: Buffer | Uint8Array | string, place
 
 /**
  * Every occurrence of a field joined, so a header repeated by a broken client is not lost; at most
- * `max` characters (References is cut by capIdList instead, which keeps its head and tail).
+ * `max` characters (References is cut by capHeadAndTail instead, which keeps its head and tail).
  */
 function all(headers: Map<string, string[]>, name: string, max: number): string | undefined {
   const values = headers.get(name);

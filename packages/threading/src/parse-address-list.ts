@@ -6,6 +6,19 @@ import { skipComment, skipQuoted } from './parse-message-id-list';
 import type { Address } from './types';
 
 /**
+ * Words and comments kept per entry. A display name is a few words; a segment of thousands (a list
+ * written without commas, or noise) would otherwise be held in memory to the end of the value only
+ * to become one absurd name. An entry's first bare address is kept whatever its position.
+ */
+export const MAX_WORDS_PER_ENTRY = 64;
+/**
+ * Addresses returned per list. Far above any real To or Cc (mass mail goes out as Bcc), and it keeps
+ * what one hostile value can make the worker hold in memory bounded; the rest of the value is still
+ * scanned, so a later group or quote cannot change the ones kept.
+ */
+export const MAX_ADDRESSES_PER_LIST = 2000;
+
+/**
  * Parses an address-list header value. Handles display names (quoted, with commas, with RFC 2047
  * encoded words, also inside quotes as many clients write them), comments used as names
  * (`ana@x (Ana)`), comments inside an address (`pete(his account)@silly.test`), groups
@@ -28,12 +41,12 @@ export function parseAddressList(value: string | undefined | null): Address[] {
       const end = skipQuoted(value, i);
       const closed = end - 1 > i && value.charCodeAt(end - 1) === 0x22;
       const inner = value.slice(i + 1, closed ? end - 1 : end);
-      seg.words.push({ text: inner.includes('\\') ? inner.replace(/\\(.)/g, '$1') : inner, quoted: true });
+      if (seg.words.length < MAX_WORDS_PER_ENTRY) seg.words.push({ text: inner.includes('\\') ? inner.replace(/\\(.)/g, '$1') : inner, quoted: true });
       i = end;
     } else if (c === 0x28 /* ( */) {
       const end = skipComment(value, i);
       const inner = value.slice(i + 1, value.charCodeAt(end - 1) === 0x29 ? end - 1 : end).trim();
-      if (inner) seg.comments.push(inner);
+      if (inner && seg.comments.length < MAX_WORDS_PER_ENTRY) seg.comments.push(inner);
       i = end;
     } else if (c === 0x3c /* < */) {
       // A second `<…>` without a comma between (`<a@x> <b@y>`) starts the next entry.
@@ -59,8 +72,9 @@ export function parseAddressList(value: string | undefined | null): Address[] {
     } else {
       const end = wordEnd(value, i);
       const text = value.slice(i, end);
-      seg.words.push({ text, quoted: false });
-      if (text.includes('@')) seg.hasBareAt = true;
+      const bareAt = !seg.hasBareAt && text.includes('@');
+      if (bareAt || seg.words.length < MAX_WORDS_PER_ENTRY) seg.words.push({ text, quoted: false });
+      if (bareAt) seg.hasBareAt = true;
       i = end;
     }
   }
@@ -95,6 +109,13 @@ function newSegment(): Segment {
  * A comma inside an obsolete source route (`<@r1,@r2:ana@x>`) does not end it.
  */
 function readAngle(value: string, start: number): { address: string; end: number } {
+  // The common `<ana@x>`: plain characters up to the `>`.
+  let k = start + 1;
+  while (k < value.length && isPlainInAngle(value.charCodeAt(k))) k++;
+  if (k < value.length && value.charCodeAt(k) === 0x3e) {
+    return { address: withoutSourceRoute(value.slice(start + 1, k)), end: k + 1 };
+  }
+  if (k < value.length && value.charCodeAt(k) === 0x3c) return { address: withoutSourceRoute(value.slice(start + 1, k)), end: k };
   const parts: string[] = [];
   let runStart = start + 1;
   let i = start + 1;
@@ -149,6 +170,8 @@ function wordEnd(value: string, start: number): number {
 }
 
 function pushAddress(out: Address[], seg: Segment): void {
+  if (out.length >= MAX_ADDRESSES_PER_LIST) return;
+  if (seg.angle === '' || (seg.angle === null && !seg.hasBareAt)) return;
   let address: string;
   let nameWords: Word[];
   if (seg.angle !== null) {
@@ -204,6 +227,11 @@ function isSpace(c: number): boolean {
 /** Characters that end a bare word: whitespace and the specials the list syntax gives meaning to. */
 function endsWord(c: number): boolean {
   return isSpace(c) || c === 0x22 || c === 0x28 || c === 0x3c || c === 0x2c || c === 0x3b || c === 0x3a;
+}
+
+/** Characters of an addr-spec in brackets that need no special handling. */
+function isPlainInAngle(c: number): boolean {
+  return c > 0x20 && c !== 0x3e && c !== 0x3c && c !== 0x28 && c !== 0x22 && c !== 0x2c && c !== 0x3b;
 }
 
 /** Characters that end an unclosed domain literal: the list separators and brackets. */

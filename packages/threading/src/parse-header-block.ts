@@ -2,7 +2,7 @@
 
 import { TextDecoder } from 'node:util';
 import { decodeWindows1252 } from './decode-windows-1252';
-import { MAX_FIELD_LENGTH } from './header-caps';
+import { capHeadAndTail, MAX_FIELD_LENGTH } from './header-caps';
 import { toStorableText } from './storable-text';
 
 /** Decodes header bytes as UTF-8, failing on invalid sequences so latin1 can take over. */
@@ -14,7 +14,7 @@ const EIGHT_BIT = /[\x80-\xff]/;
  * names, each with every occurrence's value in order, unfolded and trimmed. Stops at the first empty
  * line. Tolerates LF-only and bare-CR line ends, 8-bit bytes (UTF-8, or windows-1252 — latin1 as
  * mail means it — where not valid UTF-8), an mbox `From ` line, and garbage lines without a colon (skipped, together with their
- * continuation lines). A value stops growing at MAX_FIELD_LENGTH; values are storable text (see
+ * continuation lines). A value over MAX_FIELD_LENGTH keeps its head and tail; values are storable text (see
  * toStorableText: no NUL). Linear time; never throws.
  */
 export function parseHeaderBlock(raw: Buffer | Uint8Array | string): Map<string, string[]> {
@@ -36,7 +36,7 @@ export function parseHeaderBlock(raw: Buffer | Uint8Array | string): Map<string,
     const first = text.charCodeAt(pos);
     if (first === 0x20 || first === 0x09) {
       // Continuation: unfolding removes only the line break (RFC 5322 §2.2.3).
-      if (name !== null && value.length < MAX_FIELD_LENGTH) value += text.slice(pos, end);
+      if (name !== null) value += text.slice(pos, end);
     } else {
       if (name !== null) addField(headers, name, value);
       name = null;
@@ -59,7 +59,8 @@ export function parseHeaderBlock(raw: Buffer | Uint8Array | string): Map<string,
 }
 
 function addField(headers: Map<string, string[]>, name: string, value: string): void {
-  const v = toStorableText(value.length > MAX_FIELD_LENGTH ? value.slice(0, MAX_FIELD_LENGTH) : value).trim();
+  const capped = value.length > MAX_FIELD_LENGTH ? capHeadAndTail(value, MAX_FIELD_LENGTH / 2, MAX_FIELD_LENGTH / 2)! : value;
+  const v = toStorableText(capped).trim();
   const list = headers.get(name);
   if (list) list.push(v);
   else headers.set(name, [v]);

@@ -58,3 +58,10 @@ export const BLOCK_SHAPES: Record<string, (length: number) => string> = {
   'deep folding': (length) => `Subject: x${repeatTo('\r\n x', length - 12)}\r\n`,
   'folded address list': (length) => `To: ${repeatTo('a@b,\r\n ', length - 6)}\r\n`,
 };
+
+/** A header block with one field whose value is `motif` repeated to `length` characters. */
+export function singleFieldBlock(name: string, motif: string, length: number): string {
+  return `${name}: ${repeatTo(motif, length)}\r\n`;
+}
+
+export const HEADER_FIELD_NAMES = FIELDS;

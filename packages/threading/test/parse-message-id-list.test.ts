@@ -83,3 +83,18 @@ describe('normalizeMessageId and formatMessageId', () => {
     expect(formatMessageId(normalizeMessageId('<ABC@x.com>')!)).toBe('<abc@x.com>');
   });
 });
+
+describe('Message-ID lists: the faults of issue 9', () => {
+  it('decodes RFC 2047 encoded words that a mailer wrapped around References', () => {
+    expect(parseMessageIdList('=?utf-8?q?=3Ccrm-1=40crm=2Eourco=2Ecom=3E?=')).toEqual(['crm-1@crm.ourco.com']);
+    expect(parseMessageIdList('=?UTF-8?B?PGNybS0xQGNybS5vdXJjby5jb20+?= <b@y>')).toEqual(['crm-1@crm.ourco.com', 'b@y']);
+  });
+
+  it('never keeps a bracket, CR, NUL or other control character in an id', () => {
+    expect(parseMessageIdList('<a@b<c@d>')).toEqual(['a@b', 'c@d']);
+    expect(parseMessageIdList('<"a\r"@b> <c\x00@d>')).toEqual(['"a"@b', 'c@d']);
+    expect(normalizeMessageId('<<a@b>')).toBe('a@b');
+    expect(normalizeMessageId('<a\x01b@x>')).toBe('ab@x');
+  });
+});
+
