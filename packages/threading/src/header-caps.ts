@@ -9,8 +9,10 @@
 export const MAX_FIELD_LENGTH = 256 * 1024;
 /** To and Cc: about 1,500 recipients; the rules only look for the contact and the thread's people. */
 export const MAX_ADDRESS_LIST_LENGTH = 64 * 1024;
-/** From, Message-ID, Date: one address, one id, one date; RFC 5322 lines stop at 998 characters. */
+/** From and Message-ID: one address, one id; RFC 5322 lines stop at 998 characters. */
 export const MAX_SINGLE_VALUE_LENGTH = 2 * 1024;
+/** Date: an RFC 5322 date with its zone comment is about 40 characters; V8's Date.parse reads the rest. */
+export const MAX_DATE_LENGTH = 256;
 /** Subject: room for encoded words (which triple the length) around a long subject line. */
 export const MAX_SUBJECT_LENGTH = 8 * 1024;
 /** In-Reply-To: one id, sometimes a few. */
