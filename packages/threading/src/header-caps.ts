@@ -9,6 +9,18 @@
 export const MAX_FIELD_LENGTH = 256 * 1024;
 /** To and Cc: about 1,500 recipients; the rules only look for the contact and the thread's people. */
 export const MAX_ADDRESS_LIST_LENGTH = 64 * 1024;
+/**
+ * Words and comments kept per entry. A display name is a few words; a segment of thousands (a list
+ * written without commas, or noise) would otherwise be held in memory to the end of the value only
+ * to become one absurd name. An entry's first bare address is kept whatever its position.
+ */
+export const MAX_WORDS_PER_ENTRY = 64;
+/**
+ * Addresses returned per list. Far above any real To or Cc (mass mail goes out as Bcc), and it keeps
+ * what one hostile value can make the worker hold in memory bounded; the rest of the value is still
+ * scanned, so a later group or quote cannot change the ones kept.
+ */
+export const MAX_ADDRESSES_PER_LIST = 2000;
 /** From and Message-ID: one address, one id; RFC 5322 lines stop at 998 characters. */
 export const MAX_SINGLE_VALUE_LENGTH = 2 * 1024;
 /** Date: an RFC 5322 date with its zone comment is about 40 characters; V8's Date.parse reads the rest. */

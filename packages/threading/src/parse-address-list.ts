@@ -1,22 +1,10 @@
 // Address lists (From, To, Cc) as clients write them, reduced to normalised addresses and names.
 
 import { decodeHeaderValue } from './decode-header-value';
+import { MAX_ADDRESSES_PER_LIST, MAX_WORDS_PER_ENTRY } from './header-caps';
 import { normalizeAddress } from './normalize-address';
 import { skipComment, skipQuoted } from './parse-message-id-list';
 import type { Address } from './types';
-
-/**
- * Words and comments kept per entry. A display name is a few words; a segment of thousands (a list
- * written without commas, or noise) would otherwise be held in memory to the end of the value only
- * to become one absurd name. An entry's first bare address is kept whatever its position.
- */
-export const MAX_WORDS_PER_ENTRY = 64;
-/**
- * Addresses returned per list. Far above any real To or Cc (mass mail goes out as Bcc), and it keeps
- * what one hostile value can make the worker hold in memory bounded; the rest of the value is still
- * scanned, so a later group or quote cannot change the ones kept.
- */
-export const MAX_ADDRESSES_PER_LIST = 2000;
 
 /**
  * Parses an address-list header value. Handles display names (quoted, with commas, with RFC 2047
@@ -116,23 +104,18 @@ function readAngle(value: string, start: number): { address: string; end: number
     return { address: withoutSourceRoute(value.slice(start + 1, k)), end: k + 1 };
   }
   if (k < value.length && value.charCodeAt(k) === 0x3c) return { address: withoutSourceRoute(value.slice(start + 1, k)), end: k };
-  const parts: string[] = [];
+  // Otherwise: drop comments and whitespace, keep quoted parts, up to `>` or where an unclosed
+  // bracket's address must end.
+  let address = '';
   let runStart = start + 1;
   let i = start + 1;
-  const flush = () => {
-    if (i > runStart) parts.push(value.slice(runStart, i));
-  };
   while (i < value.length) {
     const c = value.charCodeAt(i);
-    if (c === 0x3e /* > */) {
-      flush();
-      i++;
-      return { address: withoutSourceRoute(parts.join('')), end: i };
-    }
-    const route = (parts.length > 0 ? parts[0]!.charCodeAt(0) : value.charCodeAt(runStart)) === 0x40;
+    if (c === 0x3e /* > */) break;
+    const route = (address.length > 0 ? address.charCodeAt(0) : value.charCodeAt(runStart)) === 0x40;
     if (c === 0x3c || c === 0x3b || (c === 0x2c && !route)) break;
     if (c === 0x28 /* ( */ || isSpace(c)) {
-      flush();
+      address += value.slice(runStart, i);
       i = c === 0x28 ? skipComment(value, i) : i + 1;
       runStart = i;
     } else if (c === 0x22 /* " */) {
@@ -141,8 +124,9 @@ function readAngle(value: string, start: number): { address: string; end: number
       i++;
     }
   }
-  flush();
-  return { address: withoutSourceRoute(parts.join('')), end: i };
+  address += value.slice(runStart, Math.min(i, value.length));
+  const closed = i < value.length && value.charCodeAt(i) === 0x3e;
+  return { address: withoutSourceRoute(address), end: closed ? i + 1 : i };
 }
 
 /** An obsolete source route (`<@relay:ana@x>`) is not part of the address. */

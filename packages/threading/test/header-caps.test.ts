@@ -5,6 +5,7 @@ import {
   decide,
   decodeHeaderValue,
   MAX_ADDRESS_LIST_LENGTH,
+  MAX_ADDRESSES_PER_LIST,
   MAX_CACHED_DECODERS,
   MAX_DETAIL_LENGTH,
   MAX_RULE_FIELD_LENGTH,
@@ -12,7 +13,7 @@ import {
   parseAddressList,
 } from '../src/index';
 import { cachedCharsetCount } from '../src/decode-header-value';
-import { MAX_ADDRESSES_PER_LIST } from '../src/parse-address-list';
+
 import { context } from './builders';
 
 const place = { mailbox: 'INBOX', arrivedAt: new Date('2025-06-03T08:00:00Z') };
