@@ -30,7 +30,8 @@ export function decodeHeaderValue(value: string | undefined | null): string {
   return toStorableText(value.includes('=?') ? decodeEncodedWords(value) : value);
 }
 
-function decodeEncodedWords(value: string): string {
+/** decodeHeaderValue before toStorableText, for callers that clean the result their own way (Message-IDs). */
+export function decodeEncodedWords(value: string): string {
   let out = '';
   let last = 0;
   let charset = '';
@@ -90,10 +91,12 @@ export function cachedCharsetCount(): number {
   return decoders.size + unknownLabels.size;
 }
 
-/** Q encoding: `_` is a space, `=XX` a byte; anything else is taken as written. */
+/** Q encoding: `_` is a space, `=XX` a byte; anything else is taken as written (as UTF-8). */
 function qBytes(text: string): Buffer {
   if (!text.includes('=') && !text.includes('_')) return Buffer.from(text, 'utf8');
-  const bytes = Buffer.allocUnsafe(Buffer.byteLength(text, 'utf8'));
+  // A UTF-16 unit is at most 3 bytes of UTF-8 (a surrogate pair, two units, is 4), so this never
+  // overflows: sizing it by Buffer.byteLength did, for a lone surrogate (3 bytes, not 2).
+  const bytes = Buffer.allocUnsafe(text.length * 3);
   let n = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -102,7 +105,11 @@ function qBytes(text: string): Buffer {
       bytes[n++] = parseInt(text.slice(i + 1, i + 3), 16);
       i += 2;
     } else if (c < 0x80) bytes[n++] = c;
-    else n += bytes.write(text[i]!, n, 'utf8');
+    else {
+      const pair = c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+      n += bytes.write(pair ? text.slice(i, i + 2) : text[i]!, n, 'utf8');
+      if (pair) i++;
+    }
   }
   return bytes.subarray(0, n);
 }

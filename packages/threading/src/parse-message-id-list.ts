@@ -10,7 +10,7 @@
 // Quotes inside an id (`"john doe"@host`) are kept, the space inside them is not: both sides of a
 // comparison go through this same function, so consistency matters more than RFC equivalence.
 
-import { decodeHeaderValue } from './decode-header-value';
+import { decodeEncodedWords } from './decode-header-value';
 import { toIdentifierText } from './storable-text';
 
 /** Ids longer than a header line may be are garbage, not ids. */
@@ -37,8 +37,7 @@ export function parseMessageIdList(raw: string | undefined | null): string[] {
     }
     return dedupe(out);
   }
-  const tokens: string[] = [];
-  scanIds(withoutEncodedWords(raw), tokens);
+  const tokens = scanTokens(raw);
   for (let i = 0; i < tokens.length; i += 2) {
     const token = tokens[i]!;
     // Outside brackets only a token with an `@` is an id; words of a phrase are junk.
@@ -56,8 +55,7 @@ export function parseMessageIdList(raw: string | undefined | null): string[] {
  */
 export function normalizeMessageId(raw: string): string | null {
   if (typeof raw !== 'string' || raw.length === 0) return null;
-  const tokens: string[] = [];
-  scanIds(withoutEncodedWords(raw), tokens);
+  const tokens = scanTokens(raw);
   let bare: string | null = null;
   let bareCount = 0;
   for (let i = 0; i < tokens.length; i += 2) {
@@ -94,9 +92,23 @@ function dedupe(ids: string[]): string[] {
   return out;
 }
 
-/** `=?utf-8?q?=3Ca=40x=3E?=` → `<a@x>`; ids are ASCII, so a value without `=?` is left alone. */
-function withoutEncodedWords(raw: string): string {
-  return raw.includes('=?') ? decodeHeaderValue(raw) : raw;
+/**
+ * scanIds, with RFC 2047 encoded words outside brackets decoded and scanned in their place
+ * (`=?utf-8?q?=3Ca=40x=3E?=` → the id `a@x`). Inside `<…>` nothing is decoded, so a normalised id
+ * stays a fixed point. What the words decode to is scanned once, never decoded again (linear).
+ */
+function scanTokens(raw: string): string[] {
+  const tokens: string[] = [];
+  scanIds(raw, tokens);
+  if (!raw.includes('=?')) return tokens;
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i += 2) {
+    const token = tokens[i]!;
+    const decoded = tokens[i + 1] === '' && token.includes('=?') ? decodeEncodedWords(token) : token;
+    if (decoded === token) out.push(token, tokens[i + 1]!);
+    else scanIds(decoded, out);
+  }
+  return out;
 }
 
 function normalizeToken(token: string): string | null {

@@ -90,6 +90,12 @@ describe('Message-ID lists: the faults of issue 9', () => {
     expect(parseMessageIdList('=?UTF-8?B?PGNybS0xQGNybS5vdXJjby5jb20+?= <b@y>')).toEqual(['crm-1@crm.ourco.com', 'b@y']);
   });
 
+  it('decodes encoded words only outside brackets, so a normalised id is a fixed point (found by npm run fuzz)', () => {
+    const [id] = parseMessageIdList('<a@b,=?utf-8?q?=3Ca=40a.aa=3E?=> ');
+    expect(id).toBe('a@b,=?utf-8?q?=3ca=40a.aa=3e?=');
+    expect(normalizeMessageId(`<${id}>`)).toBe(id);
+  });
+
   it('never keeps a bracket, CR, NUL or other control character in an id', () => {
     expect(parseMessageIdList('<a@b<c@d>')).toEqual(['a@b', 'c@d']);
     expect(parseMessageIdList('<"a\r"@b> <c\x00@d>')).toEqual(['"a"@b', 'c@d']);

@@ -17,6 +17,13 @@ describe('toStorableText', () => {
   });
 });
 
+describe('decodeHeaderValue on raw Unicode inside a Q-encoded word (found by npm run fuzz)', () => {
+  it('keeps an emoji and replaces a lone surrogate instead of throwing a RangeError', () => {
+    expect(decodeHeaderValue('=?utf-8?q?😀😀_\ud800?=')).toBe('😀😀 \ufffd');
+    expect(decodeHeaderValue('=?utf-8?q?caf=C3=A9_😀?=')).toBe('café 😀');
+  });
+});
+
 describe('no NUL reaches what is stored', () => {
   it('a NUL from an encoded word (=?utf-8?q?a=00?=) is dropped from the subject', () => {
     expect(decodeHeaderValue('=?utf-8?q?a=00b?=')).toBe('ab');
