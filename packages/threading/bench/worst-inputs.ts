@@ -1,4 +1,4 @@
-// Parser time on the worst inputs we know (test/hostile-inputs.ts): µs per KB at 64 KB and the
+// Parser CPU time on the worst inputs we know (test/hostile-inputs.ts): µs per KB at 64 KB and the
 // growth from 64 KB to 128 KB (2.0 is linear, 4.0 quadratic), for what the worker does with a
 // hostile header block (messageFactsFromHeaders, then decide(): `facts+decide`), and for each
 // parser alone.
@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { context } from '../test/builders';
 import { BLOCK_SHAPES, hostileHeaderBlock, repeatTo, singleFieldBlock, VALUE_MOTIFS } from '../test/hostile-inputs';
+import { bestTime } from '../test/linear-time';
 
 const KB = 1024;
 const CASE_TIMEOUT_MS = 20_000;
@@ -37,22 +38,10 @@ async function runCase(subject: Subject, shape: string): Promise<void> {
     parseMessageIdList: (s) => t.parseMessageIdList(s),
     decodeHeaderValue: (s) => t.decodeHeaderValue(s),
   };
+  // CPU time, best of a few batches (test/linear-time.ts), so a busy machine does not skew the figures.
   const fn = fns[subject];
-  const best = (length: number): number => {
-    const s = input(length);
-    let min = Infinity;
-    for (let i = 0; i < 5; i++) {
-      const start = performance.now();
-      fn(s);
-      const ms = performance.now() - start;
-      min = Math.min(min, ms);
-      if (ms > 1000) break; // a slow case needs no fifth run to show it
-    }
-    return min;
-  };
-  fn(input(64 * KB)); // warm up the JIT on the measured shape
-  const t64 = best(64 * KB);
-  const t128 = best(128 * KB);
+  const t64 = bestTime(fn, input(64 * KB), 10);
+  const t128 = bestTime(fn, input(128 * KB), 10);
   process.stdout.write(JSON.stringify({ t64, t128 }));
 }
 
