@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decide, messageFactsFromHeaders } from '../src/index';
-import { context, replyFacts } from './builders';
+import { context, place, replyFacts } from './builders';
 
 const reason = (f: Parameters<typeof replyFacts>[0]) => decide(replyFacts(f), context()).reason;
 
@@ -74,7 +74,7 @@ describe('rule 3, auto_reply: an automatic-reply subject alone is enough', () =>
 
   it('a German Outlook auto-reply with no header signal at all is not logged', () => {
     const raw = readFileSync(new URL('./fixtures/auto-reply-subject-only-de.eml', import.meta.url));
-    const f = messageFactsFromHeaders(raw, { mailbox: 'INBOX', arrivedAt: new Date('2025-06-03T08:00:00Z') });
+    const f = messageFactsFromHeaders(raw, place);
     expect(decide(f, context())).toEqual({ action: 'skip', reason: 'auto_reply', detail: 'subject "Automatische Antwort: Angebot Q3"' });
   });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decide, messageFactsFromHeaders } from '../src/index';
-import { context, replyFacts } from './builders';
+import { context, place, replyFacts } from './builders';
 
 const reason = (f: Parameters<typeof replyFacts>[0]) => decide(replyFacts(f), context()).reason;
 
@@ -39,7 +39,6 @@ describe('rule 2, bounce: delivery status notifications are not replies', () => 
 });
 
 describe('rule 2, bounce: providers without a delivery-status report, and feedback reports', () => {
-  const place = { mailbox: 'INBOX', arrivedAt: new Date('2025-06-03T08:00:00Z') };
   const fixture = (name: string) => messageFactsFromHeaders(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)), place);
 
   it('recognises an Amazon WorkMail bounce (multipart/mixed, From the bare word amazonses.com)', () => {

@@ -14,9 +14,8 @@ import {
 } from '../src/index';
 import { cachedCharsetCount } from '../src/decode-header-value';
 
-import { context } from './builders';
+import { context, place } from './builders';
 
-const place = { mailbox: 'INBOX', arrivedAt: new Date('2025-06-03T08:00:00Z') };
 
 describe('header caps', () => {
   it('keeps the root and the newest references of a References field of a megabyte', () => {

@@ -16,10 +16,9 @@ import {
 } from '../src/index';
 import { hostileMotif, PROPERTY_TIMEOUT_MS, runs } from './arbitraries';
 import { BLOCK_SHAPES, HEADER_FIELD_NAMES, hostileHeaderBlock, repeatTo, singleFieldBlock, VALUE_MOTIFS } from './hostile-inputs';
-import { context } from './builders';
+import { context, place } from './builders';
 import { growth, MAX_GROWTH } from './linear-time';
 
-const place = { mailbox: 'INBOX', arrivedAt: new Date('2025-06-03T08:00:00Z') };
 /** What the worker does with each message's header block: facts, then the rules. */
 const examine = (block: string) => decide(messageFactsFromHeaders(block, place), context());
 

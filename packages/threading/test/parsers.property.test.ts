@@ -17,14 +17,13 @@ import {
   type MessageFacts,
 } from '../src/index';
 import { addressListText, encodedWordText, headerBlock, headerishText, idListText, PROPERTY_TIMEOUT_MS, runs, subjectText } from './arbitraries';
-import { context } from './builders';
+import { context, place } from './builders';
 
 /** What a normalised id or address never contains. */
 const NOT_IN_IDENTIFIER = /[\s<>\x00-\x1f\x7f-\x9f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 /** What storable text never contains (PostgreSQL refuses NUL; controls and lone surrogates are garbage). */
 const UNSTORABLE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-const place = { mailbox: 'INBOX', arrivedAt: new Date('2025-06-03T08:00:00Z') };
 
 function expectIdentifier(value: string): void {
   expect(value).not.toMatch(NOT_IN_IDENTIFIER);

@@ -4,10 +4,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decideBatch, messageFactsFromHeaders, parseMessageIdList, type BatchLookups } from '../src/index';
 import { headerBlock, idListText, PROPERTY_TIMEOUT_MS, runs, subjectText } from './arbitraries';
-import { contact, inbox, thread } from './builders';
+import { contact, inbox, place, thread } from './builders';
 
 const LOGGED_ID = 'crm-1@crm.ourco.com';
-const place = { mailbox: 'INBOX', arrivedAt: new Date('2025-06-03T08:00:00Z') };
 
 /** Every look-up says yes: the sender is the contact, nothing is on never-log, the thread is Bob's. */
 function lookups(): BatchLookups {

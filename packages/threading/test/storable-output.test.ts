@@ -2,9 +2,8 @@
 // never see (other controls, lone surrogates); toStorableText is the one helper for that.
 import { describe, expect, it } from 'vitest';
 import { decide, decodeHeaderValue, messageFactsFromHeaders, parseHeaderBlock, toStorableText } from '../src/index';
-import { context } from './builders';
+import { context, place } from './builders';
 
-const place = { mailbox: 'INBOX', arrivedAt: new Date('2025-06-03T08:00:00Z') };
 
 describe('toStorableText', () => {
   it('removes NUL and replaces other controls and lone surrogates, keeping tab, CR and LF', () => {
