@@ -31,8 +31,10 @@
 import { autoReplySignal } from './detect-auto-reply';
 import { bounceSignal } from './detect-bounce';
 import { matchNeverLog } from './match-never-log';
+import { normalizeAddress } from './normalize-address';
 import type { SkipReason } from './reason-codes';
 import { senderVerificationOf } from './sender-verification';
+import { toStorableText } from './storable-text';
 import type {
   Associations,
   ContactRef,
@@ -44,6 +46,12 @@ import type {
 } from './types';
 
 type Skip = Extract<Decision, { action: 'skip' }>;
+
+/**
+ * Longest decision detail kept. Details quote the message (a subject, an address, a header value),
+ * and the decision log keeps one row per message: a hostile subject must not become a 100 KB row.
+ */
+export const MAX_DETAIL_LENGTH = 500;
 
 export function decide(facts: MessageFacts, ctx: DecisionContext): Decision {
   const aboutTheMessage =
@@ -129,9 +137,9 @@ function neverLog(facts: MessageFacts, thread: ThreadRef, ctx: DecisionContext):
     const hit = matchNeverLog(sender, ctx.neverLog);
     if (hit) return skip('never_log', `sender ${sender} matches never-log ${hit.kind} ${hit.value}`);
   }
-  const own = new Set([ctx.inbox.address, ...ctx.inbox.aliases].map((a) => a.trim().toLowerCase()));
+  const own = new Set([ctx.inbox.address, ...ctx.inbox.aliases].map(normalizeAddress));
   for (const recipient of thread.recipients) {
-    const address = recipient.trim().toLowerCase();
+    const address = normalizeAddress(recipient);
     if (own.has(address)) continue;
     const hit = matchNeverLog(address, ctx.neverLog);
     if (hit) return skip('never_log', `original recipient ${address} matches never-log ${hit.kind} ${hit.value}`);
@@ -144,7 +152,7 @@ function neverLog(facts: MessageFacts, thread: ThreadRef, ctx: DecisionContext):
 function senderNotContact(facts: MessageFacts, contact: ContactRef | null): Skip | null {
   const from = facts.from?.address ?? '';
   if (contact === null) return skip('sender_not_contact', from ? `no contact has the address ${from}` : 'no From address');
-  if (contact.email.trim().toLowerCase() !== from) {
+  if (normalizeAddress(contact.email) !== normalizeAddress(from)) {
     return skip('sender_not_contact', `the contact's address ${contact.email} is not the sender ${from}`);
   }
   return null;
@@ -190,6 +198,9 @@ function unique(ids: string[]): string[] {
   return [...new Set(ids)];
 }
 
+/** Every skip goes through here, so every detail is capped and storable in one place. */
 function skip(reason: SkipReason, detail?: string): Skip {
-  return detail === undefined ? { action: 'skip', reason } : { action: 'skip', reason, detail };
+  if (detail === undefined) return { action: 'skip', reason };
+  const short = detail.length > MAX_DETAIL_LENGTH ? `${detail.slice(0, MAX_DETAIL_LENGTH - 1)}…` : detail;
+  return { action: 'skip', reason, detail: toStorableText(short) };
 }

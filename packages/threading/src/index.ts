@@ -6,7 +6,11 @@ export { threadCandidates, findThread, DEFAULT_MAX_CANDIDATES } from './thread-c
 export { batchLookupKeys, decideBatch, decideMessages, type BatchLookupKeys, type BatchLookups, type BatchMessage } from './decide-batch';
 export { parseHeaderBlock, firstHeader } from './parse-header-block';
 export { parseAddressList } from './parse-address-list';
-export { decodeHeaderValue } from './decode-header-value';
+export { normalizeAddress, normalizeDomain } from './normalize-address';
+export { decodeHeaderValue, MAX_CACHED_DECODERS } from './decode-header-value';
+export { toStorableText, toIdentifierText } from './storable-text';
+export { stripComments } from './strip-comments';
+export * from './header-caps';
 export {
   messageFactsFromHeaders,
   HEADER_FIELDS_FOR_SCAN,
@@ -15,7 +19,7 @@ export {
   MAX_AUTHENTICATION_RESULTS,
   type MessagePlace,
 } from './message-facts-from-headers';
-export { decide } from './decide';
+export { decide, MAX_DETAIL_LENGTH } from './decide';
 export { bounceSignal } from './detect-bounce';
 export { autoReplySignal } from './detect-auto-reply';
 export { matchNeverLog } from './match-never-log';
