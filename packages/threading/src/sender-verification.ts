@@ -39,6 +39,7 @@
 // subdomain of the other; without the Public Suffix List, a bare one-label domain such as `com` never
 // aligns). A DMARC fail is never overridden. SPF alone never verifies: it checks the envelope
 // sender, not the From a person sees; it is recorded for support.
+import { normalizeDomain } from './normalize-address';
 import { parseAuthenticationResults, type AuthResult } from './parse-authentication-results';
 import type { InboxContext, MessageFacts } from './types';
 
@@ -126,7 +127,8 @@ export function verifySender(input: VerifySenderInput): SenderVerification {
   const dmarcResults = parsed.results.filter((r) => r.method === 'dmarc');
   const dmarc = firstDistinct(dmarcResults);
   if (dmarc === 'conflicting') return unverified(`the Authentication-Results from ${who} gives conflicting DMARC results`, id);
-  const dmarcFrom = dmarc?.properties['header.from']?.toLowerCase();
+  const rawDmarcFrom = dmarc?.properties['header.from'];
+  const dmarcFrom = rawDmarcFrom === undefined ? undefined : normalizeDomain(rawDmarcFrom.replace(/\.$/, ''));
   const dmarcForSender = dmarc !== null && (dmarcFrom === undefined || dmarcFrom === fromDomain);
   const dkims = parsed.results.filter((r) => r.method === 'dkim');
   const alignedDkim = dkims.find((r) => r.result === 'pass' && aligned(signingDomain(r), fromDomain)) ?? dkims.find((r) => aligned(signingDomain(r), fromDomain));
@@ -173,14 +175,15 @@ function firstDistinct(results: AuthResult[]): AuthResult | null | 'conflicting'
 
 function domainOf(address: string): string | null {
   const at = address.lastIndexOf('@');
-  const domain = (at === -1 ? '' : address.slice(at + 1)).trim().toLowerCase().replace(/\.$/, '');
+  // One form for IDN domains (Unicode, as parseAddressList gives From), whichever form a header used.
+  const domain = normalizeDomain((at === -1 ? '' : address.slice(at + 1)).replace(/\.$/, ''));
   return domain.length > 0 ? domain : null;
 }
 
 /** header.d, else the domain of header.i (`@example.com`, `ana@example.com`). */
 function signingDomain(r: AuthResult): string | null {
   const d = r.properties['header.d'];
-  if (d) return d.trim().toLowerCase().replace(/\.$/, '');
+  if (d) return normalizeDomain(d.trim().replace(/\.$/, ''));
   const i = r.properties['header.i'];
   return i ? domainOf(i) : null;
 }

@@ -191,3 +191,27 @@ describe('normalizeAuthservId: what an operator may configure', () => {
     }
   });
 });
+
+describe('IDN sender domains', () => {
+  // parseAddressList gives From with its domain in Unicode; servers write header.from / header.d in
+  // punycode (A-labels), as DNS needs them. The comparison must see one domain.
+  it('a DMARC pass and an aligned DKIM pass written in punycode verify a From in Unicode', () => {
+    const facts = messageFactsFromHeaders(
+      [
+        'Authentication-Results: mx.google.com; dkim=pass header.i=@xn--mller-kva.example header.s=s1 header.b=abc;',
+        '       dmarc=pass (p=REJECT) header.from=xn--mller-kva.example',
+        'From: Ana <ana@xn--mller-kva.example>',
+        '',
+      ].join('\r\n'),
+      place,
+    );
+    expect(facts.from?.address).toBe('ana@müller.example');
+    expect(senderVerificationOf(facts, gmailInbox)).toMatchObject({ verified: true, dmarc: 'pass', dkimAligned: true });
+    const dkimOnly = verifySender({
+      authenticationResults: ['mx.google.com; dkim=pass header.d=xn--mller-kva.example'],
+      from: 'ana@müller.example',
+      trustedAuthservIds: ['mx.google.com'],
+    });
+    expect(dkimOnly).toMatchObject({ verified: true, dkimAligned: true });
+  });
+});
