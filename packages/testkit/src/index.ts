@@ -7,3 +7,4 @@ export { waitFor, WaitForTimeoutError, type WaitForOptions } from './wait-for';
 export { uniqueName } from './unique-name';
 export { oauthServer, startOAuthServer, GOOGLE_MAIL_SCOPE, MICROSOFT_IMAP_SCOPE, MICROSOFT_SMTP_SCOPE, type CreateGrantOptions, type CreatedGrant, type FakeGrant, type OAuthServerUrls, type FakeProvider } from './oauth-server/index';
 export { closedPort } from './closed-port';
+export { writeMaildirMessages, mailboxStatus, type MailboxStatus } from './maildir';
