@@ -1,6 +1,7 @@
 // The one place imapflow options are built from our settings, credentials and connect options.
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
+import { MAX_LINE_BYTES, MAX_LITERAL_BYTES, MAX_RESPONSE_BYTES, MAX_RESPONSE_TOKENS } from './imap-limits';
 import { safeLogger } from './safe-logger';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
@@ -24,6 +25,8 @@ import {
  *   with credentials masked (its default would be a pino logger on stdout; its debug level logs the
  *   protocol, which includes message headers and bodies).
  * - `emitLogs: false`, so no 'log' events carry protocol lines either.
+ * - Response size limits from imap-limits.ts (the 50 MB attachment rule) instead of imapflow's 1 GiB:
+ *   a server that sends more ends its own connection (error code LiteralTooLarge, LineTooLarge, ...).
  */
 export function imapFlowOptions(settings: ImapSettings, credentials: MailCredentials, options: ConnectOptions = {}): ImapFlowOptions {
   const connectTimeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
@@ -50,6 +53,10 @@ export function imapFlowOptions(settings: ImapSettings, credentials: MailCredent
     connectionTimeout: connectTimeout,
     greetingTimeout: options.greetingTimeoutMs ?? connectTimeout,
     socketTimeout: options.socketTimeoutMs ?? DEFAULT_SOCKET_TIMEOUT_MS,
+    maxLiteralSize: MAX_LITERAL_BYTES,
+    maxLineLength: MAX_LINE_BYTES,
+    maxResponseSize: MAX_RESPONSE_BYTES,
+    maxResponseTokens: MAX_RESPONSE_TOKENS,
   };
 }
 
