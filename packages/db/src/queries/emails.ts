@@ -145,6 +145,11 @@ export function emailQueries(db: Db, scope: AccountScope) {
     }
   }
 
+  /**
+   * The content goes as base64 text that PostgreSQL decodes: postgres.js sends every parameter as
+   * text, and a Buffer is first copied, then written as hex (twice its size) and flattened once more.
+   * Measured for a 44 MB attachment: ~400–490 MB of client RSS as a Buffer, ~290 MB as base64.
+   */
   async function insertAttachments(tx: DbOrTx, emailId: string, list: AttachmentInput[]): Promise<void> {
     if (list.length === 0) return;
     await tx.insert(attachments).values(
@@ -155,7 +160,7 @@ export function emailQueries(db: Db, scope: AccountScope) {
         contentType: f.contentType,
         size: f.size ?? f.content.length,
         contentId: f.contentId ?? null,
-        content: f.content,
+        content: sql<Buffer>`decode(${f.content.toString('base64')}, 'base64')`,
       })),
     );
   }
