@@ -10,15 +10,15 @@
 //   partial FETCHes through mailparser, and let go as soon as its transaction has committed. So the
 //   worker never holds two large messages at once, whatever the number of inboxes.
 // - Over 50 MB, BODYSTRUCTURE first: when the attachments exceed the limit only the text parts are
-//   downloaded, and the blob never crosses the wire.
-// - A server that breaks a response limit (packages/mail imap-limits.ts) loses its connection. The
-//   messages being fetched are remembered, so the retry fetches them one at a time, streamed, and a
-//   message that still breaks a limit then is reported (malformed, with why) instead of failing the
-//   inbox over and over.
-import type { ImapFlow, MessageStructureObject } from 'imapflow';
-import { IMAP_LIMIT_ERROR_CODES, MAX_ATTACHMENT_BYTES } from '@reply-sync/mail';
+//   downloaded, and the blob never crosses the wire (text-parts.ts).
+// - A server that breaks a response limit loses its connection; the retry reads the messages involved
+//   more carefully (limit-breaches.ts), down to a `malformed` decision saying why.
+import type { ImapFlow } from 'imapflow';
+import { MAX_ATTACHMENT_BYTES } from '@reply-sync/mail';
 import { ByteBudget } from './byte-budget';
-import { overLimitDetail, parseReply, type ContentResult } from './parse-reply';
+import { breachOf, watchingLimits, type Breach } from './limit-breaches';
+import { parseReply, type ContentResult } from './parse-reply';
+import { textParts, textPartsIfOverLimit } from './text-parts';
 
 export { MAX_ATTACHMENT_BYTES };
 export type { ContentResult, ReplyContent } from './parse-reply';
@@ -45,17 +45,17 @@ export interface ReplyContents {
 }
 
 /**
- * The contents of the UIDs in `wanted` (UID → RFC822.SIZE) of the mailbox `mailboxKey` (inbox id and
- * UIDVALIDITY, for what is remembered between attempts): the small ones fetched now, the rest on use.
+ * The contents of the UIDs in `wanted` (UID → RFC822.SIZE) of `mailbox` (inbox id and UIDVALIDITY,
+ * for what is remembered between attempts): the small ones fetched now, the rest on use.
  */
-export async function fetchReplyContents(client: ImapFlow, wanted: Map<number, number>, mailboxKey: string): Promise<ReplyContents> {
+export async function fetchReplyContents(client: ImapFlow, wanted: Map<number, number>, mailbox: string): Promise<ReplyContents> {
   const prefetched = new Map<number, { result: ContentResult; bytes: number }>();
-  for (const group of prefetchGroups(wanted, mailboxKey)) {
+  for (const group of prefetchGroups(wanted, mailbox)) {
     const bytes = group.reduce((sum, uid) => sum + budgetBytes(wanted.get(uid)!), 0);
     if (!prefetchBudget.tryTake(bytes)) break; // the rest are fetched at their commit
     let results: Map<number, ContentResult>;
     try {
-      results = await fetchWhole(client, group, mailboxKey);
+      results = await fetchWhole(client, group, mailbox);
     } catch (error) {
       prefetchBudget.give(bytes);
       for (const held of prefetched.values()) prefetchBudget.give(held.bytes);
@@ -76,12 +76,11 @@ export async function fetchReplyContents(client: ImapFlow, wanted: Map<number, n
         }
       }
       const size = wanted.get(uid);
-      const failed = remembered.get(`${mailboxKey}:${uid}`);
-      if (size === undefined || failed?.kind === 'failed') return write(failed?.kind === 'failed' ? { ok: false, detail: failed.detail } : NO_CONTENT);
+      if (size === undefined) return write(NO_CONTENT);
       const bytes = budgetBytes(size);
       await streamBudget.take(bytes);
       try {
-        return await write(await fetchOneByOne(client, uid, size, mailboxKey));
+        return await write(await fetchByItself(client, uid, size, mailbox));
       } finally {
         streamBudget.give(bytes);
       }
@@ -101,13 +100,13 @@ function budgetBytes(size: number): number {
 }
 
 /** Groups of small UIDs for one FETCH each, up to the batch's prefetch allowance. */
-function prefetchGroups(wanted: Map<number, number>, mailboxKey: string): number[][] {
+function prefetchGroups(wanted: Map<number, number>, mailbox: string): number[][] {
   const groups: number[][] = [];
   let group: number[] = [];
   let groupBytes = 0;
   let total = 0;
   for (const [uid, size] of wanted) {
-    if (size > WHOLE_MESSAGE_MAX_BYTES || remembered.has(`${mailboxKey}:${uid}`)) continue;
+    if (size > WHOLE_MESSAGE_MAX_BYTES || breachOf(mailbox, uid)) continue;
     const bytes = budgetBytes(size);
     if (total + bytes > PREFETCH_MAX_BYTES_PER_BATCH) break;
     if (groupBytes + bytes > FETCH_MAX_BYTES && group.length > 0) {
@@ -124,8 +123,8 @@ function prefetchGroups(wanted: Map<number, number>, mailboxKey: string): number
 }
 
 /** One FETCH of whole messages, collected first (no other command runs meanwhile), then parsed side by side. */
-async function fetchWhole(client: ImapFlow, uids: number[], mailboxKey: string): Promise<Map<number, ContentResult>> {
-  const sources = await watchingLimits(client, mailboxKey, uids, false, async () => {
+async function fetchWhole(client: ImapFlow, uids: number[], mailbox: string): Promise<Map<number, ContentResult>> {
+  const sources = await watchingLimits(client, mailbox, uids, () => ({ next: 'alone' }), async () => {
     const rows: { uid: number; source: Buffer }[] = [];
     for await (const row of client.fetch(uids.join(','), { uid: true, source: true }, { uid: true })) {
       if (row.source) rows.push({ uid: row.uid, source: row.source });
@@ -137,11 +136,23 @@ async function fetchWhole(client: ImapFlow, uids: number[], mailboxKey: string):
   return results;
 }
 
-async function fetchOneByOne(client: ImapFlow, uid: number, size: number, mailboxKey: string): Promise<ContentResult> {
-  return watchingLimits(client, mailboxKey, [uid], true, async () => {
+function tooMuchDetail(cause: Error): string {
+  return `the server sent more for this message than the worker accepts (${cause.message})`;
+}
+
+/** One message by itself: streamed whole, or its text parts only (over the limit, or after a breach). */
+async function fetchByItself(client: ImapFlow, uid: number, size: number, mailbox: string): Promise<ContentResult> {
+  const breach = breachOf(mailbox, uid);
+  if (breach?.next === 'failed') return { ok: false, detail: `${breach.detail}; it was not read` };
+  if (breach?.next === 'text_only') {
+    const failed = (cause: Error): Breach => ({ next: 'failed', detail: tooMuchDetail(cause) });
+    return watchingLimits(client, mailbox, [uid], failed, () => textParts(client, uid, `${breach.detail}; logged without attachments`));
+  }
+  const textOnly = (cause: Error): Breach => ({ next: 'text_only', detail: tooMuchDetail(cause) });
+  return watchingLimits(client, mailbox, [uid], textOnly, async () => {
     if (size > MAX_ATTACHMENT_BYTES) {
-      const textOnly = await textPartsIfOverLimit(client, uid);
-      if (textOnly) return textOnly;
+      const overLimit = await textPartsIfOverLimit(client, uid);
+      if (overLimit) return overLimit;
     }
     return streamWhole(client, uid);
   });
@@ -155,110 +166,12 @@ async function streamWhole(client: ImapFlow, uid: number): Promise<ContentResult
     return await parseReply(content);
   } catch (error) {
     // imapflow stops a download at twice the RFC822.SIZE the server reported: the server is wrong
-    // about this message, and will be the next time too.
+    // about this message, and will be the next time too. Its text parts are still worth reading.
     if ((error as { code?: string }).code === 'DownloadOverflow') {
-      return { ok: false, detail: 'the server sent more than twice the size it reported for this message; it was not read' };
+      return textParts(client, uid, 'the server sent more than twice the size it reported for this message; logged without attachments');
     }
     throw error;
   } finally {
     content.destroy();
   }
-}
-
-// Messages whose fetch broke a response limit, per mailbox (key `mailboxKey:uid`): 'alone' = fetch it
-// by itself, streamed, next time; 'failed' = it broke a limit even so, report it. In this process only
-// (another worker finds out again, at the cost of one reconnect); bounded, the oldest go first.
-const remembered = new Map<string, { kind: 'alone' } | { kind: 'failed'; detail: string }>();
-const REMEMBERED_MAX = 10_000;
-
-/**
- * Runs `fetch` for `uids`. When it fails because the server broke a response limit (imapflow then
- * closes the connection: the command only sees NoConnection, the cause comes as an 'error' event),
- * the UIDs are remembered before the error goes on to end the session's connection: fetched by
- * itself next time, or, when this already was a message by itself, reported as not readable.
- */
-async function watchingLimits<T>(client: ImapFlow, mailboxKey: string, uids: number[], alone: boolean, fetch: () => Promise<T>): Promise<T> {
-  let limitError: Error | null = null;
-  const onError = (error: unknown) => {
-    if (IMAP_LIMIT_ERROR_CODES.has((error as { code?: string })?.code ?? '')) limitError = error as Error;
-  };
-  client.on('error', onError);
-  try {
-    return await fetch();
-  } catch (error) {
-    const cause = limitError as Error | null;
-    if (cause) {
-      const outcome = alone
-        ? { kind: 'failed' as const, detail: `the server sent more for this message than the worker accepts (${cause.message}); it was not read` }
-        : { kind: 'alone' as const };
-      for (const uid of uids) {
-        if (remembered.size >= REMEMBERED_MAX) remembered.delete(remembered.keys().next().value!);
-        remembered.set(`${mailboxKey}:${uid}`, outcome);
-      }
-    }
-    throw error;
-  } finally {
-    client.off('error', onError);
-  }
-}
-
-interface LeafPart {
-  part: string;
-  type: string;
-  size: number;
-  encoding: string;
-  isAttachment: boolean;
-}
-
-function leaves(node: MessageStructureObject, out: LeafPart[] = []): LeafPart[] {
-  if (node.childNodes && node.childNodes.length > 0) {
-    for (const child of node.childNodes) leaves(child, out);
-    return out;
-  }
-  const type = (node.type || 'text/plain').toLowerCase();
-  const disposition = (node.disposition || '').toLowerCase();
-  const isBodyText = (type === 'text/plain' || type === 'text/html') && disposition !== 'attachment';
-  out.push({
-    part: node.part || '1',
-    type,
-    size: node.size ?? 0,
-    encoding: (node.encoding || '7bit').toLowerCase(),
-    isAttachment: !isBodyText,
-  });
-  return out;
-}
-
-/** Decoded size of a part from its encoded size (base64 carries 3 bytes per 4 characters). */
-function decodedSize(leaf: LeafPart): number {
-  return leaf.encoding === 'base64' ? Math.floor((leaf.size * 3) / 4) : leaf.size;
-}
-
-/**
- * For a message over 50 MB: its BODYSTRUCTURE, and when the attachments (decoded) exceed the limit
- * only its text parts, logged without attachments. Null when the attachments fit: stream it whole.
- */
-async function textPartsIfOverLimit(client: ImapFlow, uid: number): Promise<ContentResult | null> {
-  const row = await client.fetchOne(String(uid), { uid: true, bodyStructure: true }, { uid: true });
-  if (!row || !row.bodyStructure) return { ok: false, detail: 'the server returned no BODYSTRUCTURE for this message' };
-  const parts = leaves(row.bodyStructure);
-  const attachmentBytes = parts.filter((p) => p.isAttachment).reduce((sum, p) => sum + decodedSize(p), 0);
-  if (attachmentBytes <= MAX_ATTACHMENT_BYTES) return null;
-  let textBody: string | null = null;
-  let htmlBody: string | null = null;
-  let bytesRead = 0;
-  for (const leaf of parts.filter((p) => !p.isAttachment)) {
-    // download() decodes the transfer encoding and converts the charset to UTF-8.
-    const { content } = await client.download(String(uid), leaf.part, { uid: true, chunkSize: STREAM_CHUNK_BYTES });
-    if (!content) continue;
-    const chunks: Buffer[] = [];
-    for await (const chunk of content) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks);
-    bytesRead += text.length;
-    if (leaf.type === 'text/html') htmlBody = (htmlBody ?? '') + text.toString('utf8');
-    else textBody = (textBody ?? '') + text.toString('utf8');
-  }
-  return {
-    ok: true,
-    content: { textBody, htmlBody, attachments: [], attachmentsSkippedReason: overLimitDetail(attachmentBytes), bytesRead },
-  };
 }

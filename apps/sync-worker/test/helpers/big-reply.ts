@@ -1,6 +1,6 @@
-// Large replies as raw MIME, built without allocating their decoded bytes: a text part and one base64
-// attachment made of a repeated 76-character line (57 decoded bytes each), so a 60 MB message costs the
-// test one Buffer.alloc.
+// Large replies as raw MIME, built without encoding anything: a text part and one base64 attachment
+// made of a repeated 76-character line (57 decoded bytes each), so a 60 MB message costs the test one
+// Buffer.alloc.
 export interface BigReplyInput {
   from: string;
   to: string;
@@ -10,10 +10,14 @@ export interface BigReplyInput {
   /** Decoded size of the attachment. */
   attachmentBytes: number;
   text?: string;
+  /** Instead of `text`, a text part of about this many bytes (repeated lines). */
+  textBytes?: number;
 }
 
 // Base64 of 57 bytes that are not all zero, so the stored attachment is not a run of zeros.
 const LINE = `${Buffer.from('reply-sync large attachment test pattern 0123456789abcdef'.slice(0, 57)).toString('base64')}\r\n`;
+
+const TEXT_LINE = 'All work and no play makes a very long reply, line after line after line.\r\n';
 
 export function bigReply(input: BigReplyInput): Buffer {
   const head = Buffer.from(
@@ -30,7 +34,7 @@ export function bigReply(input: BigReplyInput): Buffer {
       '--b1',
       'Content-Type: text/plain; charset=utf-8',
       '',
-      input.text ?? 'The file is attached.',
+      input.textBytes ? TEXT_LINE.repeat(Math.ceil(input.textBytes / TEXT_LINE.length)) : (input.text ?? 'The file is attached.'),
       '--b1',
       'Content-Type: application/octet-stream; name="big.bin"',
       'Content-Disposition: attachment; filename="big.bin"',
@@ -43,7 +47,3 @@ export function bigReply(input: BigReplyInput): Buffer {
   return Buffer.concat([head, Buffer.alloc(LINE.length * lines, LINE), Buffer.from('--b1--\r\n')]);
 }
 
-/** Decoded bytes of an attachment that makes bigReply() about `messageBytes` long. */
-export function attachmentBytesFor(messageBytes: number): number {
-  return Math.floor(((messageBytes - 1024) / LINE.length) * 57);
-}
