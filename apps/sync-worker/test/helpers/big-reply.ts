@@ -14,8 +14,8 @@ export interface BigReplyInput {
   textBytes?: number;
 }
 
-// Base64 of 57 bytes that are not all zero, so the stored attachment is not a run of zeros.
-const LINE = `${Buffer.from('reply-sync large attachment test pattern 0123456789abcdef'.slice(0, 57)).toString('base64')}\r\n`;
+/** One line of the attachment: base64 of 57 bytes that are not all zero (so it is no run of zeros). */
+export const bigReplyAttachmentLine = `${Buffer.from('reply-sync large attachment test pattern 0123456789abcdef'.slice(0, 57)).toString('base64')}\r\n`;
 
 const TEXT_LINE = 'All work and no play makes a very long reply, line after line after line.\r\n';
 
@@ -44,6 +44,6 @@ export function bigReply(input: BigReplyInput): Buffer {
     ].join('\r\n'),
   );
   const lines = Math.ceil(input.attachmentBytes / 57);
-  return Buffer.concat([head, Buffer.alloc(LINE.length * lines, LINE), Buffer.from('--b1--\r\n')]);
+  return Buffer.concat([head, Buffer.alloc(bigReplyAttachmentLine.length * lines, bigReplyAttachmentLine), Buffer.from('--b1--\r\n')]);
 }
 
