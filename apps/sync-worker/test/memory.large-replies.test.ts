@@ -51,7 +51,7 @@ describe('ten large replies in one inbox', () => {
     }
 
     await fx.enqueue();
-    worker = spawnWorkerProcess(fx);
+    worker = spawnWorkerProcess(fx.queueName);
     const decided = await waitFor(
       async () => {
         const rows = await fx.decisions();

@@ -37,7 +37,7 @@ async function twoRepliesBehind(how: Misbehaviour, big: { attachmentBytes: numbe
   proxy = await startMisbehavingImapProxy({ host: stack.profiles.standard.host, port: stack.profiles.standard.imapPort }, how);
   await fx.db.db.execute(sql`UPDATE inboxes SET imap_port = ${proxy.port}, imap_tls = 'none' WHERE id = ${fx.inboxId}`);
   await fx.enqueue();
-  worker = spawnWorkerProcess(fx);
+  worker = spawnWorkerProcess(fx.queueName);
   return { big: bigId, small: small.messageId };
 }
 

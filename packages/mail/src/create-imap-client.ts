@@ -1,7 +1,6 @@
 // The one place imapflow options are built from our settings, credentials and connect options.
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
-import { MAX_LINE_BYTES, MAX_LITERAL_BYTES, MAX_RESPONSE_BYTES, MAX_RESPONSE_TOKENS } from './imap-limits';
 import { safeLogger } from './safe-logger';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
@@ -10,6 +9,7 @@ import {
   type ImapSettings,
   type MailCredentials,
 } from './settings';
+import { MAX_LINE_BYTES, MAX_LITERAL_BYTES, MAX_RESPONSE_BYTES, MAX_RESPONSE_TOKENS } from './imap-limits';
 
 /**
  * imapflow options for these settings. Choices:

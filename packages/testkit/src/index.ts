@@ -2,9 +2,9 @@
 export { stack, profileOf, parseEnvFile, type StackConfig, type DovecotProfile, type ProfileName } from './stack-config';
 export { createMailUser, setPassword, removeMailUser, kick, type MailUser, type CreateMailUserOptions } from './mail-users';
 export { deliver, openImap, appendTo, createMailbox, type DeliverOptions, type OpenImapOptions } from './mail-delivery';
+export { writeMaildirMessages, mailboxStatus, type MailboxStatus } from './maildir';
 export { composeEmail, type ComposeEmailInput } from './compose-email';
 export { waitFor, WaitForTimeoutError, type WaitForOptions } from './wait-for';
 export { uniqueName } from './unique-name';
 export { oauthServer, startOAuthServer, GOOGLE_MAIL_SCOPE, MICROSOFT_IMAP_SCOPE, MICROSOFT_SMTP_SCOPE, type CreateGrantOptions, type CreatedGrant, type FakeGrant, type OAuthServerUrls, type FakeProvider } from './oauth-server/index';
 export { closedPort } from './closed-port';
-export { writeMaildirMessages, mailboxStatus, type MailboxStatus } from './maildir';
