@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { committedReplies } from '../lib/bench-db';
 import { mapLimit, sleep } from '../lib/concurrency';
 import type { Scenario } from '../lib/context';
-import { writeMaildirMessages } from '../lib/maildir';
+import { writeMaildirMessages } from '@reply-sync/testkit';
 import { composeReply, seedInboxes } from '../lib/seed';
 import { addJobs, benchQueueName, destroyQueue, openQueue, startWorker } from '../lib/worker-run';
 

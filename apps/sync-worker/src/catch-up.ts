@@ -23,7 +23,7 @@ import {
 import type { Logger } from './logger';
 import type { WorkerMetrics } from './metrics';
 import type { CrmStore } from './crm-store';
-import { fetchReplyContents, type ContentResult } from './reply-content';
+import { fetchReplyContents, type ReplyContents } from './reply-content';
 import { syntheticMessageId } from './synthetic-message-id';
 
 export interface CatchUpContext {
@@ -54,6 +54,8 @@ interface HeaderRow {
   internalDate: Date;
   size: number;
   headers: Buffer | undefined;
+  /** Bytes of header fields the server sent when they were over MAX_HEADER_FIELDS_BYTES (dropped). */
+  headersTooLarge?: number;
 }
 
 interface Examined {
@@ -93,7 +95,11 @@ export async function catchUp(ctx: CatchUpContext, state: CatchUpState): Promise
         const slice = rows.slice(i, i + ctx.batchSize);
         const sliceEnd = i + ctx.batchSize >= rows.length ? batchEnd : slice[slice.length - 1]!.uid;
         const prepared = await prepareBatch(ctx, slice);
-        if (inFlight) await inFlight;
+        // A batch read but never committed lets go of the content it holds.
+        if (inFlight) await inFlight.catch((error: unknown) => {
+          prepared.contents.release();
+          throw error;
+        });
         inFlight = commitBatch(ctx, prepared, sliceEnd, existsSeenAt).then(() => {
           state.lastUid = sliceEnd;
           ctx.metrics.catchUpBatchDuration.observe((performance.now() - started) / 1000);
@@ -114,26 +120,33 @@ export async function catchUp(ctx: CatchUpContext, state: CatchUpState): Promise
   return examined;
 }
 
+/** More than this of the scanned header fields (thousands of recipients) is a broken or hostile message. */
+const MAX_HEADER_FIELDS_BYTES = 256 * 1024;
+
 async function fetchHeaders(client: ImapFlow, range: string, minUid: number): Promise<HeaderRow[]> {
-  const rows = await client.fetchAll(
-    range,
-    { uid: true, internalDate: true, size: true, headers: HEADER_FIELDS_FOR_SCAN },
-    { uid: true },
-  );
-  // `n:*` with n above the highest UID still returns the last message (RFC 3501 §6.4.8): filter.
-  return rows
-    .filter((r) => r.uid >= minUid)
-    .map((r) => ({
+  const rows: HeaderRow[] = [];
+  // Row by row, so a server sending huge header literals costs one of them at a time, not a batch.
+  for await (const r of client.fetch(range, { uid: true, internalDate: true, size: true, headers: HEADER_FIELDS_FOR_SCAN }, { uid: true })) {
+    // `n:*` with n above the highest UID still returns the last message (RFC 3501 §6.4.8): filter.
+    if (r.uid < minUid) continue;
+    const tooLarge = r.headers !== undefined && r.headers.length > MAX_HEADER_FIELDS_BYTES;
+    rows.push({
       uid: r.uid,
       internalDate: r.internalDate instanceof Date ? r.internalDate : new Date(r.internalDate ?? Date.now()),
       size: r.size ?? 0,
-      headers: r.headers,
-    }))
-    .sort((a, b) => a.uid - b.uid);
+      headers: tooLarge ? undefined : r.headers,
+      ...(tooLarge ? { headersTooLarge: r.headers!.length } : {}),
+    });
+  }
+  return rows.sort((a, b) => a.uid - b.uid);
 }
 
 function examine(ctx: CatchUpContext, row: HeaderRow): Examined {
   const synthetic = () => normalizeMessageId(`<${syntheticMessageId(ctx.inbox.id, ctx.uidvalidity, row.uid)}>`)!;
+  if (row.headersTooLarge !== undefined) {
+    const detail = `the header fields are ${row.headersTooLarge} bytes, over the ${MAX_HEADER_FIELDS_BYTES} the worker reads`;
+    return { row, facts: null, messageIdNorm: synthetic(), decision: null, malformedDetail: detail };
+  }
   if (!row.headers || row.headers.length === 0) {
     return { row, facts: null, messageIdNorm: synthetic(), decision: null, malformedDetail: 'the server returned no header fields' };
   }
@@ -157,7 +170,7 @@ function examine(ctx: CatchUpContext, row: HeaderRow): Examined {
 interface PreparedBatch {
   items: Examined[];
   toLog: Examined[];
-  contents: Map<number, ContentResult>;
+  contents: ReplyContents;
 }
 
 /** The reading half of a batch: look-ups, decisions, and the content of the replies to log. */
@@ -184,11 +197,8 @@ async function prepareBatch(ctx: CatchUpContext, rows: HeaderRow[]): Promise<Pre
     if (item.decision.action === 'log') toLog.push(item);
   });
 
-  // Full content only for the replies to log, after the header FETCH has completed.
-  const contents =
-    toLog.length > 0
-      ? await fetchReplyContents(ctx.client, new Map(toLog.map((i) => [i.row.uid, i.row.size])))
-      : new Map<number, ContentResult>();
+  // Full content only for the replies to log, after the header FETCH has completed (the big ones later, at their commit).
+  const contents = await fetchReplyContents(ctx.client, new Map(toLog.map((i) => [i.row.uid, i.row.size])), `${ctx.inbox.id}:${ctx.uidvalidity}`);
   return { items, toLog, contents };
 }
 
@@ -196,11 +206,11 @@ async function prepareBatch(ctx: CatchUpContext, rows: HeaderRow[]): Promise<Pre
 async function commitBatch(ctx: CatchUpContext, batch: PreparedBatch, batchEnd: number, existsSeenAt: number | null): Promise<void> {
   const { items, toLog, contents } = batch;
   const skipRows: DecisionInput[] = [];
+  // Every reply's content is used (and let go of) by its own `use`, also when another one fails.
   await Promise.all(
-    toLog.map(async (item) => {
-      const content = contents.get(item.row.uid);
-      if (!content || !content.ok) {
-        item.malformedDetail = content && !content.ok ? content.detail : 'no content';
+    toLog.map((item) => contents.use(item.row.uid, async (content) => {
+      if (!content.ok) {
+        item.malformedDetail = content.detail;
         return;
       }
       if (item.decision?.action !== 'log') return;
@@ -239,7 +249,7 @@ async function commitBatch(ctx: CatchUpContext, batch: PreparedBatch, batchEnd: 
         { uid: item.row.uid, reason: result.reason, emailId: result.emailId },
         result.inserted ? 'reply logged' : result.reason === 'duplicate' ? 'reply already logged' : 'reply not logged: the inbox was no longer connected when it arrived',
       );
-    }),
+    })),
   );
 
   for (const item of items) {

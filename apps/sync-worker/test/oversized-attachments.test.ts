@@ -3,43 +3,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliver, removeMailUser, waitFor } from '@reply-sync/testkit';
 import { createFixture, type Fixture } from './helpers/fixture';
+import { bigReply } from './helpers/big-reply';
 
 let fx: Fixture;
 afterEach(async () => {
   await fx?.cleanup();
   await removeMailUser(fx.mailUser).catch(() => undefined); // frees the ~70 MB maildir
 });
-
-/** A reply with a 51 MB attachment, built as raw MIME without allocating the decoded bytes. */
-function bigReply(from: string, to: string, inReplyTo: string, messageId: string): Buffer {
-  const line = 'A'.repeat(76) + '\r\n'; // base64 of zero bytes, 57 decoded bytes per line
-  const lines = Math.ceil((51 * 1024 * 1024) / 57);
-  const head = Buffer.from(
-    [
-      `From: ${from}`,
-      `To: ${to}`,
-      `Subject: Re: the big file`,
-      `Message-ID: <${messageId}>`,
-      `In-Reply-To: <${inReplyTo}>`,
-      `Date: ${new Date().toUTCString()}`,
-      'MIME-Version: 1.0',
-      'Content-Type: multipart/mixed; boundary="b1"',
-      '',
-      '--b1',
-      'Content-Type: text/plain; charset=utf-8',
-      '',
-      'The file is attached.',
-      '--b1',
-      'Content-Type: application/octet-stream; name="big.bin"',
-      'Content-Disposition: attachment; filename="big.bin"',
-      'Content-Transfer-Encoding: base64',
-      '',
-      '',
-    ].join('\r\n'),
-  );
-  const body = Buffer.alloc(line.length * lines, line);
-  return Buffer.concat([head, body, Buffer.from('--b1--\r\n')]);
-}
 
 describe('a reply with more than 50 MB of attachments', () => {
   it('is logged without them, with logged_without_attachments recorded', async () => {
@@ -49,7 +19,8 @@ describe('a reply with more than 50 MB of attachments', () => {
     await waitFor(async () => (await fx.q.inboxes.get(fx.inboxId))?.uidvalidity, { what: 'the baseline' });
 
     const messageId = `big-${Date.now()}@client.test`;
-    await deliver(fx.mailUser, bigReply(fx.contact.email, fx.mailUser.address, fx.outbound.messageId, messageId));
+    const raw = bigReply({ from: fx.contact.email, to: fx.mailUser.address, inReplyTo: fx.outbound.messageId, messageId, attachmentBytes: 51 * 1024 * 1024 });
+    await deliver(fx.mailUser, raw);
     const email = await waitFor(async () => fx.q.emails.getByMessageId(messageId), { what: 'the big reply logged', timeoutMs: 30_000 });
 
     expect(email.textBody).toContain('The file is attached.');

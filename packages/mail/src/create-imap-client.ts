@@ -10,6 +10,7 @@ import {
   type ImapSettings,
   type MailCredentials,
 } from './settings';
+import { MAX_LINE_BYTES, MAX_LITERAL_BYTES, MAX_RESPONSE_BYTES, MAX_RESPONSE_TOKENS } from './imap-limits';
 
 /**
  * imapflow options for these settings. Choices:
@@ -26,6 +27,8 @@ import {
  *   with credentials masked (its default would be a pino logger on stdout; its debug level logs the
  *   protocol, which includes message headers and bodies).
  * - `emitLogs: false`, so no 'log' events carry protocol lines either.
+ * - Response size limits from imap-limits.ts (the 50 MB attachment rule) instead of imapflow's 1 GiB:
+ *   a server that sends more ends its own connection (error code LiteralTooLarge, LineTooLarge, ...).
  */
 export function imapFlowOptions(settings: ImapSettings, credentials: MailCredentials, options: ConnectOptions = {}): ImapFlowOptions {
   assertPlaintextAllowed(settings, 'IMAP');
@@ -53,6 +56,10 @@ export function imapFlowOptions(settings: ImapSettings, credentials: MailCredent
     connectionTimeout: connectTimeout,
     greetingTimeout: options.greetingTimeoutMs ?? connectTimeout,
     socketTimeout: options.socketTimeoutMs ?? DEFAULT_SOCKET_TIMEOUT_MS,
+    maxLiteralSize: MAX_LITERAL_BYTES,
+    maxLineLength: MAX_LINE_BYTES,
+    maxResponseSize: MAX_RESPONSE_BYTES,
+    maxResponseTokens: MAX_RESPONSE_TOKENS,
   };
 }
 

@@ -7,6 +7,15 @@ export { classifyMailError } from './classify-error';
 export type { MailErrorClass, MailErrorKind } from './classify-error';
 export { MailConnectError, MailSettingsError, Pop3GreetingError } from './errors';
 export { createImapClient, imapFlowOptions } from './create-imap-client';
+export {
+  IMAP_LIMIT_ERROR_CODES,
+  MAX_ATTACHMENT_BYTES,
+  MAX_LINE_BYTES,
+  MAX_LITERAL_BYTES,
+  MAX_RESPONSE_BYTES,
+  MAX_RESPONSE_TOKENS,
+  base64Bytes,
+} from './imap-limits';
 export { createSmtpTransport, smtpTransportOptions } from './create-smtp-transport';
 export { findSentMailbox, pickSentMailbox, SENT_MAILBOX_NAMES } from './find-sent-mailbox';
 export type { MailboxListEntry } from './find-sent-mailbox';

@@ -2,6 +2,7 @@
 export { stack, profileOf, parseEnvFile, type StackConfig, type DovecotProfile, type ProfileName } from './stack-config';
 export { createMailUser, setPassword, removeMailUser, kick, imapSessions, type MailUser, type CreateMailUserOptions } from './mail-users';
 export { deliver, openImap, appendTo, createMailbox, type DeliverOptions, type OpenImapOptions } from './mail-delivery';
+export { writeMaildirMessages, mailboxStatus, type MailboxStatus } from './maildir';
 export { composeEmail, type ComposeEmailInput } from './compose-email';
 export { waitFor, WaitForTimeoutError, type WaitForOptions } from './wait-for';
 export { uniqueName } from './unique-name';

@@ -1,6 +1,9 @@
 // The worker as deployed (src/main.ts, a process of its own) on a test's queue, with what it prints
-// collected, so tests can SIGTERM or SIGKILL it and read its output. Killed for good by stopAll().
+// collected, so tests can SIGTERM or SIGKILL it, read its output and its resident memory (its own: one
+// `node --import tsx` process, not the tsx CLI, which would fork a second one). Killed for good by
+// stopAllWorkerProcesses().
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { workerEnvSource } from './fixture';
 
@@ -14,6 +17,10 @@ export interface WorkerProcess {
   output(): string;
   /** Resolves with the exit code. */
   exited: Promise<number | null>;
+  /** VmRSS and VmHWM (the peak since the process started) from /proc, in bytes. */
+  memory(): Promise<{ rss: number; peak: number }>;
+  /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 const running = new Set<ChildProcess>();
@@ -31,7 +38,25 @@ export function spawnWorkerProcess(queueName: string, env: Record<string, string
   child.stdout!.on('data', (d: Buffer) => ((stdout += d.toString()), (output += d.toString())));
   child.stderr!.on('data', (d: Buffer) => ((stderr += d.toString()), (output += d.toString())));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => (running.delete(child), resolve(code))));
-  return { child, stdout: () => stdout, stderr: () => stderr, output: () => output, exited };
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    output: () => output,
+    exited,
+    async memory() {
+      const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+      const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
+      return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+    },
+    async stop(graceMs = 10_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
 }
 
 /** SIGKILLs every worker process a test left running (afterEach). */
