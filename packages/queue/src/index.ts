@@ -16,6 +16,7 @@ export {
   DEFAULT_REQUEUE_DELAY_MS,
 } from './worker-timing';
 export { createRedisConnection, type RedisConnectionOptions } from './redis-connection';
+export { redisUrlParts, unauthenticatedRedisProblem, RedisUrlError, type RedisUrlParts } from './redis-url';
 export {
   createInboxQueue,
   createInboxWorker,
