@@ -150,8 +150,15 @@ place_state() {
 }
 
 # A secret generated once per stack (Redis and PostgreSQL passwords), readable by root only.
+# STACK_POSTGRES_PASSWORD / STACK_REDIS_PASSWORD set it instead (docker-compose passes the same values to
+# its postgres and redis containers).
 stack_secret() {
-  local file="$STACK/$1"
+  local file="$STACK/$1" given=""
+  case "$1" in
+    postgres-password) given="${STACK_POSTGRES_PASSWORD:-}" ;;
+    redis-password) given="${STACK_REDIS_PASSWORD:-}" ;;
+  esac
+  if [[ -n "$given" ]]; then (umask 077; printf '%s\n' "$given" >"$file"); fi
   [[ -f "$file" ]] || (umask 077; openssl rand -hex 24 >"$file")
   cat "$file"
 }
