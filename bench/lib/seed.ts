@@ -73,7 +73,6 @@ export async function seedInboxes(options: SeedOptions): Promise<SeededAccount &
 
   const [account] = await sql<{ id: string }[]>`INSERT INTO accounts (name) VALUES (${prefix}) RETURNING id`;
   const accountId = account!.id;
-  const credentials = encryptCredentials({ password }, keys);
   const threadsPerInbox = options.threadsPerInbox ?? 1;
 
   const inboxes: SeededInbox[] = mailUsers.slice(0, count).map((mail, index) => ({
@@ -104,7 +103,8 @@ export async function seedInboxes(options: SeedOptions): Promise<SeededAccount &
           imap_port: port,
           imap_tls: tls,
           username: s.mail.user,
-          credentials,
+          // Bound to its row like the app's own writes; 100,000 encryptions cost well under a second.
+          credentials: encryptCredentials({ password }, keys, { accountId, inboxId: s.inboxId }),
           credentials_key_id: keys.active.id,
           connected_since: options.connectedSince ?? new Date(),
           uidvalidity: options.checkpoint?.uidvalidity ?? null,

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerAppCommands } from './commands/apps';
 import { registerContactCommands } from './commands/contact';
+import { registerCredentialsCommands } from './commands/credentials';
 import { registerDemoCommand } from './commands/demo';
 import { registerEmailCommands } from './commands/email';
 import { registerEmailSendCommand } from './commands/email-send';
@@ -25,15 +26,18 @@ export function createProgram(rt: CliRuntime): Command {
   program.addHelpText(
     'after',
     `
-Environment: DATABASE_URL, REPLY_SYNC_ENCRYPTION_KEYS (inbox connect/reconnect, worker), REDIS_URL and
+Environment: DATABASE_URL, REPLY_SYNC_ENCRYPTION_KEYS (inbox connect/reconnect, credentials, worker), REDIS_URL and
 REPLY_SYNC_QUEUE (scheduler, worker), REPLY_SYNC_SEND_QUEUE (email send), REPLY_SYNC_TLS_CA_FILE (extra trusted CA for IMAP), REPLY_SYNC_ACCOUNT
 (default for --account), GOOGLE_CLIENT_ID/_SECRET/_TOKEN_URL/_AUTH_URL and MICROSOFT_CLIENT_ID/_SECRET/_AUTHORITY
-(inbox connect --provider, worker). Nothing defaults to the local stack unless --stack is given.`,
+(inbox connect --provider, worker), METRICS_PORT and METRICS_HOST (worker; METRICS_PORT=0: no HTTP server).
+Nothing defaults to the local stack unless --stack is given: scheduler and worker stop at start without
+DATABASE_URL and REDIS_URL.`,
   );
 
   registerSetupCommands(program, rt);
   registerContactCommands(program, rt);
   registerInboxCommands(program, rt);
+  registerCredentialsCommands(program, rt);
   registerEmailCommands(program, rt);
   registerEmailSendCommand(program, rt);
   registerTimelineCommands(program, rt);

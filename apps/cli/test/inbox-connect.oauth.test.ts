@@ -84,7 +84,7 @@ describe.each(['gmail', 'office365'] as const)('inbox connect --provider %s (--s
     expect(new Date(accessTokenExpiresAt).getTime()).toBeGreaterThan(Date.now());
     expect(grantedScopes).toContain(provider === 'gmail' ? GMAIL_SCOPES[0] : OFFICE365_IMAP_SCOPE);
     const [row] = await t.db.sql<{ credentials: string }[]>`select credentials from inboxes where id = ${inbox.id}`;
-    expect(row!.credentials).toMatch(/^v1:[^:]+:/);
+    expect(row!.credentials).toMatch(/^v2:[^:]+:/);
     expect(row!.credentials).not.toContain(refreshToken);
     expect(run.stdout + run.stderr).not.toContain(refreshToken);
 

@@ -70,7 +70,7 @@ describe('inbox connect', () => {
     expect(run.stdout).not.toContain(mailUser.password);
 
     const [row] = await t.db.sql<{ credentials: string }[]>`select credentials from inboxes where id = ${inbox.id}`;
-    expect(row!.credentials).toMatch(/^v1:[^:]+:/);
+    expect(row!.credentials).toMatch(new RegExp(`^v2:[^:]+:${inbox.id}:`));
     expect(row!.credentials).not.toContain(mailUser.password);
     const withCredentials = await t.s.inboxes.getWithCredentials<{ password: string }>(inbox.id, t.keys);
     expect(withCredentials!.credentials).toEqual({ password: mailUser.password });

@@ -2,9 +2,20 @@
 import { DEFAULT_QUEUE_NAME } from '@reply-sync/queue';
 import { z } from 'zod';
 
+/**
+ * The servers the scheduler relies on have no default: started without them it stops at once with this
+ * sentence instead of quietly talking to whatever listens on the local stack's ports.
+ */
+const requiredUrl = (what: string) =>
+  z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string({ error: (issue) => (issue.input === undefined ? `not set; set it to ${what} ${STACK_HINT}` : undefined) }).url(),
+  );
+const STACK_HINT = '(for the local stack, `reply-sync --stack scheduler` fills it, or `eval "$(npm run -s stack -- env)"` exports it)';
+
 const EnvSchema = z.object({
-  DATABASE_URL: z.string().url().default('postgres://reply_sync@127.0.0.1:54329/reply_sync'),
-  REDIS_URL: z.string().url().default('redis://127.0.0.1:56379'),
+  DATABASE_URL: requiredUrl('the PostgreSQL URL, e.g. postgres://user@host:5432/reply_sync'),
+  REDIS_URL: requiredUrl('the Redis URL, e.g. redis://host:6379'),
   REPLY_SYNC_QUEUE: z.string().min(1).default(DEFAULT_QUEUE_NAME),
   /** Full reconcile (database vs queue) this often; NOTIFY handles single changes in between. */
   RECONCILE_INTERVAL_MS: z.coerce.number().int().positive().default(10_000),

@@ -1,16 +1,8 @@
-// Parses the payload of the `reply_sync_inboxes` NOTIFY (trigger in packages/db/drizzle/0001_*.sql).
-import { INBOX_NOTIFY_CHANNEL } from '@reply-sync/db';
-import { z } from 'zod';
+// What the scheduler needs of a `reply_sync_inboxes` NOTIFY (parsed by @reply-sync/db, which owns the
+// trigger): which inbox, and whether it should have a job.
+import { INBOX_NOTIFY_CHANNEL, parseInboxNotification as parsePayload } from '@reply-sync/db';
 
 export const INBOX_CHANNEL = INBOX_NOTIFY_CHANNEL;
-
-const PayloadSchema = z.object({
-  op: z.string(),
-  inboxId: z.string().min(1),
-  accountId: z.string().min(1),
-  /** 'connected' | 'disconnected' | 'removed', or 'deleted' when the row was deleted. */
-  status: z.string(),
-});
 
 export interface InboxNotification {
   inboxId: string;
@@ -21,14 +13,7 @@ export interface InboxNotification {
 
 /** undefined for a payload that is not ours (logged by the caller, never thrown). */
 export function parseInboxNotification(payload: string): InboxNotification | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(payload);
-  } catch {
-    return undefined;
-  }
-  const parsed = PayloadSchema.safeParse(json);
-  if (!parsed.success) return undefined;
-  const { inboxId, accountId, status } = parsed.data;
-  return { inboxId, accountId, connected: status === 'connected' };
+  const parsed = parsePayload(payload);
+  if (!parsed) return undefined;
+  return { inboxId: parsed.inboxId, accountId: parsed.accountId, connected: parsed.status === 'connected' };
 }

@@ -14,6 +14,7 @@ import {
   formatMessageId,
   messageFactsFromHeaders,
   normalizeMessageId,
+  senderVerificationOf,
   type Decision,
   type InboxContext,
   type MessageFacts,
@@ -223,6 +224,7 @@ async function commitBatch(ctx: CatchUpContext, batch: PreparedBatch, batchEnd: 
         associations: item.decision.associations,
         attachments: content.content.attachments,
         attachmentsSkippedReason: content.content.attachmentsSkippedReason,
+        senderVerification: senderVerificationOf(facts, ctx.inbox),
       };
       const result = await ctx.store.logReply(input);
       ctx.metrics.bytesFetched.inc({ kind: 'full' }, content.content.bytesRead);
@@ -235,7 +237,7 @@ async function commitBatch(ctx: CatchUpContext, batch: PreparedBatch, batchEnd: 
       }
       ctx.logger.info(
         { uid: item.row.uid, reason: result.reason, emailId: result.emailId },
-        result.inserted ? 'reply logged' : 'reply already logged',
+        result.inserted ? 'reply logged' : result.reason === 'duplicate' ? 'reply already logged' : 'reply not logged: the inbox was no longer connected when it arrived',
       );
     }),
   );

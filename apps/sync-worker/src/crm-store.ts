@@ -8,7 +8,7 @@ import {
   type LogReplyInput,
   type LogReplyResult,
 } from '@reply-sync/db';
-import type { ContactRef, NeverLogEntry, ThreadRef } from '@reply-sync/threading';
+import type { ContactRef, NeverLogEntry, SenderVerificationPolicy, ThreadRef } from '@reply-sync/threading';
 
 export type InboxRecord = NonNullable<Awaited<ReturnType<ReturnType<typeof scoped>['inboxes']['get']>>>;
 
@@ -22,7 +22,8 @@ export interface StoredCredentials {
 export interface CrmStore {
   loadInbox(): Promise<(InboxRecord & { credentials: StoredCredentials }) | null>;
   readInbox(): Promise<InboxRecord | null>;
-  markConnected(): Promise<void>;
+  /** A login succeeded: the run of transient errors is over (a disconnected inbox stays disconnected). */
+  endErrorRun(): Promise<void>;
   markDisconnected(reason: string, detail: string | null): Promise<void>;
   /** Returns the start of the current run of transient errors. */
   recordTransientError(detail: string): Promise<Date | null>;
@@ -31,6 +32,8 @@ export interface CrmStore {
   loggedMessageIds(messageIdNorms: readonly string[]): Promise<Set<string>>;
   contactsByEmail(emails: readonly string[]): Promise<Map<string, ContactRef>>;
   neverLogEntries(): Promise<NeverLogEntry[]>;
+  /** The account's policy for unverified senders (read once per session, like the never-log list). */
+  senderVerificationPolicy(): Promise<SenderVerificationPolicy>;
   logReply(input: LogReplyInput): Promise<LogReplyResult>;
   /** Decisions of a batch and the checkpoint after it, in one transaction. */
   recordDecisions(
@@ -44,8 +47,8 @@ export function createCrmStore(db: Db, accountId: string, inboxId: string, keys:
   return {
     loadInbox: () => q.inboxes.getWithCredentials<StoredCredentials>(inboxId, keys),
     readInbox: () => q.inboxes.get(inboxId),
-    async markConnected() {
-      await q.inboxes.markConnected(inboxId);
+    async endErrorRun() {
+      await q.inboxes.endErrorRun(inboxId);
     },
     async markDisconnected(reason, detail) {
       await q.inboxes.markDisconnected(inboxId, reason, detail);
@@ -64,6 +67,7 @@ export function createCrmStore(db: Db, accountId: string, inboxId: string, keys:
       return new Map(found.map((c) => [c.email.toLowerCase(), c]));
     },
     neverLogEntries: () => q.neverLog.entries(),
+    senderVerificationPolicy: () => q.account.senderVerification(),
     logReply: (input) => q.emails.logReply(input),
     async recordDecisions(rows, checkpoint) {
       await q.decisions.record(rows, { inboxId, ...checkpoint });

@@ -7,10 +7,20 @@ const ms = (fallback: number) => z.coerce.number().int().positive().default(fall
 /** Unset and empty (`FOO=` in an env file) both mean "not configured". */
 const optionalText = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
 const urlWithDefault = (fallback: string) => z.preprocess((v) => (v === '' ? undefined : v), z.string().url().default(fallback));
+/**
+ * The servers the worker relies on have no default: a worker started without them stops at once with
+ * this sentence instead of quietly talking to whatever listens on the local stack's ports.
+ */
+const requiredUrl = (what: string) =>
+  z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string({ error: (issue) => (issue.input === undefined ? `not set; set it to ${what} ${STACK_HINT}` : undefined) }).url(),
+  );
+const STACK_HINT = '(for the local stack, `reply-sync --stack worker` fills it, or `eval "$(npm run -s stack -- env)"` exports it)';
 
 const EnvSchema = z.object({
-  DATABASE_URL: z.string().url().default('postgres://reply_sync@127.0.0.1:54329/reply_sync'),
-  REDIS_URL: z.string().url().default('redis://127.0.0.1:56379'),
+  DATABASE_URL: requiredUrl('the PostgreSQL URL, e.g. postgres://user@host:5432/reply_sync'),
+  REDIS_URL: requiredUrl('the Redis URL, e.g. redis://host:6379'),
   REPLY_SYNC_QUEUE: z.string().min(1).default('reply-sync-inboxes'),
   /** The queue of CRM sends (issue 5); the worker process runs both. */
   REPLY_SYNC_SEND_QUEUE: z.string().min(1).default('reply-sync-sends'),
@@ -32,9 +42,10 @@ const EnvSchema = z.object({
   CATCH_UP_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   /** PostgreSQL pool size for this process. */
   DB_POOL_MAX: z.coerce.number().int().positive().default(20),
-  /** 0 disables the HTTP server; tests pass 0 through startWorker options instead. */
+  /** Port of /metrics and /healthz; 0 runs no HTTP server at all. */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
-  METRICS_HOST: z.string().default('127.0.0.1'),
+  /** Address the HTTP server listens on: loopback by default, 0.0.0.0 (or ::) to be scraped from elsewhere. */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** Extra CA (PEM file) trusted for IMAP TLS, for servers with self-signed certificates. */
   REPLY_SYNC_TLS_CA_FILE: z.string().optional(),
   /**

@@ -14,8 +14,9 @@ export interface HealthSource {
   details(): Record<string, unknown>;
 }
 
+/** Listens on `host:port` (port 0: any free port, as tests use it). */
 export async function startHttpServer(
-  port: number,
+  listen: { port: number; host: string },
   metrics: WorkerMetrics,
   health: HealthSource,
 ): Promise<HttpServerHandle> {
@@ -45,7 +46,7 @@ export async function startHttpServer(
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+    server.listen(listen.port, listen.host, () => resolve());
   });
   return {
     port: (server.address() as AddressInfo).port,

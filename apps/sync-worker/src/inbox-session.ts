@@ -2,17 +2,21 @@
 // catch up from the checkpoint, then IDLE (or poll) until the session deadline, catching up on every
 // EXISTS. A supervisor rebuilds the client with jittered backoff when the connection drops, and maps
 // errors to the inbox's status (auth → disconnected at once, transient → retry until it persists).
+// The session ends within a second when its inbox is disconnected, removed or given new credentials
+// (the worker's InboxChangeListener; inbox-watch.ts), and at the latest at the next watchdog tick.
 import type { ImapFlow } from 'imapflow';
-import { toInboxContext, type Db, type EncryptionKeys } from '@reply-sync/db';
+import { CredentialsDecryptError, toInboxContext, type Db, type EncryptionKeys } from '@reply-sync/db';
 import { classifyMailError, createImapClient, type ConnectOptions, type ImapSettings, type MailCredentials } from '@reply-sync/mail';
 import type { InboxJobData } from '@reply-sync/queue';
-import type { NeverLogEntry } from '@reply-sync/threading';
+import type { NeverLogEntry, SenderVerificationPolicy } from '@reply-sync/threading';
 import { backoffDelay, sleep } from './backoff';
 import { catchUp, type CatchUpState } from './catch-up';
 import { FIRST_CONNECT_WINDOW, firstConnectBaseline, startCheckpoint, type Arrival } from './checkpoint';
 import { createCrmStore, type CrmStore, type InboxRecord, type StoredCredentials } from './crm-store';
 import type { Logger } from './logger';
 import type { WorkerMetrics } from './metrics';
+import type { InboxChangeListener } from './inbox-change-listener';
+import { inboxEnd, watchInbox, type InboxEnd, type InboxWatch } from './inbox-watch';
 import { errorAction } from './session-errors';
 import { WakeSignal, withTimeout } from './wake-signal';
 
@@ -41,6 +45,8 @@ export interface SessionDeps {
   credentialsFor?: (inbox: InboxRecord & { credentials: StoredCredentials }) => Promise<MailCredentials | null>;
   /** Builds the (unconnected) IMAP client; createImapClient by default. */
   createClient?: (settings: ImapSettings, credentials: MailCredentials, options: ConnectOptions) => ImapFlow;
+  /** The worker's LISTEN on inbox changes; without it only the watchdog notices a disconnect. */
+  inboxChanges?: Pick<InboxChangeListener, 'watch'>;
 }
 
 export type SessionOutcome =
@@ -50,10 +56,17 @@ export type SessionOutcome =
   | { kind: 'finished'; why: string };
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 30_000;
-/** A credentials blob we cannot decrypt is an operator problem (a missing key), not the inbox's. */
+/** A credentials blob we cannot decrypt for want of the right key is an operator problem, not the inbox's. */
 const UNDECRYPTABLE_RETRY_MS = 60_000;
+/**
+ * Decrypt failures that are this row's own and need a reconnect: a value copied from another inbox, or
+ * not ours at all. `unknown_key_id` and `tampered` (which is also what a wrong key gives) may be the
+ * key configuration, which the operator fixes without touching the inboxes: those retry.
+ */
+const RECONNECT_DECRYPT_CODES: ReadonlySet<CredentialsDecryptError['code']> = new Set(['bound_to_other_inbox', 'malformed']);
 
-type ConnectionEnd = 'deadline' | 'stopped' | 'inbox_not_connected' | 'credentials_changed';
+/** inbox_changed: a change was heard but the row, re-read, looks fine (requeue: a new session re-loads it). */
+type ConnectionEnd = 'deadline' | 'stopped' | InboxEnd | 'inbox_changed';
 
 class ConnectionClosedError extends Error {
   readonly code = 'EConnectionClosed';
@@ -78,15 +91,31 @@ function credentialsOf(inbox: InboxRecord & { credentials: StoredCredentials }):
   return inbox.credentials.password !== undefined ? { kind: 'password', username: inbox.username, password: inbox.credentials.password } : null;
 }
 
-export async function runInboxSession(deps: SessionDeps, job: InboxJobData, signal: AbortSignal): Promise<SessionOutcome> {
+export async function runInboxSession(deps: SessionDeps, job: InboxJobData, stop: AbortSignal): Promise<SessionOutcome> {
+  // Watch before the first read, so a change committed after that read is heard.
+  const watch = watchInbox(deps.inboxChanges, job.inboxId, stop);
+  try {
+    return await runWatchedSession(deps, job, stop, watch);
+  } finally {
+    watch.stop();
+  }
+}
+
+async function runWatchedSession(deps: SessionDeps, job: InboxJobData, stop: AbortSignal, watch: InboxWatch): Promise<SessionOutcome> {
   const log = deps.logger.child({ inboxId: job.inboxId, accountId: job.accountId });
   const store = createCrmStore(deps.db, job.accountId, job.inboxId, deps.keys);
+  // Everything below stops on either: the worker stopping, or the inbox changing.
+  const { signal } = watch;
   let inbox: Awaited<ReturnType<CrmStore['loadInbox']>>;
   try {
     inbox = await store.loadInbox();
   } catch (error) {
-    if ((error as { name?: string }).name === 'CredentialsDecryptError') {
-      log.error({ err: (error as Error).message }, 'cannot decrypt the inbox credentials; check REPLY_SYNC_ENCRYPTION_KEYS');
+    if (error instanceof CredentialsDecryptError) {
+      log.error({ code: error.code, err: error.message }, 'cannot decrypt the inbox credentials');
+      if (RECONNECT_DECRYPT_CODES.has(error.code)) {
+        await store.markDisconnected('credentials_invalid', error.message);
+        return { kind: 'finished', why: 'credentials_invalid' };
+      }
       return { kind: 'requeue', delayMs: UNDECRYPTABLE_RETRY_MS, why: 'credentials_undecryptable' };
     }
     if ((error as { code?: string }).code === 'inbox_removed') return { kind: 'finished', why: 'inbox_removed' };
@@ -94,6 +123,9 @@ export async function runInboxSession(deps: SessionDeps, job: InboxJobData, sign
   }
   if (!inbox) return { kind: 'finished', why: 'inbox_missing' };
   if (inbox.status !== 'connected') return { kind: 'finished', why: `inbox_${inbox.status}` };
+  watch.loaded(inbox.credentialsVersion);
+  const current = inbox;
+  const afterChange = async (): Promise<SessionOutcome> => outcomeOf((await inboxEnd(store, current)) ?? 'inbox_changed');
   let credentials: MailCredentials | null;
   if (deps.credentialsFor) {
     try {
@@ -116,25 +148,28 @@ export async function runInboxSession(deps: SessionDeps, job: InboxJobData, sign
   // ±10 % jitter, so sessions started together (a worker restart) do not all end together either.
   const deadline = Date.now() + Math.round(deps.config.sessionMaxMs * (0.9 + Math.random() * 0.2));
   const neverLog = await store.neverLogEntries();
+  const senderVerification = await store.senderVerificationPolicy();
   let hadErrors = inbox.firstErrorAt !== null;
   let attempt = 0;
   while (!signal.aborted && Date.now() < deadline) {
     try {
-      const end = await runConnection(deps, { store, inbox, credentials, neverLog, deadline, signal, log }, async () => {
-        // Logged in and INBOX examined: a run of transient errors is over.
+      const end = await runConnection(deps, { store, inbox, credentials, neverLog, senderVerification, deadline, signal, inboxChanged: watch.changed, log }, async () => {
+        // Logged in and INBOX examined: a run of transient errors is over. Only for a connected
+        // inbox: one disconnected meanwhile (health check, send path) stays disconnected.
         if (hadErrors) {
           hadErrors = false;
-          await store.markConnected();
+          await store.endErrorRun();
         }
         attempt = 0;
       });
-      if (end === 'inbox_not_connected') return { kind: 'finished', why: end };
-      if (end === 'credentials_changed') return { kind: 'requeue', delayMs: 0, why: end };
-      return { kind: 'requeue', delayMs: 0, why: end };
+      return outcomeOf(end);
     } catch (error) {
       // Our own database failing is not the inbox's fault: no transient error on its record (which
       // would end as server_unreachable); the worker requeues the job after a pause.
       if (isDatabaseError(error)) throw error;
+      // The inbox changed meanwhile (disconnected, removed, new credentials): whatever failed, the
+      // error is not recorded against it; the row says how the session ends.
+      if (watch.changed.aborted) return afterChange();
       const cls = classifyMailError(error, credentials);
       deps.metrics.sessionErrors.inc({ kind: cls.kind });
       const firstErrorAt = cls.kind === 'auth' || cls.kind === 'tls' ? null : await store.recordTransientError(cls.detail);
@@ -156,7 +191,13 @@ export async function runInboxSession(deps: SessionDeps, job: InboxJobData, sign
       await sleep(delay, signal);
     }
   }
-  return { kind: 'requeue', delayMs: 0, why: signal.aborted ? 'stopped' : 'deadline' };
+  if (watch.changed.aborted) return afterChange();
+  return { kind: 'requeue', delayMs: 0, why: stop.aborted ? 'stopped' : 'deadline' };
+}
+
+/** A disconnected, removed or deleted inbox's job completes (and is deleted); any other end requeues at once. */
+function outcomeOf(end: ConnectionEnd): SessionOutcome {
+  return end === 'inbox_not_connected' ? { kind: 'finished', why: end } : { kind: 'requeue', delayMs: 0, why: end };
 }
 
 interface ConnectionInput {
@@ -164,8 +205,12 @@ interface ConnectionInput {
   inbox: InboxRecord;
   credentials: MailCredentials;
   neverLog: NeverLogEntry[];
+  senderVerification: SenderVerificationPolicy;
   deadline: number;
+  /** Aborts on a stop or an inbox change. */
   signal: AbortSignal;
+  /** Aborts on an inbox change only. */
+  inboxChanged: AbortSignal;
   log: Logger;
 }
 
@@ -173,7 +218,7 @@ interface ConnectionInput {
 async function runConnection(deps: SessionDeps, input: ConnectionInput, onReady: () => Promise<void>): Promise<ConnectionEnd> {
   const { store, inbox, log, signal } = input;
   const commandTimeout = deps.config.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
-  const settings: ImapSettings = { host: inbox.imapHost, port: inbox.imapPort, tls: inbox.imapTls };
+  const settings: ImapSettings = { host: inbox.imapHost, port: inbox.imapPort, tls: inbox.imapTls, allowPlaintext: inbox.allowPlaintext };
   const client = (deps.createClient ?? createImapClient)(settings, input.credentials, deps.tlsCa ? { ca: deps.tlsCa } : {});
   const wake = new WakeSignal();
   let closed = false;
@@ -226,6 +271,8 @@ async function runConnection(deps: SessionDeps, input: ConnectionInput, onReady:
     let nextPoll = Date.now() + deps.config.pollIntervalMs;
 
     for (;;) {
+      // A heard change first: a disconnect is answered even when the server dropped us meanwhile.
+      if (input.inboxChanged.aborted) return (await inboxEnd(store, inbox)) ?? 'inbox_changed';
       if (closed) throw lastError ?? new ConnectionClosedError();
       if (signal.aborted) return 'stopped';
       if (pendingCatchUp) {
@@ -234,7 +281,7 @@ async function runConnection(deps: SessionDeps, input: ConnectionInput, onReady:
           {
             client,
             store,
-            inbox: toInboxContext(inbox),
+            inbox: toInboxContext(inbox, { senderVerification: input.senderVerification }),
             mailbox: { path: mailbox.path, ...(specialUse ? { specialUse } : {}) },
             uidvalidity: uidValidity,
             batchSize: deps.config.catchUpBatchSize,
@@ -254,9 +301,9 @@ async function runConnection(deps: SessionDeps, input: ConnectionInput, onReady:
         nextWatchdog = now + deps.config.watchdogIntervalMs;
         // A NOOP that never answers is an IDLE that died silently (NAT, a half-open socket).
         await withTimeout(client.noop(), commandTimeout, 'NOOP');
-        const row = await store.readInbox();
-        if (!row || row.status !== 'connected') return 'inbox_not_connected';
-        if (row.credentialsVersion !== inbox.credentialsVersion) return 'credentials_changed';
+        // The fallback for a change the listener did not hear (its connection was down).
+        const end = await inboxEnd(store, inbox);
+        if (end) return end;
         continue;
       }
       if (!supportsIdle && now >= nextPoll) {

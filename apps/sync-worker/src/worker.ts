@@ -2,12 +2,15 @@
 // job, plus the HTTP server for /metrics and /healthz. close() is the SIGTERM path: stop taking jobs,
 // let every session finish its open transaction and LOG OUT, put each job back on the queue, exit.
 // OAuth inboxes (gmail, office365) get their access tokens through getAccessToken (a Redis lock per
-// inbox) for IMAP and SMTP, and the token health check refreshes them on a timer.
+// inbox) for IMAP and SMTP, and the token health check refreshes them on a timer. One LISTEN per
+// process (inbox-change-listener.ts) ends a session within a second of its inbox being disconnected,
+// removed or given new credentials, whichever process or tool made the change.
 import { createDb, type Db, type DbHandle, type InboxKey } from '@reply-sync/db';
 import { providersFromEnv } from '@reply-sync/mail';
 import { createInboxWorker, createRedisConnection, requeueAtSessionEnd, type InboxJob, type InboxWorker } from '@reply-sync/queue';
 import type { WorkerEnv } from './env';
 import { startHttpServer, type HttpServerHandle } from './http-server';
+import { startInboxChangeListener } from './inbox-change-listener';
 import { runInboxSession, type SessionDeps } from './inbox-session';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type WorkerMetrics } from './metrics';
@@ -20,7 +23,7 @@ export interface StartWorkerOptions {
   metrics?: WorkerMetrics;
   /** A database handle to borrow (not closed by the worker); by default one is opened from the env. */
   db?: DbHandle;
-  /** Overrides METRICS_PORT: false = no HTTP server, 0 = any free port. */
+  /** Overrides METRICS_PORT: false = no HTTP server, 0 = any free port (METRICS_PORT=0 means none). */
   metricsPort?: number | false;
   /** For tests: swap the IMAP client factory. */
   createClient?: SessionDeps['createClient'];
@@ -48,8 +51,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const logger = options.logger ?? createLogger({ level: env.LOG_LEVEL });
   const metrics = options.metrics ?? createMetrics();
   const dbHandle = options.db ?? createDb(env.DATABASE_URL, { max: env.DB_POOL_MAX });
-  const shutdown = new AbortController();
-  const sessions = new Set<string>();
+  // One AbortController per session, not one shared signal: every session listens for 'abort', and a
+  // shared signal with more than 10 listeners makes Node print MaxListenersExceededWarning at start.
+  const sessions = new Map<string, AbortController>();
   let closing: Promise<void> | null = null;
 
   // A provider without a client id is not configured (its inboxes are not synced; see env.ts).
@@ -59,6 +63,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const redis = createRedisConnection(env.REDIS_URL, { forWorker: false, connectionName: 'reply-sync-worker-oauth' });
   redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'oauth redis connection error'));
   const tokenDeps: AccessTokenDeps = { db: dbHandle.db, keys: env.encryptionKeys, redis, providers, logger };
+  // Listening before the first job is taken: a change committed after a session's first read is heard.
+  const inboxChanges = await startInboxChangeListener({ databaseUrl: env.DATABASE_URL, db: dbHandle.db, logger }).catch(async (error: unknown) => {
+    await redis.quit().catch(() => redis.disconnect());
+    if (!options.db) await dbHandle.close();
+    throw error;
+  });
 
   const deps: SessionDeps = {
     db: dbHandle.db,
@@ -75,13 +85,16 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     ...(env.tlsCa ? { tlsCa: env.tlsCa } : {}),
     ...(options.createClient ? { createClient: options.createClient } : {}),
     credentialsFor: options.credentialsFor ?? oauthCredentialsFor(tokenDeps),
+    inboxChanges,
   };
 
   async function processJob(job: InboxJob, token?: string): Promise<void> {
     const key = job.id ?? job.data.inboxId;
-    sessions.add(key);
+    const stop = new AbortController();
+    if (closing) stop.abort();
+    sessions.set(key, stop);
     try {
-      const outcome = await runInboxSession(deps, job.data, shutdown.signal);
+      const outcome = await runInboxSession(deps, job.data, stop.signal);
       logger.debug({ inboxId: job.data.inboxId, outcome }, 'session ended');
       if (outcome.kind === 'requeue') throw await requeueAtSessionEnd(job, token, outcome.delayMs);
       // finished: the job completes and is deleted; the scheduler adds it again on reconnect.
@@ -122,12 +135,13 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     ...(options.tokenHealthInboxes ? { listInboxes: options.tokenHealthInboxes } : {}),
   });
 
-  const port = options.metricsPort === undefined ? env.METRICS_PORT : options.metricsPort;
+  const port = options.metricsPort ?? (env.METRICS_PORT === 0 ? false : env.METRICS_PORT);
   let http: HttpServerHandle | null = null;
   if (port !== false) {
-    http = await startHttpServer(port, metrics, {
+    http = await startHttpServer({ port, host: env.METRICS_HOST }, metrics, {
       healthy: () => closing === null && worker.isRunning(),
-      details: () => ({ sessions: sessions.size, concurrency: env.WORKER_CONCURRENCY }),
+      // listening: false while the LISTEN connection is being re-established (sessions then rely on the watchdog).
+      details: () => ({ sessions: sessions.size, concurrency: env.WORKER_CONCURRENCY, listening: inboxChanges.listening() }),
     });
   }
   logger.info(
@@ -145,8 +159,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         logger.info({ sessions: sessions.size }, 'sync worker stopping: ending sessions and releasing their jobs');
         // Stop taking jobs and end the running sessions together; close() waits for their requeues.
         const closed = worker.close();
-        shutdown.abort();
+        for (const stop of sessions.values()) stop.abort();
         await Promise.all([closed, sendWorker?.close(), healthCheck.stop()]);
+        await inboxChanges.close();
         await redis.quit().catch(() => redis.disconnect());
         await http?.close();
         if (!options.db) await dbHandle.close();

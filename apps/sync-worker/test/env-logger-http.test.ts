@@ -2,29 +2,38 @@
 // /metrics and /healthz answer.
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { parseWorkerEnv } from '../src/env';
+import { parseWorkerEnv, WorkerEnvError } from '../src/env';
 import { startHttpServer } from '../src/http-server';
 import { createLogger } from '../src/logger';
 import { createMetrics } from '../src/metrics';
 
 const KEY = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
+const SERVERS = { DATABASE_URL: 'postgres://rs@db.internal:5432/reply_sync', REDIS_URL: 'redis://redis.internal:6379' };
 
 describe('parseWorkerEnv', () => {
   it('applies the defaults', () => {
-    const env = parseWorkerEnv({ REPLY_SYNC_ENCRYPTION_KEYS: KEY });
+    const env = parseWorkerEnv({ ...SERVERS, REPLY_SYNC_ENCRYPTION_KEYS: KEY });
     expect(env.WORKER_CONCURRENCY).toBe(500);
     expect(env.SESSION_MAX_MS).toBe(300_000);
     expect(env.WATCHDOG_INTERVAL_MS).toBe(120_000);
     expect(env.encryptionKeys.active.id).toBe('k1');
   });
   it("fails fast with the db package's sentence when the keys are missing", () => {
-    expect(() => parseWorkerEnv({})).toThrow(/REPLY_SYNC_ENCRYPTION_KEYS is not set/);
+    expect(() => parseWorkerEnv(SERVERS)).toThrow(/REPLY_SYNC_ENCRYPTION_KEYS is not set/);
+  });
+  it('has no default for DATABASE_URL or REDIS_URL: a missing one stops it with what to set and how the local stack fills it', () => {
+    for (const [missing, what] of [['DATABASE_URL', 'the PostgreSQL URL'], ['REDIS_URL', 'the Redis URL']] as const) {
+      const source: Record<string, string> = { ...SERVERS, REPLY_SYNC_ENCRYPTION_KEYS: KEY, [missing]: '' };
+      expect(() => parseWorkerEnv(source)).toThrow(WorkerEnvError);
+      expect(() => parseWorkerEnv(source)).toThrow(new RegExp(`${missing}: not set; set it to ${what}.*reply-sync --stack worker.*npm run -s stack -- env`));
+    }
   });
   it('names the variable that is wrong', () => {
-    expect(() => parseWorkerEnv({ REPLY_SYNC_ENCRYPTION_KEYS: KEY, WORKER_CONCURRENCY: 'many' })).toThrow(/WORKER_CONCURRENCY/);
+    expect(() => parseWorkerEnv({ ...SERVERS, REPLY_SYNC_ENCRYPTION_KEYS: KEY, WORKER_CONCURRENCY: 'many' })).toThrow(/WORKER_CONCURRENCY/);
+    expect(() => parseWorkerEnv({ ...SERVERS, REPLY_SYNC_ENCRYPTION_KEYS: KEY, REDIS_URL: 'not a url' })).toThrow(/REDIS_URL/);
   });
   it('says when the CA file cannot be read', () => {
-    expect(() => parseWorkerEnv({ REPLY_SYNC_ENCRYPTION_KEYS: KEY, REPLY_SYNC_TLS_CA_FILE: '/nope.pem' })).toThrow(/REPLY_SYNC_TLS_CA_FILE/);
+    expect(() => parseWorkerEnv({ ...SERVERS, REPLY_SYNC_ENCRYPTION_KEYS: KEY, REPLY_SYNC_TLS_CA_FILE: '/nope.pem' })).toThrow(/REPLY_SYNC_TLS_CA_FILE/);
   });
 });
 
@@ -44,7 +53,7 @@ describe('http server', () => {
     const metrics = createMetrics({ defaultMetrics: false });
     metrics.repliesLogged.inc();
     let healthy = true;
-    const server = await startHttpServer(0, metrics, { healthy: () => healthy, details: () => ({ sessions: 3 }) });
+    const server = await startHttpServer({ port: 0, host: '127.0.0.1' }, metrics, { healthy: () => healthy, details: () => ({ sessions: 3 }) });
     try {
       const text = await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
       expect(text).toContain('reply_sync_replies_logged_total 1');

@@ -1,20 +1,17 @@
 // A worker process killed with SIGKILL in the middle of a catch-up (some batches committed, the rest
 // not) loses nothing and duplicates nothing: the next worker picks the stalled job up, re-reads from the
 // checkpoint, and every message ends with exactly one decision and every reply with exactly one email.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openImap, waitFor } from '@reply-sync/testkit';
-import { createFixture, workerEnvSource, type Fixture } from './helpers/fixture';
+import { createFixture, type Fixture } from './helpers/fixture';
+import { spawnWorkerProcess, stopAllWorkerProcesses } from './helpers/worker-process';
 
 let fx: Fixture;
-let child: ChildProcess | null = null;
 afterEach(async () => {
-  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  stopAllWorkerProcesses();
   await fx?.cleanup();
 });
 
-const mainPath = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const TOTAL = 480;
 const REPLY_EVERY = 4; // 120 replies to the logged thread, 360 unrelated messages
 
@@ -70,27 +67,14 @@ describe('SIGKILL mid-catch-up', () => {
     const lastUid = firstUid + TOTAL - 1;
 
     await fx.enqueue();
-    let output = '';
-    child = spawn(process.execPath, ['--import', 'tsx', mainPath], {
-      env: {
-        ...process.env,
-        ...workerEnvSource(),
-        REPLY_SYNC_QUEUE: fx.queueName,
-        METRICS_PORT: '0',
-        CATCH_UP_BATCH_SIZE: '2',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<void>((resolve) => child!.once('exit', () => resolve()));
+    const worker = spawnWorkerProcess(fx.queueName, { CATCH_UP_BATCH_SIZE: '2' });
 
     // Kill as soon as the catch-up is under way: some decisions committed, most not.
     await waitFor(async () => (await decisionCount(fx)) >= 20, { what: 'the catch-up under way', timeoutMs: 30_000, intervalMs: 10 });
-    child.kill('SIGKILL');
-    await exited;
+    worker.child.kill('SIGKILL');
+    await worker.exited;
     const atKill = await decisionCount(fx);
-    expect(atKill, output).toBeGreaterThan(0);
+    expect(atKill, worker.output()).toBeGreaterThan(0);
     expect(atKill, 'the worker finished the catch-up before it was killed; the test needs more mail').toBeLessThan(TOTAL);
     const checkpointAtKill = (await fx.q.inboxes.get(fx.inboxId))!.lastUid!;
     expect(checkpointAtKill).toBeLessThan(lastUid);

@@ -99,12 +99,12 @@ describe('getAccessToken', () => {
     expectNoSecretsIn(fx.log.text(), secretsOf(fx.grant.refreshToken, fx.grant.accessToken));
   });
 
-  it("Microsoft's password change → password_changed with the AADSTS50173 text", async () => {
+  it("Microsoft's password change (sessions revoked) → sessions_revoked with the AADSTS50173 text", async () => {
     fx = await createOAuthFixture({ provider: 'office365' });
     await oauthServer.passwordChanged(fx.grant.grantId);
-    expect((await refusal(getAccessToken(key(fx), fx.worker()))).code).toBe('password_changed');
+    expect((await refusal(getAccessToken(key(fx), fx.worker()))).code).toBe('sessions_revoked');
     const inbox = await fx.q.inboxes.get(fx.inboxId);
-    expect(inbox?.disconnectReason).toBe('password_changed');
+    expect(inbox?.disconnectReason).toBe('sessions_revoked');
     expect(inbox?.disconnectDetail).toMatch(/AADSTS50173.*changed or reset their password/);
   });
 

@@ -3,15 +3,14 @@
 // logged on the contact's timeline by the sync worker.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSmtpTransport } from '@reply-sync/mail';
-import { createInboxQueue, createSendEvents, createSendQueue, enqueueSend, ensureInboxJobs, waitForSend } from '@reply-sync/queue';
+import { createInboxQueue, enqueueSend, ensureInboxJobs, waitForSend } from '@reply-sync/queue';
 import { composeEmail, stack, uniqueName, waitFor } from '@reply-sync/testkit';
 import { parseWorkerEnv } from '../src/env';
 import { createLogger } from '../src/logger';
 import { createMetrics } from '../src/metrics';
-import { startSendWorker } from '../src/send/send-worker';
 import { startWorker } from '../src/worker';
 import { workerEnvSource } from './helpers/fixture';
-import { createSendFixture, messagesIn, silentLogger, type SendFixture } from './send-helpers/send-fixture';
+import { createSendFixture, messagesIn, type SendFixture } from './send-helpers/send-fixture';
 
 const closers: (() => Promise<unknown>)[] = [];
 let fx: SendFixture | undefined;
@@ -46,20 +45,11 @@ describe('send, then the reply', () => {
     await waitFor(async () => (await fx!.q.inboxes.get(sender.inboxId))?.uidvalidity, { what: 'the baseline checkpoint' });
 
     // The send queue and its worker; the same key submitted twice.
-    const sendQueueName = uniqueName('q-e2e-send');
-    const sendQueue = createSendQueue({ redisUrl: stack.redisUrl, name: sendQueueName });
-    closers.push(async () => {
-      await sendQueue.obliterate({ force: true });
-      await sendQueue.close();
-    });
-    const events = await createSendEvents({ redisUrl: stack.redisUrl, name: sendQueueName });
-    closers.push(() => events.close());
-    const data = fx.job(sender, { to: [contact.address] });
+    const { queue: sendQueue, events } = await fx.sendQueue();
+    const data = await fx.job(sender, { to: [contact.address] });
     const job = await enqueueSend(sendQueue, data);
     const twice = await enqueueSend(sendQueue, data);
     expect(twice.id).toBe(job.id);
-    const worker = startSendWorker({ db: fx.db.db, redisUrl: stack.redisUrl, queueName: sendQueueName, keys: fx.keys, ca: stack.caCert, logger: silentLogger });
-    closers.push(() => worker.close());
     const result = await waitForSend(job, events, 30_000);
     expect(result).toMatchObject({ sentCopyStatus: 'appended', alreadySent: false });
     await waitFor(async () => (await messagesIn(contact, 'INBOX')).some((m) => m.messageId === result.messageId), { what: 'the send in the INBOX', timeoutMs: 15_000 });
@@ -69,7 +59,7 @@ describe('send, then the reply', () => {
     const raw = await composeEmail({
       from: contact.address,
       to: sender.mailUser.address,
-      subject: `Re: ${data.subject}`,
+      subject: `Re: ${(await fx.outgoing(data)).subject}`,
       messageId: replyId,
       inReplyTo: result.messageId,
       references: result.messageId,

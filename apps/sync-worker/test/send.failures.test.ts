@@ -19,12 +19,12 @@ describe('SMTP failures', () => {
     const sender = await fx.addSender();
     const unknown = `nobody-${Date.now()}@${stack.profiles.standard.domain}`;
     const deps = fx.deps();
-    const data = fx.job(sender, { to: [unknown] });
+    const job = await fx.job(sender, { to: [unknown] });
     // Postfix answers 450 "address verification in progress" until its probe is back, then 550: the
     // queue retries the transient answer, as here, until the final one.
     const error = await waitFor(
       async () => {
-        const e = await sendError(sendEmail(data, deps));
+        const e = await sendError(sendEmail(job, deps));
         return e.code === 'smtp_transient' ? null : e;
       },
       { what: 'the final answer for the unknown recipient', timeoutMs: 20_000, intervalMs: 500 },
@@ -32,25 +32,26 @@ describe('SMTP failures', () => {
     expect(error).toMatchObject({ code: 'recipient_rejected', retryable: false });
     expect(error.message).toContain(unknown);
     expect(error.detail).toMatch(/5\.1\.1|550/);
-    expect(await fx.q.emails.getByMessageId(deps.state.current!.messageId)).toBeNull();
+    const outgoing = await fx.outgoing(job);
+    expect(await fx.q.emails.getByMessageId(outgoing.messageId!)).toBeNull();
     expect(await fx.q.contacts.findByEmail(unknown)).toBeNull();
     expect(await messagesIn(sender.mailUser, 'Sent')).toHaveLength(0);
     // The server certainly did not take it: a retry may send (it is refused again, not "unknown").
-    expect(deps.state.current!.smtpStartedAt).toBeNull();
+    expect(outgoing.smtpStartedAt).toBeNull();
   });
 
   it('a wrong SMTP password disconnects the inbox with password_rejected and is not retried', async () => {
     fx = await createSendFixture('auth');
     const sender = await fx.addSender({ password: 'not-the-password' });
     const recipient = await fx.mailUser();
-    const error = await sendError(sendEmail(fx.job(sender, { to: [recipient.address] }), fx.deps()));
+    const error = await sendError(sendEmail(await fx.job(sender, { to: [recipient.address] }), fx.deps()));
     expect(error).toMatchObject({ code: 'smtp_auth_failed', reason: 'password_rejected', retryable: false });
     expect(error.message).toContain('rejected the password');
     expect(error.message).not.toContain('not-the-password');
     const inbox = await fx.q.inboxes.get(sender.inboxId);
     expect(inbox).toMatchObject({ status: 'disconnected', disconnectReason: 'password_rejected' });
     // A disconnected inbox sends nothing until it is reconnected.
-    const next = await sendError(sendEmail(fx.job(sender, { to: [recipient.address] }), fx.deps()));
+    const next = await sendError(sendEmail(await fx.job(sender, { to: [recipient.address] }), fx.deps()));
     expect(next.code).toBe('inbox_not_connected');
   });
 
@@ -59,20 +60,19 @@ describe('SMTP failures', () => {
     const sender = await fx.addSender();
     const recipient = await fx.mailUser();
     const deps = fx.deps();
-    const data = fx.job(sender, { to: [recipient.address] });
+    const job = await fx.job(sender, { to: [recipient.address] });
     // A first attempt that saved its bytes and its SMTP mark, then died (no logged email).
     let calls = 0;
     const crashing = fx.deps({
-      state: deps.state,
       createTransport: () => {
         calls += 1;
         throw new Error('worker killed');
       },
     });
-    await expect(sendEmail(data, crashing)).rejects.toThrow('worker killed');
+    await expect(sendEmail(job, crashing)).rejects.toThrow('worker killed');
     expect(calls).toBe(1);
-    expect(deps.state.current?.smtpStartedAt).toBeTruthy();
-    const error = await sendError(sendEmail(data, deps));
+    expect((await fx.outgoing(job)).smtpStartedAt).toBeTruthy();
+    const error = await sendError(sendEmail(job, deps));
     expect(error).toMatchObject({ code: 'send_outcome_unknown', retryable: false });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(await messagesIn(recipient, 'INBOX')).toHaveLength(0);
@@ -83,15 +83,15 @@ describe('SMTP failures', () => {
     const sender = await fx.addSender();
     const recipient = await fx.mailUser();
     const deps = fx.deps();
-    const data = fx.job(sender, { to: [recipient.address] });
+    const job = await fx.job(sender, { to: [recipient.address] });
     // Point the inbox's SMTP at a closed port for the first attempt.
     const first = await sendError(
-      sendEmail(data, { ...deps, createTransport: (settings, credentials, options) => createSmtpTransport({ ...settings, port: 1 }, credentials, options) }),
+      sendEmail(job, { ...deps, createTransport: (settings, credentials, options) => createSmtpTransport({ ...settings, port: 1 }, credentials, options) }),
     );
     expect(first).toMatchObject({ code: 'smtp_transient', retryable: true });
-    expect(deps.state.current!.smtpStartedAt).toBeNull();
-    const retry = await sendEmail(data, deps);
+    expect((await fx.outgoing(job)).smtpStartedAt).toBeNull();
+    const retry = await sendEmail(job, deps);
     expect(retry.alreadySent).toBe(false);
-    expect(retry.messageId).toBe(deps.state.current!.messageId);
+    expect(retry.messageId).toBe((await fx.outgoing(job)).messageId);
   });
 });

@@ -5,14 +5,13 @@
 // once, final, with the inbox disconnected as oauth_revoked; a cached token the server refuses while the
 // grant is alive is refreshed once and the send goes through.
 import type { Inbox } from '@reply-sync/db';
-import { createSendEvents, createSendQueue, enqueueSend, waitForSend, type SendJobData, type SendQueue } from '@reply-sync/queue';
-import { createMailUser, oauthServer, removeMailUser, stack, uniqueName, waitFor, type MailUser } from '@reply-sync/testkit';
+import { enqueueSend, waitForSend, type SendRequest, type SendQueue } from '@reply-sync/queue';
+import { createMailUser, oauthServer, removeMailUser, stack, waitFor, type MailUser } from '@reply-sync/testkit';
 import type { QueueEvents } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getAccessToken } from '../src/oauth/index';
-import { startSendWorker, type RunningSendWorker } from '../src/send/send-worker';
 import { createOAuthFixture, keys, secretsOf, type OAuthFixture } from './oauth-fixture';
-import { messagesIn, SENT_MAILBOX } from './send-helpers/send-fixture';
+import { messagesIn, saveOutgoing, SENT_MAILBOX, startSendQueue } from './send-helpers/send-fixture';
 
 const closers: (() => Promise<unknown>)[] = [];
 let fx: OAuthFixture | undefined;
@@ -31,7 +30,8 @@ interface OAuthSendWorld {
   events: QueueEvents;
   /** How many times the send worker asked for an access token (one per attempt). */
   tokenCalls: () => number;
-  job(overrides?: Partial<SendJobData>): SendJobData;
+  /** Saves an outgoing email from the OAuth inbox to `to`; its job. */
+  job(to: string): Promise<SendRequest>;
 }
 
 /** An oauth2 inbox with the stack's Postfix as its SMTP server, a send queue and a send worker for it. */
@@ -44,44 +44,24 @@ async function oauthSendWorld(provider: 'gmail' | 'office365', accessToken: 'non
     smtpPort: stack.smtp.submissionPort,
     smtpTls: 'starttls',
   });
-  const queueName = uniqueName('q-send-xoauth2');
-  const queue = createSendQueue({ redisUrl: stack.redisUrl, name: queueName });
-  closers.push(async () => {
-    await queue.obliterate({ force: true });
-    await queue.close();
-  });
-  const events = await createSendEvents({ redisUrl: stack.redisUrl, name: queueName });
-  closers.push(() => events.close());
   // The token provider exactly as startWorker wires it (worker.ts), on this test's token deps.
   const tokenDeps = f.worker();
   let calls = 0;
-  const worker: RunningSendWorker = startSendWorker({
+  const { queue, events } = await startSendQueue(closers, {
     db: f.handle.db,
-    redisUrl: stack.redisUrl,
-    queueName,
     keys,
-    ca: stack.caCert,
     logger: f.logger,
     getAccessToken: async (inbox: Inbox, options?: { forceRefresh?: boolean }) => {
       calls += 1;
       return (await getAccessToken({ accountId: inbox.accountId, inboxId: inbox.id }, tokenDeps, options)).accessToken;
     },
   });
-  closers.push(() => worker.close());
   return {
     f,
     queue,
     events,
     tokenCalls: () => calls,
-    job: (overrides = {}) => ({
-      accountId: f.accountId,
-      inboxId: f.inboxId,
-      sendId: uniqueName('send'),
-      to: [],
-      subject: `Proposal ${uniqueName('s')}`,
-      text: 'Here is our proposal.',
-      ...overrides,
-    }),
+    job: async (to) => saveOutgoing(f.q, { inboxId: f.inboxId, userId: (await f.q.inboxes.get(f.inboxId))!.userId, to: [to] }),
   };
 }
 
@@ -104,7 +84,7 @@ describe.each([
     const { f } = w;
     recipient = await createMailUser({ profile: 'standard' });
 
-    const job = await enqueueSend(w.queue, w.job({ to: [recipient.address] }));
+    const job = await enqueueSend(w.queue, await w.job(recipient.address));
     const result = await waitForSend(job, w.events, 30_000);
     expect(result).toMatchObject({ sentCopyStatus: 'skipped_provider_files_sent', alreadySent: false, rejected: [] });
     // The worker had no token: it refreshed one at the fake provider and Postfix took it.
@@ -125,7 +105,7 @@ describe.each([
     // refuses it first (Dovecot's introspection says inactive); the one forced refresh then gets the
     // provider's invalid_grant: final, the inbox disconnected with the provider's words.
     await oauthServer.revoke(f.grant.grantId);
-    const second = await enqueueSend(w.queue, w.job({ to: [recipient.address] }));
+    const second = await enqueueSend(w.queue, await w.job(recipient.address));
     const reason = await failureOf(waitForSend(second, w.events, 30_000));
     expect(reason).toMatch(/^smtp_auth_failed: /);
     expect(f.log.text()).toContain('smtp refused the cached oauth token');
@@ -154,7 +134,7 @@ describe.each([
     const { f } = w;
     recipient = await createMailUser({ profile: 'standard' });
     await oauthServer.revoke(f.grant.grantId);
-    const job = await enqueueSend(w.queue, w.job({ to: [recipient.address] }));
+    const job = await enqueueSend(w.queue, await w.job(recipient.address));
     const reason = await failureOf(waitForSend(job, w.events, 30_000));
     expect(reason).toMatch(/^smtp_auth_failed: /);
     const inbox = await f.q.inboxes.get(f.inboxId);
@@ -176,7 +156,7 @@ describe.each([
     // The provider invalidated its access tokens early (Microsoft's continuous access evaluation does);
     // the stored expiry still says one hour, so the worker first offers the dead token to Postfix.
     await oauthServer.expireAccessTokens(f.grant.grantId);
-    const job = await enqueueSend(w.queue, w.job({ to: [recipient.address] }));
+    const job = await enqueueSend(w.queue, await w.job(recipient.address));
     const result = await waitForSend(job, w.events, 30_000);
     expect(result).toMatchObject({ sentCopyStatus: 'skipped_provider_files_sent', alreadySent: false });
     expect((await oauthServer.grant(f.grant.grantId)).refreshCount).toBe(1);

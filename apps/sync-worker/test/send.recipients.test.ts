@@ -2,18 +2,14 @@
 // keep their name in the header, and are recorded, made contacts and checked by the bare address; a
 // value that is not an address fails the job at once, naming it, and is not retried.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSendEvents, createSendQueue, enqueueSend, waitForSend } from '@reply-sync/queue';
-import { stack, uniqueName, waitFor } from '@reply-sync/testkit';
+import { enqueueSend, waitForSend } from '@reply-sync/queue';
+import { waitFor } from '@reply-sync/testkit';
 import { sendEmail } from '../src/send/send-email';
 import { SendError } from '../src/send/send-error';
-import { startSendWorker } from '../src/send/send-worker';
-import { createSendFixture, messagesIn, silentLogger, type SendFixture } from './send-helpers/send-fixture';
+import { createSendFixture, jobFailure, messagesIn, type SendFixture } from './send-helpers/send-fixture';
 
-const closers: (() => Promise<unknown>)[] = [];
 let fx: SendFixture | undefined;
 afterEach(async () => {
-  for (const close of closers.reverse()) await close().catch(() => undefined);
-  closers.length = 0;
   await fx?.cleanup();
   fx = undefined;
 });
@@ -24,7 +20,7 @@ describe('display-name recipients', () => {
     const sender = await fx.addSender();
     const bob = await fx.mailUser();
     const carol = await fx.mailUser();
-    const result = await sendEmail(fx.job(sender, { to: [`Bob Example <${bob.address}>`], cc: [`"Carol, Jr." <${carol.address.toUpperCase()}>`] }), fx.deps());
+    const result = await sendEmail(await fx.job(sender, { to: [`Bob Example <${bob.address}>`], cc: [`"Carol, Jr." <${carol.address.toUpperCase()}>`] }), fx.deps());
     expect(result).toMatchObject({ rejected: [], sentCopyStatus: 'appended' });
 
     for (const user of [bob, carol]) {
@@ -53,7 +49,7 @@ describe('display-name recipients', () => {
     const sender = await fx.addSender();
     const bob = await fx.mailUser();
     await fx.q.neverLog.add('address', bob.address);
-    await sendEmail(fx.job(sender, { to: [`Bob <${bob.address}>`] }), fx.deps());
+    await sendEmail(await fx.job(sender, { to: [`Bob <${bob.address}>`] }), fx.deps());
     expect(await fx.q.contacts.list()).toEqual([]);
   });
 });
@@ -63,8 +59,8 @@ describe('a recipient that is not an address', () => {
     fx = await createSendFixture('bad-recipient');
     const sender = await fx.addSender();
     const bob = await fx.mailUser();
-    const deps = fx.deps();
-    const error = await sendEmail(fx.job(sender, { to: [bob.address], cc: ['not an address'] }), deps).then(
+    const job = await fx.job(sender, { to: [bob.address], cc: ['not an address'] });
+    const error = await sendEmail(job, fx.deps()).then(
       () => null,
       (e: unknown) => e,
     );
@@ -72,34 +68,25 @@ describe('a recipient that is not an address', () => {
     expect(error).toMatchObject({ code: 'invalid_request', retryable: false });
     expect((error as SendError).message).toContain('"not an address"');
     expect((error as SendError).message).toContain('Cc');
-    expect(deps.state.current).toBeUndefined();
+    expect((await fx.outgoing(job)).raw).toBeNull();
     expect(await fx.q.contacts.list()).toEqual([]);
   });
 
   it('fails the queued job at once (not retried, not left active) with a reason naming the value', async () => {
     fx = await createSendFixture('bad-recipient-job');
     const sender = await fx.addSender();
-    const name = uniqueName('q-bad-recipient');
-    const queue = createSendQueue({ redisUrl: stack.redisUrl, name });
-    closers.push(async () => {
-      await queue.obliterate({ force: true });
-      await queue.close();
-    });
-    const events = await createSendEvents({ redisUrl: stack.redisUrl, name });
-    closers.push(() => events.close());
-    const worker = startSendWorker({ db: fx.db.db, redisUrl: stack.redisUrl, queueName: name, keys: fx.keys, ca: stack.caCert, logger: silentLogger });
-    closers.push(() => worker.close());
+    const { queue, events } = await fx.sendQueue();
 
-    const job = await enqueueSend(queue, fx.job(sender, { to: ['not an address'] }));
+    const request = await fx.job(sender, { to: ['not an address'] });
+    const job = await enqueueSend(queue, request);
     const started = Date.now();
-    const reason = await waitForSend(job, events, 10_000).then(
-      () => 'completed',
-      (e: unknown) => (e instanceof Error ? e.message : String(e)),
-    );
+    const reason = await jobFailure(waitForSend(job, events, 10_000));
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(reason).toMatch(/^invalid_request: The To recipient "not an address" is not an email address/);
     const after = await queue.getJob(job.id!);
     expect(await after!.getState()).toBe('failed');
     expect(after!.attemptsMade).toBe(1);
+    // The outgoing email records the final failure, so the same key is not tried again.
+    expect(await fx.outgoing(request)).toMatchObject({ status: 'failed', failure: reason });
   });
 });

@@ -19,10 +19,10 @@ describe.each<ProfileName>(['standard', 'gmail'])('a CRM send from a %s-profile 
     fx = await createSendFixture(`sent-${profile}`);
     const sender = await fx.addSender({ profile });
     const recipient = await fx.mailUser('standard');
-    const data = fx.job(sender, { to: [recipient.address], attachments: [{ filename: 'quote.txt', contentBase64: Buffer.from('42 EUR').toString('base64') }] });
+    const job = await fx.job(sender, { to: [recipient.address], attachments: [{ filename: 'quote.txt', content: Buffer.from('42 EUR') }] });
     const deps = fx.deps();
 
-    const result = await sendEmail(data, deps);
+    const result = await sendEmail(job, deps);
     expect(result).toMatchObject({ sentCopyStatus: 'appended', alreadySent: false, rejected: [] });
     expect(result.messageId).toMatch(new RegExp(`^<[0-9a-f]{32}\\.crm@${sender.mailUser.address.split('@')[1]!.replace('.', '\\.')}>$`));
 
@@ -36,8 +36,10 @@ describe.each<ProfileName>(['standard', 'gmail'])('a CRM send from a %s-profile 
     expect(sent).toHaveLength(1);
     expect(sent[0]!.messageId).toBe(result.messageId);
     expect(sent[0]!.flags).toContain('\\Seen');
-    // The exact bytes SMTP sent.
-    expect(sent[0]!.source.equals(Buffer.from(deps.state.current!.rawBase64, 'base64'))).toBe(true);
+    // The exact bytes SMTP sent, as the outgoing email keeps them.
+    const outgoing = await fx.outgoing(job);
+    expect(sent[0]!.source.equals(outgoing.raw!)).toBe(true);
+    expect(outgoing).toMatchObject({ status: 'sent', emailId: result.emailId, messageId: result.messageId, rejected: [] });
 
     const email = await fx.q.emails.get(result.emailId);
     expect(email).toMatchObject({ source: 'crm_send', direction: 'outbound', threadOwnerUserId: sender.userId, inboxId: sender.inboxId, sentCopyStatus: 'appended' });
@@ -49,11 +51,11 @@ describe.each<ProfileName>(['standard', 'gmail'])('a CRM send from a %s-profile 
     expect(timeline.find((e) => e.id === result.emailId)?.attachments.map((a) => a.filename)).toEqual(['quote.txt']);
 
     // A retry after everything (the job ran again): nothing sent, nothing appended.
-    const again = await sendEmail(data, deps);
+    const again = await sendEmail(job, deps);
     expect(again).toMatchObject({ emailId: result.emailId, alreadySent: true, sentCopyStatus: 'appended' });
     // A retry after the APPEND but before the status was saved: the copy is found, not appended again.
     await fx.q.emails.setSentCopyStatus(result.emailId, 'pending');
-    const afterCrash = await sendEmail(data, deps);
+    const afterCrash = await sendEmail(job, deps);
     expect(afterCrash).toMatchObject({ alreadySent: true, sentCopyStatus: 'appended' });
 
     await new Promise((resolve) => setTimeout(resolve, 1_000)); // a second delivery would be in by now
@@ -68,7 +70,7 @@ describe.each(['gmail', 'office365'] as const)('a CRM send from a %s-provider in
     fx = await createSendFixture(`provider-${provider}`);
     const sender = await fx.addSender({ provider });
     const recipient = await fx.mailUser('standard');
-    const result = await sendEmail(fx.job(sender, { to: [recipient.address] }), fx.deps());
+    const result = await sendEmail(await fx.job(sender, { to: [recipient.address] }), fx.deps());
     expect(result.sentCopyStatus).toBe('skipped_provider_files_sent');
     await waitFor(async () => (await messagesIn(recipient, 'INBOX')).some((m) => m.messageId === result.messageId), {
       what: "the email in the recipient's INBOX",
@@ -79,15 +81,18 @@ describe.each(['gmail', 'office365'] as const)('a CRM send from a %s-provider in
   });
 });
 
-describe('a send with the same key submitted twice', () => {
-  it('sends once: the second run (even with its state lost) finds the logged email by its Message-ID', async () => {
+describe('a send run again after a crash between logging the email and recording the result', () => {
+  it('sends once: the retry finds the logged email by its Message-ID and records the send', async () => {
     fx = await createSendFixture('double');
     const sender = await fx.addSender();
     const recipient = await fx.mailUser('standard');
-    const data = fx.job(sender, { to: [recipient.address] });
-    const first = await sendEmail(data, fx.deps());
-    const second = await sendEmail(data, fx.deps()); // a fresh state store: the job was removed and re-added
+    const job = await fx.job(sender, { to: [recipient.address] });
+    const first = await sendEmail(job, fx.deps());
+    // The worker died after logOutbound: the outgoing email still looks pending (its SMTP mark set).
+    await fx.db.db.execute(`update outgoing_emails set status = 'pending', email_id = null, sent_at = null where id = '${job.outgoingEmailId}'`);
+    const second = await sendEmail(job, fx.deps());
     expect(second).toMatchObject({ emailId: first.emailId, messageId: first.messageId, alreadySent: true });
+    expect(await fx.outgoing(job)).toMatchObject({ status: 'sent', emailId: first.emailId });
     await waitFor(async () => (await messagesIn(recipient, 'INBOX')).length > 0, { what: 'the delivery', timeoutMs: 15_000 });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(await messagesIn(recipient, 'INBOX')).toHaveLength(1);

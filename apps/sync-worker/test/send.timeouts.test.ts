@@ -3,8 +3,10 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSmtpTransport } from '@reply-sync/mail';
+import { waitFor } from '@reply-sync/testkit';
 import { sendEmail } from '../src/send/send-email';
-import { createSendFixture, sendError, type SendFixture } from './send-helpers/send-fixture';
+import type { SendError } from '../src/send/send-error';
+import { createSendFixture, messagesIn, sendError, type SendFixture } from './send-helpers/send-fixture';
 
 let fx: SendFixture | undefined;
 const servers: Server[] = [];
@@ -39,12 +41,13 @@ describe('deadlines', () => {
       timeouts: { smtpMs: 1_000 },
       createTransport: (settings, credentials, options) => createSmtpTransport({ ...settings, port, tls: 'none' }, credentials, options),
     });
+    const job = await fx.job(sender, { to: [recipient.address] });
     const started = Date.now();
-    const error = await sendError(sendEmail(fx.job(sender, { to: [recipient.address] }), deps));
+    const error = await sendError(sendEmail(job, deps));
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(error).toMatchObject({ code: 'send_outcome_unknown', retryable: false });
     expect(error.detail).toContain('did not finish within 1 s');
-    expect(deps.state.current!.smtpStartedAt).toBeTruthy();
+    expect((await fx.outgoing(job)).smtpStartedAt).toBeTruthy();
   });
 
   it('a token provider that never answers is transient (retried) and nothing is sent', async () => {
@@ -53,20 +56,35 @@ describe('deadlines', () => {
     await fx.db.db.execute(`update inboxes set auth_kind = 'oauth2' where id = '${sender.inboxId}'`);
     const recipient = await fx.mailUser();
     const deps = fx.deps({ timeouts: { accessTokenMs: 500 }, getAccessToken: () => new Promise<string>(() => undefined) });
-    const error = await sendError(sendEmail(fx.job(sender, { to: [recipient.address] }), deps));
+    const job = await fx.job(sender, { to: [recipient.address] });
+    const error = await sendError(sendEmail(job, deps));
     expect(error).toMatchObject({ code: 'smtp_transient', retryable: true });
-    expect(deps.state.current).toBeUndefined();
+    expect((await fx.outgoing(job)).raw).toBeNull();
   });
 
-  it('any other stall is ended by the overall deadline with send_timed_out, saying whether the email may have gone', async () => {
+  it('any other stall is ended by the overall deadline with send_timed_out, and the stalled attempt never sends afterwards', async () => {
     fx = await createSendFixture('total-stall');
     const sender = await fx.addSender();
     const recipient = await fx.mailUser();
-    const deps = fx.deps({ timeouts: { totalMs: 1_000 } });
-    // The state store stalls before anything is sent.
-    const error = await sendError(sendEmail(fx.job(sender, { to: [recipient.address] }), { ...deps, state: { load: () => undefined, save: () => new Promise<void>(() => undefined) } }));
+    const job = await fx.job(sender, { to: [recipient.address] });
+    // Another session holds the outgoing email's row: saving the built message waits on the database.
+    const holder = await fx.db.sql.reserve();
+    await holder`begin`;
+    await holder`select id from outgoing_emails where id = ${job.outgoingEmailId} for update`;
+    let error: SendError;
+    try {
+      error = await sendError(sendEmail(job, fx.deps({ timeouts: { totalMs: 1_000 } })));
+    } finally {
+      await holder`rollback`;
+      holder.release();
+    }
     expect(error).toMatchObject({ code: 'send_timed_out', retryable: false });
     expect(error.message).toContain('preparing the message');
     expect(error.message).toContain('nothing was sent');
+    // Once the database answers, the stalled attempt saves its bytes but stops before SMTP: it said nothing was sent.
+    await waitFor(async () => (await fx!.outgoing(job)).raw, { what: 'the stalled attempt saving its bytes' });
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // SMTP and a delivery would be done by now
+    expect((await fx.outgoing(job)).smtpStartedAt).toBeNull();
+    expect(await messagesIn(recipient, 'INBOX')).toEqual([]);
   });
 });

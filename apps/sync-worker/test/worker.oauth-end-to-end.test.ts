@@ -1,7 +1,8 @@
 // OAuth inboxes through the real worker process (startWorker, configured only by its environment):
 // the worker refreshes the token and logs in to Dovecot with XOAUTH2, a reply is logged; a grant revoked
 // while the session sits healthy in IDLE is noticed by the token health check (oauth_revoked, the
-// provider's words, one history row); a provider without a client id is an operator error that leaves
+// provider's words, one history row), its session ends within seconds and a reply that arrives after
+// the disconnect is not logged; a provider without a client id is an operator error that leaves
 // the user's inbox connected; and no token or client secret ever reaches the log.
 import { createInboxQueue, ensureInboxJobs, type InboxQueue } from '@reply-sync/queue';
 import { composeEmail, deliver, oauthServer, uniqueName, waitFor } from '@reply-sync/testkit';
@@ -10,6 +11,7 @@ import { parseWorkerEnv, WorkerEnvError } from '../src/env';
 import { createMetrics } from '../src/metrics';
 import { startWorker, type RunningWorker } from '../src/worker';
 import { workerEnvSource } from './helpers/fixture';
+import { expectSessionEndsAndReplyIsNotLogged, PRODUCTION_WATCHDOG } from './helpers/session-end';
 import { createOAuthFixture, secretsOf, type OAuthFixture } from './oauth-fixture';
 
 const CLIENT_SECRET = 'worker-client-secret-do-not-log';
@@ -40,6 +42,7 @@ function oauthEnv(queueName: string, omit: string[] = []): Record<string, string
     MICROSOFT_CLIENT_SECRET: CLIENT_SECRET,
     MICROSOFT_AUTHORITY: oauthServer.urls.microsoftAuthority(),
     TOKEN_HEALTH_INTERVAL_MS: '700',
+    ...PRODUCTION_WATCHDOG,
   };
   for (const name of omit) delete env[name];
   return env;
@@ -125,8 +128,23 @@ describe.each([
     expect(disconnected.disconnectReason).toBe('oauth_revoked');
     if (typeof revokedDetail === 'string') expect(disconnected.disconnectDetail).toBe(revokedDetail);
     else expect(disconnected.disconnectDetail).toMatch(revokedDetail);
-    // The session notices the disconnected row at its watchdog tick and ends; the job is not requeued.
-    await waitFor(async () => worker.activeSessions() === 0 || undefined, { what: 'the session to end', timeoutMs: 10_000 });
+    // The disconnect ends the session within seconds (the watchdog is at its 2-minute default), and a
+    // reply delivered a second after it is not logged; the job is not requeued.
+    const goneAfterMs = await expectSessionEndsAndReplyIsNotLogged({
+      worker,
+      mailUser: f.mailUser,
+      q: f.q,
+      queue: queue!,
+      inboxId: f.inboxId,
+      contactEmail,
+      disconnectedAt: disconnected.statusSince,
+      deliverReply: async () => {
+        const laterId = `${uniqueName('late')}@client.test`;
+        await deliver(f.mailUser, await composeEmail({ from: contactEmail, to: f.mailUser.address, subject: 'Re: Proposal', messageId: laterId, inReplyTo: `<${outboundId}>`, references: `<${outboundId}>`, text: 'One more thing.' }));
+        return laterId.toLowerCase();
+      },
+    });
+    console.info(`[figure] ${provider}: health check disconnect → IMAP session gone: ${goneAfterMs} ms`);
     // Further health-check passes skip the disconnected inbox: still one history row for the change.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const history = await f.q.inboxes.history(f.inboxId);

@@ -38,3 +38,47 @@ export function createDb(databaseUrl: string, options: CreateDbOptions = {}): Db
     close: () => sql.end({ timeout: 5 }),
   };
 }
+
+/** One dedicated connection for LISTEN (see openNotifyConnection). */
+export interface NotifyConnection {
+  /** LISTEN on `channel` (an identifier of ours, quoted here). */
+  listen(channel: string): Promise<void>;
+  /** A round-trip on the connection: rejects when it is gone. */
+  ping(): Promise<void>;
+  /** Closes at once; onClose fires. */
+  close(): Promise<void>;
+}
+
+export interface NotifyConnectionHandlers {
+  onNotify(channel: string, payload: string): void;
+  /** The connection closed (server restart, network, close()): its LISTENs are gone with it. */
+  onClose(): void;
+  connectTimeoutSeconds?: number;
+}
+
+/**
+ * A single connection that is never recycled, for LISTEN, with a close callback. Unlike postgres.js's
+ * sql.listen() (which re-LISTENs once after a drop and gives up silently when that fails), the caller
+ * learns of every loss and decides how to re-establish it and what to re-check.
+ */
+export function openNotifyConnection(databaseUrl: string, handlers: NotifyConnectionHandlers): NotifyConnection {
+  const sql = postgres(databaseUrl, {
+    max: 1,
+    max_lifetime: 0, // never recycled (0 disables the timer; idle_timeout is off by default)
+    fetch_types: false,
+    connect_timeout: handlers.connectTimeoutSeconds ?? 10,
+    onnotice: () => {},
+    onclose: () => handlers.onClose(),
+    // The hook postgres.js's own listen() uses (its src/index.js); not in its typings.
+    ...({ onnotify: (channel: string, payload: string) => handlers.onNotify(channel, payload) } as object),
+  });
+  return {
+    async listen(channel) {
+      await sql.unsafe(`LISTEN "${channel.replace(/"/g, '""')}"`);
+    },
+    async ping() {
+      await sql`select 1`;
+    },
+    close: () => sql.end({ timeout: 0 }),
+  };
+}

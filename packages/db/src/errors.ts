@@ -6,7 +6,8 @@ export type DbErrorCode =
   | 'contact_exists'
   | 'user_exists'
   | 'inbox_removed'
-  | 'invalid_message_id';
+  | 'invalid_message_id'
+  | 'attachments_too_large';
 
 export class DbError extends Error {
   readonly code: DbErrorCode;

@@ -13,6 +13,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   check,
   index,
   integer,
@@ -61,6 +62,9 @@ export const SENT_COPY_STATUSES = [
 ] as const;
 export const ASSOCIATION_KINDS = ['contact', 'company', 'deal'] as const;
 export const DECISION_OUTCOMES = ['logged', 'skipped'] as const;
+export const OUTGOING_STATUSES = ['pending', 'sent', 'failed'] as const;
+/** What happens to a reply whose sender is not verified (threading's SenderVerificationPolicy). */
+export const SENDER_VERIFICATION_POLICIES = ['flag', 'require'] as const;
 
 export type InboxKind = (typeof INBOX_KINDS)[number];
 export type Provider = (typeof PROVIDERS)[number];
@@ -74,6 +78,8 @@ export type EmailSource = (typeof EMAIL_SOURCES)[number];
 export type SentCopyStatus = (typeof SENT_COPY_STATUSES)[number];
 export type AssociationKind = (typeof ASSOCIATION_KINDS)[number];
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
+export type OutgoingStatus = (typeof OUTGOING_STATUSES)[number];
+export type SenderVerificationPolicyValue = (typeof SENDER_VERIFICATION_POLICIES)[number];
 
 /** An address as stored in logged_emails.to / cc. */
 export interface StoredAddress {
@@ -81,11 +87,17 @@ export interface StoredAddress {
   name?: string;
 }
 
-export const accounts = pgTable('accounts', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  name: text('name').notNull(),
-  createdAt: createdAt(),
-});
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    /** `flag`: unverified replies are logged and shown as unverified; `require`: skipped (sender_unverified). */
+    senderVerification: text('sender_verification', { enum: SENDER_VERIFICATION_POLICIES }).notNull().default('flag'),
+    createdAt: createdAt(),
+  },
+  (t) => [oneOf('accounts_sender_verification_ck', t.senderVerification, SENDER_VERIFICATION_POLICIES)],
+);
 
 export const users = pgTable(
   'users',
@@ -116,9 +128,11 @@ export const inboxes = pgTable(
     smtpHost: text('smtp_host'),
     smtpPort: integer('smtp_port'),
     smtpTls: text('smtp_tls', { enum: TLS_MODES }),
+    /** TLS mode `none` allowed to a non-loopback IMAP/SMTP host (packages/mail plaintext-policy). */
+    allowPlaintext: boolean('allow_plaintext').notNull().default(false),
     username: text('username').notNull(),
     authKind: text('auth_kind', { enum: AUTH_KINDS }).notNull().default('password'),
-    /** Encrypted blob `v1:<keyId>:<iv>:<tag>:<ciphertext>` (crypto/credentials.ts); null once removed. */
+    /** Encrypted `v2:<keyId>:<inboxId>:<iv>:<tag>:<ciphertext>`, bound to this row (crypto/credentials.ts); null once removed. */
     credentials: text('credentials'),
     credentialsKeyId: text('credentials_key_id'),
     /** Bumped on every reconnect so a running IMAP session notices it holds stale credentials. */
@@ -140,6 +154,12 @@ export const inboxes = pgTable(
     highestModseq: imapNumber('highest_modseq'),
     /** Cached path of the Sent mailbox, discovered by special-use. */
     sentMailbox: text('sent_mailbox'),
+    /**
+     * authserv-ids whose Authentication-Results count for sender verification (threading's
+     * sender-verification.ts); null: the provider's default (gmail mx.google.com, office365 Microsoft's
+     * id-less header, imap none).
+     */
+    trustedAuthservIds: text('trusted_authserv_ids').array(),
     createdAt: createdAt(),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },
@@ -293,6 +313,16 @@ export const loggedEmails = pgTable(
     uid: imapNumber('uid'),
     sentCopyStatus: text('sent_copy_status', { enum: SENT_COPY_STATUSES }),
     attachmentsSkippedReason: text('attachments_skipped_reason'),
+    /**
+     * Sender verification of a logged reply (threading's SenderVerification), from the inbox's own
+     * server's Authentication-Results; all null for emails the CRM sent and replies logged before it.
+     */
+    authVerified: boolean('auth_verified'),
+    authDmarc: text('auth_dmarc'),
+    authDkim: text('auth_dkim'),
+    authDkimAligned: boolean('auth_dkim_aligned'),
+    authSpf: text('auth_spf'),
+    authDetail: text('auth_detail'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -377,6 +407,89 @@ export const decisions = pgTable(
   ],
 );
 
+/**
+ * An email the CRM asked to send, saved before its send job is queued: the job carries only
+ * (account_id, id), and the worker reads what it sends from here, scoped by the job's account. The
+ * columns after the request are the worker's state between attempts (send-email.ts in the sync worker).
+ */
+export const outgoingEmails = pgTable(
+  'outgoing_emails',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: accountId(),
+    inboxId: uuid('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    /** The sending user: the logged email's thread owner. Null from a team inbox with no user. */
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** The caller's idempotency key: one outgoing email, and one send, per key and account. */
+    sendId: text('send_id').notNull(),
+    /** Recipients as the caller wrote them (`bob@x.test` or `Bob <bob@x.test>`); the worker parses them. */
+    to: text('to_recipients').array().notNull(),
+    cc: text('cc_recipients').array().notNull().default(sql`'{}'::text[]`),
+    subject: text('subject').notNull(),
+    textBody: text('text_body'),
+    htmlBody: text('html_body'),
+    contactIds: uuid('contact_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    companyIds: uuid('company_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    dealIds: uuid('deal_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    status: text('status', { enum: OUTGOING_STATUSES }).notNull().default('pending'),
+    /** Built once, on the first attempt, and saved before anything is sent: what SMTP sends and Sent gets. */
+    messageId: text('message_id'),
+    /** The exact RFC 5322 bytes. */
+    raw: bytea('raw'),
+    /** The Date header. */
+    messageDate: tstz('message_date'),
+    /** Set just before the message is handed to SMTP, cleared only when SMTP certainly did not take it. */
+    smtpStartedAt: tstz('smtp_started_at'),
+    /** The result: the logged email, the recipients the server refused while it took the others. */
+    emailId: uuid('email_id').references(() => loggedEmails.id, { onDelete: 'set null' }),
+    rejected: text('rejected').array().notNull().default(sql`'{}'::text[]`),
+    sentAt: tstz('sent_at'),
+    /** A final failure as `code: sentence`, what the job failed with. */
+    failure: text('failure'),
+    createdAt: createdAt(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('outgoing_emails_account_send_id_uq').on(t.accountId, t.sendId),
+    oneOf('outgoing_emails_status_ck', t.status, OUTGOING_STATUSES),
+    check('outgoing_emails_send_id_ck', sql`${t.sendId} ~ '^[A-Za-z0-9._-]{1,128}$'`),
+    check('outgoing_emails_to_ck', sql`cardinality(${t.to}) > 0`),
+    check('outgoing_emails_body_ck', sql`${t.textBody} IS NOT NULL OR ${t.htmlBody} IS NOT NULL`),
+    // The built message is saved whole or not at all, and SMTP never starts before it exists.
+    check('outgoing_emails_built_ck', sql`(${t.raw} IS NULL) = (${t.messageId} IS NULL) AND (${t.raw} IS NULL) = (${t.messageDate} IS NULL)`),
+    check('outgoing_emails_smtp_after_build_ck', sql`${t.smtpStartedAt} IS NULL OR ${t.raw} IS NOT NULL`),
+    check('outgoing_emails_sent_ck', sql`${t.status} <> 'sent' OR ${t.sentAt} IS NOT NULL`),
+    check('outgoing_emails_failure_ck', sql`(${t.status} = 'failed') = (${t.failure} IS NOT NULL)`),
+  ],
+);
+
+/** The files of an outgoing email, in order (the CLI read them on the operator's machine). */
+export const outgoingAttachments = pgTable(
+  'outgoing_attachments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: accountId(),
+    outgoingEmailId: uuid('outgoing_email_id')
+      .notNull()
+      .references(() => outgoingEmails.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    filename: text('filename').notNull(),
+    /** Null: the message composer picks one from the filename. */
+    contentType: text('content_type'),
+    size: integer('size').notNull(),
+    content: bytea('content').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('outgoing_attachments_email_position_uq').on(t.outgoingEmailId, t.position),
+    check('outgoing_attachments_position_ck', sql`${t.position} >= 0`),
+    check('outgoing_attachments_filename_ck', sql`${t.filename} <> ''`),
+    check('outgoing_attachments_size_ck', sql`${t.size} = octet_length(${t.content})`),
+  ],
+);
+
 export type Account = typeof accounts.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type InboxRow = typeof inboxes.$inferSelect;
@@ -389,3 +502,5 @@ export type LoggedEmail = typeof loggedEmails.$inferSelect;
 export type EmailAssociation = typeof emailAssociations.$inferSelect;
 export type Attachment = typeof attachments.$inferSelect;
 export type DecisionRow = typeof decisions.$inferSelect;
+export type OutgoingEmail = typeof outgoingEmails.$inferSelect;
+export type OutgoingAttachment = typeof outgoingAttachments.$inferSelect;

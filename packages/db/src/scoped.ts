@@ -2,12 +2,14 @@
 // with accountScope(), which adds `account_id = accountId` to each statement.
 import type { Db } from './client';
 import { accountScope } from './account-scope';
+import { accountQueries } from './queries/accounts';
 import { companyQueries, contactQueries, dealQueries } from './queries/contacts';
 import { decisionQueries } from './queries/decisions';
 import { emailQueries } from './queries/emails';
 import { inboxQueries } from './queries/inboxes';
 import { neverLogQueries } from './queries/never-log';
 import { oauthCredentialQueries } from './queries/oauth-credentials';
+import { outgoingEmailQueries } from './queries/outgoing-emails';
 import { timelineQueries } from './queries/timeline';
 import { userQueries } from './queries/users';
 
@@ -15,6 +17,7 @@ export function scoped(db: Db, accountId: string) {
   const scope = accountScope(accountId);
   return {
     accountId,
+    account: accountQueries(db, scope),
     users: userQueries(db, scope),
     contacts: contactQueries(db, scope),
     companies: companyQueries(db, scope),
@@ -23,6 +26,7 @@ export function scoped(db: Db, accountId: string) {
     // The OAuth token reads/writes live in their own module; to callers they are inbox queries.
     inboxes: { ...inboxQueries(db, scope), ...oauthCredentialQueries(db, scope) },
     emails: emailQueries(db, scope),
+    outgoingEmails: outgoingEmailQueries(db, scope),
     decisions: decisionQueries(db, scope),
     timeline: timelineQueries(db, scope),
   };

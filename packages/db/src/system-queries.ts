@@ -1,10 +1,11 @@
 // The few queries that cross accounts, for the scheduler and the CLI. They return ids (and account
 // creation), never tenant data; everything else goes through scoped().
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from './client';
 import { inboxes } from './schema';
 
 export { createAccount, getAccount, listAccounts } from './queries/accounts';
+export { reencryptAllCredentials, type ReencryptAllResult } from './queries/stored-credentials';
 
 export interface InboxKey {
   accountId: string;
@@ -35,13 +36,20 @@ export async function inboxAccountId(db: DbOrTx, inboxId: string): Promise<strin
   return row?.accountId ?? null;
 }
 
-/** The channel the inboxes trigger notifies; payload is InboxNotification as JSON. */
-export const INBOX_NOTIFY_CHANNEL = 'reply_sync_inboxes';
-
-export interface InboxNotification {
-  op: 'insert' | 'update' | 'delete';
+export interface InboxState {
   inboxId: string;
-  accountId: string;
-  status: 'connected' | 'disconnected' | 'removed' | 'deleted';
+  status: 'connected' | 'disconnected' | 'removed';
   credentialsVersion: number;
+}
+
+/**
+ * Status and credentials version of these inboxes, in any account; a deleted inbox is absent. A
+ * worker re-checks its live sessions with it when its LISTEN connection was down (notifications lost).
+ */
+export async function inboxStates(db: DbOrTx, inboxIds: readonly string[]): Promise<InboxState[]> {
+  if (inboxIds.length === 0) return [];
+  return db
+    .select({ inboxId: inboxes.id, status: inboxes.status, credentialsVersion: inboxes.credentialsVersion })
+    .from(inboxes)
+    .where(sql`${inboxes.id} = any(${sql.param([...inboxIds])}::uuid[])`);
 }

@@ -5,6 +5,7 @@ import { decryptCredentials, encryptCredentials, reencrypt, credentialsKeyId } f
 import { inboxInput, newAccount, newKey, testKeys, useDb } from './helpers';
 
 const PASSWORD = 'S3cret-password-that-must-not-leak';
+const BINDING = { accountId: '00000000-0000-4000-8000-000000000001', inboxId: '00000000-0000-4000-8000-000000000002' };
 
 describe('credentials encryption at rest', () => {
   const ctx = useDb();
@@ -16,9 +17,9 @@ describe('credentials encryption at rest', () => {
     expect(inbox).not.toHaveProperty('credentials');
 
     const [raw] = await ctx.handle.sql`select credentials, credentials_key_id from inboxes where id = ${inbox.id}`;
-    expect(raw!.credentials).toMatch(/^v1:k1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/);
+    expect(raw!.credentials).toMatch(/^v2:k1:[0-9a-f-]{36}:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/);
     expect(raw!.credentials).not.toContain(PASSWORD);
-    expect(Buffer.from(String(raw!.credentials).split(':')[4]!, 'base64').toString('utf8')).not.toContain(PASSWORD);
+    expect(Buffer.from(String(raw!.credentials).split(':')[5]!, 'base64').toString('utf8')).not.toContain(PASSWORD);
     expect(raw!.credentials_key_id).toBe('k1');
     const whole = await ctx.handle.sql`select row_to_json(i)::text as j from inboxes i where id = ${inbox.id}`;
     expect(whole[0]!.j).not.toContain(PASSWORD);
@@ -29,7 +30,7 @@ describe('credentials encryption at rest', () => {
 
   it('uses a fresh IV each time, so equal passwords give different ciphertexts', () => {
     const keys = testKeys();
-    expect(encryptCredentials({ password: PASSWORD }, keys)).not.toBe(encryptCredentials({ password: PASSWORD }, keys));
+    expect(encryptCredentials({ password: PASSWORD }, keys, BINDING)).not.toBe(encryptCredentials({ password: PASSWORD }, keys, BINDING));
   });
 
   it('decrypts with a rotated key set and re-encrypts to the new active key', async () => {
@@ -46,10 +47,10 @@ describe('credentials encryption at rest', () => {
     expect(credentialsKeyId(raw!.credentials)).toBe('k2');
     expect(raw!.credentials_key_id).toBe('k2');
 
-    const stored = encryptCredentials({ token: 'x' }, before);
-    const moved = reencrypt(stored, after);
+    const stored = encryptCredentials({ token: 'x' }, before, BINDING);
+    const moved = reencrypt(stored, after, BINDING);
     expect(credentialsKeyId(moved)).toBe('k2');
-    expect(decryptCredentials(moved, after)).toEqual({ token: 'x' });
+    expect(decryptCredentials(moved, after, BINDING)).toEqual({ token: 'x' });
   });
 
   it('names the missing key id when the key set no longer has it', async () => {
@@ -61,8 +62,8 @@ describe('credentials encryption at rest', () => {
   });
 
   it('rejects a value whose key material is wrong or that was altered', () => {
-    const stored = encryptCredentials({ password: PASSWORD }, testKeys(newKey('k1')));
-    expect(() => decryptCredentials(stored, testKeys(newKey('k1')))).toThrow(/could not be decrypted with key "k1"/);
-    expect(() => decryptCredentials('plain', testKeys())).toThrow(/not in the expected/);
+    const stored = encryptCredentials({ password: PASSWORD }, testKeys(newKey('k1')), BINDING);
+    expect(() => decryptCredentials(stored, testKeys(newKey('k1')), BINDING)).toThrow(/could not be decrypted with key "k1"/);
+    expect(() => decryptCredentials('plain', testKeys(), BINDING)).toThrow(/not in the expected/);
   });
 });

@@ -42,6 +42,22 @@ describe('inbox status history', () => {
     expect(await s.inboxes.history(inbox.id)).toHaveLength(1);
   });
 
+  it('endErrorRun ends the run of a connected inbox and never brings a disconnected or removed one back', async () => {
+    const { s } = await newAccount(ctx.handle);
+    const inbox = await s.inboxes.create(inboxInput(), testKeys());
+    await s.inboxes.recordTransientError(inbox.id, 'ETIMEDOUT');
+    expect(await s.inboxes.endErrorRun(inbox.id)).toBe(true);
+    expect(await s.inboxes.get(inbox.id)).toMatchObject({ status: 'connected', firstErrorAt: null, lastError: 'ETIMEDOUT' });
+
+    await s.inboxes.recordTransientError(inbox.id, 'ETIMEDOUT');
+    await s.inboxes.markDisconnected(inbox.id, 'oauth_revoked', 'invalid_grant');
+    expect(await s.inboxes.endErrorRun(inbox.id)).toBe(false);
+    expect(await s.inboxes.get(inbox.id)).toMatchObject({ status: 'disconnected', disconnectReason: 'oauth_revoked' });
+    await s.inboxes.remove(inbox.id);
+    expect(await s.inboxes.endErrorRun(inbox.id)).toBe(false);
+    expect((await s.inboxes.history(inbox.id)).map((h) => h.status)).toEqual(['removed', 'disconnected', 'connected']);
+  });
+
   it('reconnect clears the reason, bumps credentials_version, restarts connected_since and keeps last_uid', async () => {
     const keys = testKeys();
     const { s } = await newAccount(ctx.handle);

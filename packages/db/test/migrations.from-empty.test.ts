@@ -38,6 +38,8 @@ describe('migrations from an empty database', () => {
           'inboxes',
           'logged_emails',
           'never_log',
+          'outgoing_attachments',
+          'outgoing_emails',
           'users',
         ]);
         const applied = await sql`select count(*)::int as n from drizzle.__drizzle_migrations`;

@@ -106,8 +106,24 @@ const GMAIL_PASSWORD_PATTERNS = [
   /Web login required/i,
   /WEBALERT/i,
 ];
-/** Microsoft Entra: AADSTS50173 = the grant expired because the password was changed or reset. */
-const PASSWORD_CHANGED_PATTERNS = [/AADSTS50173/, /password (was|has been) (changed|reset)/i, /due to a password change/i];
+/**
+ * Microsoft Entra AADSTS50173: "The provided grant has expired due to it being revoked ... The user might
+ * have changed or reset their password": the user's sessions were revoked (by an administrator, by the
+ * user, or by a password reset); it does not say which.
+ */
+const SESSIONS_REVOKED_PATTERNS = [/AADSTS50173/];
+/**
+ * Office 365 SMTP AUTH turned off for the mailbox or the tenant (also with OAuth):
+ * "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit
+ * https://aka.ms/smtp_auth_disabled for more information." (and "... for the Mailbox ...").
+ */
+const SMTP_AUTH_DISABLED_PATTERNS = [/SmtpClientAuthentication is disabled/i, /aka\.ms\/smtp_auth_disabled/i];
+/**
+ * Microsoft 365 without basic authentication: "535 5.7.139 Authentication unsuccessful, basic
+ * authentication is disabled." and, since its retirement for SMTP AUTH, "550 5.7.30 Basic authentication
+ * is not supported for Client Submission." A password cannot work; OAuth can.
+ */
+const BASIC_AUTH_DISABLED_PATTERNS = [/basic authentication is (disabled|not supported)/i, /\b5\.7\.30\b/];
 /** A scope was not granted or admin consent is required (AADSTS65001, AADSTS90094, Google invalid_scope). */
 const CONSENT_PATTERNS = [/AADSTS65001/, /AADSTS90094/, /AADSTS65004/, /\binvalid_scope\b/, /insufficient_scope/i, /admin(istrator)? consent/i];
 
@@ -177,7 +193,9 @@ function detailFor(f: Fields, extra?: string): string {
 
 function authReason(text: string, credentialKind: CredentialKind | undefined, f: Fields): DisconnectReason {
   if (IMAP_DISABLED_PATTERNS.some((p) => p.test(text))) return 'imap_disabled';
-  if (PASSWORD_CHANGED_PATTERNS.some((p) => p.test(text))) return 'password_changed';
+  if (SMTP_AUTH_DISABLED_PATTERNS.some((p) => p.test(text))) return 'smtp_auth_disabled';
+  if (BASIC_AUTH_DISABLED_PATTERNS.some((p) => p.test(text))) return 'basic_auth_disabled';
+  if (SESSIONS_REVOKED_PATTERNS.some((p) => p.test(text))) return 'sessions_revoked';
   if (CONSENT_PATTERNS.some((p) => p.test(text))) return 'consent_missing';
   const oauth = fieldsOf(f.oauthError);
   const oauthStatus = String(oauth.status ?? '');
@@ -218,7 +236,7 @@ function classify(err: unknown, credentialKind: CredentialKind | undefined): Mai
     const grant = oauthGrantError(f);
     if (!grant) continue;
     const text = `${grant.text} ${str(f.message) ?? ''} ${f.errorNo === '50173' ? 'AADSTS50173' : ''}`;
-    if (PASSWORD_CHANGED_PATTERNS.some((p) => p.test(text))) return { kind: 'auth', reason: 'password_changed', detail: grant.text };
+    if (SESSIONS_REVOKED_PATTERNS.some((p) => p.test(text))) return { kind: 'auth', reason: 'sessions_revoked', detail: grant.text };
     if (CONSENT_PATTERNS.some((p) => p.test(text)) || grant.error === 'consent_required') {
       return { kind: 'auth', reason: 'consent_missing', detail: grant.text };
     }

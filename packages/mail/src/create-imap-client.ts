@@ -1,6 +1,7 @@
 // The one place imapflow options are built from our settings, credentials and connect options.
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
+import { assertPlaintextAllowed } from './plaintext-policy';
 import { safeLogger } from './safe-logger';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
@@ -14,7 +15,8 @@ import {
  * imapflow options for these settings. Choices:
  * - 'tls' → implicit TLS; 'starttls' → `doSTARTTLS: true` (fails if the server does not offer it, so
  *   credentials never cross in cleartext); 'none' → `doSTARTTLS: false` (stays plaintext even when
- *   STARTTLS is offered; only for loopback/test servers).
+ *   STARTTLS is offered), and only to a loopback host unless the inbox allows plaintext: otherwise
+ *   MailSettingsError `plaintext_not_allowed`, before any connection.
  * - `disableAutoIdle: true`: the worker decides when to IDLE (it calls `client.idle()` after catch-up)
  *   and when to NOOP. imapflow's auto-IDLE would start IDLE by itself 15 s after the last command,
  *   e.g. while the worker is busy with the database, and every next command would first have to
@@ -26,6 +28,7 @@ import {
  * - `emitLogs: false`, so no 'log' events carry protocol lines either.
  */
 export function imapFlowOptions(settings: ImapSettings, credentials: MailCredentials, options: ConnectOptions = {}): ImapFlowOptions {
+  assertPlaintextAllowed(settings, 'IMAP');
   const connectTimeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   return {
     host: settings.host,

@@ -5,10 +5,14 @@ export const DISCONNECT_REASONS = [
   'server_unreachable',
   'tls_certificate_invalid',
   'oauth_revoked',
-  'password_changed',
+  'sessions_revoked',
   'consent_missing',
   'imap_disabled',
+  'smtp_auth_disabled',
+  'basic_auth_disabled',
   'pop3_not_supported',
+  'plaintext_not_allowed',
+  'credentials_invalid',
 ] as const;
 
 export type DisconnectReason = (typeof DISCONNECT_REASONS)[number];
@@ -26,14 +30,22 @@ export const DISCONNECT_SENTENCES: Readonly<Record<DisconnectReason, string>> = 
     "The mail server for {address} presented a certificate that cannot be trusted (expired, self-signed or issued for another host name), so reply-sync will not send credentials to it; reconnect the inbox with the host name the certificate is issued for, or ask the mail provider to fix the certificate.",
   oauth_revoked:
     "Access to {address} was revoked or has expired (the user removed the app's access or the grant lapsed); ask the user to reconnect the inbox and sign in again.",
-  password_changed:
-    "The password for {address} was changed or reset, which ended reply-sync's access; ask the user to reconnect the inbox and sign in again.",
+  sessions_revoked:
+    "Microsoft revoked reply-sync's sign-in for {address}: the user's sessions were revoked, by an administrator or the user (this also happens after a password reset); ask the user to reconnect the inbox and sign in again.",
   consent_missing:
     'The connection for {address} lacks a permission reply-sync needs (IMAP or SMTP access was not granted, or the organisation requires an administrator to approve the app); ask the user to reconnect and accept every permission, or their administrator to grant consent.',
   imap_disabled:
     'IMAP access is turned off for {address}; ask the user or their mail administrator to enable IMAP for this mailbox, then reconnect the inbox.',
+  smtp_auth_disabled:
+    "Office 365 refused to let {address} send: authenticated SMTP (SMTP AUTH) is turned off for this mailbox or for the whole organisation. Ask a Microsoft 365 administrator to turn on Authenticated SMTP for the mailbox (Microsoft 365 admin center, the user's Mail tab, Manage email apps) and check it is not turned off for the organisation, then reconnect the inbox.",
+  basic_auth_disabled:
+    "The mail server for {address} no longer accepts a password (Microsoft 365 has turned off basic authentication); reconnect the inbox with `--provider office365` so it signs in with OAuth instead.",
   pop3_not_supported:
     "The settings for {address} point at a POP3 server, and reply-sync only supports IMAP; reconnect the inbox with the provider's IMAP server (usually imap.<domain> on port 993).",
+  plaintext_not_allowed:
+    'The settings for {address} would send its password unencrypted (TLS mode none) to a server that is not on this machine, and the inbox does not allow plaintext; reconnect it with TLS mode tls or starttls, or with --allow-plaintext if the network to that server is trusted.',
+  credentials_invalid:
+    'The stored credentials of {address} cannot be used: they were encrypted for another inbox (copied between rows in the database) or are damaged, so reply-sync refuses them; reconnect the inbox (the password again, or sign in again).',
 };
 
 export interface SentenceContext {

@@ -11,6 +11,7 @@ export { createSmtpTransport, smtpTransportOptions } from './create-smtp-transpo
 export { findSentMailbox, pickSentMailbox, SENT_MAILBOX_NAMES } from './find-sent-mailbox';
 export type { MailboxListEntry } from './find-sent-mailbox';
 export { assertNotPop3, looksLikePop3, pop3Sentence, suggestedImapSettings } from './pop3-settings';
+export { assertPlaintextAllowed, isLoopbackHost, isRemotePlaintext, plaintextSentence } from './plaintext-policy';
 export { isPop3Greeting, readGreeting } from './probe-greeting';
 export { verifyImapLogin } from './verify-imap-login';
 export type { VerifyImapLoginResult, VerifyOptions } from './verify-imap-login';

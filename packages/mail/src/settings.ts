@@ -8,13 +8,12 @@ export interface ImapSettings {
   host: string;
   port: number;
   tls: TlsMode;
+  /** The inbox allows `tls: 'none'` to a host that is not loopback (plaintext-policy.ts); default false. */
+  allowPlaintext?: boolean;
 }
 
-export interface SmtpSettings {
-  host: string;
-  port: number;
-  tls: TlsMode;
-}
+/** The same fields as IMAP's, for the server that sends. */
+export type SmtpSettings = ImapSettings;
 
 export type MailCredentials =
   | { kind: 'password'; username: string; password: string }

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import { InteractionRequiredAuthError } from '@azure/msal-node';
 import { google } from 'googleapis';
-import { closedPort } from '@reply-sync/testkit';
+import { closedPort, smtpAuthRefusal } from '@reply-sync/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { classifyMailError } from '../src/classify-error';
 import { MailConnectError } from '../src/errors';
@@ -186,7 +186,7 @@ describe('classifyMailError: OAuth token endpoints', () => {
     expect(classifyMailError(err, 'oauth2')).toMatchObject({ kind: 'auth', reason: 'consent_missing' });
   });
 
-  it("Microsoft's invalid_grant after a password change (AADSTS50173) is password_changed, other invalid_grant oauth_revoked", () => {
+  it("Microsoft's invalid_grant with AADSTS50173 (sessions revoked, e.g. by a password reset) is sessions_revoked, other invalid_grant oauth_revoked", () => {
     const changed = new InteractionRequiredAuthError(
       'invalid_grant',
       'corr-1',
@@ -197,10 +197,39 @@ describe('classifyMailError: OAuth token endpoints', () => {
       '',
       '50173',
     );
-    expect(classifyMailError(changed, 'oauth2')).toMatchObject({ kind: 'auth', reason: 'password_changed' });
+    expect(classifyMailError(changed, 'oauth2')).toMatchObject({ kind: 'auth', reason: 'sessions_revoked' });
     const revoked = new InteractionRequiredAuthError('invalid_grant', 'corr-2', 'AADSTS70008: The provided authorization code or refresh token has expired due to inactivity.');
     expect(classifyMailError(revoked, 'oauth2')).toMatchObject({ kind: 'auth', reason: 'oauth_revoked' });
     const consent = new InteractionRequiredAuthError('invalid_grant', 'corr-3', "AADSTS65001: The user or administrator has not consented to use the application.");
     expect(classifyMailError(consent, 'oauth2')).toMatchObject({ kind: 'auth', reason: 'consent_missing' });
+  });
+});
+
+describe('classifyMailError: Office 365 refusing SMTP AUTH (real nodemailer errors from a loopback server)', () => {
+  const TENANT = '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information. [TY1PR01CA0183.jpnprd01.prod.outlook.com]';
+  const MAILBOX = '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox. Visit https://aka.ms/smtp_auth_disabled for more information. [MN2PR05CA0004.namprd05.prod.outlook.com 2023-09-12T20:59:57.214Z 08DBB276B7E699C4]';
+
+  it.each([
+    ['tenant, password', TENANT, password],
+    ['mailbox, password', MAILBOX, password],
+    ['tenant, XOAUTH2', TENANT, oauth],
+  ])('535 5.7.139 "SmtpClientAuthentication is disabled" (%s) is smtp_auth_disabled, not a rejected password', async (_, reply, credentials) => {
+    const err = await smtpAuthRefusal(reply, credentials);
+    expect(err).toMatchObject({ code: 'EAUTH', responseCode: 535 });
+    const cls = classifyMailError(err, credentials);
+    expect(cls).toMatchObject({ kind: 'auth', reason: 'smtp_auth_disabled' });
+    expect(cls.detail).toContain('SmtpClientAuthentication is disabled');
+  });
+
+  it('"basic authentication is disabled" (535 5.7.139) and "not supported for Client Submission" (550 5.7.30) are basic_auth_disabled', async () => {
+    const disabled = await smtpAuthRefusal('535 5.7.139 Authentication unsuccessful, basic authentication is disabled. [PN0PR01CA0024.INDPRD01.PROD.OUTLOOK.COM 2025-01-26T18:54:30.055Z 08DD3DD7D75D7743]', password);
+    expect(classifyMailError(disabled, password)).toMatchObject({ kind: 'auth', reason: 'basic_auth_disabled' });
+    const retired = await smtpAuthRefusal('550 5.7.30 Basic authentication is not supported for Client Submission.', password);
+    expect(classifyMailError(retired, password)).toMatchObject({ kind: 'auth', reason: 'basic_auth_disabled' });
+  });
+
+  it('a plain 535 5.7.3 is still a rejected password', async () => {
+    const err = await smtpAuthRefusal('535 5.7.3 Authentication unsuccessful [SN4PR0601CA0002.namprd06.prod.outlook.com]', password);
+    expect(classifyMailError(err, password)).toMatchObject({ kind: 'auth', reason: 'password_rejected' });
   });
 });

@@ -13,8 +13,9 @@ describe('imapFlowOptions', () => {
   it('starttls: plaintext connect that must upgrade', () => {
     expect(imapFlowOptions({ host: 'h', port: 143, tls: 'starttls' }, password)).toMatchObject({ secure: false, doSTARTTLS: true });
   });
-  it('none: stays plaintext even when STARTTLS is offered', () => {
-    expect(imapFlowOptions({ host: 'h', port: 143, tls: 'none' }, password)).toMatchObject({ secure: false, doSTARTTLS: false });
+  it('none: stays plaintext even when STARTTLS is offered (loopback, or a host the inbox allows plaintext for)', () => {
+    expect(imapFlowOptions({ host: '127.0.0.1', port: 143, tls: 'none' }, password)).toMatchObject({ secure: false, doSTARTTLS: false });
+    expect(imapFlowOptions({ host: 'h', port: 143, tls: 'none', allowPlaintext: true }, password)).toMatchObject({ secure: false, doSTARTTLS: false });
   });
   it('password → auth.pass, oauth2 → auth.accessToken (XOAUTH2/OAUTHBEARER)', () => {
     expect(imapFlowOptions({ host: 'h', port: 993, tls: 'tls' }, password).auth).toEqual({ user: 'ana@example.com', pass: 'pw' });
@@ -46,7 +47,7 @@ describe('smtpTransportOptions', () => {
     ['starttls', { secure: false, requireTLS: true, ignoreTLS: false }],
     ['none', { secure: false, requireTLS: false, ignoreTLS: true }],
   ] as const)('%s', (tls, expected) => {
-    expect(smtpTransportOptions({ host: 'h', port: 587, tls }, password)).toMatchObject(expected);
+    expect(smtpTransportOptions({ host: 'localhost', port: 587, tls }, password)).toMatchObject(expected);
   });
   it('password or XOAUTH2 auth, no logger', () => {
     expect(smtpTransportOptions({ host: 'h', port: 587, tls: 'starttls' }, password)).toMatchObject({ auth: { user: 'ana@example.com', pass: 'pw' }, logger: false, debug: false });

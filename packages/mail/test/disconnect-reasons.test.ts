@@ -4,7 +4,7 @@ import { DISCONNECT_REASONS, DISCONNECT_SENTENCES, disconnectSentence, isDisconn
 describe('disconnect reasons', () => {
   it('has exactly one sentence for every reason, and nothing else', () => {
     expect(Object.keys(DISCONNECT_SENTENCES).sort()).toEqual([...DISCONNECT_REASONS].sort());
-    expect(DISCONNECT_REASONS).toHaveLength(8);
+    expect(DISCONNECT_REASONS).toHaveLength(12);
   });
 
   it.each(DISCONNECT_REASONS)('%s: names the inbox, says what to do, leaves no placeholder', (reason) => {
@@ -19,6 +19,14 @@ describe('disconnect reasons', () => {
     expect(disconnectSentence('password_rejected', { address: 'ana@example.com' })).toBe(
       'The mail server rejected the password for ana@example.com; it was probably changed. Reconnect the inbox with the new password.',
     );
+  });
+
+  it('a revoked Microsoft grant (AADSTS50173) does not claim the password was changed', () => {
+    const sentence = disconnectSentence('sessions_revoked', { address: 'ana@example.com' });
+    expect(sentence).not.toMatch(/password (was|has been) (changed|reset)/i);
+    expect(sentence).toMatch(/revoked/);
+    expect(sentence).toMatch(/administrator or the user/);
+    expect(isDisconnectReason('password_changed')).toBe(false);
   });
 
   it('recognises only the closed set of codes', () => {

@@ -152,11 +152,13 @@ describe('office365 (msal-node)', () => {
     await expect(refreshAccessToken(office365, refreshed.refreshToken)).resolves.toMatchObject({ rotated: true });
   });
 
-  it('password changed → password_changed with the AADSTS50173 text', async () => {
+  it('sessions revoked (a password reset here) → sessions_revoked with the AADSTS50173 text, and a sentence that does not claim the password changed', async () => {
     const grant = await oauthServer.createGrant({ provider: 'microsoft', username: user('mail.test') });
     await oauthServer.passwordChanged(grant.grantId);
     const error = await failure(refreshAccessToken(office365, grant.refreshToken));
-    expect(error.code).toBe('password_changed');
+    expect(error.code).toBe('sessions_revoked');
+    expect(error.message).toMatch(/revoked, by an administrator or the user \(this also happens after a password reset\)/);
+    expect(error.message).not.toMatch(/password (was|has been) (changed|reset)/i);
     expect(error.detail).toMatch(/AADSTS50173/);
     expect(error.detail).toMatch(/changed or reset their password/);
   });

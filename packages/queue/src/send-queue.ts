@@ -1,5 +1,6 @@
-// The send queue: one job per email the CRM sends, with a job id made from the caller's idempotency key
-// (so a double submit makes one job, and one send). The CLI adds jobs; the sync worker runs them.
+// The send queue: one job per email the CRM sends, carrying only the ids of the email saved in
+// PostgreSQL, with a job id made from the caller's idempotency key (so a double submit makes one job,
+// and one send). The CLI adds jobs; the sync worker runs them.
 import { Queue, QueueEvents, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUE_PREFIX } from './inbox-job';
@@ -10,51 +11,38 @@ import { closeOwnConnectionWithQueue, createRedisConnection } from './redis-conn
 export const DEFAULT_SEND_QUEUE_NAME = 'reply-sync-sends';
 export const SEND_JOB_NAME = 'send-email';
 
-/** A file to attach: read from `path` by the worker (same host only), or carried as base64 (small files). */
-export interface SendAttachment {
-  filename: string;
-  contentType?: string;
-  path?: string;
-  contentBase64?: string;
-}
-
-export interface SendAssociations {
-  contactIds: string[];
-  companyIds: string[];
-  dealIds: string[];
-}
-
 /**
- * What the worker keeps between attempts of one send, inside the job itself (job.updateData): the
- * exact bytes and Message-ID built on the first attempt, and whether an SMTP attempt was started.
- * Set by the worker only; a producer never passes it.
+ * Payload of a send job: ids only. The email itself (recipients, body, attachments) is a row of
+ * `outgoing_emails` saved before the job is added; the worker loads it scoped by `accountId`, so a
+ * job written into Redis by anyone else can name nothing but an email its account already saved.
  */
-export interface SendJobState {
-  messageId: string;
-  /** RFC 5322 bytes, base64: what SMTP sent and what goes into the Sent folder. */
-  rawBase64: string;
-  /** The Date header (ISO). */
-  date: string;
-  /** Set just before handing the message to SMTP, cleared when SMTP certainly did not take it. */
-  smtpStartedAt: string | null;
-}
-
 export interface SendJobData {
   accountId: string;
-  inboxId: string;
+  outgoingEmailId: string;
+}
+
+/** What enqueueSend needs: the ids, and the idempotency key the job id is made from. */
+export interface SendRequest extends SendJobData {
   /**
    * The idempotency key: the same key sends once. [A-Za-z0-9._-], up to 128 characters; the CLI
    * uses a random UUID unless one is given.
    */
   sendId: string;
-  to: string[];
-  cc?: string[];
-  subject: string;
-  text?: string | null;
-  html?: string | null;
-  attachments?: SendAttachment[];
-  associations?: SendAssociations;
-  state?: SendJobState;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A job's data as SendJobData, or null when it is anything else: a missing or malformed id, or any
+ * other field (content or a file path from an older or crafted job is refused, never read).
+ */
+export function parseSendJobData(data: unknown): SendJobData | null {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return null;
+  const { accountId, outgoingEmailId, ...rest } = data as Record<string, unknown>;
+  if (Object.keys(rest).length > 0) return null;
+  if (typeof accountId !== 'string' || !UUID.test(accountId)) return null;
+  if (typeof outgoingEmailId !== 'string' || !UUID.test(outgoingEmailId)) return null;
+  return { accountId, outgoingEmailId };
 }
 
 /** What a finished send job returns. */
@@ -88,8 +76,8 @@ export function sendJobId(accountId: string, sendId: string): string {
 
 /**
  * Retries with backoff for transient SMTP/IMAP failures (the worker turns permanent ones into
- * UnrecoverableError). Finished jobs are kept for a week so a late double submit still finds the
- * job id taken (after that, the worker's Message-ID check on the logged email still sends once).
+ * UnrecoverableError). Finished jobs are kept for a week; a double submit after that still sends
+ * once, because the outgoing email is unique per (account, key) and remembers that it was sent.
  */
 export const SEND_JOB_OPTIONS = {
   attempts: 6,
@@ -108,9 +96,13 @@ export function createSendQueue(options: RedisSource & { name?: string }): SendQ
   return closeOwnConnectionWithQueue(queue, connection, !options.connection);
 }
 
-/** Adds the send (or finds the job already added with this key). `opts` overrides retries (tests). */
-export async function enqueueSend(queue: SendQueue, data: Omit<SendJobData, 'state'>, opts: Partial<JobsOptions> = {}): Promise<SendJob> {
-  const jobId = sendJobId(data.accountId, data.sendId);
+/**
+ * Adds the send of a saved outgoing email (or finds the job already added with this key); the job
+ * holds the two ids and nothing else. `opts` overrides retries (tests).
+ */
+export async function enqueueSend(queue: SendQueue, request: SendRequest, opts: Partial<JobsOptions> = {}): Promise<SendJob> {
+  const jobId = sendJobId(request.accountId, request.sendId);
+  const data: SendJobData = { accountId: request.accountId, outgoingEmailId: request.outgoingEmailId };
   return queue.add(SEND_JOB_NAME, data, { ...opts, jobId });
 }
 

@@ -149,3 +149,19 @@ export async function kick(user: MailUser | string): Promise<void> {
     if ((error as { code?: unknown }).code !== 68) throw error;
   }
 }
+
+/**
+ * The server's own view of the user's open IMAP sessions: their imap process ids (`doveadm who`),
+ * empty when the user has none. Dovecot drops a session from this list as soon as it ends.
+ */
+export async function imapSessions(user: MailUser | string): Promise<number[]> {
+  const { name, profile } = resolveUser(user);
+  const { stdout } = await execFileAsync('doveadm', ['-c', profile.configPath, 'who', '-1', name]);
+  // `who -1`: a header line, then one "username proto pid ip" line per connection.
+  return stdout
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([who, proto]) => who === name && proto === 'imap')
+    .map(([, , pid]) => Number(pid));
+}

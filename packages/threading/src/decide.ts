@@ -11,14 +11,17 @@
 //   6. inbox_disconnected  it arrived before the inbox's current connected period began
 //   7. never_log           the sender, or a recipient of the original email, is on the never-log list
 //   8. sender_not_contact  the From address is not a contact's address (exactly; no alias matching)
-//   9. not_thread_owner    a user started the thread and this is another user's personal inbox
-//  10. team_thread         a team inbox started the thread and this is a personal inbox or another team's
+//   9. sender_unverified   the account requires verified senders and the inbox's own server did not
+//                          verify this From (sender-verification.ts); under `flag` it is logged as unverified
+//  10. not_thread_owner    a user started the thread and this is another user's personal inbox
+//  11. team_thread         a team inbox started the thread and this is a personal inbox or another team's
 //   otherwise              logged, with the contact, the original's companies and deals, and the
 //                          contact's own companies
 //
 // Why this order: 1–4 are about the message itself and are cheap, so the decision log says "bounce"
-// rather than "not a reply" for a bounce that quotes our Message-ID; 5 needs the thread look-up; 6–10
-// are about who may see the reply, checked only for real replies to a logged thread.
+// rather than "not a reply" for a bounce that quotes our Message-ID; 5 needs the thread look-up; 6–11
+// are about who may see the reply, checked only for real replies to a logged thread. 9 comes right
+// after 8: once the From is a contact's address, the question is whether the contact really sent it.
 //
 // A reply to a reply is found like any other: findThread() walks In-Reply-To, then References newest
 // first, so a reply to the contact's previous (logged) reply lands on the same thread. A reply that
@@ -28,7 +31,10 @@
 import { autoReplySignal } from './detect-auto-reply';
 import { bounceSignal } from './detect-bounce';
 import { matchNeverLog } from './match-never-log';
+import { normalizeAddress } from './normalize-address';
 import type { SkipReason } from './reason-codes';
+import { senderVerificationOf } from './sender-verification';
+import { toStorableText } from './storable-text';
 import type {
   Associations,
   ContactRef,
@@ -40,6 +46,12 @@ import type {
 } from './types';
 
 type Skip = Extract<Decision, { action: 'skip' }>;
+
+/**
+ * Longest decision detail kept. Details quote the message (a subject, an address, a header value),
+ * and the decision log keeps one row per message: a hostile subject must not become a 100 KB row.
+ */
+export const MAX_DETAIL_LENGTH = 500;
 
 export function decide(facts: MessageFacts, ctx: DecisionContext): Decision {
   const aboutTheMessage =
@@ -56,8 +68,9 @@ export function decide(facts: MessageFacts, ctx: DecisionContext): Decision {
     inboxDisconnected(facts, ctx.inbox) ?? // 6
     neverLog(facts, thread, ctx) ?? // 7
     senderNotContact(facts, ctx.senderContact) ?? // 8
-    notThreadOwner(thread, ctx.inbox) ?? // 9
-    teamThread(thread, ctx.inbox); // 10
+    senderUnverified(facts, ctx.inbox) ?? // 9
+    notThreadOwner(thread, ctx.inbox) ?? // 10
+    teamThread(thread, ctx.inbox); // 11
   if (aboutWhoMaySee) return aboutWhoMaySee;
 
   // senderNotContact returned null, so there is a contact; the check keeps the types honest.
@@ -124,9 +137,9 @@ function neverLog(facts: MessageFacts, thread: ThreadRef, ctx: DecisionContext):
     const hit = matchNeverLog(sender, ctx.neverLog);
     if (hit) return skip('never_log', `sender ${sender} matches never-log ${hit.kind} ${hit.value}`);
   }
-  const own = new Set([ctx.inbox.address, ...ctx.inbox.aliases].map((a) => a.trim().toLowerCase()));
+  const own = new Set([ctx.inbox.address, ...ctx.inbox.aliases].map(normalizeAddress));
   for (const recipient of thread.recipients) {
-    const address = recipient.trim().toLowerCase();
+    const address = normalizeAddress(recipient);
     if (own.has(address)) continue;
     const hit = matchNeverLog(address, ctx.neverLog);
     if (hit) return skip('never_log', `original recipient ${address} matches never-log ${hit.kind} ${hit.value}`);
@@ -139,20 +152,28 @@ function neverLog(facts: MessageFacts, thread: ThreadRef, ctx: DecisionContext):
 function senderNotContact(facts: MessageFacts, contact: ContactRef | null): Skip | null {
   const from = facts.from?.address ?? '';
   if (contact === null) return skip('sender_not_contact', from ? `no contact has the address ${from}` : 'no From address');
-  if (contact.email.trim().toLowerCase() !== from) {
+  if (normalizeAddress(contact.email) !== normalizeAddress(from)) {
     return skip('sender_not_contact', `the contact's address ${contact.email} is not the sender ${from}`);
   }
   return null;
 }
 
-// 9: a personal inbox of another user; a team inbox is not "another user's" inbox and passes here.
+// 9: only under the account's `require` policy. Under `flag` (the default) nothing is skipped here;
+// the worker stores the same verdict (senderVerificationOf) on the logged reply.
+function senderUnverified(facts: MessageFacts, inbox: InboxContext): Skip | null {
+  if (inbox.senderVerification !== 'require') return null;
+  const verdict = senderVerificationOf(facts, inbox);
+  return verdict.verified ? null : skip('sender_unverified', verdict.detail);
+}
+
+// 10: a personal inbox of another user; a team inbox is not "another user's" inbox and passes here.
 function notThreadOwner(thread: ThreadRef, inbox: InboxContext): Skip | null {
   if (thread.ownerUserId === null || inbox.kind !== 'personal') return null;
   if (inbox.ownerUserId === thread.ownerUserId) return null;
   return skip('not_thread_owner', `thread owner ${thread.ownerUserId}, inbox owner ${inbox.ownerUserId ?? 'none'}`);
 }
 
-// 10: a thread a team inbox started is logged only from that team inbox. A different team inbox is
+// 11: a thread a team inbox started is logged only from that team inbox. A different team inbox is
 // also team_thread (not not_thread_owner: no user owns either side); when the starting inbox is
 // unknown (inboxId null), any team inbox may log it.
 function teamThread(thread: ThreadRef, inbox: InboxContext): Skip | null {
@@ -177,6 +198,9 @@ function unique(ids: string[]): string[] {
   return [...new Set(ids)];
 }
 
+/** Every skip goes through here, so every detail is capped and storable in one place. */
 function skip(reason: SkipReason, detail?: string): Skip {
-  return detail === undefined ? { action: 'skip', reason } : { action: 'skip', reason, detail };
+  if (detail === undefined) return { action: 'skip', reason };
+  const short = detail.length > MAX_DETAIL_LENGTH ? `${detail.slice(0, MAX_DETAIL_LENGTH - 1)}…` : detail;
+  return { action: 'skip', reason, detail: toStorableText(short) };
 }

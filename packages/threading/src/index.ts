@@ -6,15 +6,38 @@ export { threadCandidates, findThread, DEFAULT_MAX_CANDIDATES } from './thread-c
 export { batchLookupKeys, decideBatch, decideMessages, type BatchLookupKeys, type BatchLookups, type BatchMessage } from './decide-batch';
 export { parseHeaderBlock, firstHeader } from './parse-header-block';
 export { parseAddressList } from './parse-address-list';
-export { decodeHeaderValue } from './decode-header-value';
+export { normalizeAddress, normalizeDomain } from './normalize-address';
+export { decodeHeaderValue, MAX_CACHED_DECODERS } from './decode-header-value';
+export { toStorableText, toIdentifierText } from './storable-text';
+export { stripComments } from './strip-comments';
+export * from './header-caps';
 export {
   messageFactsFromHeaders,
   HEADER_FIELDS_FOR_SCAN,
   RULE_HEADER_FIELDS,
   MAX_REFERENCES,
+  MAX_AUTHENTICATION_RESULTS,
   type MessagePlace,
 } from './message-facts-from-headers';
-export { decide } from './decide';
+export { decide, MAX_DETAIL_LENGTH } from './decide';
 export { bounceSignal } from './detect-bounce';
 export { autoReplySignal } from './detect-auto-reply';
 export { matchNeverLog } from './match-never-log';
+export {
+  parseAuthenticationResults,
+  MAX_AUTHENTICATION_RESULTS_CHARS,
+  type AuthResult,
+  type ParsedAuthenticationResults,
+} from './parse-authentication-results';
+export {
+  verifySender,
+  senderVerificationOf,
+  normalizeAuthservId,
+  defaultTrustedAuthservIds,
+  DEFAULT_TRUSTED_AUTHSERV_IDS,
+  NO_AUTHSERV_ID,
+  SENDER_VERIFICATION_POLICIES,
+  type SenderVerification,
+  type SenderVerificationPolicy,
+  type VerifySenderInput,
+} from './sender-verification';

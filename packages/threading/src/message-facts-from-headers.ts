@@ -1,9 +1,23 @@
 // Builds the MessageFacts decide() reads from a message's raw header fields, as the worker fetches them.
 
 import { decodeHeaderValue } from './decode-header-value';
+import { MAX_AUTHENTICATION_RESULTS_CHARS } from './parse-authentication-results';
+import {
+  capHeadAndTail,
+  capValue,
+  MAX_ADDRESS_LIST_LENGTH,
+  MAX_DATE_LENGTH,
+  MAX_IN_REPLY_TO_LENGTH,
+  MAX_REFERENCES_HEAD_LENGTH,
+  MAX_REFERENCES_TAIL_LENGTH,
+  MAX_RULE_FIELD_LENGTH,
+  MAX_SINGLE_VALUE_LENGTH,
+  MAX_SUBJECT_LENGTH,
+} from './header-caps';
 import { parseAddressList } from './parse-address-list';
 import { firstHeader, parseHeaderBlock } from './parse-header-block';
 import { normalizeMessageId, parseMessageIdList } from './parse-message-id-list';
+import { stripComments } from './strip-comments';
 import type { Address, MessageFacts } from './types';
 
 /** Header fields the bounce and auto-reply rules read; kept raw in MessageFacts.headers. */
@@ -18,6 +32,7 @@ export const RULE_HEADER_FIELDS = [
   'content-type',
   'return-path',
   'x-failed-recipients',
+  'x-mailer',
 ] as const;
 
 /**
@@ -35,10 +50,15 @@ export const HEADER_FIELDS_FOR_SCAN: string[] = [
   'subject',
   'date',
   ...RULE_HEADER_FIELDS,
+  // Sender verification (sender-verification.ts); the server returns them in message order.
+  'authentication-results',
 ];
 
 /** References kept per message: the newest ones, plus the thread's root (see threadCandidates). */
 export const MAX_REFERENCES = 50;
+
+/** Authentication-Results kept per message, topmost first: only the topmost counts, the rest is for support. */
+export const MAX_AUTHENTICATION_RESULTS = 5;
 
 export interface MessagePlace {
   mailbox: string;
@@ -49,6 +69,8 @@ export interface MessagePlace {
 /**
  * MessageFacts from a raw header block and where the message sits on the server. Never throws: a
  * missing or unreadable field becomes null / empty (`from: null`, `date: null`, `subject: ''`).
+ * Each field is cut to its cap (header-caps.ts) before it is parsed, so a hostile message costs
+ * a bounded amount of time; every string in the result is storable (no NUL).
  */
 export function messageFactsFromHeaders(raw: Buffer | Uint8Array | string, place: MessagePlace): MessageFacts {
   let headers: Map<string, string[]>;
@@ -58,39 +80,61 @@ export function messageFactsFromHeaders(raw: Buffer | Uint8Array | string, place
     headers = new Map();
   }
 
-  const rawId = firstHeader(headers, 'message-id');
+  const rawId = capValue(firstHeader(headers, 'message-id'), MAX_SINGLE_VALUE_LENGTH);
   const facts: MessageFacts = {
     messageId: rawId === undefined ? null : normalizeMessageId(rawId),
-    inReplyTo: parseMessageIdList(all(headers, 'in-reply-to')),
-    references: capReferences(parseMessageIdList(all(headers, 'references'))),
-    from: firstAddress(firstHeader(headers, 'from')),
-    to: parseAddressList(all(headers, 'to')),
-    cc: parseAddressList(all(headers, 'cc')),
-    subject: decodeHeaderValue(firstHeader(headers, 'subject')).replace(/\s+/g, ' ').trim(),
-    date: parseDate(firstHeader(headers, 'date')),
+    inReplyTo: parseMessageIdList(all(headers, 'in-reply-to', MAX_IN_REPLY_TO_LENGTH)),
+    references: capReferences(
+      parseMessageIdList(capHeadAndTail(all(headers, 'references', Infinity), MAX_REFERENCES_HEAD_LENGTH, MAX_REFERENCES_TAIL_LENGTH)),
+    ),
+    from: firstAddress(capValue(firstHeader(headers, 'from'), MAX_SINGLE_VALUE_LENGTH)),
+    to: parseAddressList(all(headers, 'to', MAX_ADDRESS_LIST_LENGTH)),
+    cc: parseAddressList(all(headers, 'cc', MAX_ADDRESS_LIST_LENGTH)),
+    subject: decodeHeaderValue(capValue(firstHeader(headers, 'subject'), MAX_SUBJECT_LENGTH)).replace(/\s+/g, ' ').trim(),
+    date: parseDate(capValue(firstHeader(headers, 'date'), MAX_DATE_LENGTH)),
     mailbox: place.mailbox,
     arrivedAt: place.arrivedAt,
     headers: {},
+    authenticationResults: capAuthenticationResults(headers.get('authentication-results')),
   };
   if (place.mailboxSpecialUse !== undefined) facts.mailboxSpecialUse = place.mailboxSpecialUse;
   for (const name of RULE_HEADER_FIELDS) {
-    const values = headers.get(name);
-    if (values && values.length > 0) facts.headers[name] = values.join(', ');
+    const value = all(headers, name, MAX_RULE_FIELD_LENGTH);
+    if (value !== undefined) facts.headers[name] = value;
   }
   return facts;
 }
 
-/** Every occurrence of a field joined, so a header repeated by a broken client is not lost. */
-function all(headers: Map<string, string[]>, name: string): string | undefined {
+/**
+ * Every occurrence of a field joined, so a header repeated by a broken client is not lost; at most
+ * `max` characters (References is cut by capHeadAndTail instead, which keeps its head and tail).
+ */
+function all(headers: Map<string, string[]>, name: string, max: number): string | undefined {
   const values = headers.get(name);
-  if (values === undefined) return undefined;
-  return values.length === 1 ? values[0] : values.join(', ');
+  if (values === undefined || values.length === 0) return undefined;
+  if (values.length === 1) return capValue(values[0], max);
+  let joined = values[0]!;
+  for (let i = 1; i < values.length && joined.length < max; i++) joined += `, ${values[i]}`;
+  return capValue(joined, max);
 }
 
 /** Oldest first, like the header: the root, then the newest MAX_REFERENCES - 1. */
 function capReferences(refs: string[]): string[] {
   if (refs.length <= MAX_REFERENCES) return refs;
   return [refs[0]!, ...refs.slice(refs.length - (MAX_REFERENCES - 1))];
+}
+
+/**
+ * The topmost MAX_AUTHENTICATION_RESULTS values, in order. An over-long value is cut one character past
+ * what the parser reads, so it stays unreadable in its place: cut shorter it could read as a different
+ * header (`header.d=example.com.attacker.test` cut to `header.d=example.com`), and dropped it would
+ * promote the header below it to the top.
+ */
+function capAuthenticationResults(values: string[] | undefined): string[] {
+  if (!values) return [];
+  return values
+    .slice(0, MAX_AUTHENTICATION_RESULTS)
+    .map((v) => (v.length > MAX_AUTHENTICATION_RESULTS_CHARS ? v.slice(0, MAX_AUTHENTICATION_RESULTS_CHARS + 1) : v));
 }
 
 function firstAddress(value: string | undefined): Address | null {
@@ -100,8 +144,7 @@ function firstAddress(value: string | undefined): Address | null {
 /** RFC 5322 dates, including obsolete forms and trailing comments (`(CET)`); null when unreadable. */
 function parseDate(value: string | undefined): Date | null {
   if (!value) return null;
-  const cleaned = value.includes('(') ? value.replace(/\([^)]*\)/g, ' ') : value;
-  const ms = Date.parse(cleaned);
+  const ms = Date.parse(stripComments(value));
   if (Number.isNaN(ms)) return null;
   const year = new Date(ms).getUTCFullYear();
   return year >= 1970 && year <= 9999 ? new Date(ms) : null;

@@ -2,6 +2,8 @@
 
 import { TextDecoder } from 'node:util';
 import { decodeWindows1252 } from './decode-windows-1252';
+import { capHeadAndTail, MAX_FIELD_LENGTH } from './header-caps';
+import { toStorableText } from './storable-text';
 
 /** Decodes header bytes as UTF-8, failing on invalid sequences so latin1 can take over. */
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -12,7 +14,8 @@ const EIGHT_BIT = /[\x80-\xff]/;
  * names, each with every occurrence's value in order, unfolded and trimmed. Stops at the first empty
  * line. Tolerates LF-only and bare-CR line ends, 8-bit bytes (UTF-8, or windows-1252 — latin1 as
  * mail means it — where not valid UTF-8), an mbox `From ` line, and garbage lines without a colon (skipped, together with their
- * continuation lines). Never throws.
+ * continuation lines). A value over MAX_FIELD_LENGTH keeps its head and tail; values are storable text (see
+ * toStorableText: no NUL). Linear time; never throws.
  */
 export function parseHeaderBlock(raw: Buffer | Uint8Array | string): Map<string, string[]> {
   const headers = new Map<string, string[]>();
@@ -37,8 +40,11 @@ export function parseHeaderBlock(raw: Buffer | Uint8Array | string): Map<string,
     } else {
       if (name !== null) addField(headers, name, value);
       name = null;
-      const colon = text.indexOf(':', pos);
-      if (colon !== -1 && colon < end) {
+      // The colon is looked for within this line only: indexOf(':', pos) would scan past the line
+      // end, to the next colon of the block, for every line without one (quadratic).
+      let colon = pos;
+      while (colon < end && text.charCodeAt(colon) !== 0x3a) colon++;
+      if (colon < end) {
         const field = text.slice(pos, colon).trimEnd();
         if (field.length > 0 && isFieldName(field)) {
           name = field.toLowerCase();
@@ -53,7 +59,8 @@ export function parseHeaderBlock(raw: Buffer | Uint8Array | string): Map<string,
 }
 
 function addField(headers: Map<string, string[]>, name: string, value: string): void {
-  const v = value.trim();
+  const capped = value.length > MAX_FIELD_LENGTH ? capHeadAndTail(value, MAX_FIELD_LENGTH / 2, MAX_FIELD_LENGTH / 2)! : value;
+  const v = toStorableText(capped).trim();
   const list = headers.get(name);
   if (list) list.push(v);
   else headers.set(name, [v]);

@@ -1,25 +1,29 @@
 // Message-IDs as real clients write them in Message-ID, In-Reply-To and References, reduced to one
 // comparable form.
 //
-// The normalised form is the id without its angle brackets, trimmed, lower-cased. RFC 5322 makes the
+// The normalised form is the id without its angle brackets, lower-cased, and without whitespace,
+// `<`, `>` or control characters (see toIdentifierText), so it is safe to store and to compare. RFC 5322 makes the
 // local part of a Message-ID case-sensitive, but CRMs and Gmail compare ids case-insensitively in
 // practice, and some gateways rewrite the case of the domain. A false merge would need two different
 // messages whose ids are equal but for case, which generators (random or counter local parts) do not
 // produce; a missed reply because a relay changed case is the likelier failure, so we fold case.
-// Quotes inside an id (`"john doe"@host`) are kept literally: both sides of a comparison go through
-// this same function, so consistency matters more than RFC equivalence.
+// Quotes inside an id (`"john doe"@host`) are kept, the space inside them is not: both sides of a
+// comparison go through this same function, so consistency matters more than RFC equivalence.
+
+import { decodeEncodedWords } from './decode-header-value';
+import { toIdentifierText } from './storable-text';
 
 /** Ids longer than a header line may be are garbage, not ids. */
 const MAX_ID_LENGTH = 998;
 /** Only bracketed ids separated by whitespace or commas. */
 const SIMPLE_LIST = /^[\s,]*(?:<[^<>()"\s]+>[\s,]*)+$/;
 const BRACKETED = /<([^<>]+)>/g;
-const HAS_SPACE = /\s/;
 
 /**
  * Every Message-ID in a header value, normalised, duplicates removed (first occurrence wins), in
  * header order. Accepts folded lines, comments `(…)`, junk phrases around ids (`Your message of …`),
- * and ids whose angle brackets are missing (a bare token containing `@`). Never throws.
+ * ids whose angle brackets are missing (a bare token containing `@`), and RFC 2047 encoded words
+ * that some mailers wrap around the whole value. Linear time; never throws.
  */
 export function parseMessageIdList(raw: string | undefined | null): string[] {
   const out: string[] = [];
@@ -28,13 +32,12 @@ export function parseMessageIdList(raw: string | undefined | null): string[] {
     // The common shape (`<a@x> <b@y>`, folded or not): no comments, quotes or bare ids to consider.
     BRACKETED.lastIndex = 0;
     for (let m = BRACKETED.exec(raw); m !== null; m = BRACKETED.exec(raw)) {
-      const id = m[1]!.toLowerCase();
-      if (id.length <= MAX_ID_LENGTH) out.push(id);
+      const id = toIdentifierText(m[1]!).toLowerCase();
+      if (id.length > 0 && id.length <= MAX_ID_LENGTH) out.push(id);
     }
     return dedupe(out);
   }
-  const tokens: string[] = [];
-  scanIds(raw, tokens);
+  const tokens = scanTokens(raw);
   for (let i = 0; i < tokens.length; i += 2) {
     const token = tokens[i]!;
     // Outside brackets only a token with an `@` is an id; words of a phrase are junk.
@@ -52,8 +55,7 @@ export function parseMessageIdList(raw: string | undefined | null): string[] {
  */
 export function normalizeMessageId(raw: string): string | null {
   if (typeof raw !== 'string' || raw.length === 0) return null;
-  const tokens: string[] = [];
-  scanIds(raw, tokens);
+  const tokens = scanTokens(raw);
   let bare: string | null = null;
   let bareCount = 0;
   for (let i = 0; i < tokens.length; i += 2) {
@@ -90,13 +92,29 @@ function dedupe(ids: string[]): string[] {
   return out;
 }
 
+/**
+ * scanIds, with RFC 2047 encoded words outside brackets decoded and scanned in their place
+ * (`=?utf-8?q?=3Ca=40x=3E?=` → the id `a@x`). Inside `<…>` nothing is decoded, so a normalised id
+ * stays a fixed point. What the words decode to is scanned once, never decoded again (linear).
+ */
+function scanTokens(raw: string): string[] {
+  const tokens: string[] = [];
+  scanIds(raw, tokens);
+  if (!raw.includes('=?')) return tokens;
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i += 2) {
+    const token = tokens[i]!;
+    const decoded = tokens[i + 1] === '' && token.includes('=?') ? decodeEncodedWords(token) : token;
+    if (decoded === token) out.push(token, tokens[i + 1]!);
+    else scanIds(decoded, out);
+  }
+  return out;
+}
+
 function normalizeToken(token: string): string | null {
-  // Folding inside an id (seen from broken clients) leaves whitespace that is not part of it.
-  let id = token.trim();
-  if (HAS_SPACE.test(id) && !id.includes('"')) id = id.replace(/\s+/g, '');
-  if (id.startsWith('<')) id = id.slice(1);
-  if (id.endsWith('>')) id = id.slice(0, -1);
-  id = id.trim();
+  // Folding inside an id (seen from broken clients) leaves whitespace that is not part of it; a
+  // bracket or control character is never part of an id either.
+  const id = toIdentifierText(token);
   if (id.length === 0 || id.length > MAX_ID_LENGTH) return null;
   return id.toLowerCase();
 }
@@ -123,9 +141,10 @@ function scanIds(value: string, tokens: string[]): void {
       wordStart = -1;
       const close = findBracketClose(value, i + 1);
       if (close === -1) {
-        // Unclosed bracket: take the rest up to whitespace as the id (truncated header).
+        // Unclosed bracket: take the rest up to whitespace or the next bracket as the id (truncated
+        // header, or `<a@x<b@y>`).
         let j = i + 1;
-        while (j < n && !isSpace(value.charCodeAt(j))) j++;
+        while (j < n && !isSpace(value.charCodeAt(j)) && value.charCodeAt(j) !== 0x3c) j++;
         const inner = value.slice(i + 1, j);
         if (inner.length > 0) tokens.push(inner, 'b');
         i = j;

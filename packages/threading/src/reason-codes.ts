@@ -11,6 +11,7 @@ export const SKIP_REASONS_IN_ORDER = [
   'inbox_disconnected',
   'never_log',
   'sender_not_contact',
+  'sender_unverified',
   'not_thread_owner',
   'team_thread',
 ] as const;
@@ -36,6 +37,8 @@ export const REASON_SENTENCES: Record<ReasonCode, string> = {
     "The sender or one of the original email's recipients is on the account's never-log list.",
   sender_not_contact:
     'The sender is not a contact in the CRM (an alias or another address of the same person does not count).',
+  sender_unverified:
+    "The sender could not be verified (no DMARC pass or aligned DKIM pass from the inbox's own mail server) and the account requires verified senders; the reply was not logged.",
   not_thread_owner:
     'The reply arrived in the inbox of a user other than the one who started the thread; it is logged only from the thread owner\'s inbox.',
   team_thread:

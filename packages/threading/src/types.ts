@@ -1,4 +1,5 @@
 // The facts decide() reads: what the message says about itself, and what the CRM knows around it.
+import type { SenderVerificationPolicy } from './sender-verification';
 
 /** An email address, lower-cased, with the display name when there was one. */
 export interface Address {
@@ -27,6 +28,11 @@ export interface MessageFacts {
   arrivedAt: Date;
   /** Raw values of the header fields the bounce and auto-reply rules read, keyed lower-case. */
   headers: Record<string, string>;
+  /**
+   * Authentication-Results values in header order, topmost (the newest) first, at most
+   * MAX_AUTHENTICATION_RESULTS of them (see sender-verification.ts for which one counts). Absent: none.
+   */
+  authenticationResults?: string[];
 }
 
 export interface InboxContext {
@@ -38,6 +44,10 @@ export interface InboxContext {
   aliases: string[];
   /** Start of the current connected period; replies that arrived before it are not logged. */
   connectedSince: Date | null;
+  /** authserv-ids of the inbox's own mail server whose Authentication-Results count; absent: none. */
+  trustedAuthservIds?: readonly string[];
+  /** The account's policy for unverified senders; absent: 'flag' (logged, shown as unverified). */
+  senderVerification?: SenderVerificationPolicy;
 }
 
 /** The logged email a reply answers, as found by findThread(). */

@@ -60,3 +60,6 @@ export function context(over: Partial<DecisionContext> = {}): DecisionContext {
 export function inbox(over: Partial<DecisionContext['inbox']> = {}): DecisionContext['inbox'] {
   return { ...context().inbox, ...over };
 }
+
+/** Where a message sits, for messageFactsFromHeaders in tests: INBOX, arrived just after ARRIVED. */
+export const place = { mailbox: 'INBOX', arrivedAt: new Date('2025-06-03T08:00:00Z') };

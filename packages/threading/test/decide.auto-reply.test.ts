@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decide } from '../src/index';
-import { context, replyFacts } from './builders';
+import { decide, messageFactsFromHeaders } from '../src/index';
+import { context, place, replyFacts } from './builders';
 
 const reason = (f: Parameters<typeof replyFacts>[0]) => decide(replyFacts(f), context()).reason;
 
@@ -50,3 +51,37 @@ describe('rule 3, auto_reply: automatic answers are recorded, not logged', () =>
     });
   });
 });
+
+describe('rule 3, auto_reply: an automatic-reply subject alone is enough', () => {
+  it('recognises the prefixes responders write, in English and in the common localised forms', () => {
+    for (const subject of [
+      'Automatic reply: Proposal',
+      'Auto reply: Proposal',
+      'Auto-Reply: Proposal',
+      'Autoreply: Proposal',
+      'AUTO-REPLY : Proposal',
+      'Out of Office: Proposal',
+      'Automatische Antwort: Angebot',
+      'Réponse automatique : Proposition',
+      'Respuesta automática: Propuesta',
+      'Risposta automatica: Proposta',
+      'Automatisch antwoord: Voorstel',
+      '自動応答：提案',
+    ]) {
+      expect(reason({ subject }), subject).toBe('auto_reply');
+    }
+  });
+
+  it('a German Outlook auto-reply with no header signal at all is not logged', () => {
+    const raw = readFileSync(new URL('./fixtures/auto-reply-subject-only-de.eml', import.meta.url));
+    const f = messageFactsFromHeaders(raw, place);
+    expect(decide(f, context())).toEqual({ action: 'skip', reason: 'auto_reply', detail: 'subject "Automatische Antwort: Angebot Q3"' });
+  });
+
+  it('keeps false positives low: the prefix must open the subject and end in a colon', () => {
+    for (const subject of ['Re: Automatic reply: Proposal', 'Auto parts quote', 'Auto: your car', 'Automatic replies are annoying', 'Fwd: Out of office: notes']) {
+      expect(reason({ subject }), subject).toBe('logged');
+    }
+  });
+});
+

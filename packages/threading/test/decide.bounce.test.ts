@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decide } from '../src/index';
-import { context, replyFacts } from './builders';
+import { decide, messageFactsFromHeaders } from '../src/index';
+import { context, place, replyFacts } from './builders';
 
 const reason = (f: Parameters<typeof replyFacts>[0]) => decide(replyFacts(f), context()).reason;
 
@@ -36,3 +37,27 @@ describe('rule 2, bounce: delivery status notifications are not replies', () => 
     expect(reason({ headers: { 'return-path': '<ana@example.com>', 'content-type': 'multipart/mixed; boundary=a' } })).toBe('logged');
   });
 });
+
+describe('rule 2, bounce: providers without a delivery-status report, and feedback reports', () => {
+  const fixture = (name: string) => messageFactsFromHeaders(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)), place);
+
+  it('recognises an Amazon WorkMail bounce (multipart/mixed, From the bare word amazonses.com)', () => {
+    const f = fixture('workmail-bounce.eml');
+    expect(f.from).toBeNull();
+    expect(decide(f, context())).toEqual({ action: 'skip', reason: 'bounce', detail: 'Amazon WorkMail bounce (subject "Undelivered Mail Returned to Sender")' });
+  });
+
+  it('recognises an ARF feedback report (RFC 5965) as a bounce-class message with its own detail', () => {
+    expect(decide(fixture('arf-feedback-report.eml'), context())).toEqual({
+      action: 'skip',
+      reason: 'bounce',
+      detail: 'feedback report (multipart/report; report-type=feedback-report, RFC 5965)',
+    });
+  });
+
+  it('does not take an ordinary WorkMail message, or a person quoting a bounce subject, for a bounce', () => {
+    expect(reason({ subject: 'Re: Proposal', headers: { 'x-mailer': 'Amazon WorkMail' } })).toBe('logged');
+    expect(reason({ subject: 'Undelivered Mail Returned to Sender' })).toBe('logged');
+  });
+});
+

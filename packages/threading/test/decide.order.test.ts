@@ -16,6 +16,8 @@ const bends: Record<SkipReason, Bend> = {
   inbox_disconnected: { ctx: { inbox: inbox({ connectedSince: null }) } },
   never_log: { ctx: { neverLog: [{ kind: 'domain', value: 'example.com' }] } },
   sender_not_contact: { ctx: { senderContact: null } },
+  // No Authentication-Results at all, and the account requires verified senders.
+  sender_unverified: { ctx: { inbox: inbox({ senderVerification: 'require' }) } },
   not_thread_owner: { ctx: { thread: carlasTeamThread } },
   team_thread: { ctx: { thread: thread({ ownerUserId: null, inboxKind: 'team', inboxId: 'inbox-sales' }) } },
 };
@@ -39,7 +41,7 @@ describe('decide() checks the rules in the documented order; the first that appl
   it('the order in reason-codes.ts is the order of decide.ts', () => {
     expect(SKIP_REASONS_IN_ORDER).toEqual([
       'duplicate', 'bounce', 'auto_reply', 'not_in_inbox', 'not_a_reply', 'inbox_disconnected',
-      'never_log', 'sender_not_contact', 'not_thread_owner', 'team_thread',
+      'never_log', 'sender_not_contact', 'sender_unverified', 'not_thread_owner', 'team_thread',
     ]);
   });
 

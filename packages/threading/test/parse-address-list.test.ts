@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseAddressList } from '../src/index';
+import { readFileSync } from 'node:fs';
+import { messageFactsFromHeaders, parseAddressList } from '../src/index';
 
 describe('parseAddressList: From, To and Cc as clients write them', () => {
   it('lower-cases addresses and keeps display names', () => {
@@ -48,5 +49,44 @@ describe('parseAddressList: From, To and Cc as clients write them', () => {
     for (const v of [undefined, null, '', ',,,', '"', '(', '<', ':;', '"a" "b" <', 'a@b:c']) {
       expect(() => parseAddressList(v)).not.toThrow();
     }
+  });
+});
+
+describe('parseAddressList: the faults of issue 9', () => {
+  it('ends on a colon after an address instead of looping until memory runs out', () => {
+    expect(parseAddressList('Ana <ana@x.test>: hi')).toEqual([{ address: 'ana@x.test', name: 'Ana' }]);
+    expect(parseAddressList('a@b c:')).toEqual([{ address: 'a@b', name: 'c' }]);
+    expect(parseAddressList('a@b: c@d, e@f')).toEqual([{ address: 'a@b', name: 'c@d' }, { address: 'e@f' }]);
+  });
+
+  it('drops comments inside an addr-spec (RFC 5322 appendix A.5)', () => {
+    const f = messageFactsFromHeaders(readFileSync(new URL('./fixtures/rfc5322-appendix-a5.eml', import.meta.url)), {
+      mailbox: 'INBOX',
+      arrivedAt: new Date(),
+    });
+    expect(f.from).toEqual({ address: 'pete@silly.test', name: 'Pete' });
+    expect(f.to).toEqual([
+      { address: 'c@public.example', name: 'Chris Jones' },
+      { address: 'joe@example.org' },
+      { address: 'jdoe@one.test', name: 'John' },
+    ]);
+    expect(f.cc).toEqual([]);
+    expect(f.messageId).toBe('testabcd.1234@silly.test');
+    expect(parseAddressList('pete(his account)@silly.test')[0]!.address).toBe('pete@silly.test');
+  });
+
+  it('does not take a bracketed word without @ for an address', () => {
+    expect(parseAddressList('Nathaniel Borenstein <nsb>')).toEqual([]);
+    expect(parseAddressList('<nsb>, ana@x.test')).toEqual([{ address: 'ana@x.test' }]);
+  });
+
+  it('gives internationalised domains in Unicode, however they were written', () => {
+    expect(parseAddressList('Ana <ana@xn--mller-kva.test>')).toEqual([{ address: 'ana@müller.test', name: 'Ana' }]);
+    expect(parseAddressList('ANA@MÜLLER.test')).toEqual([{ address: 'ana@müller.test' }]);
+  });
+
+  it('keeps no NUL or control character in an address or a name', () => {
+    expect(parseAddressList('=?utf-8?q?A=00na?= <ana\x00@x.test>')).toEqual([{ address: 'ana@x.test', name: 'Ana' }]);
+    expect(parseAddressList('"Ana\x01" <ana@x.test>')).toEqual([{ address: 'ana@x.test', name: 'Ana\ufffd' }]);
   });
 });

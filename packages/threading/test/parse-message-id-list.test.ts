@@ -32,8 +32,8 @@ describe('parseMessageIdList: In-Reply-To and References as clients write them',
     expect(parseMessageIdList('Message from Ana of Tuesday')).toEqual([]);
   });
 
-  it('keeps quoted local parts, whitespace and all', () => {
-    expect(parseMessageIdList('<"john doe"@example.com> <b@y>')).toEqual(['"john doe"@example.com', 'b@y']);
+  it('keeps quoted local parts, without their whitespace (a normalised id never holds any)', () => {
+    expect(parseMessageIdList('<"john doe"@example.com> <b@y>')).toEqual(['"johndoe"@example.com', 'b@y']);
   });
 
   it('joins an id that a broken client folded in the middle', () => {
@@ -83,3 +83,24 @@ describe('normalizeMessageId and formatMessageId', () => {
     expect(formatMessageId(normalizeMessageId('<ABC@x.com>')!)).toBe('<abc@x.com>');
   });
 });
+
+describe('Message-ID lists: the faults of issue 9', () => {
+  it('decodes RFC 2047 encoded words that a mailer wrapped around References', () => {
+    expect(parseMessageIdList('=?utf-8?q?=3Ccrm-1=40crm=2Eourco=2Ecom=3E?=')).toEqual(['crm-1@crm.ourco.com']);
+    expect(parseMessageIdList('=?UTF-8?B?PGNybS0xQGNybS5vdXJjby5jb20+?= <b@y>')).toEqual(['crm-1@crm.ourco.com', 'b@y']);
+  });
+
+  it('decodes encoded words only outside brackets, so a normalised id is a fixed point (found by npm run fuzz)', () => {
+    const [id] = parseMessageIdList('<a@b,=?utf-8?q?=3Ca=40a.aa=3E?=> ');
+    expect(id).toBe('a@b,=?utf-8?q?=3ca=40a.aa=3e?=');
+    expect(normalizeMessageId(`<${id}>`)).toBe(id);
+  });
+
+  it('never keeps a bracket, CR, NUL or other control character in an id', () => {
+    expect(parseMessageIdList('<a@b<c@d>')).toEqual(['a@b', 'c@d']);
+    expect(parseMessageIdList('<"a\r"@b> <c\x00@d>')).toEqual(['"a"@b', 'c@d']);
+    expect(normalizeMessageId('<<a@b>')).toBe('a@b');
+    expect(normalizeMessageId('<a\x01b@x>')).toBe('ab@x');
+  });
+});
+

@@ -1,9 +1,10 @@
-// `email send`: puts a send on the send queue (the sync worker sends it over the inbox's SMTP, logs it
-// and files the Sent copy); with --wait, waits for the outcome and prints the logged email.
+// `email send`: saves the email (with the --attach files, read on this machine) in PostgreSQL, then puts
+// a send job naming it by id on the send queue; the sync worker sends it over the inbox's SMTP, logs it
+// and files the Sent copy. With --wait, waits for the outcome. The same --key again sends nothing: it
+// says what became of the email saved under that key.
 import { randomUUID } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
-import type { Scoped } from '@reply-sync/db';
+import { readFile } from 'node:fs/promises';
+import type { LoggedEmail, OutgoingEmail, Scoped } from '@reply-sync/db';
 import {
   createSendEvents,
   createSendQueue,
@@ -11,18 +12,16 @@ import {
   enqueueSend,
   isValidSendId,
   waitForSend,
-  type SendAttachment,
-  type SendJobData,
   type SendJobResult,
 } from '@reply-sync/queue';
+import { parseSendJobReason } from '@reply-sync/sync-worker';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
 import { collect } from '../format';
+import { MAX_ATTACHMENT_MB, saveSend } from '../ops/send-email';
 import type { CliRuntime, CommandContext } from '../runtime';
 import { withAccount } from './options';
 
-/** Attachments travel base64 inside the job (Redis): keep them small. Same limit as the worker's. */
-const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 const DEFAULT_WAIT_SECONDS = 60;
 
 async function readText(file: string): Promise<string> {
@@ -31,51 +30,48 @@ async function readText(file: string): Promise<string> {
   });
 }
 
-async function readAttachments(files: string[]): Promise<SendAttachment[]> {
-  let total = 0;
-  const out: SendAttachment[] = [];
-  for (const file of files) {
-    const size = await stat(file).then((s) => s.size).catch(() => -1);
-    if (size < 0) throw new CliError('file_unreadable', `Cannot read the attachment ${file}.`);
-    total += size;
-    if (total > MAX_ATTACHMENT_BYTES) {
-      throw new CliError('attachments_too_large', `The attachments add up to more than ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB; send large files as links.`);
-    }
-    out.push({ filename: basename(file), contentBase64: (await readFile(file)).toString('base64') });
-  }
-  return out;
-}
-
-async function resolveAssociations(s: Scoped, o: { contacts: string[]; companies: string[]; deals: string[] }): Promise<NonNullable<SendJobData['associations']>> {
-  const contactIds: string[] = [];
-  for (const email of o.contacts) {
-    const c = await s.contacts.findByEmail(email);
-    if (!c) throw new CliError('contact_not_found', `There is no contact ${email}; add it with \`reply-sync contact add --email ${email}\` first.`);
-    contactIds.push(c.id);
-  }
-  const companyIds: string[] = [];
-  for (const name of o.companies) {
-    const c = await s.companies.find(name);
-    if (!c) throw new CliError('company_not_found', `There is no company "${name}" in this account.`);
-    companyIds.push(c.id);
-  }
-  const dealIds: string[] = [];
-  for (const name of o.deals) {
-    const d = await s.deals.find(name);
-    if (!d) throw new CliError('deal_not_found', `There is no deal "${name}" in this account.`);
-    dealIds.push(d.id);
-  }
-  return { contactIds, companyIds, dealIds };
-}
-
 /** `code: sentence` (the worker's failedReason) → CliError. */
-function failureOf(reason: string): CliError {
-  const m = /^([a-z_]+): ([\s\S]*)$/.exec(reason);
-  return m?.[1] && m[2] !== undefined ? new CliError(m[1], m[2]) : new CliError('send_failed', reason);
+function failureOf(reason: string, prefix = ''): CliError {
+  const { code, sentence } = parseSendJobReason(reason);
+  return new CliError(code, `${prefix}${sentence}`);
 }
 
 function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : [];
+}
+
+type SendOutcome = Omit<SendJobResult, 'emailId' | 'threadId'> & { emailId: string | null; threadId: string | null };
+
+/** The outcome as JSON (the same shape whether it was sent now or before) and as text. */
+function printOutcome(ctx: CommandContext, email: OutgoingEmail, from: string, outcome: SendOutcome, logged: LoggedEmail | null, jobId: string | undefined): void {
+  const out = { sendId: email.sendId, outgoingEmailId: email.id, jobId, ...outcome, email: logged };
+  ctx.print(out, () => {
+    const where = `from ${from} (email ${outcome.emailId ?? 'no longer logged'}, thread ${outcome.threadId ?? '-'})`;
+    const lines = [
+      outcome.alreadySent
+        ? `Already sent "${email.subject}" ${where} with the key ${email.sendId}; nothing was sent this time.`
+        : `Sent "${email.subject}" ${where}.`,
+      `  Message-ID: ${outcome.messageId}`,
+      `  to: ${[...email.to, ...email.cc].join(', ')}`,
+      `  Sent copy: ${outcome.sentCopyStatus}`,
+    ];
+    if (outcome.rejected.length > 0) lines.push(`  not delivered to (refused by the server): ${outcome.rejected.join(', ')}`);
+    return lines.join('\n');
+  });
+}
+
+/** An email the worker already sent under this key: what it became, from the database. */
+async function printAlreadySent(ctx: CommandContext, s: Scoped, email: OutgoingEmail, from: string): Promise<void> {
+  const logged = email.emailId ? await s.emails.get(email.emailId) : null;
+  const outcome: SendOutcome = {
+    emailId: email.emailId,
+    threadId: logged?.threadId ?? null,
+    messageId: email.messageId ?? '',
+    sentCopyStatus: logged?.sentCopyStatus ?? 'pending',
+    rejected: email.rejected,
+    alreadySent: true,
+  };
+  printOutcome(ctx, email, from, outcome, logged, undefined);
 }
 
 async function sendAction(ctx: CommandContext): Promise<void> {
@@ -87,38 +83,41 @@ async function sendAction(ctx: CommandContext): Promise<void> {
   const sendId = o.key !== undefined ? String(o.key) : randomUUID();
   if (!isValidSendId(sendId)) throw new CliError('invalid_key', `--key "${sendId}" must be 1-128 letters, digits, ".", "_" or "-".`);
 
+  const source = ctx.env().source;
+  const redisUrl = source.REDIS_URL;
+  if (!redisUrl) throw new CliError('redis_url_missing', 'REDIS_URL is not set. Set it to the Redis URL (redis://host:port), or pass --stack to use the local stack.');
   const s = await ctx.scope();
-  const inboxId = String(o.inbox);
-  const inbox = await s.inboxes.get(inboxId).catch(() => null);
-  if (!inbox) throw new CliError('inbox_not_found', `There is no inbox ${inboxId} in this account (see \`reply-sync inbox list\`).`);
-  if (inbox.status !== 'connected') throw new CliError('inbox_not_connected', `The inbox ${inbox.address} is ${inbox.status}; reconnect it before sending from it.`);
-  if (!inbox.smtpHost) throw new CliError('smtp_not_configured', `The inbox ${inbox.address} has no SMTP server; reconnect it with --smtp-host to send from it.`);
-
-  const data: Omit<SendJobData, 'state'> = {
-    accountId: s.accountId,
-    inboxId,
+  const { created, email } = await saveSend(s, {
+    inboxId: String(o.inbox),
     sendId,
     to: strings(o.to),
     cc: strings(o.cc),
     subject: String(o.subject),
     text: text ?? null,
     html: html ?? null,
-    attachments: await readAttachments(strings(o.attach)),
-    associations: await resolveAssociations(s, { contacts: strings(o.contact), companies: strings(o.company), deals: strings(o.deal) }),
-  };
+    attach: strings(o.attach),
+    contacts: strings(o.contact),
+    companies: strings(o.company),
+    deals: strings(o.deal),
+  });
+  const from = (await s.inboxes.get(email.inboxId))?.address ?? `inbox ${email.inboxId}`;
+  if (email.status === 'sent') return printAlreadySent(ctx, s, email, from);
+  if (email.status === 'failed') throw failureOf(email.failure ?? '', `The send with the key ${sendId} already failed, and is not tried again (send it with a new --key): `);
 
-  const source = ctx.env().source;
-  const redisUrl = source.REDIS_URL;
-  if (!redisUrl) throw new CliError('redis_url_missing', 'REDIS_URL is not set. Set it to the Redis URL (redis://host:port), or pass --stack to use the local stack.');
   const queueName = source.REPLY_SYNC_SEND_QUEUE || DEFAULT_SEND_QUEUE_NAME;
   const queue = createSendQueue({ redisUrl, name: queueName });
   // Listening before adding, so a send that finishes at once is not missed.
   let events: Awaited<ReturnType<typeof createSendEvents>> | null = null;
   try {
     if (o.wait) events = await createSendEvents({ redisUrl, name: queueName });
-    const job = await enqueueSend(queue, data);
+    // A key saved before but not sent yet: the same job id, so this adds nothing unless the job is gone.
+    const job = await enqueueSend(queue, { accountId: s.accountId, outgoingEmailId: email.id, sendId });
     if (!events) {
-      ctx.print({ queued: true, jobId: job.id, sendId }, () => `Queued send ${sendId} from ${inbox.address} (job ${job.id}); run with --wait to see the outcome.`);
+      ctx.print({ queued: true, alreadyQueued: !created, jobId: job.id, sendId, outgoingEmailId: email.id }, () =>
+        created
+          ? `Queued send ${sendId} from ${from} (job ${job.id}); run with --wait to see the outcome.`
+          : `The send ${sendId} from ${from} was already queued (job ${job.id}); nothing new was queued. Run with --wait to see the outcome.`,
+      );
       return;
     }
     const seconds = Number(o.timeout ?? DEFAULT_WAIT_SECONDS);
@@ -132,18 +131,9 @@ async function sendAction(ctx: CommandContext): Promise<void> {
       }
       throw failureOf(message);
     }
-    const email = await s.emails.get(result.emailId);
-    const out = { sendId, jobId: job.id, ...result, email };
-    ctx.print(out, () => {
-      const lines = [
-        `${result.alreadySent ? 'Already sent' : 'Sent'} "${email?.subject ?? data.subject}" from ${inbox.address} (email ${result.emailId}, thread ${result.threadId}).`,
-        `  Message-ID: ${result.messageId}`,
-        `  to: ${[...data.to, ...(data.cc ?? [])].join(', ')}`,
-        `  Sent copy: ${result.sentCopyStatus}`,
-      ];
-      if (result.rejected.length > 0) lines.push(`  not delivered to (refused by the server): ${result.rejected.join(', ')}`);
-      return lines.join('\n');
-    });
+    // Sent by an earlier run's job (this run found the key saved): say so, not "Sent".
+    const outcome = { ...result, alreadySent: result.alreadySent || !created };
+    printOutcome(ctx, email, from, outcome, await s.emails.get(result.emailId), job.id);
   } finally {
     await events?.close();
     await queue.close();
@@ -164,11 +154,11 @@ export function registerEmailSendCommand(program: Command, rt: CliRuntime): void
       .option('--text <text>', 'the plain-text body')
       .option('--text-file <path>', 'read the plain-text body from a file')
       .option('--html-file <path>', 'read an HTML body from a file')
-      .option('--attach <path>', `attach a file (repeatable; ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB in all)`, collect)
+      .option('--attach <path>', `attach a file, read on this machine (repeatable; ${MAX_ATTACHMENT_MB} MB in all)`, collect)
       .option('--contact <email>', 'associate this contact (repeatable)', collect)
       .option('--company <name>', 'associate this company (repeatable)', collect)
       .option('--deal <name>', 'associate this deal (repeatable)', collect)
-      .option('--key <key>', 'idempotency key: the same key sends once (default: a new random key)')
+      .option('--key <key>', 'idempotency key: the same key sends once; again, it says what became of that email (default: a new random key)')
       .option('--wait', 'wait for the send to finish and print the logged email and its Message-ID')
       .option('--timeout <seconds>', `with --wait: how long to wait (default ${DEFAULT_WAIT_SECONDS})`),
   ).action(rt.action(sendAction));

@@ -5,11 +5,17 @@ import type { OAuthProviderName, TlsMode } from '@reply-sync/mail';
 import { CliError } from '../cli-error';
 import { checkImapSettings, connectInbox, listInboxes, reconnectInbox, removeInbox, showInbox, TLS_MODES, type ConnectedInbox, type InboxDetail, type InboxListEntry } from '../ops/inboxes';
 import { connectOAuthInbox, DEFAULT_REDIRECT_URI, inboxToReconnect, OAUTH_PROVIDERS, reconnectOAuthInbox, requireProvider } from '../ops/oauth-inboxes';
+import { describeTrust, parseAuthservIds, setInboxTrustedAuthservIds } from '../ops/sender-verification';
 import { checkCodeOptions, readCode } from '../read-code';
 import { readPassword } from '../read-password';
 import type { CliRuntime, CommandContext } from '../runtime';
 import { collect, formatDate, parsePort } from '../format';
 import { withAccount, withPassword } from './options';
+
+const TRUSTED_AUTHSERV_ID_HELP =
+  "sender verification: the authserv-id of the inbox's own mail server, whose topmost Authentication-Results header counts (repeatable; default by provider: gmail mx.google.com, office365 @none = Microsoft's header without one, imap none)";
+const ALLOW_PLAINTEXT_HELP =
+  'allow TLS mode none with a server that is not on this machine (the password crosses the network unencrypted; only for a trusted network). Loopback servers need no flag';
 
 function tlsOption(flag: string, description: string): Option {
   return new Option(flag, description).choices(TLS_MODES as string[]);
@@ -48,6 +54,7 @@ const PASSWORD_ONLY = [
   ['passwordStdin', '--password-stdin'],
   ['passwordEnv', '--password-env'],
   ['password', '--password'],
+  ['allowPlaintext', '--allow-plaintext'],
 ] as const;
 
 function refusePasswordOptions(o: Record<string, unknown>, what: string): void {
@@ -83,7 +90,8 @@ const REQUIRED_FOR_PASSWORD = [
 
 export function describeInbox(i: InboxListEntry): string {
   const owner = i.kind === 'team' ? 'team inbox' : `personal, ${i.ownerEmail ?? 'owner unknown'}`;
-  const lines = [`${i.address}  ${i.id}`, `  ${owner}; ${i.imap.host}:${i.imap.port} (${i.imap.tls}) as ${i.imap.username}`];
+  const plaintext = i.allowPlaintext ? ', plaintext allowed (--allow-plaintext)' : '';
+  const lines = [`${i.address}  ${i.id}`, `  ${owner}; ${i.imap.host}:${i.imap.port} (${i.imap.tls}${plaintext}) as ${i.imap.username}`];
   if (i.aliases.length > 0) lines.push(`  aliases: ${i.aliases.join(', ')}`);
   lines.push(`  status: ${i.status}${i.reason ? ` (${i.reason})` : ''} since ${formatDate(i.statusSince)}`);
   if (i.reasonSentence) lines.push(`  why: ${i.reasonSentence}`);
@@ -94,6 +102,7 @@ export function describeInbox(i: InboxListEntry): string {
 
 export function describeInboxDetail(d: InboxDetail): string {
   const lines = [describeInbox(d), `  provider: ${d.provider} (${d.authKind === 'oauth2' ? 'OAuth' : 'password'})`];
+  lines.push(`  sender verification trusts: ${describeTrust(d)}`);
   if (d.smtp) lines.push(`  SMTP: ${d.smtp.host}:${d.smtp.port ?? '?'} (${d.smtp.tls ?? '?'})`);
   lines.push('  history (newest first):');
   if (d.history.length === 0) lines.push('    (no status changes recorded)');
@@ -127,12 +136,15 @@ export function registerInboxCommands(program: Command, rt: CliRuntime): void {
           .option('--username <username>', 'IMAP login name')
           .option('--smtp-host <host>', 'SMTP host, for sending from the CRM')
           .option('--smtp-port <port>', 'SMTP port', parsePort)
-          .addOption(tlsOption('--smtp-tls <mode>', 'SMTP TLS mode')),
+          .addOption(tlsOption('--smtp-tls <mode>', 'SMTP TLS mode'))
+          .option('--trusted-authserv-id <id>', TRUSTED_AUTHSERV_ID_HELP, collect)
+          .option('--allow-plaintext', ALLOW_PLAINTEXT_HELP),
       ),
     ),
   ).action(
     rt.action(async (ctx) => {
       const o = ctx.opts;
+      const trustedAuthservIds = parseAuthservIds(o.trustedAuthservId as string[] | undefined);
       if (o.provider) {
         const name = o.provider as OAuthProviderName;
         refusePasswordOptions(o, `--provider ${name}`);
@@ -146,6 +158,7 @@ export function registerInboxCommands(program: Command, rt: CliRuntime): void {
             address: o.address as string | undefined,
             aliases: o.alias as string[] | undefined,
             redirectUri: o.redirectUri as string | undefined,
+            trustedAuthservIds,
           },
           { ...mailDeps(ctx), provider, askForCode: askForCode(ctx) },
         );
@@ -156,10 +169,12 @@ export function registerInboxCommands(program: Command, rt: CliRuntime): void {
       if (missing.length > 0) {
         throw new CliError('imap_settings_missing', `A password (IMAP) inbox needs ${missing.join(', ')}; for Gmail or Office 365 pass --provider gmail|office365 to sign in instead.`);
       }
-      const imap = { host: String(o.host), port: o.port as number, tls: o.tls as TlsMode };
-      checkImapSettings(imap); // POP3 settings are refused before the password is even read
-      const password = await readPassword(o, ctx.io);
+      const allowPlaintext = o.allowPlaintext === true;
+      const imap = { host: String(o.host), port: o.port as number, tls: o.tls as TlsMode, allowPlaintext };
       const smtp = o.smtpHost ? { host: String(o.smtpHost), port: (o.smtpPort as number | undefined) ?? 587, tls: (o.smtpTls as TlsMode | undefined) ?? 'starttls' } : undefined;
+      // POP3, and plaintext to a remote server without --allow-plaintext, are refused before the password is even read.
+      checkImapSettings(imap, smtp && { ...smtp, allowPlaintext });
+      const password = await readPassword(o, ctx.io);
       const result = await connectInbox(
         await ctx.scope(),
         {
@@ -171,6 +186,7 @@ export function registerInboxCommands(program: Command, rt: CliRuntime): void {
           smtp,
           username: String(o.username),
           password,
+          trustedAuthservIds,
         },
         mailDeps(ctx),
       );
@@ -204,7 +220,8 @@ export function registerInboxCommands(program: Command, rt: CliRuntime): void {
           .option('--host <host>', 'new IMAP host')
           .option('--port <port>', 'new IMAP port', parsePort)
           .addOption(tlsOption('--tls <mode>', 'new TLS mode'))
-          .option('--username <username>', 'new IMAP login name'),
+          .option('--username <username>', 'new IMAP login name')
+          .option('--allow-plaintext', ALLOW_PLAINTEXT_HELP),
       ),
     ),
   ).action(
@@ -229,9 +246,29 @@ export function registerInboxCommands(program: Command, rt: CliRuntime): void {
         ...(o.host ? { host: String(o.host) } : {}),
         ...(o.port ? { port: o.port as number } : {}),
         ...(o.tls ? { tls: o.tls as TlsMode } : {}),
+        ...(o.allowPlaintext === true ? { allowPlaintext: true } : {}),
       };
       const result = await reconnectInbox(s, { inboxId, password, imap, username: o.username as string | undefined }, mailDeps(ctx));
       ctx.print(result, () => describeConnected('Reconnected', result));
+    }),
+  );
+
+  withAccount(
+    inbox
+      .command('set')
+      .description("change an inbox's settings: which mail server's Authentication-Results count for sender verification")
+      .argument('<inbox-id>')
+      .option('--trusted-authserv-id <id>', TRUSTED_AUTHSERV_ID_HELP, collect)
+      .option('--default-trusted-authserv-ids', "go back to the provider's default (gmail: mx.google.com; office365: Microsoft's header; imap: none)"),
+  ).action(
+    rt.action(async (ctx) => {
+      const o = ctx.opts;
+      const ids = parseAuthservIds(o.trustedAuthservId as string[] | undefined);
+      if ((ids === undefined) === (o.defaultTrustedAuthservIds !== true)) {
+        throw new CliError('inbox_set_options', 'Give --trusted-authserv-id ID (repeatable), or --default-trusted-authserv-ids to use the provider\'s default (not both).');
+      }
+      const r = await setInboxTrustedAuthservIds(await ctx.scope(), String(ctx.args[0]), ids ?? null);
+      ctx.print(r, () => `${r.address} (${r.id}): sender verification now trusts ${describeTrust(r)}; the worker uses it from the inbox's next session (within SESSION_MAX_MS).`);
     }),
   );
 

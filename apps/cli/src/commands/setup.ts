@@ -1,7 +1,8 @@
 // `migrate`, `account create`, `user add`: what an operator runs once per database, account and person.
 import { migrate } from '@reply-sync/db';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { addUser, createAccountOp } from '../ops/accounts';
+import { POLICIES, POLICY_SENTENCES, setAccountSenderVerification } from '../ops/sender-verification';
 import type { CliRuntime } from '../runtime';
 import { withAccount } from './options';
 
@@ -28,6 +29,22 @@ export function registerSetupCommands(program: Command, rt: CliRuntime): void {
         ctx.print(row, () => row.id);
       }),
     );
+
+  withAccount(
+    account
+      .command('set')
+      .description("change the account's settings: what happens to a reply whose sender is not verified")
+      .addOption(
+        new Option('--sender-verification <policy>', 'flag: log it and show it as unverified (default); require: do not log it (sender_unverified)')
+          .choices(POLICIES as string[])
+          .makeOptionMandatory(),
+      ),
+  ).action(
+    rt.action(async (ctx) => {
+      const row = await setAccountSenderVerification(await ctx.scope(), String(ctx.opts.senderVerification));
+      ctx.print(row, () => `Account ${row.name} (${row.id}): ${POLICY_SENTENCES[row.senderVerification]} (${row.senderVerification}); workers apply it from each inbox's next session.`);
+    }),
+  );
 
   const user = program.command('user').description('users of an account (the people who connect inboxes)');
   withAccount(

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
 import { lookForMessage, type LookResult } from '../ops/look-for-message';
-import { explain, timelineFor, type ExplainedDecision, type Explanation, type Timeline, type TimelineTarget } from '../ops/timeline';
+import { explain, timelineFor, type ExplainedDecision, type Explanation, type StoredVerification, type Timeline, type TimelineTarget } from '../ops/timeline';
 import type { CliRuntime } from '../runtime';
 import { formatDate, formatSize } from '../format';
 import { withAccount } from './options';
@@ -14,9 +14,15 @@ export function formatTimeline(t: Timeline): string {
     const arrow = e.direction === 'inbound' ? '<- in ' : '-> out';
     const files = e.attachments.map((a) => `${a.filename ?? 'unnamed'} ${formatSize(a.size)}`);
     const extra = files.length ? `  [${files.join(', ')}]` : e.attachmentsSkippedReason ? '  [attachments left out]' : '';
-    return `  ${formatDate(e.at)}  ${arrow}  ${e.from.address}  "${e.subject}"${extra}`;
+    const line = `  ${formatDate(e.at)}  ${arrow}  ${e.from.address}  "${e.subject}"${extra}`;
+    return e.senderVerification?.verified === false ? `${line}  [UNVERIFIED SENDER]\n${formatUnverified(e.senderVerification)}` : line;
   });
   return [head, ...lines].join('\n');
+}
+
+/** Why a logged reply's sender is not verified, indented under its timeline or explain line. */
+function formatUnverified(v: StoredVerification): string {
+  return `      sender not verified by the inbox's mail server: ${v.detail ?? 'no detail recorded'}`;
 }
 
 export function formatDecision(d: ExplainedDecision): string {
@@ -32,6 +38,7 @@ export function formatExplanation(e: Explanation): string {
   if (e.loggedEmail) {
     const what = e.loggedEmail.direction === 'outbound' ? `an email the CRM ${e.loggedEmail.source === 'crm_send' ? 'sent' : 'logged'}` : 'a reply on the timeline';
     lines.push(`  is ${what}: "${e.loggedEmail.subject}" (${formatDate(e.loggedEmail.at)}, email ${e.loggedEmail.id})`);
+    if (e.loggedEmail.senderVerification?.verified === false) lines.push(formatUnverified(e.loggedEmail.senderVerification));
   }
   if (e.decisions.length === 0 && e.loggedEmail?.direction === 'outbound') {
     lines.push('  No decision is recorded for it: decisions are about messages found in connected inboxes, and the replies to this one get them.');

@@ -8,8 +8,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createAccount, createDb, migrate, parseEncryptionKeys, scoped, type DecisionRow } from '@reply-sync/db';
-import { createInboxQueue, createSendEvents, createSendQueue, enqueueSend, waitForSend, type SendJobData, type SendJobResult } from '@reply-sync/queue';
+import { createAccount, createDb, migrate, parseEncryptionKeys, scoped, type CreateOutgoingEmailInput, type DecisionRow, type Scoped } from '@reply-sync/db';
+import { createInboxQueue, createSendEvents, createSendQueue, enqueueSend, waitForSend, type SendJobResult } from '@reply-sync/queue';
 import { parseSchedulerEnv, runScheduler } from '@reply-sync/scheduler';
 import { createLogger, parseWorkerEnv, startWorker } from '@reply-sync/sync-worker';
 import { reasonSentence } from '@reply-sync/threading';
@@ -77,12 +77,13 @@ function startLocalStack(print: (text: string) => void): Promise<void> {
   });
 }
 
-/** Enqueues a send and waits for the worker's outcome (listening before adding, so it is not missed). */
-async function sendThroughQueue(redisUrl: string, name: string, timeoutMs: number, data: Omit<SendJobData, 'state'>): Promise<SendJobResult> {
+/** Saves the email, enqueues its send (ids only) and waits for the worker's outcome (listening before adding, so it is not missed). */
+async function sendThroughQueue(s: Scoped, redisUrl: string, name: string, timeoutMs: number, input: CreateOutgoingEmailInput): Promise<SendJobResult> {
+  const { email } = await s.outgoingEmails.create(input);
   const queue = createSendQueue({ redisUrl, name });
   const events = await createSendEvents({ redisUrl, name });
   try {
-    const job = await enqueueSend(queue, data);
+    const job = await enqueueSend(queue, { accountId: s.accountId, outgoingEmailId: email.id, sendId: email.sendId });
     return await waitForSend(job, events, timeoutMs);
   } finally {
     await events.close();
@@ -193,15 +194,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     // The outgoing email goes through the send queue, as `email send --wait` does: the worker sends it
     // over SMTP, logs it with its associations and files the copy in Ana's Sent folder.
-    const sent = await sendThroughQueue(stack.redisUrl, sendQueueName, timeoutMs, {
-      accountId: account.id,
+    const sent = await sendThroughQueue(s, stack.redisUrl, sendQueueName, timeoutMs, {
       inboxId,
+      userId: user.id,
       sendId: `demo-${stamp}`.replace(/[^A-Za-z0-9._-]/g, '-'),
       // A bare address: a `Name <address>` recipient leaves the send job hanging in the worker today.
       to: [bobEmail],
       subject: PROPOSAL.subject,
-      text: PROPOSAL.text,
-      associations: { contactIds: [bob.contact.id], companyIds: bob.company ? [bob.company.id] : [], dealIds: bob.deals.map((d) => d.id) },
+      textBody: PROPOSAL.text,
+      contactIds: [bob.contact.id],
+      companyIds: bob.company ? [bob.company.id] : [],
+      dealIds: bob.deals.map((d) => d.id),
     });
     const proposal = { messageId: sent.messageId };
     await tk.waitFor(async () => (await messageIdsIn(tk, bobMailbox)).includes(sent.messageId), { what: "the proposal in Bob's INBOX", timeoutMs });

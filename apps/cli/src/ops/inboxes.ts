@@ -1,6 +1,16 @@
 // Connecting password (IMAP) inboxes: log in first, save only on success, credentials encrypted.
-import type { EncryptionKeys, Inbox, InboxStatusHistoryRow, Scoped } from '@reply-sync/db';
-import { assertNotPop3, disconnectSentence, isDisconnectReason, verifyImapLogin, type ImapSettings, type TlsMode } from '@reply-sync/mail';
+import { trustedAuthservIdsOf, type EncryptionKeys, type Inbox, type InboxStatusHistoryRow, type Scoped } from '@reply-sync/db';
+import {
+  assertNotPop3,
+  assertPlaintextAllowed,
+  disconnectSentence,
+  isDisconnectReason,
+  isRemotePlaintext,
+  verifyImapLogin,
+  type ImapSettings,
+  type SmtpSettings,
+  type TlsMode,
+} from '@reply-sync/mail';
 import { CliError } from '../cli-error';
 import { requireUser } from './accounts';
 
@@ -10,11 +20,6 @@ export interface MailDeps {
   tlsCa?: string | undefined;
 }
 
-export interface SmtpInput {
-  host: string;
-  port: number;
-  tls: TlsMode;
-}
 
 export interface ConnectInboxInput {
   /** Owner of a personal inbox; omit (with team: true) for a team inbox. */
@@ -22,10 +27,13 @@ export interface ConnectInboxInput {
   team?: boolean | undefined;
   address: string;
   aliases?: string[] | undefined;
+  /** `allowPlaintext` (--allow-plaintext) covers the SMTP server too: the inbox stores one allowance. */
   imap: ImapSettings;
-  smtp?: SmtpInput | undefined;
+  smtp?: Omit<SmtpSettings, 'allowPlaintext'> | undefined;
   username: string;
   password: string;
+  /** authserv-ids trusted for sender verification (checked by parseAuthservIds); default: none for IMAP. */
+  trustedAuthservIds?: string[] | undefined;
 }
 
 export interface ConnectedInbox {
@@ -37,19 +45,34 @@ export interface ConnectedInbox {
 
 export const TLS_MODES: readonly TlsMode[] = ['tls', 'starttls', 'none'];
 
-/** Checks the IMAP settings before anything else is asked for (POP3 refused with the mail package's sentence). */
-export function checkImapSettings(imap: ImapSettings): void {
-  if (!Number.isInteger(imap.port) || imap.port < 1 || imap.port > 65535) {
-    throw new CliError('invalid_port', `${imap.port} is not a TCP port; give the IMAP port, usually 993 (TLS) or 143 (STARTTLS).`);
+function checkServer(settings: ImapSettings, protocol: 'IMAP' | 'SMTP', usualPorts: string): void {
+  if (!Number.isInteger(settings.port) || settings.port < 1 || settings.port > 65535) {
+    throw new CliError('invalid_port', `${settings.port} is not a TCP port; give the ${protocol} port, usually ${usualPorts}.`);
   }
-  if (!TLS_MODES.includes(imap.tls)) {
-    throw new CliError('invalid_tls_mode', `TLS mode "${imap.tls}" is not one of tls, starttls, none.`);
+  if (!TLS_MODES.includes(settings.tls)) {
+    throw new CliError('invalid_tls_mode', `TLS mode "${settings.tls}" is not one of tls, starttls, none.`);
   }
-  assertNotPop3(imap);
+  // Plaintext to a server elsewhere only with the inbox's allowance (plaintext_not_allowed otherwise).
+  assertPlaintextAllowed(settings, protocol);
 }
 
-async function verify(input: { imap: ImapSettings; username: string; password: string; address: string }, deps: MailDeps) {
-  checkImapSettings(input.imap);
+/**
+ * Checks the IMAP (and SMTP) settings before anything else is asked for: POP3 and plaintext to a
+ * non-loopback host without --allow-plaintext are refused with the mail package's sentences.
+ */
+export function checkImapSettings(imap: ImapSettings, smtp?: SmtpSettings): void {
+  checkServer(imap, 'IMAP', '993 (TLS) or 143 (STARTTLS)');
+  assertNotPop3(imap);
+  if (smtp) checkServer(smtp, 'SMTP', '465 (TLS) or 587 (STARTTLS)');
+}
+
+/** What the inbox stores: the allowance only while some server of it really is plaintext elsewhere. */
+function storedAllowance(allow: boolean | undefined, servers: (Pick<ImapSettings, 'host' | 'tls'> | undefined)[]): boolean {
+  return allow === true && servers.some((server) => server !== undefined && isRemotePlaintext(server));
+}
+
+async function verify(input: { imap: ImapSettings; smtp?: SmtpSettings | undefined; username: string; password: string; address: string }, deps: MailDeps) {
+  checkImapSettings(input.imap, input.smtp);
   return verifyImapLogin(
     input.imap,
     { kind: 'password', username: input.username, password: input.password },
@@ -61,10 +84,11 @@ export async function connectInbox(s: Scoped, input: ConnectInboxInput, deps: Ma
   if (Boolean(input.userEmail) === Boolean(input.team)) {
     throw new CliError('owner_required', 'Say whose inbox this is: --user EMAIL for a personal inbox, or --team for a team inbox (not both).');
   }
-  checkImapSettings(input.imap);
+  const smtp = input.smtp ? { ...input.smtp, allowPlaintext: input.imap.allowPlaintext === true } : undefined;
+  checkImapSettings(input.imap, smtp);
   const user = input.userEmail ? await requireUser(s, input.userEmail) : null;
   // One login attempt; MailConnectError carries the reason and sentence, and nothing is saved.
-  const login = await verify({ ...input }, deps);
+  const login = await verify({ ...input, smtp }, deps);
   const inbox = await s.inboxes.create(
     {
       userId: user?.id ?? null,
@@ -78,11 +102,13 @@ export async function connectInbox(s: Scoped, input: ConnectInboxInput, deps: Ma
       smtpHost: input.smtp?.host ?? null,
       smtpPort: input.smtp?.port ?? null,
       smtpTls: input.smtp?.tls ?? null,
+      allowPlaintext: storedAllowance(input.imap.allowPlaintext, [input.imap, input.smtp]),
       username: input.username,
       authKind: 'password',
       // The shape the sync worker reads (StoredCredentials in apps/sync-worker).
       credentials: { password: input.password },
       sentMailbox: login.sentMailbox,
+      trustedAuthservIds: input.trustedAuthservIds ?? null,
     },
     deps.keys,
   );
@@ -92,7 +118,7 @@ export async function connectInbox(s: Scoped, input: ConnectInboxInput, deps: Ma
 export interface ReconnectInboxInput {
   inboxId: string;
   password: string;
-  /** New server settings; the stored ones are kept for whatever is not given. */
+  /** New server settings; the stored ones are kept for whatever is not given (allowPlaintext included). */
   imap?: Partial<ImapSettings> | undefined;
   username?: string | undefined;
 }
@@ -112,17 +138,21 @@ export async function reconnectInbox(s: Scoped, input: ReconnectInboxInput, deps
   if (current.authKind !== 'password') {
     throw new CliError('not_a_password_inbox', `Inbox ${current.address} signs in with OAuth, not a password; reconnect it through its provider's sign-in.`);
   }
+  const allowPlaintext = input.imap?.allowPlaintext ?? current.allowPlaintext;
   const imap: ImapSettings = {
     host: input.imap?.host ?? current.imapHost,
     port: input.imap?.port ?? current.imapPort,
     tls: input.imap?.tls ?? current.imapTls,
+    allowPlaintext,
   };
+  const smtp = current.smtpHost && current.smtpPort && current.smtpTls ? { host: current.smtpHost, port: current.smtpPort, tls: current.smtpTls, allowPlaintext } : undefined;
   const username = input.username ?? current.username;
-  const login = await verify({ imap, username, password: input.password, address: current.address }, deps);
+  const login = await verify({ imap, smtp, username, password: input.password, address: current.address }, deps);
   await s.inboxes.reconnect(input.inboxId, { password: input.password }, deps.keys, {
     imapHost: imap.host,
     imapPort: imap.port,
     imapTls: imap.tls,
+    allowPlaintext: storedAllowance(allowPlaintext, [imap, smtp]),
     username,
   });
   if (login.sentMailbox !== current.sentMailbox) await s.inboxes.setSentMailbox(input.inboxId, login.sentMailbox);
@@ -136,7 +166,18 @@ export async function removeInbox(s: Scoped, inboxId: string): Promise<Inbox> {
   return (await s.inboxes.get(inboxId))!;
 }
 
-export interface InboxListEntry {
+/** Which Authentication-Results sender verification trusts for an inbox (see ops/sender-verification.ts). */
+export interface InboxTrust {
+  trustedAuthservIds: string[];
+  /** `inbox`: its own list; `provider`: the provider's default (the inbox has none of its own). */
+  trustedAuthservIdsFrom: 'inbox' | 'provider';
+}
+
+export function trustOf(inbox: Pick<Inbox, 'provider' | 'trustedAuthservIds'>): InboxTrust {
+  return { trustedAuthservIds: trustedAuthservIdsOf(inbox), trustedAuthservIdsFrom: inbox.trustedAuthservIds === null ? 'provider' : 'inbox' };
+}
+
+export interface InboxListEntry extends InboxTrust {
   id: string;
   address: string;
   aliases: string[];
@@ -154,6 +195,8 @@ export interface InboxListEntry {
   lastError: string | null;
   lastErrorAt: Date | null;
   imap: { host: string; port: number; tls: TlsMode; username: string };
+  /** TLS mode none is allowed to a server that is not on this machine (--allow-plaintext). */
+  allowPlaintext: boolean;
 }
 
 export function reasonSentenceFor(reason: string | null, address: string): string | null {
@@ -179,6 +222,8 @@ export async function listInboxes(s: Scoped, options: { includeRemoved?: boolean
     lastError: i.lastError,
     lastErrorAt: i.lastErrorAt,
     imap: { host: i.imapHost, port: i.imapPort, tls: i.imapTls, username: i.username },
+    ...trustOf(i),
+    allowPlaintext: i.allowPlaintext,
   }));
 }
 

@@ -62,7 +62,13 @@ function credentialsOf(inbox: Inbox & { credentials: StoredCredentials }): MailC
 async function locateIn(inbox: Inbox & { credentials: StoredCredentials }, messageId: string, deps: LookDeps): Promise<LocatedMessage[] | string> {
   const credentials = credentialsOf(inbox);
   if (typeof credentials === 'string') return credentials;
-  const client = createImapClient({ host: inbox.imapHost, port: inbox.imapPort, tls: inbox.imapTls }, credentials, deps.tlsCa ? { ca: deps.tlsCa } : {});
+  let client: ReturnType<typeof createImapClient>;
+  try {
+    client = createImapClient({ host: inbox.imapHost, port: inbox.imapPort, tls: inbox.imapTls, allowPlaintext: inbox.allowPlaintext }, credentials, deps.tlsCa ? { ca: deps.tlsCa } : {});
+  } catch (error) {
+    // Settings refused before connecting (plaintext to a remote host): the sentence says what to do.
+    return `cannot search it (${error instanceof Error ? error.message : String(error)})`;
+  }
   client.on('error', () => undefined);
   try {
     await client.connect();

@@ -108,6 +108,8 @@ export interface ConnectOAuthInboxInput {
   address?: string | undefined;
   aliases?: string[] | undefined;
   redirectUri?: string | undefined;
+  /** authserv-ids trusted for sender verification; default: the provider's (mx.google.com, Microsoft's id-less header). */
+  trustedAuthservIds?: string[] | undefined;
 }
 
 export async function connectOAuthInbox(s: Scoped, input: ConnectOAuthInboxInput, deps: OAuthSignInDeps): Promise<ConnectedInbox> {
@@ -140,6 +142,7 @@ export async function connectOAuthInbox(s: Scoped, input: ConnectOAuthInboxInput
       username: tokens.username,
       credentials: credentialsOf(tokens),
       sentMailbox: login.sentMailbox,
+      trustedAuthservIds: input.trustedAuthservIds ?? null,
     },
     deps.keys,
   );

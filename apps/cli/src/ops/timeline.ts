@@ -17,6 +17,23 @@ export interface TimelineItem {
   messageId: string;
   attachments: { filename: string | null; contentType: string; size: number }[];
   attachmentsSkippedReason: string | null;
+  /** Of a logged reply: what the inbox's own server said about the sender; null for emails the CRM sent (and replies logged before verification existed). */
+  senderVerification: StoredVerification | null;
+}
+
+export interface StoredVerification {
+  verified: boolean;
+  dmarc: string | null;
+  dkim: string | null;
+  dkimAligned: boolean | null;
+  spf: string | null;
+  detail: string | null;
+}
+
+/** The auth_* columns of a logged email, as the CLI shows them. */
+export function storedVerification(e: Pick<TimelineEntry, 'authVerified' | 'authDmarc' | 'authDkim' | 'authDkimAligned' | 'authSpf' | 'authDetail'>): StoredVerification | null {
+  if (e.authVerified === null) return null;
+  return { verified: e.authVerified, dmarc: e.authDmarc, dkim: e.authDkim, dkimAligned: e.authDkimAligned, spf: e.authSpf, detail: e.authDetail };
 }
 
 export interface Timeline {
@@ -56,6 +73,7 @@ export async function timelineFor(s: Scoped, target: TimelineTarget): Promise<Ti
       messageId: e.messageId,
       attachments: e.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size })),
       attachmentsSkippedReason: e.attachmentsSkippedReason,
+      senderVerification: storedVerification(e),
     })),
   };
 }
@@ -76,7 +94,7 @@ export interface ExplainedDecision {
 export interface Explanation {
   messageId: string;
   /** Set when the Message-ID is an email on the timeline (sent/logged by the CRM, or a logged reply). */
-  loggedEmail: { id: string; direction: 'inbound' | 'outbound'; source: string; subject: string; at: Date } | null;
+  loggedEmail: { id: string; direction: 'inbound' | 'outbound'; source: string; subject: string; at: Date; senderVerification: StoredVerification | null } | null;
   decisions: ExplainedDecision[];
   /** Set when the inboxes' folders were searched for it (`explain` with no decision, or --look). */
   looked?: LookResult;
@@ -94,7 +112,14 @@ export async function explain(s: Scoped, messageId: string): Promise<Explanation
   return {
     messageId: messageId.trim(),
     loggedEmail: email
-      ? { id: email.id, direction: email.direction, source: email.source, subject: email.subject, at: email.receivedAt ?? email.sentAt ?? email.createdAt }
+      ? {
+          id: email.id,
+          direction: email.direction,
+          source: email.source,
+          subject: email.subject,
+          at: email.receivedAt ?? email.sentAt ?? email.createdAt,
+          senderVerification: storedVerification(email),
+        }
       : null,
     decisions: rows.map((d) => ({
       at: d.createdAt,

@@ -1,8 +1,7 @@
-// The To and Cc of a send, as the CLI passes them (`bob@x.test` or `Bob <bob@x.test>`), parsed once with
+// The To and Cc of a send, as the CLI saves them (`bob@x.test` or `Bob <bob@x.test>`), parsed once with
 // nodemailer's address parser (the one its composer uses for the header): the bare address goes to the
 // SMTP envelope, the contacts, the never-log check and the logged email; the name only into the header.
 import addressparser from 'nodemailer/lib/addressparser';
-import type { SendJobData } from '@reply-sync/queue';
 import { SendError } from './send-error';
 
 export interface Recipient {
@@ -37,7 +36,7 @@ function parseField(field: 'To' | 'Cc', values: readonly string[]): Recipient[] 
 }
 
 /** Throws SendError `invalid_request` (final) naming the first value that is not an address. */
-export function parseRecipients(data: Pick<SendJobData, 'to' | 'cc'>): SendRecipients {
+export function parseRecipients(data: { to: readonly string[]; cc?: readonly string[] }): SendRecipients {
   return { to: parseField('To', data.to), cc: parseField('Cc', data.cc ?? []) };
 }
 

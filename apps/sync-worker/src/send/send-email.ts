@@ -1,23 +1,16 @@
 // One CRM send, in the order a support person would explain it (see README.md for why each step is
-// where it is): load the inbox, stop if this key was already sent, build (or reload) the exact bytes,
-// send once over SMTP, add new recipients as contacts, log the email, file the copy in Sent.
-import { readFile } from 'node:fs/promises';
-import type { AttachmentInput, Db, EncryptionKeys, Inbox, InboxWithCredentials, Scoped } from '@reply-sync/db';
+// where it is): load the saved outgoing email and check what it names, stop if this key was already
+// sent, build (or reload) the exact bytes, send once over SMTP, add new recipients as contacts, log the
+// email, file the copy in Sent. Every step's state lives in the outgoing email's row in PostgreSQL.
+import type { AttachmentInput, Db, EncryptionKeys, OutgoingAttachment, Scoped } from '@reply-sync/db';
 import { scoped } from '@reply-sync/db';
-import {
-  classifyMailError,
-  createImapClient,
-  createSmtpTransport,
-  type ConnectOptions,
-  type ImapSettings,
-  type MailCredentials,
-  type SmtpSettings,
-} from '@reply-sync/mail';
-import type { SendJobData, SendJobResult, SendJobState } from '@reply-sync/queue';
-import { buildMessage, sendMessageId } from './build-message';
+import { classifyMailError, createImapClient, createSmtpTransport } from '@reply-sync/mail';
+import type { SendJobData, SendJobResult } from '@reply-sync/queue';
+import { buildMessage, sendMessageId, type BuiltMessage } from './build-message';
 import { classifySmtpFailure, smtpFailureSentence, type SmtpFailure } from './classify-smtp-failure';
-import { bareAddresses, parseRecipients, type SendRecipients } from './parse-recipients';
+import { loadSend, type LoadedSend } from './load-send';
 import { oauthCredentials, type AccessTokenProvider } from './oauth-credentials';
+import { bareAddresses } from './parse-recipients';
 import { createRecipientContacts } from './recipient-contacts';
 import { appendSentCopy } from './sent-copy';
 import { SendError } from './send-error';
@@ -40,12 +33,6 @@ export interface SendTimeouts {
 
 export const DEFAULT_SEND_TIMEOUTS: SendTimeouts = { accessTokenMs: 30_000, smtpMs: 3 * 60_000, sentCopyMs: 2 * 60_000, totalMs: 8 * 60_000 };
 
-/** Where the state of one send lives between attempts (the BullMQ job's data in the worker). */
-export interface SendStateStore {
-  load(): SendJobState | undefined;
-  save(state: SendJobState): Promise<void>;
-}
-
 export interface SendLogger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
@@ -60,7 +47,6 @@ export interface SendDeps {
   logger: SendLogger;
   /** An access token for an OAuth inbox (gmail, office365); its errors are classified like IMAP's. */
   getAccessToken?: AccessTokenProvider | undefined;
-  state: SendStateStore;
   now?: () => Date;
   /** For tests: shorter deadlines. */
   timeouts?: Partial<SendTimeouts> | undefined;
@@ -69,97 +55,50 @@ export interface SendDeps {
   createImap?: typeof createImapClient;
 }
 
-/** A store in memory: for tests and for calling sendEmail outside a queue. */
-export function memoryStateStore(initial?: SendJobState): SendStateStore & { current: SendJobState | undefined } {
-  const store = {
-    current: initial,
-    load: () => store.current,
-    save: async (state: SendJobState) => {
-      store.current = state;
-    },
-  };
-  return store;
-}
-
-interface LoadedInbox {
-  inbox: Inbox;
-  credentials: MailCredentials;
-  smtp: SmtpSettings;
-  imap: ImapSettings;
-}
-
-function validate(data: SendJobData): SendRecipients {
-  if (data.to.length === 0) throw new SendError('invalid_request', 'A send needs at least one To recipient.');
-  if (!data.text && !data.html) throw new SendError('invalid_request', 'A send needs a text or an HTML body.');
-  return parseRecipients(data);
-}
-
-/** Where a send is, so a send given up on says whether the email may have gone. */
+/** Where a send is, so a send given up on says whether the email may have gone, and stops there. */
 interface Progress {
-  stage: 'loading the inbox' | 'preparing the message' | 'handing the message to the mail server' | 'recording the sent email' | 'filing the Sent copy';
+  stage: 'loading the email' | 'preparing the message' | 'handing the message to the mail server' | 'recording the sent email' | 'filing the Sent copy';
   address: string | null;
+  /** Set when the overall deadline gave up on this send: the stalled attempt must not go on to SMTP. */
+  abandoned: boolean;
 }
 
 function timeoutsOf(deps: SendDeps): SendTimeouts {
   return { ...DEFAULT_SEND_TIMEOUTS, ...deps.timeouts };
 }
 
-// Step 1: the inbox, connected, with SMTP settings and credentials (password, or a fresh access token).
-async function loadInbox(s: Scoped, data: SendJobData, deps: SendDeps): Promise<LoadedInbox> {
-  const { accessTokenMs } = timeoutsOf(deps);
-  const row = await s.inboxes.getWithCredentials<{ password?: string }>(data.inboxId, deps.keys).catch((error: unknown) => {
-    if ((error as { code?: unknown }).code === 'inbox_removed') throw new SendError('inbox_not_connected', (error as Error).message);
-    throw error;
-  });
-  if (!row) throw new SendError('inbox_not_found', `There is no inbox ${data.inboxId} in this account.`);
-  const { credentials: secret, ...inbox } = row as InboxWithCredentials<{ password?: string }>;
-  if (inbox.status !== 'connected') {
-    const why = inbox.disconnectReason ? ` (${inbox.disconnectReason})` : '';
-    throw new SendError('inbox_not_connected', `The inbox ${inbox.address} is ${inbox.status}${why}; reconnect it before sending from it.`);
-  }
-  if (!inbox.smtpHost || !inbox.smtpPort || !inbox.smtpTls) {
-    throw new SendError('smtp_not_configured', `The inbox ${inbox.address} has no SMTP server configured; reconnect it with its SMTP settings to send from it.`);
-  }
-  const credentials: MailCredentials =
-    inbox.authKind === 'oauth2'
-      ? await oauthCredentials(inbox, s, deps.getAccessToken, accessTokenMs)
-      : { kind: 'password', username: inbox.username, password: secret.password ?? '' };
-  return {
-    inbox,
-    credentials,
-    smtp: { host: inbox.smtpHost, port: inbox.smtpPort, tls: inbox.smtpTls },
-    imap: { host: inbox.imapHost, port: inbox.imapPort, tls: inbox.imapTls },
-  };
+/** Attachments are read from the database once per attempt, and only when needed. */
+function attachmentsOnce(s: Scoped, id: string): () => Promise<OutgoingAttachment[]> {
+  let loaded: Promise<OutgoingAttachment[]> | undefined;
+  return () => (loaded ??= s.outgoingEmails.attachments(id));
+}
+
+function giveUpIfAbandoned(progress: Progress): void {
+  if (progress.abandoned) throw new SendError('send_timed_out', 'This attempt was given up by its deadline; it stops before sending.');
 }
 
 // Step 3: the bytes, built once and saved before anything leaves the process.
-async function prepare(data: SendJobData, recipients: SendRecipients, loaded: LoadedInbox, s: Scoped, deps: SendDeps): Promise<SendJobState> {
-  const saved = deps.state.load();
-  if (saved) return saved;
-  const user = loaded.inbox.userId ? await s.users.get(loaded.inbox.userId) : null;
+async function prepare(loaded: LoadedSend, s: Scoped, attachments: () => Promise<OutgoingAttachment[]>, deps: SendDeps): Promise<BuiltMessage> {
+  const { email } = loaded;
+  if (email.raw && email.messageId && email.messageDate) return { messageId: email.messageId, raw: email.raw, date: email.messageDate };
   const built = await buildMessage({
-    data,
-    from: { address: loaded.inbox.address, name: user?.name ?? null },
-    recipients,
+    email,
+    attachments: await attachments(),
+    from: { address: loaded.inbox.address, name: loaded.userName },
+    recipients: loaded.recipients,
     date: deps.now?.() ?? new Date(),
   });
-  const state: SendJobState = { messageId: built.messageId, rawBase64: built.raw.toString('base64'), date: built.date.toISOString(), smtpStartedAt: null };
-  await deps.state.save(state);
-  return state;
+  return s.outgoingEmails.saveBuilt(email.id, built);
 }
 
 /** One SMTP dialogue: the refused recipients when the server took the message, else the classified failure. */
-async function smtpAttempt(
-  recipients: SendRecipients,
-  state: SendJobState,
-  loaded: LoadedInbox,
-  deps: SendDeps,
-): Promise<{ accepted: true; rejected: string[] } | { failure: SmtpFailure; cause?: unknown }> {
+async function smtpAttempt(loaded: LoadedSend, built: BuiltMessage, deps: SendDeps): Promise<{ accepted: true; rejected: string[] } | { failure: SmtpFailure; cause?: unknown }> {
   const transport = (deps.createTransport ?? createSmtpTransport)(loaded.smtp, loaded.credentials, deps.ca ? { ca: deps.ca } : {});
   const { smtpMs } = timeoutsOf(deps);
   try {
     // Bare addresses: the envelope carries no display names.
-    const sending = transport.sendMail({ envelope: { from: loaded.inbox.address, to: [...recipients.to, ...recipients.cc].map((r) => r.address) }, raw: Buffer.from(state.rawBase64, 'base64') });
+    const recipients = [...loaded.recipients.to, ...loaded.recipients.cc].map((r) => r.address);
+    const sending = transport.sendMail({ envelope: { from: loaded.inbox.address, to: recipients }, raw: built.raw });
     // Past the deadline the dialogue is cut; it may have got as far as DATA, so the outcome is `uncertain`.
     const info = await withDeadline(sending, smtpMs, () => new Error(`The SMTP dialogue did not finish within ${smtpMs / 1000} s`));
     const rejected = (info.rejected as (string | { address: string })[]).map((r) => (typeof r === 'string' ? r : r.address).toLowerCase());
@@ -172,37 +111,40 @@ async function smtpAttempt(
   }
 }
 
-// Step 4: SMTP, at most once. The mark is saved before the message is handed over and cleared only
-// when the server certainly did not take it.
-async function smtpSend(recipients: SendRecipients, state: SendJobState, loaded: LoadedInbox, s: Scoped, deps: SendDeps): Promise<string[]> {
-  const address = loaded.inbox.address;
-  if (state.smtpStartedAt) {
-    throw new SendError(
+// Step 4: SMTP, at most once. The mark is claimed in the database before the message is handed over
+// (one statement, so two attempts cannot both claim it) and cleared only when the server certainly did
+// not take it.
+async function smtpSend(loaded: LoadedSend, built: BuiltMessage, s: Scoped, progress: Progress, deps: SendDeps): Promise<string[]> {
+  const { email, inbox } = loaded;
+  const outcomeUnknown = (when: string) =>
+    new SendError(
       'send_outcome_unknown',
-      `An earlier attempt (at ${state.smtpStartedAt}) stopped while handing this email to the mail server of ${address}, so it may or may not have been sent; it is not sent again, to avoid a duplicate. Check with the recipient before sending again with a new key.`,
+      `An earlier attempt (${when}) stopped while handing this email to the mail server of ${inbox.address}, so it may or may not have been sent; it is not sent again, to avoid a duplicate. Check with the recipient before sending again with a new key.`,
     );
-  }
-  await deps.state.save({ ...state, smtpStartedAt: (deps.now?.() ?? new Date()).toISOString() });
-  let attempt = await smtpAttempt(recipients, state, loaded, deps);
+  if (email.smtpStartedAt) throw outcomeUnknown(`at ${email.smtpStartedAt.toISOString()}`);
+  giveUpIfAbandoned(progress);
+  if (!(await s.outgoingEmails.claimSmtp(email.id))) throw outcomeUnknown('running at the same time');
+  giveUpIfAbandoned(progress);
+  let attempt = await smtpAttempt(loaded, built, deps);
   if ('accepted' in attempt) return attempt.rejected;
   // The server refused the cached OAuth token. The provider may have invalidated it early with the grant
   // still alive: refresh once and try again (an AUTH failure is before MAIL FROM, so nothing was sent).
   // A grant that really ended fails the refresh, which disconnects the inbox with the provider's words.
   if (attempt.failure.kind === 'auth' && loaded.credentials.kind === 'oauth2') {
-    deps.logger.info({ inboxId: loaded.inbox.id, detail: attempt.failure.detail }, 'smtp refused the cached oauth token; refreshing it once');
+    deps.logger.info({ inboxId: inbox.id, detail: attempt.failure.detail }, 'smtp refused the cached oauth token; refreshing it once');
     try {
-      loaded.credentials = await oauthCredentials(loaded.inbox, s, deps.getAccessToken, timeoutsOf(deps).accessTokenMs, { forceRefresh: true });
+      loaded.credentials = await oauthCredentials(inbox, s, deps.getAccessToken, timeoutsOf(deps).accessTokenMs, { forceRefresh: true });
     } catch (error) {
-      await deps.state.save({ ...state, smtpStartedAt: null });
+      await s.outgoingEmails.releaseSmtp(email.id);
       throw error;
     }
-    attempt = await smtpAttempt(recipients, state, loaded, deps);
+    attempt = await smtpAttempt(loaded, built, deps);
     if ('accepted' in attempt) return attempt.rejected;
   }
   const { failure, cause } = attempt;
   // The server certainly does not have the message unless the failure is `uncertain`.
-  if (failure.kind !== 'uncertain') await deps.state.save({ ...state, smtpStartedAt: null });
-  const sentence = smtpFailureSentence(failure, address);
+  if (failure.kind !== 'uncertain') await s.outgoingEmails.releaseSmtp(email.id);
+  const sentence = smtpFailureSentence(failure, inbox.address);
   const extra = { detail: failure.detail, reason: failure.reason, rejected: failure.rejected, cause };
   switch (failure.kind) {
     case 'rejected_recipients':
@@ -211,7 +153,7 @@ async function smtpSend(recipients: SendRecipients, state: SendJobState, loaded:
       throw new SendError('message_rejected', sentence, extra);
     case 'auth':
     case 'tls':
-      await s.inboxes.markDisconnected(loaded.inbox.id, failure.reason ?? 'password_rejected', failure.detail);
+      await s.inboxes.markDisconnected(inbox.id, failure.reason ?? 'password_rejected', failure.detail);
       throw new SendError(failure.kind === 'auth' ? 'smtp_auth_failed' : 'smtp_tls_invalid', sentence, extra);
     case 'transient':
       throw new SendError('smtp_transient', sentence, extra);
@@ -221,14 +163,14 @@ async function smtpSend(recipients: SendRecipients, state: SendJobState, loaded:
 }
 
 // Step 7: the Sent copy (not for providers that file it themselves).
-async function fileSentCopy(emailId: string, state: SendJobState, loaded: LoadedInbox, s: Scoped, deps: SendDeps): Promise<SendJobResult['sentCopyStatus']> {
+async function fileSentCopy(emailId: string, built: BuiltMessage, loaded: LoadedSend, s: Scoped, deps: SendDeps): Promise<SendJobResult['sentCopyStatus']> {
   const outcome = await appendSentCopy({
     settings: loaded.imap,
     credentials: loaded.credentials,
     connect: deps.ca ? { ca: deps.ca } : {},
-    messageId: state.messageId,
-    raw: Buffer.from(state.rawBase64, 'base64'),
-    date: new Date(state.date),
+    messageId: built.messageId,
+    raw: built.raw,
+    date: built.date,
     cachedMailbox: loaded.inbox.sentMailbox,
     timeoutMs: timeoutsOf(deps).sentCopyMs,
     ...(deps.createImap ? { createClient: deps.createImap } : {}),
@@ -252,27 +194,21 @@ async function fileSentCopy(emailId: string, state: SendJobState, loaded: Loaded
 /** A recipient as the logged email stores it: the bare address (lower-cased like `from`), and the name if any. */
 const stored = (r: { address: string; name: string }) => ({ address: r.address.toLowerCase(), ...(r.name ? { name: r.name } : {}) });
 
-/** The attachments as the timeline stores them (the files were read once already to build the message). */
-async function attachmentContents(data: SendJobData): Promise<AttachmentInput[]> {
-  const out: AttachmentInput[] = [];
-  for (const a of data.attachments ?? []) {
-    const content = a.contentBase64 !== undefined ? Buffer.from(a.contentBase64, 'base64') : a.path ? await readFile(a.path).catch(() => null) : null;
-    if (content) out.push({ filename: a.filename, contentType: a.contentType ?? 'application/octet-stream', content });
-  }
-  return out;
-}
+/** The attachments as the timeline stores them. */
+const timelineAttachments = (list: OutgoingAttachment[]): AttachmentInput[] =>
+  list.map((a) => ({ filename: a.filename, contentType: a.contentType ?? 'application/octet-stream', content: a.content }));
 
 /**
- * Sends one CRM email. Throws SendError: `retryable` ones (smtp_transient) should be retried with
- * backoff; the others are final. Safe to call again with the same data and state store.
+ * Sends the outgoing email a job names. Throws SendError: `retryable` ones (smtp_transient) should be
+ * retried with backoff; the others are final. Safe to call again with the same job.
  */
-export async function sendEmail(data: SendJobData, deps: SendDeps): Promise<SendJobResult> {
-  const recipients = validate(data);
-  const progress: Progress = { stage: 'loading the inbox', address: null };
+export async function sendEmail(job: SendJobData, deps: SendDeps): Promise<SendJobResult> {
+  const progress: Progress = { stage: 'loading the email', address: null, abandoned: false };
   const { totalMs } = timeoutsOf(deps);
-  return withDeadline(runSend(data, recipients, progress, deps), totalMs, () => {
-    const from = progress.address ?? `inbox ${data.inboxId}`;
-    const mayHaveGone = progress.stage !== 'loading the inbox' && progress.stage !== 'preparing the message';
+  return withDeadline(runSend(job, progress, deps), totalMs, () => {
+    progress.abandoned = true;
+    const from = progress.address ?? `outgoing email ${job.outgoingEmailId}`;
+    const mayHaveGone = progress.stage !== 'loading the email' && progress.stage !== 'preparing the message';
     return new SendError(
       'send_timed_out',
       `The send from ${from} stopped making progress while ${progress.stage} and was given up after ${totalMs / 1000} s; ` +
@@ -283,63 +219,69 @@ export async function sendEmail(data: SendJobData, deps: SendDeps): Promise<Send
   });
 }
 
-async function runSend(data: SendJobData, recipients: SendRecipients, progress: Progress, deps: SendDeps): Promise<SendJobResult> {
-  const s = scoped(deps.db, data.accountId);
-  const loaded = await loadInbox(s, data, deps);
-  progress.address = loaded.inbox.address;
+async function runSend(job: SendJobData, progress: Progress, deps: SendDeps): Promise<SendJobResult> {
+  const s = scoped(deps.db, job.accountId);
+  // Step 1: the saved email, its recipients, inbox and user, all of this account.
+  const loaded = await loadSend(s, job, { keys: deps.keys, getAccessToken: deps.getAccessToken, accessTokenMs: timeoutsOf(deps).accessTokenMs });
+  const { email, inbox } = loaded;
+  progress.address = inbox.address;
   progress.stage = 'preparing the message';
-  const log = { accountId: data.accountId, inboxId: data.inboxId, sendId: data.sendId };
+  const log = { accountId: job.accountId, inboxId: inbox.id, outgoingEmailId: email.id };
+  const attachments = attachmentsOnce(s, email.id);
 
-  // Step 2: already sent with this key (an earlier attempt or submit got past SMTP): don't send again.
-  const messageId = deps.state.load()?.messageId ?? sendMessageId(data.accountId, data.sendId, loaded.inbox.address);
+  // Step 2: already sent with this key (an earlier attempt got past SMTP and logged it): don't send again.
+  const messageId = email.messageId ?? sendMessageId(job.accountId, email.sendId, inbox.address);
   const logged = await s.emails.getByMessageId(messageId);
-  let rejected: string[] = [];
+  let rejected = email.rejected;
   let emailId: string;
   let threadId: string;
   let sentCopyStatus = logged?.sentCopyStatus ?? 'pending';
-  const providerFiles = PROVIDERS_FILING_SENT.has(loaded.inbox.provider);
-  const state = logged ? deps.state.load() : await prepare(data, recipients, loaded, s, deps);
+  const providerFiles = PROVIDERS_FILING_SENT.has(inbox.provider);
+  // A logged email is never rebuilt: its Sent copy must be the bytes that were sent, or none.
+  const built = logged && !email.raw ? null : await prepare(loaded, s, attachments, deps);
 
   if (logged) {
     emailId = logged.id;
     threadId = logged.threadId;
+    // A crash between logging and recording the result: record it now.
+    if (email.status !== 'sent') await s.outgoingEmails.markSent(email.id, { emailId, rejected });
   } else {
     // Steps 3-4: the bytes, then SMTP.
     progress.stage = 'handing the message to the mail server';
-    rejected = await smtpSend(recipients, state!, loaded, s, deps);
+    rejected = await smtpSend(loaded, built!, s, progress, deps);
     progress.stage = 'recording the sent email';
     deps.logger.info({ ...log, messageId, rejected: rejected.length }, 'email sent');
 
     // Step 5: recipients who are not contacts become contacts of the sender (never-log respected).
     await createRecipientContacts(s, {
-      recipients: bareAddresses(recipients).filter((address) => !rejected.includes(address)),
-      ownerUserId: loaded.inbox.userId,
-      ownAddresses: [loaded.inbox.address, ...loaded.inbox.aliases],
+      recipients: bareAddresses(loaded.recipients).filter((address) => !rejected.includes(address)),
+      ownerUserId: email.userId,
+      ownAddresses: [inbox.address, ...inbox.aliases],
     });
 
-    // Step 6: the logged email (thread owner = the sending user), with its associations.
+    // Step 6: the logged email (thread owner = the sending user), with its associations, then the result.
     sentCopyStatus = providerFiles ? 'skipped_provider_files_sent' : 'pending';
-    const attachments = await attachmentContents(data);
     const result = await s.emails.logOutbound({
       source: 'crm_send',
       messageId,
-      userId: loaded.inbox.userId,
-      inboxId: loaded.inbox.id,
-      from: { address: loaded.inbox.address },
-      to: recipients.to.map(stored),
-      cc: recipients.cc.map(stored),
-      subject: data.subject,
-      sentAt: new Date(state!.date),
-      textBody: data.text ?? null,
-      htmlBody: data.html ?? null,
-      contactIds: data.associations?.contactIds ?? [],
-      companyIds: data.associations?.companyIds ?? [],
-      dealIds: data.associations?.dealIds ?? [],
-      attachments,
+      userId: email.userId,
+      inboxId: inbox.id,
+      from: { address: inbox.address },
+      to: loaded.recipients.to.map(stored),
+      cc: loaded.recipients.cc.map(stored),
+      subject: email.subject,
+      sentAt: built!.date,
+      textBody: email.textBody,
+      htmlBody: email.htmlBody,
+      contactIds: email.contactIds,
+      companyIds: email.companyIds,
+      dealIds: email.dealIds,
+      attachments: timelineAttachments(await attachments()),
       sentCopyStatus,
     });
     emailId = result.emailId;
     threadId = result.threadId;
+    await s.outgoingEmails.markSent(email.id, { emailId, rejected });
   }
 
   // Step 7: the Sent copy.
@@ -348,8 +290,8 @@ async function runSend(data: SendJobData, recipients: SendRecipients, progress: 
     if (sentCopyStatus !== 'skipped_provider_files_sent') await s.emails.setSentCopyStatus(emailId, 'skipped_provider_files_sent');
     sentCopyStatus = 'skipped_provider_files_sent';
   } else if (sentCopyStatus === 'pending') {
-    if (state) sentCopyStatus = await fileSentCopy(emailId, state, loaded, s, deps);
-    else deps.logger.warn({ ...log, emailId }, 'sent copy pending but the sent bytes are gone (job removed); not filed');
+    if (built) sentCopyStatus = await fileSentCopy(emailId, built, loaded, s, deps);
+    else deps.logger.warn({ ...log, emailId }, 'sent copy pending but the email was logged without the sent bytes; not filed');
   }
   return { emailId, threadId, messageId, sentCopyStatus, rejected, alreadySent: Boolean(logged) };
 }

@@ -14,11 +14,20 @@ export type SendErrorCode =
   | 'smtp_transient'
   /** An earlier attempt may have handed the message to the server; not sent again (at most once). */
   | 'send_outcome_unknown'
+  /** The job's data is not exactly { accountId, outgoingEmailId }: nothing was read or sent. */
+  | 'invalid_job'
+  /** The job names an outgoing email that is not one of its account's: nothing was sent. */
+  | 'outgoing_email_not_found'
+  /** The email's inbox is not one of the account's. */
   | 'inbox_not_found'
+  /** The email's user is not one of the account's, or not the owner of the personal inbox it is sent from. */
+  | 'user_not_found'
   | 'inbox_not_connected'
   | 'smtp_not_configured'
-  /** A recipient that is not an address, no body, an unreadable attachment: nothing was sent. */
+  /** A recipient that is not an address: nothing was sent. */
   | 'invalid_request'
+  /** This email's send already failed for good: it is not tried again (a new key sends it anew). */
+  | 'already_failed'
   /** The send stopped making progress and was given up (final: the stalled attempt may still be running). */
   | 'send_timed_out'
   /** A bug or an outage we have no code for (database down): retried; nothing is sent twice. */

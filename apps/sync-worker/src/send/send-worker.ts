@@ -1,18 +1,13 @@
-// The BullMQ Worker of the send queue: runs sendEmail per job, keeps the send's state in the job's
-// data between attempts, retries transient failures with the job's backoff and fails the rest at once.
-import type { Db, EncryptionKeys } from '@reply-sync/db';
-import {
-  createRedisConnection,
-  DEFAULT_SEND_QUEUE_NAME,
-  QUEUE_PREFIX,
-  type SendJobData,
-  type SendJobResult,
-  type SendJobState,
-} from '@reply-sync/queue';
+// The BullMQ Worker of the send queue: runs sendEmail for the outgoing email a job names (the job holds
+// ids only; the send's state between attempts is in PostgreSQL), retries transient failures with the
+// job's backoff, fails the rest at once, and records a final failure on the outgoing email.
+import { scoped, type Db, type EncryptionKeys } from '@reply-sync/db';
+import { createRedisConnection, DEFAULT_SEND_QUEUE_NAME, parseSendJobData, QUEUE_PREFIX, type SendJobData, type SendJobResult } from '@reply-sync/queue';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { sendEmail, type SendDeps, type SendLogger, type SendStateStore } from './send-email';
+import { sendEmail, type SendDeps, type SendLogger } from './send-email';
 import type { AccessTokenProvider } from './oauth-credentials';
 import { SendError } from './send-error';
+import { withDeadline } from './with-deadline';
 
 export interface StartSendWorkerOptions {
   /** The drizzle database (borrowed: not closed by close()). */
@@ -39,14 +34,16 @@ export interface RunningSendWorker {
   close(): Promise<void>;
 }
 
-/** The job's data as the state store: updateData writes it to Redis before the next step runs. */
-function jobStateStore(job: Job<SendJobData, SendJobResult>): SendStateStore {
-  return {
-    load: () => job.data.state,
-    save: async (state: SendJobState) => {
-      await job.updateData({ ...job.data, state });
-    },
-  };
+const RECORD_FAILURE_MS = 10_000;
+
+const INVALID_JOB =
+  'The send job does not hold exactly { accountId, outgoingEmailId }: a send job names an outgoing email saved in the database by its ids, and carries no recipients, body or attachments (nor a file to read). Nothing was read or sent; queue the send again with `reply-sync email send`.';
+
+/** Any failure as a SendError (a bug or an outage becomes `unexpected_error`, which is retried). */
+function asSendError(error: unknown): SendError {
+  if (error instanceof SendError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new SendError('unexpected_error', `The send failed unexpectedly (${message}); it will be tried again.`, { cause: error });
 }
 
 export function startSendWorker(options: StartSendWorkerOptions): RunningSendWorker {
@@ -54,32 +51,37 @@ export function startSendWorker(options: StartSendWorkerOptions): RunningSendWor
   const connection = createRedisConnection(options.redisUrl, { forWorker: true, connectionName: 'reply-sync-send-worker' });
 
   async function process(job: Job<SendJobData, SendJobResult>): Promise<SendJobResult> {
-    const log = { jobId: job.id, accountId: job.data.accountId, inboxId: job.data.inboxId, attempt: job.attemptsMade + 1 };
+    const data = parseSendJobData(job.data);
+    const log = { jobId: job.id, accountId: data?.accountId, outgoingEmailId: data?.outgoingEmailId, attempt: job.attemptsMade + 1 };
     try {
-      const result = await sendEmail(job.data, {
+      if (!data) throw new SendError('invalid_job', INVALID_JOB);
+      const result = await sendEmail(data, {
         db: options.db,
         keys: options.keys,
         ca: options.ca,
         logger,
         getAccessToken: options.getAccessToken,
-        state: jobStateStore(job),
         ...(options.createTransport ? { createTransport: options.createTransport } : {}),
         ...(options.createImap ? { createImap: options.createImap } : {}),
       });
       logger.info({ ...log, emailId: result.emailId, sentCopyStatus: result.sentCopyStatus, alreadySent: result.alreadySent }, 'send finished');
       return result;
     } catch (error) {
-      if (error instanceof SendError) {
-        logger.warn({ ...log, code: error.code, detail: error.detail }, 'send failed');
-        // The job's failedReason is `code: sentence`; only transient failures are tried again.
-        if (!error.retryable) throw new UnrecoverableError(error.toJobReason());
-        throw new Error(error.toJobReason());
+      const failure = asSendError(error);
+      if (failure.code === 'unexpected_error') logger.error({ ...log, err: failure.message }, 'send failed unexpectedly');
+      else logger.warn({ ...log, code: failure.code, detail: failure.detail }, 'send failed');
+      // The job's failedReason is `code: sentence`; only transient failures are tried again. Once the
+      // job will not run again, the outgoing email says so too (scoped: another account's row is untouched).
+      const final = !failure.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (final && data) {
+        // Bounded: after a database stall (send_timed_out) this must not keep the job active either.
+        const recording = scoped(options.db, data.accountId).outgoingEmails.markFailed(data.outgoingEmailId, failure.toJobReason());
+        await withDeadline(recording, RECORD_FAILURE_MS, () => new Error(`no answer from the database within ${RECORD_FAILURE_MS / 1000} s`)).catch((e: unknown) =>
+          logger.error({ ...log, err: e instanceof Error ? e.message : String(e) }, 'could not record the failed send'),
+        );
       }
-      // Database down, a bug: retried with backoff, with a reason the CLI can show (the SMTP mark
-      // keeps a retry from sending twice, see README.md).
-      const message = error instanceof Error ? error.message : String(error);
-      logger.error({ ...log, err: message }, 'send failed unexpectedly');
-      throw new Error(new SendError('unexpected_error', `The send failed unexpectedly (${message}); it will be tried again.`).toJobReason());
+      if (!failure.retryable) throw new UnrecoverableError(failure.toJobReason());
+      throw new Error(failure.toJobReason());
     }
   }
 

@@ -1,11 +1,25 @@
 // One send test's world: its own account, a CRM user with a connected inbox (a Dovecot user that sends
-// through the stack's Postfix), a recipient mailbox, and sendEmail deps with an in-memory state store.
-import { createAccount, createDb, migrate, parseEncryptionKeys, scoped, type DbHandle, type Provider, type Scoped } from '@reply-sync/db';
-import type { SendJobData } from '@reply-sync/queue';
+// through the stack's Postfix), a recipient mailbox, outgoing emails saved the way `email send` saves
+// them, and sendEmail deps.
+import {
+  createAccount,
+  createDb,
+  migrate,
+  parseEncryptionKeys,
+  scoped,
+  type CreateOutgoingEmailInput,
+  type DbHandle,
+  type OutgoingEmail,
+  type Provider,
+  type Scoped,
+} from '@reply-sync/db';
+import { createSendEvents, createSendQueue, type SendQueue, type SendRequest } from '@reply-sync/queue';
+import type { QueueEvents } from 'bullmq';
 import { createMailUser, openImap, removeMailUser, stack, uniqueName, type MailUser, type ProfileName } from '@reply-sync/testkit';
 import { expect } from 'vitest';
-import { memoryStateStore, type SendDeps } from '../../src/send/send-email';
+import type { SendDeps } from '../../src/send/send-email';
 import { SendError } from '../../src/send/send-error';
+import { startSendWorker, type StartSendWorkerOptions } from '../../src/send/send-worker';
 
 let migrated: Promise<void> | null = null;
 
@@ -25,8 +39,13 @@ export interface SendFixture {
   /** A CRM user and a connected inbox for a new Dovecot user of `profile`. */
   addSender(options?: { profile?: ProfileName; provider?: Provider; password?: string }): Promise<SenderInbox>;
   mailUser(profile?: ProfileName): Promise<MailUser>;
-  job(sender: SenderInbox, overrides?: Partial<SendJobData>): SendJobData;
-  deps(overrides?: Partial<SendDeps>): SendDeps & { state: ReturnType<typeof memoryStateStore> };
+  /** Saves an outgoing email from the sender's inbox (a proposal with a text body unless overridden); its job. */
+  job(sender: SenderInbox, fields: Partial<CreateOutgoingEmailInput> & Pick<CreateOutgoingEmailInput, 'to'>): Promise<SendRequest>;
+  /** The outgoing email as the worker left it. */
+  outgoing(job: SendRequest): Promise<OutgoingEmail>;
+  deps(overrides?: Partial<SendDeps>): SendDeps;
+  /** A send queue of its own, its completion events and a send worker on it (closed by cleanup()). */
+  sendQueue(options?: Partial<StartSendWorkerOptions>): Promise<SendQueueWorld>;
   cleanup(): Promise<void>;
 }
 
@@ -38,6 +57,7 @@ export async function createSendFixture(name: string): Promise<SendFixture> {
   const q = scoped(db.db, account.id);
   const keys = parseEncryptionKeys(stack.encryptionKeys);
   const users: MailUser[] = [];
+  const closers: (() => Promise<unknown>)[] = [];
 
   async function mailUser(profile: ProfileName = 'standard'): Promise<MailUser> {
     const u = await createMailUser({ profile });
@@ -75,27 +95,63 @@ export async function createSendFixture(name: string): Promise<SendFixture> {
       );
       return { inboxId: inbox.id, userId: user.id, mailUser: u };
     },
-    job(sender, overrides = {}) {
-      return {
-        accountId: account.id,
-        inboxId: sender.inboxId,
-        sendId: uniqueName('send'),
-        to: [],
-        subject: `Proposal ${uniqueName('s')}`,
-        text: 'Here is our proposal.',
-        ...overrides,
-      };
+    job(sender, fields) {
+      return saveOutgoing(q, { inboxId: sender.inboxId, userId: sender.userId, ...fields });
+    },
+    async outgoing(job) {
+      const row = await q.outgoingEmails.get(job.outgoingEmailId);
+      expect(row).not.toBeNull();
+      return row!;
     },
     deps(overrides = {}) {
-      return { db: db.db, keys, ca: stack.caCert, logger: silentLogger, state: memoryStateStore(), ...overrides } as SendDeps & {
-        state: ReturnType<typeof memoryStateStore>;
-      };
+      return { db: db.db, keys, ca: stack.caCert, logger: silentLogger, ...overrides };
+    },
+    sendQueue(options = {}) {
+      return startSendQueue(closers, { db: db.db, keys, logger: silentLogger, ...options });
     },
     async cleanup() {
+      for (const close of closers.reverse()) await close().catch(() => undefined);
       await Promise.all(users.map((u) => removeMailUser(u).catch(() => undefined)));
       await db.close();
     },
   };
+}
+
+export interface SendQueueWorld {
+  queue: SendQueue;
+  events: QueueEvents;
+  name: string;
+}
+
+/** A send queue of its own, its completion events and a send worker on it; `closers` close them. */
+export async function startSendQueue(
+  closers: (() => Promise<unknown>)[],
+  options: Pick<StartSendWorkerOptions, 'db' | 'keys' | 'logger'> & Partial<StartSendWorkerOptions>,
+): Promise<SendQueueWorld> {
+  const name = uniqueName('q-send');
+  const queue = createSendQueue({ redisUrl: stack.redisUrl, name });
+  closers.push(async () => {
+    await queue.obliterate({ force: true });
+    await queue.close();
+  });
+  const events = await createSendEvents({ redisUrl: stack.redisUrl, name });
+  closers.push(() => events.close());
+  const worker = startSendWorker({ redisUrl: stack.redisUrl, queueName: name, ca: stack.caCert, ...options });
+  closers.push(() => worker.close());
+  return { queue, events, name };
+}
+
+/** Saves an outgoing email the way `email send` does (a proposal with a text body unless overridden); its job. */
+export async function saveOutgoing(q: Scoped, input: Partial<CreateOutgoingEmailInput> & Pick<CreateOutgoingEmailInput, 'inboxId' | 'to'>): Promise<SendRequest> {
+  const sendId = input.sendId ?? uniqueName('send');
+  const { email } = await q.outgoingEmails.create({
+    userId: null,
+    subject: `Proposal ${uniqueName('s')}`,
+    textBody: 'Here is our proposal.',
+    ...input,
+    sendId,
+  });
+  return { accountId: q.accountId, outgoingEmailId: email.id, sendId };
 }
 
 export interface StoredMessage {
@@ -127,6 +183,16 @@ export async function messagesIn(user: MailUser, mailbox: string): Promise<Store
 }
 
 export const SENT_MAILBOX: Record<ProfileName, string> = { standard: 'Sent', gmail: '[Gmail]/Sent Mail' };
+
+/** A failed job's reason (`code: sentence`); the test fails if the job completed. */
+export async function jobFailure(promise: Promise<unknown>): Promise<string> {
+  const outcome = await promise.then(
+    () => 'completed',
+    (e: unknown) => (e instanceof Error ? e.message : String(e)),
+  );
+  expect(outcome).not.toBe('completed');
+  return outcome;
+}
 
 /** The SendError a send failed with (the test fails if it succeeded or failed otherwise). */
 export async function sendError(promise: Promise<unknown>): Promise<SendError> {

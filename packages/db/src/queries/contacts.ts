@@ -1,9 +1,10 @@
 // Contacts, companies and deals of one account, and the contact look-up the worker's decide() needs.
-import type { ContactRef } from '@reply-sync/threading';
+import { normalizeAddress, type ContactRef } from '@reply-sync/threading';
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import type { AccountScope } from '../account-scope';
 import { DbError, isUniqueViolation } from '../errors';
+import { storedAddress } from '../stored-address';
 import {
   companies,
   contactCompanies,
@@ -34,7 +35,7 @@ export type ContactWithLinks = Contact & { companyIds: string[]; dealIds: string
 export function contactQueries(db: Db, scope: AccountScope) {
   const { accountId } = scope;
   return {
-    /** Adds a contact with its companies and deals. Emails are unique per account, case-insensitively. */
+    /** Adds a contact with its companies and deals. Emails are unique per account, case-insensitively (and IDN-insensitively: see storedAddress). */
     async add(input: AddContactInput): Promise<ContactWithLinks> {
       const companyIds = [...new Set(input.companyIds ?? [])];
       const dealIds = [...new Set(input.dealIds ?? [])];
@@ -48,7 +49,7 @@ export function contactQueries(db: Db, scope: AccountScope) {
             .insert(contacts)
             .values({
               accountId,
-              email: input.email.trim(),
+              email: storedAddress(input.email),
               name: input.name ?? null,
               ownerUserId: input.ownerUserId ?? null,
               legalBasis: input.legalBasis ?? null,
@@ -95,7 +96,7 @@ export function contactQueries(db: Db, scope: AccountScope) {
       const [row] = await db
         .select()
         .from(contacts)
-        .where(scope.where(contacts, sql`lower(${contacts.email}) = ${email.trim().toLowerCase()}`));
+        .where(scope.where(contacts, sql`lower(${contacts.email}) = ${normalizeAddress(email)}`));
       return row ?? null;
     },
 
@@ -105,7 +106,7 @@ export function contactQueries(db: Db, scope: AccountScope) {
      * lower-cased, like the addresses in MessageFacts.
      */
     async findByEmails(emails: readonly string[]): Promise<ContactRef[]> {
-      const wanted = [...new Set(emails.map((e) => e.trim().toLowerCase()).filter(Boolean))];
+      const wanted = [...new Set(emails.map(normalizeAddress).filter(Boolean))];
       if (wanted.length === 0) return [];
       const rows = await db
         .select({

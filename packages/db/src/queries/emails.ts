@@ -2,7 +2,7 @@
 // a reply in one transaction (exactly once per Message-ID and account), and registering emails the
 // CRM sent or logged, which start threads.
 import { randomUUID } from 'node:crypto';
-import type { Address, Associations, ThreadRef } from '@reply-sync/threading';
+import type { Address, Associations, SenderVerification, ThreadRef } from '@reply-sync/threading';
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../client';
 import type { AccountScope } from '../account-scope';
@@ -25,7 +25,8 @@ import {
   type StoredAddress,
 } from '../schema';
 import { saveCheckpointFor, type Checkpoint } from './checkpoint';
-import { inboxOwnershipProof, insertOwnedDecisions } from './decisions';
+import { connectedAtArrival } from './connected-at-arrival';
+import { insertOwnedDecisions } from './decisions';
 import { DbError } from '../errors';
 
 export interface AttachmentInput {
@@ -61,6 +62,8 @@ export interface LogReplyInput {
   attachments?: AttachmentInput[];
   /** Set when the attachments were left out (over 50 MB): the decision becomes logged_without_attachments. */
   attachmentsSkippedReason?: string | null;
+  /** The sender verification verdict (threading's senderVerificationOf), stored beside the reply. */
+  senderVerification?: SenderVerification | null;
   /** Saved for `inboxId` in the same transaction. */
   checkpoint?: Checkpoint;
 }
@@ -68,7 +71,9 @@ export interface LogReplyInput {
 export type LogReplyResult =
   | { inserted: true; emailId: string; reason: 'logged' | 'logged_without_attachments' }
   /** The Message-ID was already logged for this account; a `duplicate` decision was recorded. */
-  | { inserted: false; emailId: string | null; reason: 'duplicate' };
+  | { inserted: false; emailId: string | null; reason: 'duplicate' }
+  /** It arrived once the inbox was no longer connected (connected-at-arrival.ts); that decision was recorded. */
+  | { inserted: false; emailId: null; reason: 'inbox_disconnected' };
 
 export interface LogOutboundInput {
   source: Exclude<EmailSource, 'reply_sync'>;
@@ -103,13 +108,23 @@ export interface LogOutboundInput {
 
 export type LogOutboundResult = { inserted: boolean; emailId: string; threadId: string };
 
+/** The auth_* columns of logged_emails; all null when no verdict was made. */
+function verificationColumns(v: SenderVerification | null | undefined) {
+  return {
+    authVerified: v?.verified ?? null,
+    authDmarc: v?.dmarc ?? null,
+    authDkim: v?.dkim ?? null,
+    authDkimAligned: v ? v.dkimAligned : null,
+    authSpf: v?.spf ?? null,
+    authDetail: v?.detail ?? null,
+  };
+}
+
 const stored = (list: Address[]): StoredAddress[] =>
   list.map((a) => (a.name ? { address: a.address.toLowerCase(), name: a.name } : { address: a.address.toLowerCase() }));
 
 export function emailQueries(db: Db, scope: AccountScope) {
   const { accountId } = scope;
-  const inboxProof = inboxOwnershipProof(scope);
-
   /**
    * One statement: inserts the associations whose target is a row of this account, and throws
    * not_in_account (rolling the caller's transaction back) unless that was every one of them. Used to
@@ -170,7 +185,8 @@ export function emailQueries(db: Db, scope: AccountScope) {
 
   async function logReplyIn(tx: DbOrTx, input: LogReplyInput): Promise<LogReplyResult> {
     const norm = requireMessageIdNorm(input.messageId);
-    await inboxProof.assert(tx, [input.inboxId]);
+    const arrival = await connectedAtArrival(tx, accountId, input.inboxId, input.receivedAt);
+    if (!arrival) await scope.assertOwned(tx, inboxes, [input.inboxId], 'inboxes'); // throws not_in_account
     const decisionBase = {
       inboxId: input.inboxId,
       uidvalidity: input.uidvalidity,
@@ -180,6 +196,12 @@ export function emailQueries(db: Db, scope: AccountScope) {
       fromAddress: input.from.address.toLowerCase(),
       subject: input.subject,
     };
+    if (arrival && !arrival.connected) {
+      // Disconnected or removed since the session read it (see connected-at-arrival.ts).
+      await insertOwnedDecisions(tx, scope, [{ ...decisionBase, reasonCode: 'inbox_disconnected', detail: arrival.detail }]);
+      if (input.checkpoint) await saveCheckpointFor(tx, accountId, input.inboxId, input.checkpoint);
+      return { inserted: false, emailId: null, reason: 'inbox_disconnected' };
+    }
     const [row] = await tx
       .insert(loggedEmails)
       .values({
@@ -205,6 +227,7 @@ export function emailQueries(db: Db, scope: AccountScope) {
         referencesIds: input.references ?? [],
         uid: input.uid,
         attachmentsSkippedReason: input.attachmentsSkippedReason ?? null,
+        ...verificationColumns(input.senderVerification),
       })
       .onConflictDoNothing({ target: [loggedEmails.accountId, loggedEmails.messageIdNorm] })
       .returning({ id: loggedEmails.id });
@@ -311,7 +334,9 @@ export function emailQueries(db: Db, scope: AccountScope) {
      * Logs a reply in ONE transaction: the email (ON CONFLICT on (account_id, message_id_norm) DO
      * NOTHING: a retried job or a racing worker gets `{ inserted: false }` and a `duplicate`
      * decision), its associations, its attachments (unless attachmentsSkippedReason), the decision
-     * row and the checkpoint. Pass `tx` to run inside a transaction of your own (as a savepoint).
+     * row and the checkpoint. A reply that arrived once the inbox was no longer connected is not
+     * inserted: `inbox_disconnected` (connected-at-arrival.ts), whatever the session believed.
+     * Pass `tx` to run inside a transaction of your own (as a savepoint).
      */
     logReply(...args: [LogReplyInput] | [DbOrTx | undefined, LogReplyInput]): Promise<LogReplyResult> {
       const [outer, input] = args.length === 1 ? [undefined, args[0]] : args;

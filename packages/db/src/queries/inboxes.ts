@@ -1,10 +1,11 @@
 // Connected inboxes of one account: connecting (credentials encrypted), status changes with their
 // history, reconnecting, removal and the sync checkpoint.
-import type { InboxContext } from '@reply-sync/threading';
-import { desc, eq, getTableColumns, ne, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { defaultTrustedAuthservIds, type InboxContext, type SenderVerificationPolicy } from '@reply-sync/threading';
+import { desc, eq, getTableColumns, isNotNull, ne, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../client';
 import type { AccountScope } from '../account-scope';
-import { decryptCredentials, encryptCredentials, credentialsKeyId, type EncryptionKeys } from '../crypto/index';
+import type { EncryptionKeys } from '../crypto/index';
 import { DbError } from '../errors';
 import {
   inboxes,
@@ -18,7 +19,9 @@ import {
   type Provider,
   type TlsMode,
 } from '../schema';
+import { accountQueries } from './accounts';
 import { saveCheckpointFor, type Checkpoint, type SavedCheckpoint } from './checkpoint';
+import { openCredentials, reencryptCredentials, sealCredentials } from './stored-credentials';
 
 /** An inbox as apps see it: everything but the encrypted credentials. */
 export type Inbox = Omit<InboxRow, 'credentials'>;
@@ -32,6 +35,8 @@ export interface ServerSettings {
   smtpPort?: number | null;
   smtpTls?: TlsMode | null;
   username: string;
+  /** TLS mode `none` allowed to a non-loopback host (the operator said so); default false. */
+  allowPlaintext?: boolean;
 }
 
 export interface CreateInboxInput extends ServerSettings {
@@ -42,9 +47,11 @@ export interface CreateInboxInput extends ServerSettings {
   address: string;
   aliases?: string[];
   authKind?: AuthKind;
-  /** Plain object (e.g. `{ password }` or OAuth tokens); stored encrypted with the active key. */
+  /** Plain object (e.g. `{ password }` or OAuth tokens); stored encrypted with the active key, bound to the new inbox. */
   credentials: object;
   sentMailbox?: string | null;
+  /** authserv-ids trusted for sender verification; omit (or null) for the provider's default. */
+  trustedAuthservIds?: string[] | null;
 }
 
 export interface StatusChange {
@@ -60,8 +67,13 @@ export interface StatusChange {
 const { credentials: _omitted, ...inboxColumns } = getTableColumns(inboxes);
 const lower = (s: string) => s.trim().toLowerCase();
 
-/** The InboxContext decide() reads. */
-export function toInboxContext(inbox: Inbox): InboxContext {
+/** The authserv-ids sender verification trusts for this inbox: its own list, else its provider's default. */
+export function trustedAuthservIdsOf(inbox: Pick<Inbox, 'provider' | 'trustedAuthservIds'>): string[] {
+  return inbox.trustedAuthservIds ?? defaultTrustedAuthservIds(inbox.provider);
+}
+
+/** The InboxContext decide() reads; the policy is the account's (scoped(...).account.senderVerification()). */
+export function toInboxContext(inbox: Inbox, account: { senderVerification: SenderVerificationPolicy }): InboxContext {
   return {
     id: inbox.id,
     ownerUserId: inbox.userId,
@@ -69,7 +81,14 @@ export function toInboxContext(inbox: Inbox): InboxContext {
     address: inbox.address,
     aliases: inbox.aliases,
     connectedSince: inbox.status === 'connected' ? inbox.connectedSince : null,
+    trustedAuthservIds: trustedAuthservIdsOf(inbox),
+    senderVerification: account.senderVerification,
   };
+}
+
+/** Lower-cased, trimmed, without repeats; null stays null (the provider's default). */
+function authservIdList(ids: string[] | null | undefined): string[] | null {
+  return ids == null ? null : [...new Set(ids.map(lower).filter((id) => id.length > 0))];
 }
 
 export function inboxQueries(db: Db, scope: AccountScope) {
@@ -94,10 +113,12 @@ export function inboxQueries(db: Db, scope: AccountScope) {
     async create(input: CreateInboxInput, keys: EncryptionKeys): Promise<Inbox> {
       return db.transaction(async (tx) => {
         if (input.userId) await scope.assertOwned(tx, users, [input.userId], 'users');
-        const encrypted = encryptCredentials(input.credentials, keys);
+        // The id is made here, not by the database: the credentials are encrypted for this very row.
+        const id = randomUUID();
         const [row] = await tx
           .insert(inboxes)
           .values({
+            id,
             accountId,
             userId: input.userId ?? null,
             kind: input.kind,
@@ -110,11 +131,12 @@ export function inboxQueries(db: Db, scope: AccountScope) {
             smtpHost: input.smtpHost ?? null,
             smtpPort: input.smtpPort ?? null,
             smtpTls: input.smtpTls ?? null,
+            allowPlaintext: input.allowPlaintext ?? false,
             username: input.username,
             authKind: input.authKind ?? 'password',
-            credentials: encrypted,
-            credentialsKeyId: keys.active.id,
+            ...sealCredentials(input.credentials, keys, { accountId, id }),
             sentMailbox: input.sentMailbox ?? null,
+            trustedAuthservIds: authservIdList(input.trustedAuthservIds),
           })
           .returning(inboxColumns);
         await writeHistory(tx, row!.id, 'connected', null, null);
@@ -127,14 +149,17 @@ export function inboxQueries(db: Db, scope: AccountScope) {
       return row ?? null;
     },
 
-    /** The only way to read credentials: decrypted with `keys` (errors name a missing key id). */
+    /**
+     * The only way to read credentials: decrypted with `keys` and checked to belong to this inbox
+     * (CredentialsDecryptError otherwise); a v1 value is re-encrypted as v2 on this first read.
+     */
     async getWithCredentials<C = Record<string, unknown>>(id: string, keys: EncryptionKeys): Promise<InboxWithCredentials<C> | null> {
       const [row] = await db.select().from(inboxes).where(scope.where(inboxes, eq(inboxes.id, id)));
       if (!row) return null;
       if (row.credentials === null) {
         throw new DbError('inbox_removed', `Inbox ${row.address} was removed; its credentials were deleted.`);
       }
-      return { ...row, credentials: decryptCredentials<C>(row.credentials, keys) };
+      return { ...row, credentials: await openCredentials<C>(db, { ...row, credentials: row.credentials }, keys) };
     },
 
     /** Inboxes of the account, oldest first; removed ones only when asked. */
@@ -167,6 +192,21 @@ export function inboxQueries(db: Db, scope: AccountScope) {
         if (changed) await writeHistory(tx, id, 'connected', null, null);
         return toChange(row!, changed);
       });
+    },
+
+    /**
+     * A session logged in after a run of transient errors: clears first_error_at (last_error kept as
+     * history), for a connected inbox only. Unlike markConnected it never brings a disconnected or
+     * removed inbox back: a session that logs in with credentials obtained before the health check or
+     * the send path disconnected the inbox must not undo that. True when it cleared a run.
+     */
+    async endErrorRun(id: string): Promise<boolean> {
+      const rows = await db
+        .update(inboxes)
+        .set({ firstErrorAt: null, updatedAt: sql`now()` })
+        .where(scope.where(inboxes, eq(inboxes.id, id), eq(inboxes.status, 'connected'), isNotNull(inboxes.firstErrorAt)))
+        .returning({ id: inboxes.id });
+      return rows.length > 0;
     },
 
     /**
@@ -238,8 +278,7 @@ export function inboxQueries(db: Db, scope: AccountScope) {
           .update(inboxes)
           .set({
             ...settings,
-            credentials: encryptCredentials(newCredentials, keys),
-            credentialsKeyId: keys.active.id,
+            ...sealCredentials(newCredentials, keys, current),
             credentialsVersion: sql`${inboxes.credentialsVersion} + 1`,
             status: 'connected',
             disconnectReason: null,
@@ -289,14 +328,23 @@ export function inboxQueries(db: Db, scope: AccountScope) {
       await db.update(inboxes).set({ sentMailbox: path, updatedAt: sql`now()` }).where(scope.where(inboxes, eq(inboxes.id, id)));
     },
 
-    /** Moves stored credentials to the active key (rotation); returns true when it re-encrypted. */
+    /** Sets the authserv-ids trusted for sender verification; null goes back to the provider's default. */
+    async setTrustedAuthservIds(id: string, ids: string[] | null): Promise<Inbox> {
+      const [row] = await db
+        .update(inboxes)
+        .set({ trustedAuthservIds: authservIdList(ids), updatedAt: sql`now()` })
+        .where(scope.where(inboxes, eq(inboxes.id, id)))
+        .returning(inboxColumns);
+      if (!row) throw new DbError('not_found', `No inbox ${id} in this account.`);
+      return row;
+    },
+
+    /** Moves stored credentials to v2 under the active key (rotation, v1 upgrade); returns true when it re-encrypted. */
     async rotateCredentials(id: string, keys: EncryptionKeys): Promise<boolean> {
       return db.transaction(async (tx) => {
         const current = await lockInbox(tx, id);
-        if (current.credentials === null || credentialsKeyId(current.credentials) === keys.active.id) return false;
-        const credentials = encryptCredentials(decryptCredentials(current.credentials, keys), keys);
-        await tx.update(inboxes).set({ credentials, credentialsKeyId: keys.active.id }).where(eq(inboxes.id, id));
-        return true;
+        if (current.credentials === null) return false;
+        return reencryptCredentials(tx, { ...current, credentials: current.credentials }, keys);
       });
     },
 
@@ -310,8 +358,8 @@ export function inboxQueries(db: Db, scope: AccountScope) {
     },
 
     async context(id: string): Promise<InboxContext | null> {
-      const inbox = await this.get(id);
-      return inbox ? toInboxContext(inbox) : null;
+      const [inbox, account] = await Promise.all([this.get(id), accountQueries(db, scope).get()]);
+      return inbox ? toInboxContext(inbox, account) : null;
     },
   };
 }

@@ -1,14 +1,16 @@
 // The account's never-log list: addresses, and domains that also cover their subdomains.
-import type { NeverLogEntry } from '@reply-sync/threading';
+import { normalizeAddress, normalizeDomain, type NeverLogEntry } from '@reply-sync/threading';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../client';
 import type { AccountScope } from '../account-scope';
 import { neverLog, type NeverLogKind, type NeverLogRow } from '../schema';
 
-/** Lower-cases; a domain loses a leading `@` or `*.` so `@Example.com` and `example.com` are one entry. */
+/**
+ * normalizeAddress / normalizeDomain of threading (lower case, IDN domains in Unicode); a domain loses
+ * a leading `@` or `*.` so `@Example.com` and `example.com` are one entry.
+ */
 export function normalizeNeverLogValue(kind: NeverLogKind, value: string): string {
-  const v = value.trim().toLowerCase();
-  return kind === 'domain' ? v.replace(/^(\*\.|@)/, '') : v;
+  return kind === 'domain' ? normalizeDomain(value.trim().replace(/^(\*\.|@)/, '')) : normalizeAddress(value);
 }
 
 export function neverLogQueries(db: Db, scope: AccountScope) {

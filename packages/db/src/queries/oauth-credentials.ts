@@ -6,8 +6,9 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../client';
 import type { AccountScope } from '../account-scope';
-import { decryptCredentials, encryptCredentials, type EncryptionKeys } from '../crypto/index';
+import type { EncryptionKeys } from '../crypto/index';
 import { inboxes, type AuthKind, type InboxStatus, type Provider } from '../schema';
+import { openCredentials, sealCredentials } from './stored-credentials';
 
 /** What an oauth2 inbox's encrypted credentials blob holds (written by the CLI's connect and by the refresh). */
 export interface StoredOAuthCredentials {
@@ -48,7 +49,8 @@ export function oauthCredentialQueries(db: Db, scope: AccountScope) {
         .from(inboxes)
         .where(scope.where(inboxes, eq(inboxes.id, id)));
       if (!row) return null;
-      return { ...row, credentials: row.credentials === null ? null : decryptCredentials<StoredOAuthCredentials>(row.credentials, keys) };
+      const stored = row.credentials === null ? null : { accountId: row.accountId, id: row.inboxId, credentials: row.credentials };
+      return { ...row, credentials: stored === null ? null : await openCredentials<StoredOAuthCredentials>(db, stored, keys) };
     },
 
     /**
@@ -59,16 +61,16 @@ export function oauthCredentialQueries(db: Db, scope: AccountScope) {
     async saveRefreshedCredentials(id: string, keys: EncryptionKeys, usedRefreshToken: string, next: StoredOAuthCredentials): Promise<boolean> {
       return db.transaction(async (tx) => {
         const [row] = await tx
-          .select({ credentials: inboxes.credentials, status: inboxes.status })
+          .select({ accountId: inboxes.accountId, id: inboxes.id, credentials: inboxes.credentials, status: inboxes.status })
           .from(inboxes)
           .where(scope.where(inboxes, eq(inboxes.id, id)))
           .for('update');
         if (!row || row.credentials === null || row.status === 'removed') return false;
-        const current = decryptCredentials<StoredOAuthCredentials>(row.credentials, keys);
+        const current = await openCredentials<StoredOAuthCredentials>(tx, { ...row, credentials: row.credentials }, keys);
         if (current.refreshToken !== usedRefreshToken) return false;
         await tx
           .update(inboxes)
-          .set({ credentials: encryptCredentials({ ...current, ...next }, keys), credentialsKeyId: keys.active.id, updatedAt: new Date() })
+          .set({ ...sealCredentials({ ...current, ...next }, keys, row), updatedAt: new Date() })
           .where(scope.where(inboxes, eq(inboxes.id, id)));
         return true;
       });

@@ -1,8 +1,10 @@
 // Users of one account (the people who connect inboxes and send from the CRM).
+import { normalizeAddress } from '@reply-sync/threading';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import type { AccountScope } from '../account-scope';
 import { DbError, isUniqueViolation } from '../errors';
+import { storedAddress } from '../stored-address';
 import { users, type User } from '../schema';
 
 export function userQueries(db: Db, scope: AccountScope) {
@@ -11,7 +13,7 @@ export function userQueries(db: Db, scope: AccountScope) {
       try {
         const [row] = await db
           .insert(users)
-          .values({ accountId: scope.accountId, email: input.email.trim(), name: input.name ?? null })
+          .values({ accountId: scope.accountId, email: storedAddress(input.email), name: input.name ?? null })
           .returning();
         return row!;
       } catch (error) {
@@ -29,7 +31,7 @@ export function userQueries(db: Db, scope: AccountScope) {
       const [row] = await db
         .select()
         .from(users)
-        .where(scope.where(users, sql`lower(${users.email}) = ${email.trim().toLowerCase()}`));
+        .where(scope.where(users, sql`lower(${users.email}) = ${normalizeAddress(email)}`));
       return row ?? null;
     },
     async list(): Promise<User[]> {

@@ -3,7 +3,7 @@
 import { DISCONNECT_SENTENCES, type DisconnectReason } from '../disconnect-reasons';
 
 /** The reasons an OAuth grant ends; each disconnects the inbox. */
-export type OAuthDisconnectReason = Extract<DisconnectReason, 'oauth_revoked' | 'password_changed' | 'consent_missing'>;
+export type OAuthDisconnectReason = Extract<DisconnectReason, 'oauth_revoked' | 'sessions_revoked' | 'consent_missing'>;
 
 /**
  * - a disconnect reason: the grant is over; disconnect, never retry.
@@ -32,7 +32,7 @@ export class OAuthError extends Error {
 }
 
 export function isOAuthDisconnectReason(code: unknown): code is OAuthDisconnectReason {
-  return code === 'oauth_revoked' || code === 'password_changed' || code === 'consent_missing';
+  return code === 'oauth_revoked' || code === 'sessions_revoked' || code === 'consent_missing';
 }
 
 function sentenceFor(code: OAuthErrorCode, detail: string): string {

@@ -18,7 +18,7 @@ export async function exchangeCode(provider: OAuthProvider, options: ExchangeCod
 }
 
 /**
- * A new access token. Throws OAuthError with code `oauth_revoked`, `password_changed` or
+ * A new access token. Throws OAuthError with code `oauth_revoked`, `sessions_revoked` or
  * `consent_missing` (disconnect), `transient` (network, outage: try later) or `config`.
  */
 export async function refreshAccessToken(provider: OAuthProvider, refreshToken: string): Promise<RefreshedTokens> {

@@ -1,0 +1,57 @@
+// `reply-sync scheduler` and `reply-sync worker` hand the environment to the apps' own parsers, which
+// have no default for DATABASE_URL and REDIS_URL: without them (and without --stack) they stop with a
+// sentence naming what to set; with --stack the local stack's values fill what is unset.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { stack, uniqueName, waitFor } from '@reply-sync/testkit';
+import { cli, cliEnv } from './helpers';
+
+const BIN = fileURLToPath(new URL('../bin/reply-sync.mjs', import.meta.url));
+
+describe('scheduler and worker without their servers', () => {
+  it('worker: exits 1 naming REDIS_URL and how the local stack fills it', async () => {
+    const run = await cli(['worker', '--json'], { env: cliEnv() });
+    expect(run.code).toBe(1);
+    const { error } = JSON.parse(run.stderr) as { error: { code: string; message: string } };
+    expect(error.code).toBe('worker_env_invalid');
+    expect(error.message).toMatch(/REDIS_URL: not set; set it to the Redis URL.*`reply-sync --stack worker` fills it/);
+    expect(error.message).not.toMatch(/DATABASE_URL/);
+  });
+
+  it('scheduler: exits 1 naming both', async () => {
+    const run = await cli(['scheduler'], { env: {} });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/DATABASE_URL: not set; set it to the PostgreSQL URL/);
+    expect(run.stderr).toMatch(/REDIS_URL: not set/);
+  });
+
+  it('`reply-sync --stack worker` fills REDIS_URL from the stack, starts without a warning and stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, [BIN, '--stack', 'worker'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/root',
+        STACK_DIR: stack.stackDir,
+        DATABASE_URL: stack.databaseUrl,
+        REPLY_SYNC_QUEUE: uniqueName('cli-stack-worker'),
+        REPLY_SYNC_SEND_QUEUE: uniqueName('cli-stack-sends'),
+        METRICS_PORT: '0',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      await waitFor(() => stdout.includes('sync worker started'), { what: 'the worker started', timeoutMs: 20_000 });
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(stdout).toContain('"httpPort":null');
+      expect(stderr).toBe('');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});

@@ -1,0 +1,179 @@
+// Emails the CRM asked to send: saved with their attachments in one transaction before the send job is
+// queued (the job carries only the ids), read back by the send worker scoped by the job's account, and
+// the worker's state between attempts (the built bytes, the SMTP mark, the result).
+import { asc, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../client';
+import type { AccountScope } from '../account-scope';
+import { DbError } from '../errors';
+import { companies, contacts, deals, inboxes, outgoingAttachments, outgoingEmails, users, type OutgoingAttachment, type OutgoingEmail } from '../schema';
+
+/** Attachments of one outgoing email, together: what a send may carry (SMTP servers refuse much more). */
+export const MAX_OUTGOING_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+
+export interface OutgoingAttachmentInput {
+  filename: string;
+  /** Omit to let the message composer pick one from the filename. */
+  contentType?: string | null;
+  content: Buffer;
+}
+
+export interface CreateOutgoingEmailInput {
+  inboxId: string;
+  /** The sending user (the thread owner); null from a team inbox. */
+  userId: string | null;
+  /** The idempotency key: a second create with it returns the first email. */
+  sendId: string;
+  to: string[];
+  cc?: string[];
+  subject: string;
+  textBody?: string | null;
+  htmlBody?: string | null;
+  contactIds?: string[];
+  companyIds?: string[];
+  dealIds?: string[];
+  attachments?: OutgoingAttachmentInput[];
+}
+
+/** The message as the first attempt built it. */
+export interface BuiltOutgoing {
+  messageId: string;
+  raw: Buffer;
+  date: Date;
+}
+
+export function outgoingEmailQueries(db: Db, scope: AccountScope) {
+  const { accountId } = scope;
+  const byId = (id: string, ...more: SQL[]) => scope.where(outgoingEmails, eq(outgoingEmails.id, id), ...more);
+
+  async function get(id: string): Promise<OutgoingEmail | null> {
+    const [row] = await db.select().from(outgoingEmails).where(byId(id));
+    return row ?? null;
+  }
+
+  return {
+    /**
+     * Saves the email and its attachments in ONE transaction, after checking that the inbox, the user
+     * and every association are this account's. The same sendId again: `{ created: false }` with the
+     * email saved first (its attachments untouched).
+     */
+    async create(input: CreateOutgoingEmailInput): Promise<{ created: boolean; email: OutgoingEmail }> {
+      const files = input.attachments ?? [];
+      const total = files.reduce((n, f) => n + f.content.length, 0);
+      if (total > MAX_OUTGOING_ATTACHMENT_BYTES) {
+        throw new DbError('attachments_too_large', `The attachments add up to ${total} bytes; an email sent from the CRM carries at most ${MAX_OUTGOING_ATTACHMENT_BYTES} bytes of attachments.`);
+      }
+      return db.transaction(async (tx) => {
+        await scope.assertOwned(tx, inboxes, [input.inboxId], 'inboxes');
+        if (input.userId) await scope.assertOwned(tx, users, [input.userId], 'users');
+        await scope.assertOwned(tx, contacts, input.contactIds ?? [], 'contacts');
+        await scope.assertOwned(tx, companies, input.companyIds ?? [], 'companies');
+        await scope.assertOwned(tx, deals, input.dealIds ?? [], 'deals');
+        const [row] = await tx
+          .insert(outgoingEmails)
+          .values({
+            accountId,
+            inboxId: input.inboxId,
+            userId: input.userId,
+            sendId: input.sendId,
+            to: input.to,
+            cc: input.cc ?? [],
+            subject: input.subject,
+            textBody: input.textBody ?? null,
+            htmlBody: input.htmlBody ?? null,
+            contactIds: [...new Set(input.contactIds ?? [])],
+            companyIds: [...new Set(input.companyIds ?? [])],
+            dealIds: [...new Set(input.dealIds ?? [])],
+          })
+          .onConflictDoNothing({ target: [outgoingEmails.accountId, outgoingEmails.sendId] })
+          .returning();
+        if (!row) {
+          const [existing] = await tx.select().from(outgoingEmails).where(scope.where(outgoingEmails, eq(outgoingEmails.sendId, input.sendId)));
+          return { created: false, email: existing! };
+        }
+        if (files.length > 0) {
+          await tx.insert(outgoingAttachments).values(
+            files.map((f, position) => ({
+              accountId,
+              outgoingEmailId: row.id,
+              position,
+              filename: f.filename,
+              contentType: f.contentType ?? null,
+              size: f.content.length,
+              content: f.content,
+            })),
+          );
+        }
+        return { created: true, email: row };
+      });
+    },
+
+    get,
+
+    async findBySendId(sendId: string): Promise<OutgoingEmail | null> {
+      const [row] = await db.select().from(outgoingEmails).where(scope.where(outgoingEmails, eq(outgoingEmails.sendId, sendId)));
+      return row ?? null;
+    },
+
+    /** The attachments with their content, in the order they were given. */
+    async attachments(id: string): Promise<OutgoingAttachment[]> {
+      return db
+        .select()
+        .from(outgoingAttachments)
+        .where(scope.where(outgoingAttachments, eq(outgoingAttachments.outgoingEmailId, id)))
+        .orderBy(asc(outgoingAttachments.position));
+    },
+
+    /**
+     * Saves the built message unless one is saved already, and returns the one that counts: an attempt
+     * racing this one may have built first, and every attempt must send and file the same bytes.
+     */
+    async saveBuilt(id: string, built: BuiltOutgoing): Promise<BuiltOutgoing> {
+      const [saved] = await db
+        .update(outgoingEmails)
+        .set({ messageId: built.messageId, raw: built.raw, messageDate: built.date, updatedAt: sql`now()` })
+        .where(byId(id, isNull(outgoingEmails.raw)))
+        .returning({ id: outgoingEmails.id });
+      if (saved) return built;
+      const row = await get(id);
+      if (!row?.raw || !row.messageId || !row.messageDate) throw new DbError('not_found', `No outgoing email ${id} in this account.`);
+      return { messageId: row.messageId, raw: row.raw, date: row.messageDate };
+    },
+
+    /**
+     * The SMTP mark, set in one statement only if no attempt set it before and the email is still
+     * pending: true when this attempt may hand the message to the server.
+     */
+    async claimSmtp(id: string): Promise<boolean> {
+      const claimed = await db
+        .update(outgoingEmails)
+        .set({ smtpStartedAt: sql`now()`, updatedAt: sql`now()` })
+        .where(byId(id, eq(outgoingEmails.status, 'pending'), isNull(outgoingEmails.smtpStartedAt), isNotNull(outgoingEmails.raw)))
+        .returning({ id: outgoingEmails.id });
+      return claimed.length === 1;
+    },
+
+    /** Clears the SMTP mark: the server certainly did not take the message, so a retry may send it. */
+    async releaseSmtp(id: string): Promise<void> {
+      await db
+        .update(outgoingEmails)
+        .set({ smtpStartedAt: null, updatedAt: sql`now()` })
+        .where(byId(id, eq(outgoingEmails.status, 'pending')));
+    },
+
+    /** Sent and logged. Wins over a failure another attempt recorded meanwhile: the email did go. */
+    async markSent(id: string, result: { emailId: string; rejected: string[] }): Promise<void> {
+      await db
+        .update(outgoingEmails)
+        .set({ status: 'sent', emailId: result.emailId, rejected: result.rejected, sentAt: sql`coalesce(${outgoingEmails.sentAt}, now())`, failure: null, updatedAt: sql`now()` })
+        .where(byId(id));
+    },
+
+    /** A final failure (`code: sentence`), unless the email was sent. */
+    async markFailed(id: string, failure: string): Promise<void> {
+      await db
+        .update(outgoingEmails)
+        .set({ status: 'failed', failure, updatedAt: sql`now()` })
+        .where(byId(id, eq(outgoingEmails.status, 'pending')));
+    },
+  };
+}
