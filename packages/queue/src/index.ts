@@ -17,6 +17,7 @@ export {
 } from './worker-timing';
 export { createRedisConnection, type RedisConnectionOptions } from './redis-connection';
 export { redisUrlParts, unauthenticatedRedisProblem, RedisUrlError, type RedisUrlParts } from './redis-url';
+export { serverUrlProblems, ALLOW_UNAUTHENTICATED_ENV, type ServerUrls } from './server-url-policy';
 export {
   createInboxQueue,
   createInboxWorker,
