@@ -1,6 +1,6 @@
 // The decision log: one row per message a worker examined (headers only, never a body), and the
 // look-up `reply-sync explain` prints.
-import type { ReasonCode } from '@reply-sync/threading';
+import { toStorableText, type ReasonCode } from '@reply-sync/threading';
 import { desc, eq, and } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../client';
 import type { AccountScope } from '../account-scope';
@@ -105,7 +105,8 @@ export function decisionQueries(db: Db, scope: AccountScope) {
     async record(batch: DecisionInput[], checkpoint?: InboxCheckpoint): Promise<{ inserted: number }> {
       if (batch.length === 0 && !checkpoint) return { inserted: 0 };
       await inboxProof.assert(db, batch.map((r) => r.inboxId));
-      const rows = batch.map((r) => toDecisionRow(scope.accountId, r));
+      // Raw SQL skips the columns' own mapping (storable-columns.ts): the text goes through it here.
+      const rows = batch.map((r) => storableDecisionRow(toDecisionRow(scope.accountId, r)));
       // drizzle() returns the pool's postgres.js client as $client; the Db type does not declare it.
       const sql = (db as Db & { $client: postgres.Sql }).$client;
       const column = <T>(pick: (r: (typeof rows)[number]) => T) => rows.map(pick);
@@ -174,4 +175,10 @@ function checkpointUpdate(sql: postgres.Sql, accountId: string, cp: InboxCheckpo
       updated_at = now()
     WHERE account_id = ${accountId}::uuid AND id = ${cp.inboxId}::uuid
     RETURNING 1`;
+}
+
+/** The stranger-written fields of a decision row as the storable columns would write them. */
+function storableDecisionRow<R extends ReturnType<typeof toDecisionRow>>(row: R): R {
+  const text = (v: string | null | undefined) => (v == null ? v : toStorableText(v));
+  return { ...row, messageId: text(row.messageId), messageIdNorm: text(row.messageIdNorm), detail: text(row.detail), fromAddress: text(row.fromAddress), subject: text(row.subject) };
 }
