@@ -40,6 +40,8 @@ function hostileMessages(fx: Fixture): { what: string; raw: Buffer }[] {
     ]),
   });
   const parens = '('.repeat(64 * 1024);
+  // 990 varied CJK characters: ~2,970 UTF-8 bytes, past what a btree index entry holds.
+  const longId = Array.from({ length: 990 }, (_, i) => String.fromCharCode(0x4e00 + ((i * 7919) % 20000))).join('');
   return [
     // parseAddressList looped forever on a colon after an address.
     reply('colon after the From address', [`From: Ana <${contact}>: hi`, `To: ${to}`, 'Subject: Re: colon']),
@@ -60,6 +62,15 @@ function hostileMessages(fx: Fixture): { what: string; raw: Buffer }[] {
       `Date: Mon, 1 Jan 2024 10:00:00 +0000 ${parens}`,
       `Content-Type: text/plain; ${parens}`,
       `Auto-Submitted: ${parens}`,
+    ]),
+    // A Message-ID too long for the index on it: once as a reply, once as unrelated mail.
+    reply('a 990-character CJK Message-ID on a reply', [`From: ${contact}`, `To: ${to}`, 'Subject: Re: long id', `Message-ID: <${longId}@client.test>`]),
+    reply('a 990-character CJK Message-ID, not a reply', [
+      'From: news@newsletter.test',
+      `To: ${to}`,
+      'Subject: Digest',
+      `Message-ID: <${longId}.2@client.test>`,
+      'In-Reply-To: <nothing-we-sent@elsewhere.test>',
     ]),
     // 64 KB of "<" in the threading fields.
     reply('64 KB of < in References and In-Reply-To', [
