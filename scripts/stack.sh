@@ -6,22 +6,30 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TEMPLATES="$REPO/scripts/stack"
 OWN_STACK="$REPO/.stack"
+# .stack may be a symlink to state kept outside the checkout (see place_state); work with the real path.
+if [[ -L "$OWN_STACK" ]]; then OWN_STACK="$(readlink -f "$OWN_STACK")"; fi
 # STACK is where the running servers keep their state. Normally OWN_STACK; when another checkout's stack
 # already serves our ports (a CI clone on a dev machine), .stack/reuse names that stack and we use it.
 STACK="${STACK_DIR:-$OWN_STACK}"
 if [[ -z "${STACK_DIR:-}" && -f "$OWN_STACK/reuse" ]]; then STACK="$(cat "$OWN_STACK/reuse")"; fi
 
 PG_BIN=/usr/lib/postgresql/15/bin
-PG_PORT=54329
-REDIS_PORT=56379
-declare -A IMAP_PORT=([standard]=51143 [gmail]=52143)
-declare -A IMAPS_PORT=([standard]=51993 [gmail]=52993)
-declare -A LMTP_PORT=([standard]=51024 [gmail]=52024)
+# STACK_PORT_OFFSET shifts every port, so a second stack (another checkout, a test of this script) can run
+# beside the usual one.
+OFF="${STACK_PORT_OFFSET:-0}"
+[[ "$OFF" =~ ^[0-9]+$ ]] || { echo "stack: error: STACK_PORT_OFFSET must be a number" >&2; exit 1; }
+PG_PORT=$((54329 + OFF))
+REDIS_PORT=$((56379 + OFF))
+REDIS_TLS_PORT=$((56380 + OFF))
+declare -A IMAP_PORT=([standard]=$((51143 + OFF)) [gmail]=$((52143 + OFF)))
+declare -A IMAPS_PORT=([standard]=$((51993 + OFF)) [gmail]=$((52993 + OFF)))
+declare -A LMTP_PORT=([standard]=$((51024 + OFF)) [gmail]=$((52024 + OFF)))
 declare -A DOMAIN=([standard]=mail.test [gmail]=gmail.test)
 PROFILES=(standard gmail)
-SUBMISSION_PORT=51587
-MX_PORT=51025
-OAUTH_HTTP_PORT=51080
+SUBMISSION_PORT=$((51587 + OFF))
+MX_PORT=$((51025 + OFF))
+OAUTH_HTTP_PORT=$((51080 + OFF))
+OAUTH_HTTPS_PORT=$((51443 + OFF))
 START_TIMEOUT=30
 # Only docker-compose's mail container changes these: it listens on all interfaces and runs a subset.
 LISTEN="${STACK_LISTEN:-127.0.0.1}"
@@ -117,6 +125,44 @@ maybe_reuse_foreign_stack() {
 }
 
 # ---------------------------------------------------------------------------------------------- shared state
+# The servers run as their own system users (postgres, redis, one uid per mail user), which must reach their
+# state. A checkout under a 0700 folder (root's home, where root lands on Debian) is closed to them, so its
+# state lives under /var/lib/reply-sync-stack/<hash of the checkout's path> and .stack is a symlink there.
+# The user's folders keep their modes.
+STATE_ROOT=/var/lib/reply-sync-stack
+reachable_by_others() { runuser -u nobody -- test -x "$1" 2>/dev/null; }
+
+place_state() {
+  [[ -z "${STACK_DIR:-}" && ! -L "$REPO/.stack" ]] || return 0
+  reachable_by_others "$REPO" && return 0
+  local dir
+  dir="$STATE_ROOT/$(printf '%s' "$REPO" | sha256sum | cut -c1-16)"
+  mkdir -p "$dir"
+  chmod 0755 "$STATE_ROOT" "$dir"
+  if [[ -d "$REPO/.stack" ]]; then
+    # Left by an earlier start that could not work here; nothing of it can be running.
+    cp -a "$REPO/.stack/." "$dir/" && rm -rf "$REPO/.stack"
+  fi
+  ln -s "$dir" "$REPO/.stack"
+  log "$REPO is not reachable by the servers' system users; their state lives in $dir (.stack links there)"
+  OWN_STACK="$dir"
+  STACK="$dir"
+}
+
+# A secret generated once per stack (Redis and PostgreSQL passwords), readable by root only.
+# STACK_POSTGRES_PASSWORD / STACK_REDIS_PASSWORD set it instead (docker-compose passes the same values to
+# its postgres and redis containers).
+stack_secret() {
+  local file="$STACK/$1" given=""
+  case "$1" in
+    postgres-password) given="${STACK_POSTGRES_PASSWORD:-}" ;;
+    redis-password) given="${STACK_REDIS_PASSWORD:-}" ;;
+  esac
+  if [[ -n "$given" ]]; then (umask 077; printf '%s\n' "$given" >"$file"); fi
+  [[ -f "$file" ]] || (umask 077; openssl rand -hex 24 >"$file")
+  cat "$file"
+}
+
 ensure_base() {
   mkdir -p "$STACK"
   chmod 0755 "$STACK"
@@ -138,10 +184,15 @@ ensure_base() {
 }
 
 print_env() {
+  local pg_pw redis_pw
+  pg_pw="$(stack_secret postgres-password)"
+  redis_pw="$(stack_secret redis-password)"
   cat <<EOF
 export STACK_DIR='$STACK'
-export DATABASE_URL='postgres://reply_sync@127.0.0.1:$PG_PORT/reply_sync'
-export REDIS_URL='redis://127.0.0.1:$REDIS_PORT'
+export DATABASE_URL='postgres://reply_sync:$pg_pw@127.0.0.1:$PG_PORT/reply_sync'
+export REDIS_URL='redis://:$redis_pw@127.0.0.1:$REDIS_PORT'
+export STACK_DATABASE_TLS_URL='postgres://reply_sync:$pg_pw@localhost:$PG_PORT/reply_sync?sslmode=verify-full&sslrootcert=$STACK/tls/cert.pem'
+export STACK_REDIS_TLS_URL='rediss://:$redis_pw@localhost:$REDIS_TLS_PORT'
 export REPLY_SYNC_ENCRYPTION_KEYS='$(cat "$STACK/encryption-key")'
 export REPLY_SYNC_QUEUE='reply-sync-inboxes'
 export STACK_CA_CERT='$STACK/tls/cert.pem'
@@ -155,6 +206,7 @@ export STACK_GMAIL_LMTP_PORT='${LMTP_PORT[gmail]}'
 export STACK_SMTP_SUBMISSION_PORT='$SUBMISSION_PORT'
 export STACK_SMTP_MX_PORT='$MX_PORT'
 export STACK_OAUTH_HTTP_PORT='$OAUTH_HTTP_PORT'
+export STACK_OAUTH_HTTPS_PORT='$OAUTH_HTTPS_PORT'
 EOF
 }
 
@@ -162,18 +214,25 @@ EOF
 pg_up() { pid_alive "$STACK/postgres/data/postmaster.pid" && port_open "$PG_PORT"; }
 
 start_postgres() {
-  local data="$STACK/postgres/data" logfile="$STACK/postgres/postgres.log"
-  if pg_up; then return 0; fi
-  require_free "$PG_PORT" PostgreSQL
+  local data="$STACK/postgres/data" logfile="$STACK/postgres/postgres.log" changed=1
+  if ! pg_up; then require_free "$PG_PORT" PostgreSQL; fi
   mkdir -p "$STACK/postgres/run"
-  chown -R postgres:postgres "$STACK/postgres"
+  chown postgres:postgres "$STACK/postgres" "$STACK/postgres/run"
   if [[ ! -f "$data/PG_VERSION" ]]; then
     log "initdb $data"
     (cd / && runuser -u postgres -- "$PG_BIN/initdb" -D "$data" -U postgres -E UTF8 --locale=C.UTF-8 \
       --auth-local=trust --auth-host=reject >"$STACK/postgres/initdb.log" 2>&1) ||
       { tail -n 20 "$STACK/postgres/initdb.log" >&2; die "initdb failed; log: $STACK/postgres/initdb.log"; }
-    cat >>"$data/postgresql.conf" <<EOF
-# reply-sync test stack: loopback only, durability off (tests only)
+  fi
+  chmod 0700 "$data"
+  # The server's own copy of the stack's certificate and key (it refuses a key others can read).
+  install -o postgres -g postgres -m 0644 "$STACK/tls/cert.pem" "$data/server.crt"
+  install -o postgres -g postgres -m 0600 "$STACK/tls/key.pem" "$data/server.key"
+  grep -q "^include_if_exists = 'reply-sync.conf'" "$data/postgresql.conf" ||
+    echo "include_if_exists = 'reply-sync.conf'" >>"$data/postgresql.conf"
+  # Loopback only, TLS offered, passwords (SCRAM) over TCP; the socket (in the stack's own folder) is for
+  # this script. Durability off: tests only.
+  write_if_changed "$data/reply-sync.conf" <<EOF && changed=0
 listen_addresses = '127.0.0.1'
 port = $PG_PORT
 unix_socket_directories = '$STACK/postgres/run'
@@ -181,22 +240,34 @@ max_connections = 300
 fsync = off
 synchronous_commit = off
 full_page_writes = off
+ssl = on
+ssl_cert_file = 'server.crt'
+ssl_key_file = 'server.key'
+password_encryption = scram-sha-256
 EOF
-    cat >"$data/pg_hba.conf" <<EOF
+  write_if_changed "$data/pg_hba.conf" <<EOF && changed=0
 local all all trust
-host all all 127.0.0.1/32 trust
+host all all 127.0.0.1/32 scram-sha-256
 EOF
+  chown postgres:postgres "$data/reply-sync.conf" "$data/pg_hba.conf"
+  if pg_up; then
+    # An older stack's server: the new settings (TLS, passwords) take effect on reload.
+    if ((changed == 0)); then
+      log "config of PostgreSQL changed: reloading"
+      (cd / && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$data" reload >/dev/null)
+    fi
+  else
+    log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+    (cd / && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$data" -l "$logfile" -w -t "$START_TIMEOUT" start </dev/null >/dev/null 2>&1) ||
+      { tail -n 20 "$logfile" >&2; die "PostgreSQL did not start; log: $logfile"; }
+    wait_port "$PG_PORT" PostgreSQL "$logfile"
   fi
-  chmod 0700 "$data"
-  log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
-  (cd / && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$data" -l "$logfile" -w -t "$START_TIMEOUT" start </dev/null >/dev/null 2>&1) ||
-    { tail -n 20 "$logfile" >&2; die "PostgreSQL did not start; log: $logfile"; }
-  wait_port "$PG_PORT" PostgreSQL "$logfile"
   # Role and database; superuser + CREATEDB so tests can create their own databases.
-  local psql=(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -qtA)
+  local psql=(psql -h "$STACK/postgres/run" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -qtA)
   if [[ "$("${psql[@]}" -c "select 1 from pg_roles where rolname = 'reply_sync'")" != 1 ]]; then
     "${psql[@]}" -c "create role reply_sync login superuser createdb"
   fi
+  "${psql[@]}" -c "alter role reply_sync password '$(stack_secret postgres-password)'" >/dev/null
   if [[ "$("${psql[@]}" -c "select 1 from pg_database where datname = 'reply_sync'")" != 1 ]]; then
     "${psql[@]}" -c "create database reply_sync owner reply_sync"
   fi
@@ -208,18 +279,34 @@ stop_postgres() {
 }
 
 # ---------------------------------------------------------------------------------------------- redis
+redis_ping() {
+  redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --no-auth-warning -a "$(stack_secret redis-password)" ping 2>/dev/null | grep -q PONG
+}
 redis_up() { pid_alive "$STACK/redis/redis.pid" && port_open "$REDIS_PORT"; }
 
 start_redis() {
-  if redis_up; then return 0; fi
+  if redis_up; then
+    # An older stack's Redis, without the password or the TLS port, is restarted with them.
+    if redis_ping && port_open "$REDIS_TLS_PORT"; then return 0; fi
+    log "Redis runs without the stack's password or TLS port: restarting it"
+    stop_redis
+  fi
   require_free "$REDIS_PORT" Redis
+  require_free "$REDIS_TLS_PORT" "Redis TLS"
   mkdir -p "$STACK/redis"
   chown redis:redis "$STACK/redis"
-  log "starting Redis on 127.0.0.1:$REDIS_PORT"
-  (cd / && runuser -u redis -- redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$STACK/redis" \
+  install -o redis -g redis -m 0600 "$STACK/tls/key.pem" "$STACK/redis/tls-key.pem"
+  # The password sits in a file Redis reads, so it never shows in the process list.
+  (umask 077; printf 'requirepass %s\n' "$(stack_secret redis-password)" >"$STACK/redis/auth.conf")
+  chown redis:redis "$STACK/redis/auth.conf"
+  log "starting Redis on 127.0.0.1:$REDIS_PORT (TLS $REDIS_TLS_PORT)"
+  (cd / && runuser -u redis -- redis-server "$STACK/redis/auth.conf" --bind 127.0.0.1 --port "$REDIS_PORT" \
+    --tls-port "$REDIS_TLS_PORT" --tls-cert-file "$STACK/tls/cert.pem" --tls-key-file "$STACK/redis/tls-key.pem" \
+    --tls-ca-cert-file "$STACK/tls/cert.pem" --tls-auth-clients no --dir "$STACK/redis" \
     --save "" --appendonly no --maxmemory-policy noeviction --daemonize yes \
     --pidfile "$STACK/redis/redis.pid" --logfile "$STACK/redis/redis.log" </dev/null >/dev/null 2>&1)
   wait_port "$REDIS_PORT" Redis "$STACK/redis/redis.log"
+  wait_port "$REDIS_TLS_PORT" "Redis TLS" "$STACK/redis/redis.log"
 }
 
 stop_redis() {
@@ -284,7 +371,7 @@ render_dovecot() {
       { print }' |
     write_if_changed "$dir/dovecot.conf" && changed=0
   write_if_changed "$dir/namespace.conf" <"$TEMPLATES/namespace-$p.conf" && changed=0
-  render "$TEMPLATES/dovecot-oauth2.conf.ext.tmpl" | write_if_changed "$dir/dovecot-oauth2.conf.ext" && changed=0
+  render "$TEMPLATES/dovecot-oauth2.conf.ext.tmpl" OAUTH_HTTP_PORT="$OAUTH_HTTP_PORT" | write_if_changed "$dir/dovecot-oauth2.conf.ext" && changed=0
   return "$changed"
 }
 
@@ -368,7 +455,6 @@ stop_postfix() {
 # introspection and the tests' admin API, HTTPS $OAUTH_HTTPS_PORT (the stack's certificate) for the token
 # endpoints. Run by node itself with tsx as a loader, so the pid file names the server, not a wrapper.
 OAUTH_MAIN="$REPO/packages/testkit/src/oauth-server/main.ts"
-OAUTH_HTTPS_PORT=51443
 oauth_up() { pid_alive "$STACK/oauth/oauth.pid" && port_open "$OAUTH_HTTP_PORT" && port_open "$OAUTH_HTTPS_PORT"; }
 
 start_oauth() {
@@ -399,6 +485,7 @@ stop_oauth() {
 cmd_start() {
   [[ $EUID -eq 0 ]] || die "start needs root (it runs each server as its own system user); try: sudo $0 start"
   install_packages
+  place_state
   maybe_reuse_foreign_stack
   ensure_base
   if wants postgres; then start_postgres; fi

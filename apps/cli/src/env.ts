@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEncryptionKeys, type EncryptionKeys } from '@reply-sync/db';
 import { providersFromEnv, type OAuthProviders, type ProvidersFromEnvOptions } from '@reply-sync/mail';
+import { serverUrlProblems, type ServerUrls } from '@reply-sync/queue';
 import { z } from 'zod';
 import { CliError } from './cli-error';
 
@@ -41,6 +42,8 @@ export interface CliEnv {
   readonly source: EnvSource;
   readonly usingStack: boolean;
   databaseUrl(): string;
+  /** REDIS_URL, checked like DATABASE_URL; a sentence when it is missing. */
+  redisUrl(): string;
   /** Parsed by the db package, so a missing or malformed value fails with its sentence. */
   encryptionKeys(): EncryptionKeys;
   /** Contents of REPLY_SYNC_TLS_CA_FILE (PEM), or undefined when unset. */
@@ -111,6 +114,13 @@ function stackMailHosts(source: EnvSource): Pick<ProvidersFromEnvOptions, 'gmail
 
 const STACK_HINT = 'or pass --stack to use the local stack (`npm run stack -- start`)';
 
+/** The URL when it passes the servers' policy (usable TLS parameters, a password off this machine). */
+function checkedServerUrl(urls: ServerUrls, source: EnvSource): string {
+  const problems = serverUrlProblems({ ...urls, PGPASSWORD: source.PGPASSWORD, REPLY_SYNC_ALLOW_UNAUTHENTICATED: source.REPLY_SYNC_ALLOW_UNAUTHENTICATED });
+  if (problems.length > 0) throw new CliError('server_url_refused', problems.join(' '));
+  return (urls.DATABASE_URL ?? urls.REDIS_URL)!;
+}
+
 export function loadCliEnv(processEnv: EnvSource, options: { stack: boolean }): CliEnv {
   const source = options.stack ? withStackDefaults(processEnv) : { ...processEnv };
   const blankToUndefined = Object.fromEntries(Object.entries(source).map(([k, v]) => [k, v === '' ? undefined : v]));
@@ -131,7 +141,13 @@ export function loadCliEnv(processEnv: EnvSource, options: { stack: boolean }): 
           `DATABASE_URL is not set. Set it to the PostgreSQL URL (postgres://user@host:port/database), ${STACK_HINT}.`,
         );
       }
-      return env.DATABASE_URL;
+      return checkedServerUrl({ DATABASE_URL: env.DATABASE_URL }, source);
+    },
+    redisUrl() {
+      if (!env.REDIS_URL) {
+        throw new CliError('redis_url_missing', `REDIS_URL is not set. Set it to the Redis URL (redis://:password@host:port), ${STACK_HINT}.`);
+      }
+      return checkedServerUrl({ REDIS_URL: env.REDIS_URL }, source);
     },
     encryptionKeys() {
       return parseEncryptionKeys(env.REPLY_SYNC_ENCRYPTION_KEYS);

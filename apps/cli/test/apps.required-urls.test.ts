@@ -54,4 +54,18 @@ describe('scheduler and worker without their servers', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   });
+
+  it('a command pointed at a remote database or Redis without a password is refused before it connects', async () => {
+    const list = await cli(['inbox', 'list', '--json', '--account', '00000000-0000-4000-8000-000000000000'], {
+      env: cliEnv({ DATABASE_URL: 'postgres://reply_sync@db.internal.example:5432/reply_sync' }),
+    });
+    expect(list.code).toBe(1);
+    const { error } = JSON.parse(list.stderr) as { error: { code: string; message: string } };
+    expect(error.code).toBe('server_url_refused');
+    expect(error.message).toMatch(/DATABASE_URL points at db\.internal\.example, which is not this machine, without a password/);
+
+    const worker = await cli(['worker'], { env: cliEnv({ REDIS_URL: 'redis://redis.internal.example:6379' }) });
+    expect(worker.code).toBe(1);
+    expect(worker.stderr).toMatch(/REDIS_URL points at redis\.internal\.example, which is not this machine, without a password/);
+  });
 });

@@ -1,5 +1,5 @@
 // The scheduler's configuration: read from process.env once, validated with zod, passed down typed.
-import { DEFAULT_QUEUE_NAME } from '@reply-sync/queue';
+import { DEFAULT_QUEUE_NAME, serverUrlProblems } from '@reply-sync/queue';
 import { z } from 'zod';
 
 /**
@@ -39,5 +39,7 @@ export function parseSchedulerEnv(source: Record<string, string | undefined> = p
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new SchedulerEnvError(`The scheduler's environment is invalid: ${problems}.`);
   }
+  const serverProblems = serverUrlProblems(source);
+  if (serverProblems.length > 0) throw new SchedulerEnvError(`The scheduler's environment is invalid: ${serverProblems.join(' ')}`);
   return parsed.data;
 }

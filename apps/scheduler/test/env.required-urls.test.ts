@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSchedulerEnv, SchedulerEnvError } from '../src/env';
 
-const SERVERS = { DATABASE_URL: 'postgres://rs@db.internal:5432/reply_sync', REDIS_URL: 'redis://redis.internal:6379' };
+const SERVERS = { DATABASE_URL: 'postgres://rs:pw@db.internal:5432/reply_sync', REDIS_URL: 'redis://:pw@redis.internal:6379' };
 
 describe('parseSchedulerEnv', () => {
   it('takes the servers it is given', () => {
@@ -19,5 +19,11 @@ describe('parseSchedulerEnv', () => {
       expect(() => parseSchedulerEnv(source)).toThrow(SchedulerEnvError);
       expect(() => parseSchedulerEnv(source)).toThrow(new RegExp(`${missing}: not set; set it to ${what}.*reply-sync --stack scheduler.*npm run -s stack -- env`));
     }
+  });
+
+  it('refuses a remote Redis without a password, naming how to fix it', () => {
+    const source = { ...SERVERS, REDIS_URL: 'redis://redis.internal:6379' };
+    expect(() => parseSchedulerEnv(source)).toThrow(/REDIS_URL points at redis\.internal, which is not this machine, without a password: put it in the URL/);
+    expect(parseSchedulerEnv({ ...source, REPLY_SYNC_ALLOW_UNAUTHENTICATED: 'true' })).toMatchObject(source);
   });
 });

@@ -7,7 +7,7 @@
 // checkpoint never passes a reply whose transaction has not committed, so a crash anywhere re-reads
 // the batch, and the unique indexes (Message-ID per account, UID per inbox) make the re-read a no-op.
 import type { ImapFlow } from 'imapflow';
-import type { DecisionInput, LogReplyInput } from '@reply-sync/db';
+import { isRefusedValue, pgErrorOf, type DecisionInput, type LogReplyInput } from '@reply-sync/db';
 import {
   HEADER_FIELDS_FOR_SCAN,
   decideMessages,
@@ -236,7 +236,17 @@ async function commitBatch(ctx: CatchUpContext, batch: PreparedBatch, batchEnd: 
         attachmentsSkippedReason: content.content.attachmentsSkippedReason,
         senderVerification: senderVerificationOf(facts, ctx.inbox),
       };
-      const result = await ctx.store.logReply(input);
+      let result: Awaited<ReturnType<CrmStore['logReply']>>;
+      try {
+        result = await ctx.store.logReply(input);
+      } catch (error) {
+        // Values the database refuses fail every retry: this message is recorded as malformed (with
+        // the skip rows below) rather than failing its batch, and with it the inbox, for good.
+        if (!isRefusedValue(error)) throw error;
+        item.malformedDetail = `the database refused to store this reply (${pgErrorOf(error)?.code ?? 'error'}); it was not logged`;
+        ctx.logger.warn({ uid: item.row.uid, err: (error as Error).message }, 'reply refused by the database; recorded as malformed');
+        return;
+      }
       ctx.metrics.bytesFetched.inc({ kind: 'full' }, content.content.bytesRead);
       ctx.metrics.decisions.inc({ reason: result.reason });
       if (result.inserted) {

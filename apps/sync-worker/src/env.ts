@@ -1,6 +1,7 @@
 // The worker's configuration: read from process.env once, validated with zod, passed down typed.
 import { readFileSync } from 'node:fs';
 import { parseEncryptionKeys, type EncryptionKeys } from '@reply-sync/db';
+import { serverUrlProblems } from '@reply-sync/queue';
 import { z } from 'zod';
 
 const ms = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -87,6 +88,8 @@ export function parseWorkerEnv(source: Record<string, string | undefined> = proc
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new WorkerEnvError(`The sync worker's environment is invalid: ${problems}.`);
   }
+  const serverProblems = serverUrlProblems(source);
+  if (serverProblems.length > 0) throw new WorkerEnvError(`The sync worker's environment is invalid: ${serverProblems.join(' ')}`);
   const { REPLY_SYNC_ENCRYPTION_KEYS, REPLY_SYNC_TLS_CA_FILE, ...rest } = parsed.data;
   for (const [id, secret] of [
     ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET'],

@@ -8,7 +8,7 @@ import { createLogger } from '../src/logger';
 import { createMetrics } from '../src/metrics';
 
 const KEY = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
-const SERVERS = { DATABASE_URL: 'postgres://rs@db.internal:5432/reply_sync', REDIS_URL: 'redis://redis.internal:6379' };
+const SERVERS = { DATABASE_URL: 'postgres://rs:pw@db.internal:5432/reply_sync', REDIS_URL: 'redis://:pw@redis.internal:6379' };
 
 describe('parseWorkerEnv', () => {
   it('applies the defaults', () => {
@@ -31,6 +31,23 @@ describe('parseWorkerEnv', () => {
   it('names the variable that is wrong', () => {
     expect(() => parseWorkerEnv({ ...SERVERS, REPLY_SYNC_ENCRYPTION_KEYS: KEY, WORKER_CONCURRENCY: 'many' })).toThrow(/WORKER_CONCURRENCY/);
     expect(() => parseWorkerEnv({ ...SERVERS, REPLY_SYNC_ENCRYPTION_KEYS: KEY, REDIS_URL: 'not a url' })).toThrow(/REDIS_URL/);
+  });
+  it('refuses a remote PostgreSQL or Redis without a password, unless told the server authenticates another way', () => {
+    const open = { DATABASE_URL: 'postgres://rs@db.internal:5432/reply_sync', REDIS_URL: 'redis://redis.internal:6379' };
+    const source = { ...open, REPLY_SYNC_ENCRYPTION_KEYS: KEY };
+    expect(() => parseWorkerEnv(source)).toThrow(WorkerEnvError);
+    expect(() => parseWorkerEnv(source)).toThrow(/DATABASE_URL points at db\.internal, which is not this machine, without a password.*REDIS_URL points at redis\.internal/);
+    expect(() => parseWorkerEnv({ ...source, PGPASSWORD: 'pw', REDIS_URL: SERVERS.REDIS_URL })).not.toThrow();
+    expect(() => parseWorkerEnv({ ...source, REPLY_SYNC_ALLOW_UNAUTHENTICATED: 'true' })).not.toThrow();
+    // Loopback servers (the local stack, a sidecar) need no password.
+    expect(() => parseWorkerEnv({ DATABASE_URL: 'postgres://rs@127.0.0.1:5432/r', REDIS_URL: 'redis://localhost:6379', REPLY_SYNC_ENCRYPTION_KEYS: KEY })).not.toThrow();
+  });
+  it("says when a URL's TLS files cannot be read", () => {
+    const source = { ...SERVERS, REPLY_SYNC_ENCRYPTION_KEYS: KEY };
+    expect(() => parseWorkerEnv({ ...source, DATABASE_URL: `${SERVERS.DATABASE_URL}?sslmode=verify-full&sslrootcert=/nope.pem` })).toThrow(
+      /sslrootcert=\/nope\.pem cannot be read/,
+    );
+    expect(() => parseWorkerEnv({ ...source, REDIS_URL: 'rediss://:pw@redis.internal:6380?ssl_ca_certs=/nope.pem' })).toThrow(/ssl_ca_certs=\/nope\.pem cannot be read/);
   });
   it('says when the CA file cannot be read', () => {
     expect(() => parseWorkerEnv({ ...SERVERS, REPLY_SYNC_ENCRYPTION_KEYS: KEY, REPLY_SYNC_TLS_CA_FILE: '/nope.pem' })).toThrow(/REPLY_SYNC_TLS_CA_FILE/);

@@ -1,6 +1,7 @@
 // Opens a PostgreSQL connection pool (postgres.js) with drizzle on top. One per process.
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { postgresConnection } from './connection/index';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -22,11 +23,14 @@ export interface CreateDbOptions {
   max?: number;
 }
 
+/** A postgres.js client for a DATABASE_URL, its libpq TLS parameters (sslmode, sslrootcert, ...) applied. */
+export function openPostgres(databaseUrl: string, options: postgres.Options<Record<string, never>> = {}): postgres.Sql {
+  const { url, ssl } = postgresConnection(databaseUrl);
+  return postgres(url, { onnotice: () => {}, ...options, ssl });
+}
+
 export function createDb(databaseUrl: string, options: CreateDbOptions = {}): DbHandle {
-  const sql = postgres(databaseUrl, {
-    max: options.max ?? 10,
-    onnotice: () => {},
-  });
+  const sql = openPostgres(databaseUrl, { max: options.max ?? 10 });
   const db = drizzle(sql, { schema });
   return {
     db,

@@ -27,3 +27,22 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   }
   return false;
 }
+
+/** The postgres.js error inside an error drizzle may have wrapped, or null. */
+export function pgErrorOf(error: unknown): { code: string; message: string } | null {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const pg = e as { code?: unknown; message?: unknown; severity?: unknown };
+    if (typeof pg.code === 'string' && /^[0-9A-Z]{5}$/.test(pg.code) && pg.severity !== undefined) return { code: pg.code, message: String(pg.message) };
+  }
+  return null;
+}
+
+/**
+ * PostgreSQL refused the values of one row (data exception, a program limit such as an index entry too
+ * large, a NOT NULL or CHECK constraint): the same row fails every retry, so the caller records it and
+ * moves on. Not for errors of the database itself (connection, shutdown, deadlock), which a retry cures.
+ */
+export function isRefusedValue(error: unknown): boolean {
+  const code = pgErrorOf(error)?.code;
+  return code !== undefined && (code.startsWith('22') || code.startsWith('54') || code === '23502' || code === '23514');
+}

@@ -1,6 +1,7 @@
 // @reply-sync/db: schema, migrations, credential encryption and the account-scoped queries.
 export * from './schema';
 export * from './client';
+export * from './connection/index';
 export * from './migrate';
 export * from './crypto/index';
 export * from './errors';

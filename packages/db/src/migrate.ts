@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate as drizzleMigrate } from 'drizzle-orm/postgres-js/migrator';
-import postgres from 'postgres';
+import { openPostgres } from './client';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../drizzle', import.meta.url));
 /** Arbitrary constant shared by every migrate() caller. */
@@ -11,7 +11,7 @@ const MIGRATION_LOCK_KEY = 7_262_010_001;
 
 export async function migrate(databaseUrl: string): Promise<void> {
   // One connection, so the advisory lock and the migration run on the same session.
-  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  const sql = openPostgres(databaseUrl, { max: 1 });
   try {
     await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
     try {

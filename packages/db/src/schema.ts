@@ -26,6 +26,7 @@ import {
   uuid,
   customType,
 } from 'drizzle-orm/pg-core';
+import { storableJsonb, storableText } from './storable-columns';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({
   dataType: () => 'bytea',
@@ -141,9 +142,9 @@ export const inboxes = pgTable(
     /** Disconnect reason code (packages/mail disconnect-reasons), null while connected. */
     disconnectReason: text('disconnect_reason'),
     /** The provider's own words, for support. */
-    disconnectDetail: text('disconnect_detail'),
+    disconnectDetail: storableText('disconnect_detail'),
     statusSince: tstz('status_since').notNull().defaultNow(),
-    lastError: text('last_error'),
+    lastError: storableText('last_error'),
     lastErrorAt: tstz('last_error_at'),
     /** Start of the current run of transient errors; cleared when the inbox connects. */
     firstErrorAt: tstz('first_error_at'),
@@ -186,7 +187,7 @@ export const inboxStatusHistory = pgTable(
       .references(() => inboxes.id, { onDelete: 'cascade' }),
     status: text('status', { enum: INBOX_STATUSES }).notNull(),
     reasonCode: text('reason_code'),
-    detail: text('detail'),
+    detail: storableText('detail'),
     at: tstz('at').notNull().defaultNow(),
   },
   (t) => [index('inbox_status_history_inbox_idx').on(t.inboxId, t.at)],
@@ -289,30 +290,30 @@ export const loggedEmails = pgTable(
     direction: text('direction', { enum: DIRECTIONS }).notNull(),
     source: text('source', { enum: EMAIL_SOURCES }).notNull(),
     /** The Message-ID as written in the header. */
-    messageId: text('message_id').notNull(),
+    messageId: storableText('message_id').notNull(),
     /** normalizeMessageId(messageId): what every look-up and the exactly-once guard compare. */
-    messageIdNorm: text('message_id_norm').notNull(),
+    messageIdNorm: storableText('message_id_norm').notNull(),
     threadId: uuid('thread_id').notNull(),
     threadOwnerUserId: uuid('thread_owner_user_id').references(() => users.id, {
       onDelete: 'set null',
     }),
     threadInboxId: uuid('thread_inbox_id').references(() => inboxes.id, { onDelete: 'set null' }),
     inboxId: uuid('inbox_id').references(() => inboxes.id, { onDelete: 'set null' }),
-    fromAddress: text('from_address').notNull(),
-    fromName: text('from_name'),
-    to: jsonb('to').$type<StoredAddress[]>().notNull().default(sql`'[]'::jsonb`),
-    cc: jsonb('cc').$type<StoredAddress[]>().notNull().default(sql`'[]'::jsonb`),
-    subject: text('subject').notNull().default(''),
+    fromAddress: storableText('from_address').notNull(),
+    fromName: storableText('from_name'),
+    to: storableJsonb<StoredAddress[]>('to').notNull().default(sql`'[]'::jsonb`),
+    cc: storableJsonb<StoredAddress[]>('cc').notNull().default(sql`'[]'::jsonb`),
+    subject: storableText('subject').notNull().default(''),
     sentAt: tstz('sent_at'),
     /** Arrival in the INBOX (IMAP INTERNALDATE) for replies; the reply-latency metric starts here. */
     receivedAt: tstz('received_at'),
-    textBody: text('text_body'),
-    htmlBody: text('html_body'),
-    inReplyTo: text('in_reply_to'),
-    referencesIds: text('references_ids').array().notNull().default(sql`'{}'::text[]`),
+    textBody: storableText('text_body'),
+    htmlBody: storableText('html_body'),
+    inReplyTo: storableText('in_reply_to'),
+    referencesIds: storableText('references_ids').array().notNull().default(sql`'{}'::text[]`),
     uid: imapNumber('uid'),
     sentCopyStatus: text('sent_copy_status', { enum: SENT_COPY_STATUSES }),
-    attachmentsSkippedReason: text('attachments_skipped_reason'),
+    attachmentsSkippedReason: storableText('attachments_skipped_reason'),
     /**
      * Sender verification of a logged reply (threading's SenderVerification), from the inbox's own
      * server's Authentication-Results; all null for emails the CRM sent and replies logged before it.
@@ -322,7 +323,7 @@ export const loggedEmails = pgTable(
     authDkim: text('auth_dkim'),
     authDkimAligned: boolean('auth_dkim_aligned'),
     authSpf: text('auth_spf'),
-    authDetail: text('auth_detail'),
+    authDetail: storableText('auth_detail'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -362,10 +363,10 @@ export const attachments = pgTable(
     emailId: uuid('email_id')
       .notNull()
       .references(() => loggedEmails.id, { onDelete: 'cascade' }),
-    filename: text('filename'),
-    contentType: text('content_type').notNull().default('application/octet-stream'),
+    filename: storableText('filename'),
+    contentType: storableText('content_type').notNull().default('application/octet-stream'),
     size: integer('size').notNull(),
-    contentId: text('content_id'),
+    contentId: storableText('content_id'),
     content: bytea('content').notNull(),
     createdAt: createdAt(),
   },
@@ -388,15 +389,15 @@ export const decisions = pgTable(
     uidvalidity: imapNumber('uidvalidity').notNull(),
     uid: imapNumber('uid').notNull(),
     /** The Message-ID as written; null when the message had none. */
-    messageId: text('message_id'),
+    messageId: storableText('message_id'),
     /** Normalised Message-ID, what `explain` looks up. */
-    messageIdNorm: text('message_id_norm'),
+    messageIdNorm: storableText('message_id_norm'),
     decision: text('decision', { enum: DECISION_OUTCOMES }).notNull(),
     /** A ReasonCode from @reply-sync/threading (logged, not_a_reply, malformed, ...). */
     reasonCode: text('reason_code').notNull(),
-    detail: text('detail'),
-    fromAddress: text('from_address'),
-    subject: text('subject'),
+    detail: storableText('detail'),
+    fromAddress: storableText('from_address'),
+    subject: storableText('subject'),
     createdAt: createdAt(),
   },
   // Headers only, never a body. Unique per server message so a retried batch is a no-op.
@@ -427,15 +428,15 @@ export const outgoingEmails = pgTable(
     /** Recipients as the caller wrote them (`bob@x.test` or `Bob <bob@x.test>`); the worker parses them. */
     to: text('to_recipients').array().notNull(),
     cc: text('cc_recipients').array().notNull().default(sql`'{}'::text[]`),
-    subject: text('subject').notNull(),
-    textBody: text('text_body'),
-    htmlBody: text('html_body'),
+    subject: storableText('subject').notNull(),
+    textBody: storableText('text_body'),
+    htmlBody: storableText('html_body'),
     contactIds: uuid('contact_ids').array().notNull().default(sql`'{}'::uuid[]`),
     companyIds: uuid('company_ids').array().notNull().default(sql`'{}'::uuid[]`),
     dealIds: uuid('deal_ids').array().notNull().default(sql`'{}'::uuid[]`),
     status: text('status', { enum: OUTGOING_STATUSES }).notNull().default('pending'),
     /** Built once, on the first attempt, and saved before anything is sent: what SMTP sends and Sent gets. */
-    messageId: text('message_id'),
+    messageId: storableText('message_id'),
     /** The exact RFC 5322 bytes. */
     raw: bytea('raw'),
     /** The Date header. */
@@ -447,7 +448,7 @@ export const outgoingEmails = pgTable(
     rejected: text('rejected').array().notNull().default(sql`'{}'::text[]`),
     sentAt: tstz('sent_at'),
     /** A final failure as `code: sentence`, what the job failed with. */
-    failure: text('failure'),
+    failure: storableText('failure'),
     createdAt: createdAt(),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },

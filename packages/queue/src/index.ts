@@ -16,6 +16,8 @@ export {
   DEFAULT_REQUEUE_DELAY_MS,
 } from './worker-timing';
 export { createRedisConnection, type RedisConnectionOptions } from './redis-connection';
+export { redisUrlParts, unauthenticatedRedisProblem, RedisUrlError, type RedisUrlParts } from './redis-url';
+export { serverUrlProblems, ALLOW_UNAUTHENTICATED_ENV, type ServerUrls } from './server-url-policy';
 export {
   createInboxQueue,
   createInboxWorker,

@@ -1,5 +1,6 @@
-// ioredis connections with the options BullMQ needs, made from a redis:// URL.
+// ioredis connections with the options BullMQ needs, made from a redis:// or rediss:// URL.
 import { Redis } from 'ioredis';
+import { redisUrlParts } from './redis-url';
 
 export interface RedisConnectionOptions {
   /**
@@ -14,7 +15,9 @@ export interface RedisConnectionOptions {
 }
 
 export function createRedisConnection(redisUrl: string, options: RedisConnectionOptions): Redis {
-  return new Redis(redisUrl, {
+  const { url, tls } = redisUrlParts(redisUrl);
+  return new Redis(url, {
+    ...(tls ? { tls } : {}),
     maxRetriesPerRequest: options.forWorker ? null : 3,
     // Reconnect forever with a capped backoff: a Redis restart must not end the process.
     retryStrategy: (times) => Math.min(200 * 2 ** Math.min(times, 10), 5_000),

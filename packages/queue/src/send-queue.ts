@@ -108,7 +108,13 @@ export async function enqueueSend(queue: SendQueue, request: SendRequest, opts: 
 
 /** Completion events of the send queue, for a producer that waits for its send (`email send --wait`). */
 export async function createSendEvents(options: { redisUrl: string; name?: string }): Promise<QueueEvents> {
-  const events = new QueueEvents(options.name ?? DEFAULT_SEND_QUEUE_NAME, { connection: { url: options.redisUrl }, prefix: QUEUE_PREFIX });
+  // QueueEvents blocks on XREAD, so its connection is a worker-style one; closed with it.
+  const connection = createRedisConnection(options.redisUrl, { forWorker: true });
+  const events = closeOwnConnectionWithQueue(
+    new QueueEvents(options.name ?? DEFAULT_SEND_QUEUE_NAME, { connection, prefix: QUEUE_PREFIX }),
+    connection,
+    true,
+  );
   await events.waitUntilReady();
   return events;
 }

@@ -46,16 +46,15 @@ export function parseEnvFile(text: string): Record<string, string> {
   return out;
 }
 
-function readStackEnvFile(): Record<string, string> {
+function readStackEnvFile(): Record<string, string> | null {
   try {
     return parseEnvFile(readFileSync(join(repoRoot, '.stack', 'env'), 'utf8'));
   } catch {
-    return {};
+    return null;
   }
 }
 
-function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
-  const file = readStackEnvFile();
+function loadStackConfig(file: Record<string, string>, env: NodeJS.ProcessEnv = process.env): StackConfig {
   const get = (name: string, fallback: string): string => env[name] || file[name] || fallback;
   const num = (name: string, fallback: number): number => Number(get(name, String(fallback)));
   const stackDir = get('STACK_DIR', join(repoRoot, '.stack'));
@@ -103,7 +102,27 @@ function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
   };
 }
 
-export const stack: StackConfig = loadStackConfig();
+let loaded: StackConfig | null = null;
+
+/**
+ * The stack's config, read when first used rather than when the testkit is imported: the demo imports
+ * the testkit before its first `stack.sh start` has written .stack/env. Until that file exists the
+ * values come from the environment and defaults, and are read again on the next use.
+ */
+function current(): StackConfig {
+  if (loaded) return loaded;
+  const file = readStackEnvFile();
+  const config = loadStackConfig(file ?? {});
+  if (file) loaded = config;
+  return config;
+}
+
+export const stack: StackConfig = new Proxy({} as StackConfig, {
+  get: (_target, property) => Reflect.get(current(), property),
+  has: (_target, property) => Reflect.has(current(), property),
+  ownKeys: () => Reflect.ownKeys(current()),
+  getOwnPropertyDescriptor: (_target, property) => Reflect.getOwnPropertyDescriptor(current(), property),
+});
 
 /** The profile a mail address belongs to, by its domain (standard unless it is the gmail profile's). */
 export function profileOf(address: string): DovecotProfile {

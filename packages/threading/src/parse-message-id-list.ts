@@ -13,8 +13,18 @@
 import { decodeEncodedWords } from './decode-header-value';
 import { toIdentifierText } from './storable-text';
 
-/** Ids longer than a header line may be are garbage, not ids. */
-const MAX_ID_LENGTH = 998;
+/**
+ * Ids longer than a header line may be (998 octets, RFC 5322 §2.1.1) are garbage, not ids. Counted in
+ * UTF-8 octets, not characters: PostgreSQL's btree index on the normalised id refuses a value over
+ * ~2,700 bytes, which 998 characters of a non-Latin script exceed.
+ */
+const MAX_ID_OCTETS = 998;
+
+function fitsIdLength(id: string): boolean {
+  if (id.length === 0) return false;
+  // Each UTF-16 code unit is at most 3 UTF-8 octets: most ids are decided without counting.
+  return id.length * 3 <= MAX_ID_OCTETS || (id.length <= MAX_ID_OCTETS && Buffer.byteLength(id, 'utf8') <= MAX_ID_OCTETS);
+}
 /** Only bracketed ids separated by whitespace or commas. */
 const SIMPLE_LIST = /^[\s,]*(?:<[^<>()"\s]+>[\s,]*)+$/;
 const BRACKETED = /<([^<>]+)>/g;
@@ -33,7 +43,7 @@ export function parseMessageIdList(raw: string | undefined | null): string[] {
     BRACKETED.lastIndex = 0;
     for (let m = BRACKETED.exec(raw); m !== null; m = BRACKETED.exec(raw)) {
       const id = toIdentifierText(m[1]!).toLowerCase();
-      if (id.length > 0 && id.length <= MAX_ID_LENGTH) out.push(id);
+      if (fitsIdLength(id)) out.push(id);
     }
     return dedupe(out);
   }
@@ -115,7 +125,7 @@ function normalizeToken(token: string): string | null {
   // Folding inside an id (seen from broken clients) leaves whitespace that is not part of it; a
   // bracket or control character is never part of an id either.
   const id = toIdentifierText(token);
-  if (id.length === 0 || id.length > MAX_ID_LENGTH) return null;
+  if (!fitsIdLength(id)) return null;
   return id.toLowerCase();
 }
 

@@ -84,8 +84,7 @@ async function sendAction(ctx: CommandContext): Promise<void> {
   if (!isValidSendId(sendId)) throw new CliError('invalid_key', `--key "${sendId}" must be 1-128 letters, digits, ".", "_" or "-".`);
 
   const source = ctx.env().source;
-  const redisUrl = source.REDIS_URL;
-  if (!redisUrl) throw new CliError('redis_url_missing', 'REDIS_URL is not set. Set it to the Redis URL (redis://host:port), or pass --stack to use the local stack.');
+  const redisUrl = ctx.env().redisUrl();
   const s = await ctx.scope();
   const { created, email } = await saveSend(s, {
     inboxId: String(o.inbox),

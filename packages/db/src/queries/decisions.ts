@@ -1,9 +1,10 @@
 // The decision log: one row per message a worker examined (headers only, never a body), and the
 // look-up `reply-sync explain` prints.
-import type { ReasonCode } from '@reply-sync/threading';
+import { toStorableText, type ReasonCode } from '@reply-sync/threading';
 import { desc, eq, and } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../client';
 import type { AccountScope } from '../account-scope';
+import { isRefusedValue, pgErrorOf } from '../errors';
 import { messageIdNormOrRaw } from '../message-id';
 import { decisions, inboxes, type DecisionOutcome, type DecisionRow } from '../schema';
 import type postgres from 'postgres';
@@ -105,34 +106,29 @@ export function decisionQueries(db: Db, scope: AccountScope) {
     async record(batch: DecisionInput[], checkpoint?: InboxCheckpoint): Promise<{ inserted: number }> {
       if (batch.length === 0 && !checkpoint) return { inserted: 0 };
       await inboxProof.assert(db, batch.map((r) => r.inboxId));
-      const rows = batch.map((r) => toDecisionRow(scope.accountId, r));
+      // Raw SQL skips the columns' own mapping (storable-columns.ts): the text goes through it here.
+      const rows = batch.map((r) => storableDecisionRow(toDecisionRow(scope.accountId, r)));
       // drizzle() returns the pool's postgres.js client as $client; the Db type does not declare it.
       const sql = (db as Db & { $client: postgres.Sql }).$client;
-      const column = <T>(pick: (r: (typeof rows)[number]) => T) => rows.map(pick);
-      const cp = checkpoint ?? null;
-      const [result] = await sql<{ inserted: number }[]>`
-        WITH ins AS (
-          INSERT INTO decisions
-            (account_id, inbox_id, mailbox, uidvalidity, uid, message_id, message_id_norm, decision, reason_code, detail, from_address, subject)
-          SELECT ${scope.accountId}::uuid, u.* FROM unnest(
-            ${column((r) => r.inboxId)}::uuid[],
-            ${column((r) => r.mailbox)}::text[],
-            ${column((r) => r.uidvalidity)}::bigint[],
-            ${column((r) => r.uid)}::bigint[],
-            ${column((r) => r.messageId)}::text[],
-            ${column((r) => r.messageIdNorm)}::text[],
-            ${column((r) => r.decision)}::text[],
-            ${column((r) => r.reasonCode)}::text[],
-            ${column((r) => r.detail)}::text[],
-            ${column((r) => r.fromAddress)}::text[],
-            ${column((r) => r.subject)}::text[]
-          ) AS u
-          ON CONFLICT (inbox_id, mailbox, uidvalidity, uid) DO NOTHING
-          RETURNING 1
-        ),
-        cp AS (${cp ? checkpointUpdate(sql, scope.accountId, cp) : sql`SELECT 1`})
-        SELECT (SELECT count(*) FROM ins)::int AS inserted`;
-      return { inserted: result?.inserted ?? 0 };
+      try {
+        return { inserted: await insertDecisionRows(sql, scope.accountId, rows, checkpoint ?? null) };
+      } catch (error) {
+        if (!isRefusedValue(error) || rows.length === 0) throw error;
+      }
+      // One row's values refused (a limit nothing upstream caught): the rest of the batch must still be
+      // recorded, and the checkpoint move on. Row by row, a refused row kept as `malformed` without
+      // its header values, then the checkpoint.
+      let inserted = 0;
+      for (const row of rows) {
+        try {
+          inserted += await insertDecisionRows(sql, scope.accountId, [row], null);
+        } catch (error) {
+          if (!isRefusedValue(error)) throw error;
+          inserted += await insertDecisionRows(sql, scope.accountId, [refusedDecisionRow(row, error)], null);
+        }
+      }
+      if (checkpoint) await insertDecisionRows(sql, scope.accountId, [], checkpoint);
+      return { inserted };
     },
 
     /** Every decision recorded for a Message-ID (raw or normalised), oldest first, with the inbox address. */
@@ -174,4 +170,55 @@ function checkpointUpdate(sql: postgres.Sql, accountId: string, cp: InboxCheckpo
       updated_at = now()
     WHERE account_id = ${accountId}::uuid AND id = ${cp.inboxId}::uuid
     RETURNING 1`;
+}
+
+/** The stranger-written fields of a decision row as the storable columns would write them. */
+function storableDecisionRow<R extends ReturnType<typeof toDecisionRow>>(row: R): R {
+  const text = (v: string | null | undefined) => (v == null ? v : toStorableText(v));
+  return { ...row, messageId: text(row.messageId), messageIdNorm: text(row.messageIdNorm), detail: text(row.detail), fromAddress: text(row.fromAddress), subject: text(row.subject) };
+}
+
+type DecisionRowValues = ReturnType<typeof toDecisionRow>;
+
+/** One statement: the rows through unnest() and, when given, the checkpoint update as a second CTE. */
+async function insertDecisionRows(sql: postgres.Sql, accountId: string, rows: DecisionRowValues[], cp: InboxCheckpoint | null): Promise<number> {
+  const column = <T>(pick: (r: DecisionRowValues) => T) => rows.map(pick);
+  const [result] = await sql<{ inserted: number }[]>`
+    WITH ins AS (
+      INSERT INTO decisions
+        (account_id, inbox_id, mailbox, uidvalidity, uid, message_id, message_id_norm, decision, reason_code, detail, from_address, subject)
+      SELECT ${accountId}::uuid, u.* FROM unnest(
+        ${column((r) => r.inboxId)}::uuid[],
+        ${column((r) => r.mailbox)}::text[],
+        ${column((r) => r.uidvalidity)}::bigint[],
+        ${column((r) => r.uid)}::bigint[],
+        ${column((r) => r.messageId)}::text[],
+        ${column((r) => r.messageIdNorm)}::text[],
+        ${column((r) => r.decision)}::text[],
+        ${column((r) => r.reasonCode)}::text[],
+        ${column((r) => r.detail)}::text[],
+        ${column((r) => r.fromAddress)}::text[],
+        ${column((r) => r.subject)}::text[]
+      ) AS u
+      ON CONFLICT (inbox_id, mailbox, uidvalidity, uid) DO NOTHING
+      RETURNING 1
+    ),
+    cp AS (${cp ? checkpointUpdate(sql, accountId, cp) : sql`SELECT 1`})
+    SELECT (SELECT count(*) FROM ins)::int AS inserted`;
+  return result?.inserted ?? 0;
+}
+
+/** A decision whose values the database refused, kept as `malformed` with only its place on the server. */
+function refusedDecisionRow(row: DecisionRowValues, error: unknown): DecisionRowValues {
+  const pg = pgErrorOf(error);
+  return {
+    ...row,
+    messageId: null,
+    messageIdNorm: null,
+    fromAddress: null,
+    subject: null,
+    decision: 'skipped',
+    reasonCode: 'malformed',
+    detail: `the database refused this message's values (${pg?.code ?? 'error'}: ${String(pg?.message ?? error).slice(0, 200)}); recorded without them`,
+  };
 }
