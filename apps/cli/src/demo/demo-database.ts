@@ -11,6 +11,13 @@ export function demoDatabaseUrl(stackUrl: string): string {
   return url.toString();
 }
 
+/** The URL as the demo prints it: the password (the stack's own, in .stack/) left out. */
+export function withoutPassword(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  if (url.password) url.password = '***';
+  return url.toString();
+}
+
 /** Creates the demo database when missing (safe when two demos start at once). */
 export async function ensureDemoDatabase(stackUrl: string): Promise<string> {
   const admin = createDb(stackUrl, { max: 1 });

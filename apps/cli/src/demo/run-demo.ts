@@ -21,7 +21,7 @@ import { addContact } from '../ops/contacts';
 import { connectInbox } from '../ops/inboxes';
 import { lookForMessage } from '../ops/look-for-message';
 import { explain, timelineFor, type Explanation, type Timeline } from '../ops/timeline';
-import { ensureDemoDatabase } from './demo-database';
+import { DEMO_DATABASE, ensureDemoDatabase, withoutPassword } from './demo-database';
 import { DEMO_CONTACT, DEMO_OTHER_CONTACT, DEMO_SUBFOLDER, demoAlias, PROPOSAL, replyEmail } from './demo-mail';
 
 const STACK_SCRIPT = fileURLToPath(new URL('../../../../scripts/stack.sh', import.meta.url));
@@ -116,7 +116,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const keys = parseEncryptionKeys(stack.encryptionKeys);
 
   const databaseUrl = await ensureDemoDatabase(stack.databaseUrl);
-  say(`2. Applying database migrations to the demo's own database (${databaseUrl}) ...`);
+  say(`2. Applying database migrations to the demo's own database (${withoutPassword(databaseUrl)}) ...`);
   await migrate(databaseUrl);
   const db = createDb(databaseUrl, { max: 4 });
   const cleanups: (() => Promise<unknown>)[] = [() => db.close()];
@@ -264,7 +264,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     say('');
     say('Look around with the CLI (another terminal):');
-    say(`  export DATABASE_URL=${databaseUrl} REPLY_SYNC_ACCOUNT=${account.id}`);
+    // The URL carries the stack's database password: the hint derives it rather than printing it.
+    say(`  export REPLY_SYNC_ACCOUNT=${account.id} DATABASE_URL="$(npm run -s stack -- env | sed -n "s|^export DATABASE_URL='\\(.*\\)/reply_sync'\$|\\1/${DEMO_DATABASE}|p")"`);
     say(`  npx reply-sync --stack timeline --deal "${DEMO_CONTACT.deal}"`);
     say(`  npx reply-sync --stack explain '${fromAlias.messageId}'`);
     say(`  npx reply-sync --stack explain --look '${inSubfolder.messageId}'`);
