@@ -95,3 +95,20 @@ describe('SMTP failures', () => {
     expect(retry.messageId).toBe((await fx.outgoing(job)).messageId);
   });
 });
+
+describe('credentials the send path must refuse', () => {
+  it("credentials copied from another inbox's row: credentials_invalid, final, the inbox disconnected, nothing sent", async () => {
+    fx = await createSendFixture('creds-copied');
+    const sender = await fx.addSender();
+    const other = await fx.addSender();
+    await fx.db.sql`update inboxes set credentials = (select credentials from inboxes where id = ${other.inboxId}) where id = ${sender.inboxId}`;
+    const recipient = await fx.mailUser();
+    const job = await fx.job(sender, { to: [recipient.address] });
+    const error = await sendError(sendEmail(job, fx.deps()));
+    expect(error).toMatchObject({ code: 'credentials_invalid', retryable: false, reason: 'credentials_invalid' });
+    expect(error.message).toMatch(/another inbox.*Nothing was sent\./s);
+    expect(await fx.q.inboxes.get(sender.inboxId)).toMatchObject({ status: 'disconnected', disconnectReason: 'credentials_invalid' });
+    expect((await fx.outgoing(job)).smtpStartedAt).toBeNull();
+    expect(await messagesIn(recipient, 'INBOX')).toHaveLength(0);
+  });
+});

@@ -1,7 +1,7 @@
 // Step 1 of a send: what the job names, loaded scoped by the job's account and checked before anything
 // is built: the outgoing email, its recipients, its inbox (connected, with SMTP settings and credentials)
 // and its user. A job naming another account's email, inbox or user finds nothing and sends nothing.
-import type { EncryptionKeys, Inbox, InboxWithCredentials, OutgoingEmail, Scoped } from '@reply-sync/db';
+import { CredentialsDecryptError, type EncryptionKeys, type Inbox, type InboxWithCredentials, type OutgoingEmail, type Scoped } from '@reply-sync/db';
 import type { ImapSettings, MailCredentials, SmtpSettings } from '@reply-sync/mail';
 import type { SendJobData } from '@reply-sync/queue';
 import { oauthCredentials, type AccessTokenProvider } from './oauth-credentials';
@@ -39,9 +39,18 @@ async function loadEmail(s: Scoped, job: SendJobData): Promise<OutgoingEmail> {
   return email;
 }
 
+const UNUSABLE_CREDENTIALS: ReadonlySet<CredentialsDecryptError['code']> = new Set(['bound_to_other_inbox', 'malformed']);
+
 async function loadInbox(s: Scoped, email: OutgoingEmail, keys: EncryptionKeys): Promise<{ row: InboxWithCredentials<{ password?: string }>; smtp: SmtpSettings }> {
-  const row = await s.inboxes.getWithCredentials<{ password?: string }>(email.inboxId, keys).catch((error: unknown) => {
+  const row = await s.inboxes.getWithCredentials<{ password?: string }>(email.inboxId, keys).catch(async (error: unknown) => {
     if ((error as { code?: unknown }).code === 'inbox_removed') throw new SendError('inbox_not_connected', (error as Error).message);
+    // As the IMAP session does: a value copied from another inbox, or not ours, will never decrypt here,
+    // so the inbox is disconnected and the send refused; a missing key (unknown_key_id, tampered) is an
+    // operator fix that cures every inbox at once, so that is retried.
+    if (error instanceof CredentialsDecryptError && UNUSABLE_CREDENTIALS.has(error.code)) {
+      await s.inboxes.markDisconnected(email.inboxId, 'credentials_invalid', error.message);
+      throw new SendError('credentials_invalid', `${error.message} Nothing was sent.`, { reason: 'credentials_invalid', cause: error });
+    }
     throw error;
   });
   if (!row) throw new SendError('inbox_not_found', `The inbox ${email.inboxId} of outgoing email ${email.id} is not an inbox of this account; nothing was sent.`);

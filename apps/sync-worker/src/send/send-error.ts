@@ -23,6 +23,8 @@ export type SendErrorCode =
   /** The email's user is not one of the account's, or not the owner of the personal inbox it is sent from. */
   | 'user_not_found'
   | 'inbox_not_connected'
+  /** The stored credentials belong to another inbox or are damaged; the inbox was disconnected (credentials_invalid). */
+  | 'credentials_invalid'
   | 'smtp_not_configured'
   /** A recipient that is not an address: nothing was sent. */
   | 'invalid_request'
