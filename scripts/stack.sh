@@ -455,6 +455,8 @@ stop_postfix() {
 # introspection and the tests' admin API, HTTPS $OAUTH_HTTPS_PORT (the stack's certificate) for the token
 # endpoints. Run by node itself with tsx as a loader, so the pid file names the server, not a wrapper.
 OAUTH_MAIN="$REPO/packages/testkit/src/oauth-server/main.ts"
+# The project's own Node (the npm registry's node-linux-* package, see package.json), else the system's.
+project_node() { if [[ -x "$REPO/node_modules/.bin/node" ]]; then echo "$REPO/node_modules/.bin/node"; else command -v node; fi; }
 oauth_up() { pid_alive "$STACK/oauth/oauth.pid" && port_open "$OAUTH_HTTP_PORT" && port_open "$OAUTH_HTTPS_PORT"; }
 
 start_oauth() {
@@ -469,7 +471,7 @@ start_oauth() {
   # cd first on its own: with "cd && node &" the pid file would name a bash wrapper holding our stdout.
   (cd "$REPO" || exit 1
     STACK_DIR="$STACK" OAUTH_HTTP_PORT="$OAUTH_HTTP_PORT" OAUTH_HTTPS_PORT="$OAUTH_HTTPS_PORT" \
-    nohup node --import "$REPO/node_modules/tsx/dist/loader.mjs" "$OAUTH_MAIN" >>"$STACK/oauth/oauth.log" 2>&1 </dev/null &
+    nohup "$(project_node)" --import "$REPO/node_modules/tsx/dist/loader.mjs" "$OAUTH_MAIN" >>"$STACK/oauth/oauth.log" 2>&1 </dev/null &
     echo $! >"$STACK/oauth/oauth.pid")
   # main.ts opens HTTPS before HTTP: once HTTP accepts, both do.
   wait_port "$OAUTH_HTTP_PORT" "fake OAuth server" "$STACK/oauth/oauth.log"
