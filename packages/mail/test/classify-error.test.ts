@@ -4,7 +4,7 @@
 // verify-imap-login.dovecot.test.ts.
 import http from 'node:http';
 import { InteractionRequiredAuthError } from '@azure/msal-node';
-import { google } from 'googleapis';
+import { OAuth2Client } from 'google-auth-library';
 import { closedPort, smtpAuthRefusal } from '@reply-sync/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { classifyMailError } from '../src/classify-error';
@@ -166,7 +166,7 @@ describe('classifyMailError: OAuth token endpoints', () => {
     });
     await new Promise<void>((resolve) => tokenServer!.listen(0, '127.0.0.1', resolve));
     const port = (tokenServer.address() as { port: number }).port;
-    const client = new google.auth.OAuth2({ clientId: 'id', clientSecret: 'secret', endpoints: { oauth2TokenUrl: `http://127.0.0.1:${port}/token` } });
+    const client = new OAuth2Client({ clientId: 'id', clientSecret: 'secret', endpoints: { oauth2TokenUrl: `http://127.0.0.1:${port}/token` } });
     client.setCredentials({ refresh_token: 'refresh-secret' });
     try {
       await client.getAccessToken();

@@ -1,4 +1,4 @@
-// The real googleapis (google-auth-library) and msal-node clients against the stack's fake OAuth
+// The real google-auth-library and msal-node clients against the stack's fake OAuth
 // server: consent URLs, code exchange, refresh (with rotation), and each way a grant ends.
 import https from 'node:https';
 import { GOOGLE_MAIL_SCOPE, MICROSOFT_SMTP_SCOPE, oauthServer, stack, uniqueName } from '@reply-sync/testkit';

@@ -18,7 +18,7 @@ export interface GmailProviderConfig {
   authBaseUrl?: string;
   /** Default https://oauth2.googleapis.com/token */
   tokenUrl?: string;
-  /** googleapis rootUrl for the Gmail profile call that names the account. Default https://gmail.googleapis.com/ */
+  /** Root URL of the Gmail API, for the profile call that names the account. Default https://gmail.googleapis.com/ */
   apiRootUrl?: string;
   imap?: ImapSettings;
   smtp?: SmtpSettings;

@@ -17,7 +17,7 @@ export interface OAuthEnv {
   GOOGLE_CLIENT_SECRET?: string | undefined;
   GOOGLE_TOKEN_URL?: string | undefined;
   GOOGLE_AUTH_URL?: string | undefined;
-  /** googleapis rootUrl for the Gmail profile call that names the account (only the CLI's connect makes it). */
+  /** Root URL of the Gmail API, for the profile call that names the account (only the CLI's connect makes it). */
   GOOGLE_API_ROOT_URL?: string | undefined;
   MICROSOFT_CLIENT_ID?: string | undefined;
   MICROSOFT_CLIENT_SECRET?: string | undefined;
