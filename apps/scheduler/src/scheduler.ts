@@ -48,6 +48,9 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
   const log = options.logger.child({ component: 'scheduler', queue: queueName });
   const redis = createRedisConnection(options.redisUrl, { forWorker: false, connectionName: 'reply-sync-scheduler' });
   redis.on('error', (error: Error) => log.warn({ err: error.message }, 'redis connection error'));
+  // Redis back after a loss (a restart empties a registry without persistence): rebuild it now rather
+  // than at the next interval. Set up below, once reconcileInBackground exists.
+  let redisReadies = 0;
 
   let stopped = false;
   const inFlight = new Set<Promise<unknown>>();
@@ -150,6 +153,13 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
   }
   log.info({ event: 'started', reconcileIntervalMs }, 'scheduler listening for inbox changes');
 
+  redis.on('ready', () => {
+    if (redisReadies++ > 0 && !stopped) {
+      log.warn({ event: 'redis_reconnected' }, 'Redis connection re-established; reconciling the registry');
+      reconcileInBackground('redis_reconnected');
+    }
+  });
+  if (redis.status === 'ready') redisReadies = 1;
   reconcileInBackground('start');
   scheduleTick();
 

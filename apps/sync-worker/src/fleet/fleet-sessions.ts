@@ -142,14 +142,15 @@ export function createFleetSessions(options: FleetSessionsOptions): FleetSession
     });
   };
 
+  // Adds what the registry has and we do not; never stops a session because its entry is missing: a
+  // Redis restart empties the registry until the scheduler's reconcile, and a disconnected inbox's
+  // session ends on its own (the LISTEN on the inbox row, its watchdog). Removals come as messages.
   const reload = async (id: number): Promise<void> => {
     const shard = shards.get(id);
-    if (!shard || !shard.loaded) return;
+    if (!shard || !shard.loaded || shard.releasingSince !== null) return;
     const inboxes = await shardInboxes(options.redis, options.fleet, id);
     if (shards.get(id) !== shard) return;
-    const registered = new Set(inboxes.map((i) => i.inboxId));
     for (const inbox of inboxes) startInbox(shard, inbox);
-    for (const [inboxId, session] of shard.sessions) if (!registered.has(inboxId)) session.stop();
   };
 
   const reloadTimer = setInterval(() => {
