@@ -190,7 +190,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         // each shard's new holder has them (or the handover timeout), then end them.
         membership.stop();
         const others = await membership.leave();
-        await Promise.all([fleet.releaseAll(others.some((m) => m !== memberId)), sendWorker?.close(), healthCheck.stop()]);
+        await Promise.all([fleet.releaseAll(others.filter((m) => m !== memberId)), sendWorker?.close(), healthCheck.stop()]);
         await fleet.close();
         await subscriber.quit().catch(() => subscriber.disconnect());
         await fleetRedis.quit().catch(() => fleetRedis.disconnect());

@@ -10,8 +10,9 @@ import {
   parseRegistryChange,
   registerInboxes,
   registeredInboxIds,
-  setShardHolder,
-  shardHolders,
+  markShardReady,
+  shardsReady,
+  unmarkShardReady,
   shardInboxes,
   shardOf,
   unregisterInboxes,
@@ -87,9 +88,16 @@ describe('membership', () => {
     expect((await heartbeat(redis, fleet, 'a')).added).toBe(true);
   });
 
-  it('records who holds a shard', async () => {
-    const { redis, fleet } = open('holder');
-    await setShardHolder(redis, fleet, 5, 'a');
-    expect(await shardHolders(redis, fleet, [5, 6])).toEqual(new Map([[5, 'a'], [6, null]]));
+  it("records that a member holds a shard's sessions, under its own name", async () => {
+    const { redis, fleet } = open('ready');
+    await markShardReady(redis, fleet, 5, 'a');
+    // b marking later, or a marking again, never hides what the other said.
+    await markShardReady(redis, fleet, 5, 'b');
+    expect(await shardsReady(redis, fleet, new Map([[5, 'a'], [6, 'a']]))).toEqual(new Map([[5, true], [6, false]]));
+    expect(await shardsReady(redis, fleet, new Map([[5, 'b']]))).toEqual(new Map([[5, true]]));
+    // a lets the shard go: its word is taken back, b's stays.
+    await unmarkShardReady(redis, fleet, 5, 'a');
+    expect(await shardsReady(redis, fleet, new Map([[5, 'a']]))).toEqual(new Map([[5, false]]));
+    expect(await shardsReady(redis, fleet, new Map([[5, 'b']]))).toEqual(new Map([[5, true]]));
   });
 });

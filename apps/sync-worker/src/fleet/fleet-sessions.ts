@@ -3,12 +3,13 @@
 // or removed from one of our shards), and a periodic reload of our shards (what a missed message lost).
 //
 // Handovers are make-before-break. A shard gained is loaded and its sessions started; once they are
-// all logged in (or the handover timeout passed) the shard's holder key names this worker. A shard
-// lost keeps its sessions until its holder key names someone else (the new owner holds them now), or
-// until the timeout: so no inbox is left without a session, and two exist only for the moments in
-// between. A fenced view (Redis unreachable for too long) drops everything at once.
+// all logged in (or the handover timeout passed) this worker marks the shard ready under its own name.
+// A shard lost keeps its sessions until its owner by the current view has marked it ready (the new
+// owner holds them now), or until the timeout: so no inbox is left without a session, and two exist
+// only for the moments in between. A fenced view (Redis unreachable for too long) drops everything at
+// once.
 import type { Redis } from 'ioredis';
-import { setShardHolder, shardHolders, shardInboxes, shardOf, type InboxJobData, type RegistryChange } from '@reply-sync/queue';
+import { liveMembers, markShardReady, ownerOf, shardInboxes, shardOf, shardsReady, unmarkShardReady, type InboxJobData, type RegistryChange } from '@reply-sync/queue';
 import { sleep } from '../backoff';
 import type { Logger } from '../logger';
 import type { FleetView } from './fleet-membership';
@@ -52,8 +53,8 @@ export interface FleetSessions {
   sessionCount(): number;
   heldShards(): number[];
   holds(inboxId: string): boolean;
-  /** Gives every shard up: waits (up to the handover timeout) for new holders when others are live, then stops all. */
-  releaseAll(othersLive: boolean): Promise<void>;
+  /** Gives every shard up to `others` (the live members but this one): waits for them to hold the sessions (up to the handover timeout), then stops all. */
+  releaseAll(others: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -80,6 +81,8 @@ export function createFleetSessions(options: FleetSessionsOptions): FleetSession
     const shard = shards.get(id);
     if (!shard) return;
     shards.delete(id);
+    // Before the sessions end: a later owner-to-be must not read our old word as its own handover done.
+    await unmarkShardReady(options.redis, options.fleet, id, options.memberId).catch(() => undefined);
     if (shard.sessions.size > 0) log.info({ event: 'shard_released', shard: id, sessions: shard.sessions.size, why }, 'shard released');
     for (const s of shard.sessions.values()) s.stop();
     await Promise.all([...shard.sessions.values()].map((s) => s.done));
@@ -104,20 +107,28 @@ export function createFleetSessions(options: FleetSessionsOptions): FleetSession
       // The previous owner lets go once we name ourselves: after our sessions are in.
       await Promise.race([Promise.all(started.map((s) => s.ready)), sleep(handoverTimeoutMs)]);
       if (shards.get(id) !== shard || shard.releasingSince !== null) return;
-      await setShardHolder(options.redis, options.fleet, id, options.memberId).catch((error: unknown) =>
-        log.warn({ shard: id, err: error instanceof Error ? error.message : String(error) }, 'could not record the shard holder'),
+      await markShardReady(options.redis, options.fleet, id, options.memberId).catch((error: unknown) =>
+        log.warn({ shard: id, err: error instanceof Error ? error.message : String(error) }, 'could not mark the shard ready'),
       );
     })();
   };
 
-  /** Stops releasing shards whose new holder is in (or whose handover timed out). */
+  /** Members a releasing shard goes to: the live ones by the current view, or the others once we left. */
+  let handoverMembers: readonly string[] = [];
+
+  /** Stops releasing shards whose new owner holds them now (or whose handover timed out). */
   const checkReleases = async (): Promise<void> => {
     while (!closed) {
       const releasing = [...shards].filter(([, s]) => s.releasingSince !== null).map(([id]) => id);
       if (releasing.length === 0) return;
-      let holders: Map<number, string | null> = new Map();
+      const owners = new Map<number, string>();
+      for (const id of releasing) {
+        const owner = ownerOf(id, handoverMembers);
+        if (owner && owner !== options.memberId) owners.set(id, owner);
+      }
+      let ready = new Map<number, boolean>();
       try {
-        holders = await shardHolders(options.redis, options.fleet, releasing);
+        ready = await shardsReady(options.redis, options.fleet, owners);
       } catch {
         // Redis away: the timeout still applies.
       }
@@ -126,8 +137,7 @@ export function createFleetSessions(options: FleetSessionsOptions): FleetSession
         releasing.map((id) => {
           const shard = shards.get(id);
           if (!shard || shard.releasingSince === null) return undefined;
-          const holder = holders.get(id);
-          if (holder && holder !== options.memberId) return stopShard(id, `held by ${holder}`);
+          if (ready.get(id)) return stopShard(id, `held by ${owners.get(id)}`);
           if (now - shard.releasingSince >= handoverTimeoutMs) return stopShard(id, 'handover timed out');
           return undefined;
         }),
@@ -162,6 +172,7 @@ export function createFleetSessions(options: FleetSessionsOptions): FleetSession
     apply(next) {
       view = next;
       if (closed) return;
+      handoverMembers = next.members;
       if (next.fenced) {
         for (const id of [...shards.keys()]) void stopShard(id, 'fenced');
         return;
@@ -201,8 +212,9 @@ export function createFleetSessions(options: FleetSessionsOptions): FleetSession
     heldShards: () => [...shards.keys()].sort((a, b) => a - b),
     holds: (inboxId) => shards.get(shardOf(inboxId))?.sessions.has(inboxId) ?? false,
 
-    async releaseAll(othersLive) {
-      if (!othersLive) {
+    async releaseAll(others) {
+      handoverMembers = others;
+      if (others.length === 0) {
         await Promise.all([...shards.keys()].map((id) => stopShard(id, 'worker stopping')));
         return;
       }
@@ -210,7 +222,14 @@ export function createFleetSessions(options: FleetSessionsOptions): FleetSession
       for (const shard of shards.values()) shard.releasingSince ??= now;
       ensureReleaseLoop();
       const deadline = now + handoverTimeoutMs;
-      while (shards.size > 0 && Date.now() < deadline) await sleep(releaseCheckMs);
+      while (shards.size > 0 && Date.now() < deadline) {
+        await sleep(releaseCheckMs);
+        // The others may be leaving too (a whole fleet stopping): hand over to who is still there,
+        // and stop waiting once nobody is.
+        const live = await liveMembers(options.redis, options.fleet).catch(() => handoverMembers);
+        handoverMembers = live.filter((m) => m !== options.memberId);
+        if (handoverMembers.length === 0) break;
+      }
       await Promise.all([...shards.keys()].map((id) => stopShard(id, 'worker stopping')));
     },
 

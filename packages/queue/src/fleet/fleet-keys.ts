@@ -19,8 +19,8 @@ export interface FleetKeys {
   changes: string;
   /** HASH inboxId → accountId of one shard's connected inboxes. */
   shard(shard: number): string;
-  /** STRING: the member that holds the shard's sessions now (set by a new owner once it holds them). */
-  holder(shard: number): string;
+  /** STRING with a TTL: `member` holds the shard's sessions now (handover-readiness.ts). */
+  ready(shard: number, member: string): string;
 }
 
 export function fleetKeys(fleet: string): FleetKeys {
@@ -28,7 +28,7 @@ export function fleetKeys(fleet: string): FleetKeys {
     members: `{rs:${fleet}:fleet}:members`,
     changes: `rs:${fleet}:changes`,
     shard: (shard) => `{rs:${fleet}:s${shard}}:inboxes`,
-    holder: (shard) => `{rs:${fleet}:s${shard}}:holder`,
+    ready: (shard, member) => `{rs:${fleet}:s${shard}}:ready:${member}`,
   };
 }
 

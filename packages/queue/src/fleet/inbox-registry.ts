@@ -56,13 +56,10 @@ export async function registeredInboxIds(redis: Redis, fleet: string): Promise<s
   return shards.flat();
 }
 
-/** Deletes a fleet's registry and membership (tests' clean-up). */
+/** Deletes a fleet's registry and membership (tests' clean-up; readiness keys expire on their own). */
 export async function deleteFleet(redis: Redis, fleet: string): Promise<void> {
   const keys = fleetKeys(fleet);
-  await Promise.all([
-    redis.del(keys.members),
-    ...Array.from({ length: SHARD_COUNT }, (_, shard) => redis.del(keys.shard(shard), keys.holder(shard))),
-  ]);
+  await Promise.all([redis.del(keys.members), ...Array.from({ length: SHARD_COUNT }, (_, shard) => redis.del(keys.shard(shard)))]);
 }
 
 export function parseRegistryChange(message: string): RegistryChange | null {

@@ -12,4 +12,4 @@ export {
   unregisterInboxes,
   type RegistryChange,
 } from './inbox-registry';
-export { setShardHolder, shardHolders } from './shard-holder';
+export { markShardReady, shardsReady, unmarkShardReady } from './handover-readiness';
