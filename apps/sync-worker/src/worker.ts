@@ -17,6 +17,7 @@ import { startFleetMembership } from './fleet/fleet-membership';
 import { superviseSession } from './fleet/supervise-session';
 import { startHttpServer, type HttpServerHandle } from './http-server';
 import { startInboxChangeListener } from './inbox-change-listener';
+import { withTimeout } from './wake-signal';
 import type { SessionDeps } from './inbox-session';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type WorkerMetrics } from './metrics';
@@ -192,10 +193,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         const others = await membership.leave();
         await Promise.all([fleet.releaseAll(others.filter((m) => m !== memberId)), sendWorker?.close(), healthCheck.stop()]);
         await fleet.close();
-        await subscriber.quit().catch(() => subscriber.disconnect());
-        await fleetRedis.quit().catch(() => fleetRedis.disconnect());
+        await Promise.all([closeRedis(subscriber), closeRedis(fleetRedis)]);
         await inboxChanges.close();
-        await redis.quit().catch(() => redis.disconnect());
+        await closeRedis(redis);
         await http?.close();
         if (!options.db) await dbHandle.close();
         logger.info('sync worker stopped');
@@ -203,4 +203,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       return closing;
     },
   };
+}
+
+/** QUIT when Redis is there (a clean goodbye), else just drop the socket: a QUIT queued for a Redis that is away never returns. */
+async function closeRedis(connection: { status: string; quit(): Promise<unknown>; disconnect(): void }): Promise<void> {
+  if (connection.status !== 'ready') return connection.disconnect();
+  await withTimeout(connection.quit(), 2_000, 'QUIT').catch(() => connection.disconnect());
 }

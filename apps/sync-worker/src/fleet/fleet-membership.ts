@@ -3,10 +3,9 @@
 // - Fencing: when heartbeats have failed for longer than fenceMs (below the members' TTL), the others
 //   may already count this worker gone and take its shards, so the view says "fenced" and the worker
 //   closes every session; it comes back when a heartbeat gets through again.
-// - Settling: a heartbeat that finds this worker missing from the set although it had been there means
-//   Redis lost its state (a restart without persistence). Every worker re-appears within one
-//   heartbeat, so for a few beats the view keeps what is held and takes nothing new; once everyone is
-//   back the ownership is what it was and nothing moves.
+// - Settling: a heartbeat that finds a new fleet epoch means Redis lost its state (a restart without
+//   persistence). Every worker re-appears within one heartbeat, so for a few beats the view keeps what
+//   is held and takes nothing new; once everyone is back the ownership is what it was and nothing moves.
 import type { Redis } from 'ioredis';
 import { HEARTBEAT_MS, heartbeat, leaveFleet, MEMBER_TTL_MS, ownedShards } from '@reply-sync/queue';
 import type { Logger } from '../logger';
@@ -51,7 +50,7 @@ export function startFleetMembership(options: FleetMembershipOptions): FleetMemb
   const log = options.logger.child({ component: 'fleet-membership', memberId: options.memberId });
   let view: FleetView = { members: [], owned: new Set(), fenced: false, settling: false };
   let lastOk = Date.now();
-  let registered = false;
+  let epoch: string | null = null;
   let settleUntil = 0;
   let stopped = false;
   let left = false;
@@ -63,17 +62,32 @@ export function startFleetMembership(options: FleetMembershipOptions): FleetMemb
     view = next;
     options.onView(next);
   };
+  // The fence fires fenceMs after the last heartbeat that got through, on a timer of its own: a
+  // heartbeat that hangs until its timeout must not push it past the moment the others take over.
+  let fenceTimer: NodeJS.Timeout | undefined;
+  const armFence = (): void => {
+    if (fenceTimer) clearTimeout(fenceTimer);
+    fenceTimer = setTimeout(() => {
+      if (stopped || left || view.fenced) return;
+      log.error({ event: 'fenced', sinceMs: Date.now() - lastOk }, 'fleet heartbeats failing; closing every session');
+      lastMembersKey = '';
+      publish({ members: [], owned: new Set(), fenced: true, settling: false });
+    }, fenceMs);
+    fenceTimer.unref?.();
+  };
+  armFence();
 
   const beat = async (): Promise<void> => {
     const now = Date.now();
     try {
       const hb = await withTimeout(heartbeat(options.redis, options.fleet, options.memberId, ttlMs), heartbeatMs, 'fleet heartbeat');
       lastOk = Date.now();
-      if (hb.added && registered) {
+      armFence();
+      if (epoch !== null && hb.epoch !== epoch) {
         settleUntil = lastOk + 3 * heartbeatMs;
         log.warn({ event: 'membership_lost' }, 'Redis had lost the fleet membership (a restart?); settling before anything moves');
       }
-      registered = true;
+      epoch = hb.epoch;
       const membersKey = hb.members.join(',');
       if (membersKey !== lastMembersKey) {
         lastMembersKey = membersKey;
@@ -83,21 +97,17 @@ export function startFleetMembership(options: FleetMembershipOptions): FleetMemb
       if (view.fenced) log.warn({ event: 'unfenced' }, 'heartbeat got through again; taking shards back');
       publish({ members: hb.members, owned, fenced: false, settling: lastOk < settleUntil });
     } catch (error) {
-      if (now - lastOk > fenceMs && !view.fenced) {
-        log.error({ event: 'fenced', err: error instanceof Error ? error.message : String(error), sinceMs: now - lastOk }, 'fleet heartbeats failing; closing every session');
-        lastMembersKey = '';
-        publish({ members: [], owned: new Set(), fenced: true, settling: false });
-      } else {
-        log.warn({ err: error instanceof Error ? error.message : String(error) }, 'fleet heartbeat failed');
-      }
+      if (!view.fenced) log.warn({ err: error instanceof Error ? error.message : String(error), sinceOkMs: now - lastOk }, 'fleet heartbeat failed');
     }
   };
 
+  // Beats on a fixed cadence from their start, so a slow one does not stretch the next.
   const loop = async (): Promise<void> => {
     if (stopped || left) return;
+    const began = Date.now();
     await beat();
     if (!stopped && !left) {
-      timer = setTimeout(() => void loop(), heartbeatMs);
+      timer = setTimeout(() => void loop(), Math.max(0, heartbeatMs - (Date.now() - began)));
       timer.unref?.();
     }
   };
@@ -109,6 +119,7 @@ export function startFleetMembership(options: FleetMembershipOptions): FleetMemb
     async leave() {
       left = true;
       if (timer) clearTimeout(timer);
+      if (fenceTimer) clearTimeout(fenceTimer);
       try {
         return await withTimeout(leaveFleet(options.redis, options.fleet, options.memberId, ttlMs), 5_000, 'leave the fleet');
       } catch (error) {
@@ -119,6 +130,7 @@ export function startFleetMembership(options: FleetMembershipOptions): FleetMemb
     stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      if (fenceTimer) clearTimeout(fenceTimer);
     },
   };
 }

@@ -12,6 +12,7 @@ import type { Redis } from 'ioredis';
 import { liveMembers, markShardReady, ownerOf, shardInboxes, shardOf, shardsReady, unmarkShardReady, type InboxJobData, type RegistryChange } from '@reply-sync/queue';
 import { sleep } from '../backoff';
 import type { Logger } from '../logger';
+import { withTimeout } from '../wake-signal';
 import type { FleetView } from './fleet-membership';
 
 /** One inbox's supervised session, as the holder starts it. */
@@ -36,6 +37,8 @@ export interface FleetSessionsOptions {
   /** Full reload of the owned shards from the registry. Default 5 min. */
   reloadMs?: number;
 }
+
+const REDIS_CALL_TIMEOUT_MS = 3_000;
 
 interface Shard {
   sessions: Map<string, HeldSession>;
@@ -63,6 +66,8 @@ export function createFleetSessions(options: FleetSessionsOptions): FleetSession
   const handoverTimeoutMs = options.handoverTimeoutMs ?? 20_000;
   const releaseCheckMs = options.releaseCheckMs ?? 500;
   const shards = new Map<number, Shard>();
+  // Every Redis call has a deadline: with Redis away, ioredis would hold a command through its retries.
+  const redisCall = <T>(call: Promise<T>, what: string): Promise<T> => withTimeout(call, REDIS_CALL_TIMEOUT_MS, what);
   let view: FleetView = { members: [], owned: new Set(), fenced: false, settling: false };
   let closed = false;
   let releaseLoop: Promise<void> | null = null;
@@ -81,8 +86,9 @@ export function createFleetSessions(options: FleetSessionsOptions): FleetSession
     const shard = shards.get(id);
     if (!shard) return;
     shards.delete(id);
-    // Before the sessions end: a later owner-to-be must not read our old word as its own handover done.
-    await unmarkShardReady(options.redis, options.fleet, id, options.memberId).catch(() => undefined);
+    // A later owner-to-be must not read our old word as its handover done. Not awaited: with Redis away
+    // (a fence) the sessions must end now, and the word expires on its own anyway.
+    void redisCall(unmarkShardReady(options.redis, options.fleet, id, options.memberId), 'unmark').catch(() => undefined);
     if (shard.sessions.size > 0) log.info({ event: 'shard_released', shard: id, sessions: shard.sessions.size, why }, 'shard released');
     for (const s of shard.sessions.values()) s.stop();
     await Promise.all([...shard.sessions.values()].map((s) => s.done));
@@ -94,7 +100,7 @@ export function createFleetSessions(options: FleetSessionsOptions): FleetSession
     void (async () => {
       let inboxes: InboxJobData[];
       try {
-        inboxes = await shardInboxes(options.redis, options.fleet, id);
+        inboxes = await redisCall(shardInboxes(options.redis, options.fleet, id), 'load a shard');
       } catch (error) {
         // Redis is away: forget the shard; the next view (or reload) takes it again.
         log.warn({ shard: id, err: error instanceof Error ? error.message : String(error) }, 'could not load a shard; retrying at the next heartbeat');
@@ -107,7 +113,7 @@ export function createFleetSessions(options: FleetSessionsOptions): FleetSession
       // The previous owner lets go once we name ourselves: after our sessions are in.
       await Promise.race([Promise.all(started.map((s) => s.ready)), sleep(handoverTimeoutMs)]);
       if (shards.get(id) !== shard || shard.releasingSince !== null) return;
-      await markShardReady(options.redis, options.fleet, id, options.memberId).catch((error: unknown) =>
+      await redisCall(markShardReady(options.redis, options.fleet, id, options.memberId), 'mark ready').catch((error: unknown) =>
         log.warn({ shard: id, err: error instanceof Error ? error.message : String(error) }, 'could not mark the shard ready'),
       );
     })();
@@ -128,7 +134,7 @@ export function createFleetSessions(options: FleetSessionsOptions): FleetSession
       }
       let ready = new Map<number, boolean>();
       try {
-        ready = await shardsReady(options.redis, options.fleet, owners);
+        ready = await redisCall(shardsReady(options.redis, options.fleet, owners), 'read readiness');
       } catch {
         // Redis away: the timeout still applies.
       }
@@ -158,7 +164,7 @@ export function createFleetSessions(options: FleetSessionsOptions): FleetSession
   const reload = async (id: number): Promise<void> => {
     const shard = shards.get(id);
     if (!shard || !shard.loaded || shard.releasingSince !== null) return;
-    const inboxes = await shardInboxes(options.redis, options.fleet, id);
+    const inboxes = await redisCall(shardInboxes(options.redis, options.fleet, id), 'reload a shard');
     if (shards.get(id) !== shard) return;
     for (const inbox of inboxes) startInbox(shard, inbox);
   };
@@ -226,7 +232,7 @@ export function createFleetSessions(options: FleetSessionsOptions): FleetSession
         await sleep(releaseCheckMs);
         // The others may be leaving too (a whole fleet stopping): hand over to who is still there,
         // and stop waiting once nobody is.
-        const live = await liveMembers(options.redis, options.fleet).catch(() => handoverMembers);
+        const live = await redisCall(liveMembers(options.redis, options.fleet), 'read members').catch(() => handoverMembers);
         handoverMembers = live.filter((m) => m !== options.memberId);
         if (handoverMembers.length === 0) break;
       }

@@ -15,6 +15,8 @@ export const SHARD_COUNT = 1024;
 export interface FleetKeys {
   /** ZSET of live members scored by their last heartbeat (Redis server time, ms). */
   members: string;
+  /** STRING: made afresh by the first heartbeat after the fleet's state was lost. */
+  epoch: string;
   /** Pub/sub channel of registry changes (classic PUBLISH: it reaches every node of a cluster). */
   changes: string;
   /** HASH inboxId → accountId of one shard's connected inboxes. */
@@ -26,6 +28,7 @@ export interface FleetKeys {
 export function fleetKeys(fleet: string): FleetKeys {
   return {
     members: `{rs:${fleet}:fleet}:members`,
+    epoch: `{rs:${fleet}:fleet}:epoch`,
     changes: `rs:${fleet}:changes`,
     shard: (shard) => `{rs:${fleet}:s${shard}}:inboxes`,
     ready: (shard, member) => `{rs:${fleet}:s${shard}}:ready:${member}`,
