@@ -1,7 +1,8 @@
-// One scenario's worker set-up: its own queue, the real worker as a child process, the inboxes' jobs
-// added directly (what the scheduler would do; the scheduler itself is measured in its own scenario).
+// One scenario's worker set-up: its own fleet, the real worker as a child process, the inboxes
+// registered directly (what the scheduler would do; the scheduler itself is measured in its own scenario).
 import { randomUUID } from 'node:crypto';
-import { createInboxQueue, ensureInboxJobs, type InboxQueue } from '@reply-sync/queue';
+import type { Redis } from 'ioredis';
+import { createRedisConnection, deleteFleet, registerInboxes } from '@reply-sync/queue';
 import { stack } from '@reply-sync/testkit';
 import type { BenchContext } from './context';
 import { startWorkerProcess, until, type WorkerProcess } from './processes';
@@ -11,23 +12,30 @@ export function benchQueueName(ctx: BenchContext, scenario: string): string {
   return `bench-${scenario}-${ctx.runId}-${randomUUID().slice(0, 6)}`;
 }
 
-export function openQueue(name: string): InboxQueue {
-  const queue = createInboxQueue({ redisUrl: stack.redisUrl, name });
-  queue.on('error', () => undefined);
-  return queue;
+/** A scenario's fleet: its name and a connection to its registry. */
+export interface BenchFleet {
+  name: string;
+  redis: Redis;
 }
 
-export async function addJobs(queue: InboxQueue, accountId: string, inboxes: readonly SeededInbox[]): Promise<void> {
-  await ensureInboxJobs(
-    queue,
+export function openQueue(name: string): BenchFleet {
+  const redis = createRedisConnection(stack.redisUrl, { forWorker: false });
+  redis.on('error', () => undefined);
+  return { name, redis };
+}
+
+export async function addJobs(fleet: BenchFleet, accountId: string, inboxes: readonly SeededInbox[]): Promise<void> {
+  await registerInboxes(
+    fleet.redis,
+    fleet.name,
     inboxes.map((i) => ({ accountId, inboxId: i.inboxId })),
   );
 }
 
-/** Removes every key of the queue (jobs, locks, events). */
-export async function destroyQueue(queue: InboxQueue): Promise<void> {
-  await queue.obliterate({ force: true }).catch(() => undefined);
-  await queue.close().catch(() => undefined);
+/** Removes every key of the fleet (registry, membership, holders). */
+export async function destroyQueue(fleet: BenchFleet): Promise<void> {
+  await deleteFleet(fleet.redis, fleet.name).catch(() => undefined);
+  fleet.redis.disconnect();
 }
 
 export async function startWorker(

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createInboxQueue, createSendQueue } from '@reply-sync/queue';
+import { createRedisConnection, createSendQueue, deleteFleet } from '@reply-sync/queue';
 import { createLogger, parseWorkerEnv, startWorker, type RunningWorker } from '@reply-sync/sync-worker';
 import { createMailUser, openImap, stack, uniqueName, waitFor, type MailUser } from '@reply-sync/testkit';
 import { cli, cliEnv, freshAccount, type TestAccount } from './helpers';
@@ -23,10 +23,11 @@ beforeEach(async () => {
 afterEach(async () => {
   await worker?.close();
   worker = undefined;
-  for (const q of [createInboxQueue({ redisUrl: stack.redisUrl, name: queues.inbox }), createSendQueue({ redisUrl: stack.redisUrl, name: queues.send })]) {
-    await q.obliterate({ force: true }).catch(() => undefined);
-    await q.close();
-  }
+  const sends = createSendQueue({ redisUrl: stack.redisUrl, name: queues.send });
+  await sends.obliterate({ force: true }).catch(() => undefined);
+  await sends.close();
+  const redis = createRedisConnection(stack.redisUrl, { forWorker: false });
+  await deleteFleet(redis, queues.inbox).finally(() => redis.disconnect());
   await t?.close();
 });
 

@@ -21,6 +21,16 @@ export interface RunningScheduler {
 
 export async function runScheduler(env: SchedulerEnv, options: RunSchedulerOptions = {}): Promise<RunningScheduler> {
   const logger = options.logger ?? pino({ level: env.LOG_LEVEL, base: { app: 'scheduler' } });
+  // Signals are taken from the start: one that arrives while the scheduler is still starting stops it
+  // right after (the default action would kill the process without its clean stop).
+  let signalledEarly: NodeJS.Signals | null = null;
+  const early = (signal: NodeJS.Signals): void => {
+    signalledEarly = signal;
+  };
+  if (options.handleSignals ?? true) {
+    process.once('SIGTERM', early);
+    process.once('SIGINT', early);
+  }
   // Two pooled connections cover the reconcile queries; LISTEN gets its own connection.
   const db = createDb(env.DATABASE_URL, { max: 2 });
   let scheduler: Scheduler;
@@ -33,9 +43,13 @@ export async function runScheduler(env: SchedulerEnv, options: RunSchedulerOptio
       logger,
     });
   } catch (error) {
+    process.off('SIGTERM', early);
+    process.off('SIGINT', early);
     await db.close();
     throw error;
   }
+  process.off('SIGTERM', early);
+  process.off('SIGINT', early);
 
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
@@ -59,6 +73,7 @@ export async function runScheduler(env: SchedulerEnv, options: RunSchedulerOptio
   if (options.handleSignals ?? true) {
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
+    if (signalledEarly) onSignal(signalledEarly);
   }
   return { scheduler, stop, stopped };
 }

@@ -1,14 +1,9 @@
-// The control plane: keeps one queue job per connected inbox, fast via NOTIFY and surely via reconcile.
+// The control plane: keeps one registry entry per connected inbox (the fleet's sharded registry, which
+// the workers take by shard), fast via NOTIFY and surely via reconcile.
 import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import type { DbHandle } from '@reply-sync/db';
-import {
-  createInboxQueue,
-  createRedisConnection,
-  dropInboxJobs,
-  ensureInboxJobs,
-  QUEUE_PREFIX,
-  type InboxQueue,
-} from '@reply-sync/queue';
+import { createRedisConnection, registerInboxes, unregisterInboxes } from '@reply-sync/queue';
 import type { Logger } from 'pino';
 import { INBOX_CHANNEL, parseInboxNotification, type InboxNotification } from './inbox-notification';
 import { reconcile, type ReconcileResult } from './reconcile';
@@ -17,6 +12,7 @@ export interface SchedulerOptions {
   /** From createDb(); the scheduler uses its pool and its LISTEN connection, and does not close it. */
   db: DbHandle;
   redisUrl: string;
+  /** The fleet (REPLY_SYNC_QUEUE) whose registry this scheduler keeps. */
   queueName: string;
   /** Period of the full reconcile. */
   reconcileIntervalMs: number;
@@ -26,23 +22,24 @@ export interface SchedulerOptions {
 export interface Scheduler {
   /** Runs a full reconcile now (not subject to the shared once-per-interval lock) and reports it. */
   reconcileNow(): Promise<ReconcileResult>;
-  /** Stops listening and reconciling, waits for work in flight, closes the queue. Idempotent. */
+  /** Stops listening and reconciling, waits for work in flight, closes Redis. Idempotent. */
   stop(): Promise<void>;
-  readonly queue: InboxQueue;
+  /** The scheduler's Redis connection (tests read the registry through it). */
+  readonly redis: Redis;
 }
 
 /**
  * Starts the scheduler and resolves once it is LISTENing, so a change committed after that is seen.
  *
  * Two mechanisms, on purpose:
- * - NOTIFY (`reply_sync_inboxes`) adds a newly connected inbox's job, or drops a disconnected or
- *   removed inbox's waiting/delayed job, within a second. Notifications arriving together are
- *   coalesced per inbox (the last one wins) and applied in bulk.
+ * - NOTIFY (`reply_sync_inboxes`) registers a newly connected inbox, or unregisters a disconnected or
+ *   removed one, within a second (the registry publishes the change to the shard's owner).
+ *   Notifications arriving together are coalesced per inbox (the last one wins) and applied in bulk.
  * - A full reconcile every reconcileIntervalMs heals whatever NOTIFY cannot: a notification lost
- *   while the LISTEN connection was down, a job lost with Redis or deleted by hand, a requeue that
- *   raced a disconnect. It also runs at start and whenever LISTEN reconnects.
+ *   while the LISTEN connection was down, a registry lost with Redis (a restart) or edited by hand.
+ *   It also runs at start and whenever LISTEN reconnects.
  *
- * Several schedulers may run at once: job ids are stable, so their adds make one job per inbox. The
+ * Several schedulers may run at once: registering is idempotent (a hash field per inbox). The
  * periodic reconcile takes a short Redis lock so that only one of them does the full pass per
  * interval; each one still applies the notifications it receives (cheap and idempotent).
  */
@@ -51,8 +48,9 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
   const log = options.logger.child({ component: 'scheduler', queue: queueName });
   const redis = createRedisConnection(options.redisUrl, { forWorker: false, connectionName: 'reply-sync-scheduler' });
   redis.on('error', (error: Error) => log.warn({ err: error.message }, 'redis connection error'));
-  const queue = createInboxQueue({ connection: redis, name: queueName });
-  queue.on('error', (error: Error) => log.warn({ err: error.message }, 'queue error'));
+  // Redis back after a loss (a restart empties a registry without persistence): rebuild it now rather
+  // than at the next interval. Set up below, once reconcileInBackground exists.
+  let redisReadies = 0;
 
   let stopped = false;
   const inFlight = new Set<Promise<unknown>>();
@@ -64,15 +62,15 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
 
   // --- full reconcile -------------------------------------------------------------------------
   const runReconcile = async (trigger: string): Promise<ReconcileResult> => {
-    const result = await reconcile(db, queue);
-    const changed = result.added > 0 || result.dropped > 0 || result.active > 0;
-    log[changed ? 'info' : 'debug']({ event: 'reconcile', trigger, ...result }, 'reconciled inbox jobs');
+    const result = await reconcile(db, redis, queueName);
+    const changed = result.added > 0 || result.dropped > 0;
+    log[changed ? 'info' : 'debug']({ event: 'reconcile', trigger, ...result }, 'reconciled the inbox registry');
     return result;
   };
 
   // Shared by every scheduler on this queue: "somebody did the periodic pass in this interval".
   // Never released early; it expires a little before the next tick so the next pass can start.
-  const lockKey = `${QUEUE_PREFIX}:${queueName}:reconcile-lock`;
+  const lockKey = `{rs:${queueName}:fleet}:reconcile-lock`;
   const lockToken = randomUUID();
   const lockTtlMs = Math.max(1, Math.floor(reconcileIntervalMs * 0.8));
 
@@ -113,18 +111,9 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
       const connect = batch.filter((n) => n.connected);
       const disconnect = batch.filter((n) => !n.connected).map((n) => n.inboxId);
       try {
-        await ensureInboxJobs(queue, connect);
-        const dropped = await dropInboxJobs(queue, disconnect);
-        log.info(
-          { event: 'notified', added: connect.length, dropped: dropped.dropped.length, active: dropped.active.length },
-          'applied inbox notifications',
-        );
-        if (dropped.active.length > 0) {
-          log.info(
-            { event: 'drop_deferred', inboxIds: dropped.active.slice(0, 20) },
-            'disconnected inboxes still in a running session; the worker ends those sessions itself',
-          );
-        }
+        await registerInboxes(redis, queueName, connect);
+        await unregisterInboxes(redis, queueName, disconnect);
+        log.info({ event: 'notified', added: connect.length, dropped: disconnect.length }, 'applied inbox notifications');
       } catch (error) {
         // Not retried here: the next full reconcile applies the same changes from the database.
         log.error({ event: 'notify_apply_failed', err: errorMessage(error), inboxes: batch.length }, 'could not apply inbox notifications');
@@ -159,18 +148,24 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
   try {
     listener = await db.sql.listen(INBOX_CHANNEL, onNotify, onListen);
   } catch (error) {
-    await queue.close();
     await redis.quit().catch(() => redis.disconnect());
     throw error;
   }
   log.info({ event: 'started', reconcileIntervalMs }, 'scheduler listening for inbox changes');
 
+  redis.on('ready', () => {
+    if (redisReadies++ > 0 && !stopped) {
+      log.warn({ event: 'redis_reconnected' }, 'Redis connection re-established; reconciling the registry');
+      reconcileInBackground('redis_reconnected');
+    }
+  });
+  if (redis.status === 'ready') redisReadies = 1;
   reconcileInBackground('start');
   scheduleTick();
 
   let stopping: Promise<void> | undefined;
   return {
-    queue,
+    redis,
     reconcileNow: () => track(runReconcile('manual')),
     stop: () =>
       (stopping ??= (async () => {
@@ -178,7 +173,6 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
         if (timer) clearTimeout(timer);
         await listener.unlisten().catch(() => {});
         await Promise.allSettled([...inFlight]);
-        await queue.close();
         await redis.quit().catch(() => redis.disconnect());
         log.info({ event: 'stopped' }, 'scheduler stopped');
       })()),

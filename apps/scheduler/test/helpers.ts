@@ -1,7 +1,8 @@
-// Test fixtures: own account and inbox rows (plain SQL), own queue, captured structured logs.
+// Test fixtures: own account and inbox rows (plain SQL), own fleet registry, captured structured logs.
 import { Writable } from 'node:stream';
 import { createDb, migrate, type DbHandle } from '@reply-sync/db';
-import { createInboxQueue, createRedisConnection, QUEUE_PREFIX, type InboxQueue } from '@reply-sync/queue';
+import type { Redis } from 'ioredis';
+import { createRedisConnection, deleteFleet, fleetKeys, registeredInboxIds, shardOf } from '@reply-sync/queue';
 import { stack, uniqueName } from '@reply-sync/testkit';
 import { pino, type Logger } from 'pino';
 
@@ -46,27 +47,31 @@ export async function setInboxStatus(db: DbHandle, inboxIds: string[], status: s
   await db.sql`UPDATE inboxes SET status = ${status} WHERE id = ANY(${inboxIds}::uuid[])`;
 }
 
-export function openQueue(label: string): InboxQueue {
-  return createInboxQueue({ redisUrl: stack.redisUrl, name: uniqueName(`sched-${label}`) });
+/** A fleet of the test's own: its name, a connection to read its registry, and its clean-up. */
+export interface TestFleet {
+  name: string;
+  redis: Redis;
+  registered(): Promise<string[]>;
+  close(): Promise<void>;
 }
 
-/** How many times each job id appears in the queue's live lists and sets (must be 0 or 1). */
-export async function liveOccurrences(queue: InboxQueue): Promise<Map<string, number>> {
+export function openFleet(label: string): TestFleet {
+  const name = uniqueName(`sched-${label}`);
   const redis = createRedisConnection(stack.redisUrl, { forWorker: false });
-  try {
-    const key = (type: string) => `${QUEUE_PREFIX}:${queue.name}:${type}`;
-    const [wait, active, delayed, prioritized] = await Promise.all([
-      redis.lrange(key('wait'), 0, -1),
-      redis.lrange(key('active'), 0, -1),
-      redis.zrange(key('delayed'), '0', '-1'),
-      redis.zrange(key('prioritized'), '0', '-1'),
-    ]);
-    const counts = new Map<string, number>();
-    for (const id of [...wait, ...active, ...delayed, ...prioritized]) counts.set(id, (counts.get(id) ?? 0) + 1);
-    return counts;
-  } finally {
-    redis.disconnect();
-  }
+  return {
+    name,
+    redis,
+    registered: () => registeredInboxIds(redis, name),
+    async close() {
+      await deleteFleet(redis, name).catch(() => undefined);
+      redis.disconnect();
+    },
+  };
+}
+
+/** The registry entry of one inbox: its account id, or null. */
+export async function registryEntry(fleet: TestFleet, inboxId: string): Promise<string | null> {
+  return fleet.redis.hget(fleetKeys(fleet.name).shard(shardOf(inboxId)), inboxId);
 }
 
 /** A pino logger whose JSON lines are kept in `lines` (and nothing printed). */

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createInboxQueue } from '@reply-sync/queue';
+import { createRedisConnection, deleteFleet } from '@reply-sync/queue';
 import { uniqueName, waitFor } from '@reply-sync/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { migrateOnce, stack } from './helpers';
@@ -39,9 +39,9 @@ describe('main.ts', () => {
       expect(lines.every((l) => l.app === 'scheduler')).toBe(true);
     } finally {
       proc.kill('SIGKILL');
-      const queue = createInboxQueue({ redisUrl: stack.redisUrl, name: queueName });
-      await queue.obliterate({ force: true });
-      await queue.close();
+      const redis = createRedisConnection(stack.redisUrl, { forWorker: false });
+      await deleteFleet(redis, queueName);
+      redis.disconnect();
     }
   });
 });

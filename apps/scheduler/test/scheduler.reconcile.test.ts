@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '@reply-sync/db';
-import { ensureInboxJobs, inboxJobId, listInboxJobIds, type InboxQueue } from '@reply-sync/queue';
+import { fleetKeys, registerInboxes, shardOf, unregisterInboxes } from '@reply-sync/queue';
 import { waitFor } from '@reply-sync/testkit';
 import { startScheduler, type Scheduler } from '../src/index';
 import {
@@ -8,24 +8,24 @@ import {
   createAccount,
   deleteAccount,
   insertInboxes,
-  liveOccurrences,
   migrateOnce,
   openDb,
-  openQueue,
+  openFleet,
+  registryEntry,
   stack,
+  type TestFleet,
 } from './helpers';
 
 describe('scheduler: full reconcile', () => {
   let dbs: DbHandle[] = [];
   let schedulers: Scheduler[] = [];
-  let queue: InboxQueue;
+  let fleet: TestFleet;
   let accountId: string;
   beforeAll(migrateOnce);
   afterEach(async () => {
     await Promise.all(schedulers.map((s) => s.stop()));
     schedulers = [];
-    await queue.obliterate({ force: true });
-    await queue.close();
+    await fleet.close();
     await deleteAccount(dbs[0]!, accountId);
     await Promise.all(dbs.map((db) => db.close()));
     dbs = [];
@@ -35,7 +35,7 @@ describe('scheduler: full reconcile', () => {
     const db = openDb();
     dbs.push(db);
     accountId = await createAccount(db);
-    queue = openQueue(label);
+    fleet = openFleet(label);
     return db;
   }
 
@@ -44,14 +44,14 @@ describe('scheduler: full reconcile', () => {
     const db = openDb();
     dbs.push(db);
     const { logger, lines } = capturingLogger();
-    const scheduler = await startScheduler({ db, redisUrl: stack.redisUrl, queueName: queue.name, reconcileIntervalMs, logger });
+    const scheduler = await startScheduler({ db, redisUrl: stack.redisUrl, queueName: fleet.name, reconcileIntervalMs, logger });
     schedulers.push(scheduler);
     // Wait out the start-up reconcile so it cannot do (or undo) what a test is about to check.
     await waitFor(() => lines.some((l) => l.event === 'reconcile' && l.trigger === 'start'), { what: 'the start-up reconcile' });
     return scheduler;
   }
 
-  it('two schedulers reconciling at once, over and over, make exactly one job per inbox', async () => {
+  it('two schedulers reconciling at once, over and over, register exactly the connected inboxes', async () => {
     const db = await setUp('two');
     const [a, b] = [await start(60_000), await start(60_000)];
     const first = await insertInboxes(db, accountId, 40);
@@ -71,45 +71,46 @@ describe('scheduler: full reconcile', () => {
     expect(ours).toEqual(expect.arrayContaining(first));
     await Promise.all([a.reconcileNow(), b.reconcileNow()]);
 
-    const occurrences = await liveOccurrences(queue);
-    for (const inboxId of ours) expect(occurrences.get(inboxJobId(inboxId)), inboxId).toBe(1);
-    expect([...occurrences.values()].every((n) => n === 1)).toBe(true);
+    // (The shared test database has other tests' connected inboxes too: they are registered as well.)
+    const registered = await fleet.registered();
+    expect(registered.filter((id) => ours.includes(id)).sort()).toEqual([...ours].sort());
+    expect(new Set(registered).size).toBe(registered.length);
+    for (const inboxId of ours) expect(await registryEntry(fleet, inboxId)).toBe(accountId);
   });
 
-  it('re-creates a job deleted behind its back, and drops a job whose inbox is not connected', async () => {
+  it('re-creates an entry deleted behind its back, and drops an entry whose inbox is not connected', async () => {
     const db = await setUp('heal');
     const scheduler = await start(60_000);
     const [kept, lost] = await insertInboxes(db, accountId, 2);
     const [stray] = await insertInboxes(db, accountId, 1, 'disconnected');
-    await waitFor(async () => (await listInboxJobIds(queue)).includes(lost!), { what: 'the job to exist' });
-    await queue.remove(inboxJobId(lost!));
-    // A job for a disconnected inbox, e.g. left by a requeue that raced the disconnect.
-    await ensureInboxJobs(queue, [{ accountId, inboxId: stray! }]);
+    await waitFor(async () => (await fleet.registered()).includes(lost!), { what: 'the entry to exist' });
+    await unregisterInboxes(fleet.redis, fleet.name, [lost!]);
+    // An entry for a disconnected inbox (written by hand, or left by a lost notification).
+    await registerInboxes(fleet.redis, fleet.name, [{ accountId, inboxId: stray! }]);
 
     const result = await scheduler.reconcileNow();
 
     expect(result.added).toBeGreaterThanOrEqual(1);
     expect(result.dropped).toBeGreaterThanOrEqual(1);
-    const live = await listInboxJobIds(queue);
+    const live = await fleet.registered();
     expect(live).toEqual(expect.arrayContaining([kept, lost]));
     expect(live).not.toContain(stray);
-    expect((await queue.getJob(inboxJobId(lost!)))?.data).toEqual({ accountId, inboxId: lost });
+    expect(await registryEntry(fleet, lost!)).toBe(accountId);
   });
 
-  it('heals a lost job on its own at the reconcile interval (two schedulers sharing the interval lock)', async () => {
+  it('heals a lost entry on its own at the reconcile interval (two schedulers sharing the interval lock)', async () => {
     const db = await setUp('interval');
     await start(500);
     await start(500);
     const [inboxId] = await insertInboxes(db, accountId, 1);
-    await waitFor(async () => (await listInboxJobIds(queue)).includes(inboxId!), { what: 'the job to exist' });
+    await waitFor(async () => (await fleet.registered()).includes(inboxId!), { what: 'the entry to exist' });
 
-    await queue.remove(inboxJobId(inboxId!));
-    // Nothing notifies about a lost job: only the periodic reconcile can bring it back.
+    // What a Redis restart without persistence does to the registry; nothing notifies about it.
+    await fleet.redis.hdel(fleetKeys(fleet.name).shard(shardOf(inboxId!)), inboxId!);
 
-    await waitFor(async () => (await listInboxJobIds(queue)).includes(inboxId!), {
-      what: 'the periodic reconcile to re-create the job',
+    await waitFor(async () => (await fleet.registered()).includes(inboxId!), {
+      what: 'the periodic reconcile to re-create the entry',
       timeoutMs: 5_000,
     });
-    expect((await liveOccurrences(queue)).get(inboxJobId(inboxId!))).toBe(1);
   });
 });

@@ -29,12 +29,14 @@ const EnvSchema = z.object({
   SEND_CONCURRENCY: z.coerce.number().int().positive().default(10),
   /** Validated by the db package's parser so the error sentence is the same everywhere. */
   REPLY_SYNC_ENCRYPTION_KEYS: z.string().optional(),
-  /** Concurrent inbox sessions (jobs) in this process. */
-  WORKER_CONCURRENCY: z.coerce.number().int().positive().default(500),
-  /** One job = one bounded IMAP session of at most this long, then the job is queued again. */
-  SESSION_MAX_MS: ms(5 * 60_000),
-  /** NOOP + inbox row re-read this often, to catch a silently dead IDLE or a reconnect/disconnect. */
-  WATCHDOG_INTERVAL_MS: ms(2 * 60_000),
+  /** A session's maximum age: then it logs in again (a fresh OAuth token). 12 h: two logins a day. */
+  SESSION_MAX_MS: ms(12 * 3600_000),
+  /** NOOP this often: renews the IDLE without a new login, and finds a silently dead link within a minute. */
+  WATCHDOG_INTERVAL_MS: ms(45_000),
+  /** Re-read the inbox row this often: the fallback for a disconnect the LISTEN connection missed. */
+  INBOX_RECHECK_MS: ms(5 * 60_000),
+  /** How long a shard's handover to a new owner may take before the old owner lets go anyway. */
+  HANDOVER_TIMEOUT_MS: ms(20_000),
   /** NOOP poll interval for servers without IDLE. */
   POLL_INTERVAL_MS: ms(5_000),
   /** Transient errors that persist longer than this disconnect the inbox (`server_unreachable`). */

@@ -1,6 +1,6 @@
-// One bounded IMAP session for one inbox (one BullMQ job run): load the inbox, connect, EXAMINE INBOX,
-// catch up from the checkpoint, then IDLE (or poll) until the session deadline, catching up on every
-// EXISTS. A supervisor rebuilds the client with jittered backoff when the connection drops, and maps
+// One long IMAP session for one inbox (held by the worker that owns its shard: fleet/): load the inbox,
+// connect, EXAMINE INBOX, catch up from the checkpoint, then IDLE (or poll) until the session's maximum
+// age (hours), catching up on every EXISTS; the IDLE is renewed by a NOOP every watchdog interval. A supervisor rebuilds the client with jittered backoff when the connection drops, and maps
 // errors to the inbox's status (auth → disconnected at once, transient → retry until it persists).
 // The session ends within a second when its inbox is disconnected, removed or given new credentials
 // (the worker's InboxChangeListener; inbox-watch.ts), and at the latest at the next watchdog tick.
@@ -28,6 +28,8 @@ export interface SessionConfig {
   catchUpBatchSize: number;
   /** How long a NOOP (watchdog) or LOGOUT may take before the connection is presumed dead. */
   commandTimeoutMs?: number;
+  /** How often the session re-reads its inbox row (the fallback for a change the listener missed). */
+  inboxRecheckMs?: number;
 }
 
 export interface SessionDeps {
@@ -50,12 +52,14 @@ export interface SessionDeps {
 }
 
 export type SessionOutcome =
-  /** The inbox is still connected: put the job back (delayMs 0 = at once, any worker). */
+  /** The inbox is still connected: run a new session after delayMs (its maximum age, new credentials, an error). */
   | { kind: 'requeue'; delayMs: number; why: string }
-  /** The inbox is disconnected, removed or gone: the job completes and is deleted. */
+  /** The inbox is disconnected, removed or gone: no new session. */
   | { kind: 'finished'; why: string };
 
-const DEFAULT_COMMAND_TIMEOUT_MS = 30_000;
+/** With the 45 s watchdog: a silently dead link is noticed within a minute. */
+const DEFAULT_COMMAND_TIMEOUT_MS = 10_000;
+const DEFAULT_INBOX_RECHECK_MS = 5 * 60_000;
 /** A credentials blob we cannot decrypt for want of the right key is an operator problem, not the inbox's. */
 const UNDECRYPTABLE_RETRY_MS = 60_000;
 /**
@@ -91,17 +95,22 @@ function credentialsOf(inbox: InboxRecord & { credentials: StoredCredentials }):
   return inbox.credentials.password !== undefined ? { kind: 'password', username: inbox.username, password: inbox.credentials.password } : null;
 }
 
-export async function runInboxSession(deps: SessionDeps, job: InboxJobData, stop: AbortSignal): Promise<SessionOutcome> {
+export interface SessionHooks {
+  /** Called each time a connection has logged in and examined INBOX. */
+  onReady?: () => void;
+}
+
+export async function runInboxSession(deps: SessionDeps, job: InboxJobData, stop: AbortSignal, hooks: SessionHooks = {}): Promise<SessionOutcome> {
   // Watch before the first read, so a change committed after that read is heard.
   const watch = watchInbox(deps.inboxChanges, job.inboxId, stop);
   try {
-    return await runWatchedSession(deps, job, stop, watch);
+    return await runWatchedSession(deps, job, stop, watch, hooks);
   } finally {
     watch.stop();
   }
 }
 
-async function runWatchedSession(deps: SessionDeps, job: InboxJobData, stop: AbortSignal, watch: InboxWatch): Promise<SessionOutcome> {
+async function runWatchedSession(deps: SessionDeps, job: InboxJobData, stop: AbortSignal, watch: InboxWatch, hooks: SessionHooks): Promise<SessionOutcome> {
   const log = deps.logger.child({ inboxId: job.inboxId, accountId: job.accountId });
   const store = createCrmStore(deps.db, job.accountId, job.inboxId, deps.keys);
   // Everything below stops on either: the worker stopping, or the inbox changing.
@@ -161,6 +170,7 @@ async function runWatchedSession(deps: SessionDeps, job: InboxJobData, stop: Abo
           await store.endErrorRun();
         }
         attempt = 0;
+        hooks.onReady?.();
       });
       return outcomeOf(end);
     } catch (error) {
@@ -268,6 +278,8 @@ async function runConnection(deps: SessionDeps, input: ConnectionInput, onReady:
     const supportsIdle = client.capabilities.has('IDLE');
     const specialUse = mailbox.specialUse && mailbox.specialUse !== '\\Inbox' ? mailbox.specialUse : undefined;
     let nextWatchdog = Date.now() + deps.config.watchdogIntervalMs;
+    const recheckMs = deps.config.inboxRecheckMs ?? DEFAULT_INBOX_RECHECK_MS;
+    let nextRecheck = Date.now() + recheckMs;
     let nextPoll = Date.now() + deps.config.pollIntervalMs;
 
     for (;;) {
@@ -299,11 +311,16 @@ async function runConnection(deps: SessionDeps, input: ConnectionInput, onReady:
       if (now >= input.deadline) return 'deadline';
       if (now >= nextWatchdog) {
         nextWatchdog = now + deps.config.watchdogIntervalMs;
-        // A NOOP that never answers is an IDLE that died silently (NAT, a half-open socket).
+        // Ends the IDLE (DONE) and asks for a NOOP: the IDLE is re-issued every watchdog interval
+        // without a new login, and a link that died silently (NAT, a half-open socket) shows as a
+        // command that never answers, within the interval plus the command timeout.
         await withTimeout(client.noop(), commandTimeout, 'NOOP');
-        // The fallback for a change the listener did not hear (its connection was down).
-        const end = await inboxEnd(store, inbox);
-        if (end) return end;
+        if (now >= nextRecheck) {
+          nextRecheck = now + recheckMs;
+          // The fallback for a change the listener did not hear (its connection was down).
+          const end = await inboxEnd(store, inbox);
+          if (end) return end;
+        }
         continue;
       }
       if (!supportsIdle && now >= nextPoll) {

@@ -1,17 +1,24 @@
-// The worker process's core: a BullMQ Worker on the inbox queue that runs one bounded IMAP session per
-// job, plus the HTTP server for /metrics and /healthz. close() is the SIGTERM path: stop taking jobs,
-// let every session finish its open transaction and LOG OUT, put each job back on the queue, exit.
+// The worker process's core: a member of the fleet that holds one long IMAP session per connected
+// inbox of the shards it owns (fleet/), plus the HTTP server for /metrics and /healthz. close() is the
+// SIGTERM path: leave the fleet, let the new owners take the sessions over (make-before-break, within
+// the handover timeout), end every session (its open transaction committed, LOGOUT), exit.
 // OAuth inboxes (gmail, office365) get their access tokens through getAccessToken (a Redis lock per
 // inbox) for IMAP and SMTP, and the token health check refreshes them on a timer. One LISTEN per
 // process (inbox-change-listener.ts) ends a session within a second of its inbox being disconnected,
 // removed or given new credentials, whichever process or tool made the change.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { createDb, type Db, type DbHandle, type InboxKey } from '@reply-sync/db';
 import { providersFromEnv } from '@reply-sync/mail';
-import { createInboxWorker, createRedisConnection, requeueAtSessionEnd, type InboxJob, type InboxWorker } from '@reply-sync/queue';
+import { createRedisConnection, fleetKeys, parseRegistryChange } from '@reply-sync/queue';
 import type { WorkerEnv } from './env';
+import { createFleetSessions } from './fleet/fleet-sessions';
+import { startFleetMembership } from './fleet/fleet-membership';
+import { superviseSession } from './fleet/supervise-session';
 import { startHttpServer, type HttpServerHandle } from './http-server';
 import { startInboxChangeListener } from './inbox-change-listener';
-import { runInboxSession, type SessionDeps } from './inbox-session';
+import { withTimeout } from './wake-signal';
+import type { SessionDeps } from './inbox-session';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type WorkerMetrics } from './metrics';
 import { getAccessToken, oauthCredentialsFor, runTokenHealthCheck, type AccessTokenDeps } from './oauth/index';
@@ -37,12 +44,17 @@ export interface StartWorkerOptions {
 
 export interface RunningWorker {
   readonly metrics: WorkerMetrics;
-  readonly worker: InboxWorker;
+  /** This process's id in the fleet. */
+  readonly memberId: string;
   /** The HTTP server's port, when it runs. */
   readonly httpPort: number | null;
   /** Sessions running now. */
   activeSessions(): number;
-  /** Ends every session (each job goes back to the queue), closes Redis, the HTTP server and the pool. */
+  /** Shards this worker holds sessions for now. */
+  heldShards(): number[];
+  /** Whether this worker holds a session for the inbox now. */
+  holds(inboxId: string): boolean;
+  /** Leaves the fleet, hands the sessions over, ends them; closes Redis, the HTTP server and the pool. */
   close(): Promise<void>;
 }
 
@@ -51,10 +63,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const logger = options.logger ?? createLogger({ level: env.LOG_LEVEL });
   const metrics = options.metrics ?? createMetrics();
   const dbHandle = options.db ?? createDb(env.DATABASE_URL, { max: env.DB_POOL_MAX });
-  // One AbortController per session, not one shared signal: every session listens for 'abort', and a
-  // shared signal with more than 10 listeners makes Node print MaxListenersExceededWarning at start.
-  const sessions = new Map<string, AbortController>();
   let closing: Promise<void> | null = null;
+  const memberId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   // A provider without a client id is not configured (its inboxes are not synced; see env.ts).
   const providers = providersFromEnv(env, env.tlsCa ? { ca: env.tlsCa } : {});
@@ -80,6 +90,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       watchdogIntervalMs: env.WATCHDOG_INTERVAL_MS,
       pollIntervalMs: env.POLL_INTERVAL_MS,
       transientDisconnectAfterMs: env.TRANSIENT_DISCONNECT_AFTER_MS,
+      inboxRecheckMs: env.INBOX_RECHECK_MS,
       catchUpBatchSize: env.CATCH_UP_BATCH_SIZE,
     },
     ...(env.tlsCa ? { tlsCa: env.tlsCa } : {}),
@@ -88,31 +99,41 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     inboxChanges,
   };
 
-  async function processJob(job: InboxJob, token?: string): Promise<void> {
-    const key = job.id ?? job.data.inboxId;
-    const stop = new AbortController();
-    if (closing) stop.abort();
-    sessions.set(key, stop);
-    try {
-      const outcome = await runInboxSession(deps, job.data, stop.signal);
-      logger.debug({ inboxId: job.data.inboxId, outcome }, 'session ended');
-      if (outcome.kind === 'requeue') throw await requeueAtSessionEnd(job, token, outcome.delayMs);
-      // finished: the job completes and is deleted; the scheduler adds it again on reconnect.
-    } catch (error) {
-      if ((error as { name?: string }).name === 'DelayedError') throw error;
-      logger.error({ inboxId: job.data.inboxId, err: error instanceof Error ? error.message : String(error) }, 'session failed');
-      // An unexpected error (database down, a bug): keep the inbox's job, try again shortly.
-      throw await requeueAtSessionEnd(job, token, 5_000);
-    } finally {
-      sessions.delete(key);
-    }
-  }
+  // The fleet: heartbeats and registry reads on a connection that fails fast while Redis is away (the
+  // fence depends on knowing), registry changes on a subscriber connection of their own.
+  const fleetRedis = createRedisConnection(env.REDIS_URL, { forWorker: false, connectionName: 'reply-sync-worker-fleet' });
+  fleetRedis.on('error', (error: Error) => logger.warn({ err: error.message }, 'fleet redis connection error'));
+  const subscriber = createRedisConnection(env.REDIS_URL, { forWorker: true, connectionName: 'reply-sync-worker-changes' });
+  subscriber.on('error', (error: Error) => logger.warn({ err: error.message }, 'fleet subscriber connection error'));
 
-  const worker = createInboxWorker({ redisUrl: env.REDIS_URL }, processJob, {
-    name: env.REPLY_SYNC_QUEUE,
-    concurrency: env.WORKER_CONCURRENCY,
+  const fleet = createFleetSessions({
+    redis: fleetRedis,
+    fleet: env.REPLY_SYNC_QUEUE,
+    memberId,
+    logger,
+    startSession: (inbox) => superviseSession(deps, inbox),
+    handoverTimeoutMs: env.HANDOVER_TIMEOUT_MS,
   });
-  worker.on('error', (error) => logger.error({ err: error.message }, 'queue worker error'));
+  const changes = fleetKeys(env.REPLY_SYNC_QUEUE).changes;
+  subscriber.on('message', (channel: string, message: string) => {
+    if (channel !== changes) return;
+    const change = parseRegistryChange(message);
+    if (change) fleet.onRegistryChange(change);
+  });
+  let subscriptions = 0;
+  // A (re)subscription may have missed changes: reload what we hold.
+  subscriber.on('ready', () => {
+    if (subscriptions++ > 0) fleet.reloadAll();
+  });
+  await subscriber.subscribe(changes);
+  const membership = startFleetMembership({
+    redis: fleetRedis,
+    fleet: env.REPLY_SYNC_QUEUE,
+    memberId,
+    logger,
+    onView: (view) => fleet.apply(view),
+  });
+  await membership.started;
 
   const sendWorker: RunningSendWorker | null =
     options.sends === false
@@ -139,30 +160,42 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   let http: HttpServerHandle | null = null;
   if (port !== false) {
     http = await startHttpServer({ port, host: env.METRICS_HOST }, metrics, {
-      healthy: () => closing === null && worker.isRunning(),
+      healthy: () => closing === null && !membership.view().fenced,
       // listening: false while the LISTEN connection is being re-established (sessions then rely on the watchdog).
-      details: () => ({ sessions: sessions.size, concurrency: env.WORKER_CONCURRENCY, listening: inboxChanges.listening() }),
+      details: () => ({
+        memberId,
+        sessions: fleet.sessionCount(),
+        shards: fleet.heldShards().length,
+        members: membership.view().members.length,
+        fenced: membership.view().fenced,
+        listening: inboxChanges.listening(),
+      }),
     });
   }
   logger.info(
-    { queue: env.REPLY_SYNC_QUEUE, concurrency: env.WORKER_CONCURRENCY, httpPort: http?.port ?? null, oauthProviders: Object.keys(providers) },
+    { fleet: env.REPLY_SYNC_QUEUE, memberId, members: membership.view().members.length, httpPort: http?.port ?? null, oauthProviders: Object.keys(providers) },
     'sync worker started',
   );
 
   return {
     metrics,
-    worker,
+    memberId,
     httpPort: http?.port ?? null,
-    activeSessions: () => sessions.size,
+    activeSessions: () => fleet.sessionCount(),
+    heldShards: () => fleet.heldShards(),
+    holds: (inboxId) => fleet.holds(inboxId),
     close() {
       closing ??= (async () => {
-        logger.info({ sessions: sessions.size }, 'sync worker stopping: ending sessions and releasing their jobs');
-        // Stop taking jobs and end the running sessions together; close() waits for their requeues.
-        const closed = worker.close();
-        for (const stop of sessions.values()) stop.abort();
-        await Promise.all([closed, sendWorker?.close(), healthCheck.stop()]);
+        logger.info({ sessions: fleet.sessionCount() }, 'sync worker stopping: leaving the fleet and handing its sessions over');
+        // Leave first: the others take our shards at their next heartbeat; we keep the sessions until
+        // each shard's new holder has them (or the handover timeout), then end them.
+        membership.stop();
+        const others = await membership.leave();
+        await Promise.all([fleet.releaseAll(others.filter((m) => m !== memberId)), sendWorker?.close(), healthCheck.stop()]);
+        await fleet.close();
+        await Promise.all([closeRedis(subscriber), closeRedis(fleetRedis)]);
         await inboxChanges.close();
-        await redis.quit().catch(() => redis.disconnect());
+        await closeRedis(redis);
         await http?.close();
         if (!options.db) await dbHandle.close();
         logger.info('sync worker stopped');
@@ -170,4 +203,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       return closing;
     },
   };
+}
+
+/** QUIT when Redis is there (a clean goodbye), else just drop the socket: a QUIT queued for a Redis that is away never returns. */
+async function closeRedis(connection: { status: string; quit(): Promise<unknown>; disconnect(): void }): Promise<void> {
+  if (connection.status !== 'ready') return connection.disconnect();
+  await withTimeout(connection.quit(), 2_000, 'QUIT').catch(() => connection.disconnect());
 }

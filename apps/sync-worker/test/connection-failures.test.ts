@@ -4,7 +4,6 @@
 // disconnected from outside (the CLI) ends the running session at the next watchdog tick.
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listInboxJobIds } from '@reply-sync/queue';
 import { stack, waitFor } from '@reply-sync/testkit';
 import { createFixture, type Fixture } from './helpers/fixture';
 
@@ -27,7 +26,7 @@ describe('connection failures', () => {
     const inbox = await waitFor(() => statusOf(fx), { what: 'the inbox disconnected' });
     expect(inbox.disconnectReason).toBe('tls_certificate_invalid');
     expect(inbox.lastError).toBeNull(); // not a transient error: no retry was recorded
-    await waitFor(async () => !(await listInboxJobIds(fx.queue)).includes(fx.inboxId), { what: 'the job gone' });
+    await waitFor(() => !fx.holds(fx.inboxId), { what: 'no session held for the inbox' });
   });
 
   it('a refused connection is retried, then becomes server_unreachable after the window', async () => {
@@ -50,6 +49,6 @@ describe('connection failures', () => {
     await waitFor(() => worker.activeSessions() === 1, { what: 'the session running' });
     await fx.q.inboxes.markDisconnected(fx.inboxId, 'password_rejected', 'disconnected by the operator');
     await waitFor(() => worker.activeSessions() === 0, { what: 'the session ended', timeoutMs: 5_000 });
-    await waitFor(async () => !(await listInboxJobIds(fx.queue)).includes(fx.inboxId), { what: 'the job gone' });
+    await waitFor(() => !fx.holds(fx.inboxId), { what: 'no session held for the inbox' });
   });
 });

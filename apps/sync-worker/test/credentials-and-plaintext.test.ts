@@ -5,7 +5,6 @@
 // rule, yet on Linux a connection to it reaches the local stack's Dovecot.
 import { afterEach, describe, expect, it } from 'vitest';
 import { disconnectSentence } from '@reply-sync/mail';
-import { listInboxJobIds } from '@reply-sync/queue';
 import { stack, waitFor } from '@reply-sync/testkit';
 import { createFixture, type Fixture } from './helpers/fixture';
 
@@ -35,7 +34,7 @@ describe('the worker refuses stored settings it must not use', () => {
     expect(inbox.disconnectReason).toBe('credentials_invalid');
     expect(inbox.disconnectDetail).toContain(`were encrypted for another inbox (${other.inboxId})`);
     expect(disconnectSentence('credentials_invalid', { address: inbox.address })).toMatch(/reconnect the inbox/);
-    await waitFor(async () => !(await listInboxJobIds(fx.queue)).includes(fx.inboxId), { what: 'the job gone' });
+    await waitFor(() => !fx.holds(fx.inboxId), { what: 'no session held for the inbox' });
     await waitFor(async () => (await fx.q.inboxes.get(other.inboxId))?.uidvalidity, { what: 'the source inbox synced' });
     expect((await fx.q.inboxes.get(other.inboxId))?.status).toBe('connected');
   });

@@ -2,14 +2,13 @@
 // seconds (not at the next watchdog tick, set here to the 2-minute default) and a reply delivered a
 // second later never reaches the timeline. The paths are the real ones: markDisconnected as the send
 // path does on a 535, and `reply-sync inbox remove` run as an operator runs it. Also: a credentials
-// change ends the session and the job goes back on the queue, and the worker's listener survives a
+// change ends the session and a new one takes its place, and the worker's listener survives a
 // PostgreSQL restart (a disconnect missed while the database was away still ends the session).
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseEncryptionKeys } from '@reply-sync/db';
 import { createImapClient } from '@reply-sync/mail';
-import { inboxJobId } from '@reply-sync/queue';
 import { imapSessions, stack, waitFor } from '@reply-sync/testkit';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parseWorkerEnv } from '../src/env';
@@ -53,7 +52,6 @@ function afterDisconnect(f: Fixture, worker: Awaited<ReturnType<Fixture['startWo
     worker,
     mailUser: f.mailUser,
     q: f.q,
-    queue: f.queue,
     inboxId: f.inboxId,
     contactEmail: f.contact.email,
     disconnectedAt,
@@ -79,7 +77,7 @@ describe('a password inbox disconnected during IDLE', () => {
     console.info(`[figure] inbox remove → IMAP session gone: ${goneAfterMs} ms`);
   });
 
-  it('given new credentials: the old session ends within seconds and the job goes back on the queue for a new one', async () => {
+  it('given new credentials: the old session ends within seconds and a new one takes its place', async () => {
     const { f, worker, pid } = await idleWorker('disc-creds');
     const keys = parseEncryptionKeys(stack.encryptionKeys);
     const changedAt = Date.now();
@@ -90,7 +88,7 @@ describe('a password inbox disconnected during IDLE', () => {
     }, { what: 'the old session replaced by a new one', timeoutMs: SESSION_GONE_WITHIN_MS, intervalMs: 20 });
     console.info(`[figure] credentials change → new IMAP session: ${Date.now() - changedAt} ms`);
     expect(pids).not.toContain(pid);
-    expect(await f.queue.getJob(inboxJobId(f.inboxId))).toBeTruthy();
+    expect(worker.holds(f.inboxId)).toBe(true);
     expect(worker.activeSessions()).toBe(1);
     // The new session logs replies as before.
     const replyId = await f.deliverReply();

@@ -13,9 +13,9 @@ const SERVERS = { DATABASE_URL: 'postgres://rs:pw@db.internal:5432/reply_sync', 
 describe('parseWorkerEnv', () => {
   it('applies the defaults', () => {
     const env = parseWorkerEnv({ ...SERVERS, REPLY_SYNC_ENCRYPTION_KEYS: KEY });
-    expect(env.WORKER_CONCURRENCY).toBe(500);
-    expect(env.SESSION_MAX_MS).toBe(300_000);
-    expect(env.WATCHDOG_INTERVAL_MS).toBe(120_000);
+    expect(env.SESSION_MAX_MS).toBe(12 * 3600_000);
+    expect(env.WATCHDOG_INTERVAL_MS).toBe(45_000);
+    expect(env.HANDOVER_TIMEOUT_MS).toBe(20_000);
     expect(env.encryptionKeys.active.id).toBe('k1');
   });
   it("fails fast with the db package's sentence when the keys are missing", () => {
@@ -29,7 +29,7 @@ describe('parseWorkerEnv', () => {
     }
   });
   it('names the variable that is wrong', () => {
-    expect(() => parseWorkerEnv({ ...SERVERS, REPLY_SYNC_ENCRYPTION_KEYS: KEY, WORKER_CONCURRENCY: 'many' })).toThrow(/WORKER_CONCURRENCY/);
+    expect(() => parseWorkerEnv({ ...SERVERS, REPLY_SYNC_ENCRYPTION_KEYS: KEY, HANDOVER_TIMEOUT_MS: 'soon' })).toThrow(/HANDOVER_TIMEOUT_MS/);
     expect(() => parseWorkerEnv({ ...SERVERS, REPLY_SYNC_ENCRYPTION_KEYS: KEY, REDIS_URL: 'not a url' })).toThrow(/REDIS_URL/);
   });
   it('refuses a remote PostgreSQL or Redis without a password, unless told the server authenticates another way', () => {

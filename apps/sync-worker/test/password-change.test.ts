@@ -2,7 +2,6 @@
 // in a loop); replies that arrive while disconnected are recorded as inbox_disconnected, never logged;
 // reconnecting with the new password resumes logging.
 import { afterEach, describe, expect, it } from 'vitest';
-import { listInboxJobIds } from '@reply-sync/queue';
 import { kick, setPassword, waitFor } from '@reply-sync/testkit';
 import { createFixture, type Fixture } from './helpers/fixture';
 import { parseWorkerEnv } from '../src/env';
@@ -36,7 +35,7 @@ describe('a changed password', () => {
     );
     expect(disconnected.disconnectReason).toBe('password_rejected');
     // The job ended with the session: nobody retries the refused password.
-    await waitFor(async () => !(await listInboxJobIds(fx.queue)).includes(fx.inboxId), { what: 'the job gone' });
+    await waitFor(() => !fx.holds(fx.inboxId), { what: 'no session held for the inbox' });
 
     const whileDisconnected = await fx.deliverReply();
     // INTERNALDATE has 1 s resolution: make sure the reconnect is in a later second.

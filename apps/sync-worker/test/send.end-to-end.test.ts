@@ -3,7 +3,7 @@
 // logged on the contact's timeline by the sync worker.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSmtpTransport } from '@reply-sync/mail';
-import { createInboxQueue, enqueueSend, ensureInboxJobs, waitForSend } from '@reply-sync/queue';
+import { createRedisConnection, deleteFleet, enqueueSend, registerInboxes, waitForSend } from '@reply-sync/queue';
 import { composeEmail, stack, uniqueName, waitFor } from '@reply-sync/testkit';
 import { parseWorkerEnv } from '../src/env';
 import { createLogger } from '../src/logger';
@@ -29,10 +29,10 @@ describe('send, then the reply', () => {
 
     // The sync fleet watches the sender's inbox.
     const inboxQueueName = uniqueName('q-e2e-inbox');
-    const inboxQueue = createInboxQueue({ redisUrl: stack.redisUrl, name: inboxQueueName });
+    const fleetRedis = createRedisConnection(stack.redisUrl, { forWorker: false });
     closers.push(async () => {
-      await inboxQueue.obliterate({ force: true });
-      await inboxQueue.close();
+      await deleteFleet(fleetRedis, inboxQueueName);
+      fleetRedis.disconnect();
     });
     const sync = await startWorker({
       env: parseWorkerEnv({ ...workerEnvSource(), REPLY_SYNC_QUEUE: inboxQueueName }),
@@ -41,7 +41,7 @@ describe('send, then the reply', () => {
       metricsPort: false,
     });
     closers.push(() => sync.close());
-    await ensureInboxJobs(inboxQueue, [{ accountId: fx.accountId, inboxId: sender.inboxId }]);
+    await registerInboxes(fleetRedis, inboxQueueName, [{ accountId: fx.accountId, inboxId: sender.inboxId }]);
     await waitFor(async () => (await fx!.q.inboxes.get(sender.inboxId))?.uidvalidity, { what: 'the baseline checkpoint' });
 
     // The send queue and its worker; the same key submitted twice.

@@ -4,7 +4,8 @@
 // provider's words, one history row), its session ends within seconds and a reply that arrives after
 // the disconnect is not logged; a provider without a client id is an operator error that leaves
 // the user's inbox connected; and no token or client secret ever reaches the log.
-import { createInboxQueue, ensureInboxJobs, type InboxQueue } from '@reply-sync/queue';
+import type { Redis } from 'ioredis';
+import { createRedisConnection, deleteFleet, registerInboxes } from '@reply-sync/queue';
 import { composeEmail, deliver, oauthServer, uniqueName, waitFor } from '@reply-sync/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseWorkerEnv, WorkerEnvError } from '../src/env';
@@ -17,14 +18,16 @@ import { createOAuthFixture, secretsOf, type OAuthFixture } from './oauth-fixtur
 const CLIENT_SECRET = 'worker-client-secret-do-not-log';
 
 let fx: OAuthFixture | undefined;
-let queue: InboxQueue | undefined;
+let fleet: { redis: Redis; name: string } | undefined;
 let running: RunningWorker | undefined;
 afterEach(async () => {
   await running?.close();
-  await queue?.obliterate({ force: true }).catch(() => undefined);
-  await queue?.close();
+  if (fleet) {
+    await deleteFleet(fleet.redis, fleet.name).catch(() => undefined);
+    fleet.redis.disconnect();
+  }
   await fx?.cleanup();
-  fx = queue = running = undefined;
+  fx = fleet = running = undefined;
 });
 
 /** The environment an operator would set, pointing both providers at the stack's fake OAuth server. */
@@ -50,8 +53,8 @@ function oauthEnv(queueName: string, omit: string[] = []): Record<string, string
 
 async function startOAuthWorker(f: OAuthFixture, omit: string[] = []): Promise<RunningWorker> {
   const queueName = uniqueName('q-oauth-worker');
-  queue = createInboxQueue({ redisUrl: workerEnvSource().REDIS_URL!, name: queueName });
-  await ensureInboxJobs(queue, [{ accountId: f.accountId, inboxId: f.inboxId }]);
+  fleet = { redis: createRedisConnection(workerEnvSource().REDIS_URL!, { forWorker: false }), name: queueName };
+  await registerInboxes(fleet.redis, queueName, [{ accountId: f.accountId, inboxId: f.inboxId }]);
   running = await startWorker({
     env: parseWorkerEnv(oauthEnv(queueName, omit)),
     logger: f.logger,
@@ -129,12 +132,11 @@ describe.each([
     if (typeof revokedDetail === 'string') expect(disconnected.disconnectDetail).toBe(revokedDetail);
     else expect(disconnected.disconnectDetail).toMatch(revokedDetail);
     // The disconnect ends the session within seconds (the watchdog is at its 2-minute default), and a
-    // reply delivered a second after it is not logged; the job is not requeued.
+    // reply delivered a second after it is not logged; no new session starts.
     const goneAfterMs = await expectSessionEndsAndReplyIsNotLogged({
       worker,
       mailUser: f.mailUser,
       q: f.q,
-      queue: queue!,
       inboxId: f.inboxId,
       contactEmail,
       disconnectedAt: disconnected.statusSince,

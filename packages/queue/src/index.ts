@@ -1,34 +1,9 @@
-// @reply-sync/queue: the one-job-per-inbox BullMQ queue shared by the scheduler and the sync worker.
-export {
-  DEFAULT_QUEUE_NAME,
-  QUEUE_PREFIX,
-  queuePrefix,
-  INBOX_JOB_NAME,
-  inboxJobId,
-  inboxIdFromJobId,
-  type InboxJobData,
-} from './inbox-job';
-export {
-  LOCK_DURATION_MS,
-  STALLED_INTERVAL_MS,
-  MAX_STALLED_COUNT,
-  DEFAULT_SESSION_MAX_MS,
-  DEFAULT_REQUEUE_DELAY_MS,
-} from './worker-timing';
+// @reply-sync/queue: the fleet (the sharded registry of connected inboxes, the membership of workers,
+// shard ownership) shared by the scheduler and the sync worker, and the send queue.
+export { DEFAULT_QUEUE_NAME, QUEUE_PREFIX, type InboxJobData } from './inbox-job';
 export { createRedisConnection, type RedisConnectionOptions } from './redis-connection';
+export type { RedisSource } from './redis-source';
 export { redisUrlParts, unauthenticatedRedisProblem, RedisUrlError, type RedisUrlParts } from './redis-url';
 export { serverUrlProblems, ALLOW_UNAUTHENTICATED_ENV, type ServerUrls } from './server-url-policy';
-export {
-  createInboxQueue,
-  createInboxWorker,
-  INBOX_JOB_OPTIONS,
-  type InboxJob,
-  type InboxQueue,
-  type InboxWorker,
-  type RedisSource,
-  type CreateInboxQueueOptions,
-  type CreateInboxWorkerOptions,
-} from './inbox-queue';
-export { ensureInboxJobs, dropInboxJobs, listInboxJobIds, type DropResult } from './inbox-jobs';
-export { requeueAtSessionEnd } from './requeue-at-session-end';
+export * from './fleet/index';
 export * from './send-queue';

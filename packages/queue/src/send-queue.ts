@@ -4,7 +4,7 @@
 import { Queue, QueueEvents, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUE_PREFIX } from './inbox-job';
-import type { RedisSource } from './inbox-queue';
+import type { RedisSource } from './redis-source';
 import { closeOwnConnectionWithQueue, createRedisConnection } from './redis-connection';
 
 /** Queue name used when REPLY_SYNC_SEND_QUEUE is not set. */

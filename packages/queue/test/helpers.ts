@@ -1,6 +1,7 @@
-// Test helpers: the stack's Redis and a unique queue per test, obliterated afterwards.
+// Test helpers: the stack's Redis, a fleet name of each test's own, deleted afterwards.
 import { randomUUID } from 'node:crypto';
-import { createInboxQueue, type InboxQueue } from '../src/index';
+import type { Redis } from 'ioredis';
+import { createRedisConnection, deleteFleet } from '../src/index';
 
 export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:56379';
 
@@ -8,31 +9,18 @@ export function uniqueQueueName(label: string): string {
   return `test-${label}-${randomUUID().slice(0, 8)}`;
 }
 
-/** Opens a queue with a unique name; call the returned cleanup in afterEach. */
-export function openTestQueue(label: string): { queue: InboxQueue; name: string; cleanup: () => Promise<void> } {
-  const name = uniqueQueueName(label);
-  const queue = createInboxQueue({ redisUrl, name });
+/** A connection and a fleet name of this test's own; call cleanup in afterEach. */
+export function openTestFleet(label: string): { redis: Redis; fleet: string; cleanup: () => Promise<void> } {
+  const fleet = uniqueQueueName(label);
+  const redis = createRedisConnection(redisUrl, { forWorker: false });
   return {
-    queue,
-    name,
+    redis,
+    fleet,
     cleanup: async () => {
-      await queue.obliterate({ force: true });
-      await queue.close();
+      await deleteFleet(redis, fleet).catch(() => undefined);
+      redis.disconnect();
     },
   };
-}
-
-export async function waitFor<T>(
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
-  { timeoutMs = 10_000, intervalMs = 50, what = 'condition' } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
 }
 
 export function inbox(n: number): { accountId: string; inboxId: string } {

@@ -1,7 +1,7 @@
 // Redis reached the way an operator configures it: a password in REDIS_URL (the stack requires one),
 // rediss:// with a private CA named by ssl_ca_certs, and the refusal to use a remote Redis without one.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createInboxQueue, createRedisConnection, ensureInboxJobs, listInboxJobIds, unauthenticatedRedisProblem } from '../src/index';
+import { createRedisConnection, deleteFleet, registerInboxes, registeredInboxIds, unauthenticatedRedisProblem } from '../src/index';
 import { inbox, redisUrl, uniqueQueueName } from './helpers';
 
 function tlsUrl(): string {
@@ -24,17 +24,13 @@ function connect(url: string) {
 }
 
 describe('REDIS_URL with TLS', () => {
-  it('rediss:// with ssl_ca_certs connects over TLS, and a queue works over it', async () => {
+  it('rediss:// with ssl_ca_certs connects over TLS, and the fleet registry works over it', async () => {
     const redis = connect(tlsUrl());
     expect(await redis.ping()).toBe('PONG');
-    const name = uniqueQueueName('tls');
-    const queue = createInboxQueue({ redisUrl: tlsUrl(), name });
-    closers.push(async () => {
-      await queue.obliterate({ force: true });
-      await queue.close();
-    });
-    await ensureInboxJobs(queue, [inbox(1)]);
-    expect(await listInboxJobIds(queue)).toEqual([inbox(1).inboxId]);
+    const fleet = uniqueQueueName('tls');
+    closers.push(() => deleteFleet(redis, fleet));
+    await registerInboxes(redis, fleet, [inbox(1)]);
+    expect(await registeredInboxIds(redis, fleet)).toEqual([inbox(1).inboxId]);
   });
 
   it('refuses a server whose certificate no trusted CA signed', async () => {

@@ -165,3 +165,15 @@ export async function imapSessions(user: MailUser | string): Promise<number[]> {
     .filter(([who, proto]) => who === name && proto === 'imap')
     .map(([, , pid]) => Number(pid));
 }
+
+/** Every user's open IMAP sessions on one profile's server (one `doveadm who`): user name → process ids. */
+export async function imapSessionsByUser(profileName: ProfileName = 'standard'): Promise<Map<string, number[]>> {
+  const { stdout } = await execFileAsync('doveadm', ['-c', stack.profiles[profileName].configPath, 'who', '-1']);
+  const byUser = new Map<string, number[]>();
+  for (const line of stdout.split('\n').slice(1)) {
+    const [who, proto, pid] = line.trim().split(/\s+/);
+    if (!who || proto !== 'imap') continue;
+    byUser.set(who, [...(byUser.get(who) ?? []), Number(pid)]);
+  }
+  return byUser;
+}

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAccount, createDb, migrate, parseEncryptionKeys, scoped, type CreateOutgoingEmailInput, type DecisionRow, type Scoped } from '@reply-sync/db';
-import { createInboxQueue, createSendEvents, createSendQueue, enqueueSend, waitForSend, type SendJobResult } from '@reply-sync/queue';
+import { createRedisConnection, createSendEvents, createSendQueue, deleteFleet, enqueueSend, waitForSend, type SendJobResult } from '@reply-sync/queue';
 import { parseSchedulerEnv, runScheduler } from '@reply-sync/scheduler';
 import { createLogger, parseWorkerEnv, startWorker } from '@reply-sync/sync-worker';
 import { reasonSentence } from '@reply-sync/threading';
@@ -183,12 +183,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const worker = await startWorker({ env: parseWorkerEnv(appEnv), logger: createLogger({ level: logLevel, destination: logFile }), metricsPort: false });
     cleanups.unshift(async () => {
       await worker.close();
-      const queue = createInboxQueue({ redisUrl: stack.redisUrl, name: queueName });
-      await queue.obliterate({ force: true }).finally(() => queue.close());
+      const redis = createRedisConnection(stack.redisUrl, { forWorker: false });
+      await deleteFleet(redis, queueName).finally(() => redis.disconnect());
       const sends = createSendQueue({ redisUrl: stack.redisUrl, name: sendQueueName });
       await sends.obliterate({ force: true }).finally(() => sends.close());
     });
-    say(`6. Scheduler and sync worker running in this process on queues ${queueName} and ${sendQueueName} (their logs: ${logPath}); waiting for the worker's first IMAP session ...`);
+    say(`6. Scheduler and sync worker running in this process on fleet ${queueName} and send queue ${sendQueueName} (their logs: ${logPath}); waiting for the worker's first IMAP session ...`);
     // The first session sets the checkpoint at UIDNEXT (history is never imported): deliver only after it.
     await tk.waitFor(async () => (await s.inboxes.get(inboxId))?.uidvalidity != null, { what: "the worker's first session on the demo inbox", timeoutMs });
 

@@ -1,7 +1,8 @@
 // One test's world: its own account, CRM user, Dovecot user + connected inbox, a contact with a company
 // and a deal, a logged outbound email to reply to, its own queue, and a real worker (startWorker) on it.
 import { createAccount, createDb, migrate, scoped, type DbHandle, type Scoped } from '@reply-sync/db';
-import { createInboxQueue, ensureInboxJobs, type InboxQueue } from '@reply-sync/queue';
+import type { Redis } from 'ioredis';
+import { createRedisConnection, deleteFleet, registerInboxes } from '@reply-sync/queue';
 import {
   composeEmail,
   createMailUser,
@@ -41,14 +42,18 @@ export interface Fixture {
   dealId: string;
   /** The CRM's email the replies answer (Message-ID without brackets). */
   outbound: { messageId: string; subject: string };
+  /** The test's own fleet (REPLY_SYNC_QUEUE): its registry and membership. */
   queueName: string;
-  queue: InboxQueue;
+  redis: Redis;
   /** A reply from the contact to the outbound email, with overrides. */
   reply(overrides?: Partial<ComposeEmailInput>): Promise<{ raw: Buffer; messageId: string }>;
   deliverReply(overrides?: Partial<ComposeEmailInput>): Promise<string>;
   /** Adds a connected inbox for another CRM user (a colleague) with its own Dovecot user. */
   addInbox(options?: { userEmail?: string }): Promise<{ inboxId: string; userId: string; mailUser: MailUser }>;
+  /** Registers inboxes in the fleet's registry, as the scheduler does for connected inboxes. */
   enqueue(inboxIds?: string[]): Promise<void>;
+  /** Whether any worker this fixture started holds a session for the inbox. */
+  holds(inboxId?: string): boolean;
   startWorker(overrides?: Record<string, string>): Promise<RunningWorker>;
   decisions(inboxId?: string): Promise<{ uid: number; reasonCode: string; messageIdNorm: string | null; detail: string | null }[]>;
   cleanup(): Promise<void>;
@@ -102,7 +107,7 @@ export async function createFixture(name: string): Promise<Fixture> {
   });
 
   const queueName = uniqueName(`q-${name}`);
-  const queue = createInboxQueue({ redisUrl: stack.redisUrl, name: queueName });
+  const redis = createRedisConnection(stack.redisUrl, { forWorker: false });
 
   async function reply(overrides: Partial<ComposeEmailInput> = {}) {
     const messageId = `${uniqueName('reply')}@client.test`;
@@ -131,7 +136,7 @@ export async function createFixture(name: string): Promise<Fixture> {
     dealId: deal.id,
     outbound: { messageId: outboundId, subject },
     queueName,
-    queue,
+    redis,
     reply,
     async deliverReply(overrides) {
       const r = await reply(overrides);
@@ -140,7 +145,10 @@ export async function createFixture(name: string): Promise<Fixture> {
     },
     addInbox,
     async enqueue(inboxIds = [own.inboxId]) {
-      await ensureInboxJobs(queue, inboxIds.map((inboxId) => ({ accountId: account.id, inboxId })));
+      await registerInboxes(redis, queueName, inboxIds.map((inboxId) => ({ accountId: account.id, inboxId })));
+    },
+    holds(inboxId = own.inboxId) {
+      return workers.some((w) => w.holds(inboxId));
     },
     async startWorker(overrides = {}) {
       const env = parseWorkerEnv({ ...workerEnvSource(), REPLY_SYNC_QUEUE: queueName, ...overrides });
@@ -161,8 +169,8 @@ export async function createFixture(name: string): Promise<Fixture> {
     },
     async cleanup() {
       await Promise.all(workers.map((w) => w.close()));
-      await queue.obliterate({ force: true }).catch(() => undefined);
-      await queue.close();
+      await deleteFleet(redis, queueName).catch(() => undefined);
+      redis.disconnect();
     },
   };
   return fixture;
@@ -175,7 +183,6 @@ export function workerEnvSource(): Record<string, string> {
     REDIS_URL: stack.redisUrl,
     REPLY_SYNC_ENCRYPTION_KEYS: stack.encryptionKeys,
     REPLY_SYNC_TLS_CA_FILE: stack.caCertPath,
-    WORKER_CONCURRENCY: '10',
     SESSION_MAX_MS: '60000',
     WATCHDOG_INTERVAL_MS: '1000',
     POLL_INTERVAL_MS: '500',

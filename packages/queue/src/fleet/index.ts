@@ -1,0 +1,15 @@
+// The fleet: the sharded registry of connected inboxes, the membership of live workers, and who owns
+// (and holds) which shard.
+export { SHARD_COUNT, fleetKeys, hash32, shardOf, type FleetKeys } from './fleet-keys';
+export { ownerOf, ownedShards } from './ownership';
+export { HEARTBEAT_MS, MEMBER_TTL_MS, heartbeat, leaveFleet, liveMembers, type Heartbeat } from './membership';
+export {
+  deleteFleet,
+  parseRegistryChange,
+  registerInboxes,
+  registeredInboxIds,
+  shardInboxes,
+  unregisterInboxes,
+  type RegistryChange,
+} from './inbox-registry';
+export { markShardReady, shardsReady, unmarkShardReady } from './handover-readiness';
