@@ -301,6 +301,7 @@ async function runConnection(deps: SessionDeps, input: ConnectionInput, onReady:
         nextWatchdog = now + deps.config.watchdogIntervalMs;
         // A NOOP that never answers is an IDLE that died silently (NAT, a half-open socket).
         await withTimeout(client.noop(), commandTimeout, 'NOOP');
+        if (!pendingCatchUp) await store.touchSynced(); // the server answers and nothing is left to read
         // The fallback for a change the listener did not hear (its connection was down).
         const end = await inboxEnd(store, inbox);
         if (end) return end;
