@@ -71,6 +71,20 @@ describe('a run of transient errors that ends', () => {
       ['connected', null],
     ]);
   });
+
+  it('latestRecoveries gives the newest recovered run of each inbox asked for, of this account only', async () => {
+    const { s } = await newAccount(ctx.handle);
+    const twice = await s.inboxes.create(inboxInput(), testKeys());
+    const never = await s.inboxes.create(inboxInput(), testKeys());
+    for (const error of ['ECONNRESET', 'ETIMEDOUT']) {
+      await s.inboxes.recordTransientError(twice.id, error);
+      await s.inboxes.endErrorRun(twice.id);
+    }
+    const latest = await s.inboxes.latestRecoveries([twice.id, never.id]);
+    expect([...latest.keys()]).toEqual([twice.id]);
+    expect(latest.get(twice.id)).toMatchObject({ reasonCode: RECOVERED_REASON, detail: 'ETIMEDOUT' });
+    await expect((await newAccount(ctx.handle)).s.inboxes.latestRecoveries([twice.id])).resolves.toEqual(new Map());
+  });
 });
 
 describe('last_synced_at', () => {

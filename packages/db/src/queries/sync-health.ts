@@ -1,10 +1,10 @@
 // How an inbox is syncing, beside its status: the current run of transient errors, how a run ends
 // (kept in the history as `recovered`, no longer the inbox's current error), and when it last synced.
-import { eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import { desc, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../client';
 import type { AccountScope } from '../account-scope';
 import { DbError } from '../errors';
-import { inboxes, inboxStatusHistory, RECOVERED_REASON, type InboxRow } from '../schema';
+import { inboxes, inboxStatusHistory, RECOVERED_REASON, type InboxRow, type InboxStatusHistoryRow } from '../schema';
 import type { StatusChange } from './inboxes';
 
 /**
@@ -96,6 +96,17 @@ export function syncHealthQueries(db: Db, scope: AccountScope) {
         .where(scope.where(inboxes, eq(inboxes.id, id), or(isNull(inboxes.lastSyncedAt), lt(inboxes.lastSyncedAt, stale))))
         .returning({ id: inboxes.id });
       return rows.length > 0;
+    },
+
+    /** The latest `recovered` history row of each of these inboxes (none for an inbox that never had one). */
+    async latestRecoveries(inboxIds: readonly string[]): Promise<Map<string, InboxStatusHistoryRow>> {
+      if (inboxIds.length === 0) return new Map();
+      const rows = await db
+        .selectDistinctOn([inboxStatusHistory.inboxId])
+        .from(inboxStatusHistory)
+        .where(scope.where(inboxStatusHistory, inArray(inboxStatusHistory.inboxId, [...inboxIds]), eq(inboxStatusHistory.reasonCode, RECOVERED_REASON)))
+        .orderBy(inboxStatusHistory.inboxId, desc(inboxStatusHistory.at), desc(inboxStatusHistory.id));
+      return new Map(rows.map((r) => [r.inboxId, r]));
     },
   };
 }
