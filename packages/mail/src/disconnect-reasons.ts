@@ -63,7 +63,7 @@ export type StatusReason = DisconnectReason | HistoryReason;
 export const STATUS_REASON_SENTENCES: Readonly<Record<StatusReason, string>> = {
   ...DISCONNECT_SENTENCES,
   recovered:
-    'The mail server for {address} could not be reached for a while (the last error is below), then answered again: the inbox synced again by itself, catching up from where it had stopped. Nothing needs doing; if this keeps happening, check the server or the network to it.',
+    "Syncing {address} failed for a while with errors that pass by themselves (the mail server or the provider's sign-in could not be reached; the last error is below), then worked again: the inbox synced again by itself, catching up from where it had stopped. Nothing needs doing; if this keeps happening, check the server or the network to it.",
 };
 
 export interface SentenceContext {
