@@ -7,6 +7,7 @@ export { resolveAccount } from './runtime';
 export * from './ops/accounts';
 export * from './ops/contacts';
 export * from './ops/inboxes';
+export * from './ops/inbox-status';
 export * from './ops/emails';
 export * from './ops/timeline';
 export * from './ops/oauth-inboxes';

@@ -2,6 +2,7 @@
 // @reply-sync/db's scoped(db, accountId) queries, so the IMAP code names what it needs in its own terms.
 import {
   scoped,
+  SYNCED_TOUCH_INTERVAL_MS,
   type Db,
   type DecisionInput,
   type EncryptionKeys,
@@ -22,8 +23,17 @@ export interface StoredCredentials {
 export interface CrmStore {
   loadInbox(): Promise<(InboxRecord & { credentials: StoredCredentials }) | null>;
   readInbox(): Promise<InboxRecord | null>;
-  /** A login succeeded: the run of transient errors is over (a disconnected inbox stays disconnected). */
+  /**
+   * A login succeeded and INBOX was examined: the run of transient errors is over (kept in the
+   * history as recovered) and the inbox counts as synced. A disconnected inbox stays disconnected.
+   */
   endErrorRun(): Promise<void>;
+  /**
+   * "Still syncing" (the session is caught up and its server answers): refreshes the inbox's
+   * last_synced_at when it is older than SYNCED_TOUCH_INTERVAL_MS. Cheap to call on every keepalive:
+   * within the interval after this store's last write it sends nothing at all.
+   */
+  touchSynced(): Promise<void>;
   markDisconnected(reason: string, detail: string | null): Promise<void>;
   /** Returns the start of the current run of transient errors. */
   recordTransientError(detail: string): Promise<Date | null>;
@@ -44,11 +54,28 @@ export interface CrmStore {
 
 export function createCrmStore(db: Db, accountId: string, inboxId: string, keys: EncryptionKeys): CrmStore {
   const q = scoped(db, accountId);
+  // When last_synced_at was last written, as far as this store knows (the row it loaded, its own
+  // writes). The database's own check (touchSynced's WHERE) decides; this only saves the round-trips
+  // in between, so a session that starts on a fresh value sends nothing until it is due.
+  let syncedAt = -Infinity;
+  const synced = (at = Date.now()) => {
+    syncedAt = Math.max(syncedAt, at);
+  };
   return {
-    loadInbox: () => q.inboxes.getWithCredentials<StoredCredentials>(inboxId, keys),
+    async loadInbox() {
+      const row = await q.inboxes.getWithCredentials<StoredCredentials>(inboxId, keys);
+      if (row?.lastSyncedAt) synced(row.lastSyncedAt.getTime());
+      return row;
+    },
     readInbox: () => q.inboxes.get(inboxId),
     async endErrorRun() {
-      await q.inboxes.endErrorRun(inboxId);
+      if (await q.inboxes.endErrorRun(inboxId)) synced();
+    },
+    async touchSynced() {
+      if (Date.now() - syncedAt < SYNCED_TOUCH_INTERVAL_MS) return;
+      // Written or already fresh (another session, a checkpoint): either way not again for an interval.
+      await q.inboxes.touchSynced(inboxId);
+      synced();
     },
     async markDisconnected(reason, detail) {
       await q.inboxes.markDisconnected(inboxId, reason, detail);
@@ -59,6 +86,7 @@ export function createCrmStore(db: Db, accountId: string, inboxId: string, keys:
     },
     async saveCheckpoint(checkpoint) {
       await q.inboxes.saveCheckpoint(db, inboxId, checkpoint);
+      synced();
     },
     threadRefs: (ids) => q.emails.findThreadRefs(ids),
     loggedMessageIds: (ids) => q.emails.loggedMessageIds(ids),
@@ -71,6 +99,7 @@ export function createCrmStore(db: Db, accountId: string, inboxId: string, keys:
     logReply: (input) => q.emails.logReply(input),
     async recordDecisions(rows, checkpoint) {
       await q.decisions.record(rows, { inboxId, ...checkpoint });
+      synced();
     },
   };
 }

@@ -315,6 +315,7 @@ async function runConnection(deps: SessionDeps, input: ConnectionInput, onReady:
         // without a new login, and a link that died silently (NAT, a half-open socket) shows as a
         // command that never answers, within the interval plus the command timeout.
         await withTimeout(client.noop(), commandTimeout, 'NOOP');
+        if (!pendingCatchUp) await store.touchSynced(); // the server answers and nothing is left to read
         if (now >= nextRecheck) {
           nextRecheck = now + recheckMs;
           // The fallback for a change the listener did not hear (its connection was down).

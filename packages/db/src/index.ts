@@ -12,6 +12,7 @@ export { toInboxContext, trustedAuthservIdsOf } from './queries/inboxes';
 export type { Inbox, InboxWithCredentials, CreateInboxInput, ServerSettings, StatusChange } from './queries/inboxes';
 export type { StoredOAuthCredentials, OAuthInboxRow } from './queries/oauth-credentials';
 export type { Checkpoint, SavedCheckpoint } from './queries/checkpoint';
+export { SYNCED_TOUCH_INTERVAL_MS } from './queries/sync-health';
 export type { LogReplyInput, LogReplyResult, LogOutboundInput, LogOutboundResult, AttachmentInput } from './queries/emails';
 export { MAX_OUTGOING_ATTACHMENT_BYTES } from './queries/outgoing-emails';
 export type { CreateOutgoingEmailInput, OutgoingAttachmentInput, BuiltOutgoing } from './queries/outgoing-emails';

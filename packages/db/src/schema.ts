@@ -144,10 +144,23 @@ export const inboxes = pgTable(
     /** The provider's own words, for support. */
     disconnectDetail: storableText('disconnect_detail'),
     statusSince: tstz('status_since').notNull().defaultNow(),
+    /**
+     * The current run of transient errors (network, DNS, timeouts): the latest error, when it
+     * happened, and when the run began. All three are cleared when the run ends: a session syncs
+     * again (its error moves into the history as a `recovered` row) or the inbox is reconnected. A
+     * run that ended in a disconnect (server_unreachable) stays, beside the disconnect reason.
+     */
     lastError: storableText('last_error'),
     lastErrorAt: tstz('last_error_at'),
-    /** Start of the current run of transient errors; cleared when the inbox connects. */
     firstErrorAt: tstz('first_error_at'),
+    /**
+     * When a session last had INBOX read up to date: a catch-up batch committed its checkpoint (the
+     * first connect's baseline too), a session logged in again after errors, or an idle session's
+     * watchdog NOOP answered with nothing left to read. Exact when mail arrives; while an inbox is
+     * idle it is refreshed at most every SYNCED_TOUCH_INTERVAL_MS, so it may be that much behind.
+     * Null until the first session.
+     */
+    lastSyncedAt: tstz('last_synced_at'),
     /** Start of the current connected period (InboxContext.connectedSince). */
     connectedSince: tstz('connected_since').defaultNow(),
     uidvalidity: imapNumber('uidvalidity'),
@@ -177,6 +190,12 @@ export const inboxes = pgTable(
   ],
 );
 
+/**
+ * History reason code of a run of transient errors that ended because the inbox synced again: the
+ * inbox stayed connected, and the error is kept here instead of as its current error.
+ */
+export const RECOVERED_REASON = 'recovered';
+
 export const inboxStatusHistory = pgTable(
   'inbox_status_history',
   {
@@ -186,8 +205,13 @@ export const inboxStatusHistory = pgTable(
       .notNull()
       .references(() => inboxes.id, { onDelete: 'cascade' }),
     status: text('status', { enum: INBOX_STATUSES }).notNull(),
+    /** A disconnect reason (packages/mail disconnect-reasons), RECOVERED_REASON, or null. */
     reasonCode: text('reason_code'),
+    /** The provider's words for a disconnect; for a `recovered` row, the last error of the run. */
     detail: storableText('detail'),
+    /** `recovered` rows: when the run of transient errors began and when its last error happened. */
+    firstErrorAt: tstz('first_error_at'),
+    lastErrorAt: tstz('last_error_at'),
     at: tstz('at').notNull().defaultNow(),
   },
   (t) => [index('inbox_status_history_inbox_idx').on(t.inboxId, t.at)],

@@ -10,6 +10,7 @@ import { inboxQueries } from './queries/inboxes';
 import { neverLogQueries } from './queries/never-log';
 import { oauthCredentialQueries } from './queries/oauth-credentials';
 import { outgoingEmailQueries } from './queries/outgoing-emails';
+import { syncHealthQueries } from './queries/sync-health';
 import { timelineQueries } from './queries/timeline';
 import { userQueries } from './queries/users';
 
@@ -23,8 +24,9 @@ export function scoped(db: Db, accountId: string) {
     companies: companyQueries(db, scope),
     deals: dealQueries(db, scope),
     neverLog: neverLogQueries(db, scope),
-    // The OAuth token reads/writes live in their own module; to callers they are inbox queries.
-    inboxes: { ...inboxQueries(db, scope), ...oauthCredentialQueries(db, scope) },
+    // The OAuth token reads/writes and the sync health (errors, last synced) live in their own
+    // modules; to callers they are inbox queries.
+    inboxes: { ...inboxQueries(db, scope), ...syncHealthQueries(db, scope), ...oauthCredentialQueries(db, scope) },
     emails: emailQueries(db, scope),
     outgoingEmails: outgoingEmailQueries(db, scope),
     decisions: decisionQueries(db, scope),

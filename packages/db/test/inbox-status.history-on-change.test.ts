@@ -39,7 +39,8 @@ describe('inbox status history', () => {
     const got = await s.inboxes.get(inbox.id);
     expect(got).toMatchObject({ status: 'connected', lastError: 'ETIMEDOUT' });
     expect((await s.inboxes.markConnected(inbox.id)).firstErrorAt).toBeNull();
-    expect(await s.inboxes.history(inbox.id)).toHaveLength(1);
+    // The status did not change; the run that ended is kept as a `recovered` row (see inbox-status.recovered-and-last-synced).
+    expect((await s.inboxes.history(inbox.id)).map((h) => [h.status, h.reasonCode])).toEqual([['connected', 'recovered'], ['connected', null]]);
   });
 
   it('endErrorRun ends the run of a connected inbox and never brings a disconnected or removed one back', async () => {
@@ -47,7 +48,7 @@ describe('inbox status history', () => {
     const inbox = await s.inboxes.create(inboxInput(), testKeys());
     await s.inboxes.recordTransientError(inbox.id, 'ETIMEDOUT');
     expect(await s.inboxes.endErrorRun(inbox.id)).toBe(true);
-    expect(await s.inboxes.get(inbox.id)).toMatchObject({ status: 'connected', firstErrorAt: null, lastError: 'ETIMEDOUT' });
+    expect(await s.inboxes.get(inbox.id)).toMatchObject({ status: 'connected', firstErrorAt: null, lastError: null });
 
     await s.inboxes.recordTransientError(inbox.id, 'ETIMEDOUT');
     await s.inboxes.markDisconnected(inbox.id, 'oauth_revoked', 'invalid_grant');
@@ -55,7 +56,7 @@ describe('inbox status history', () => {
     expect(await s.inboxes.get(inbox.id)).toMatchObject({ status: 'disconnected', disconnectReason: 'oauth_revoked' });
     await s.inboxes.remove(inbox.id);
     expect(await s.inboxes.endErrorRun(inbox.id)).toBe(false);
-    expect((await s.inboxes.history(inbox.id)).map((h) => h.status)).toEqual(['removed', 'disconnected', 'connected']);
+    expect((await s.inboxes.history(inbox.id)).map((h) => h.reasonCode ?? h.status)).toEqual(['removed', 'oauth_revoked', 'recovered', 'connected']);
   });
 
   it('reconnect clears the reason, bumps credentials_version, restarts connected_since and keeps last_uid', async () => {

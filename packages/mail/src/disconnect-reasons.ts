@@ -1,4 +1,5 @@
-// Why an inbox is disconnected: a closed set of codes, each with the one sentence support staff read.
+// Why an inbox is disconnected: a closed set of codes, each with the one sentence support staff read;
+// and the one code its status history holds besides them (`recovered`), in the same table.
 
 export const DISCONNECT_REASONS = [
   'password_rejected',
@@ -48,6 +49,23 @@ export const DISCONNECT_SENTENCES: Readonly<Record<DisconnectReason, string>> = 
     'The stored credentials of {address} cannot be used: they were encrypted for another inbox (copied between rows in the database) or are damaged, so reply-sync refuses them; reconnect the inbox (the password again, or sign in again).',
 };
 
+/**
+ * History-only codes: `recovered` is a run of transient errors that ended by itself, the inbox
+ * syncing again (packages/db's RECOVERED_REASON; the row's detail is the last error). Never an
+ * inbox's current reason.
+ */
+export const HISTORY_REASONS = ['recovered'] as const;
+export type HistoryReason = (typeof HISTORY_REASONS)[number];
+/** Every reason code an inbox's status history can hold. */
+export type StatusReason = DisconnectReason | HistoryReason;
+
+/** The sentence of every status reason: the disconnect reasons' above, and the history-only ones. */
+export const STATUS_REASON_SENTENCES: Readonly<Record<StatusReason, string>> = {
+  ...DISCONNECT_SENTENCES,
+  recovered:
+    "Syncing {address} failed for a while with errors that pass by themselves (the mail server or the provider's sign-in could not be reached; the last error is below), then worked again: the inbox synced again by itself, catching up from where it had stopped. Nothing needs doing; if this keeps happening, check the server or the network to it.",
+};
+
 export interface SentenceContext {
   /** The inbox's email address (or username when no address is known). */
   address: string;
@@ -59,4 +77,12 @@ export function isDisconnectReason(value: unknown): value is DisconnectReason {
 
 export function disconnectSentence(reason: DisconnectReason, context: SentenceContext): string {
   return DISCONNECT_SENTENCES[reason].replaceAll('{address}', context.address || 'this inbox');
+}
+
+export function isStatusReason(value: unknown): value is StatusReason {
+  return typeof value === 'string' && Object.hasOwn(STATUS_REASON_SENTENCES, value);
+}
+
+export function statusReasonSentence(reason: StatusReason, context: SentenceContext): string {
+  return STATUS_REASON_SENTENCES[reason].replaceAll('{address}', context.address || 'this inbox');
 }

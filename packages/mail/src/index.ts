@@ -1,8 +1,17 @@
 // @reply-sync/mail: connecting to IMAP/SMTP, classifying mail errors, and the disconnect reasons.
 export type { ConnectOptions, CredentialKind, ImapSettings, MailCredentials, MailLogger, SmtpSettings, TlsMode } from './settings';
 export { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_SOCKET_TIMEOUT_MS } from './settings';
-export { DISCONNECT_REASONS, DISCONNECT_SENTENCES, disconnectSentence, isDisconnectReason } from './disconnect-reasons';
-export type { DisconnectReason, SentenceContext } from './disconnect-reasons';
+export {
+  DISCONNECT_REASONS,
+  DISCONNECT_SENTENCES,
+  HISTORY_REASONS,
+  STATUS_REASON_SENTENCES,
+  disconnectSentence,
+  isDisconnectReason,
+  isStatusReason,
+  statusReasonSentence,
+} from './disconnect-reasons';
+export type { DisconnectReason, HistoryReason, SentenceContext, StatusReason } from './disconnect-reasons';
 export { classifyMailError } from './classify-error';
 export type { MailErrorClass, MailErrorKind } from './classify-error';
 export { MailConnectError, MailSettingsError, Pop3GreetingError } from './errors';

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { DISCONNECT_REASONS, DISCONNECT_SENTENCES, disconnectSentence, isDisconnectReason } from '../src/disconnect-reasons';
+import {
+  DISCONNECT_REASONS,
+  DISCONNECT_SENTENCES,
+  HISTORY_REASONS,
+  STATUS_REASON_SENTENCES,
+  disconnectSentence,
+  isDisconnectReason,
+  isStatusReason,
+  statusReasonSentence,
+} from '../src/disconnect-reasons';
 
 describe('disconnect reasons', () => {
   it('has exactly one sentence for every reason, and nothing else', () => {
@@ -33,5 +42,16 @@ describe('disconnect reasons', () => {
     expect(isDisconnectReason('oauth_revoked')).toBe(true);
     expect(isDisconnectReason('disconnected')).toBe(false);
     expect(isDisconnectReason(undefined)).toBe(false);
+  });
+
+  it('the status history table adds only the history-only codes, which are never a disconnect reason', () => {
+    expect(Object.keys(STATUS_REASON_SENTENCES).sort()).toEqual([...DISCONNECT_REASONS, ...HISTORY_REASONS].sort());
+    expect(isStatusReason('recovered')).toBe(true);
+    expect(isDisconnectReason('recovered')).toBe(false);
+    expect(isStatusReason('toString')).toBe(false);
+    const sentence = statusReasonSentence('recovered', { address: 'ana@example.com' });
+    expect(sentence).toContain('ana@example.com');
+    expect(sentence).toMatch(/synced again/);
+    expect(statusReasonSentence('password_rejected', { address: 'ana@example.com' })).toBe(disconnectSentence('password_rejected', { address: 'ana@example.com' }));
   });
 });

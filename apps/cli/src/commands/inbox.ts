@@ -1,15 +1,17 @@
-// `inbox connect|list|show|reconnect|remove`: password (IMAP) inboxes, and Gmail / Office 365 inboxes
+// `inbox connect|reconnect|set|remove`: password (IMAP) inboxes, and Gmail / Office 365 inboxes
 // through the provider's sign-in (--provider; the code is pasted back or named with --code-env).
+// `inbox list|show` are in inbox-status.ts.
 import { Option, type Command } from 'commander';
 import type { OAuthProviderName, TlsMode } from '@reply-sync/mail';
 import { CliError } from '../cli-error';
-import { checkImapSettings, connectInbox, listInboxes, reconnectInbox, removeInbox, showInbox, TLS_MODES, type ConnectedInbox, type InboxDetail, type InboxListEntry } from '../ops/inboxes';
+import { checkImapSettings, connectInbox, reconnectInbox, removeInbox, TLS_MODES, type ConnectedInbox } from '../ops/inboxes';
 import { connectOAuthInbox, DEFAULT_REDIRECT_URI, inboxToReconnect, OAUTH_PROVIDERS, reconnectOAuthInbox, requireProvider } from '../ops/oauth-inboxes';
 import { describeTrust, parseAuthservIds, setInboxTrustedAuthservIds } from '../ops/sender-verification';
 import { checkCodeOptions, readCode } from '../read-code';
 import { readPassword } from '../read-password';
 import type { CliRuntime, CommandContext } from '../runtime';
-import { collect, formatDate, parsePort } from '../format';
+import { collect, parsePort } from '../format';
+import { registerInboxStatusCommands } from './inbox-status';
 import { withAccount, withPassword } from './options';
 
 const TRUSTED_AUTHSERV_ID_HELP =
@@ -87,32 +89,6 @@ const REQUIRED_FOR_PASSWORD = [
   ['tls', '--tls'],
   ['username', '--username'],
 ] as const;
-
-export function describeInbox(i: InboxListEntry): string {
-  const owner = i.kind === 'team' ? 'team inbox' : `personal, ${i.ownerEmail ?? 'owner unknown'}`;
-  const plaintext = i.allowPlaintext ? ', plaintext allowed (--allow-plaintext)' : '';
-  const lines = [`${i.address}  ${i.id}`, `  ${owner}; ${i.imap.host}:${i.imap.port} (${i.imap.tls}${plaintext}) as ${i.imap.username}`];
-  if (i.aliases.length > 0) lines.push(`  aliases: ${i.aliases.join(', ')}`);
-  lines.push(`  status: ${i.status}${i.reason ? ` (${i.reason})` : ''} since ${formatDate(i.statusSince)}`);
-  if (i.reasonSentence) lines.push(`  why: ${i.reasonSentence}`);
-  if (i.reasonDetail) lines.push(`  server said: ${i.reasonDetail}`);
-  if (i.lastError) lines.push(`  last error: ${i.lastError} (${formatDate(i.lastErrorAt)})`);
-  return lines.join('\n');
-}
-
-export function describeInboxDetail(d: InboxDetail): string {
-  const lines = [describeInbox(d), `  provider: ${d.provider} (${d.authKind === 'oauth2' ? 'OAuth' : 'password'})`];
-  lines.push(`  sender verification trusts: ${describeTrust(d)}`);
-  if (d.smtp) lines.push(`  SMTP: ${d.smtp.host}:${d.smtp.port ?? '?'} (${d.smtp.tls ?? '?'})`);
-  lines.push('  history (newest first):');
-  if (d.history.length === 0) lines.push('    (no status changes recorded)');
-  for (const h of d.history) {
-    lines.push(`    ${formatDate(h.at)}  ${h.status}${h.reason ? ` (${h.reason})` : ''}`);
-    if (h.reasonSentence) lines.push(`      ${h.reasonSentence}`);
-    if (h.detail) lines.push(`      provider said: ${h.detail}`);
-  }
-  return lines.join('\n');
-}
 
 export function registerInboxCommands(program: Command, rt: CliRuntime): void {
   const inbox = program.command('inbox').description('connected mailboxes');
@@ -194,19 +170,7 @@ export function registerInboxCommands(program: Command, rt: CliRuntime): void {
     }),
   );
 
-  withAccount(inbox.command('list').description("the account's inboxes: status, reason and its sentence, since when, last error").option('--all', 'include removed inboxes')).action(
-    rt.action(async (ctx) => {
-      const rows = await listInboxes(await ctx.scope(), { includeRemoved: ctx.opts.all === true });
-      ctx.print(rows, () => (rows.length === 0 ? 'No inboxes connected.' : rows.map(describeInbox).join('\n\n')));
-    }),
-  );
-
-  withAccount(inbox.command('show').description('one inbox for support: status, reason code and sentence, the provider\'s text, since when, last error, status history').argument('<inbox-id>')).action(
-    rt.action(async (ctx) => {
-      const d = await showInbox(await ctx.scope(), String(ctx.args[0]));
-      ctx.print(d, () => describeInboxDetail(d));
-    }),
-  );
+  registerInboxStatusCommands(inbox, rt);
 
   withAccount(
     withOAuthCode(

@@ -20,6 +20,7 @@ export interface SavedCheckpoint {
  * Saves a checkpoint. For the same UIDVALIDITY, last_uid and highest_modseq only grow (GREATEST), so
  * a late or retried batch never moves the checkpoint back. A different UIDVALIDITY means the server
  * renumbered the mailbox: the worker re-baselined, and the new values replace the old ones.
+ * Every save also sets last_synced_at: the mailbox was read up to here.
  * Returns the checkpoint as stored afterwards, or null when the inbox is not in this account.
  */
 export async function saveCheckpointFor(
@@ -37,6 +38,8 @@ export async function saveCheckpointFor(
       lastUid: sql`CASE WHEN ${sameValidity} THEN GREATEST(${inboxes.lastUid}, ${lastUid}::bigint) ELSE ${lastUid}::bigint END`,
       highestModseq: sql`CASE WHEN ${sameValidity} THEN GREATEST(${inboxes.highestModseq}, ${modseq}::bigint) ELSE ${modseq}::bigint END`,
       uidvalidity,
+      // A committed checkpoint is a sync (sync-health.ts): the write happens anyway, the column is free.
+      lastSyncedAt: sql`now()`,
       updatedAt: sql`now()`,
     })
     .where(and(eq(inboxes.accountId, accountId), eq(inboxes.id, inboxId)))

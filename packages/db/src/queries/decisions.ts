@@ -157,7 +157,7 @@ export function decisionQueries(db: Db, scope: AccountScope) {
 
 /**
  * saveCheckpointFor (./checkpoint.ts) as a fragment for a data-modifying CTE: same UIDVALIDITY →
- * GREATEST (never backwards); a different one replaces it. Keep the two in step.
+ * GREATEST (never backwards); a different one replaces it; last_synced_at = now(). Keep the two in step.
  */
 function checkpointUpdate(sql: postgres.Sql, accountId: string, cp: InboxCheckpoint) {
   const modseq = cp.highestModseq ?? null;
@@ -167,6 +167,7 @@ function checkpointUpdate(sql: postgres.Sql, accountId: string, cp: InboxCheckpo
       last_uid = CASE WHEN ${same} THEN GREATEST(last_uid, ${cp.lastUid}::bigint) ELSE ${cp.lastUid}::bigint END,
       highest_modseq = CASE WHEN ${same} THEN GREATEST(highest_modseq, ${modseq}::bigint) ELSE ${modseq}::bigint END,
       uidvalidity = ${cp.uidvalidity}::bigint,
+      last_synced_at = now(),
       updated_at = now()
     WHERE account_id = ${accountId}::uuid AND id = ${cp.inboxId}::uuid
     RETURNING 1`;

@@ -1,8 +1,8 @@
 // Connected inboxes of one account: connecting (credentials encrypted), status changes with their
-// history, reconnecting, removal and the sync checkpoint.
+// history, reconnecting, removal and the sync checkpoint. Errors and last-synced: sync-health.ts.
 import { randomUUID } from 'node:crypto';
 import { defaultTrustedAuthservIds, type InboxContext, type SenderVerificationPolicy } from '@reply-sync/threading';
-import { desc, eq, getTableColumns, isNotNull, ne, sql } from 'drizzle-orm';
+import { desc, eq, getTableColumns, ne, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../client';
 import type { AccountScope } from '../account-scope';
 import type { EncryptionKeys } from '../crypto/index';
@@ -22,6 +22,7 @@ import {
 import { accountQueries } from './accounts';
 import { saveCheckpointFor, type Checkpoint, type SavedCheckpoint } from './checkpoint';
 import { openCredentials, reencryptCredentials, sealCredentials } from './stored-credentials';
+import { keepRecoveredRun, NO_ERROR_RUN } from './sync-health';
 
 /** An inbox as apps see it: everything but the encrypted credentials. */
 export type Inbox = Omit<InboxRow, 'credentials'>;
@@ -169,21 +170,23 @@ export function inboxQueries(db: Db, scope: AccountScope) {
     },
 
     /**
-     * The worker logged in. Ends a run of transient errors (first_error_at cleared; last_error kept
-     * as history). Coming back from `disconnected` starts a new connected period. A removed inbox stays removed.
+     * The worker logged in. Ends a run of transient errors: for a connected inbox its error is kept
+     * in the history as `recovered` (sync-health.ts); coming back from `disconnected` the disconnect
+     * row already holds it, and a new connected period starts. A removed inbox stays removed.
      */
     async markConnected(id: string): Promise<StatusChange> {
       return db.transaction(async (tx) => {
         const current = await lockInbox(tx, id);
         if (current.status === 'removed') return toChange(current, false);
         const changed = current.status !== 'connected';
+        if (!changed) await keepRecoveredRun(tx, current);
         const [row] = await tx
           .update(inboxes)
           .set({
             status: 'connected',
             disconnectReason: null,
             disconnectDetail: null,
-            firstErrorAt: null,
+            ...NO_ERROR_RUN,
             ...(changed ? { statusSince: sql`now()`, connectedSince: sql`now()` } : {}),
             updatedAt: sql`now()`,
           })
@@ -192,21 +195,6 @@ export function inboxQueries(db: Db, scope: AccountScope) {
         if (changed) await writeHistory(tx, id, 'connected', null, null);
         return toChange(row!, changed);
       });
-    },
-
-    /**
-     * A session logged in after a run of transient errors: clears first_error_at (last_error kept as
-     * history), for a connected inbox only. Unlike markConnected it never brings a disconnected or
-     * removed inbox back: a session that logs in with credentials obtained before the health check or
-     * the send path disconnected the inbox must not undo that. True when it cleared a run.
-     */
-    async endErrorRun(id: string): Promise<boolean> {
-      const rows = await db
-        .update(inboxes)
-        .set({ firstErrorAt: null, updatedAt: sql`now()` })
-        .where(scope.where(inboxes, eq(inboxes.id, id), eq(inboxes.status, 'connected'), isNotNull(inboxes.firstErrorAt)))
-        .returning({ id: inboxes.id });
-      return rows.length > 0;
     },
 
     /**
@@ -232,26 +220,6 @@ export function inboxQueries(db: Db, scope: AccountScope) {
         if (changed) await writeHistory(tx, id, 'disconnected', reason, detail);
         return toChange(row!, changed);
       });
-    },
-
-    /**
-     * A transient error (DNS, refused, timeout, reset): recorded as the last error without changing
-     * the status, so `changed` is false. `firstErrorAt` tells the worker how long the run has lasted,
-     * to decide when it becomes `server_unreachable`.
-     */
-    async recordTransientError(id: string, message: string): Promise<StatusChange> {
-      const [row] = await db
-        .update(inboxes)
-        .set({
-          lastError: message,
-          lastErrorAt: sql`now()`,
-          firstErrorAt: sql`coalesce(${inboxes.firstErrorAt}, now())`,
-          updatedAt: sql`now()`,
-        })
-        .where(scope.where(inboxes, eq(inboxes.id, id)))
-        .returning();
-      if (!row) throw new DbError('not_found', `No inbox ${id} in this account.`);
-      return toChange(row, false);
     },
 
     /**
@@ -283,9 +251,7 @@ export function inboxQueries(db: Db, scope: AccountScope) {
             status: 'connected',
             disconnectReason: null,
             disconnectDetail: null,
-            lastError: null,
-            lastErrorAt: null,
-            firstErrorAt: null,
+            ...NO_ERROR_RUN,
             connectedSince: sql`now()`,
             ...(changed ? { statusSince: sql`now()` } : {}),
             updatedAt: sql`now()`,

@@ -1,0 +1,129 @@
+// What support sees about an inbox (`inbox list`, `inbox show`): its status with the reason and its
+// sentence, when it last synced, the current run of errors if there is one, and the history, where a
+// run of errors that ended by itself is a `recovered` row rather than a current error.
+import { RECOVERED_REASON, type Inbox, type InboxStatusHistoryRow, type Scoped } from '@reply-sync/db';
+import { isStatusReason, statusReasonSentence, type TlsMode } from '@reply-sync/mail';
+import { requireInbox, trustOf, type InboxTrust } from './inboxes';
+
+/** A run of transient errors that ended when the inbox synced again (a `recovered` history row). */
+export interface Recovery {
+  /** When the inbox synced again. */
+  recoveredAt: Date;
+  /** The run's last error. */
+  error: string | null;
+  firstErrorAt: Date | null;
+  lastErrorAt: Date | null;
+}
+
+export interface InboxListEntry extends InboxTrust {
+  id: string;
+  address: string;
+  aliases: string[];
+  kind: Inbox['kind'];
+  provider: Inbox['provider'];
+  ownerEmail: string | null;
+  status: Inbox['status'];
+  /** Disconnect reason code (null while connected). */
+  reason: string | null;
+  /** The support-facing sentence for the reason. */
+  reasonSentence: string | null;
+  /** The provider's or server's own words. */
+  reasonDetail: string | null;
+  statusSince: Date;
+  /** When a session last had INBOX read up to date; null: never. While idle it may lag up to 15 minutes. */
+  lastSyncedAt: Date | null;
+  /** The current run of transient errors: its latest error, when that was, and since when it fails (all null when none). */
+  lastError: string | null;
+  lastErrorAt: Date | null;
+  firstErrorAt: Date | null;
+  /** The newest run of errors that has ended (history, not a current error); null when there was none. */
+  lastRecovery: Recovery | null;
+  imap: { host: string; port: number; tls: TlsMode; username: string };
+  /** TLS mode none is allowed to a server that is not on this machine (--allow-plaintext). */
+  allowPlaintext: boolean;
+}
+
+export function reasonSentenceFor(reason: string | null, address: string): string | null {
+  if (!reason) return null;
+  return isStatusReason(reason) ? statusReasonSentence(reason, { address }) : `Disconnected (${reason}).`;
+}
+
+function recoveryOf(row: InboxStatusHistoryRow | undefined): Recovery | null {
+  return row ? { recoveredAt: row.at, error: row.detail, firstErrorAt: row.firstErrorAt, lastErrorAt: row.lastErrorAt } : null;
+}
+
+function listEntry(i: Inbox, ownerEmail: string | null, recovery: InboxStatusHistoryRow | undefined): InboxListEntry {
+  return {
+    id: i.id,
+    address: i.address,
+    aliases: i.aliases,
+    kind: i.kind,
+    provider: i.provider,
+    ownerEmail,
+    status: i.status,
+    reason: i.disconnectReason,
+    reasonSentence: reasonSentenceFor(i.disconnectReason, i.address),
+    reasonDetail: i.disconnectDetail,
+    statusSince: i.statusSince,
+    lastSyncedAt: i.lastSyncedAt,
+    lastError: i.lastError,
+    lastErrorAt: i.lastErrorAt,
+    firstErrorAt: i.firstErrorAt,
+    lastRecovery: recoveryOf(recovery),
+    imap: { host: i.imapHost, port: i.imapPort, tls: i.imapTls, username: i.username },
+    ...trustOf(i),
+    allowPlaintext: i.allowPlaintext,
+  };
+}
+
+export async function listInboxes(s: Scoped, options: { includeRemoved?: boolean } = {}): Promise<InboxListEntry[]> {
+  const [inboxes, users] = await Promise.all([s.inboxes.list(options), s.users.list()]);
+  const emailOf = new Map(users.map((u) => [u.id, u.email]));
+  const recoveries = await s.inboxes.latestRecoveries(inboxes.map((i) => i.id));
+  return inboxes.map((i) => listEntry(i, i.userId ? (emailOf.get(i.userId) ?? null) : null, recoveries.get(i.id)));
+}
+
+export async function inboxHistory(s: Scoped, inboxId: string): Promise<InboxStatusHistoryRow[]> {
+  await requireInbox(s, inboxId);
+  return s.inboxes.history(inboxId);
+}
+
+export interface InboxHistoryEntry {
+  at: Date;
+  status: Inbox['status'];
+  reason: string | null;
+  reasonSentence: string | null;
+  /** The provider's words for a disconnect; for `recovered`, the last error of the run. */
+  detail: string | null;
+  /** `recovered` only: the span of the run of errors (null otherwise). */
+  firstErrorAt: Date | null;
+  lastErrorAt: Date | null;
+}
+
+export interface InboxDetail extends InboxListEntry {
+  smtp: { host: string; port: number | null; tls: TlsMode | null } | null;
+  authKind: Inbox['authKind'];
+  /** Status changes and recoveries, newest first, each with its reason code, sentence and text. */
+  history: InboxHistoryEntry[];
+}
+
+/** One inbox for support staff: everything `inbox list` shows, the SMTP settings, and the status history. */
+export async function showInbox(s: Scoped, inboxId: string): Promise<InboxDetail> {
+  const inbox = await requireInbox(s, inboxId);
+  const [owner, history] = await Promise.all([inbox.userId ? s.users.get(inbox.userId) : null, s.inboxes.history(inbox.id)]);
+  const newestRecovery = history.find((h) => h.reasonCode === RECOVERED_REASON);
+  return {
+    ...listEntry(inbox, owner?.email ?? null, newestRecovery),
+    smtp: inbox.smtpHost ? { host: inbox.smtpHost, port: inbox.smtpPort, tls: inbox.smtpTls } : null,
+    authKind: inbox.authKind,
+    history: history.map((h) => ({
+      at: h.at,
+      status: h.status,
+      reason: h.reasonCode,
+      reasonSentence: reasonSentenceFor(h.reasonCode, inbox.address),
+      detail: h.detail,
+      firstErrorAt: h.firstErrorAt,
+      lastErrorAt: h.lastErrorAt,
+    })),
+  };
+}
