@@ -3,6 +3,8 @@ export type { ConnectOptions, CredentialKind, ImapSettings, MailCredentials, Mai
 export { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_SOCKET_TIMEOUT_MS } from './settings';
 export { DISCONNECT_REASONS, DISCONNECT_SENTENCES, disconnectSentence, isDisconnectReason } from './disconnect-reasons';
 export type { DisconnectReason, SentenceContext } from './disconnect-reasons';
+export { THROTTLE_REASONS, THROTTLE_SENTENCES, THROTTLED_SUFFIX, isThrottleReason, lastErrorFor, throttleSentence } from './throttle-reasons';
+export type { ThrottleReason } from './throttle-reasons';
 export { classifyMailError } from './classify-error';
 export type { MailErrorClass, MailErrorKind } from './classify-error';
 export { MailConnectError, MailSettingsError, Pop3GreetingError } from './errors';
