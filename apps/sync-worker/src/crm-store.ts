@@ -25,8 +25,11 @@ export interface CrmStore {
   /** A login succeeded: the run of transient errors is over (a disconnected inbox stays disconnected). */
   endErrorRun(): Promise<void>;
   markDisconnected(reason: string, detail: string | null): Promise<void>;
-  /** Returns the start of the current run of transient errors. */
-  recordTransientError(detail: string): Promise<Date | null>;
+  /**
+   * Returns the start of the current run of transient errors. `throttled` (errorAction's retry with a
+   * throttle) records the last error without starting a run: a throttle never ends as server_unreachable.
+   */
+  recordTransientError(detail: string, options?: { throttled?: boolean }): Promise<Date | null>;
   saveCheckpoint(checkpoint: { uidvalidity: number; lastUid: number; highestModseq?: number | null }): Promise<void>;
   threadRefs(messageIdNorms: readonly string[]): Promise<Map<string, ThreadRef>>;
   loggedMessageIds(messageIdNorms: readonly string[]): Promise<Set<string>>;
@@ -53,8 +56,8 @@ export function createCrmStore(db: Db, accountId: string, inboxId: string, keys:
     async markDisconnected(reason, detail) {
       await q.inboxes.markDisconnected(inboxId, reason, detail);
     },
-    async recordTransientError(detail) {
-      const change = await q.inboxes.recordTransientError(inboxId, detail);
+    async recordTransientError(detail, options) {
+      const change = await q.inboxes.recordTransientError(inboxId, detail, options);
       return change.firstErrorAt;
     },
     async saveCheckpoint(checkpoint) {

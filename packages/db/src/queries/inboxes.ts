@@ -237,15 +237,16 @@ export function inboxQueries(db: Db, scope: AccountScope) {
     /**
      * A transient error (DNS, refused, timeout, reset): recorded as the last error without changing
      * the status, so `changed` is false. `firstErrorAt` tells the worker how long the run has lasted,
-     * to decide when it becomes `server_unreachable`.
+     * to decide when it becomes `server_unreachable`. A provider throttling the account (`throttled`)
+     * is recorded too but starts no run: waiting out a throttle never makes an inbox unreachable.
      */
-    async recordTransientError(id: string, message: string): Promise<StatusChange> {
+    async recordTransientError(id: string, message: string, options: { throttled?: boolean } = {}): Promise<StatusChange> {
       const [row] = await db
         .update(inboxes)
         .set({
           lastError: message,
           lastErrorAt: sql`now()`,
-          firstErrorAt: sql`coalesce(${inboxes.firstErrorAt}, now())`,
+          ...(options.throttled ? {} : { firstErrorAt: sql`coalesce(${inboxes.firstErrorAt}, now())` }),
           updatedAt: sql`now()`,
         })
         .where(scope.where(inboxes, eq(inboxes.id, id)))
