@@ -31,4 +31,24 @@ export {
 } from './inbox-queue';
 export { ensureInboxJobs, dropInboxJobs, listInboxJobIds, type DropResult } from './inbox-jobs';
 export { requeueAtSessionEnd } from './requeue-at-session-end';
+export {
+  createLoginBudget,
+  LoginBudgetError,
+  type AcquireConnectionOptions,
+  type ConnectionLease,
+  type LoginBudget,
+  type LoginBudgetErrorCode,
+  type LoginBudgetOptions,
+  type MailAccount,
+} from './login-budget';
+export {
+  DEFAULT_LOGIN_BUDGET,
+  LoginBudgetConfigError,
+  loginBudgetConfigFromEnv,
+  normalizeHost,
+  parseLoginRates,
+  rateFor,
+  type HostRate,
+  type LoginBudgetConfig,
+} from './login-rates';
 export * from './send-queue';
