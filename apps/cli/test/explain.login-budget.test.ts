@@ -4,21 +4,13 @@
 import { createLoginBudget, createRedisConnection, DEFAULT_LOGIN_BUDGET } from '@reply-sync/queue';
 import { closedPort, createMailUser, removeMailUser, stack, type MailUser } from '@reply-sync/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addUser } from '../src/ops/accounts';
-import { connectInbox } from '../src/ops/inboxes';
-import { cli, cliEnv, freshAccount, type TestAccount } from './helpers';
+import { cli, cliEnv, connectTestInbox, freshAccount, type TestAccount } from './helpers';
 
 let t: TestAccount;
 let ana: MailUser;
 beforeEach(async () => {
   [t, ana] = await Promise.all([freshAccount(), createMailUser({ profile: 'standard' })]);
-  const p = stack.profiles.standard;
-  await addUser(t.s, { email: ana.address });
-  await connectInbox(
-    t.s,
-    { userEmail: ana.address, address: ana.address, imap: { host: p.host, port: p.imapPort, tls: 'starttls' }, username: ana.user, password: ana.password },
-    { keys: t.keys, tlsCa: t.tlsCa },
-  );
+  await connectTestInbox(t, ana);
 });
 afterEach(async () => {
   await t?.close();

@@ -9,23 +9,14 @@ import { closedPort, smtpAuthRefusal } from '@reply-sync/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { classifyMailError } from '../src/classify-error';
 import { MailConnectError } from '../src/errors';
-import type { MailCredentials } from '../src/settings';
-import { connectError } from './helpers/connect-error';
-import { startScriptedImapServer, type Script, type ScriptedServer } from './helpers/scripted-imap-server';
-
-const password: MailCredentials = { kind: 'password', username: 'ana@example.com', password: 'hunter2-secret' };
-const oauth: MailCredentials = { kind: 'oauth2', username: 'ana@example.com', accessToken: 'ya29.a0-secret-token' };
+import { connectError, errorFromScript as errorFrom, oauth, password } from './helpers/connect-error';
+import { startScriptedImapServer, type ScriptedServer } from './helpers/scripted-imap-server';
 
 let server: ScriptedServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-async function errorFrom(script: Script, credentials: MailCredentials): Promise<unknown> {
-  server = await startScriptedImapServer(script);
-  return connectError({ host: '127.0.0.1', port: server.port, tls: 'none' }, credentials);
-}
 
 describe('classifyMailError: network', () => {
   it('a closed port (real ECONNREFUSED from imapflow) is transient, without a reason', async () => {
@@ -85,7 +76,6 @@ describe('classifyMailError: the server refuses the login', () => {
   it("Microsoft's bare 'AUTHENTICATE failed.' is oauth_revoked for a token, password_rejected for a password", async () => {
     const err = await errorFrom({ answers: { AUTHENTICATE: 'NO AUTHENTICATE failed.' } }, oauth);
     expect(classifyMailError(err, oauth)).toEqual({ kind: 'auth', reason: 'oauth_revoked', detail: 'AUTHENTICATE failed.' });
-    await server?.close();
     const err2 = await errorFrom({ answers: { LOGIN: 'NO LOGIN failed.', AUTHENTICATE: 'NO LOGIN failed.' } }, password);
     expect(classifyMailError(err2, password)).toMatchObject({ kind: 'auth', reason: 'password_rejected' });
   });

@@ -1,27 +1,12 @@
 // Providers' throttling answers, produced for real: imapflow against a loopback server that answers with
 // Gmail's, Microsoft's and Dovecot's own words. Each is transient with its own throttle code (never a
 // rejected password or a disconnect), and the inbox's last error names it in a sentence.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { classifyMailError } from '../src/classify-error';
-import type { MailCredentials } from '../src/settings';
 import { lastErrorFor, THROTTLE_SENTENCES } from '../src/throttle-reasons';
 import { verifyImapLogin } from '../src/verify-imap-login';
-import { connectError } from './helpers/connect-error';
-import { startScriptedImapServer, type Script, type ScriptedServer } from './helpers/scripted-imap-server';
-
-const password: MailCredentials = { kind: 'password', username: 'ana@example.com', password: 'hunter2-secret' };
-const oauth: MailCredentials = { kind: 'oauth2', username: 'ana@example.com', accessToken: 'ya29.a0-secret-token' };
-
-let server: ScriptedServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function errorFrom(script: Script, credentials: MailCredentials): Promise<unknown> {
-  server = await startScriptedImapServer(script);
-  return connectError({ host: '127.0.0.1', port: server.port, tls: 'none' }, credentials);
-}
+import { errorFromScript as errorFrom, oauth, password } from './helpers/connect-error';
+import { startScriptedImapServer, type Script } from './helpers/scripted-imap-server';
 
 /** The answer to LOGIN and AUTHENTICATE alike (imapflow picks one by the capabilities). */
 const atLogin = (answer: string): Script => ({ answers: { LOGIN: answer, AUTHENTICATE: answer } });
@@ -73,8 +58,9 @@ describe('classifyMailError: throttling answers are transient, with their own co
   });
 
   it('inbox connect tells the person the account is throttled and nothing was saved, not that the password is wrong', async () => {
-    server = await startScriptedImapServer(atLogin('NO [ALERT] Too many simultaneous connections. (Failure)'));
+    const server = await startScriptedImapServer(atLogin('NO [ALERT] Too many simultaneous connections. (Failure)'));
     const failed = await verifyImapLogin({ host: '127.0.0.1', port: server.port, tls: 'none' }, password).catch((e: unknown) => e);
+    await server.close();
     expect(failed).toMatchObject({ name: 'MailConnectError', kind: 'transient', throttle: 'too_many_connections' });
     expect((failed as Error).message).toContain('Nothing was saved; try again in a few minutes');
     expect((failed as Error).message).not.toMatch(/password/i);
