@@ -39,6 +39,7 @@ export {
   type LoginBudget,
   type LoginBudgetErrorCode,
   type LoginBudgetOptions,
+  type LoginGrant,
   type MailAccount,
 } from './login-budget';
 export {

@@ -26,6 +26,13 @@ export class LoginBudgetError extends Error {
   }
 }
 
+export interface LoginGrant {
+  /** How long this login waited for its slot. */
+  waitedMs: number;
+  /** The slot it got, on Redis's clock (µs since the epoch): for logs, and for tests of the rate itself. */
+  slotUs: number;
+}
+
 export interface ConnectionLease {
   /** Frees the slot (idempotent). */
   release(): Promise<void>;
@@ -44,7 +51,7 @@ export interface LoginBudget {
    * call it right before each connect. Rejects with the signal's reason when aborted (the reservation
    * is given back), with LoginBudgetError `login_budget_unavailable` when Redis cannot be asked.
    */
-  acquireLogin(host: string, options?: { signal?: AbortSignal }): Promise<{ waitedMs: number }>;
+  acquireLogin(host: string, options?: { signal?: AbortSignal }): Promise<LoginGrant>;
   /** Holds one of the account's extra-connection slots until release(); renewed while held. */
   acquireConnection(account: MailAccount, options?: AcquireConnectionOptions): Promise<ConnectionLease>;
   /** A slot of the account, then a login of its host, then `fn`; the slot is freed however fn ends. */
@@ -127,7 +134,7 @@ export function createLoginBudget(redis: Redis | Cluster, config: LoginBudgetCon
   const rateKey = (host: string) => `{${prefix}:login:${host}}`;
   const slotsKey = (a: MailAccount) => `{${prefix}:connections:${checkedHost(a.host)}:${a.username.trim().toLowerCase()}}`;
 
-  async function acquireLogin(host: string, opts: { signal?: AbortSignal } = {}): Promise<{ waitedMs: number }> {
+  async function acquireLogin(host: string, opts: { signal?: AbortSignal } = {}): Promise<LoginGrant> {
     const h = checkedHost(host);
     if (opts.signal?.aborted) throw abortReason(opts.signal);
     const rate = rateFor(config, h);
@@ -143,7 +150,7 @@ export function createLoginBudget(redis: Redis | Cluster, config: LoginBudgetCon
         throw aborted;
       }
     }
-    return { waitedMs: waitMs };
+    return { waitedMs: waitMs, slotUs: Number(slotUs) };
   }
 
   async function acquireConnection(account: MailAccount, opts: AcquireConnectionOptions = {}): Promise<ConnectionLease> {

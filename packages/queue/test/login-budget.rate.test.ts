@@ -12,24 +12,35 @@ afterEach(async () => {
   world = undefined;
 });
 
-/** `count` logins to `host`, spread over the budgets, all asking at once; their grant times in ms. */
-async function loginStorm(w: BudgetWorld, host: string, count: number): Promise<number[]> {
-  const times: number[] = [];
-  await Promise.all(
-    Array.from({ length: count }, async (_, i) => {
-      await w.budgets[i % w.budgets.length]!.acquireLogin(host);
-      times.push(performance.now());
-    }),
-  );
-  return times;
+interface Storm {
+  /** When each waiter went on to log in (ms, this process's clock). */
+  times: number[];
+  /** The slot Redis gave each (ms, Redis's clock). */
+  slots: number[];
 }
 
-function expectWithinRate(times: number[], perSecond: number, burst: number): void {
-  // Redis hands out exact slots; these are the times the waiters woke, and a timer that fires late
-  // (thousands are pending) moves a grant into the next window: 2 % slack, at least 2.
+/** `count` logins to `host`, spread over the budgets, all asking at once. */
+async function loginStorm(w: BudgetWorld, host: string, count: number): Promise<Storm> {
+  const storm: Storm = { times: [], slots: [] };
+  await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const grant = await w.budgets[i % w.budgets.length]!.acquireLogin(host);
+      storm.times.push(performance.now());
+      storm.slots.push(grant.slotUs / 1000);
+    }),
+  );
+  return storm;
+}
+
+/** At most rate·L + burst logins in any window of L. */
+function expectWithinRate(storm: Storm, perSecond: number, burst: number): void {
+  const allowed = (windowMs: number) => Math.floor((perSecond * windowMs) / 1000) + burst;
   for (const windowMs of [20, 100, 500, 1_000]) {
-    const allowed = Math.floor((perSecond * windowMs) / 1000) + burst;
-    expect(maxInWindow(times, windowMs), `logins in ${windowMs} ms`).toBeLessThanOrEqual(allowed + Math.max(2, Math.ceil(allowed * 0.02)));
+    // The slots Redis handed out keep the rate exactly.
+    expect(maxInWindow(storm.slots, windowMs), `slots in ${windowMs} ms`).toBeLessThanOrEqual(allowed(windowMs));
+    // The waiters' wake-ups: a timer that fires late (thousands are pending in this one process, on
+    // shared cores) joins the next ones, so a window holds at most what the rate allows in 50 ms more.
+    expect(maxInWindow(storm.times, windowMs), `logins in ${windowMs} ms`).toBeLessThanOrEqual(allowed(windowMs + 50) + 2);
   }
 }
 
@@ -37,11 +48,11 @@ describe('acquireLogin: the fleet-wide rate per host', () => {
   it('600 logins from two workers at once keep 200/s with a burst of 20', async () => {
     world = budgetWorld({ defaultRate: { perSecond: 200, burst: 20 } });
     const start = performance.now();
-    const times = await loginStorm(world, 'imap.example.test', 600);
-    const tookMs = Math.max(...times) - start;
+    const storm = await loginStorm(world, 'imap.example.test', 600);
+    const tookMs = Math.max(...storm.times) - start;
     const achieved = (600 - 20) / (tookMs / 1000);
     console.log(`600 logins at 200/s burst 20: ${Math.round(tookMs)} ms, ${achieved.toFixed(1)} logins/s after the burst (expected ${(580 / 200).toFixed(2)} s)`);
-    expectWithinRate(times, 200, 20);
+    expectWithinRate(storm, 200, 20);
     expect(tookMs).toBeGreaterThan(((600 - 20) / 200) * 1000 - 50);
     expect(tookMs).toBeLessThan(((600 - 20) / 200) * 1000 + 600);
   });
@@ -49,10 +60,12 @@ describe('acquireLogin: the fleet-wide rate per host', () => {
   it('a fleet restart: 2,000 logins for one host finish at the configured rate (1,000/s, burst 50)', async () => {
     world = budgetWorld({ defaultRate: { perSecond: 1_000, burst: 50 } });
     const start = performance.now();
-    const times = await loginStorm(world, 'imap.restart.test', 2_000);
-    const tookMs = Math.max(...times) - start;
-    console.log(`fleet restart, 2,000 logins at 1,000/s burst 50: ${Math.round(tookMs)} ms (expected ${1_950} ms); max in 100 ms: ${maxInWindow(times, 100)}`);
-    expectWithinRate(times, 1_000, 50);
+    const storm = await loginStorm(world, 'imap.restart.test', 2_000);
+    const tookMs = Math.max(...storm.times) - start;
+    console.log(
+      `fleet restart, 2,000 logins at 1,000/s burst 50: ${Math.round(tookMs)} ms (expected 1950 ms); most in 100 ms: ${maxInWindow(storm.slots, 100)} slots, ${maxInWindow(storm.times, 100)} wake-ups (rate allows 150)`,
+    );
+    expectWithinRate(storm, 1_000, 50);
     expect(tookMs).toBeGreaterThan(1_900);
     expect(tookMs).toBeLessThan(2_800);
   });
