@@ -80,7 +80,8 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       REPLY_SYNC_QUEUE: options.queueName,
       REPLY_SYNC_ENCRYPTION_KEYS: stack.encryptionKeys,
       REPLY_SYNC_TLS_CA_FILE: stack.caCertPath,
-      WORKER_CONCURRENCY: String(options.concurrency),
+      // The stack's own Dovecot: logins paced far above a provider's (the login-storm scenario sets its own).
+      LOGIN_RATE_PER_HOST: '1000/s:1000',
       METRICS_PORT: String(metricsPort),
       METRICS_HOST: '127.0.0.1',
       LOG_LEVEL: process.env.BENCH_WORKER_LOG_LEVEL ?? 'warn',

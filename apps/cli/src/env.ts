@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEncryptionKeys, type EncryptionKeys } from '@reply-sync/db';
 import { providersFromEnv, type OAuthProviders, type ProvidersFromEnvOptions } from '@reply-sync/mail';
-import { serverUrlProblems, type ServerUrls } from '@reply-sync/queue';
+import { LoginBudgetConfigError, loginBudgetConfigFromEnv, serverUrlProblems, type LoginBudgetConfig, type ServerUrls } from '@reply-sync/queue';
 import { z } from 'zod';
 import { CliError } from './cli-error';
 
@@ -51,6 +51,8 @@ export interface CliEnv {
   accountId(): string | undefined;
   /** The OAuth providers with a client id and secret set (endpoints default to the real services). */
   oauthProviders(): OAuthProviders;
+  /** LOGIN_RATE_PER_HOST and EXTRA_CONNECTIONS_PER_ACCOUNT, the same as the workers'. */
+  loginBudget(): LoginBudgetConfig;
 }
 
 /** Where the local stack keeps its state: STACK_DIR, else <repo>/.stack. */
@@ -167,6 +169,14 @@ export function loadCliEnv(processEnv: EnvSource, options: { stack: boolean }): 
     },
     accountId() {
       return env.REPLY_SYNC_ACCOUNT || undefined;
+    },
+    loginBudget() {
+      try {
+        return loginBudgetConfigFromEnv(source);
+      } catch (error) {
+        if (error instanceof LoginBudgetConfigError) throw new CliError(error.code, error.message);
+        throw error;
+      }
     },
     oauthProviders() {
       const ca = cliEnv.tlsCa();

@@ -3,12 +3,10 @@
 // folder's UID) and prints its sentence. Nothing on the server is marked \Seen.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REASON_SENTENCES } from '@reply-sync/threading';
-import { appendTo, composeEmail, createMailbox, createMailUser, openImap, removeMailUser, stack, uniqueName, type MailUser } from '@reply-sync/testkit';
-import { addUser } from '../src/ops/accounts';
+import { appendTo, composeEmail, createMailbox, createMailUser, openImap, removeMailUser, uniqueName, type MailUser } from '@reply-sync/testkit';
 import { addContact } from '../src/ops/contacts';
 import { logEmail } from '../src/ops/emails';
-import { connectInbox } from '../src/ops/inboxes';
-import { cli, freshAccount, type TestAccount } from './helpers';
+import { cli, connectTestInbox, freshAccount, type TestAccount } from './helpers';
 
 let t: TestAccount;
 let ana: MailUser;
@@ -33,13 +31,7 @@ async function seen(user: MailUser, mailbox: string): Promise<boolean> {
 
 describe('explain for a reply the worker never sees', () => {
   it('records and prints not_in_inbox for replies in INBOX.Projects and in Junk', async () => {
-    const p = stack.profiles.standard;
-    await addUser(t.s, { email: ana.address, name: 'Ana' });
-    const { inbox } = await connectInbox(
-      t.s,
-      { userEmail: ana.address, address: ana.address, imap: { host: p.host, port: p.imapPort, tls: 'starttls' }, username: ana.user, password: ana.password },
-      { keys: t.keys, tlsCa: t.tlsCa },
-    );
+    const { inbox } = await connectTestInbox(t, ana, 'Ana');
     await addContact(t.s, { email: 'bob@acme.test', name: 'Bob', ownerEmail: ana.address });
     const original = `<${uniqueName('proposal')}@mail.test>`;
     await logEmail(t.s, { raw: await composeEmail({ from: ana.address, to: 'bob@acme.test', subject: 'Proposal', messageId: original, text: 'Hi' }), userEmail: ana.address });
@@ -86,13 +78,7 @@ describe('explain for a reply the worker never sees', () => {
   });
 
   it('says where it looked when the message is in no folder', async () => {
-    const p = stack.profiles.standard;
-    await addUser(t.s, { email: ana.address });
-    await connectInbox(
-      t.s,
-      { userEmail: ana.address, address: ana.address, imap: { host: p.host, port: p.imapPort, tls: 'starttls' }, username: ana.user, password: ana.password },
-      { keys: t.keys, tlsCa: t.tlsCa },
-    );
+    await connectTestInbox(t, ana);
     const run = await cli(['explain', '--account', t.accountId, '<nowhere@acme.test>']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('No decision is recorded for it');

@@ -2,8 +2,10 @@
 // with captured output (the launcher itself is spawned once, in bin.launcher.test.ts).
 import { Readable } from 'node:stream';
 import { createAccount, createDb, migrate, parseEncryptionKeys, scoped, type DbHandle, type Scoped } from '@reply-sync/db';
-import { stack, uniqueName } from '@reply-sync/testkit';
+import { stack, uniqueName, type MailUser } from '@reply-sync/testkit';
 import { runCli } from '../src/main';
+import { addUser } from '../src/ops/accounts';
+import { connectInbox } from '../src/ops/inboxes';
 
 export interface TestAccount {
   db: DbHandle;
@@ -56,4 +58,15 @@ export async function cli(argv: string[], options: { env?: Record<string, string
     env: options.env ?? cliEnv(),
   });
   return { code, stdout, stderr, json: () => JSON.parse(stdout) };
+}
+
+/** A CRM user for the Dovecot user and its inbox connected with STARTTLS on the standard profile. */
+export async function connectTestInbox(t: TestAccount, user: MailUser, name?: string): Promise<Awaited<ReturnType<typeof connectInbox>>> {
+  const p = stack.profiles.standard;
+  await addUser(t.s, { email: user.address, ...(name ? { name } : {}) });
+  return connectInbox(
+    t.s,
+    { userEmail: user.address, address: user.address, imap: { host: p.host, port: p.imapPort, tls: 'starttls' }, username: user.user, password: user.password },
+    { keys: t.keys, tlsCa: t.tlsCa },
+  );
 }

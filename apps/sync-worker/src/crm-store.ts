@@ -35,8 +35,11 @@ export interface CrmStore {
    */
   touchSynced(): Promise<void>;
   markDisconnected(reason: string, detail: string | null): Promise<void>;
-  /** Returns the start of the current run of transient errors. */
-  recordTransientError(detail: string): Promise<Date | null>;
+  /**
+   * Returns the start of the current run of transient errors. `throttled` (errorAction's retry with a
+   * throttle) records the last error without starting a run: a throttle never ends as server_unreachable.
+   */
+  recordTransientError(detail: string, options?: { throttled?: boolean }): Promise<Date | null>;
   saveCheckpoint(checkpoint: { uidvalidity: number; lastUid: number; highestModseq?: number | null }): Promise<void>;
   threadRefs(messageIdNorms: readonly string[]): Promise<Map<string, ThreadRef>>;
   loggedMessageIds(messageIdNorms: readonly string[]): Promise<Set<string>>;
@@ -80,8 +83,8 @@ export function createCrmStore(db: Db, accountId: string, inboxId: string, keys:
     async markDisconnected(reason, detail) {
       await q.inboxes.markDisconnected(inboxId, reason, detail);
     },
-    async recordTransientError(detail) {
-      const change = await q.inboxes.recordTransientError(inboxId, detail);
+    async recordTransientError(detail, options) {
+      const change = await q.inboxes.recordTransientError(inboxId, detail, options);
       return change.firstErrorAt;
     },
     async saveCheckpoint(checkpoint) {

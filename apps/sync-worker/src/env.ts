@@ -1,7 +1,7 @@
 // The worker's configuration: read from process.env once, validated with zod, passed down typed.
 import { readFileSync } from 'node:fs';
 import { parseEncryptionKeys, type EncryptionKeys } from '@reply-sync/db';
-import { serverUrlProblems } from '@reply-sync/queue';
+import { LoginBudgetConfigError, loginBudgetConfigFromEnv, serverUrlProblems, type LoginBudgetConfig } from '@reply-sync/queue';
 import { z } from 'zod';
 
 const ms = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -64,13 +64,19 @@ const EnvSchema = z.object({
   MICROSOFT_AUTHORITY: urlWithDefault('https://login.microsoftonline.com/common'),
   /** Every connected oauth2 inbox gets a real token refresh this often, so a revoked grant is noticed. */
   TOKEN_HEALTH_INTERVAL_MS: ms(60 * 60_000),
+  /** Logins per second per IMAP host across the fleet, `[host=]rate[/s|/m][:burst],…` (packages/queue login-rates.ts). */
+  LOGIN_RATE_PER_HOST: optionalText,
+  /** Short IMAP connections per mailbox account besides its IDLE session (default 3). */
+  EXTRA_CONNECTIONS_PER_ACCOUNT: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export type RawWorkerEnv = z.infer<typeof EnvSchema>;
 
-export interface WorkerEnv extends Omit<RawWorkerEnv, 'REPLY_SYNC_ENCRYPTION_KEYS' | 'REPLY_SYNC_TLS_CA_FILE'> {
+export interface WorkerEnv extends Omit<RawWorkerEnv, 'REPLY_SYNC_ENCRYPTION_KEYS' | 'REPLY_SYNC_TLS_CA_FILE' | 'LOGIN_RATE_PER_HOST' | 'EXTRA_CONNECTIONS_PER_ACCOUNT'> {
   encryptionKeys: EncryptionKeys;
+  /** LOGIN_RATE_PER_HOST and EXTRA_CONNECTIONS_PER_ACCOUNT, for createLoginBudget (packages/queue). */
+  loginBudget: LoginBudgetConfig;
   /** Contents of REPLY_SYNC_TLS_CA_FILE, when set. */
   tlsCa?: string;
 }
@@ -92,7 +98,14 @@ export function parseWorkerEnv(source: Record<string, string | undefined> = proc
   }
   const serverProblems = serverUrlProblems(source);
   if (serverProblems.length > 0) throw new WorkerEnvError(`The sync worker's environment is invalid: ${serverProblems.join(' ')}`);
-  const { REPLY_SYNC_ENCRYPTION_KEYS, REPLY_SYNC_TLS_CA_FILE, ...rest } = parsed.data;
+  const { REPLY_SYNC_ENCRYPTION_KEYS, REPLY_SYNC_TLS_CA_FILE, LOGIN_RATE_PER_HOST, EXTRA_CONNECTIONS_PER_ACCOUNT, ...rest } = parsed.data;
+  let loginBudget: LoginBudgetConfig;
+  try {
+    loginBudget = loginBudgetConfigFromEnv({ LOGIN_RATE_PER_HOST, EXTRA_CONNECTIONS_PER_ACCOUNT });
+  } catch (error) {
+    if (error instanceof LoginBudgetConfigError) throw new WorkerEnvError(`The sync worker's environment is invalid: ${error.message}`);
+    throw error;
+  }
   for (const [id, secret] of [
     ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET'],
     ['MICROSOFT_CLIENT_ID', 'MICROSOFT_CLIENT_SECRET'],
@@ -113,5 +126,5 @@ export function parseWorkerEnv(source: Record<string, string | undefined> = proc
       );
     }
   }
-  return { ...rest, encryptionKeys, ...(tlsCa ? { tlsCa } : {}) };
+  return { ...rest, encryptionKeys, loginBudget, ...(tlsCa ? { tlsCa } : {}) };
 }

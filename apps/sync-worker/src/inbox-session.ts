@@ -6,8 +6,8 @@
 // (the worker's InboxChangeListener; inbox-watch.ts), and at the latest at the next watchdog tick.
 import type { ImapFlow } from 'imapflow';
 import { CredentialsDecryptError, toInboxContext, type Db, type EncryptionKeys } from '@reply-sync/db';
-import { classifyMailError, createImapClient, type ConnectOptions, type ImapSettings, type MailCredentials } from '@reply-sync/mail';
-import type { InboxJobData } from '@reply-sync/queue';
+import { classifyMailError, createImapClient, lastErrorFor, type ConnectOptions, type ImapSettings, type MailCredentials } from '@reply-sync/mail';
+import { LoginBudgetError, type InboxJobData, type LoginBudget } from '@reply-sync/queue';
 import type { NeverLogEntry, SenderVerificationPolicy } from '@reply-sync/threading';
 import { backoffDelay, sleep } from './backoff';
 import { catchUp, type CatchUpState } from './catch-up';
@@ -49,6 +49,8 @@ export interface SessionDeps {
   createClient?: (settings: ImapSettings, credentials: MailCredentials, options: ConnectOptions) => ImapFlow;
   /** The worker's LISTEN on inbox changes; without it only the watchdog notices a disconnect. */
   inboxChanges?: Pick<InboxChangeListener, 'watch'>;
+  /** The fleet-wide login budget every login waits for (none: log in at once). */
+  loginBudget?: Pick<LoginBudget, 'acquireLogin'>;
 }
 
 export type SessionOutcome =
@@ -60,6 +62,8 @@ export type SessionOutcome =
 /** With the 45 s watchdog: a silently dead link is noticed within a minute. */
 const DEFAULT_COMMAND_TIMEOUT_MS = 10_000;
 const DEFAULT_INBOX_RECHECK_MS = 5 * 60_000;
+/** The login budget lives in Redis; while it cannot be asked, try again after this long. */
+const LOGIN_BUDGET_RETRY_MS = 5_000;
 /** A credentials blob we cannot decrypt for want of the right key is an operator problem, not the inbox's. */
 const UNDECRYPTABLE_RETRY_MS = 60_000;
 /**
@@ -180,13 +184,21 @@ async function runWatchedSession(deps: SessionDeps, job: InboxJobData, stop: Abo
       // The inbox changed meanwhile (disconnected, removed, new credentials): whatever failed, the
       // error is not recorded against it; the row says how the session ends.
       if (watch.changed.aborted) return afterChange();
+      // Stopped (handover, shutdown) while waiting for a login turn or connecting: nothing failed.
+      if (stop.aborted) return { kind: 'requeue', delayMs: 0, why: 'stopped' };
+      // The fleet's login budget could not be asked (Redis away): not the inbox's fault either.
+      if (error instanceof LoginBudgetError) return { kind: 'requeue', delayMs: LOGIN_BUDGET_RETRY_MS, why: 'login_budget_unavailable' };
       const cls = classifyMailError(error, credentials);
       deps.metrics.sessionErrors.inc({ kind: cls.kind });
-      const firstErrorAt = cls.kind === 'auth' || cls.kind === 'tls' ? null : await store.recordTransientError(cls.detail);
+      const firstErrorAt =
+        cls.kind === 'auth' || cls.kind === 'tls'
+          ? null
+          : await store.recordTransientError(lastErrorFor(cls), { throttled: cls.throttle !== undefined });
       const action = errorAction(cls, {
         firstErrorAt,
         now: new Date(),
         disconnectAfterMs: deps.config.transientDisconnectAfterMs,
+        attempt,
       });
       if (action.kind === 'disconnect') {
         log.warn({ kind: cls.kind, reason: action.reason, detail: cls.detail }, 'disconnecting inbox');
@@ -194,8 +206,9 @@ async function runWatchedSession(deps: SessionDeps, job: InboxJobData, stop: Abo
         return { kind: 'finished', why: action.reason };
       }
       hadErrors = true;
-      const delay = backoffDelay(attempt++);
-      log.warn({ kind: cls.kind, detail: cls.detail, retryInMs: delay, attempt }, 'IMAP connection failed; retrying');
+      attempt++;
+      const delay = action.delayMs;
+      log.warn({ kind: cls.kind, throttle: action.throttle, detail: cls.detail, retryInMs: delay, attempt }, 'IMAP connection failed; retrying');
       deps.metrics.reconnects.inc({ kind: cls.kind });
       if (Date.now() + delay >= deadline) return { kind: 'requeue', delayMs: delay, why: 'transient_error' };
       await sleep(delay, signal);
@@ -229,6 +242,9 @@ async function runConnection(deps: SessionDeps, input: ConnectionInput, onReady:
   const { store, inbox, log, signal } = input;
   const commandTimeout = deps.config.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   const settings: ImapSettings = { host: inbox.imapHost, port: inbox.imapPort, tls: inbox.imapTls, allowPlaintext: inbox.allowPlaintext };
+  // Every login waits its turn in the fleet-wide budget of its host (a whole fleet restarting logs in
+  // at the host's rate, not all at once).
+  await deps.loginBudget?.acquireLogin(settings.host, { signal });
   const client = (deps.createClient ?? createImapClient)(settings, input.credentials, deps.tlsCa ? { ca: deps.tlsCa } : {});
   const wake = new WakeSignal();
   let closed = false;

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createDb, type Db, type DbHandle, type InboxKey } from '@reply-sync/db';
 import { providersFromEnv } from '@reply-sync/mail';
-import { createRedisConnection, fleetKeys, parseRegistryChange } from '@reply-sync/queue';
+import { createLoginBudget, createRedisConnection, fleetKeys, parseRegistryChange } from '@reply-sync/queue';
 import type { WorkerEnv } from './env';
 import { createFleetSessions } from './fleet/fleet-sessions';
 import { startFleetMembership } from './fleet/fleet-membership';
@@ -97,6 +97,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     ...(options.createClient ? { createClient: options.createClient } : {}),
     credentialsFor: options.credentialsFor ?? oauthCredentialsFor(tokenDeps),
     inboxChanges,
+    // On the short-command connection: a login turn is one script call, failed fast while Redis is away.
+    loginBudget: createLoginBudget(redis, env.loginBudget),
   };
 
   // The fleet: heartbeats and registry reads on a connection that fails fast while Redis is away (the
@@ -146,6 +148,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
           ca: env.tlsCa,
           logger,
           concurrency: env.SEND_CONCURRENCY,
+          loginBudget: env.loginBudget,
           getAccessToken: async (inbox, options) =>
             (await getAccessToken({ accountId: inbox.accountId, inboxId: inbox.id }, tokenDeps, options)).accessToken,
         });

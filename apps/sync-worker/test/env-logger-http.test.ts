@@ -28,6 +28,15 @@ describe('parseWorkerEnv', () => {
       expect(() => parseWorkerEnv(source)).toThrow(new RegExp(`${missing}: not set; set it to ${what}.*reply-sync --stack worker.*npm run -s stack -- env`));
     }
   });
+  it('reads the login budget: host rates and extra connections per account, with a sentence for a bad value', () => {
+    const env = parseWorkerEnv({ ...SERVERS, REPLY_SYNC_ENCRYPTION_KEYS: KEY, LOGIN_RATE_PER_HOST: '50,imap.gmail.com=5/s:10', EXTRA_CONNECTIONS_PER_ACCOUNT: '2' });
+    expect(env.loginBudget.defaultRate).toEqual({ perSecond: 50, burst: 100 });
+    expect(env.loginBudget.hostRates.get('imap.gmail.com')).toEqual({ perSecond: 5, burst: 10 });
+    expect(env.loginBudget.extraConnectionsPerAccount).toBe(2);
+    expect(parseWorkerEnv({ ...SERVERS, REPLY_SYNC_ENCRYPTION_KEYS: KEY, LOGIN_RATE_PER_HOST: '' }).loginBudget.defaultRate).toEqual({ perSecond: 20, burst: 40 });
+    expect(() => parseWorkerEnv({ ...SERVERS, REPLY_SYNC_ENCRYPTION_KEYS: KEY, LOGIN_RATE_PER_HOST: 'lots' })).toThrow(WorkerEnvError);
+    expect(() => parseWorkerEnv({ ...SERVERS, REPLY_SYNC_ENCRYPTION_KEYS: KEY, EXTRA_CONNECTIONS_PER_ACCOUNT: '20' })).toThrow(/EXTRA_CONNECTIONS_PER_ACCOUNT is "20"/);
+  });
   it('names the variable that is wrong', () => {
     expect(() => parseWorkerEnv({ ...SERVERS, REPLY_SYNC_ENCRYPTION_KEYS: KEY, HANDOVER_TIMEOUT_MS: 'soon' })).toThrow(/HANDOVER_TIMEOUT_MS/);
     expect(() => parseWorkerEnv({ ...SERVERS, REPLY_SYNC_ENCRYPTION_KEYS: KEY, REDIS_URL: 'not a url' })).toThrow(/REDIS_URL/);

@@ -43,6 +43,18 @@ describe('inbox status history', () => {
     expect((await s.inboxes.history(inbox.id)).map((h) => [h.status, h.reasonCode])).toEqual([['connected', 'recovered'], ['connected', null]]);
   });
 
+  it('records a throttled answer as the last error without starting a run (it never counts toward server_unreachable)', async () => {
+    const { s } = await newAccount(ctx.handle);
+    const inbox = await s.inboxes.create(inboxInput(), testKeys());
+    const throttled = await s.inboxes.recordTransientError(inbox.id, 'Gmail is slowing down IMAP requests ([THROTTLED])', { throttled: true });
+    expect(throttled.firstErrorAt).toBeNull();
+    expect(await s.inboxes.get(inbox.id)).toMatchObject({ status: 'connected', firstErrorAt: null, lastError: expect.stringContaining('[THROTTLED]') });
+    const run = await s.inboxes.recordTransientError(inbox.id, 'ETIMEDOUT');
+    expect(run.firstErrorAt).not.toBeNull();
+    // a throttle inside a run leaves the run's start alone
+    expect((await s.inboxes.recordTransientError(inbox.id, 'throttled again', { throttled: true })).firstErrorAt).toEqual(run.firstErrorAt);
+  });
+
   it('endErrorRun ends the run of a connected inbox and never brings a disconnected or removed one back', async () => {
     const { s } = await newAccount(ctx.handle);
     const inbox = await s.inboxes.create(inboxInput(), testKeys());

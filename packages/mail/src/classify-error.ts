@@ -5,15 +5,19 @@
 //   tls        the server's certificate cannot be trusted (always reason tls_certificate_invalid):
 //              disconnect at once
 //   transient  network, DNS, timeouts, server busy: back off and retry; only the caller knows when it
-//              has persisted long enough to become `server_unreachable`
+//              has persisted long enough to become `server_unreachable`. With `throttle` set, the
+//              provider is holding the account back (throttle-reasons.ts): wait that code's backoff,
+//              never disconnect, and it never counts toward `server_unreachable`
 //   config     the settings cannot work (POP3 server, TLS mode that does not match the port, STARTTLS
 //              not offered, another failed TLS handshake). With a reason: disconnect. Without one there is no fitting reason code;
 //              treat it like transient (it surfaces as server_unreachable once it persisted) and show
 //              `detail`.
 //   unknown    anything else; treat like transient, log `detail`.
+import { throttleOf } from './classify-throttle';
 import { isDisconnectReason, type DisconnectReason } from './disconnect-reasons';
 import { maskSecrets } from './mask-secrets';
 import type { CredentialKind, MailCredentials } from './settings';
+import { isThrottleReason, type ThrottleReason } from './throttle-reasons';
 
 export type MailErrorKind = 'auth' | 'tls' | 'transient' | 'config' | 'unknown';
 
@@ -22,6 +26,10 @@ export interface MailErrorClass {
   reason?: DisconnectReason;
   /** The server's (or OS's) own words, without any credential. */
   detail: string;
+  /** Only on kind 'transient': the provider is throttling the account (and how). */
+  throttle?: ThrottleReason;
+  /** The server's own hint of how long to wait, when it gave one (Microsoft's "Suggested Backoff Time"). */
+  retryAfterMs?: number;
 }
 
 /** Node/OpenSSL codes for a certificate the client refuses to trust. */
@@ -94,10 +102,8 @@ const IMAP_DISABLED_PATTERNS = [
   /not enabled for IMAP/i, // Gmail: "[ALERT] Your account is not enabled for IMAP use. ..."
   /IMAP (access )?(is )?(disabled|turned off|not enabled)/i,
   /enable (your account for )?IMAP/i,
-  // Microsoft 365: LOGIN/AUTHENTICATE succeed, then every command gets
-  // "BAD User is authenticated but not connected." when IMAP is off for the mailbox (or the app has
-  // no mailbox permission). IMAP being off is the common cause and the one support can act on.
-  /User is authenticated but not connected/i,
+  // Not Microsoft's "User is authenticated but not connected": it also answers that to clients that
+  // reconnect too often, so it is a throttle (classify-throttle.ts), whose sentence names both causes.
 ];
 /** Gmail: the account needs an app password (2-Step Verification) or a browser sign-in. */
 const GMAIL_PASSWORD_PATTERNS = [
@@ -187,7 +193,10 @@ function oauthGrantError(f: Fields): { error: string; text: string } | undefined
 function detailFor(f: Fields, extra?: string): string {
   const code = str(f.code);
   const message = str(f.message) ?? String(f);
-  const base = serverText(f) ?? (code && !message.includes(code) ? `${code}: ${message}` : message);
+  let base = serverText(f) ?? (code && !message.includes(code) ? `${code}: ${message}` : message);
+  // imapflow's words for a server that hung up with a BYE: the BYE's text.
+  const reason = str(f.reason);
+  if (reason && !base.includes(reason)) base = `${base} (${reason})`;
   return extra ? `${base} ${extra}` : base;
 }
 
@@ -224,7 +233,8 @@ function classify(err: unknown, credentialKind: CredentialKind | undefined): Mai
   if (top.name === 'MailSettingsError' || top.name === 'MailConnectError') {
     const reason = isDisconnectReason(top.reason) ? top.reason : undefined;
     const kind = (str(top.kind) ?? 'unknown') as MailErrorKind;
-    return { kind, ...(reason ? { reason } : {}), detail: str(top.detail) ?? detailFor(top) };
+    const throttle = isThrottleReason(top.throttle) ? { throttle: top.throttle } : {};
+    return { kind, ...(reason ? { reason } : {}), ...throttle, detail: str(top.detail) ?? detailFor(top) };
   }
   const pop3 = chain.find((f) => f.code === 'POP3_GREETING' || /^\+OK\b/.test(str(f.greeting) ?? str(f.response) ?? ''));
   if (pop3) {
@@ -245,10 +255,13 @@ function classify(err: unknown, credentialKind: CredentialKind | undefined): Mai
     }
   }
 
-  // 3. The mail server refused the login (or, for Microsoft, the session after it).
+  // 3. The mail server holds the account back (throttling: before a refused login, since Gmail's "Too
+  // many simultaneous connections" comes as a failed LOGIN), or refused the login.
   for (const f of chain) {
     const responseCode = str(f.serverResponseCode)?.toUpperCase();
-    const text = [serverText(f), str(f.message)].filter(Boolean).join(' ');
+    const text = [serverText(f), str(f.message), str(f.reason)].filter(Boolean).join(' ');
+    const throttled = throttleOf(f, text);
+    if (throttled) return { kind: 'transient', ...throttled, detail: detailFor(f) };
     const refused = f.authenticationFailed === true || responseCode === 'AUTHENTICATIONFAILED' || responseCode === 'AUTHORIZATIONFAILED' || responseCode === 'EXPIRED';
     if (responseCode && TRANSIENT_RESPONSE_CODES.has(responseCode)) {
       return { kind: 'transient', detail: detailFor(f) };

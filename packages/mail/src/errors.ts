@@ -1,6 +1,7 @@
 // The errors this package throws on purpose, each with a code and a sentence a person can act on.
 import type { DisconnectReason } from './disconnect-reasons';
 import type { MailErrorKind } from './classify-error';
+import type { ThrottleReason } from './throttle-reasons';
 
 /** Settings refused before any connection was attempted (e.g. POP3 host or port). */
 export class MailSettingsError extends Error {
@@ -32,11 +33,17 @@ export class MailConnectError extends Error {
   readonly detail: string;
   /** What to tell the person connecting the inbox. */
   readonly sentence: string;
+  /** Set when the provider is throttling the account (kind 'transient'): try again later. */
+  readonly throttle: ThrottleReason | undefined;
 
-  constructor(init: { kind: MailErrorKind; reason?: DisconnectReason | undefined; detail: string; sentence: string }, options?: { cause?: unknown }) {
+  constructor(
+    init: { kind: MailErrorKind; reason?: DisconnectReason | undefined; throttle?: ThrottleReason | undefined; detail: string; sentence: string },
+    options?: { cause?: unknown },
+  ) {
     super(init.sentence, options?.cause === undefined ? undefined : { cause: options.cause });
     this.kind = init.kind;
     this.reason = init.reason;
+    this.throttle = init.throttle;
     this.detail = init.detail;
     this.sentence = init.sentence;
   }

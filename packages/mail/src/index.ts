@@ -12,6 +12,8 @@ export {
   statusReasonSentence,
 } from './disconnect-reasons';
 export type { DisconnectReason, HistoryReason, SentenceContext, StatusReason } from './disconnect-reasons';
+export { THROTTLE_REASONS, THROTTLE_SENTENCES, THROTTLED_SUFFIX, isThrottleReason, lastErrorFor, throttleSentence } from './throttle-reasons';
+export type { ThrottleReason } from './throttle-reasons';
 export { classifyMailError } from './classify-error';
 export type { MailErrorClass, MailErrorKind } from './classify-error';
 export { MailConnectError, MailSettingsError, Pop3GreetingError } from './errors';

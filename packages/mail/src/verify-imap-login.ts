@@ -8,6 +8,7 @@ import { pickSentMailbox } from './find-sent-mailbox';
 import { assertNotPop3, pop3Sentence } from './pop3-settings';
 import { isPop3Greeting, readGreeting } from './probe-greeting';
 import type { ConnectOptions, ImapSettings, MailCredentials } from './settings';
+import { throttleSentence } from './throttle-reasons';
 
 export interface VerifyImapLoginResult {
   ok: true;
@@ -30,6 +31,7 @@ function sentenceFor(cls: MailErrorClass, settings: ImapSettings, address: strin
   const server = `${settings.host}:${settings.port}`;
   if (cls.reason === 'pop3_not_supported') return pop3Sentence(settings);
   if (cls.reason) return disconnectSentence(cls.reason, { address });
+  if (cls.throttle) return `${throttleSentence(cls.throttle)} Nothing was saved; try again in a few minutes (${server} said: ${cls.detail}).`;
   switch (cls.kind) {
     case 'transient':
       return `Could not reach the IMAP server ${server} (${cls.detail}); check the host and port, then try again.`;

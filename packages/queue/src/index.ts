@@ -6,4 +6,25 @@ export type { RedisSource } from './redis-source';
 export { redisUrlParts, unauthenticatedRedisProblem, RedisUrlError, type RedisUrlParts } from './redis-url';
 export { serverUrlProblems, ALLOW_UNAUTHENTICATED_ENV, type ServerUrls } from './server-url-policy';
 export * from './fleet/index';
+export {
+  createLoginBudget,
+  LoginBudgetError,
+  type AcquireConnectionOptions,
+  type ConnectionLease,
+  type LoginBudget,
+  type LoginBudgetErrorCode,
+  type LoginBudgetOptions,
+  type LoginGrant,
+  type MailAccount,
+} from './login-budget';
+export {
+  DEFAULT_LOGIN_BUDGET,
+  LoginBudgetConfigError,
+  loginBudgetConfigFromEnv,
+  normalizeHost,
+  parseLoginRates,
+  rateFor,
+  type HostRate,
+  type LoginBudgetConfig,
+} from './login-rates';
 export * from './send-queue';

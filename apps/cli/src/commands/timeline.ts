@@ -1,6 +1,7 @@
 // `timeline` (a contact's, company's or deal's emails, newest first) and `explain MESSAGE-ID`.
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
+import { openLookBudget, type LookBudget } from '../ops/look-budget';
 import { lookForMessage, type LookResult } from '../ops/look-for-message';
 import { explain, timelineFor, type ExplainedDecision, type Explanation, type StoredVerification, type Timeline, type TimelineTarget } from '../ops/timeline';
 import type { CliRuntime } from '../runtime';
@@ -65,6 +66,7 @@ export function formatLook(l: LookResult): string[] {
     lines.push(`  found in ${where}: ${f.reasonCode}${note ? ` — ${note}` : f.outcome === 'recorded' ? ' (decision recorded now)' : ''}`);
   }
   for (const p of l.problems) lines.push(`  could not search ${p.inbox.address}: ${p.problem}`);
+  if (!l.loginBudget.applied && l.loginBudget.note) lines.push(`  (${l.loginBudget.note})`);
   return lines;
 }
 
@@ -107,8 +109,16 @@ export function registerTimelineCommands(program: Command, rt: CliRuntime): void
       const lookFlag = ctx.opts.look === true ? 'always' : ctx.opts.look === false ? 'never' : 'auto';
       const outbound = e.loggedEmail?.direction === 'outbound';
       if (lookFlag === 'always' || (lookFlag === 'auto' && e.decisions.length === 0 && !outbound)) {
-        const looked = await lookForMessage(s, messageId, { inboxId: ctx.opts.inbox as string | undefined }, () => ({ keys: ctx.env().encryptionKeys(), tlsCa: ctx.env().tlsCa() }));
-        e = { ...(await explain(s, messageId)), looked };
+        let budget: LookBudget | undefined;
+        try {
+          const looked = await lookForMessage(s, messageId, { inboxId: ctx.opts.inbox as string | undefined }, () => {
+            budget = openLookBudget(ctx.env());
+            return { keys: ctx.env().encryptionKeys(), tlsCa: ctx.env().tlsCa(), budget: budget.budget, budgetNote: budget.note };
+          });
+          e = { ...(await explain(s, messageId)), looked };
+        } finally {
+          await budget?.close();
+        }
       }
       ctx.print(e, () => formatExplanation(e));
     }),

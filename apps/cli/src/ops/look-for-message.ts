@@ -1,8 +1,10 @@
 // `explain --look`: finds a message in the folders of the account's inboxes and decides it the way the
 // worker would, so a reply the worker never examines (filed in a subfolder or Junk by a server-side
-// filter; the worker reads only the INBOX) still gets a recorded decision with its reason code.
+// filter; the worker reads only the INBOX) still gets a recorded decision with its reason code. Each
+// inbox is searched over one short connection inside the fleet's login budget (look-budget.ts).
 import type { DecisionInput, EncryptionKeys, Inbox, Scoped } from '@reply-sync/db';
 import { createImapClient, locateMessage, type LocatedMessage, type MailCredentials } from '@reply-sync/mail';
+import type { LoginBudget } from '@reply-sync/queue';
 import type { StoredCredentials } from '@reply-sync/sync-worker';
 import {
   decideMessages,
@@ -20,7 +22,13 @@ import { CliError } from '../cli-error';
 export interface LookDeps {
   keys: EncryptionKeys;
   tlsCa?: string | undefined;
+  /** The fleet's login budget (look-budget.ts); without it, why not. */
+  budget?: Pick<LoginBudget, 'withExtraConnection'> | undefined;
+  budgetNote?: string | undefined;
 }
+
+/** How long `explain` waits for one of the account's connection slots before reporting the inbox as busy. */
+export const LOOK_SLOT_WAIT_MS = 15_000;
 
 export interface FoundCopy {
   inbox: { id: string; address: string };
@@ -48,6 +56,8 @@ export interface LookResult {
   inboxesSearched: { id: string; address: string }[];
   found: FoundCopy[];
   problems: InboxLookProblem[];
+  /** Whether each connection took a slot of the fleet's login budget; when not, why. */
+  loginBudget: { applied: boolean; note?: string };
 }
 
 function credentialsOf(inbox: Inbox & { credentials: StoredCredentials }): MailCredentials | string {
@@ -59,9 +69,26 @@ function credentialsOf(inbox: Inbox & { credentials: StoredCredentials }): MailC
   return inbox.credentials.password !== undefined ? { kind: 'password', username: inbox.username, password: inbox.credentials.password } : 'it has no stored password';
 }
 
-async function locateIn(inbox: Inbox & { credentials: StoredCredentials }, messageId: string, deps: LookDeps): Promise<LocatedMessage[] | string> {
+/** One inbox searched inside one of its account's connection slots; without Redis, without the budget. */
+async function locateIn(inbox: Inbox & { credentials: StoredCredentials }, messageId: string, deps: LookDeps, result: LookResult): Promise<LocatedMessage[] | string> {
   const credentials = credentialsOf(inbox);
   if (typeof credentials === 'string') return credentials;
+  const search = () => connectAndLocate(inbox, credentials, messageId, deps);
+  if (!deps.budget) return search();
+  try {
+    return await deps.budget.withExtraConnection({ host: inbox.imapHost, username: inbox.username }, search, { maxWaitMs: LOOK_SLOT_WAIT_MS });
+  } catch (error) {
+    const e = error as { name?: string; code?: string; message?: string };
+    if (e.name !== 'LoginBudgetError') throw error;
+    if (e.code === 'connection_slots_busy') return `not searched now: ${e.message}`;
+    // Redis does not answer: the remaining inboxes are searched without the budget, and the result says so.
+    deps.budget = undefined;
+    result.loginBudget = { applied: false, note: `${e.message ?? String(error)} So the rest of this look went without the fleet's login budget.` };
+    return search();
+  }
+}
+
+async function connectAndLocate(inbox: Inbox, credentials: MailCredentials, messageId: string, deps: LookDeps): Promise<LocatedMessage[] | string> {
   let client: ReturnType<typeof createImapClient>;
   try {
     client = createImapClient({ host: inbox.imapHost, port: inbox.imapPort, tls: inbox.imapTls, allowPlaintext: inbox.allowPlaintext }, credentials, deps.tlsCa ? { ca: deps.tlsCa } : {});
@@ -112,8 +139,9 @@ export async function lookForMessage(s: Scoped, messageId: string, options: { in
     if (!one) throw new CliError('inbox_not_found', `There is no inbox ${options.inboxId} in this account (see \`reply-sync inbox list\`).`);
     inboxes = [one];
   }
-  const result: LookResult = { messageId: formatMessageId(norm), inboxesSearched: [], found: [], problems: [] };
-  const deps = inboxes.length > 0 ? lookDeps() : null;
+  const result: LookResult = { messageId: formatMessageId(norm), inboxesSearched: [], found: [], problems: [], loginBudget: { applied: false } };
+  const deps = inboxes.length > 0 ? { ...lookDeps() } : null;
+  if (deps) result.loginBudget = deps.budget ? { applied: true } : { applied: false, ...(deps.budgetNote ? { note: deps.budgetNote } : {}) };
   for (const row of inboxes) {
     if (!deps) break;
     const ref = { id: row.id, address: row.address };
@@ -123,7 +151,7 @@ export async function lookForMessage(s: Scoped, messageId: string, options: { in
       continue;
     }
     result.inboxesSearched.push(ref);
-    const hits = await locateIn(inbox, messageId, deps);
+    const hits = await locateIn(inbox, messageId, deps, result);
     if (typeof hits === 'string') {
       result.problems.push({ inbox: ref, problem: hits });
       continue;

@@ -5,7 +5,7 @@
 import type { AttachmentInput, Db, EncryptionKeys, OutgoingAttachment, Scoped } from '@reply-sync/db';
 import { scoped } from '@reply-sync/db';
 import { classifyMailError, createImapClient, createSmtpTransport } from '@reply-sync/mail';
-import type { SendJobData, SendJobResult } from '@reply-sync/queue';
+import type { LoginBudget, SendJobData, SendJobResult } from '@reply-sync/queue';
 import { buildMessage, sendMessageId, type BuiltMessage } from './build-message';
 import { classifySmtpFailure, smtpFailureSentence, type SmtpFailure } from './classify-smtp-failure';
 import { loadSend, type LoadedSend } from './load-send';
@@ -53,6 +53,8 @@ export interface SendDeps {
   /** For tests: other SMTP/IMAP factories. */
   createTransport?: typeof createSmtpTransport;
   createImap?: typeof createImapClient;
+  /** The fleet's login budget: the Sent copy takes one of the account's extra-connection slots. */
+  budget?: Pick<LoginBudget, 'withExtraConnection'> | undefined;
 }
 
 /** Where a send is, so a send given up on says whether the email may have gone, and stops there. */
@@ -173,6 +175,7 @@ async function fileSentCopy(emailId: string, built: BuiltMessage, loaded: Loaded
     date: built.date,
     cachedMailbox: loaded.inbox.sentMailbox,
     timeoutMs: timeoutsOf(deps).sentCopyMs,
+    budget: deps.budget,
     ...(deps.createImap ? { createClient: deps.createImap } : {}),
   }).catch(async (error: unknown) => {
     const cls = classifyMailError(error, loaded.credentials);

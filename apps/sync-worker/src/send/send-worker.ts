@@ -2,7 +2,17 @@
 // ids only; the send's state between attempts is in PostgreSQL), retries transient failures with the
 // job's backoff, fails the rest at once, and records a final failure on the outgoing email.
 import { scoped, type Db, type EncryptionKeys } from '@reply-sync/db';
-import { createRedisConnection, DEFAULT_SEND_QUEUE_NAME, parseSendJobData, QUEUE_PREFIX, type SendJobData, type SendJobResult } from '@reply-sync/queue';
+import {
+  createLoginBudget,
+  createRedisConnection,
+  DEFAULT_LOGIN_BUDGET,
+  DEFAULT_SEND_QUEUE_NAME,
+  parseSendJobData,
+  QUEUE_PREFIX,
+  type LoginBudgetConfig,
+  type SendJobData,
+  type SendJobResult,
+} from '@reply-sync/queue';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { sendEmail, type SendDeps, type SendLogger } from './send-email';
 import type { AccessTokenProvider } from './oauth-credentials';
@@ -23,6 +33,8 @@ export interface StartSendWorkerOptions {
   getAccessToken?: AccessTokenProvider | undefined;
   /** Sends at once in this process; default 10. */
   concurrency?: number;
+  /** The fleet's login budget (LOGIN_RATE_PER_HOST, EXTRA_CONNECTIONS_PER_ACCOUNT) for the Sent copy; default DEFAULT_LOGIN_BUDGET. */
+  loginBudget?: LoginBudgetConfig;
   /** For tests: swap the SMTP/IMAP factories. */
   createTransport?: SendDeps['createTransport'];
   createImap?: SendDeps['createImap'];
@@ -49,6 +61,8 @@ function asSendError(error: unknown): SendError {
 export function startSendWorker(options: StartSendWorkerOptions): RunningSendWorker {
   const { logger } = options;
   const connection = createRedisConnection(options.redisUrl, { forWorker: true, connectionName: 'reply-sync-send-worker' });
+  // On the queue's own connection: BullMQ blocks on a duplicate of it, so this one carries short commands.
+  const budget = createLoginBudget(connection, options.loginBudget ?? DEFAULT_LOGIN_BUDGET);
 
   async function process(job: Job<SendJobData, SendJobResult>): Promise<SendJobResult> {
     const data = parseSendJobData(job.data);
@@ -61,6 +75,7 @@ export function startSendWorker(options: StartSendWorkerOptions): RunningSendWor
         ca: options.ca,
         logger,
         getAccessToken: options.getAccessToken,
+        budget,
         ...(options.createTransport ? { createTransport: options.createTransport } : {}),
         ...(options.createImap ? { createImap: options.createImap } : {}),
       });

@@ -1,7 +1,10 @@
 // Files the sent bytes in the sender's Sent mailbox (found by \Sent special-use, else by the usual
 // names), flagged \Seen. Idempotent: a copy already there (same Message-ID) is not appended again.
+// A short extra connection beside the inbox's IDLE session: it takes one of the account's slots of the
+// fleet's login budget (and a login of the host's rate) when a budget is given.
 import type { ImapFlow } from 'imapflow';
 import { createImapClient, findSentMailbox, type ConnectOptions, type ImapSettings, type MailCredentials } from '@reply-sync/mail';
+import type { LoginBudget } from '@reply-sync/queue';
 import { withDeadline } from './with-deadline';
 
 export type SentCopyOutcome =
@@ -21,6 +24,8 @@ export interface SentCopyInput {
   createClient?: typeof createImapClient;
   /** The whole IMAP session (connect, LIST, SEARCH, APPEND); on expiry the connection is closed. Default 2 min. */
   timeoutMs?: number;
+  /** The fleet's login budget; the wait for a slot comes before the session's timeout starts. */
+  budget?: Pick<LoginBudget, 'withExtraConnection'> | undefined;
 }
 
 export const DEFAULT_SENT_COPY_TIMEOUT_MS = 2 * 60_000;
@@ -36,13 +41,17 @@ async function hasMessageId(client: ImapFlow, mailbox: string, messageId: string
 }
 
 export async function appendSentCopy(input: SentCopyInput): Promise<SentCopyOutcome> {
-  const client = (input.createClient ?? createImapClient)(input.settings, input.credentials, input.connect);
-  client.on('error', () => undefined);
-  const ms = input.timeoutMs ?? DEFAULT_SENT_COPY_TIMEOUT_MS;
-  return withDeadline(fileCopy(client, input), ms, () => {
-    client.close();
-    return Object.assign(new Error(`The IMAP session filing the Sent copy did not finish within ${ms / 1000} s`), { code: 'ETIMEDOUT' });
-  });
+  const session = () => {
+    const client = (input.createClient ?? createImapClient)(input.settings, input.credentials, input.connect);
+    client.on('error', () => undefined);
+    const ms = input.timeoutMs ?? DEFAULT_SENT_COPY_TIMEOUT_MS;
+    return withDeadline(fileCopy(client, input), ms, () => {
+      client.close();
+      return Object.assign(new Error(`The IMAP session filing the Sent copy did not finish within ${ms / 1000} s`), { code: 'ETIMEDOUT' });
+    });
+  };
+  if (!input.budget) return session();
+  return input.budget.withExtraConnection({ host: input.settings.host, username: input.credentials.username }, session);
 }
 
 async function fileCopy(client: ImapFlow, input: SentCopyInput): Promise<SentCopyOutcome> {

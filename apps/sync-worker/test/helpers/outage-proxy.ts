@@ -1,13 +1,14 @@
-// A TCP proxy on loopback in front of PostgreSQL that can play a server restart: cut() resets every
-// connection and refuses new ones (as a restarting server does), restore() lets them through again.
+// A TCP proxy on loopback in front of a server (PostgreSQL, Dovecot) that can play a server restart:
+// cut() resets every connection and drops new ones, or with `refuse` stops listening so connects get
+// ECONNREFUSED (as while a restarted server is not up yet); restore() lets them through again.
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 
 export interface OutageProxy {
   readonly port: number;
   /** `url` with its host and port replaced by the proxy's. */
   urlFor(url: string): string;
-  cut(): void;
-  restore(): void;
+  cut(options?: { refuse?: boolean }): void;
+  restore(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -34,10 +35,15 @@ export async function startOutageProxy(target: { host: string; port: number }): 
       s.on('error', end);
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  await listen(0);
   const port = (server.address() as AddressInfo).port;
   return {
     port,
@@ -47,12 +53,14 @@ export async function startOutageProxy(target: { host: string; port: number }): 
       u.port = String(port);
       return u.toString();
     },
-    cut() {
+    cut(options) {
       down = true;
+      if (options?.refuse) server.close();
       for (const s of sockets) s.destroy();
     },
-    restore() {
+    async restore() {
       down = false;
+      if (!server.listening) await listen(port);
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -43,13 +43,15 @@ export function syncHealthQueries(db: Db, scope: AccountScope) {
      * changing the status, so `changed` is false. `firstErrorAt` tells the worker how long the run
      * has lasted, to decide when it becomes `server_unreachable`.
      */
-    async recordTransientError(id: string, message: string): Promise<StatusChange> {
+    async recordTransientError(id: string, message: string, options: { throttled?: boolean } = {}): Promise<StatusChange> {
       const [row] = await db
         .update(inboxes)
         .set({
           lastError: message,
           lastErrorAt: sql`now()`,
-          firstErrorAt: sql`coalesce(${inboxes.firstErrorAt}, now())`,
+          // A provider throttling the account starts no run: waiting out a throttle never makes an
+          // inbox unreachable.
+          ...(options.throttled ? {} : { firstErrorAt: sql`coalesce(${inboxes.firstErrorAt}, now())` }),
           updatedAt: sql`now()`,
         })
         .where(scope.where(inboxes, eq(inboxes.id, id)))

@@ -10,6 +10,8 @@ export interface Script {
   answers?: Record<string, string>;
   /** For AUTHENTICATE: the SASL continuation sent before the final answer (base64 error JSON). */
   saslError?: object;
+  /** Answer these verbs with an untagged `* BYE <text>` and hang up (Dovecot's connection limit). */
+  byeOn?: { verbs: readonly string[]; text: string };
 }
 
 export interface ScriptedServer {
@@ -35,7 +37,9 @@ export async function startScriptedImapServer(script: Script): Promise<ScriptedS
       const [tag, rawVerb] = line.split(' ');
       const verb = (rawVerb ?? '').toUpperCase();
       if (!tag) return;
-      if (verb === 'CAPABILITY') {
+      if (script.byeOn?.verbs.includes(verb)) {
+        socket.end(`* BYE ${script.byeOn.text}\r\n`);
+      } else if (verb === 'CAPABILITY') {
         socket.write(`* CAPABILITY ${script.capabilities ?? 'IMAP4rev1 AUTH=PLAIN AUTH=XOAUTH2 SASL-IR IDLE'}\r\n${tag} OK done\r\n`);
       } else if (verb === 'AUTHENTICATE' && script.saslError) {
         pendingAuthTag = tag;

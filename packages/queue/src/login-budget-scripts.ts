@@ -1,0 +1,63 @@
+// The login budget's Redis scripts. Each touches one key (so any Redis Cluster slot will do) in O(1)
+// (the semaphore's ZSET holds at most its cap of live holders plus the expired ones it drops), and
+// reads the clock with TIME, so every worker agrees on it whatever their own clocks say.
+
+/**
+ * GCRA reservation for one login. KEYS[1] holds the theoretical arrival time (TAT, µs). ARGV: the
+ * emission interval (µs per login) and the tolerance ((burst − 1) × interval). Always reserves: the
+ * reply { wait µs, slot µs } says when this login may happen, so a waiter sleeps once and never polls.
+ */
+export const RESERVE_LOGIN_LUA = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local interval = tonumber(ARGV[1])
+local tolerance = tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+local wait = tat - tolerance - now
+if wait < 0 then wait = 0 end
+local next = tat + interval
+redis.call('SET', KEYS[1], string.format('%.0f', next), 'PX', math.ceil((next - now) / 1000) + 1000)
+return { wait, now + wait }
+`;
+
+/**
+ * Gives back a reservation its waiter no longer wants (aborted before its slot): the newest one is
+ * taken off the TAT, so the next waiter is not held back by a login that never happens. ARGV: the
+ * interval and the slot (µs) the reservation got. Nothing is given back once the slot has passed.
+ */
+export const CANCEL_LOGIN_LUA = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local interval = tonumber(ARGV[1])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[2]) > now and tat - interval >= now then
+  redis.call('SET', KEYS[1], string.format('%.0f', tat - interval), 'KEEPTTL')
+  return 1
+end
+return 0
+`;
+
+/**
+ * Takes (or renews) one of the account's connection slots. KEYS[1] is a ZSET of holders scored by
+ * their expiry (ms): expired holders (a crashed process) are dropped first, so their slots free
+ * themselves. ARGV: cap, lease ms, holder id. Returns 0 when held, else the ms until the earliest
+ * holder's lease ends (an upper bound on the wait; a release usually comes sooner).
+ */
+export const ACQUIRE_CONNECTION_LUA = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local cap = tonumber(ARGV[1])
+local lease = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZSCORE', KEYS[1], ARGV[3]) or redis.call('ZCARD', KEYS[1]) < cap then
+  redis.call('ZADD', KEYS[1], now + lease, ARGV[3])
+  if redis.call('PTTL', KEYS[1]) < lease then redis.call('PEXPIRE', KEYS[1], lease) end
+  return 0
+end
+local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return math.max(1, tonumber(first[2]) - now)
+`;
+
+/** Frees a slot. KEYS[1] the ZSET, ARGV[1] the holder id. */
+export const RELEASE_CONNECTION_LUA = `return redis.call('ZREM', KEYS[1], ARGV[1])`;

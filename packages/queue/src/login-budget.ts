@@ -1,0 +1,207 @@
+// The fleet-wide login budget, in Redis: a login rate per IMAP host shared by every worker process
+// (a fleet restart reconnects its inboxes at that rate instead of all at once), and a cap on the
+// short extra connections per mailbox account (Gmail allows 15 per account, shared with the user's
+// own mail apps; the IDLE session is one per inbox by design). One script call per login.
+import { randomUUID } from 'node:crypto';
+import type { Cluster, Redis } from 'ioredis';
+import { ACQUIRE_CONNECTION_LUA, CANCEL_LOGIN_LUA, RELEASE_CONNECTION_LUA, RESERVE_LOGIN_LUA } from './login-budget-scripts';
+import { normalizeHost, rateFor, type LoginBudgetConfig } from './login-rates';
+
+/** The mailbox account a connection logs in to. */
+export interface MailAccount {
+  host: string;
+  username: string;
+}
+
+export type LoginBudgetErrorCode = 'connection_slots_busy' | 'login_budget_unavailable' | 'login_budget_invalid_host';
+
+export class LoginBudgetError extends Error {
+  override readonly name = 'LoginBudgetError';
+  constructor(
+    readonly code: LoginBudgetErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface LoginGrant {
+  /** How long this login waited for its slot. */
+  waitedMs: number;
+  /** The slot it got, on Redis's clock (µs since the epoch): for logs, and for tests of the rate itself. */
+  slotUs: number;
+}
+
+export interface ConnectionLease {
+  /** Frees the slot (idempotent). */
+  release(): Promise<void>;
+}
+
+export interface AcquireConnectionOptions {
+  signal?: AbortSignal;
+  /** How long to wait for a free slot before LoginBudgetError `connection_slots_busy` (default 60 s). */
+  maxWaitMs?: number;
+}
+
+export interface LoginBudget {
+  readonly config: LoginBudgetConfig;
+  /**
+   * Resolves when this host's fleet-wide rate allows one more login (at once while under the burst);
+   * call it right before each connect. Rejects with the signal's reason when aborted (the reservation
+   * is given back), with LoginBudgetError `login_budget_unavailable` when Redis cannot be asked.
+   */
+  acquireLogin(host: string, options?: { signal?: AbortSignal }): Promise<LoginGrant>;
+  /** Holds one of the account's extra-connection slots until release(); renewed while held. */
+  acquireConnection(account: MailAccount, options?: AcquireConnectionOptions): Promise<ConnectionLease>;
+  /** A slot of the account, then a login of its host, then `fn`; the slot is freed however fn ends. */
+  withExtraConnection<T>(account: MailAccount, fn: () => Promise<T>, options?: AcquireConnectionOptions): Promise<T>;
+}
+
+export interface LoginBudgetOptions {
+  /** Key prefix; tests use their own (default `reply-sync`). */
+  prefix?: string;
+  /** A holder not renewed for this long (its process died) loses its slot (default 30 s; renewed every third). */
+  leaseMs?: number;
+}
+
+interface BudgetCommands {
+  replySyncReserveLogin(key: string, intervalUs: number, toleranceUs: number): Promise<[number, number]>;
+  replySyncCancelLogin(key: string, intervalUs: number, slotUs: number): Promise<number>;
+  replySyncAcquireConnection(key: string, cap: number, leaseMs: number, holder: string): Promise<number>;
+  replySyncReleaseConnection(key: string, holder: string): Promise<number>;
+}
+
+const DEFAULT_LEASE_MS = 30_000;
+const DEFAULT_MAX_WAIT_MS = 60_000;
+const defined = new WeakSet<object>();
+
+/** ioredis sends EVALSHA and loads the script on NOSCRIPT, on a single Redis and on a Cluster alike. */
+function withCommands(redis: Redis | Cluster): BudgetCommands {
+  if (!defined.has(redis)) {
+    redis.defineCommand('replySyncReserveLogin', { numberOfKeys: 1, lua: RESERVE_LOGIN_LUA });
+    redis.defineCommand('replySyncCancelLogin', { numberOfKeys: 1, lua: CANCEL_LOGIN_LUA });
+    redis.defineCommand('replySyncAcquireConnection', { numberOfKeys: 1, lua: ACQUIRE_CONNECTION_LUA });
+    redis.defineCommand('replySyncReleaseConnection', { numberOfKeys: 1, lua: RELEASE_CONNECTION_LUA });
+    defined.add(redis);
+  }
+  return redis as unknown as BudgetCommands;
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('The operation was aborted', 'AbortError');
+}
+
+/** Sleeps `ms`; rejects with the signal's reason when it aborts. */
+function wait(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortReason(signal));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortReason(signal!));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function checkedHost(host: string): string {
+  const h = normalizeHost(host);
+  if (!h || /[\s{}]/.test(h)) throw new LoginBudgetError('login_budget_invalid_host', `"${host}" is not an IMAP host name; the login budget keys logins by host.`);
+  return h;
+}
+
+async function asked<T>(what: string, call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    throw new LoginBudgetError(
+      'login_budget_unavailable',
+      `Redis could not be asked for the login budget (${what}): ${error instanceof Error ? error.message : String(error)}. Logins wait until it answers again.`,
+      { cause: error },
+    );
+  }
+}
+
+export function createLoginBudget(redis: Redis | Cluster, config: LoginBudgetConfig, options: LoginBudgetOptions = {}): LoginBudget {
+  const commands = withCommands(redis);
+  const prefix = options.prefix ?? 'reply-sync';
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  // The braces are the Redis Cluster hash tag: each host's rate, and each account's slots, in a slot of their own.
+  const rateKey = (host: string) => `{${prefix}:login:${host}}`;
+  const slotsKey = (a: MailAccount) => `{${prefix}:connections:${checkedHost(a.host)}:${a.username.trim().toLowerCase()}}`;
+
+  async function acquireLogin(host: string, opts: { signal?: AbortSignal } = {}): Promise<LoginGrant> {
+    const h = checkedHost(host);
+    if (opts.signal?.aborted) throw abortReason(opts.signal);
+    const rate = rateFor(config, h);
+    const intervalUs = Math.max(1, Math.round(1_000_000 / rate.perSecond));
+    const toleranceUs = intervalUs * (Math.max(1, Math.floor(rate.burst)) - 1);
+    const [waitUs, slotUs] = await asked(`login to ${h}`, commands.replySyncReserveLogin(rateKey(h), intervalUs, toleranceUs));
+    const waitMs = Math.ceil(Number(waitUs) / 1000);
+    if (waitMs > 0) {
+      try {
+        await wait(waitMs, opts.signal);
+      } catch (aborted) {
+        await commands.replySyncCancelLogin(rateKey(h), intervalUs, Number(slotUs)).catch(() => undefined);
+        throw aborted;
+      }
+    }
+    return { waitedMs: waitMs, slotUs: Number(slotUs) };
+  }
+
+  async function acquireConnection(account: MailAccount, opts: AcquireConnectionOptions = {}): Promise<ConnectionLease> {
+    const key = slotsKey(account);
+    const holder = randomUUID();
+    const cap = config.extraConnectionsPerAccount;
+    const deadline = Date.now() + (opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
+    // Slots are rarely contended and a release is not announced: look again after a short, growing pause.
+    for (let pause = 100; ; pause = Math.min(pause * 2, 1_000)) {
+      if (opts.signal?.aborted) throw abortReason(opts.signal);
+      const untilExpiry = await asked(`connections of ${account.username}`, commands.replySyncAcquireConnection(key, cap, leaseMs, holder));
+      if (untilExpiry === 0) break;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new LoginBudgetError(
+          'connection_slots_busy',
+          `All ${cap} extra IMAP connections allowed for ${account.username} on ${account.host} are in use (sends filing their Sent copy, \`explain --look\`) and none freed up in ${Math.round((opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS) / 1000)} s; try again later (EXTRA_CONNECTIONS_PER_ACCOUNT sets the cap).`,
+        );
+      }
+      await wait(Math.min(untilExpiry, left, pause * (0.5 + Math.random() * 0.5)), opts.signal);
+    }
+    // Renewed while held, so only a holder whose process stopped loses its slot.
+    const renew = setInterval(() => {
+      commands.replySyncAcquireConnection(key, cap, leaseMs, holder).catch(() => undefined);
+    }, Math.max(50, Math.floor(leaseMs / 3)));
+    renew.unref();
+    let released: Promise<void> | null = null;
+    return {
+      release() {
+        clearInterval(renew);
+        released ??= commands.replySyncReleaseConnection(key, holder).then(
+          () => undefined,
+          () => undefined, // unreachable Redis: the lease expires by itself
+        );
+        return released;
+      },
+    };
+  }
+
+  return {
+    config,
+    acquireLogin,
+    acquireConnection,
+    async withExtraConnection(account, fn, opts = {}) {
+      const lease = await acquireConnection(account, opts);
+      try {
+        await acquireLogin(account.host, opts.signal ? { signal: opts.signal } : {});
+        return await fn();
+      } finally {
+        await lease.release();
+      }
+    },
+  };
+}

@@ -1,0 +1,111 @@
+// Logins per IMAP host across the fleet: many acquirers on two connections (two workers) never log in
+// faster than the host's rate (N logins in T seconds ≤ rate·T + burst), a fleet restart of 2,000
+// inboxes finishes at the configured rate, a busy host does not hold back another, and an abandoned
+// wait gives its slot back.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLoginBudget, createRedisConnection, LoginBudgetError } from '../src/index';
+import { budgetWorld, maxInWindow, type BudgetWorld } from './login-budget.helpers';
+
+let world: BudgetWorld | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+interface Storm {
+  /** When each waiter went on to log in (ms, this process's clock). */
+  times: number[];
+  /** The slot Redis gave each (ms, Redis's clock). */
+  slots: number[];
+}
+
+/** `count` logins to `host`, spread over the budgets, all asking at once. */
+async function loginStorm(w: BudgetWorld, host: string, count: number): Promise<Storm> {
+  const storm: Storm = { times: [], slots: [] };
+  await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const grant = await w.budgets[i % w.budgets.length]!.acquireLogin(host);
+      storm.times.push(performance.now());
+      storm.slots.push(grant.slotUs / 1000);
+    }),
+  );
+  return storm;
+}
+
+/** At most rate·L + burst logins in any window of L. */
+function expectWithinRate(storm: Storm, perSecond: number, burst: number): void {
+  const allowed = (windowMs: number) => Math.floor((perSecond * windowMs) / 1000) + burst;
+  for (const windowMs of [20, 100, 500, 1_000]) {
+    // The slots Redis handed out keep the rate exactly.
+    expect(maxInWindow(storm.slots, windowMs), `slots in ${windowMs} ms`).toBeLessThanOrEqual(allowed(windowMs));
+    // The waiters' wake-ups: a timer that fires late (thousands are pending in this one process, on
+    // shared cores) joins the next ones, so a window holds at most what the rate allows in 50 ms more.
+    expect(maxInWindow(storm.times, windowMs), `logins in ${windowMs} ms`).toBeLessThanOrEqual(allowed(windowMs + 50) + 2);
+  }
+}
+
+describe('acquireLogin: the fleet-wide rate per host', () => {
+  it('600 logins from two workers at once keep 200/s with a burst of 20', async () => {
+    world = budgetWorld({ defaultRate: { perSecond: 200, burst: 20 } });
+    const start = performance.now();
+    const storm = await loginStorm(world, 'imap.example.test', 600);
+    const tookMs = Math.max(...storm.times) - start;
+    const achieved = (600 - 20) / (tookMs / 1000);
+    console.log(`600 logins at 200/s burst 20: ${Math.round(tookMs)} ms, ${achieved.toFixed(1)} logins/s after the burst (expected ${(580 / 200).toFixed(2)} s)`);
+    expectWithinRate(storm, 200, 20);
+    expect(tookMs).toBeGreaterThan(((600 - 20) / 200) * 1000 - 50);
+    expect(tookMs).toBeLessThan(((600 - 20) / 200) * 1000 + 600);
+  });
+
+  it('a fleet restart: 2,000 logins for one host finish at the configured rate (1,000/s, burst 50)', async () => {
+    world = budgetWorld({ defaultRate: { perSecond: 1_000, burst: 50 } });
+    const start = performance.now();
+    const storm = await loginStorm(world, 'imap.restart.test', 2_000);
+    const tookMs = Math.max(...storm.times) - start;
+    console.log(
+      `fleet restart, 2,000 logins at 1,000/s burst 50: ${Math.round(tookMs)} ms (expected 1950 ms); most in 100 ms: ${maxInWindow(storm.slots, 100)} slots, ${maxInWindow(storm.times, 100)} wake-ups (rate allows 150)`,
+    );
+    expectWithinRate(storm, 1_000, 50);
+    expect(tookMs).toBeGreaterThan(1_900);
+    expect(tookMs).toBeLessThan(2_800);
+  });
+
+  it('each host has its own rate: a queue on one host does not slow another, and named hosts get their own', async () => {
+    world = budgetWorld({ defaultRate: { perSecond: 10, burst: 1 }, hostRates: new Map([['imap.fast.test', { perSecond: 1_000, burst: 100 }]]) });
+    const [a, b] = world.budgets as [typeof world.budgets[0], typeof world.budgets[0]];
+    const busy = Promise.all(Array.from({ length: 10 }, () => a.acquireLogin('imap.busy.test')));
+    const start = performance.now();
+    await Promise.all(Array.from({ length: 50 }, () => b.acquireLogin('IMAP.Fast.test.')));
+    expect(performance.now() - start).toBeLessThan(300);
+    expect((await b.acquireLogin('imap.other.test')).waitedMs).toBe(0);
+    await busy;
+  });
+
+  it('an aborted wait rejects at once and gives its slot back to the next login', async () => {
+    world = budgetWorld({ defaultRate: { perSecond: 2, burst: 1 } });
+    const [a, b] = world.budgets as [typeof world.budgets[0], typeof world.budgets[0]];
+    expect((await a.acquireLogin('imap.abort.test')).waitedMs).toBe(0);
+    const stop = new AbortController();
+    const waiting = a.acquireLogin('imap.abort.test', { signal: stop.signal });
+    setTimeout(() => stop.abort(), 50);
+    const started = performance.now();
+    await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
+    expect(performance.now() - started).toBeLessThan(200);
+    // without the give-back this one would queue behind the abandoned slot: ~1 s
+    expect((await b.acquireLogin('imap.abort.test')).waitedMs).toBeLessThanOrEqual(500);
+  });
+
+  it('an unreachable Redis is a LoginBudgetError saying so, not a login without a budget', async () => {
+    const redis = createRedisConnection('redis://127.0.0.1:1', { forWorker: false });
+    redis.on('error', () => undefined);
+    try {
+      const budget = createLoginBudget(redis, { defaultRate: { perSecond: 10, burst: 1 }, hostRates: new Map(), extraConnectionsPerAccount: 3 });
+      const failed = await budget.acquireLogin('imap.example.test').catch((e: unknown) => e);
+      expect(failed).toBeInstanceOf(LoginBudgetError);
+      expect(failed).toMatchObject({ code: 'login_budget_unavailable', message: expect.stringContaining('Redis could not be asked') });
+      await expect(budget.acquireLogin('bad{host}')).rejects.toMatchObject({ code: 'login_budget_invalid_host' });
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
