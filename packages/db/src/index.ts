@@ -13,7 +13,7 @@ export type { Inbox, InboxWithCredentials, CreateInboxInput, ServerSettings, Sta
 export type { StoredOAuthCredentials, OAuthInboxRow } from './queries/oauth-credentials';
 export type { Checkpoint, SavedCheckpoint } from './queries/checkpoint';
 export type { LogReplyInput, LogReplyResult, LogOutboundInput, LogOutboundResult, AttachmentInput } from './queries/emails';
-export { MAX_OUTGOING_ATTACHMENT_BYTES } from './queries/outgoing-emails';
+export { MAX_OUTGOING_ATTACHMENT_BYTES } from './limits';
 export type { CreateOutgoingEmailInput, OutgoingAttachmentInput, BuiltOutgoing } from './queries/outgoing-emails';
 export type { DecisionInput, DecisionWithInbox, InboxCheckpoint } from './queries/decisions';
 export { decisionOutcome } from './queries/decisions';
