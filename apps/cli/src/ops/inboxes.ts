@@ -1,25 +1,24 @@
-// Connecting password (IMAP) inboxes: log in first, save only on success, credentials encrypted.
-import { trustedAuthservIdsOf, type EncryptionKeys, type Inbox, type InboxStatusHistoryRow, type Scoped } from '@reply-sync/db';
+// Connecting password (IMAP) inboxes: log in first, save only on success, credentials encrypted; and
+// removing an inbox. Reading an inbox's state (list, show) is inbox-status.ts, which needs no mail code.
+import type { EncryptionKeys, Inbox, Scoped } from '@reply-sync/db';
 import {
   assertNotPop3,
   assertPlaintextAllowed,
-  disconnectSentence,
-  isDisconnectReason,
   isRemotePlaintext,
   verifyImapLogin,
   type ImapSettings,
   type SmtpSettings,
-  type TlsMode,
 } from '@reply-sync/mail';
 import { CliError } from '../cli-error';
+import { TLS_MODES } from '../option-values';
 import { requireUser } from './accounts';
+import { requireInbox } from './inbox-status';
 
 export interface MailDeps {
   keys: EncryptionKeys;
   /** Extra trusted CA (PEM) for servers with private certificates (REPLY_SYNC_TLS_CA_FILE). */
   tlsCa?: string | undefined;
 }
-
 
 export interface ConnectInboxInput {
   /** Owner of a personal inbox; omit (with team: true) for a team inbox. */
@@ -42,8 +41,6 @@ export interface ConnectedInbox {
   hasIdle: boolean;
   sentMailbox: string | null;
 }
-
-export const TLS_MODES: readonly TlsMode[] = ['tls', 'starttls', 'none'];
 
 function checkServer(settings: ImapSettings, protocol: 'IMAP' | 'SMTP', usualPorts: string): void {
   if (!Number.isInteger(settings.port) || settings.port < 1 || settings.port > 65535) {
@@ -123,12 +120,6 @@ export interface ReconnectInboxInput {
   username?: string | undefined;
 }
 
-export async function requireInbox(s: Scoped, inboxId: string): Promise<Inbox> {
-  const inbox = /^[0-9a-f-]{36}$/i.test(inboxId) ? await s.inboxes.get(inboxId) : null;
-  if (!inbox) throw new CliError('inbox_not_found', `There is no inbox ${inboxId} in this account (see \`reply-sync inbox list\`).`);
-  return inbox;
-}
-
 /** Logs in with the new password (and settings), then stores them and clears the disconnect state. */
 export async function reconnectInbox(s: Scoped, input: ReconnectInboxInput, deps: MailDeps): Promise<ConnectedInbox> {
   const current = await requireInbox(s, input.inboxId);
@@ -164,90 +155,4 @@ export async function removeInbox(s: Scoped, inboxId: string): Promise<Inbox> {
   await requireInbox(s, inboxId);
   await s.inboxes.remove(inboxId);
   return (await s.inboxes.get(inboxId))!;
-}
-
-/** Which Authentication-Results sender verification trusts for an inbox (see ops/sender-verification.ts). */
-export interface InboxTrust {
-  trustedAuthservIds: string[];
-  /** `inbox`: its own list; `provider`: the provider's default (the inbox has none of its own). */
-  trustedAuthservIdsFrom: 'inbox' | 'provider';
-}
-
-export function trustOf(inbox: Pick<Inbox, 'provider' | 'trustedAuthservIds'>): InboxTrust {
-  return { trustedAuthservIds: trustedAuthservIdsOf(inbox), trustedAuthservIdsFrom: inbox.trustedAuthservIds === null ? 'provider' : 'inbox' };
-}
-
-export interface InboxListEntry extends InboxTrust {
-  id: string;
-  address: string;
-  aliases: string[];
-  kind: Inbox['kind'];
-  provider: Inbox['provider'];
-  ownerEmail: string | null;
-  status: Inbox['status'];
-  /** Disconnect reason code (null while connected). */
-  reason: string | null;
-  /** The support-facing sentence for the reason. */
-  reasonSentence: string | null;
-  /** The provider's or server's own words. */
-  reasonDetail: string | null;
-  statusSince: Date;
-  lastError: string | null;
-  lastErrorAt: Date | null;
-  imap: { host: string; port: number; tls: TlsMode; username: string };
-  /** TLS mode none is allowed to a server that is not on this machine (--allow-plaintext). */
-  allowPlaintext: boolean;
-}
-
-export function reasonSentenceFor(reason: string | null, address: string): string | null {
-  if (!reason) return null;
-  return isDisconnectReason(reason) ? disconnectSentence(reason, { address }) : `Disconnected (${reason}).`;
-}
-
-export async function listInboxes(s: Scoped, options: { includeRemoved?: boolean } = {}): Promise<InboxListEntry[]> {
-  const [inboxes, users] = await Promise.all([s.inboxes.list(options), s.users.list()]);
-  const emailOf = new Map(users.map((u) => [u.id, u.email]));
-  return inboxes.map((i) => ({
-    id: i.id,
-    address: i.address,
-    aliases: i.aliases,
-    kind: i.kind,
-    provider: i.provider,
-    ownerEmail: i.userId ? (emailOf.get(i.userId) ?? null) : null,
-    status: i.status,
-    reason: i.disconnectReason,
-    reasonSentence: reasonSentenceFor(i.disconnectReason, i.address),
-    reasonDetail: i.disconnectDetail,
-    statusSince: i.statusSince,
-    lastError: i.lastError,
-    lastErrorAt: i.lastErrorAt,
-    imap: { host: i.imapHost, port: i.imapPort, tls: i.imapTls, username: i.username },
-    ...trustOf(i),
-    allowPlaintext: i.allowPlaintext,
-  }));
-}
-
-export async function inboxHistory(s: Scoped, inboxId: string): Promise<InboxStatusHistoryRow[]> {
-  await requireInbox(s, inboxId);
-  return s.inboxes.history(inboxId);
-}
-
-export interface InboxDetail extends InboxListEntry {
-  smtp: { host: string; port: number | null; tls: TlsMode | null } | null;
-  authKind: Inbox['authKind'];
-  /** Status changes, newest first, each with its reason code, sentence and the provider's text. */
-  history: { at: Date; status: Inbox['status']; reason: string | null; reasonSentence: string | null; detail: string | null }[];
-}
-
-/** One inbox for support staff: status, reason code and sentence, the provider's words, since when, last error, history. */
-export async function showInbox(s: Scoped, inboxId: string): Promise<InboxDetail> {
-  const inbox = await requireInbox(s, inboxId);
-  const entry = (await listInboxes(s, { includeRemoved: true })).find((i) => i.id === inbox.id)!;
-  const history = await s.inboxes.history(inbox.id);
-  return {
-    ...entry,
-    smtp: inbox.smtpHost ? { host: inbox.smtpHost, port: inbox.smtpPort, tls: inbox.smtpTls } : null,
-    authKind: inbox.authKind,
-    history: history.map((h) => ({ at: h.at, status: h.status, reason: h.reasonCode, reasonSentence: reasonSentenceFor(h.reasonCode, inbox.address), detail: h.detail })),
-  };
 }
