@@ -1,8 +1,16 @@
 #!/usr/bin/env node
-// The `reply-sync` bin of the root package: registers tsx (the code is TypeScript, no build step)
-// and runs the CLI.
-import { register } from 'tsx/esm/api';
+// The `reply-sync` bin of the root package: runs the compiled CLI (dist/app/reply-sync.js, made by
+// `npm run build`) on plain node, with source maps, so stack traces point into the TypeScript. The one
+// rule: this bin runs the build, `npm run cli -- ARGS` (bin/reply-sync-ts.mjs) runs the sources; after
+// changing the code, `npm run build` again.
+import { existsSync } from 'node:fs';
+import { setSourceMapsSupport } from 'node:module';
 
-register();
-const { runCli } = await import('../src/main.ts');
-process.exitCode = await runCli(process.argv.slice(2));
+const compiled = new URL('../../../dist/app/reply-sync.js', import.meta.url);
+if (!existsSync(compiled)) {
+  process.stderr.write('error: reply-sync is not built; run `npm run build` in the checkout (or `npm run cli -- ARGS` to run it from the TypeScript sources).\n');
+  process.exit(1);
+}
+// Before the import: source maps are read for the modules loaded after this call.
+setSourceMapsSupport(true);
+await import(compiled.href);
