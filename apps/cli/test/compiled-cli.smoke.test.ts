@@ -99,6 +99,12 @@ describe('the compiled reply-sync', () => {
     }
   });
 
+  it('ends quietly when its reader stops reading (| head)', async () => {
+    const r = await runCompiled(['--help'], {}, [], { closeStdout: true });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
   it('says how to run the demo, and what to set without DATABASE_URL', async () => {
     const demo = await runCompiled(['demo', '--once']);
     expect(demo.code).toBe(1);

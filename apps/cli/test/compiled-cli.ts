@@ -36,9 +36,11 @@ function collect(child: ChildProcess): { output: () => { stdout: string; stderr:
   return { output: () => ({ stdout, stderr }), exited };
 }
 
-export async function runCompiled(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Run> {
+export async function runCompiled(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = [], options: { closeStdout?: boolean } = {}): Promise<Run> {
   const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { env: processEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   const { output, exited } = collect(child);
+  // A reader that has stopped reading, as `| head` does once it has its lines: the CLI's writes fail (EPIPE).
+  if (options.closeStdout) child.stdout!.destroy();
   const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
   const code = await exited;
   clearTimeout(timer);
