@@ -18,6 +18,7 @@ import { catchUpScenario } from './scenarios/catch-up';
 import { throughputScenario } from './scenarios/throughput';
 import { schedulerScenario } from './scenarios/scheduler';
 import { failoverScenario } from './scenarios/failover';
+import { cliScenario } from './scenarios/cli';
 
 const SCENARIOS: Scenario[] = [
   floorScenario,
@@ -27,6 +28,7 @@ const SCENARIOS: Scenario[] = [
   throughputScenario,
   schedulerScenario,
   failoverScenario,
+  cliScenario,
 ];
 
 function parseArgs(argv: string[]): BenchOptions {

@@ -7,18 +7,19 @@
 // `scheduler` and `worker` hand the same (merged) variables to their apps' own env parsers.
 // OAuth clients use the worker's names (GOOGLE_*, MICROSOFT_*); under --stack they default to the
 // stack's fake OAuth server, and the providers' IMAP/SMTP hosts to the stack's Dovecot and Postfix.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseEncryptionKeys, type EncryptionKeys } from '@reply-sync/db';
-import { providersFromEnv, type OAuthProviders, type ProvidersFromEnvOptions } from '@reply-sync/mail';
-import { LoginBudgetConfigError, loginBudgetConfigFromEnv, serverUrlProblems, type LoginBudgetConfig, type ServerUrls } from '@reply-sync/queue';
+// Light entry points only (no database client, mail or queue library): every action loads this file.
+import { parseEncryptionKeys, type EncryptionKeys } from '@reply-sync/db/crypto';
+import type { OAuthProviders, ProvidersFromEnvOptions } from '@reply-sync/mail';
+import type { LoginBudgetConfig } from '@reply-sync/queue';
+import { LoginBudgetConfigError, loginBudgetConfigFromEnv } from '@reply-sync/queue/login-rates';
+import { serverUrlProblems, type ServerUrls } from '@reply-sync/queue/server-url-policy';
 import { z } from 'zod';
 import { CliError } from './cli-error';
 
 export type EnvSource = Record<string, string | undefined>;
-
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 const CliEnvSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
@@ -49,15 +50,26 @@ export interface CliEnv {
   /** Contents of REPLY_SYNC_TLS_CA_FILE (PEM), or undefined when unset. */
   tlsCa(): string | undefined;
   accountId(): string | undefined;
-  /** The OAuth providers with a client id and secret set (endpoints default to the real services). */
-  oauthProviders(): OAuthProviders;
+  /** The OAuth providers with a client id and secret set (endpoints default to the real services); loads the mail package. */
+  oauthProviders(): Promise<OAuthProviders>;
   /** LOGIN_RATE_PER_HOST and EXTRA_CONNECTIONS_PER_ACCOUNT, the same as the workers'. */
   loginBudget(): LoginBudgetConfig;
 }
 
-/** Where the local stack keeps its state: STACK_DIR, else <repo>/.stack. */
+/**
+ * The checkout this code runs from, whether from apps/cli/src or compiled into dist/app: the nearest folder
+ * above this file with scripts/stack.sh (none in a container image, which has no local stack).
+ */
+function checkoutRoot(): string | undefined {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'scripts', 'stack.sh'))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** Where the local stack keeps its state: STACK_DIR, else <checkout>/.stack. */
 export function stackDir(source: EnvSource = process.env): string {
-  return source.STACK_DIR || join(REPO_ROOT, '.stack');
+  return source.STACK_DIR || join(checkoutRoot() ?? process.cwd(), '.stack');
 }
 
 /** The `export NAME='value'` lines of `.stack/env`; empty when the stack has never been started. */
@@ -178,7 +190,8 @@ export function loadCliEnv(processEnv: EnvSource, options: { stack: boolean }): 
         throw error;
       }
     },
-    oauthProviders() {
+    async oauthProviders() {
+      const { providersFromEnv } = await import('@reply-sync/mail');
       const ca = cliEnv.tlsCa();
       return providersFromEnv(env, { ...(ca ? { ca } : {}), ...(options.stack ? stackMailHosts(source) : {}) });
     },

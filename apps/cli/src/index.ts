@@ -1,9 +1,10 @@
 // @reply-sync/cli: the operator CLI. Each command's logic is a function of typed inputs returning
 // data (src/ops), so tests and the demo call it without spawning; commander only parses and prints.
 export { runCli } from './main';
-export { CliError, toCliError } from './cli-error';
+export { CliError } from './cli-error';
+export { toCliError } from './to-cli-error';
 export { loadCliEnv, withStackDefaults, readStackEnv, type CliEnv } from './env';
-export { resolveAccount } from './runtime';
+export { resolveAccount } from './command-context';
 export * from './ops/accounts';
 export * from './ops/contacts';
 export * from './ops/inboxes';

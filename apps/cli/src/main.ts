@@ -1,6 +1,7 @@
-// Entry point of the `reply-sync` bin: runs the command line and sets the exit code.
+// Runs one command line: the program (every command with its options and help, and nothing else) parses
+// it, and the command's action imports what it needs. See src/bin.ts for the process entry.
 import { CommanderError } from 'commander';
-import { toCliError } from './cli-error';
+import { CliError } from './cli-error';
 import { createProgram } from './program';
 import { CliRuntime, type CliIo } from './runtime';
 
@@ -19,7 +20,7 @@ export async function runCli(argv: string[], io: Partial<CliIo> = {}): Promise<n
   } catch (error) {
     // Commander has already printed its own message (usage errors) or the help text.
     if (error instanceof CommanderError) return error.exitCode;
-    const e = toCliError(error);
+    const e = error instanceof CliError ? error : (await import('./to-cli-error')).toCliError(error);
     const json = argv.includes('--json');
     rt.io.stderr.write(
       json

@@ -1,9 +1,10 @@
-// What every command's action gets: the parsed flags, lazy access to env and database, the account
-// scope, and one print() that writes JSON under --json and human text otherwise.
-import { createDb, getAccount, scoped, type DbHandle, type Scoped } from '@reply-sync/db';
+// What every command's action gets (CommandContext): the parsed flags, lazy access to env and database,
+// the account scope, and one print() that writes JSON under --json and human text otherwise. This file
+// is loaded for every command line, --help included, so it imports types only: the context itself
+// (env parsing, the database client) is built by command-context.ts, loaded when an action runs.
+import type { DbHandle, Scoped } from '@reply-sync/db';
 import type { Command } from 'commander';
-import { CliError } from './cli-error';
-import { loadCliEnv, type CliEnv, type EnvSource } from './env';
+import type { CliEnv, EnvSource } from './env';
 
 export interface CliIo {
   stdout: { write(text: string): unknown };
@@ -26,55 +27,24 @@ export interface CommandContext {
   print(data: unknown, human: () => string): void;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The account a command acts in; a missing or unknown id stops with a sentence saying what to pass. */
-export async function resolveAccount(db: DbHandle, accountId: string | undefined): Promise<Scoped> {
-  if (!accountId) {
-    throw new CliError('account_missing', 'No account given. Pass --account ID or set REPLY_SYNC_ACCOUNT (create one with `reply-sync account create NAME`).');
-  }
-  if (!UUID.test(accountId) || !(await getAccount(db.db, accountId))) {
-    throw new CliError('account_not_found', `There is no account ${accountId}. Check --account / REPLY_SYNC_ACCOUNT, or create one with \`reply-sync account create NAME\`.`);
-  }
-  return scoped(db.db, accountId);
-}
-
 export class CliRuntime {
-  private env: CliEnv | undefined;
-  private dbHandle: DbHandle | undefined;
+  /** What command contexts opened (one command line runs one action), released by close(). */
+  readonly opened: { env?: CliEnv; db?: DbHandle } = {};
 
   constructor(readonly io: CliIo) {}
-
-  context(command: Command): CommandContext {
-    const opts = command.optsWithGlobals<Record<string, unknown>>();
-    const json = opts.json === true;
-    const env = (): CliEnv => (this.env ??= loadCliEnv(this.io.env, { stack: opts.stack === true }));
-    const db = (): DbHandle => (this.dbHandle ??= createDb(env().databaseUrl(), { max: 2 }));
-    return {
-      io: this.io,
-      json,
-      opts,
-      args: command.processedArgs,
-      env,
-      db,
-      scope: () => resolveAccount(db(), typeof opts.account === 'string' ? opts.account : env().accountId()),
-      print: (data, human) => {
-        this.io.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : `${human()}\n`);
-      },
-    };
-  }
 
   /** Wraps a command's action so it gets a CommandContext. */
   action(fn: (ctx: CommandContext) => Promise<void>): (...args: unknown[]) => Promise<void> {
     return async (...args: unknown[]) => {
       const command = args[args.length - 1] as Command;
-      await fn(this.context(command));
+      const { createCommandContext } = await import('./command-context');
+      await fn(createCommandContext(this, command));
     };
   }
 
   async close(): Promise<void> {
-    const handle = this.dbHandle;
-    this.dbHandle = undefined;
+    const handle = this.opened.db;
+    this.opened.db = undefined;
     await handle?.close();
   }
 }

@@ -1,5 +1,5 @@
 // Shared set-up for the CLI tests: a fresh account on the real local stack, and an in-process runCli
-// with captured output (the launcher itself is spawned once, in bin.launcher.test.ts).
+// with captured output (the launchers are spawned in bin.sources-launcher.test.ts and compiled-cli.smoke.test.ts).
 import { Readable } from 'node:stream';
 import { createAccount, createDb, migrate, parseEncryptionKeys, scoped, type DbHandle, type Scoped } from '@reply-sync/db';
 import { stack, uniqueName, type MailUser } from '@reply-sync/testkit';

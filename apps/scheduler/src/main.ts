@@ -1,4 +1,5 @@
-// Entry point: `tsx apps/scheduler/src/main.ts` runs the scheduler from the environment until SIGTERM/SIGINT.
+// Entry point of the scheduler process: `node dist/app/scheduler.js` (compiled by `npm run build`), or
+// `node --import tsx apps/scheduler/src/main.ts`; runs the scheduler from the environment until SIGTERM/SIGINT.
 import { parseSchedulerEnv } from './env';
 import { runScheduler } from './run-scheduler';
 

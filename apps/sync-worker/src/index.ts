@@ -1,6 +1,6 @@
 // @reply-sync/sync-worker: the data plane. `runWorker(env)` runs a process until SIGTERM;
 // `startWorker(...)` embeds one (the CLI, tests, the demo).
-export { runWorker } from './main';
+export { runWorker } from './run-worker';
 export { startWorker, type StartWorkerOptions, type RunningWorker } from './worker';
 export { parseWorkerEnv, WorkerEnvError, type WorkerEnv } from './env';
 export { createLogger, type Logger } from './logger';

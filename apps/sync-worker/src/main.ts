@@ -1,42 +1,21 @@
-// `tsx apps/sync-worker/src/main.ts` (and the CLI's `reply-sync worker`): run one worker process from
-// the environment until SIGTERM/SIGINT. A separate process, so tests can spawn it and SIGKILL it.
-import { fileURLToPath } from 'node:url';
+// Entry point of a worker process: `node dist/app/worker.js` (compiled by `npm run build`), or
+// `node --import tsx apps/sync-worker/src/main.ts` in tests and the benchmark. It runs the worker from the
+// environment until SIGTERM/SIGINT. Entry only (it runs when loaded): code that embeds a worker imports
+// runWorker or startWorker from the package instead.
 import { parseWorkerEnv, type WorkerEnv } from './env';
-import { createLogger } from './logger';
-import { startWorker, type RunningWorker } from './worker';
+import { runWorker } from './run-worker';
 
-/** Starts the worker and resolves once a SIGTERM/SIGINT has shut it down cleanly. */
-export async function runWorker(env: WorkerEnv = parseWorkerEnv()): Promise<void> {
-  const logger = createLogger({ level: env.LOG_LEVEL });
-  const running: RunningWorker = await startWorker({ env, logger });
-  await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      logger.info({ signal }, 'signal received');
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      running.close().then(resolve, (error: unknown) => {
-        logger.error({ err: error instanceof Error ? error.message : String(error) }, 'shutdown failed');
-        resolve();
-      });
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
+let env: WorkerEnv;
+try {
+  env = parseWorkerEnv();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
 }
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  let env: WorkerEnv;
-  try {
-    env = parseWorkerEnv();
-  } catch (error) {
+runWorker(env).then(
+  () => process.exit(0),
+  (error: unknown) => {
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(1);
-  }
-  runWorker(env).then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : String(error));
-      process.exit(1);
-    },
-  );
-}
+  },
+);

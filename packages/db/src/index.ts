@@ -14,7 +14,7 @@ export type { StoredOAuthCredentials, OAuthInboxRow } from './queries/oauth-cred
 export type { Checkpoint, SavedCheckpoint } from './queries/checkpoint';
 export { SYNCED_TOUCH_INTERVAL_MS } from './queries/sync-health';
 export type { LogReplyInput, LogReplyResult, LogOutboundInput, LogOutboundResult, AttachmentInput } from './queries/emails';
-export { MAX_OUTGOING_ATTACHMENT_BYTES } from './queries/outgoing-emails';
+export { MAX_OUTGOING_ATTACHMENT_BYTES } from './limits';
 export type { CreateOutgoingEmailInput, OutgoingAttachmentInput, BuiltOutgoing } from './queries/outgoing-emails';
 export type { DecisionInput, DecisionWithInbox, InboxCheckpoint } from './queries/decisions';
 export { decisionOutcome } from './queries/decisions';

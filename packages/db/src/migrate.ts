@@ -5,6 +5,7 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate as drizzleMigrate } from 'drizzle-orm/postgres-js/migrator';
 import { openPostgres } from './client';
 
+// packages/db/src/../drizzle; compiled, dist/app/../drizzle (scripts/build.ts copies the folder there).
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../drizzle', import.meta.url));
 /** Arbitrary constant shared by every migrate() caller. */
 const MIGRATION_LOCK_KEY = 7_262_010_001;

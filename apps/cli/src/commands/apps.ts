@@ -1,6 +1,4 @@
 // `scheduler` and `worker`: run the apps in this process, from the same environment (and --stack).
-import { parseSchedulerEnv, runScheduler } from '@reply-sync/scheduler';
-import { parseWorkerEnv, runWorker } from '@reply-sync/sync-worker';
 import type { Command } from 'commander';
 import type { CliRuntime } from '../runtime';
 
@@ -10,6 +8,7 @@ export function registerAppCommands(program: Command, rt: CliRuntime): void {
     .description('run the scheduler (one queue job per connected inbox) until SIGTERM/SIGINT')
     .action(
       rt.action(async (ctx) => {
+        const { parseSchedulerEnv, runScheduler } = await import('@reply-sync/scheduler');
         const running = await runScheduler(parseSchedulerEnv(ctx.env().source));
         await running.stopped;
       }),
@@ -20,6 +19,7 @@ export function registerAppCommands(program: Command, rt: CliRuntime): void {
     .description('run a sync worker (IMAP sessions: match, decide, record) until SIGTERM/SIGINT')
     .action(
       rt.action(async (ctx) => {
+        const { parseWorkerEnv, runWorker } = await import('@reply-sync/sync-worker');
         await runWorker(parseWorkerEnv(ctx.env().source));
       }),
     );

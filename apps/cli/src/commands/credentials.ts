@@ -2,7 +2,7 @@
 // re-encrypts values written before v2 (not bound to their inbox) and values under an older key (after a
 // rotation) as v2 with the active key. Reads upgrade v1 values too; this does all of them at once, so
 // old keys can be retired. The keys live in the environment, which is why this is code, not a SQL migration.
-import { reencryptAllCredentials, type ReencryptAllResult } from '@reply-sync/db';
+import type { ReencryptAllResult } from '@reply-sync/db';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
 import type { CliRuntime } from '../runtime';
@@ -21,6 +21,7 @@ export function registerCredentialsCommands(program: Command, rt: CliRuntime): v
     .action(
       rt.action(async (ctx) => {
         const keys = ctx.env().encryptionKeys();
+        const { reencryptAllCredentials } = await import('@reply-sync/db');
         const result = await reencryptAllCredentials(ctx.db().db, keys);
         ctx.print(result, () => describe(result, keys.active.id));
         if (result.failed.length > 0) {

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { CliError } from '../cli-error';
-import { LOG_SOURCES, logEmail, type LogSource } from '../ops/emails';
+import { LOG_SOURCES, type LogSource } from '../option-values';
 import type { CliRuntime } from '../runtime';
 import { collect } from '../format';
 import { withAccount } from './options';
@@ -26,6 +26,7 @@ export function registerEmailCommands(program: Command, rt: CliRuntime): void {
       const raw = await readFile(file).catch((error: unknown) => {
         throw new CliError('file_unreadable', `Cannot read ${file} (${error instanceof Error ? error.message : String(error)}).`);
       });
+      const { logEmail } = await import('../ops/emails');
       const r = await logEmail(await ctx.scope(), {
         raw,
         userEmail: String(o.user),

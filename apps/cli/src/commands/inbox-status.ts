@@ -1,8 +1,7 @@
 // `inbox list|show`: what support reads about an inbox. The current error is only a run of errors
 // still going on; a run that ended by itself is shown as a recovery, in the history.
 import type { Command } from 'commander';
-import { listInboxes, showInbox, type InboxDetail, type InboxListEntry } from '../ops/inbox-status';
-import { describeTrust } from '../ops/sender-verification';
+import type { InboxDetail, InboxListEntry, InboxTrust } from '../ops/inbox-status';
 import type { CliRuntime } from '../runtime';
 import { formatDate } from '../format';
 import { withAccount } from './options';
@@ -46,6 +45,11 @@ export function describeInboxDetail(d: InboxDetail): string {
   return lines.join('\n');
 }
 
+export function describeTrust(t: InboxTrust & { provider: string }): string {
+  const ids = t.trustedAuthservIds.length > 0 ? t.trustedAuthservIds.join(', ') : 'none (no reply counts as verified; set one with `reply-sync inbox set INBOX_ID --trusted-authserv-id ID`)';
+  return `${ids}${t.trustedAuthservIdsFrom === 'provider' ? ` (${t.provider} default)` : ''}`;
+}
+
 export function registerInboxStatusCommands(inbox: Command, rt: CliRuntime): void {
   withAccount(
     inbox
@@ -54,6 +58,8 @@ export function registerInboxStatusCommands(inbox: Command, rt: CliRuntime): voi
       .option('--all', 'include removed inboxes'),
   ).action(
     rt.action(async (ctx) => {
+      // The op is loaded when the command runs: the program's other commands stay cheap to start.
+      const { listInboxes } = await import('../ops/inbox-status');
       const rows = await listInboxes(await ctx.scope(), { includeRemoved: ctx.opts.all === true });
       ctx.print(rows, () => (rows.length === 0 ? 'No inboxes connected.' : rows.map(describeInbox).join('\n\n')));
     }),
@@ -66,6 +72,7 @@ export function registerInboxStatusCommands(inbox: Command, rt: CliRuntime): voi
       .argument('<inbox-id>'),
   ).action(
     rt.action(async (ctx) => {
+      const { showInbox } = await import('../ops/inbox-status');
       const d = await showInbox(await ctx.scope(), String(ctx.args[0]));
       ctx.print(d, () => describeInboxDetail(d));
     }),

@@ -1,17 +1,16 @@
-// `inbox connect|reconnect|set|remove`: password (IMAP) inboxes, and Gmail / Office 365 inboxes
-// through the provider's sign-in (--provider; the code is pasted back or named with --code-env).
-// `inbox list|show` are in inbox-status.ts.
+// `inbox connect|reconnect|set|remove` (`inbox list|show` are in inbox-status.ts): password (IMAP) inboxes, and Gmail / Office 365 inboxes
+// through the provider's sign-in (--provider; the code is pasted back or named with --code-env). Each
+// action imports its op when it runs: listing inboxes loads no mail code, a password inbox no OAuth client.
 import { Option, type Command } from 'commander';
 import type { OAuthProviderName, TlsMode } from '@reply-sync/mail';
 import { CliError } from '../cli-error';
-import { checkImapSettings, connectInbox, reconnectInbox, removeInbox, TLS_MODES, type ConnectedInbox } from '../ops/inboxes';
-import { connectOAuthInbox, DEFAULT_REDIRECT_URI, inboxToReconnect, OAUTH_PROVIDERS, reconnectOAuthInbox, requireProvider } from '../ops/oauth-inboxes';
-import { describeTrust, parseAuthservIds, setInboxTrustedAuthservIds } from '../ops/sender-verification';
+import { DEFAULT_REDIRECT_URI, OAUTH_PROVIDERS, TLS_MODES } from '../option-values';
+import type { ConnectedInbox } from '../ops/inboxes';
 import { checkCodeOptions, readCode } from '../read-code';
 import { readPassword } from '../read-password';
 import type { CliRuntime, CommandContext } from '../runtime';
 import { collect, parsePort } from '../format';
-import { registerInboxStatusCommands } from './inbox-status';
+import { describeTrust, registerInboxStatusCommands } from './inbox-status';
 import { withAccount, withPassword } from './options';
 
 const TRUSTED_AUTHSERV_ID_HELP =
@@ -120,12 +119,14 @@ export function registerInboxCommands(program: Command, rt: CliRuntime): void {
   ).action(
     rt.action(async (ctx) => {
       const o = ctx.opts;
+      const { parseAuthservIds } = await import('../ops/sender-verification');
       const trustedAuthservIds = parseAuthservIds(o.trustedAuthservId as string[] | undefined);
       if (o.provider) {
         const name = o.provider as OAuthProviderName;
         refusePasswordOptions(o, `--provider ${name}`);
         checkCodeOptions(o);
-        const provider = requireProvider(ctx.env().oauthProviders(), name);
+        const { connectOAuthInbox, requireProvider } = await import('../ops/oauth-inboxes');
+        const provider = requireProvider(await ctx.env().oauthProviders(), name);
         const result = await connectOAuthInbox(
           await ctx.scope(),
           {
@@ -145,6 +146,7 @@ export function registerInboxCommands(program: Command, rt: CliRuntime): void {
       if (missing.length > 0) {
         throw new CliError('imap_settings_missing', `A password (IMAP) inbox needs ${missing.join(', ')}; for Gmail or Office 365 pass --provider gmail|office365 to sign in instead.`);
       }
+      const { checkImapSettings, connectInbox } = await import('../ops/inboxes');
       const allowPlaintext = o.allowPlaintext === true;
       const imap = { host: String(o.host), port: o.port as number, tls: o.tls as TlsMode, allowPlaintext };
       const smtp = o.smtpHost ? { host: String(o.smtpHost), port: (o.smtpPort as number | undefined) ?? 587, tls: (o.smtpTls as TlsMode | undefined) ?? 'starttls' } : undefined;
@@ -193,6 +195,7 @@ export function registerInboxCommands(program: Command, rt: CliRuntime): void {
       const o = ctx.opts;
       const s = await ctx.scope();
       const inboxId = String(ctx.args[0]);
+      const { inboxToReconnect, reconnectOAuthInbox } = await import('../ops/oauth-inboxes');
       const current = await inboxToReconnect(s, inboxId);
       if (current.authKind === 'oauth2') {
         refusePasswordOptions(o, `Inbox ${current.address} (${current.provider} OAuth)`);
@@ -200,7 +203,7 @@ export function registerInboxCommands(program: Command, rt: CliRuntime): void {
         const result = await reconnectOAuthInbox(
           s,
           { inboxId, redirectUri: o.redirectUri as string | undefined },
-          { ...mailDeps(ctx), providers: ctx.env().oauthProviders(), askForCode: askForCode(ctx) },
+          { ...mailDeps(ctx), providers: await ctx.env().oauthProviders(), askForCode: askForCode(ctx) },
         );
         ctx.print(result, () => describeConnected('Reconnected', result));
         return;
@@ -212,6 +215,7 @@ export function registerInboxCommands(program: Command, rt: CliRuntime): void {
         ...(o.tls ? { tls: o.tls as TlsMode } : {}),
         ...(o.allowPlaintext === true ? { allowPlaintext: true } : {}),
       };
+      const { reconnectInbox } = await import('../ops/inboxes');
       const result = await reconnectInbox(s, { inboxId, password, imap, username: o.username as string | undefined }, mailDeps(ctx));
       ctx.print(result, () => describeConnected('Reconnected', result));
     }),
@@ -227,6 +231,7 @@ export function registerInboxCommands(program: Command, rt: CliRuntime): void {
   ).action(
     rt.action(async (ctx) => {
       const o = ctx.opts;
+      const { parseAuthservIds, setInboxTrustedAuthservIds } = await import('../ops/sender-verification');
       const ids = parseAuthservIds(o.trustedAuthservId as string[] | undefined);
       if ((ids === undefined) === (o.defaultTrustedAuthservIds !== true)) {
         throw new CliError('inbox_set_options', 'Give --trusted-authserv-id ID (repeatable), or --default-trusted-authserv-ids to use the provider\'s default (not both).');
@@ -238,6 +243,7 @@ export function registerInboxCommands(program: Command, rt: CliRuntime): void {
 
   withAccount(inbox.command('remove').description('stop syncing an inbox and delete its credentials (logged emails stay)').argument('<inbox-id>')).action(
     rt.action(async (ctx) => {
+      const { removeInbox } = await import('../ops/inboxes');
       const row = await removeInbox(await ctx.scope(), String(ctx.args[0]));
       const { credentials: _none, ...shown } = row as typeof row & { credentials?: unknown };
       ctx.print(shown, () => `Removed ${row.address} (${row.id}); its credentials were deleted and its logged emails stay on the timeline.`);

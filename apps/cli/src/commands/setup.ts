@@ -1,8 +1,6 @@
 // `migrate`, `account create`, `user add`: what an operator runs once per database, account and person.
-import { migrate } from '@reply-sync/db';
 import { Option, type Command } from 'commander';
-import { addUser, createAccountOp } from '../ops/accounts';
-import { POLICIES, POLICY_SENTENCES, setAccountSenderVerification } from '../ops/sender-verification';
+import { POLICIES, POLICY_SENTENCES } from '../option-values';
 import type { CliRuntime } from '../runtime';
 import { withAccount } from './options';
 
@@ -12,6 +10,7 @@ export function registerSetupCommands(program: Command, rt: CliRuntime): void {
     .description('apply the database migrations (safe to run from several places at once)')
     .action(
       rt.action(async (ctx) => {
+        const { migrate } = await import('@reply-sync/db');
         await migrate(ctx.env().databaseUrl());
         ctx.print({ migrated: true }, () => 'Migrations applied.');
       }),
@@ -24,6 +23,7 @@ export function registerSetupCommands(program: Command, rt: CliRuntime): void {
     .argument('<name>', 'account name')
     .action(
       rt.action(async (ctx) => {
+        const { createAccountOp } = await import('../ops/accounts');
         const row = await createAccountOp(ctx.db().db, String(ctx.args[0]));
         // Only the id on stdout, so `ACCOUNT=$(reply-sync account create X)` works.
         ctx.print(row, () => row.id);
@@ -41,6 +41,7 @@ export function registerSetupCommands(program: Command, rt: CliRuntime): void {
       ),
   ).action(
     rt.action(async (ctx) => {
+      const { setAccountSenderVerification } = await import('../ops/sender-verification');
       const row = await setAccountSenderVerification(await ctx.scope(), String(ctx.opts.senderVerification));
       ctx.print(row, () => `Account ${row.name} (${row.id}): ${POLICY_SENTENCES[row.senderVerification]} (${row.senderVerification}); workers apply it from each inbox's next session.`);
     }),
@@ -55,6 +56,7 @@ export function registerSetupCommands(program: Command, rt: CliRuntime): void {
       .option('--name <name>', 'their name'),
   ).action(
     rt.action(async (ctx) => {
+      const { addUser } = await import('../ops/accounts');
       const row = await addUser(await ctx.scope(), { email: String(ctx.opts.email), name: ctx.opts.name as string | undefined });
       ctx.print(row, () => `Added user ${row.name ? `${row.name} <${row.email}>` : row.email} (${row.id}).`);
     }),

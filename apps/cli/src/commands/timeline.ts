@@ -1,9 +1,9 @@
 // `timeline` (a contact's, company's or deal's emails, newest first) and `explain MESSAGE-ID`.
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
-import { openLookBudget, type LookBudget } from '../ops/look-budget';
-import { lookForMessage, type LookResult } from '../ops/look-for-message';
-import { explain, timelineFor, type ExplainedDecision, type Explanation, type StoredVerification, type Timeline, type TimelineTarget } from '../ops/timeline';
+import type { LookBudget } from '../ops/look-budget';
+import type { LookResult } from '../ops/look-for-message';
+import type { ExplainedDecision, Explanation, StoredVerification, Timeline, TimelineTarget } from '../ops/timeline';
 import type { CliRuntime } from '../runtime';
 import { formatDate, formatSize } from '../format';
 import { withAccount } from './options';
@@ -85,6 +85,7 @@ export function registerTimelineCommands(program: Command, rt: CliRuntime): void
       if (given.length !== 1) throw new CliError('timeline_target', 'Give exactly one of --contact EMAIL, --company NAME or --deal NAME.');
       const kind = given[0]!;
       const target = { [kind]: String(o[kind]) } as TimelineTarget;
+      const { timelineFor } = await import('../ops/timeline');
       const t = await timelineFor(await ctx.scope(), target);
       ctx.print(t, () => formatTimeline(t));
     }),
@@ -104,11 +105,13 @@ export function registerTimelineCommands(program: Command, rt: CliRuntime): void
     rt.action(async (ctx) => {
       const s = await ctx.scope();
       const messageId = String(ctx.args[0]);
+      const { explain } = await import('../ops/timeline');
       let e = await explain(s, messageId);
       // --look → true, --no-look → false, neither → undefined (both defined, so commander sets no default).
       const lookFlag = ctx.opts.look === true ? 'always' : ctx.opts.look === false ? 'never' : 'auto';
       const outbound = e.loggedEmail?.direction === 'outbound';
       if (lookFlag === 'always' || (lookFlag === 'auto' && e.decisions.length === 0 && !outbound)) {
+        const [{ lookForMessage }, { openLookBudget }] = await Promise.all([import('../ops/look-for-message'), import('../ops/look-budget')]);
         let budget: LookBudget | undefined;
         try {
           const looked = await lookForMessage(s, messageId, { inboxId: ctx.opts.inbox as string | undefined }, () => {

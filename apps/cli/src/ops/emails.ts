@@ -4,10 +4,9 @@ import type { AttachmentInput, Company, Deal, Scoped } from '@reply-sync/db';
 import { decodeHeaderValue, firstHeader, normalizeMessageId, parseAddressList, parseHeaderBlock, parseMessageIdList, type Address } from '@reply-sync/threading';
 import { simpleParser } from 'mailparser';
 import { CliError } from '../cli-error';
+import type { LogSource } from '../option-values';
 import { requireUser } from './accounts';
 
-export type LogSource = 'crm_send' | 'log' | 'bcc' | 'forward';
-export const LOG_SOURCES: readonly LogSource[] = ['crm_send', 'log', 'bcc', 'forward'];
 
 export interface LogEmailInput {
   raw: Buffer;

@@ -1,9 +1,29 @@
 // What support sees about an inbox (`inbox list`, `inbox show`): its status with the reason and its
 // sentence, when it last synced, the current run of errors if there is one, and the history, where a
 // run of errors that ended by itself is a `recovered` row rather than a current error.
-import { RECOVERED_REASON, type Inbox, type InboxStatusHistoryRow, type Scoped } from '@reply-sync/db';
-import { isStatusReason, statusReasonSentence, type TlsMode } from '@reply-sync/mail';
-import { requireInbox, trustOf, type InboxTrust } from './inboxes';
+// Database reads only (no mail server is contacted, so no IMAP code is loaded).
+import { RECOVERED_REASON, trustedAuthservIdsOf, type Inbox, type InboxStatusHistoryRow, type Scoped } from '@reply-sync/db';
+import type { TlsMode } from '@reply-sync/mail';
+import { isStatusReason, statusReasonSentence } from '@reply-sync/mail/disconnect-reasons';
+import { CliError } from '../cli-error';
+
+export async function requireInbox(s: Scoped, inboxId: string): Promise<Inbox> {
+  const inbox = /^[0-9a-f-]{36}$/i.test(inboxId) ? await s.inboxes.get(inboxId) : null;
+  if (!inbox) throw new CliError('inbox_not_found', `There is no inbox ${inboxId} in this account (see \`reply-sync inbox list\`).`);
+  return inbox;
+}
+
+/** Which Authentication-Results sender verification trusts for an inbox (see ops/sender-verification.ts). */
+export interface InboxTrust {
+  trustedAuthservIds: string[];
+  /** `inbox`: its own list; `provider`: the provider's default (the inbox has none of its own). */
+  trustedAuthservIdsFrom: 'inbox' | 'provider';
+}
+
+export function trustOf(inbox: Pick<Inbox, 'provider' | 'trustedAuthservIds'>): InboxTrust {
+  return { trustedAuthservIds: trustedAuthservIdsOf(inbox), trustedAuthservIdsFrom: inbox.trustedAuthservIds === null ? 'provider' : 'inbox' };
+}
+
 
 /** A run of transient errors that ended when the inbox synced again (a `recovered` history row). */
 export interface Recovery {

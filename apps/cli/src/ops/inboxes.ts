@@ -1,6 +1,6 @@
-// Connecting password (IMAP) inboxes: log in first, save only on success, credentials encrypted.
-// What support sees about an inbox (list, show): inbox-status.ts.
-import { trustedAuthservIdsOf, type EncryptionKeys, type Inbox, type Scoped } from '@reply-sync/db';
+// Connecting password (IMAP) inboxes: log in first, save only on success, credentials encrypted; and
+// removing an inbox. Reading an inbox's state (list, show) is inbox-status.ts, which needs no mail code.
+import type { EncryptionKeys, Inbox, Scoped } from '@reply-sync/db';
 import {
   assertNotPop3,
   assertPlaintextAllowed,
@@ -8,17 +8,17 @@ import {
   verifyImapLogin,
   type ImapSettings,
   type SmtpSettings,
-  type TlsMode,
 } from '@reply-sync/mail';
 import { CliError } from '../cli-error';
+import { TLS_MODES } from '../option-values';
 import { requireUser } from './accounts';
+import { requireInbox } from './inbox-status';
 
 export interface MailDeps {
   keys: EncryptionKeys;
   /** Extra trusted CA (PEM) for servers with private certificates (REPLY_SYNC_TLS_CA_FILE). */
   tlsCa?: string | undefined;
 }
-
 
 export interface ConnectInboxInput {
   /** Owner of a personal inbox; omit (with team: true) for a team inbox. */
@@ -41,8 +41,6 @@ export interface ConnectedInbox {
   hasIdle: boolean;
   sentMailbox: string | null;
 }
-
-export const TLS_MODES: readonly TlsMode[] = ['tls', 'starttls', 'none'];
 
 function checkServer(settings: ImapSettings, protocol: 'IMAP' | 'SMTP', usualPorts: string): void {
   if (!Number.isInteger(settings.port) || settings.port < 1 || settings.port > 65535) {
@@ -122,12 +120,6 @@ export interface ReconnectInboxInput {
   username?: string | undefined;
 }
 
-export async function requireInbox(s: Scoped, inboxId: string): Promise<Inbox> {
-  const inbox = /^[0-9a-f-]{36}$/i.test(inboxId) ? await s.inboxes.get(inboxId) : null;
-  if (!inbox) throw new CliError('inbox_not_found', `There is no inbox ${inboxId} in this account (see \`reply-sync inbox list\`).`);
-  return inbox;
-}
-
 /** Logs in with the new password (and settings), then stores them and clears the disconnect state. */
 export async function reconnectInbox(s: Scoped, input: ReconnectInboxInput, deps: MailDeps): Promise<ConnectedInbox> {
   const current = await requireInbox(s, input.inboxId);
@@ -163,15 +155,4 @@ export async function removeInbox(s: Scoped, inboxId: string): Promise<Inbox> {
   await requireInbox(s, inboxId);
   await s.inboxes.remove(inboxId);
   return (await s.inboxes.get(inboxId))!;
-}
-
-/** Which Authentication-Results sender verification trusts for an inbox (see ops/sender-verification.ts). */
-export interface InboxTrust {
-  trustedAuthservIds: string[];
-  /** `inbox`: its own list; `provider`: the provider's default (the inbox has none of its own). */
-  trustedAuthservIdsFrom: 'inbox' | 'provider';
-}
-
-export function trustOf(inbox: Pick<Inbox, 'provider' | 'trustedAuthservIds'>): InboxTrust {
-  return { trustedAuthservIds: trustedAuthservIdsOf(inbox), trustedAuthservIdsFrom: inbox.trustedAuthservIds === null ? 'provider' : 'inbox' };
 }

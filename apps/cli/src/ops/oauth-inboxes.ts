@@ -4,13 +4,10 @@ import { randomBytes } from 'node:crypto';
 import type { Inbox, Scoped, StoredOAuthCredentials } from '@reply-sync/db';
 import { authorizationUrl, exchangeCode, verifyImapLogin, type ExchangedTokens, type ImapSettings, type OAuthProvider, type OAuthProviderName, type OAuthProviders } from '@reply-sync/mail';
 import { CliError } from '../cli-error';
+import { DEFAULT_REDIRECT_URI } from '../option-values';
 import { requireUser } from './accounts';
-import { requireInbox, type ConnectedInbox, type MailDeps } from './inboxes';
-
-export const OAUTH_PROVIDERS: readonly OAuthProviderName[] = ['gmail', 'office365'];
-
-/** Google and Microsoft both allow a loopback redirect; the browser's address bar then holds the code. */
-export const DEFAULT_REDIRECT_URI = 'http://localhost';
+import { requireInbox } from './inbox-status';
+import type { ConnectedInbox, MailDeps } from './inboxes';
 
 const CLIENT_VARIABLES: Record<OAuthProviderName, [id: string, secret: string]> = {
   gmail: ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET'],

@@ -7,8 +7,8 @@ import { basename } from 'node:path';
 import { MAX_OUTGOING_ATTACHMENT_BYTES, type OutgoingAttachmentInput, type OutgoingEmail, type Scoped } from '@reply-sync/db';
 import { parseRecipients, SendError } from '@reply-sync/sync-worker';
 import { CliError } from '../cli-error';
+import { MAX_ATTACHMENT_MB } from '../option-values';
 
-export const MAX_ATTACHMENT_MB = MAX_OUTGOING_ATTACHMENT_BYTES / 1024 / 1024;
 
 export interface SaveSendInput {
   inboxId: string;

@@ -2,16 +2,10 @@
 // authserv-ids an inbox trusts (`inbox connect|set --trusted-authserv-id`). The verdict itself is
 // @reply-sync/threading's sender-verification.ts.
 import type { Account, Inbox, Scoped } from '@reply-sync/db';
-import { NO_AUTHSERV_ID, normalizeAuthservId, SENDER_VERIFICATION_POLICIES, type SenderVerificationPolicy } from '@reply-sync/threading';
+import { NO_AUTHSERV_ID, normalizeAuthservId, type SenderVerificationPolicy } from '@reply-sync/threading';
 import { CliError } from '../cli-error';
-import { requireInbox, trustOf, type InboxTrust } from './inboxes';
-
-export const POLICIES: readonly string[] = SENDER_VERIFICATION_POLICIES;
-
-export const POLICY_SENTENCES: Record<SenderVerificationPolicy, string> = {
-  flag: 'replies whose sender is not verified are logged and shown as unverified',
-  require: 'replies whose sender is not verified are not logged (reason sender_unverified)',
-};
+import { POLICIES } from '../option-values';
+import { requireInbox, trustOf, type InboxTrust } from './inbox-status';
 
 /** The ids as given on the command line, checked and lower-cased; a bad one is refused with what to give instead. */
 export function parseAuthservIds(values: readonly string[] | undefined): string[] | undefined {
@@ -47,9 +41,4 @@ export async function setInboxTrustedAuthservIds(s: Scoped, inboxId: string, ids
   await requireInbox(s, inboxId);
   const inbox = await s.inboxes.setTrustedAuthservIds(inboxId, ids);
   return { id: inbox.id, address: inbox.address, provider: inbox.provider, ...trustOf(inbox) };
-}
-
-export function describeTrust(t: InboxTrust & { provider: string }): string {
-  const ids = t.trustedAuthservIds.length > 0 ? t.trustedAuthservIds.join(', ') : 'none (no reply counts as verified; set one with `reply-sync inbox set INBOX_ID --trusted-authserv-id ID`)';
-  return `${ids}${t.trustedAuthservIdsFrom === 'provider' ? ` (${t.provider} default)` : ''}`;
 }

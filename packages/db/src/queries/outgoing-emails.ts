@@ -5,10 +5,10 @@ import { asc, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import type { AccountScope } from '../account-scope';
 import { DbError } from '../errors';
+import { MAX_OUTGOING_ATTACHMENT_BYTES } from '../limits';
 import { companies, contacts, deals, inboxes, outgoingAttachments, outgoingEmails, users, type OutgoingAttachment, type OutgoingEmail } from '../schema';
 
-/** Attachments of one outgoing email, together: what a send may carry (SMTP servers refuse much more). */
-export const MAX_OUTGOING_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+export { MAX_OUTGOING_ATTACHMENT_BYTES };
 
 export interface OutgoingAttachmentInput {
   filename: string;

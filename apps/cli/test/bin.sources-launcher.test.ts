@@ -1,11 +1,12 @@
-// The root package's bin (apps/cli/bin/reply-sync.mjs) starts the TypeScript CLI through tsx.
+// `npm run cli` (bin/reply-sync-ts.mjs) runs the CLI from its TypeScript sources through tsx, with no build.
+// The compiled bin is compiled-cli.smoke.test.ts's.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { stack, uniqueName } from '@reply-sync/testkit';
 
-const BIN = fileURLToPath(new URL('../bin/reply-sync.mjs', import.meta.url));
+const BIN = fileURLToPath(new URL('../bin/reply-sync-ts.mjs', import.meta.url));
 const run = promisify(execFile);
 // Only what a shell would pass on: PATH and HOME, plus the variables each case sets.
 const baseEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root' };
@@ -20,7 +21,7 @@ async function spawnCli(args: string[], env: Record<string, string> = {}) {
   }
 }
 
-describe('the reply-sync bin', () => {
+describe('the reply-sync launcher for the sources (npm run cli)', () => {
   it('prints the help', async () => {
     const r = await spawnCli(['--help']);
     expect(r.code).toBe(0);

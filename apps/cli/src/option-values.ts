@@ -1,0 +1,28 @@
+// The values options accept and the limits their help states. The command definitions (loaded for every
+// command line, --help included) and the ops share them, so this file imports constants only.
+import { MAX_OUTGOING_ATTACHMENT_BYTES } from '@reply-sync/db/limits';
+import type { OAuthProviderName, TlsMode } from '@reply-sync/mail';
+import { SENDER_VERIFICATION_POLICIES, type SenderVerificationPolicy } from '@reply-sync/threading';
+
+export const TLS_MODES: readonly TlsMode[] = ['tls', 'starttls', 'none'];
+
+export const OAUTH_PROVIDERS: readonly OAuthProviderName[] = ['gmail', 'office365'];
+
+/** Google and Microsoft both allow a loopback redirect; the browser's address bar then holds the code. */
+export const DEFAULT_REDIRECT_URI = 'http://localhost';
+
+export type LogSource = 'crm_send' | 'log' | 'bcc' | 'forward';
+export const LOG_SOURCES: readonly LogSource[] = ['crm_send', 'log', 'bcc', 'forward'];
+
+export const POLICIES: readonly string[] = SENDER_VERIFICATION_POLICIES;
+
+export const POLICY_SENTENCES: Record<SenderVerificationPolicy, string> = {
+  flag: 'replies whose sender is not verified are logged and shown as unverified',
+  require: 'replies whose sender is not verified are not logged (reason sender_unverified)',
+};
+
+/** How long `email send --wait` waits by default, in seconds. */
+export const DEFAULT_WAIT_SECONDS = 60;
+
+/** What `email send --attach` reads at most, in all (the database refuses more). */
+export const MAX_ATTACHMENT_MB = MAX_OUTGOING_ATTACHMENT_BYTES / 1024 / 1024;
