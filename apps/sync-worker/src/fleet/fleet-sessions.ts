@@ -111,7 +111,11 @@ export function createFleetSessions(options: FleetSessionsOptions): FleetSession
       shard.loaded = true;
       const started = inboxes.map((inbox) => startInbox(shard, inbox)).filter((s): s is HeldSession => s !== null);
       // The previous owner lets go once we name ourselves: after our sessions are in.
-      await Promise.race([Promise.all(started.map((s) => s.ready)), sleep(handoverTimeoutMs)]);
+      // (The timeout's timer is cancelled once they are in: a pending 20 s timer would keep a stopped
+      // process alive.)
+      const settled = new AbortController();
+      await Promise.race([Promise.all(started.map((s) => s.ready)).then(() => settled.abort()), sleep(handoverTimeoutMs, settled.signal)]);
+      settled.abort();
       if (shards.get(id) !== shard || shard.releasingSince !== null) return;
       await redisCall(markShardReady(options.redis, options.fleet, id, options.memberId), 'mark ready').catch((error: unknown) =>
         log.warn({ shard: id, err: error instanceof Error ? error.message : String(error) }, 'could not mark the shard ready'),
