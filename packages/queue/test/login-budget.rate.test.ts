@@ -39,8 +39,9 @@ function expectWithinRate(storm: Storm, perSecond: number, burst: number): void 
     // The slots Redis handed out keep the rate exactly.
     expect(maxInWindow(storm.slots, windowMs), `slots in ${windowMs} ms`).toBeLessThanOrEqual(allowed(windowMs));
     // The waiters' wake-ups: a timer that fires late (thousands are pending in this one process, on
-    // shared cores) joins the next ones, so a window holds at most what the rate allows in 50 ms more.
-    expect(maxInWindow(storm.times, windowMs), `logins in ${windowMs} ms`).toBeLessThanOrEqual(allowed(windowMs + 50) + 2);
+    // shared cores that the rest of the suite loads too) joins the next ones, so a window holds at
+    // most what the rate allows in some 150 ms more (seen: up to ~110 ms late under a full test run).
+    expect(maxInWindow(storm.times, windowMs), `logins in ${windowMs} ms`).toBeLessThanOrEqual(allowed(windowMs + 150) + 2);
   }
 }
 
