@@ -10,3 +10,5 @@ try {
   console.error(error instanceof Error ? error.message : String(error));
   process.exitCode = 1;
 }
+// Stopped cleanly (or failed): exit now rather than when the last socket or timer lets go.
+process.exit();

@@ -8,6 +8,9 @@ import type { Logger } from 'pino';
 import { INBOX_CHANNEL, parseInboxNotification, type InboxNotification } from './inbox-notification';
 import { reconcile, type ReconcileResult } from './reconcile';
 
+/** How long a stop waits for work in flight. */
+const STOP_GRACE_MS = 10_000;
+
 export interface SchedulerOptions {
   /** From createDb(); the scheduler uses its pool and its LISTEN connection, and does not close it. */
   db: DbHandle;
@@ -172,7 +175,11 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
         stopped = true;
         if (timer) clearTimeout(timer);
         await listener.unlisten().catch(() => {});
-        await Promise.allSettled([...inFlight]);
+        // Work in flight finishes, but a reconcile that hangs (Redis or PostgreSQL away) does not hold
+        // the stop: whatever it did not do, the next scheduler's start-up reconcile does.
+        let grace: NodeJS.Timeout | undefined;
+        await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => (grace = setTimeout(resolve, STOP_GRACE_MS)))]);
+        clearTimeout(grace);
         await redis.quit().catch(() => redis.disconnect());
         log.info({ event: 'stopped' }, 'scheduler stopped');
       })()),
