@@ -1,8 +1,7 @@
 // The BullMQ Queue and Worker of inbox jobs, made with our prefix, job defaults and timings.
 import { Queue, Worker, type Job, type WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { DEFAULT_QUEUE_NAME, INBOX_JOB_NAME, QUEUE_PREFIX, type InboxJobData } from './inbox-job';
-import { closeOwnConnectionWithQueue, createRedisConnection } from './redis-connection';
+import { closeOwnConnectionWithQueue, createRedisConnection, type RedisConnection } from './redis-connection';
 import { LOCK_DURATION_MS, MAX_STALLED_COUNT, STALLED_INTERVAL_MS } from './worker-timing';
 
 export type InboxJob = Job<InboxJobData, void, typeof INBOX_JOB_NAME>;
@@ -10,7 +9,7 @@ export type InboxQueue = Queue<InboxJobData, void, typeof INBOX_JOB_NAME>;
 export type InboxWorker = Worker<InboxJobData, void, typeof INBOX_JOB_NAME>;
 
 /** Either a URL (the queue opens and closes its own connection) or a connection you own and close. */
-export type RedisSource = { redisUrl: string; connection?: never } | { connection: Redis; redisUrl?: never };
+export type RedisSource = { redisUrl: string; connection?: never } | { connection: RedisConnection; redisUrl?: never };
 
 export interface CreateInboxQueueOptions {
   /** Queue name; default DEFAULT_QUEUE_NAME. Tests pass a unique one. */

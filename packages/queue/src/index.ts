@@ -15,8 +15,15 @@ export {
   DEFAULT_SESSION_MAX_MS,
   DEFAULT_REQUEUE_DELAY_MS,
 } from './worker-timing';
-export { createRedisConnection, type RedisConnectionOptions } from './redis-connection';
-export { redisUrlParts, unauthenticatedRedisProblem, RedisUrlError, type RedisUrlParts } from './redis-url';
+export { createRedisConnection, type RedisConnection, type RedisConnectionOptions } from './redis-connection';
+export {
+  redisUrlParts,
+  unauthenticatedRedisProblem,
+  RedisUrlError,
+  type RedisUrlParts,
+  type RedisClusterParts,
+  type RedisNode,
+} from './redis-url';
 export { serverUrlProblems, ALLOW_UNAUTHENTICATED_ENV, type ServerUrls } from './server-url-policy';
 export {
   createInboxQueue,
@@ -32,3 +39,5 @@ export {
 export { ensureInboxJobs, dropInboxJobs, listInboxJobIds, type DropResult } from './inbox-jobs';
 export { requeueAtSessionEnd } from './requeue-at-session-end';
 export * from './send-queue';
+export * from './send-shards';
+export * from './send-events';

@@ -105,12 +105,13 @@ async function sendAction(ctx: CommandContext): Promise<void> {
 
   const queueName = source.REPLY_SYNC_SEND_QUEUE || DEFAULT_SEND_QUEUE_NAME;
   const queue = createSendQueue({ redisUrl, name: queueName });
-  // Listening before adding, so a send that finishes at once is not missed.
+  // With --wait, listens on the job's shard once it is added (BullMQ then checks whether it already finished).
   let events: Awaited<ReturnType<typeof createSendEvents>> | null = null;
   try {
     if (o.wait) events = await createSendEvents({ redisUrl, name: queueName });
-    // A key saved before but not sent yet: the same job id, so this adds nothing unless the job is gone.
-    const job = await enqueueSend(queue, { accountId: s.accountId, outgoingEmailId: email.id, sendId });
+    // A key saved before but not sent yet: the same job id on the same shard (the saved email's inbox), so
+    // this adds nothing unless the job is gone.
+    const job = await enqueueSend(queue, { accountId: s.accountId, inboxId: email.inboxId, outgoingEmailId: email.id, sendId });
     if (!events) {
       ctx.print({ queued: true, alreadyQueued: !created, jobId: job.id, sendId, outgoingEmailId: email.id }, () =>
         created

@@ -13,8 +13,7 @@ import {
   type Provider,
   type Scoped,
 } from '@reply-sync/db';
-import { createSendEvents, createSendQueue, type SendQueue, type SendRequest } from '@reply-sync/queue';
-import type { QueueEvents } from 'bullmq';
+import { createSendEvents, createSendQueue, type SendEvents, type SendQueue, type SendRequest } from '@reply-sync/queue';
 import { createMailUser, openImap, removeMailUser, stack, uniqueName, type MailUser, type ProfileName } from '@reply-sync/testkit';
 import { expect } from 'vitest';
 import type { SendDeps } from '../../src/send/send-email';
@@ -119,7 +118,7 @@ export async function createSendFixture(name: string): Promise<SendFixture> {
 
 export interface SendQueueWorld {
   queue: SendQueue;
-  events: QueueEvents;
+  events: SendEvents;
   name: string;
 }
 
@@ -151,7 +150,7 @@ export async function saveOutgoing(q: Scoped, input: Partial<CreateOutgoingEmail
     ...input,
     sendId,
   });
-  return { accountId: q.accountId, outgoingEmailId: email.id, sendId };
+  return { accountId: q.accountId, inboxId: email.inboxId, outgoingEmailId: email.id, sendId };
 }
 
 export interface StoredMessage {
