@@ -33,9 +33,11 @@ OAUTH_HTTPS_PORT=$((51443 + OFF))
 # Redis Cluster: three primaries and three replicas. Each node also listens on its cluster bus at port +
 # 10000, which must stay below the ephemeral range (32768-60999 here): a bus port in it collides with client
 # sockets under load ("bind: Address already in use"). Hence low ports, and an offset of at most 5761.
+# Each node also takes TLS clients on port + 10 (17011-17016).
 CLUSTER_PORTS=()
 for i in 1 2 3 4 5 6; do CLUSTER_PORTS+=($((17000 + i + OFF))); done
 CLUSTER_BUS_OFFSET=10000
+CLUSTER_TLS_OFFSET=10
 CLUSTER_MAX_PORT=22767
 START_TIMEOUT=30
 # Only docker-compose's mail container changes these: it listens on all interfaces and runs a subset.
@@ -200,7 +202,8 @@ export DATABASE_URL='postgres://reply_sync:$pg_pw@127.0.0.1:$PG_PORT/reply_sync'
 export REDIS_URL='redis://:$redis_pw@127.0.0.1:$REDIS_PORT'
 export STACK_DATABASE_TLS_URL='postgres://reply_sync:$pg_pw@localhost:$PG_PORT/reply_sync?sslmode=verify-full&sslrootcert=$STACK/tls/cert.pem'
 export STACK_REDIS_TLS_URL='rediss://:$redis_pw@localhost:$REDIS_TLS_PORT'
-export STACK_REDIS_CLUSTER_URL='$(cluster_url "$redis_pw")'
+export STACK_REDIS_CLUSTER_URL='$(cluster_url redis "$redis_pw" 0)'
+export STACK_REDIS_CLUSTER_TLS_URL='$(cluster_url rediss "$redis_pw" "$CLUSTER_TLS_OFFSET")'
 export REPLY_SYNC_ENCRYPTION_KEYS='$(cat "$STACK/encryption-key")'
 export REPLY_SYNC_QUEUE='reply-sync-inboxes'
 export STACK_CA_CERT='$STACK/tls/cert.pem'
@@ -345,7 +348,7 @@ cluster_cli() {
   REDISCLI_AUTH="$CLUSTER_PASSWORD" redis-cli --no-auth-warning "$@" </dev/null 2>/dev/null
 }
 cluster_node_cli() { local port=$1; shift; cluster_cli -h 127.0.0.1 -p "$port" "$@" | tr -d '\r'; }
-cluster_node_running() { pid_alive "$(cluster_dir "$1")/redis.pid" && port_open "$1"; }
+cluster_node_running() { pid_alive "$(cluster_dir "$1")/redis.pid" && port_open "$1" && port_open "$(($1 + CLUSTER_TLS_OFFSET))"; }
 # Running, and answering with the stack's password.
 cluster_node_up() { cluster_node_running "$1" && cluster_node_cli "$1" cluster info | grep -q '^cluster_state:'; }
 # Is every "name:value" given among the node's CLUSTER INFO lines?
@@ -356,10 +359,12 @@ cluster_node_has() {
 }
 
 # Seed nodes for clients (any one that answers gives the client the whole map), in the form
-# packages/queue/src/redis-url.ts reads: redis:// with ?cluster=true and the other seeds as addr=host:port.
+# packages/queue/src/redis-url.ts reads: redis:// (or rediss://) with ?cluster=true and the other seeds as
+# addr=host:port. Arguments: scheme, password, port shift (0, or CLUSTER_TLS_OFFSET for the TLS ports).
 cluster_url() {
-  printf 'redis://:%s@127.0.0.1:%s?cluster=true&addr=127.0.0.1:%s&addr=127.0.0.1:%s' "$1" \
-    "${CLUSTER_PORTS[0]}" "${CLUSTER_PORTS[1]}" "${CLUSTER_PORTS[2]}"
+  local p=("${CLUSTER_PORTS[@]:0:3}")
+  printf '%s://:%s@127.0.0.1:%s?cluster=true&addr=127.0.0.1:%s&addr=127.0.0.1:%s' "$1" "$2" \
+    "$((p[0] + $3))" "$((p[1] + $3))" "$((p[2] + $3))"
 }
 
 # Whole: every node up and in state ok, all 16384 slots served, three primaries and three replicas, none failing.
@@ -398,15 +403,26 @@ start_cluster_node() {
   local port=$1 dir; dir="$(cluster_dir "$1")"
   require_free "$port" "Redis Cluster node"
   require_free "$((port + CLUSTER_BUS_OFFSET))" "Redis Cluster bus of node $port"
+  require_free "$((port + CLUSTER_TLS_OFFSET))" "Redis Cluster TLS port of node $port"
   mkdir -p "$dir"
   chown redis:redis "$dir"
   chmod 0700 "$dir"
+  install -o redis -g redis -m 0600 "$STACK/tls/key.pem" "$dir/tls-key.pem"
   # requirepass for clients, masterauth for a replica syncing from its primary; in a file, out of the process list.
   (umask 077; printf 'requirepass %s\nmasterauth %s\n' "$(stack_secret redis-password)" "$(stack_secret redis-password)" >"$dir/auth.conf")
   chown redis:redis "$dir/auth.conf"
+  # No persistence: a replica loads its primary's data straight from the socket (not through a dump.rdb
+  # that a restart would load again), and a restarted node starts empty.
+  rm -f "$dir/dump.rdb"
+  # tls-cluster: the nodes talk TLS among themselves and tell TLS clients the TLS ports (plain clients the
+  # plain ones); tls-replication, because a replica then reaches its primary on the TLS port. The bus port
+  # is set, else it would follow the TLS port.
   (cd / && runuser -u redis -- redis-server "$dir/auth.conf" --bind 127.0.0.1 --port "$port" \
-    --cluster-enabled yes --cluster-config-file "$dir/nodes.conf" --cluster-node-timeout 3000 \
-    --cluster-announce-ip 127.0.0.1 --dir "$dir" --save "" --appendonly no --maxmemory-policy noeviction \
+    --tls-port "$((port + CLUSTER_TLS_OFFSET))" --tls-cert-file "$STACK/tls/cert.pem" --tls-key-file "$dir/tls-key.pem" \
+    --tls-ca-cert-file "$STACK/tls/cert.pem" --tls-auth-clients no --tls-cluster yes --tls-replication yes \
+    --cluster-enabled yes --cluster-port "$((port + CLUSTER_BUS_OFFSET))" --cluster-config-file "$dir/nodes.conf" --cluster-node-timeout 3000 \
+    --cluster-announce-ip 127.0.0.1 --dir "$dir" --save "" --appendonly no --repl-diskless-load swapdb \
+    --repl-diskless-sync-delay 0 --maxmemory-policy noeviction \
     --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" </dev/null >/dev/null 2>&1)
 }
 
@@ -466,16 +482,20 @@ start_cluster() {
   local down=()
   for port in "${CLUSTER_PORTS[@]}"; do cluster_node_up "$port" || down+=("$port"); done
   if ((${#down[@]} > 0)); then
-    # Stopped, or ours but not answering with the password (an older stack's node, a wedged process).
+    # Stopped, or ours but not answering with the password or on its TLS port (an older stack's node).
     stop_cluster_nodes "${down[@]}"
     for port in "${down[@]}"; do start_cluster_node "$port"; done
     restarted=1
   fi
   for port in "${CLUSTER_PORTS[@]}"; do wait_port "$port" "Redis Cluster node" "$(cluster_dir "$port")/redis.log"; done
-  # Nodes that restarted with their nodes.conf (or a cluster busy with a failover) come back within seconds.
-  if cluster_formed && wait_cluster_up 10; then
-    ((restarted == 0)) || log "Redis Cluster nodes restarted; the cluster is ok again on 127.0.0.1:${CLUSTER_PORTS[0]}-$last"
-    return 0
+  # Nodes that restarted with their nodes.conf, or a cluster in the middle of a failover, are whole again
+  # within seconds (longer on a busy machine): wait rather than recreate a cluster that may be in use.
+  if cluster_formed; then
+    if wait_cluster_up "$START_TIMEOUT"; then
+      ((restarted == 0)) || log "Redis Cluster nodes restarted; the cluster is ok again on 127.0.0.1:${CLUSTER_PORTS[0]}-$last"
+      return 0
+    fi
+    log "the Redis Cluster did not become whole within ${START_TIMEOUT}s; recreating it (its data is lost)"
   fi
   log "creating the Redis Cluster on 127.0.0.1:${CLUSTER_PORTS[0]}-$last (3 primaries, 3 replicas)"
   create_cluster

@@ -41,3 +41,4 @@ export { requeueAtSessionEnd } from './requeue-at-session-end';
 export * from './send-queue';
 export * from './send-shards';
 export * from './send-events';
+export * from './send-workers';

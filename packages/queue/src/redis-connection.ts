@@ -24,6 +24,26 @@ export interface RedisConnectionOptions {
 // Reconnect forever with a capped backoff: a Redis restart (or a cluster losing its map) must not end the process.
 const retryStrategy = (times: number): number => Math.min(200 * 2 ** Math.min(times, 10), 5_000);
 
+/**
+ * While a cluster's primary fails over, a command meets a closed node connection, CLUSTERDOWN, or MOVED
+ * between nodes whose maps disagree for a moment; ioredis retries it after a delay, at most
+ * maxRedirections times. A worker's commands (finishing a job, renewing its lock) must outlast a failover
+ * (the node timeout, 15 s by default and 3 s on the local stack, plus the election): a job whose finish
+ * failed stays active until its lock expires and then runs again. So ~30 s of retries for a worker; a
+ * producer's command fails after ~3 s, as on a single server, and the caller sees it.
+ */
+const CLUSTER_RETRY_DELAY_MS = 200;
+function clusterRetries(forWorker: boolean) {
+  return {
+    maxRedirections: forWorker ? 150 : 16,
+    retryDelayOnFailover: CLUSTER_RETRY_DELAY_MS,
+    retryDelayOnClusterDown: CLUSTER_RETRY_DELAY_MS,
+    retryDelayOnTryAgain: CLUSTER_RETRY_DELAY_MS,
+    // A MOVED answered at once can bounce between two nodes until both see the new primary.
+    retryDelayOnMoved: 50,
+  };
+}
+
 export function createRedisConnection(redisUrl: string, options: RedisConnectionOptions): RedisConnection {
   const { url, tls, cluster } = redisUrlParts(redisUrl);
   const common = {
@@ -34,6 +54,7 @@ export function createRedisConnection(redisUrl: string, options: RedisConnection
   if (!cluster) return new Redis(url, { ...common, retryStrategy });
   return new Cluster(cluster.seeds, {
     clusterRetryStrategy: retryStrategy,
+    ...clusterRetries(options.forWorker),
     // ioredis turns node names into addresses before connecting by default; with TLS the certificate is
     // checked against the name, so keep it (what ioredis documents for TLS clusters such as ElastiCache).
     ...(tls ? { dnsLookup: (address: string, callback: (error: null, address: string) => void) => callback(null, address) } : {}),

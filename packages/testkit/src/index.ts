@@ -10,3 +10,4 @@ export { oauthServer, startOAuthServer, GOOGLE_MAIL_SCOPE, MICROSOFT_IMAP_SCOPE,
 export { closedPort } from './closed-port';
 export { startLineServer, type LineServer } from './line-server';
 export { smtpAuthRefusal, startScriptedSmtpServer, type ScriptedSmtpServer } from './scripted-smtp-server';
+export { redisCluster, parseClusterNodes, type RedisClusterHelper, type ClusterNodeInfo, type FailoverResult, type CrashResult } from './redis-cluster';

@@ -2,17 +2,8 @@
 // names (the job holds ids only; the send's state between attempts is in PostgreSQL), retries transient
 // failures with the job's backoff, fails the rest at once, and records a final failure on the outgoing email.
 import { scoped, type Db, type EncryptionKeys } from '@reply-sync/db';
-import {
-  createRedisConnection,
-  DEFAULT_SEND_QUEUE_NAME,
-  parseSendJobData,
-  SEND_SHARD_COUNT,
-  SEND_SHARD_PREFIXES,
-  UNSHARDED_SEND_PREFIX,
-  type SendJobData,
-  type SendJobResult,
-} from '@reply-sync/queue';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { createRedisConnection, createSendWorkers, parseSendJobData, type SendJobData, type SendJobResult, type SendWorker } from '@reply-sync/queue';
+import { UnrecoverableError, type Job } from 'bullmq';
 import { sendEmail, type SendDeps, type SendLogger } from './send-email';
 import type { AccessTokenProvider } from './oauth-credentials';
 import { SendError } from './send-error';
@@ -30,10 +21,7 @@ export interface StartSendWorkerOptions {
   logger: SendLogger;
   /** Should honour `forceRefresh` (see oauth-credentials.ts). */
   getAccessToken?: AccessTokenProvider | undefined;
-  /**
-   * Sends at once in this process; default 10. Split over the shards' workers, rounded up so that each
-   * gets at least one: ceil(concurrency / SEND_SHARD_COUNT) per shard.
-   */
+  /** Sends at once in this process; default 10 (split over the shards: see createSendWorkers). */
   concurrency?: number;
   /** For tests: swap the SMTP/IMAP factories. */
   createTransport?: SendDeps['createTransport'];
@@ -42,7 +30,7 @@ export interface StartSendWorkerOptions {
 
 export interface RunningSendWorker {
   /** One per shard (by shard number), then the one emptying the queue of before the sharding. */
-  readonly workers: readonly Worker<SendJobData, SendJobResult>[];
+  readonly workers: readonly SendWorker[];
   /** Lets running sends finish, then closes the Redis connection. */
   close(): Promise<void>;
 }
@@ -98,13 +86,10 @@ export function startSendWorker(options: StartSendWorkerOptions): RunningSendWor
     }
   }
 
-  const concurrency = Math.ceil((options.concurrency ?? 10) / SEND_SHARD_COUNT);
-  // Sends queued before the queue was sharded sit under the old prefix: emptied by one more worker, so an
-  // upgrade strands none (drop it once no deployment can hold such jobs).
-  const workers = [...SEND_SHARD_PREFIXES, UNSHARDED_SEND_PREFIX].map((prefix) => {
-    const worker = new Worker<SendJobData, SendJobResult>(options.queueName ?? DEFAULT_SEND_QUEUE_NAME, process, { connection, prefix, concurrency });
-    worker.on('error', (error) => logger.error({ err: error.message, prefix }, 'send queue worker error'));
-    return worker;
+  const workers = createSendWorkers(connection, process, {
+    ...(options.queueName ? { name: options.queueName } : {}),
+    concurrency: options.concurrency ?? 10,
+    onError: (error, prefix) => logger.error({ err: error.message, prefix }, 'send queue worker error'),
   });
 
   let closing: Promise<void> | null = null;
