@@ -15,15 +15,18 @@ let ana: MailUser;
 let bob: MailUser;
 let worker: RunningWorker | undefined;
 const queues = { inbox: '', send: '' };
+/** Where this test's queues live: the stack's Redis, or its Redis Cluster. */
+let redisUrl = '';
 beforeEach(async () => {
   [t, ana, bob] = await Promise.all([freshAccount(), createMailUser({ profile: 'standard' }), createMailUser({ profile: 'standard' })]);
   queues.inbox = uniqueName('cli-send-inboxes');
   queues.send = uniqueName('cli-send-sends');
+  redisUrl = stack.redisUrl;
 });
 afterEach(async () => {
   await worker?.close();
   worker = undefined;
-  for (const q of [createInboxQueue({ redisUrl: stack.redisUrl, name: queues.inbox }), createSendQueue({ redisUrl: stack.redisUrl, name: queues.send })]) {
+  for (const q of [createInboxQueue({ redisUrl, name: queues.inbox }), createSendQueue({ redisUrl, name: queues.send })]) {
     await q.obliterate({ force: true }).catch(() => undefined);
     await q.close();
   }
@@ -63,7 +66,7 @@ async function startSendingWorker(): Promise<void> {
   worker = await startWorker({
     env: parseWorkerEnv({
       DATABASE_URL: stack.databaseUrl,
-      REDIS_URL: stack.redisUrl,
+      REDIS_URL: redisUrl,
       REPLY_SYNC_ENCRYPTION_KEYS: stack.encryptionKeys,
       REPLY_SYNC_TLS_CA_FILE: stack.caCertPath,
       REPLY_SYNC_QUEUE: queues.inbox,
@@ -95,6 +98,23 @@ describe('email send', () => {
 
     const explained = await cli(['explain', ...a, '--json', out.messageId], { env });
     expect(explained.json().loggedEmail).toMatchObject({ direction: 'outbound', source: 'crm_send' });
+  }, 90_000);
+
+  it('--wait works the same with REDIS_URL naming a Redis Cluster (the CLI and the whole worker on it)', async () => {
+    redisUrl = stack.redisClusterUrl;
+    const env = cliEnv({ REDIS_URL: redisUrl, REPLY_SYNC_SEND_QUEUE: queues.send, PW: ana.password });
+    const inbox = await connectAna(env);
+    await startSendingWorker();
+
+    const sent = await cli(
+      ['email', 'send', '--account', t.accountId, '--inbox', inbox.id, '--to', bob.address, '--subject', 'On the cluster', '--text', 'Hi Bob.', '--key', uniqueName('k'), '--wait', '--timeout', '45', '--json'],
+      { env },
+    );
+    expect(sent.stderr).toBe('');
+    expect(sent.code).toBe(0);
+    const out = sent.json();
+    expect(out).toMatchObject({ alreadySent: false, sentCopyStatus: 'appended', email: { subject: 'On the cluster' } });
+    await waitFor(async () => (await messageIdsIn(bob)).includes(out.messageId), { what: 'the email in the recipient INBOX', timeoutMs: 20_000 });
   }, 90_000);
 
   it('the same --key again says the email was already sent (text and --json), pointing at it, and nothing more is delivered', async () => {

@@ -22,6 +22,9 @@ export async function createSendEvents(options: { redisUrl: string; name?: strin
     // QueueEvents blocks on XREAD, so its connection is a worker-style one; closed with it.
     const connection = createRedisConnection(options.redisUrl, { forWorker: true });
     const events = closeOwnConnectionWithQueue(new QueueEvents(name, { connection, prefix }), connection, true);
+    // QueueEvents reads on after a dropped connection or a failover's UNBLOCKED by itself; an outage that
+    // lasts shows as waitForSend's timeout. Unheard, BullMQ would print each such error to stderr.
+    events.on('error', () => undefined);
     await events.waitUntilReady();
     return events;
   }

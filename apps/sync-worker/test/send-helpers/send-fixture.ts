@@ -122,20 +122,21 @@ export interface SendQueueWorld {
   name: string;
 }
 
-/** A send queue of its own, its completion events and a send worker on it; `closers` close them. */
+/** A send queue of its own, its completion events and a send worker on it (on `redisUrl`, default the stack's Redis); `closers` close them. */
 export async function startSendQueue(
   closers: (() => Promise<unknown>)[],
   options: Pick<StartSendWorkerOptions, 'db' | 'keys' | 'logger'> & Partial<StartSendWorkerOptions>,
 ): Promise<SendQueueWorld> {
   const name = uniqueName('q-send');
-  const queue = createSendQueue({ redisUrl: stack.redisUrl, name });
+  const redisUrl = options.redisUrl ?? stack.redisUrl;
+  const queue = createSendQueue({ redisUrl, name });
   closers.push(async () => {
     await queue.obliterate({ force: true });
     await queue.close();
   });
-  const events = await createSendEvents({ redisUrl: stack.redisUrl, name });
+  const events = await createSendEvents({ redisUrl, name });
   closers.push(() => events.close());
-  const worker = startSendWorker({ redisUrl: stack.redisUrl, queueName: name, ca: stack.caCert, ...options });
+  const worker = startSendWorker({ redisUrl, queueName: name, ca: stack.caCert, ...options });
   closers.push(() => worker.close());
   return { queue, events, name };
 }
