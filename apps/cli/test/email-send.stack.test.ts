@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createInboxQueue, createSendQueue } from '@reply-sync/queue';
 import { createLogger, parseWorkerEnv, startWorker, type RunningWorker } from '@reply-sync/sync-worker';
-import { createMailUser, openImap, stack, uniqueName, waitFor, type MailUser } from '@reply-sync/testkit';
+import { createMailUser, openImap, redisCluster, stack, uniqueName, waitFor, type MailUser } from '@reply-sync/testkit';
 import { cli, cliEnv, freshAccount, type TestAccount } from './helpers';
 
 let t: TestAccount;
@@ -102,6 +102,15 @@ describe('email send', () => {
 
   it('--wait works the same with REDIS_URL naming a Redis Cluster (the CLI and the whole worker on it)', async () => {
     redisUrl = stack.redisClusterUrl;
+    // The first seed of the URL made a replica: a client treating the URL as one server could write nothing.
+    const cluster = redisCluster();
+    try {
+      const first = new URL(redisUrl);
+      const seed = (await cluster.nodes()).find((n) => n.address === `${first.hostname}:${first.port}`);
+      if (seed?.role === 'primary') await cluster.failover(seed.slots[0]![0]);
+    } finally {
+      await cluster.close();
+    }
     const env = cliEnv({ REDIS_URL: redisUrl, REPLY_SYNC_SEND_QUEUE: queues.send, PW: ana.password });
     const inbox = await connectAna(env);
     await startSendingWorker();
