@@ -679,7 +679,9 @@ cmd_start() {
   if wants postfix; then start_postfix; fi
   if wants oauth; then start_oauth; fi
   # Replaced in one step (or left alone when unchanged): a shell sourcing it meanwhile never reads half a file.
-  print_env | write_if_changed "$STACK/env" || true
+  local env_text
+  env_text="$(print_env)"
+  write_if_changed "$STACK/env" <<<"$env_text" || true
   [[ "$STACK" == "$OWN_STACK" ]] || { mkdir -p "$OWN_STACK"; cp "$STACK/env" "$OWN_STACK/env"; }
   log "up; environment in $OWN_STACK/env (or: eval \"\$(bash scripts/stack.sh env)\")"
 }
