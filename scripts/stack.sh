@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The local test stack without Docker: PostgreSQL, Redis, two Dovecot profiles and Postfix on loopback,
-# state in <repo>/.stack. Installs the Debian packages when missing. Usage: stack.sh start|stop|status|env
+# The local test stack without Docker: PostgreSQL, Redis, a six-node Redis Cluster, two Dovecot profiles and
+# Postfix on loopback, state in <repo>/.stack. Installs the Debian packages when missing. Usage: stack.sh start|stop|status|env
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,10 +30,19 @@ SUBMISSION_PORT=$((51587 + OFF))
 MX_PORT=$((51025 + OFF))
 OAUTH_HTTP_PORT=$((51080 + OFF))
 OAUTH_HTTPS_PORT=$((51443 + OFF))
+# Redis Cluster: three primaries and three replicas. Each node also listens on its cluster bus at port +
+# 10000, which must stay below the ephemeral range (32768-60999 here): a bus port in it collides with client
+# sockets under load ("bind: Address already in use"). Hence low ports, and an offset of at most 5761.
+# Each node also takes TLS clients on port + 10 (17011-17016).
+CLUSTER_PORTS=()
+for i in 1 2 3 4 5 6; do CLUSTER_PORTS+=($((17000 + i + OFF))); done
+CLUSTER_BUS_OFFSET=10000
+CLUSTER_TLS_OFFSET=10
+CLUSTER_MAX_PORT=22767
 START_TIMEOUT=30
 # Only docker-compose's mail container changes these: it listens on all interfaces and runs a subset.
 LISTEN="${STACK_LISTEN:-127.0.0.1}"
-SERVICES="${STACK_SERVICES:-postgres redis dovecot postfix oauth}"
+SERVICES="${STACK_SERVICES:-postgres redis cluster dovecot postfix oauth}"
 wants() { [[ " $SERVICES " == *" $1 "* ]]; }
 
 log() { printf 'stack: %s\n' "$*" >&2; }
@@ -78,7 +87,7 @@ require_free() {
 install_packages() {
   local missing=()
   if wants postgres; then [[ -x $PG_BIN/postgres ]] || missing+=(postgresql-15 postgresql-client-15); fi
-  if wants redis; then command -v redis-server >/dev/null || missing+=(redis-server); fi
+  if wants redis || wants cluster; then command -v redis-server >/dev/null || missing+=(redis-server); fi
   if wants dovecot; then
     [[ -x /usr/sbin/dovecot ]] || missing+=(dovecot-imapd)
     [[ -x /usr/lib/dovecot/lmtp ]] || missing+=(dovecot-lmtpd)
@@ -193,6 +202,8 @@ export DATABASE_URL='postgres://reply_sync:$pg_pw@127.0.0.1:$PG_PORT/reply_sync'
 export REDIS_URL='redis://:$redis_pw@127.0.0.1:$REDIS_PORT'
 export STACK_DATABASE_TLS_URL='postgres://reply_sync:$pg_pw@localhost:$PG_PORT/reply_sync?sslmode=verify-full&sslrootcert=$STACK/tls/cert.pem'
 export STACK_REDIS_TLS_URL='rediss://:$redis_pw@localhost:$REDIS_TLS_PORT'
+export STACK_REDIS_CLUSTER_URL='$(cluster_url redis "$redis_pw" 0)'
+export STACK_REDIS_CLUSTER_TLS_URL='$(cluster_url rediss "$redis_pw" "$CLUSTER_TLS_OFFSET")'
 export REPLY_SYNC_ENCRYPTION_KEYS='$(cat "$STACK/encryption-key")'
 export REPLY_SYNC_QUEUE='reply-sync-inboxes'
 export STACK_CA_CERT='$STACK/tls/cert.pem'
@@ -322,6 +333,176 @@ wait_gone() {
   for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
   log "$what (pid $pid) did not stop within 10s"
 }
+
+# ---------------------------------------------------------------------------------------------- redis cluster
+# Six redis-server processes in cluster mode, each in $STACK/redis-cluster/<port>, made into one cluster of
+# three primaries with a replica each by `redis-cli --cluster create`. No persistence, as the standalone
+# Redis: only nodes.conf (the cluster's membership) survives a node's restart, so a node that restarts comes
+# back empty and rejoins the cluster it knew (as a replica, once its own replica has taken over its slots).
+cluster_dir() { echo "$STACK/redis-cluster/$1"; }
+# The password reaches redis-cli through REDISCLI_AUTH, so it is not in the process list (unlike -a). Read
+# once per run: the checks below call redis-cli dozens of times.
+CLUSTER_PASSWORD=""
+cluster_cli() {
+  [[ -n "$CLUSTER_PASSWORD" ]] || CLUSTER_PASSWORD="$(stack_secret redis-password)"
+  REDISCLI_AUTH="$CLUSTER_PASSWORD" redis-cli --no-auth-warning "$@" </dev/null 2>/dev/null
+}
+cluster_node_cli() { local port=$1; shift; cluster_cli -h 127.0.0.1 -p "$port" "$@" | tr -d '\r'; }
+cluster_node_running() { pid_alive "$(cluster_dir "$1")/redis.pid" && port_open "$1" && port_open "$(($1 + CLUSTER_TLS_OFFSET))"; }
+# Running, and answering with the stack's password.
+cluster_node_up() { cluster_node_running "$1" && cluster_node_cli "$1" cluster info | grep -q '^cluster_state:'; }
+# Is every "name:value" given among the node's CLUSTER INFO lines?
+cluster_node_has() {
+  local port=$1 info field; shift
+  info="$(cluster_node_running "$port" && cluster_node_cli "$port" cluster info)" || return 1
+  for field in "$@"; do grep -qx "$field" <<<"$info" || return 1; done
+}
+
+# Seed nodes for clients (any one that answers gives the client the whole map), in the form
+# packages/queue/src/redis-url.ts reads: redis:// (or rediss://) with ?cluster=true and the other seeds as
+# addr=host:port. Arguments: scheme, password, port shift (0, or CLUSTER_TLS_OFFSET for the TLS ports).
+cluster_url() {
+  local p=("${CLUSTER_PORTS[@]:0:3}")
+  printf '%s://:%s@127.0.0.1:%s?cluster=true&addr=127.0.0.1:%s&addr=127.0.0.1:%s' "$1" "$2" \
+    "$((p[0] + $3))" "$((p[1] + $3))" "$((p[2] + $3))"
+}
+
+# Whole: every node up and in state ok, all 16384 slots served, three primaries and three replicas, none failing.
+cluster_up() {
+  local port
+  for port in "${CLUSTER_PORTS[@]}"; do
+    cluster_node_has "$port" cluster_state:ok cluster_slots_assigned:16384 cluster_known_nodes:6 || return 1
+  done
+  # CLUSTER NODES' third field holds the flags: "myself,master", "slave", "master,fail?", ...
+  [[ "$(cluster_node_cli "${CLUSTER_PORTS[0]}" cluster nodes | awk '
+    $3 ~ /fail/ { bad++ } $3 ~ /(^|,)master(,|$)/ { m++ } $3 ~ /(^|,)slave(,|$)/ { r++ }
+    END { print (bad == 0 && m == 3 && r == 3) ? "whole" : "not whole" }')" == whole ]]
+}
+
+# Every node already belongs to one six-node cluster covering all slots (it may still be converging, e.g.
+# after a node restarted): worth waiting for rather than recreating.
+cluster_formed() {
+  local port
+  for port in "${CLUSTER_PORTS[@]}"; do
+    cluster_node_has "$port" cluster_known_nodes:6 cluster_slots_assigned:16384 || return 1
+  done
+}
+
+# Up, alone and empty: ready to join a new cluster.
+cluster_node_fresh() {
+  cluster_node_has "$1" cluster_known_nodes:1 cluster_slots_assigned:0 && [[ "$(cluster_node_cli "$1" dbsize)" == 0 ]]
+}
+
+wait_cluster_up() {
+  local seconds=$1 i
+  for ((i = 0; i < seconds * 10; i++)); do cluster_up && return 0; sleep 0.1; done
+  return 1
+}
+
+start_cluster_node() {
+  local port=$1 dir; dir="$(cluster_dir "$1")"
+  require_free "$port" "Redis Cluster node"
+  require_free "$((port + CLUSTER_BUS_OFFSET))" "Redis Cluster bus of node $port"
+  require_free "$((port + CLUSTER_TLS_OFFSET))" "Redis Cluster TLS port of node $port"
+  mkdir -p "$dir"
+  chown redis:redis "$dir"
+  chmod 0700 "$dir"
+  install -o redis -g redis -m 0600 "$STACK/tls/key.pem" "$dir/tls-key.pem"
+  # requirepass for clients, masterauth for a replica syncing from its primary; in a file, out of the process list.
+  (umask 077; printf 'requirepass %s\nmasterauth %s\n' "$(stack_secret redis-password)" "$(stack_secret redis-password)" >"$dir/auth.conf")
+  chown redis:redis "$dir/auth.conf"
+  # No persistence: a replica loads its primary's data straight from the socket (not through a dump.rdb
+  # that a restart would load again), and a restarted node starts empty.
+  rm -f "$dir/dump.rdb"
+  # tls-cluster: the nodes talk TLS among themselves and tell TLS clients the TLS ports (plain clients the
+  # plain ones); tls-replication, because a replica then reaches its primary on the TLS port. The bus port
+  # is set, else it would follow the TLS port.
+  (cd / && runuser -u redis -- redis-server "$dir/auth.conf" --bind 127.0.0.1 --port "$port" \
+    --tls-port "$((port + CLUSTER_TLS_OFFSET))" --tls-cert-file "$STACK/tls/cert.pem" --tls-key-file "$dir/tls-key.pem" \
+    --tls-ca-cert-file "$STACK/tls/cert.pem" --tls-auth-clients no --tls-cluster yes --tls-replication yes \
+    --cluster-enabled yes --cluster-port "$((port + CLUSTER_BUS_OFFSET))" --cluster-config-file "$dir/nodes.conf" --cluster-node-timeout 3000 \
+    --cluster-announce-ip 127.0.0.1 --dir "$dir" --save "" --appendonly no --repl-diskless-load swapdb \
+    --repl-diskless-sync-delay 0 --maxmemory-policy noeviction \
+    --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" </dev/null >/dev/null 2>&1)
+}
+
+# A stopped node stays a zombie until PID 1 reaps it (1-2 s on these machines), with its ports already
+# closed: count it as gone, and stop several nodes at once rather than one after the other.
+process_running() {
+  local state
+  state="$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" && [[ -n "$state" && "$state" != Z ]]
+}
+
+stop_cluster_nodes() {
+  local port pidfile pids=() pid i
+  for port in "$@"; do
+    pidfile="$(cluster_dir "$port")/redis.pid"
+    pid_alive "$pidfile" || continue
+    pid="$(head -n1 "$pidfile")"
+    kill "$pid"
+    pids+=("$pid")
+  done
+  for pid in "${pids[@]}"; do
+    for ((i = 0; i < 100; i++)); do process_running "$pid" || continue 2; sleep 0.1; done
+    log "Redis Cluster node (pid $pid) did not stop within 10s"
+  done
+}
+
+# Fresh, empty nodes made into a new cluster (first start, or a cluster that is half made or broken).
+create_cluster() {
+  local port seeds=() stale=() logfile="$STACK/redis-cluster/create.log"
+  for port in "${CLUSTER_PORTS[@]}"; do
+    seeds+=("127.0.0.1:$port")
+    cluster_node_fresh "$port" || stale+=("$port")
+  done
+  # A node of an old or half-made cluster starts over, without its nodes.conf.
+  if ((${#stale[@]} > 0)); then
+    stop_cluster_nodes "${stale[@]}"
+    for port in "${stale[@]}"; do
+      rm -f "$(cluster_dir "$port")/nodes.conf"
+      start_cluster_node "$port"
+    done
+  fi
+  for port in "${CLUSTER_PORTS[@]}"; do wait_port "$port" "Redis Cluster node" "$(cluster_dir "$port")/redis.log"; done
+  # Masters are the first three ports, replicas the last three (--cluster-replicas 1 in list order).
+  if ! cluster_cli --cluster create "${seeds[@]}" --cluster-replicas 1 --cluster-yes >"$logfile" 2>&1; then
+    tail -n 20 "$logfile" >&2
+    die "redis-cli --cluster create failed; log: $logfile"
+  fi
+}
+
+start_cluster() {
+  local port last="${CLUSTER_PORTS[5]}" restarted=0
+  if ((last > CLUSTER_MAX_PORT)); then
+    die "STACK_PORT_OFFSET=$OFF puts the Redis Cluster on ports up to $last, whose cluster bus ($((last + CLUSTER_BUS_OFFSET))) would fall in the ephemeral port range; use an offset of at most $((CLUSTER_MAX_PORT - 17006))."
+  fi
+  cluster_up && return 0
+  mkdir -p "$STACK/redis-cluster"
+  chmod 0755 "$STACK/redis-cluster"
+  local down=()
+  for port in "${CLUSTER_PORTS[@]}"; do cluster_node_up "$port" || down+=("$port"); done
+  if ((${#down[@]} > 0)); then
+    # Stopped, or ours but not answering with the password or on its TLS port (an older stack's node).
+    stop_cluster_nodes "${down[@]}"
+    for port in "${down[@]}"; do start_cluster_node "$port"; done
+    restarted=1
+  fi
+  for port in "${CLUSTER_PORTS[@]}"; do wait_port "$port" "Redis Cluster node" "$(cluster_dir "$port")/redis.log"; done
+  # Nodes that restarted with their nodes.conf, or a cluster in the middle of a failover, are whole again
+  # within seconds (longer on a busy machine): wait rather than recreate a cluster that may be in use.
+  if cluster_formed; then
+    if wait_cluster_up "$START_TIMEOUT"; then
+      ((restarted == 0)) || log "Redis Cluster nodes restarted; the cluster is ok again on 127.0.0.1:${CLUSTER_PORTS[0]}-$last"
+      return 0
+    fi
+    log "the Redis Cluster did not become whole within ${START_TIMEOUT}s; recreating it (its data is lost)"
+  fi
+  log "creating the Redis Cluster on 127.0.0.1:${CLUSTER_PORTS[0]}-$last (3 primaries, 3 replicas)"
+  create_cluster
+  wait_cluster_up "$START_TIMEOUT" || die "the Redis Cluster did not reach cluster_state:ok within ${START_TIMEOUT}s; logs: $STACK/redis-cluster/*/redis.log"
+}
+
+stop_cluster() { stop_cluster_nodes "${CLUSTER_PORTS[@]}"; }
 
 # ---------------------------------------------------------------------------------------------- dovecot
 render() { # template -> stdout, replacing @@NAME@@ with values given as NAME=value arguments
@@ -492,11 +673,15 @@ cmd_start() {
   ensure_base
   if wants postgres; then start_postgres; fi
   if wants redis; then start_redis; fi
+  if wants cluster; then start_cluster; fi
   local p
   if wants dovecot; then for p in "${PROFILES[@]}"; do start_dovecot "$p"; done; fi
   if wants postfix; then start_postfix; fi
   if wants oauth; then start_oauth; fi
-  print_env >"$STACK/env"
+  # Replaced in one step (or left alone when unchanged): a shell sourcing it meanwhile never reads half a file.
+  local env_text
+  env_text="$(print_env)"
+  write_if_changed "$STACK/env" <<<"$env_text" || true
   [[ "$STACK" == "$OWN_STACK" ]] || { mkdir -p "$OWN_STACK"; cp "$STACK/env" "$OWN_STACK/env"; }
   log "up; environment in $OWN_STACK/env (or: eval \"\$(bash scripts/stack.sh env)\")"
 }
@@ -511,6 +696,7 @@ cmd_stop() {
   stop_postfix
   local p
   for p in "${PROFILES[@]}"; do stop_dovecot "$p"; done
+  stop_cluster
   stop_redis
   stop_postgres
   log "stopped"
@@ -522,6 +708,7 @@ cmd_status() {
   [[ "$STACK" == "$OWN_STACK" ]] || echo "(reusing the stack at $STACK)"
   say postgres pg_up
   say redis redis_up
+  say redis-cluster cluster_up
   for p in "${PROFILES[@]}"; do say "dovecot-$p" "dovecot_up $p"; done
   say postfix postfix_up
   if [[ -f "$OAUTH_MAIN" ]]; then say oauth oauth_up; fi

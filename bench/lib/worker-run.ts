@@ -1,7 +1,7 @@
 // One scenario's worker set-up: its own fleet, the real worker as a child process, the inboxes
 // registered directly (what the scheduler would do; the scheduler itself is measured in its own scenario).
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '@reply-sync/queue';
 import { createRedisConnection, deleteFleet, registerInboxes } from '@reply-sync/queue';
 import { stack } from '@reply-sync/testkit';
 import type { BenchContext } from './context';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedisConnection, createSendQueue, deleteFleet } from '@reply-sync/queue';
 import { createLogger, parseWorkerEnv, startWorker, type RunningWorker } from '@reply-sync/sync-worker';
-import { createMailUser, openImap, stack, uniqueName, waitFor, type MailUser } from '@reply-sync/testkit';
+import { createMailUser, openImap, redisCluster, stack, uniqueName, waitFor, type MailUser } from '@reply-sync/testkit';
 import { cli, cliEnv, freshAccount, type TestAccount } from './helpers';
 
 let t: TestAccount;
@@ -15,18 +15,21 @@ let ana: MailUser;
 let bob: MailUser;
 let worker: RunningWorker | undefined;
 const queues = { inbox: '', send: '' };
+/** Where this test's queues live: the stack's Redis, or its Redis Cluster. */
+let redisUrl = '';
 beforeEach(async () => {
   [t, ana, bob] = await Promise.all([freshAccount(), createMailUser({ profile: 'standard' }), createMailUser({ profile: 'standard' })]);
   queues.inbox = uniqueName('cli-send-inboxes');
   queues.send = uniqueName('cli-send-sends');
+  redisUrl = stack.redisUrl;
 });
 afterEach(async () => {
   await worker?.close();
   worker = undefined;
-  const sends = createSendQueue({ redisUrl: stack.redisUrl, name: queues.send });
+  const sends = createSendQueue({ redisUrl: redisUrl, name: queues.send });
   await sends.obliterate({ force: true }).catch(() => undefined);
   await sends.close();
-  const redis = createRedisConnection(stack.redisUrl, { forWorker: false });
+  const redis = createRedisConnection(redisUrl, { forWorker: false });
   await deleteFleet(redis, queues.inbox).finally(() => redis.disconnect());
   await t?.close();
 });
@@ -64,7 +67,7 @@ async function startSendingWorker(): Promise<void> {
   worker = await startWorker({
     env: parseWorkerEnv({
       DATABASE_URL: stack.databaseUrl,
-      REDIS_URL: stack.redisUrl,
+      REDIS_URL: redisUrl,
       REPLY_SYNC_ENCRYPTION_KEYS: stack.encryptionKeys,
       REPLY_SYNC_TLS_CA_FILE: stack.caCertPath,
       REPLY_SYNC_QUEUE: queues.inbox,
@@ -96,6 +99,32 @@ describe('email send', () => {
 
     const explained = await cli(['explain', ...a, '--json', out.messageId], { env });
     expect(explained.json().loggedEmail).toMatchObject({ direction: 'outbound', source: 'crm_send' });
+  }, 90_000);
+
+  it('--wait works the same with REDIS_URL naming a Redis Cluster (the CLI and the whole worker on it)', async () => {
+    redisUrl = stack.redisClusterUrl;
+    // The first seed of the URL made a replica: a client treating the URL as one server could write nothing.
+    const cluster = redisCluster();
+    try {
+      const first = new URL(redisUrl);
+      const seed = (await cluster.nodes()).find((n) => n.address === `${first.hostname}:${first.port}`);
+      if (seed?.role === 'primary') await cluster.failover(seed.slots[0]![0]);
+    } finally {
+      await cluster.close();
+    }
+    const env = cliEnv({ REDIS_URL: redisUrl, REPLY_SYNC_SEND_QUEUE: queues.send, PW: ana.password });
+    const inbox = await connectAna(env);
+    await startSendingWorker();
+
+    const sent = await cli(
+      ['email', 'send', '--account', t.accountId, '--inbox', inbox.id, '--to', bob.address, '--subject', 'On the cluster', '--text', 'Hi Bob.', '--key', uniqueName('k'), '--wait', '--timeout', '45', '--json'],
+      { env },
+    );
+    expect(sent.stderr).toBe('');
+    expect(sent.code).toBe(0);
+    const out = sent.json();
+    expect(out).toMatchObject({ alreadySent: false, sentCopyStatus: 'appended', email: { subject: 'On the cluster' } });
+    await waitFor(async () => (await messageIdsIn(bob)).includes(out.messageId), { what: 'the email in the recipient INBOX', timeoutMs: 20_000 });
   }, 90_000);
 
   it('the same --key again says the email was already sent (text and --json), pointing at it, and nothing more is delivered', async () => {

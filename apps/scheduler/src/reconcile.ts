@@ -1,5 +1,5 @@
 // The full reconcile: make the registry hold exactly the connected inboxes, whatever was missed.
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '@reply-sync/queue';
 import { connectedInboxIds, type DbHandle } from '@reply-sync/db';
 import { registerInboxes, registeredInboxIds, unregisterInboxes } from '@reply-sync/queue';
 import { connectedAmong } from './connected-among';

@@ -1,7 +1,7 @@
 // The control plane: keeps one registry entry per connected inbox (the fleet's sharded registry, which
 // the workers take by shard), fast via NOTIFY and surely via reconcile.
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '@reply-sync/queue';
 import type { DbHandle } from '@reply-sync/db';
 import { createRedisConnection, registerInboxes, unregisterInboxes } from '@reply-sync/queue';
 import type { Logger } from 'pino';

@@ -1,7 +1,7 @@
 // Test fixtures: own account and inbox rows (plain SQL), own fleet registry, captured structured logs.
 import { Writable } from 'node:stream';
 import { createDb, migrate, type DbHandle } from '@reply-sync/db';
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '@reply-sync/queue';
 import { createRedisConnection, deleteFleet, fleetKeys, registeredInboxIds, shardOf } from '@reply-sync/queue';
 import { stack, uniqueName } from '@reply-sync/testkit';
 import { pino, type Logger } from 'pino';

@@ -4,7 +4,7 @@
 // fence) makes every worker close its sessions, since it cannot know who else holds them: no orphans,
 // and once Redis is back each inbox has exactly one session again.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '@reply-sync/queue';
 import { createRedisConnection, registerInboxes } from '@reply-sync/queue';
 import { imapSessionsByUser, startPrivateRedis, waitFor, type MailUser, type PrivateRedis } from '@reply-sync/testkit';
 import { createFixture, type Fixture } from './helpers/fixture';

@@ -7,7 +7,7 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSmtpTransport } from '@reply-sync/mail';
-import { createRedisConnection, enqueueSend, QUEUE_PREFIX, SEND_JOB_NAME, waitForSend } from '@reply-sync/queue';
+import { createRedisConnection, enqueueSend, SEND_JOB_NAME, SEND_SHARD_PREFIXES, waitForSend, type SendJob } from '@reply-sync/queue';
 import { stack, uniqueName, waitFor } from '@reply-sync/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSendFixture, jobFailure, messagesIn, type SendFixture } from './send-helpers/send-fixture';
@@ -21,26 +21,28 @@ afterEach(async () => {
   fx = undefined;
 });
 
-/** Everything Redis holds for one queue (job hashes, event streams, lists), as one string. */
-async function queueContents(name: string): Promise<{ text: string; jobHash: (jobId: string) => Promise<Record<string, string>> }> {
+/** Everything Redis holds for one send queue, every shard (job hashes, event streams, lists), as one string. */
+async function queueContents(name: string): Promise<{ text: string; jobHash: (job: SendJob) => Promise<Record<string, string>> }> {
   const redis = createRedisConnection(stack.redisUrl, { forWorker: false });
   closers.push(() => redis.quit());
   const parts: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${QUEUE_PREFIX}:${name}:*`, 'COUNT', 100);
-    cursor = next;
-    for (const key of keys) {
-      const type = await redis.type(key);
-      if (type === 'hash') parts.push(JSON.stringify(await redis.hgetall(key)));
-      else if (type === 'stream') parts.push(JSON.stringify(await redis.xrange(key, '-', '+')));
-      else if (type === 'list') parts.push(JSON.stringify(await redis.lrange(key, 0, -1)));
-      else if (type === 'zset') parts.push(JSON.stringify(await redis.zrange(key, '0', '-1')));
-      else if (type === 'set') parts.push(JSON.stringify(await redis.smembers(key)));
-      else if (type === 'string') parts.push((await redis.get(key)) ?? '');
-    }
-  } while (cursor !== '0');
-  return { text: parts.join('\n'), jobHash: (jobId) => redis.hgetall(`${QUEUE_PREFIX}:${name}:${jobId}`) };
+  for (const prefix of SEND_SHARD_PREFIXES) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:${name}:*`, 'COUNT', 100);
+      cursor = next;
+      for (const key of keys) {
+        const type = await redis.type(key);
+        if (type === 'hash') parts.push(JSON.stringify(await redis.hgetall(key)));
+        else if (type === 'stream') parts.push(JSON.stringify(await redis.xrange(key, '-', '+')));
+        else if (type === 'list') parts.push(JSON.stringify(await redis.lrange(key, 0, -1)));
+        else if (type === 'zset') parts.push(JSON.stringify(await redis.zrange(key, '0', '-1')));
+        else if (type === 'set') parts.push(JSON.stringify(await redis.smembers(key)));
+        else if (type === 'string') parts.push((await redis.get(key)) ?? '');
+      }
+    } while (cursor !== '0');
+  }
+  return { text: parts.join('\n'), jobHash: (job) => redis.hgetall(`${job.queueQualifiedName}:${job.id}`) };
 }
 
 /** True when some process holds the FIFO open for reading (a non-blocking writer's open fails with ENXIO otherwise). */
@@ -79,7 +81,7 @@ describe('a send job crafted straight onto the queue', () => {
         { filename: 'fifo.txt', path: fifo },
       ],
     };
-    const job = await queue.add(SEND_JOB_NAME, crafted as never, { jobId: uniqueName('crafted') });
+    const job = await queue.forInbox(sender.inboxId).add(SEND_JOB_NAME, crafted as never, { jobId: uniqueName('crafted') });
     let reason: string;
     try {
       reason = await jobFailure(waitForSend(job, events, 10_000));
@@ -111,7 +113,7 @@ describe('a send job naming ids of another account', () => {
     const { queue, events } = await fx.sendQueue();
 
     // Account A's id with account B's email.
-    const job = await enqueueSend(queue, { accountId: fx.accountId, outgoingEmailId: theirs.outgoingEmailId, sendId: theirs.sendId });
+    const job = await enqueueSend(queue, { accountId: fx.accountId, inboxId: theirs.inboxId, outgoingEmailId: theirs.outgoingEmailId, sendId: theirs.sendId });
     const reason = await jobFailure(waitForSend(job, events, 10_000));
     expect(reason).toMatch(/^outgoing_email_not_found: There is no outgoing email \S+ in account \S+: the job names an email that does not exist or belongs to another account\. Nothing was sent\./);
     expect(reason).toContain(fx.accountId);
@@ -137,7 +139,7 @@ describe('a send job naming ids of another account', () => {
       const [row] = await fx!.db.sql<{ id: string }[]>`
         insert into outgoing_emails (account_id, inbox_id, user_id, send_id, to_recipients, subject, text_body)
         values (${fx!.accountId}, ${inboxId}, ${userId}, ${sendId}, ${[recipient.address]}, 'Forged', 'Forged body') returning id`;
-      return { accountId: fx!.accountId, outgoingEmailId: row!.id, sendId };
+      return { accountId: fx!.accountId, inboxId, outgoingEmailId: row!.id, sendId };
     };
     const foreignInbox = await insert(theirs.inboxId, ours.userId, uniqueName('forged-inbox'));
     const foreignUser = await insert(ours.inboxId, theirs.userId, uniqueName('forged-user'));
@@ -181,7 +183,7 @@ describe('what Redis holds for a send', () => {
 
     const redis = await queueContents(name);
     expect((await queue.getJob(job.id!))!.attemptsMade).toBe(2);
-    const hash = await redis.jobHash(job.id!);
+    const hash = await redis.jobHash(job);
     expect(JSON.parse(hash.data!)).toEqual({ accountId: fx.accountId, outgoingEmailId: request.outgoingEmailId });
     expect(Object.keys(JSON.parse(hash.returnvalue!)).sort()).toEqual(['alreadySent', 'emailId', 'messageId', 'rejected', 'sentCopyStatus', 'threadId']);
     expect(redis.text).toContain(request.outgoingEmailId); // the scan did read the queue's keys

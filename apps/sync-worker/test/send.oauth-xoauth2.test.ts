@@ -5,9 +5,8 @@
 // once, final, with the inbox disconnected as oauth_revoked; a cached token the server refuses while the
 // grant is alive is refreshed once and the send goes through.
 import type { Inbox } from '@reply-sync/db';
-import { enqueueSend, waitForSend, type SendRequest, type SendQueue } from '@reply-sync/queue';
+import { enqueueSend, waitForSend, type SendEvents, type SendRequest, type SendQueue } from '@reply-sync/queue';
 import { createMailUser, oauthServer, removeMailUser, stack, waitFor, type MailUser } from '@reply-sync/testkit';
-import type { QueueEvents } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getAccessToken } from '../src/oauth/index';
 import { createOAuthFixture, keys, secretsOf, type OAuthFixture } from './oauth-fixture';
@@ -27,7 +26,7 @@ afterEach(async () => {
 interface OAuthSendWorld {
   f: OAuthFixture;
   queue: SendQueue;
-  events: QueueEvents;
+  events: SendEvents;
   /** How many times the send worker asked for an access token (one per attempt). */
   tokenCalls: () => number;
   /** Saves an outgoing email from the OAuth inbox to `to`; its job. */

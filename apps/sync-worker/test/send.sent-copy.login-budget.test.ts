@@ -3,7 +3,7 @@
 // with the user's own apps): with every slot held elsewhere it waits, and files the copy once one frees.
 import { createLoginBudget, createRedisConnection, type LoginBudget } from '@reply-sync/queue';
 import { stack, waitFor } from '@reply-sync/testkit';
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '@reply-sync/queue';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendEmail } from '../src/send/send-email';
 import { createSendFixture, messagesIn, type SendFixture } from './send-helpers/send-fixture';

@@ -4,7 +4,7 @@
 // provider's words, one history row), its session ends within seconds and a reply that arrives after
 // the disconnect is not logged; a provider without a client id is an operator error that leaves
 // the user's inbox connected; and no token or client secret ever reaches the log.
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '@reply-sync/queue';
 import { createRedisConnection, deleteFleet, registerInboxes } from '@reply-sync/queue';
 import { composeEmail, deliver, oauthServer, uniqueName, waitFor } from '@reply-sync/testkit';
 import { afterEach, describe, expect, it } from 'vitest';

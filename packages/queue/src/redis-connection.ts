@@ -1,6 +1,13 @@
-// ioredis connections with the options BullMQ needs, made from a redis:// or rediss:// URL.
-import { Redis } from 'ioredis';
+// ioredis connections with the options BullMQ needs, made from a redis:// or rediss:// URL: a Redis for a
+// single server, a Cluster for a URL with cluster=true (see redis-url.ts).
+import { Cluster, Redis } from 'ioredis';
 import { redisUrlParts } from './redis-url';
+
+/**
+ * Either kind of connection. BullMQ's Queue, Worker and QueueEvents take both; plain commands (SET, GET,
+ * EVAL on keys of one slot) read the same on both.
+ */
+export type RedisConnection = Redis | Cluster;
 
 export interface RedisConnectionOptions {
   /**
@@ -14,14 +21,45 @@ export interface RedisConnectionOptions {
   connectionName?: string;
 }
 
-export function createRedisConnection(redisUrl: string, options: RedisConnectionOptions): Redis {
-  const { url, tls } = redisUrlParts(redisUrl);
-  return new Redis(url, {
+// Reconnect forever with a capped backoff: a Redis restart (or a cluster losing its map) must not end the process.
+const retryStrategy = (times: number): number => Math.min(200 * 2 ** Math.min(times, 10), 5_000);
+
+/**
+ * While a cluster's primary fails over, a command meets a closed node connection, CLUSTERDOWN, or MOVED
+ * between nodes whose maps disagree for a moment; ioredis retries it after a delay, at most
+ * maxRedirections times. A worker's commands (finishing a job, renewing its lock) must outlast a failover
+ * (the node timeout, 15 s by default and 3 s on the local stack, plus the election): a job whose finish
+ * failed stays active until its lock expires and then runs again. So ~30 s of retries for a worker; a
+ * producer's command fails after ~3 s, as on a single server, and the caller sees it.
+ */
+const CLUSTER_RETRY_DELAY_MS = 200;
+function clusterRetries(forWorker: boolean) {
+  return {
+    maxRedirections: forWorker ? 150 : 16,
+    retryDelayOnFailover: CLUSTER_RETRY_DELAY_MS,
+    retryDelayOnClusterDown: CLUSTER_RETRY_DELAY_MS,
+    retryDelayOnTryAgain: CLUSTER_RETRY_DELAY_MS,
+    // A MOVED answered at once can bounce between two nodes until both see the new primary.
+    retryDelayOnMoved: 50,
+  };
+}
+
+export function createRedisConnection(redisUrl: string, options: RedisConnectionOptions): RedisConnection {
+  const { url, tls, cluster } = redisUrlParts(redisUrl);
+  const common = {
     ...(tls ? { tls } : {}),
     maxRetriesPerRequest: options.forWorker ? null : 3,
-    // Reconnect forever with a capped backoff: a Redis restart must not end the process.
-    retryStrategy: (times) => Math.min(200 * 2 ** Math.min(times, 10), 5_000),
     ...(options.connectionName ? { connectionName: options.connectionName } : {}),
+  };
+  if (!cluster) return new Redis(url, { ...common, retryStrategy });
+  return new Cluster(cluster.seeds, {
+    clusterRetryStrategy: retryStrategy,
+    ...clusterRetries(options.forWorker),
+    // ioredis turns node names into addresses before connecting by default; with TLS the certificate is
+    // checked against the name, so keep it (what ioredis documents for TLS clusters such as ElastiCache).
+    ...(tls ? { dnsLookup: (address: string, callback: (error: null, address: string) => void) => callback(null, address) } : {}),
+    // Every node connection: the URL's credentials, TLS, and (BullMQ checks it here) maxRetriesPerRequest.
+    redisOptions: { ...common, ...(cluster.username ? { username: cluster.username } : {}), ...(cluster.password ? { password: cluster.password } : {}) },
   });
 }
 
@@ -30,7 +68,7 @@ export function createRedisConnection(redisUrl: string, options: RedisConnection
  * client it was handed): make the queue's close() quit it too. A connection the caller passed in
  * stays the caller's.
  */
-export function closeOwnConnectionWithQueue<Q extends { close(): Promise<void> }>(queue: Q, connection: Redis, owned: boolean): Q {
+export function closeOwnConnectionWithQueue<Q extends { close(): Promise<void> }>(queue: Q, connection: RedisConnection, owned: boolean): Q {
   if (!owned) return queue;
   const close = queue.close.bind(queue);
   queue.close = async () => {

@@ -1,11 +1,11 @@
 // The send queue: one job per email the CRM sends, carrying only the ids of the email saved in
 // PostgreSQL, with a job id made from the caller's idempotency key (so a double submit makes one job,
-// and one send). The CLI adds jobs; the sync worker runs them.
-import { Queue, QueueEvents, type Job, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { QUEUE_PREFIX } from './inbox-job';
+// and one send). It is SEND_SHARD_COUNT BullMQ queues (send-shards.ts); a send goes to the shard of the
+// inbox it is sent from. The CLI adds jobs; the sync worker runs them.
+import { Queue, type Job, type JobsOptions } from 'bullmq';
 import type { RedisSource } from './redis-source';
 import { closeOwnConnectionWithQueue, createRedisConnection } from './redis-connection';
+import { SEND_SHARD_PREFIXES, sendShardOf } from './send-shards';
 
 /** Queue name used when REPLY_SYNC_SEND_QUEUE is not set. */
 export const DEFAULT_SEND_QUEUE_NAME = 'reply-sync-sends';
@@ -21,8 +21,13 @@ export interface SendJobData {
   outgoingEmailId: string;
 }
 
-/** What enqueueSend needs: the ids, and the idempotency key the job id is made from. */
+/** What enqueueSend needs: the ids, the inbox (it picks the shard) and the idempotency key the job id is made from. */
 export interface SendRequest extends SendJobData {
+  /**
+   * The inbox the outgoing email is sent from (its `inboxId`). Both submits of one key name the same
+   * saved email, hence the same inbox, shard and job id: still one job.
+   */
+  inboxId: string;
   /**
    * The idempotency key: the same key sends once. [A-Za-z0-9._-], up to 128 characters; the CLI
    * uses a random UUID unless one is given.
@@ -58,7 +63,22 @@ export interface SendJobResult {
 }
 
 export type SendJob = Job<SendJobData, SendJobResult, typeof SEND_JOB_NAME>;
-export type SendQueue = Queue<SendJobData, SendJobResult, typeof SEND_JOB_NAME>;
+/** The BullMQ queue of one shard. */
+export type SendShardQueue = Queue<SendJobData, SendJobResult, typeof SEND_JOB_NAME>;
+
+/** The send queue: its shards' BullMQ queues, over one connection. */
+export interface SendQueue {
+  readonly name: string;
+  /** By shard number (see send-shards.ts). */
+  readonly shards: readonly SendShardQueue[];
+  /** The shard an inbox's sends go to. */
+  forInbox(inboxId: string): SendShardQueue;
+  /** The job with this id, from whichever shard holds it. */
+  getJob(jobId: string): Promise<SendJob | undefined>;
+  /** Deletes every shard's jobs (tests, demo clean-up). */
+  obliterate(opts?: { force?: boolean }): Promise<void>;
+  close(): Promise<void>;
+}
 
 const SEND_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -87,42 +107,35 @@ export const SEND_JOB_OPTIONS = {
 } as const satisfies JobsOptions;
 
 export function createSendQueue(options: RedisSource & { name?: string }): SendQueue {
-  const connection: Redis = options.connection ?? createRedisConnection(options.redisUrl, { forWorker: false });
-  const queue: SendQueue = new Queue(options.name ?? DEFAULT_SEND_QUEUE_NAME, {
-    connection,
-    prefix: QUEUE_PREFIX,
-    defaultJobOptions: SEND_JOB_OPTIONS,
-  });
+  const name = options.name ?? DEFAULT_SEND_QUEUE_NAME;
+  const connection = options.connection ?? createRedisConnection(options.redisUrl, { forWorker: false });
+  const shards: SendShardQueue[] = SEND_SHARD_PREFIXES.map(
+    (prefix) => new Queue(name, { connection, prefix, defaultJobOptions: SEND_JOB_OPTIONS }),
+  );
+  const queue: SendQueue = {
+    name,
+    shards,
+    forInbox: (inboxId) => shards[sendShardOf(inboxId)]!,
+    async getJob(jobId) {
+      const found = await Promise.all(shards.map((shard) => shard.getJob(jobId)));
+      return found.find((job) => job !== undefined);
+    },
+    async obliterate(opts) {
+      await Promise.all(shards.map((shard) => shard.obliterate(opts)));
+    },
+    async close() {
+      await Promise.all(shards.map((shard) => shard.close()));
+    },
+  };
   return closeOwnConnectionWithQueue(queue, connection, !options.connection);
 }
 
 /**
- * Adds the send of a saved outgoing email (or finds the job already added with this key); the job
- * holds the two ids and nothing else. `opts` overrides retries (tests).
+ * Adds the send of a saved outgoing email to its inbox's shard (or finds the job already added with this
+ * key); the job holds the two ids and nothing else. `opts` overrides retries (tests).
  */
 export async function enqueueSend(queue: SendQueue, request: SendRequest, opts: Partial<JobsOptions> = {}): Promise<SendJob> {
   const jobId = sendJobId(request.accountId, request.sendId);
   const data: SendJobData = { accountId: request.accountId, outgoingEmailId: request.outgoingEmailId };
-  return queue.add(SEND_JOB_NAME, data, { ...opts, jobId });
-}
-
-/** Completion events of the send queue, for a producer that waits for its send (`email send --wait`). */
-export async function createSendEvents(options: { redisUrl: string; name?: string }): Promise<QueueEvents> {
-  // QueueEvents blocks on XREAD, so its connection is a worker-style one; closed with it.
-  const connection = createRedisConnection(options.redisUrl, { forWorker: true });
-  const events = closeOwnConnectionWithQueue(
-    new QueueEvents(options.name ?? DEFAULT_SEND_QUEUE_NAME, { connection, prefix: QUEUE_PREFIX }),
-    connection,
-    true,
-  );
-  await events.waitUntilReady();
-  return events;
-}
-
-/**
- * Waits for the send to finish. Rejects with the job's failedReason (`code: sentence`) when it
- * failed for good, or with a message containing "timed out" after `timeoutMs`.
- */
-export function waitForSend(job: SendJob, events: QueueEvents, timeoutMs: number): Promise<SendJobResult> {
-  return job.waitUntilFinished(events, timeoutMs);
+  return queue.forInbox(request.inboxId).add(SEND_JOB_NAME, data, { ...opts, jobId });
 }

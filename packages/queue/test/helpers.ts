@@ -1,6 +1,6 @@
 // Test helpers: the stack's Redis, a fleet name of each test's own, deleted afterwards.
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '../src/index';
 import { createRedisConnection, deleteFleet } from '../src/index';
 
 export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:56379';

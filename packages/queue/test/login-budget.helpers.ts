@@ -1,7 +1,7 @@
 // The login budget's tests: budgets on their own key prefix over connections to the stack's Redis
 // (password-protected, as in production), and the windowed count that says whether a rate was kept.
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '../src/index';
 import { createLoginBudget, createRedisConnection, type LoginBudget, type LoginBudgetConfig, type LoginBudgetOptions } from '../src/index';
 import { redisUrl } from './helpers';
 

@@ -24,6 +24,8 @@ export interface StackConfig {
   readonly stackDir: string;
   readonly databaseUrl: string;
   readonly redisUrl: string;
+  /** The stack's six-node Redis Cluster (redis://…?cluster=true&addr=…); empty when the env does not name it. */
+  readonly redisClusterUrl: string;
   readonly encryptionKeys: string;
   readonly queueName: string;
   readonly profiles: Readonly<Record<ProfileName, DovecotProfile>>;
@@ -81,6 +83,7 @@ function loadStackConfig(file: Record<string, string>, env: NodeJS.ProcessEnv = 
     stackDir,
     databaseUrl: get('DATABASE_URL', 'postgres://reply_sync@127.0.0.1:54329/reply_sync'),
     redisUrl: get('REDIS_URL', 'redis://127.0.0.1:56379'),
+    redisClusterUrl: get('STACK_REDIS_CLUSTER_URL', ''),
     encryptionKeys: get('REPLY_SYNC_ENCRYPTION_KEYS', ''),
     queueName: get('REPLY_SYNC_QUEUE', 'reply-sync-inboxes'),
     profiles: {

@@ -106,7 +106,9 @@ export async function sendAction(ctx: CommandContext): Promise<void> {
   try {
     if (o.wait) events = await createSendEvents({ redisUrl, name: queueName });
     // A key saved before but not sent yet: the same job id, so this adds nothing unless the job is gone.
-    const job = await enqueueSend(queue, { accountId: s.accountId, outgoingEmailId: email.id, sendId });
+    // A key saved before but not sent yet: the same job id on the same shard (the saved email's inbox), so
+    // this adds nothing unless the job is gone.
+    const job = await enqueueSend(queue, { accountId: s.accountId, inboxId: email.inboxId, outgoingEmailId: email.id, sendId });
     if (!events) {
       ctx.print({ queued: true, alreadyQueued: !created, jobId: job.id, sendId, outgoingEmailId: email.id }, () =>
         created

@@ -77,13 +77,13 @@ function startLocalStack(print: (text: string) => void): Promise<void> {
   });
 }
 
-/** Saves the email, enqueues its send (ids only) and waits for the worker's outcome (listening before adding, so it is not missed). */
+/** Saves the email, enqueues its send (ids only) and waits for the worker's outcome. */
 async function sendThroughQueue(s: Scoped, redisUrl: string, name: string, timeoutMs: number, input: CreateOutgoingEmailInput): Promise<SendJobResult> {
   const { email } = await s.outgoingEmails.create(input);
   const queue = createSendQueue({ redisUrl, name });
   const events = await createSendEvents({ redisUrl, name });
   try {
-    const job = await enqueueSend(queue, { accountId: s.accountId, outgoingEmailId: email.id, sendId: email.sendId });
+    const job = await enqueueSend(queue, { accountId: s.accountId, inboxId: email.inboxId, outgoingEmailId: email.id, sendId: email.sendId });
     return await waitForSend(job, events, timeoutMs);
   } finally {
     await events.close();

@@ -6,7 +6,7 @@
 // - Settling: a heartbeat that finds a new fleet epoch means Redis lost its state (a restart without
 //   persistence). Every worker re-appears within one heartbeat, so for a few beats the view keeps what
 //   is held and takes nothing new; once everyone is back the ownership is what it was and nothing moves.
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '@reply-sync/queue';
 import { HEARTBEAT_MS, heartbeat, leaveFleet, MEMBER_TTL_MS, ownedShards } from '@reply-sync/queue';
 import type { Logger } from '../logger';
 import { withTimeout } from '../wake-signal';

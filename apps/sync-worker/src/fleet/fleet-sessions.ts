@@ -8,7 +8,7 @@
 // owner holds them now), or until the timeout: so no inbox is left without a session, and two exist
 // only for the moments in between. A fenced view (Redis unreachable for too long) drops everything at
 // once.
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '@reply-sync/queue';
 import { liveMembers, markShardReady, ownerOf, shardInboxes, shardOf, shardsReady, unmarkShardReady, type InboxJobData, type RegistryChange } from '@reply-sync/queue';
 import { sleep } from '../backoff';
 import type { Logger } from '../logger';

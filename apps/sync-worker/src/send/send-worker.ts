@@ -1,19 +1,19 @@
-// The BullMQ Worker of the send queue: runs sendEmail for the outgoing email a job names (the job holds
-// ids only; the send's state between attempts is in PostgreSQL), retries transient failures with the
-// job's backoff, fails the rest at once, and records a final failure on the outgoing email.
+// The BullMQ Workers of the send queue, one per shard: each runs sendEmail for the outgoing email a job
+// names (the job holds ids only; the send's state between attempts is in PostgreSQL), retries transient
+// failures with the job's backoff, fails the rest at once, and records a final failure on the outgoing email.
 import { scoped, type Db, type EncryptionKeys } from '@reply-sync/db';
 import {
   createLoginBudget,
   createRedisConnection,
+  createSendWorkers,
   DEFAULT_LOGIN_BUDGET,
-  DEFAULT_SEND_QUEUE_NAME,
   parseSendJobData,
-  QUEUE_PREFIX,
   type LoginBudgetConfig,
   type SendJobData,
   type SendJobResult,
+  type SendWorker,
 } from '@reply-sync/queue';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
 import { sendEmail, type SendDeps, type SendLogger } from './send-email';
 import type { AccessTokenProvider } from './oauth-credentials';
 import { SendError } from './send-error';
@@ -31,7 +31,7 @@ export interface StartSendWorkerOptions {
   logger: SendLogger;
   /** Should honour `forceRefresh` (see oauth-credentials.ts). */
   getAccessToken?: AccessTokenProvider | undefined;
-  /** Sends at once in this process; default 10. */
+  /** Sends at once in this process; default 10 (split over the shards: see createSendWorkers). */
   concurrency?: number;
   /** The fleet's login budget (LOGIN_RATE_PER_HOST, EXTRA_CONNECTIONS_PER_ACCOUNT) for the Sent copy; default DEFAULT_LOGIN_BUDGET. */
   loginBudget?: LoginBudgetConfig;
@@ -41,7 +41,8 @@ export interface StartSendWorkerOptions {
 }
 
 export interface RunningSendWorker {
-  readonly worker: Worker<SendJobData, SendJobResult>;
+  /** One per shard (by shard number), then the one emptying the queue of before the sharding. */
+  readonly workers: readonly SendWorker[];
   /** Lets running sends finish, then closes the Redis connection. */
   close(): Promise<void>;
 }
@@ -100,19 +101,18 @@ export function startSendWorker(options: StartSendWorkerOptions): RunningSendWor
     }
   }
 
-  const worker = new Worker<SendJobData, SendJobResult>(options.queueName ?? DEFAULT_SEND_QUEUE_NAME, process, {
-    connection,
-    prefix: QUEUE_PREFIX,
+  const workers = createSendWorkers(connection, process, {
+    ...(options.queueName ? { name: options.queueName } : {}),
     concurrency: options.concurrency ?? 10,
+    onError: (error, prefix) => logger.error({ err: error.message, prefix }, 'send queue worker error'),
   });
-  worker.on('error', (error) => logger.error({ err: error.message }, 'send queue worker error'));
 
   let closing: Promise<void> | null = null;
   return {
-    worker,
+    workers,
     close() {
       closing ??= (async () => {
-        await worker.close();
+        await Promise.all(workers.map((worker) => worker.close()));
         await connection.quit().catch(() => connection.disconnect());
       })();
       return closing;

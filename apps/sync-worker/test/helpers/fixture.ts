@@ -1,7 +1,7 @@
 // One test's world: its own account, CRM user, Dovecot user + connected inbox, a contact with a company
 // and a deal, a logged outbound email to reply to, its own queue, and a real worker (startWorker) on it.
 import { createAccount, createDb, migrate, scoped, type DbHandle, type Scoped } from '@reply-sync/db';
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '@reply-sync/queue';
 import { createRedisConnection, deleteFleet, registerInboxes } from '@reply-sync/queue';
 import {
   composeEmail,

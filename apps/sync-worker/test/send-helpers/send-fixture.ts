@@ -13,8 +13,7 @@ import {
   type Provider,
   type Scoped,
 } from '@reply-sync/db';
-import { createSendEvents, createSendQueue, type SendQueue, type SendRequest } from '@reply-sync/queue';
-import type { QueueEvents } from 'bullmq';
+import { createSendEvents, createSendQueue, type SendEvents, type SendQueue, type SendRequest } from '@reply-sync/queue';
 import { createMailUser, openImap, removeMailUser, stack, uniqueName, type MailUser, type ProfileName } from '@reply-sync/testkit';
 import { expect } from 'vitest';
 import type { SendDeps } from '../../src/send/send-email';
@@ -119,24 +118,25 @@ export async function createSendFixture(name: string): Promise<SendFixture> {
 
 export interface SendQueueWorld {
   queue: SendQueue;
-  events: QueueEvents;
+  events: SendEvents;
   name: string;
 }
 
-/** A send queue of its own, its completion events and a send worker on it; `closers` close them. */
+/** A send queue of its own, its completion events and a send worker on it (on `redisUrl`, default the stack's Redis); `closers` close them. */
 export async function startSendQueue(
   closers: (() => Promise<unknown>)[],
   options: Pick<StartSendWorkerOptions, 'db' | 'keys' | 'logger'> & Partial<StartSendWorkerOptions>,
 ): Promise<SendQueueWorld> {
   const name = uniqueName('q-send');
-  const queue = createSendQueue({ redisUrl: stack.redisUrl, name });
+  const redisUrl = options.redisUrl ?? stack.redisUrl;
+  const queue = createSendQueue({ redisUrl, name });
   closers.push(async () => {
     await queue.obliterate({ force: true });
     await queue.close();
   });
-  const events = await createSendEvents({ redisUrl: stack.redisUrl, name });
+  const events = await createSendEvents({ redisUrl, name });
   closers.push(() => events.close());
-  const worker = startSendWorker({ redisUrl: stack.redisUrl, queueName: name, ca: stack.caCert, ...options });
+  const worker = startSendWorker({ redisUrl, queueName: name, ca: stack.caCert, ...options });
   closers.push(() => worker.close());
   return { queue, events, name };
 }
@@ -151,7 +151,7 @@ export async function saveOutgoing(q: Scoped, input: Partial<CreateOutgoingEmail
     ...input,
     sendId,
   });
-  return { accountId: q.accountId, outgoingEmailId: email.id, sendId };
+  return { accountId: q.accountId, inboxId: email.inboxId, outgoingEmailId: email.id, sendId };
 }
 
 export interface StoredMessage {

@@ -3,7 +3,7 @@
 // overwrite it), and takes the word back when it lets the shard go; the previous owner keeps its
 // sessions until the shard's owner by its current view has said so. The key also expires on its own
 // (a crashed member never takes it back), since it matters only during a handover.
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '../redis-connection';
 import { fleetKeys } from './fleet-keys';
 
 /** Long enough for any handover; the key is not needed after it. */

@@ -3,7 +3,7 @@
 // starts or ends the inbox's session at once; an owner that missed messages (its subscriber
 // reconnected) reloads its shards. Writes are O(1) per inbox; nothing scans the whole registry but
 // the scheduler's reconcile.
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '../redis-connection';
 import type { InboxJobData } from '../inbox-job';
 import { fleetKeys, SHARD_COUNT, shardOf } from './fleet-keys';
 

@@ -1,7 +1,7 @@
 // Fleet membership: each worker process heartbeats into one sorted set, scored by Redis' own clock (so
 // the workers' clocks do not matter), and reads the live members back in the same script. One call per
 // heartbeat interval per worker, whatever the number of inboxes it holds.
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '../redis-connection';
 import { fleetKeys } from './fleet-keys';
 
 /** A member whose last heartbeat is older than this is gone (SIGKILL, a lost host, a partition). */
