@@ -34,7 +34,9 @@ describe('main.ts', () => {
     try {
       await waitFor(() => lines.some((l) => l.event === 'started'), { what: `the started log line (stderr: ${stderr})`, timeoutMs: 20_000 });
       proc.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('hung'), 20_000))]);
+      if (code !== 0) console.log('the scheduler did not exit after SIGTERM; its last lines:', JSON.stringify(lines.slice(-15)), stderr);
+      expect(code).toBe(0);
       expect(lines.some((l) => l.event === 'stopped')).toBe(true);
       expect(lines.every((l) => l.app === 'scheduler')).toBe(true);
     } finally {

@@ -104,12 +104,18 @@ async function totals(queue: SendQueue): Promise<Record<string, number>> {
   return all;
 }
 
+/** What `redis-cli --cluster create` gives three primaries (the stack's cluster): their slot ranges. */
+const SLOT_RANGES_OF_THREE_PRIMARIES: [number, number][] = [
+  [0, 5460],
+  [5461, 10922],
+  [10923, 16383],
+];
+
 describe('the send queue on a Redis Cluster', () => {
-  it("keeps each shard's keys in one slot, and spreads the shards over every primary", async () => {
+  it("keeps each shard's keys in one slot, and spreads the shards over every primary's slot range", async () => {
     const c = cluster();
     const queue = sendQueue();
     const slots = new Set<number>();
-    const primaries = new Set<string>();
     for (const [shard, q] of queue.shards.entries()) {
       expect(q.opts.prefix).toBe(sendShardPrefix(shard));
       const job = await q.add('send-email', { accountId: account, outgoingEmailId: randomUUID() }, { jobId: `probe-${shard}` });
@@ -117,18 +123,26 @@ describe('the send queue on a Redis Cluster', () => {
       expect(keySlots.size).toBe(1);
       const [slot] = keySlots;
       slots.add(slot!);
-      primaries.add((await c.primaryOf(slot!)).address);
     }
     expect(slots.size).toBe(SEND_SHARD_COUNT);
-    const all = (await c.nodes()).filter((n) => n.role === 'primary');
-    expect([...primaries].sort()).toEqual(all.map((n) => n.address).sort());
+    // Which node serves a range moves with a failover (other tests make some on the same cluster), the
+    // ranges do not: the shards land in every primary's range, so in any layout on every primary.
+    const ranges = SLOT_RANGES_OF_THREE_PRIMARIES;
+    expect(ranges.every(([from, to]) => [...slots].some((slot) => slot >= from && slot <= to))).toBe(true);
   });
 
   it('consumes jobs of every shard, once each, and makes one job of a key submitted twice', async () => {
     const queue = sendQueue();
     const effects = await recordingWorkers(queue, database());
-    const inboxes = Array.from({ length: 24 }, () => randomUUID());
-    expect(new Set(inboxes.map(sendShardOf)).size).toBe(SEND_SHARD_COUNT);
+    // Random inboxes until every shard has three (24 random ones miss a shard about one time in three).
+    const inboxes: string[] = [];
+    const perShard = new Map<number, number>();
+    while (perShard.size < SEND_SHARD_COUNT || [...perShard.values()].some((n) => n < 3)) {
+      const id = randomUUID();
+      if ((perShard.get(sendShardOf(id)) ?? 0) >= 3) continue;
+      perShard.set(sendShardOf(id), (perShard.get(sendShardOf(id)) ?? 0) + 1);
+      inboxes.push(id);
+    }
     const sends = requests(48, inboxes);
 
     // Both submits of each key at once, as two CLI runs with the same --key would.

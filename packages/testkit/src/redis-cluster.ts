@@ -3,6 +3,8 @@
 // managed service's maintenance does) and a crash (SIGKILL: the replica takes over once the other nodes
 // notice, then the stack starts the node again and it rejoins as a replica).
 import { execFile } from 'node:child_process';
+import { open, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Cluster, Redis } from 'ioredis';
@@ -234,7 +236,7 @@ export function redisCluster(url: string = stack.redisClusterUrl): RedisClusterH
     async primaryOf(slotOrKey) {
       return (await primaryServing(await slotOf(slotOrKey))).primary;
     },
-    async failover(slotOrKey) {
+    failover: (slotOrKey) => withTopologyLock(async () => {
       const slot = await slotOf(slotOrKey);
       const { primary, replica, map } = await primaryAndReplica(slot);
       await waitSynced(replica);
@@ -246,8 +248,8 @@ export function redisCluster(url: string = stack.redisClusterUrl): RedisClusterH
       // Ready for the next failover of this slot: the old primary is a replica in sync.
       await waitSynced(primary);
       return { slot, from: primary.address, to: replica.address, ms };
-    },
-    async killPrimary(slotOrKey) {
+    }),
+    killPrimary: (slotOrKey) => withTopologyLock(async () => {
       const slot = await slotOf(slotOrKey);
       const { primary, replica, map } = await primaryAndReplica(slot);
       // A replica still in its first sync (a node restarted moments ago) would refuse to take over.
@@ -263,11 +265,51 @@ export function redisCluster(url: string = stack.redisClusterUrl): RedisClusterH
       await waitAgreed(`${primary.address} to rejoin as a replica of ${replica.address}`, map.map((n) => n.address), slot, replica, primary);
       await waitSynced(primary);
       return { slot, from: primary.address, to: replica.address, promotedMs, rejoinedMs: Math.round(performance.now() - started) };
-    },
+    }),
     async close() {
       await Promise.all(clients.splice(0).map((c) => c.quit().catch(() => c.disconnect())));
       for (const redis of direct.values()) redis.disconnect();
       direct.clear();
     },
   };
+}
+
+/**
+ * One failover (or kill) at a time on the stack's cluster, across every test process: the tests of
+ * several packages run at once against the same six nodes, and two failovers of the same slot range in
+ * flight together leave neither in the state its test waits for. A lock file beside the nodes' state,
+ * holding the holder's pid (a crashed holder's lock is taken over).
+ */
+async function withTopologyLock<T>(fn: () => Promise<T>): Promise<T> {
+  const path = join(stack.stackDir, 'redis-cluster', 'topology.lock');
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      const handle = await open(path, 'wx');
+      await handle.write(String(process.pid));
+      await handle.close();
+      break;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EEXIST') throw error;
+      const holder = Number((await readFile(path, 'utf8').catch(() => '')) || 0);
+      let alive = false;
+      try {
+        if (holder > 0) process.kill(holder, 0);
+        alive = holder > 0;
+      } catch {
+        alive = false;
+      }
+      if (!alive) {
+        await rm(path, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`The cluster's topology lock (${path}) stayed held by process ${holder} for 2 minutes`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(path, { force: true });
+  }
 }
