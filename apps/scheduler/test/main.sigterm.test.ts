@@ -25,8 +25,14 @@ describe('main.ts', () => {
     });
     const lines: Array<Record<string, unknown>> = [];
     let stderr = '';
+    // Whole lines only: a chunk can end inside one. (JSON.parse throwing on half a line here once stopped
+    // the pipe being read; the scheduler, blocked writing its log, then never saw the SIGTERM.)
+    let partial = '';
     proc.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      for (const line of chunk.split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
+      const text = partial + chunk;
+      const complete = text.split('\n');
+      partial = complete.pop() ?? '';
+      for (const line of complete) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
     });
     proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const exited = new Promise<number | null>((resolve) => proc.on('exit', resolve));
