@@ -84,7 +84,7 @@ describe('a send job crafted straight onto the queue', () => {
     const job = await queue.forInbox(sender.inboxId).add(SEND_JOB_NAME, crafted as never, { jobId: uniqueName('crafted') });
     let reason: string;
     try {
-      reason = await jobFailure(waitForSend(job, events, 10_000));
+      reason = await jobFailure(waitForSend(job, events, 30_000));
     } finally {
       // Checked (and a blocked reader let go) whatever the outcome.
       expect(await fifoHasReader(fifo)).toBe(false);
@@ -114,7 +114,7 @@ describe('a send job naming ids of another account', () => {
 
     // Account A's id with account B's email.
     const job = await enqueueSend(queue, { accountId: fx.accountId, inboxId: theirs.inboxId, outgoingEmailId: theirs.outgoingEmailId, sendId: theirs.sendId });
-    const reason = await jobFailure(waitForSend(job, events, 10_000));
+    const reason = await jobFailure(waitForSend(job, events, 30_000));
     expect(reason).toMatch(/^outgoing_email_not_found: There is no outgoing email \S+ in account \S+: the job names an email that does not exist or belongs to another account\. Nothing was sent\./);
     expect(reason).toContain(fx.accountId);
     expect((await queue.getJob(job.id!))!.attemptsMade).toBe(1);
