@@ -2,7 +2,7 @@
 // addr=host:port. It connects to the stack's real cluster (plain and TLS with ssl_ca_certs), says what is
 // wrong with a URL a cluster cannot take, and still refuses a remote cluster without a password.
 import { Cluster, Redis } from 'ioredis';
-import { stack, uniqueName, waitFor } from '@reply-sync/testkit';
+import { stack, uniqueName, waitFor, withTopologyLock } from '@reply-sync/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRedisConnection, redisUrlParts, serverUrlProblems, unauthenticatedRedisProblem, type RedisConnection } from '../src/index';
 
@@ -25,19 +25,32 @@ function clusterTlsUrl(): string {
 }
 
 /** Keys on slots of every primary: written through the client, read back from the node that owns each. */
+/**
+ * How many primaries the client reaches: one key in each of the three slot ranges the stack's cluster
+ * splits 16,384 slots into, written and read through the client. Under the cluster's topology lock, so
+ * no other test's failover is half-done meanwhile.
+ */
 async function spansPrimaries(redis: RedisConnection): Promise<number> {
   expect(redis).toBeInstanceOf(Cluster);
   const cluster = redis as Cluster;
-  const owners = new Set<string>();
-  for (let i = 0; i < 12; i++) {
-    const key = `{${uniqueName(`k${i}`)}}`;
-    await cluster.set(key, String(i), 'EX', 60);
-    expect(await cluster.get(key)).toBe(String(i));
-    const slot = Number(await cluster.call('CLUSTER', 'KEYSLOT', key));
-    const owner = cluster.slots[slot]?.[0];
-    if (owner) owners.add(owner);
-  }
-  return owners.size;
+  return withTopologyLock(async () => {
+    await waitFor(async () => /cluster_state:ok/.test(String(await cluster.call('CLUSTER', 'INFO'))), { what: 'the cluster whole' });
+    const ranges: [number, number][] = [[0, 5460], [5461, 10922], [10923, 16383]];
+    const owners = new Set<string>();
+    for (const [from, to] of ranges) {
+      let key = '';
+      let slot = -1;
+      for (let i = 0; !(slot >= from && slot <= to); i++) {
+        key = `{${uniqueName(`k${i}`)}}`;
+        slot = Number(await cluster.call('CLUSTER', 'KEYSLOT', key));
+      }
+      await cluster.set(key, 'v', 'EX', 60);
+      expect(await cluster.get(key)).toBe('v');
+      const owner = cluster.slots[slot]?.[0];
+      if (owner) owners.add(owner);
+    }
+    return owners.size;
+  });
 }
 
 describe('a cluster REDIS_URL', () => {

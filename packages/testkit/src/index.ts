@@ -11,4 +11,4 @@ export { closedPort } from './closed-port';
 export { startPrivateRedis, type PrivateRedis } from './private-redis';
 export { startLineServer, type LineServer } from './line-server';
 export { smtpAuthRefusal, startScriptedSmtpServer, type ScriptedSmtpServer } from './scripted-smtp-server';
-export { redisCluster, parseClusterNodes, type RedisClusterHelper, type ClusterNodeInfo, type FailoverResult, type CrashResult } from './redis-cluster';
+export { redisCluster, parseClusterNodes, withTopologyLock, type RedisClusterHelper, type ClusterNodeInfo, type FailoverResult, type CrashResult } from './redis-cluster';

@@ -280,7 +280,7 @@ export function redisCluster(url: string = stack.redisClusterUrl): RedisClusterH
  * flight together leave neither in the state its test waits for. A lock file beside the nodes' state,
  * holding the holder's pid (a crashed holder's lock is taken over).
  */
-async function withTopologyLock<T>(fn: () => Promise<T>): Promise<T> {
+export async function withTopologyLock<T>(fn: () => Promise<T>): Promise<T> {
   const path = join(stack.stackDir, 'redis-cluster', 'topology.lock');
   const deadline = Date.now() + 120_000;
   for (;;) {
