@@ -39,8 +39,10 @@ describe('main.ts', () => {
 
     try {
       await waitFor(() => lines.some((l) => l.event === 'started'), { what: `the started log line (stderr: ${stderr})`, timeoutMs: 20_000 });
+      const killedAt = Date.now();
       proc.kill('SIGTERM');
       const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('hung'), 20_000))]);
+      if (code !== 0) console.log(`SIGTERM at ${killedAt}; ${lines.filter((l) => (l.time as number) > killedAt).length} lines after it, the last at ${String(lines.at(-1)?.time)}`);
       if (code !== 0) console.log('the scheduler did not exit after SIGTERM; what it logged but notifications:', JSON.stringify(lines.filter((l) => l.event !== 'notified')), stderr);
       expect(code).toBe(0);
       expect(lines.some((l) => l.event === 'stopped')).toBe(true);

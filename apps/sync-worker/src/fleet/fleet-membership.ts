@@ -4,8 +4,9 @@
 //   may already count this worker gone and take its shards, so the view says "fenced" and the worker
 //   closes every session; it comes back when a heartbeat gets through again.
 // - Settling: a heartbeat that finds a new fleet epoch means Redis lost its state (a restart without
-//   persistence). Every worker re-appears within one heartbeat, so for a few beats the view keeps what
-//   is held and takes nothing new; once everyone is back the ownership is what it was and nothing moves.
+//   persistence). The view keeps what is held and takes nothing new until every member of before the
+//   loss has re-appeared (or a member TTL has passed: those are gone); then the ownership is what it
+//   was and nothing moves. (A worker slower to come back must not see its shards taken meanwhile.)
 import type { RedisConnection as Redis } from '@reply-sync/queue';
 import { HEARTBEAT_MS, heartbeat, leaveFleet, MEMBER_TTL_MS, ownedShards } from '@reply-sync/queue';
 import type { Logger } from '../logger';
@@ -52,6 +53,9 @@ export function startFleetMembership(options: FleetMembershipOptions): FleetMemb
   let lastOk = Date.now();
   let epoch: string | null = null;
   let settleUntil = 0;
+  /** The members of before a loss of Redis' state, waited for while settling. */
+  let awaited: string[] = [];
+  let lastMembers: string[] = [];
   let stopped = false;
   let left = false;
   let timer: NodeJS.Timeout | undefined;
@@ -84,7 +88,8 @@ export function startFleetMembership(options: FleetMembershipOptions): FleetMemb
       lastOk = Date.now();
       armFence();
       if (epoch !== null && hb.epoch !== epoch) {
-        settleUntil = lastOk + 3 * heartbeatMs;
+        settleUntil = lastOk + ttlMs;
+        awaited = lastMembers.length > 0 ? lastMembers : view.members;
         log.warn({ event: 'membership_lost' }, 'Redis had lost the fleet membership (a restart?); settling before anything moves');
       }
       epoch = hb.epoch;
@@ -95,7 +100,10 @@ export function startFleetMembership(options: FleetMembershipOptions): FleetMemb
         log.info({ event: 'membership', members: hb.members.length, owned: owned.size }, 'fleet membership changed');
       }
       if (view.fenced) log.warn({ event: 'unfenced' }, 'heartbeat got through again; taking shards back');
-      publish({ members: hb.members, owned, fenced: false, settling: lastOk < settleUntil });
+      if (hb.members.length > 0) lastMembers = hb.members;
+      const everyoneBack = awaited.every((m) => hb.members.includes(m));
+      if (everyoneBack) awaited = [];
+      publish({ members: hb.members, owned, fenced: false, settling: lastOk < settleUntil && !everyoneBack });
     } catch (error) {
       if (!view.fenced) log.warn({ err: error instanceof Error ? error.message : String(error), sinceOkMs: now - lastOk }, 'fleet heartbeat failed');
     }
