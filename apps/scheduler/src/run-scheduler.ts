@@ -21,16 +21,25 @@ export interface RunningScheduler {
 
 export async function runScheduler(env: SchedulerEnv, options: RunSchedulerOptions = {}): Promise<RunningScheduler> {
   const logger = options.logger ?? pino({ level: env.LOG_LEVEL, base: { app: 'scheduler' } });
-  // Signals are taken from the start: one that arrives while the scheduler is still starting stops it
-  // right after (the default action would kill the process without its clean stop).
-  let signalledEarly: NodeJS.Signals | null = null;
-  const early = (signal: NodeJS.Signals): void => {
-    signalledEarly = signal;
+  // One signal listener from the start to the end. A signal during start-up stops the scheduler right
+  // after it started (the default action would kill it without its clean stop). And never swapping
+  // listeners: removing a signal's last listener stops Node's handle for it, and a signal already
+  // caught but not yet delivered is then lost (seen: a SIGTERM sent right after start-up ignored).
+  let stopRequested: NodeJS.Signals | null = null;
+  let onStopRequest: ((signal: NodeJS.Signals) => void) | null = null;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (onStopRequest) onStopRequest(signal);
+    else stopRequested ??= signal;
   };
-  if (options.handleSignals ?? true) {
-    process.once('SIGTERM', early);
-    process.once('SIGINT', early);
+  const handleSignals = options.handleSignals ?? true;
+  if (handleSignals) {
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
   }
+  const unlistenSignals = (): void => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  };
   // Two pooled connections cover the reconcile queries; LISTEN gets its own connection.
   const db = createDb(env.DATABASE_URL, { max: 2 });
   let scheduler: Scheduler;
@@ -43,37 +52,29 @@ export async function runScheduler(env: SchedulerEnv, options: RunSchedulerOptio
       logger,
     });
   } catch (error) {
-    process.off('SIGTERM', early);
-    process.off('SIGINT', early);
+    unlistenSignals();
     await db.close();
     throw error;
   }
-  process.off('SIGTERM', early);
-  process.off('SIGINT', early);
 
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
       await scheduler.stop();
       await db.close();
+      unlistenSignals();
       resolveStopped();
     })());
-  function onSignal(signal: NodeJS.Signals): void {
+  onStopRequest = (signal) => {
     logger.info({ event: 'signal', signal }, 'stopping scheduler');
     stop().catch((error: unknown) => {
       logger.error({ event: 'stop_failed', err: error instanceof Error ? error.message : String(error) }, 'unclean stop');
       process.exitCode = 1;
       resolveStopped();
     });
-  }
-  if (options.handleSignals ?? true) {
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-    if (signalledEarly) onSignal(signalledEarly);
-  }
+  };
+  if (stopRequested) onStopRequest(stopRequested);
   return { scheduler, stop, stopped };
 }

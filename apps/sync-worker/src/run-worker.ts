@@ -6,18 +6,33 @@ import { startWorker, type RunningWorker } from './worker';
 /** Starts the worker and resolves once a SIGTERM/SIGINT has shut it down cleanly. */
 export async function runWorker(env: WorkerEnv = parseWorkerEnv()): Promise<void> {
   const logger = createLogger({ level: env.LOG_LEVEL });
-  const running: RunningWorker = await startWorker({ env, logger });
-  await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      logger.info({ signal }, 'signal received');
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      running.close().then(resolve, (error: unknown) => {
-        logger.error({ err: error instanceof Error ? error.message : String(error) }, 'shutdown failed');
-        resolve();
-      });
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
+  // One listener from before the start to the end (see apps/scheduler/src/run-scheduler.ts): a signal
+  // during start-up stops the worker once started, and none is lost to a listener swap.
+  let signalled: NodeJS.Signals | null = null;
+  let onStop: ((signal: NodeJS.Signals) => void) | null = null;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (onStop) onStop(signal);
+    else signalled ??= signal;
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  try {
+    const running: RunningWorker = await startWorker({ env, logger });
+    await new Promise<void>((resolve) => {
+      let closing = false;
+      onStop = (signal) => {
+        logger.info({ signal }, 'signal received');
+        if (closing) return;
+        closing = true;
+        running.close().then(resolve, (error: unknown) => {
+          logger.error({ err: error instanceof Error ? error.message : String(error) }, 'shutdown failed');
+          resolve();
+        });
+      };
+      if (signalled) onStop(signalled);
+    });
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
 }
