@@ -7,7 +7,7 @@
 // primaries keep a majority answering.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRedisConnection, deleteFleet, fleetKeys, ownedShards, type RedisConnection } from '@reply-sync/queue';
-import { redisCluster, stack, uniqueName, waitFor } from '@reply-sync/testkit';
+import { redisCluster, stack, uniqueName, waitFor, type RedisClusterHelper } from '@reply-sync/testkit';
 import { startFleetMembership, type FleetMembership, type FleetView } from '../src/fleet/fleet-membership';
 import { createLogger } from '../src/logger';
 
@@ -78,31 +78,33 @@ describe('the fleet membership on a Redis Cluster', () => {
     expect(new Set(primaries.map((p) => p.id)).size).toBe(3);
   });
 
-  it('a manual failover of its primary fences nobody', { timeout: 60_000 }, async () => {
-    const fleet = uniqueName('q-members-failover');
+  /** Two members through `event` (on the primary of the membership's first copy): what each went through. */
+  async function through(name: string, event: (cluster: RedisClusterHelper, key: string) => Promise<string>) {
+    const fleet = uniqueName(`q-members-${name}`);
     const { members } = await twoMembers(fleet);
     const cluster = redisCluster();
     closers.push(() => cluster.close());
     const from = Date.now();
-    const failover = await cluster.failover(fleetKeys(fleet).membership[0]!.members);
-    await whole(members, 'both members whole after the failover');
+    const what = await event(cluster, fleetKeys(fleet).membership[0]!.members);
+    await whole(members, `both members whole after the ${name}`);
     const seen = members.map((m) => since(m, from));
-    console.info(`[figure] membership through CLUSTER FAILOVER ${failover.from} -> ${failover.to} (${failover.ms} ms): ${JSON.stringify(seen)}`);
+    console.info(`[figure] membership through ${what}: ${JSON.stringify(seen)}`);
+    return seen;
+  }
+
+  it('a manual failover of its primary fences nobody', { timeout: 60_000 }, async () => {
+    const seen = await through('failover', async (cluster, key) => {
+      const failover = await cluster.failover(key);
+      return `CLUSTER FAILOVER ${failover.from} -> ${failover.to} (${failover.ms} ms)`;
+    });
     expect(seen.map((s) => s.fenced)).toEqual([false, false]);
   });
 
   it('a crash of its primary fences nobody and moves nothing', { timeout: 90_000 }, async () => {
-    const fleet = uniqueName('q-members-crash');
-    const { members } = await twoMembers(fleet);
-    const cluster = redisCluster();
-    closers.push(() => cluster.close());
-    const from = Date.now();
-    const crash = await cluster.killPrimary(fleetKeys(fleet).membership[0]!.members);
-    await whole(members, 'both members whole after the crash');
-    const seen = members.map((m) => since(m, from));
-    console.info(
-      `[figure] membership through a crash of ${crash.from} (${crash.to} serving after ${crash.promotedMs} ms, rejoined after ${crash.rejoinedMs} ms): ${JSON.stringify(seen)}`,
-    );
+    const seen = await through('crash', async (cluster, key) => {
+      const crash = await cluster.killPrimary(key);
+      return `a crash of ${crash.from} (${crash.to} serving after ${crash.promotedMs} ms, rejoined after ${crash.rejoinedMs} ms)`;
+    });
     expect(seen.map((s) => s.fenced)).toEqual([false, false]);
   });
 });
