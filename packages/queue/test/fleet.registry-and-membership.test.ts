@@ -104,6 +104,18 @@ describe('membership', () => {
     expect((await heartbeat(redis, fleet, 'a')).members).toEqual(['a', 'b']);
   });
 
+  it('sees, and is seen by, a worker of the version before the copies (one set) during a rolling upgrade', async () => {
+    const { redis, fleet } = open('upgrade');
+    const old = fleetKeys(fleet).legacyMembership.members;
+    // The old worker's heartbeat: its id in the one set, scored by Redis' clock.
+    const [seconds, micros] = await redis.time();
+    await redis.zadd(old, String(Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)), 'old');
+    expect((await heartbeat(redis, fleet, 'new')).members).toEqual(['new', 'old']);
+    expect(await liveMembers(redis, fleet)).toEqual(['new', 'old']);
+    // What the old worker reads back: the new one is there.
+    expect(await redis.zrange(old, '0', '-1')).toEqual(expect.arrayContaining(['new', 'old']));
+  });
+
   it("records that a member holds a shard's sessions, under its own name", async () => {
     const { redis, fleet } = open('ready');
     await markShardReady(redis, fleet, 5, 'a');

@@ -27,6 +27,8 @@ export interface MembershipCopyKeys {
 export interface FleetKeys {
   /** The membership's copies, each under a hash tag of its own (on a different primary of a cluster). */
   membership: MembershipCopyKeys[];
+  /** The single membership set of the version before the copies: written and read too, during a rolling upgrade. */
+  legacyMembership: MembershipCopyKeys;
   /** Pub/sub channel of registry changes (classic PUBLISH: it reaches every node of a cluster). */
   changes: string;
   /** HASH inboxId → accountId of one shard's connected inboxes. */
@@ -38,6 +40,7 @@ export interface FleetKeys {
 export function fleetKeys(fleet: string): FleetKeys {
   return {
     membership: membershipTags(fleet).map((tag) => ({ members: `{${tag}}:members`, epoch: `{${tag}}:epoch` })),
+    legacyMembership: { members: `{rs:${fleet}:fleet}:members`, epoch: `{rs:${fleet}:fleet}:epoch` },
     changes: `rs:${fleet}:changes`,
     shard: (shard) => `{rs:${fleet}:s${shard}}:inboxes`,
     ready: (shard, member) => `{rs:${fleet}:s${shard}}:ready:${member}`,

@@ -67,22 +67,30 @@ export class MembershipUnavailableError extends Error {
   }
 }
 
-/** Runs `call` on every copy at once; the answers (null for a copy that failed or was too slow), or throws without a majority. */
-async function onCopies<T>(fleet: string, what: string, call: (copy: MembershipCopyKeys) => Promise<T>): Promise<(T | null)[]> {
-  const answers = await Promise.all(
-    fleetKeys(fleet).membership.map(async (copy) => {
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), COPY_TIMEOUT_MS)));
-      try {
-        return await Promise.race([call(copy).catch(() => null), late]);
-      } finally {
-        clearTimeout(timer);
-      }
-    }),
-  );
-  const answered = answers.filter((a) => a !== null).length;
+/** A copy's answer, or null when it failed or took longer than COPY_TIMEOUT_MS. */
+async function inTime<T>(call: Promise<T>): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), COPY_TIMEOUT_MS)));
+  try {
+    return await Promise.race([call.catch(() => null), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Runs `call` on every copy at once, and on the single set of the version before the copies (so
+ * workers of both versions see each other during a rolling upgrade; it counts for no majority). The
+ * copies' answers (null for one that failed or was too slow) and the old set's; throws without a
+ * majority of copies. Remove the old set once no deployment runs a worker from before the copies.
+ */
+async function onCopies<T>(fleet: string, what: string, call: (copy: MembershipCopyKeys) => Promise<T>): Promise<{ copies: (T | null)[]; legacy: T | null }> {
+  const keys = fleetKeys(fleet);
+  const answers = await Promise.all([...keys.membership, keys.legacyMembership].map((copy) => inTime(call(copy))));
+  const copies = answers.slice(0, MEMBERSHIP_COPIES);
+  const answered = copies.filter((a) => a !== null).length;
   if (answered < MAJORITY) throw new MembershipUnavailableError(answered, what);
-  return answers;
+  return { copies, legacy: answers[MEMBERSHIP_COPIES] ?? null };
 }
 
 /** Members live in any copy that answered (a member is written to a majority, so at least one of these has it). */
@@ -101,24 +109,26 @@ function runScript(redis: Redis, copy: MembershipCopyKeys, member: string, ttlMs
   return withScript(redis).fleetHeartbeat(copy.members, copy.epoch, member, String(ttlMs), mode);
 }
 
+const liveIn = (answer: [number, string, ...string[]] | null): string[] | null => (answer ? (answer.slice(2) as string[]) : null);
+
 /** Records that `member` is alive and returns the live members; throws unless a majority of the copies answered. */
 export async function heartbeat(redis: Redis, fleet: string, member: string, ttlMs = MEMBER_TTL_MS): Promise<Heartbeat> {
-  const answers = await onCopies(fleet, 'heartbeat', (copy) => runScript(redis, copy, member, ttlMs, 'beat'));
+  const { copies, legacy } = await onCopies(fleet, 'heartbeat', (copy) => runScript(redis, copy, member, ttlMs, 'beat'));
   return {
-    added: answers.some((a) => a !== null && Number(a[0]) === 1),
-    epochs: answers.map((a) => a?.[1] ?? null),
-    members: union(answers.map((a) => a?.slice(2) as string[] | undefined ?? null)),
+    added: copies.some((a) => a !== null && Number(a[0]) === 1),
+    epochs: copies.map((a) => a?.[1] ?? null),
+    members: union([...copies, legacy].map(liveIn)),
   };
 }
 
 /** Removes `member` (a clean shutdown: the others take its shards at their next heartbeat). */
 export async function leaveFleet(redis: Redis, fleet: string, member: string, ttlMs = MEMBER_TTL_MS): Promise<string[]> {
-  const answers = await onCopies(fleet, 'leave', (copy) => runScript(redis, copy, member, ttlMs, 'leave'));
-  return union(answers.map((a) => a?.slice(2) as string[] | undefined ?? null));
+  const { copies, legacy } = await onCopies(fleet, 'leave', (copy) => runScript(redis, copy, member, ttlMs, 'leave'));
+  return union([...copies, legacy].map(liveIn));
 }
 
 /** The live members, read without heartbeating (operators, tests). */
 export async function liveMembers(redis: Redis, fleet: string, ttlMs = MEMBER_TTL_MS): Promise<string[]> {
-  const answers = await onCopies(fleet, 'read members', async (copy) => (await runScript(redis, copy, '', ttlMs, 'read')).slice(2) as string[]);
-  return union(answers);
+  const { copies, legacy } = await onCopies(fleet, 'read members', (copy) => runScript(redis, copy, '', ttlMs, 'read'));
+  return union([...copies, legacy].map(liveIn));
 }
