@@ -6,7 +6,7 @@
 // the client's new map), at the 6 s fence: 2 of 5 runs fenced both members. Its copies on three
 // primaries keep a majority answering.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRedisConnection, deleteFleet, fleetKeys, ownedShards, type RedisConnection } from '@reply-sync/queue';
+import { createRedisConnection, deleteFleet, fleetKeys, membershipTags, ownedShards, slotOfTag, type RedisConnection } from '@reply-sync/queue';
 import { redisCluster, stack, uniqueName, waitFor, type RedisClusterHelper } from '@reply-sync/testkit';
 import { startFleetMembership, type FleetMembership, type FleetView } from '../src/fleet/fleet-membership';
 import { createLogger } from '../src/logger';
@@ -70,10 +70,13 @@ async function whole(members: Member[], what: string): Promise<void> {
 }
 
 describe('the fleet membership on a Redis Cluster', () => {
-  it("keeps its copies on three different primaries", async () => {
+  it('keeps its copies on three different primaries', async () => {
     const cluster = redisCluster();
     closers.push(() => cluster.close());
-    const copies = fleetKeys(uniqueName('q-members')).membership;
+    const fleet = uniqueName('q-members');
+    const copies = fleetKeys(fleet).membership;
+    // Our slot of each copy's tag is the cluster's (the tags were picked by it).
+    expect(membershipTags(fleet).map(slotOfTag)).toEqual(await Promise.all(copies.map((copy) => cluster.keySlot(copy.members))));
     const primaries = await Promise.all(copies.map((copy) => cluster.primaryOf(copy.members)));
     expect(new Set(primaries.map((p) => p.id)).size).toBe(3);
   });
