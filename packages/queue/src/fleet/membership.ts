@@ -4,7 +4,7 @@
 // counts when a majority of them answered: any two majorities share a copy, so a member that wrote a
 // majority within the fence is seen live by any member that read a majority, and one primary failing
 // over (or crashing, until its replica takes over) stops no heartbeat. Cost: one script call per copy
-// per heartbeat interval per worker, whatever the number of inboxes it holds.
+// (and the old set, onCopies) per heartbeat interval per worker, whatever the number of inboxes it holds.
 import type { RedisConnection as Redis } from '../redis-connection';
 import { fleetKeys, MEMBERSHIP_COPIES, type MembershipCopyKeys } from './fleet-keys';
 
