@@ -18,6 +18,7 @@ import { catchUpScenario } from './scenarios/catch-up';
 import { throughputScenario } from './scenarios/throughput';
 import { schedulerScenario } from './scenarios/scheduler';
 import { failoverScenario } from './scenarios/failover';
+import { clusterFailoverScenario } from './scenarios/cluster-failover';
 import { cliScenario } from './scenarios/cli';
 
 const SCENARIOS: Scenario[] = [
@@ -28,6 +29,7 @@ const SCENARIOS: Scenario[] = [
   throughputScenario,
   schedulerScenario,
   failoverScenario,
+  clusterFailoverScenario,
   cliScenario,
 ];
 

@@ -18,8 +18,9 @@ export interface BenchFleet {
   redis: Redis;
 }
 
-export function openQueue(name: string): BenchFleet {
-  const redis = createRedisConnection(stack.redisUrl, { forWorker: false });
+/** `redisUrl`: the stack's Redis by default (the cluster-failover scenario passes the cluster's). */
+export function openQueue(name: string, redisUrl: string = stack.redisUrl): BenchFleet {
+  const redis = createRedisConnection(redisUrl, { forWorker: false });
   redis.on('error', () => undefined);
   return { name, redis };
 }

@@ -83,14 +83,37 @@ describe('membership', () => {
   it('a member finds out at its next heartbeat that Redis lost the fleet state: a new epoch', async () => {
     const { redis, fleet } = open('lost');
     const first = await heartbeat(redis, fleet, 'a');
-    expect((await heartbeat(redis, fleet, 'b')).epoch).toBe(first.epoch);
-    const keys = fleetKeys(fleet);
-    await redis.del(keys.members, keys.epoch); // what a Redis restart without persistence does
+    expect((await heartbeat(redis, fleet, 'b')).epochs).toEqual(first.epochs);
+    // what a Redis restart without persistence does
+    for (const copy of fleetKeys(fleet).membership) await redis.del(copy.members, copy.epoch);
     // b's heartbeat queued during the outage lands first and re-adds b unseen: b still learns, and so does a.
     const b = await heartbeat(redis, fleet, 'b');
-    expect(b.epoch).not.toBe(first.epoch);
+    expect(b.epochs.every((e, i) => e !== first.epochs[i])).toBe(true);
     expect((await heartbeat(redis, fleet, 'b')).added).toBe(false);
-    expect((await heartbeat(redis, fleet, 'a')).epoch).toBe(b.epoch);
+    expect((await heartbeat(redis, fleet, 'a')).epochs).toEqual(b.epochs);
+  });
+
+  it('keeps the membership in three copies and still answers from a majority of them', async () => {
+    const { redis, fleet } = open('copies');
+    await heartbeat(redis, fleet, 'a');
+    await heartbeat(redis, fleet, 'b');
+    const [lost] = fleetKeys(fleet).membership;
+    // One copy emptied (a primary that lost its writes): the other two still know both members.
+    await redis.del(lost!.members);
+    expect(await liveMembers(redis, fleet)).toEqual(['a', 'b']);
+    expect((await heartbeat(redis, fleet, 'a')).members).toEqual(['a', 'b']);
+  });
+
+  it('sees, and is seen by, a worker of the version before the copies (one set) during a rolling upgrade', async () => {
+    const { redis, fleet } = open('upgrade');
+    const old = fleetKeys(fleet).legacyMembership.members;
+    // The old worker's heartbeat: its id in the one set, scored by Redis' clock.
+    const [seconds, micros] = await redis.time();
+    await redis.zadd(old, String(Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)), 'old');
+    expect((await heartbeat(redis, fleet, 'new')).members).toEqual(['new', 'old']);
+    expect(await liveMembers(redis, fleet)).toEqual(['new', 'old']);
+    // What the old worker reads back: the new one is there.
+    expect(await redis.zrange(old, '0', '-1')).toEqual(expect.arrayContaining(['new', 'old']));
   });
 
   it("records that a member holds a shard's sessions, under its own name", async () => {

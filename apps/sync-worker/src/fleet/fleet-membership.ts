@@ -2,7 +2,9 @@
 // members, turned into a view of the shards this worker owns. Two safety rules:
 // - Fencing: when heartbeats have failed for longer than fenceMs (below the members' TTL), the others
 //   may already count this worker gone and take its shards, so the view says "fenced" and the worker
-//   closes every session; it comes back when a heartbeat gets through again.
+//   closes every session; it comes back when a heartbeat gets through again. A heartbeat gets through
+//   when a majority of the membership's copies answered (membership.ts), so one primary of a cluster
+//   failing over or crashing fences nobody.
 // - Settling: a heartbeat that finds a new fleet epoch means Redis lost its state (a restart without
 //   persistence). The view keeps what is held and takes nothing new until every member of before the
 //   loss has re-appeared (or a member TTL has passed: those are gone); then the ownership is what it
@@ -51,7 +53,8 @@ export function startFleetMembership(options: FleetMembershipOptions): FleetMemb
   const log = options.logger.child({ component: 'fleet-membership', memberId: options.memberId });
   let view: FleetView = { members: [], owned: new Set(), fenced: false, settling: false };
   let lastOk = Date.now();
-  let epoch: string | null = null;
+  /** Each membership copy's epoch as last seen (null: not seen yet). */
+  let epochs: (string | null)[] = [];
   let settleUntil = 0;
   /** The members of before a loss of Redis' state, waited for while settling. */
   let awaited: string[] = [];
@@ -87,12 +90,14 @@ export function startFleetMembership(options: FleetMembershipOptions): FleetMemb
       const hb = await withTimeout(heartbeat(options.redis, options.fleet, options.memberId, ttlMs), heartbeatMs, 'fleet heartbeat');
       lastOk = Date.now();
       armFence();
-      if (epoch !== null && hb.epoch !== epoch) {
+      // A copy that answered now and before with another epoch lost its state (one copy is enough: a
+      // read of a majority that includes it could miss members that have not beaten since).
+      if (hb.epochs.some((e, i) => e !== null && epochs[i] != null && e !== epochs[i])) {
         settleUntil = lastOk + ttlMs;
         awaited = lastMembers.length > 0 ? lastMembers : view.members;
         log.warn({ event: 'membership_lost' }, 'Redis had lost the fleet membership (a restart?); settling before anything moves');
       }
-      epoch = hb.epoch;
+      epochs = hb.epochs.map((e, i) => e ?? epochs[i] ?? null);
       const membersKey = hb.members.join(',');
       if (membersKey !== lastMembersKey) {
         lastMembersKey = membersKey;

@@ -59,7 +59,7 @@ export async function registeredInboxIds(redis: Redis, fleet: string): Promise<s
 /** Deletes a fleet's registry and membership (tests' clean-up; readiness keys expire on their own). */
 export async function deleteFleet(redis: Redis, fleet: string): Promise<void> {
   const keys = fleetKeys(fleet);
-  await Promise.all([redis.del(keys.members, keys.epoch), ...Array.from({ length: SHARD_COUNT }, (_, shard) => redis.del(keys.shard(shard)))]);
+  await Promise.all([...[...keys.membership, keys.legacyMembership].map((copy) => redis.del(copy.members, copy.epoch)), ...Array.from({ length: SHARD_COUNT }, (_, shard) => redis.del(keys.shard(shard)))]);
 }
 
 export function parseRegistryChange(message: string): RegistryChange | null {

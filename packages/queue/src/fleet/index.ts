@@ -1,8 +1,8 @@
 // The fleet: the sharded registry of connected inboxes, the membership of live workers, and who owns
 // (and holds) which shard.
-export { SHARD_COUNT, fleetKeys, hash32, shardOf, type FleetKeys } from './fleet-keys';
+export { MEMBERSHIP_COPIES, SHARD_COUNT, fleetKeys, hash32, membershipTags, shardOf, slotOfTag, type FleetKeys, type MembershipCopyKeys } from './fleet-keys';
 export { ownerOf, ownedShards } from './ownership';
-export { HEARTBEAT_MS, MEMBER_TTL_MS, heartbeat, leaveFleet, liveMembers, type Heartbeat } from './membership';
+export { HEARTBEAT_MS, MEMBER_TTL_MS, MembershipUnavailableError, heartbeat, leaveFleet, liveMembers, type Heartbeat } from './membership';
 export {
   deleteFleet,
   parseRegistryChange,
