@@ -21,3 +21,4 @@ export { decisionOutcome } from './queries/decisions';
 export type { TimelineEntry, TimelineAttachment } from './queries/timeline';
 export type { AddContactInput, ContactWithLinks } from './queries/contacts';
 export { normalizeNeverLogValue } from './queries/never-log';
+export { generateApiKey, parseApiKey } from './api-key-format';

@@ -3,9 +3,11 @@
 import type { Db } from './client';
 import { accountScope } from './account-scope';
 import { accountQueries } from './queries/accounts';
+import { apiKeyQueries } from './queries/api-keys';
 import { companyQueries, contactQueries, dealQueries } from './queries/contacts';
 import { decisionQueries } from './queries/decisions';
 import { emailQueries } from './queries/emails';
+import { idempotencyKeyQueries } from './queries/idempotency-keys';
 import { inboxQueries } from './queries/inboxes';
 import { neverLogQueries } from './queries/never-log';
 import { oauthCredentialQueries } from './queries/oauth-credentials';
@@ -31,6 +33,8 @@ export function scoped(db: Db, accountId: string) {
     outgoingEmails: outgoingEmailQueries(db, scope),
     decisions: decisionQueries(db, scope),
     timeline: timelineQueries(db, scope),
+    apiKeys: apiKeyQueries(db, scope),
+    idempotencyKeys: idempotencyKeyQueries(db, scope),
   };
 }
 

@@ -5,7 +5,7 @@ import { decodeHeaderValue, firstHeader, normalizeMessageId, parseAddressList, p
 import { simpleParser } from 'mailparser';
 import { CliError } from '../cli-error';
 import type { LogSource } from '../option-values';
-import { requireUser } from './accounts';
+import { requireUser } from '@reply-sync/operations/accounts';
 
 
 export interface LogEmailInput {
