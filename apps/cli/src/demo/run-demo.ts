@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAccount, createDb, migrate, parseEncryptionKeys, scoped, type CreateOutgoingEmailInput, type DecisionRow, type Scoped } from '@reply-sync/db';
 import { createRedisConnection, createSendEvents, createSendQueue, deleteFleet, enqueueSend, waitForSend, type SendJobResult } from '@reply-sync/queue';
+import { parseApiEnv, runApi, type RunningApi } from '@reply-sync/api';
 import { parseSchedulerEnv, runScheduler } from '@reply-sync/scheduler';
 import { createLogger, parseWorkerEnv, startWorker } from '@reply-sync/sync-worker';
 import { reasonSentence } from '@reply-sync/threading';
@@ -58,6 +59,8 @@ export interface DemoResult {
   outgoingMessageId: string;
   replies: Record<DemoReplyKind, DemoReply>;
   timeline: Timeline;
+  /** The HTTP API the demo serves, a key of the demo account, and how many inboxes GET /v1/inboxes listed with it. */
+  api: { url: string; key: string; inboxesListed: number };
 }
 
 function startLocalStack(print: (text: string) => void): Promise<void> {
@@ -188,6 +191,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       const sends = createSendQueue({ redisUrl: stack.redisUrl, name: sendQueueName });
       await sends.obliterate({ force: true }).finally(() => sends.close());
     });
+    const apiKey = await s.apiKeys.create({ scopes: ['read', 'write'], name: 'demo' });
+    const api = await startDemoApi({ ...appEnv, API_PORT: process.env.API_PORT ?? '8787' }, logFile);
+    cleanups.unshift(() => api.stop());
+    const listed = (await (await fetch(`${api.url}/v1/inboxes`, { headers: { authorization: `Bearer ${apiKey.key}` } })).json()) as { data: unknown[] };
+    say(`   HTTP API on ${api.url} (reference page ${api.url}/docs); demo key (read, write): ${apiKey.key}`);
+    say(`   curl -H 'Authorization: Bearer ${apiKey.key}' ${api.url}/v1/inboxes   (lists ${listed.data.length} inbox)`);
     say(`6. Scheduler and sync worker running in this process on fleet ${queueName} and send queue ${sendQueueName} (their logs: ${logPath}); waiting for the worker's first IMAP session ...`);
     // The first session sets the checkpoint at UIDNEXT (history is never imported): deliver only after it.
     await tk.waitFor(async () => (await s.inboxes.get(inboxId))?.uidvalidity != null, { what: "the worker's first session on the demo inbox", timeoutMs });
@@ -283,6 +292,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         subfolder: { kind: 'subfolder', messageId: inSubfolder.messageId, reasons: explanations.subfolder.decisions.map((d) => d.reasonCode), onTimeline: onTimeline(inSubfolder.messageId) },
       },
       timeline,
+      api: { url: api.url, key: apiKey.key, inboxesListed: listed.data.length },
     };
 
     if (!options.once) await watchDecisions(s, inboxId, mailUser.address, profile.lmtpPort, say, options.signal);
@@ -291,6 +301,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     return result;
   } finally {
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+  }
+}
+
+/** The API on API_PORT (8787), or on a free port when that one is taken (another demo, a second checkout). */
+async function startDemoApi(env: Record<string, string>, logStream: NodeJS.WritableStream): Promise<RunningApi> {
+  const options = { handleSignals: false, logStream: logStream as never };
+  try {
+    return await runApi(parseApiEnv(env), options);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    return runApi(parseApiEnv({ ...env, API_PORT: '0' }), options);
   }
 }
 

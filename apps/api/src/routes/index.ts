@@ -1,0 +1,20 @@
+// Every route group of the API, and the two public routes: the OpenAPI document and the health check.
+import type { Db, EncryptionKeys } from '@reply-sync/db';
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import { publicRoute } from '../access';
+import { inboxRoutes } from './inboxes';
+
+export interface RouteDeps {
+  db: Db;
+  /** REPLY_SYNC_ENCRYPTION_KEYS, parsed when an inbox is connected. */
+  encryptionKeys: () => EncryptionKeys;
+  /** Extra trusted CA (PEM) for mail servers with private certificates. */
+  tlsCa?: string | undefined;
+}
+
+export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => {
+  app.get('/openapi.json', { ...publicRoute(), schema: { hide: true } }, async () => app.swagger());
+  app.get('/healthz', { ...publicRoute(), schema: { summary: 'Health check (no key needed)', tags: ['meta'], response: { 200: Type.Object({ ok: Type.Boolean() }) } } }, async () => ({ ok: true }));
+  await app.register(inboxRoutes, { prefix: '/v1', ...deps });
+};
