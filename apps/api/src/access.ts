@@ -46,17 +46,26 @@ function hooksOf(value: RouteOptions['onRequest']): onRequestHookHandler[] {
   return (Array.isArray(value) ? value : [value]) as onRequestHookHandler[];
 }
 
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  access: AccessConfig['access'];
+}
+
 /**
  * Installs the rule on `app`: every route registered after this must declare its access. Routes registered
- * before it (the reference page's own files, from @fastify/swagger-ui) are not API routes.
+ * before it (the reference page's own files, from @fastify/swagger-ui) are not API routes. Returns the
+ * routes as they register (the tests compare them with the OpenAPI document).
  */
-export function enforceAccess(app: FastifyInstance, authenticate: (request: FastifyRequest) => Promise<AuthContext>): void {
+export function enforceAccess(app: FastifyInstance, authenticate: (request: FastifyRequest) => Promise<AuthContext>): DeclaredRoute[] {
+  const declared: DeclaredRoute[] = [];
   app.addHook('onRoute', (route) => {
     const access = accessOf(route);
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     if (!access) {
       throw new Error(`${methods.join(',')} ${route.url} declares no access: give its options ...scoped('read' | 'support' | 'write') or ...publicRoute().`);
     }
+    for (const method of methods) declared.push({ method, url: route.url, access });
     if (access === 'public') return;
     const accepted = ACCEPTED_SCOPES[access];
     route.schema = { ...route.schema, security: [{ [SECURITY_SCHEME]: accepted }] } as typeof route.schema;
@@ -69,4 +78,5 @@ export function enforceAccess(app: FastifyInstance, authenticate: (request: Fast
     };
     route.onRequest = [check, ...hooksOf(route.onRequest)];
   });
+  return declared;
 }

@@ -11,13 +11,20 @@ import type { Db } from '@reply-sync/db';
 import type { RedisConnection } from '@reply-sync/queue';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
-import { enforceAccess, SECURITY_SCHEME } from './access';
+import { enforceAccess, SECURITY_SCHEME, type DeclaredRoute } from './access';
 import { createAuthenticator } from './authenticate';
 import type { ApiEnv } from './env';
 import { enforceIdempotency } from './idempotency';
 import { apiLogOptions } from './log-options';
 import { PROBLEM_CONTENT_TYPE, ProblemSchema, problemOf, ApiProblem } from './problem';
 import { registerRoutes, type RouteDeps } from './routes/index';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route of the API with its access, in registration order. */
+    declaredRoutes: DeclaredRoute[];
+  }
+}
 
 export const API_VERSION = '0.1.0';
 export const DOCS_PREFIX = '/docs';
@@ -96,7 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Registered (and loaded, by the await) before the access rule: its own routes are the page's files.
   await app.register(swaggerUi, { routePrefix: DOCS_PREFIX, uiConfig: { validatorUrl: null as unknown as string, deepLinking: true }, staticCSP: true });
 
-  enforceAccess(app, authenticate);
+  app.decorate('declaredRoutes', enforceAccess(app, authenticate));
   enforceIdempotency(app);
   await app.register(registerRoutes, { ...deps, db: deps.db });
   return app;

@@ -10,5 +10,5 @@ export * from '@reply-sync/operations/contacts';
 export * from '@reply-sync/operations/inboxes';
 export * from '@reply-sync/operations/inbox-status';
 export * from './ops/emails';
-export * from './ops/timeline';
+export * from '@reply-sync/operations/timeline';
 export * from './ops/oauth-inboxes';

@@ -431,6 +431,8 @@ export const decisions = pgTable(
   (t) => [
     uniqueIndex('decisions_inbox_mailbox_uid_uq').on(t.inboxId, t.mailbox, t.uidvalidity, t.uid),
     index('decisions_account_message_id_idx').on(t.accountId, t.messageIdNorm),
+    // The API pages an inbox's decisions newest first (migration 0008).
+    index('decisions_inbox_created_idx').on(t.inboxId, t.createdAt.desc(), t.id.desc()),
     oneOf('decisions_decision_ck', t.decision, DECISION_OUTCOMES),
   ],
 );

@@ -8,3 +8,4 @@ export * from './accounts';
 export * from './contacts';
 export * from './inboxes';
 export * from './inbox-status';
+export * from './timeline';

@@ -3,7 +3,12 @@ import type { Db, EncryptionKeys } from '@reply-sync/db';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { publicRoute } from '../access';
+import { crmRoutes } from './crm';
+import { decisionRoutes } from './decisions';
 import { inboxRoutes } from './inboxes';
+import { neverLogRoutes } from './never-log';
+import { timelineRoutes } from './timeline';
+import { userRoutes } from './users';
 
 export interface RouteDeps {
   db: Db;
@@ -17,4 +22,9 @@ export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) =
   app.get('/openapi.json', { ...publicRoute(), schema: { hide: true } }, async () => app.swagger());
   app.get('/healthz', { ...publicRoute(), schema: { summary: 'Health check (no key needed)', tags: ['meta'], response: { 200: Type.Object({ ok: Type.Boolean() }) } } }, async () => ({ ok: true }));
   await app.register(inboxRoutes, { prefix: '/v1', ...deps });
+  await app.register(decisionRoutes, { prefix: '/v1' });
+  await app.register(userRoutes, { prefix: '/v1' });
+  await app.register(crmRoutes, { prefix: '/v1' });
+  await app.register(timelineRoutes, { prefix: '/v1' });
+  await app.register(neverLogRoutes, { prefix: '/v1' });
 };

@@ -20,8 +20,8 @@ import { formatDate } from '../format';
 import { addUser } from '@reply-sync/operations/accounts';
 import { addContact } from '@reply-sync/operations/contacts';
 import { connectInbox } from '@reply-sync/operations/inboxes';
-import { lookForMessage } from '../ops/look-for-message';
-import { explain, timelineFor, type Explanation, type Timeline } from '../ops/timeline';
+import { lookForMessage, type LookResult } from '../ops/look-for-message';
+import { explain, timelineFor, type Explanation, type Timeline } from '@reply-sync/operations/timeline';
 import { DEMO_DATABASE, ensureDemoDatabase, withoutPassword } from './demo-database';
 import { DEMO_CONTACT, DEMO_OTHER_CONTACT, DEMO_SUBFOLDER, demoAlias, PROPOSAL, replyEmail } from './demo-mail';
 
@@ -248,7 +248,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     const timeline = await timelineFor(s, { contact: bobEmail });
     const onTimeline = (id: string) => timeline.entries.some((e) => e.messageId === id);
-    const explanations: Record<DemoReplyKind, Explanation> = {
+    const explanations: Record<DemoReplyKind, Explanation<LookResult>> = {
       logged: await explain(s, genuine.messageId),
       alias: await explain(s, fromAlias.messageId),
       subfolder: { ...(await explain(s, inSubfolder.messageId)), looked },
