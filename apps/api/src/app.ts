@@ -72,9 +72,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(rateLimit, {
     max: deps.env.API_RATE_LIMIT,
     timeWindow: 60_000,
-    // After authentication (onRequest), so the count is per key; unauthenticated requests count per address.
+    // After authentication (onRequest), so the count is per key. Requests without a key reach this hook
+    // only on the public routes (the document, the reference page's files, the health check): not counted.
     hook: 'preParsing',
-    keyGenerator: (request) => (request.auth ? `key:${request.auth.key.id}` : `ip:${request.ip}`),
+    allowList: (request) => !request.auth,
+    keyGenerator: (request) => (request.auth ? `key:${request.auth.key.id}` : 'public'),
     ...(deps.redis ? { redis: deps.redis as never, nameSpace: 'reply-sync:api-rate:' } : {}),
     errorResponseBuilder: (_request, context) => new ApiProblem(429, 'rate_limited', `This API key made more than ${context.max} requests in a minute. Wait ${Math.ceil(context.ttl / 1000)} s (Retry-After), then try again.`),
   });
