@@ -48,7 +48,7 @@ describe('the API over HTTP', () => {
     }
     const init = await (await get('/docs/static/swagger-initializer.js')).text();
     expect(init).not.toMatch(/https?:\/\/(?!stackoverflow)/);
-    expect((await (await get('/docs/json')).json()).openapi).toBe('3.1.0');
+    expect(((await (await get('/docs/json')).json()) as { openapi: string }).openapi).toBe('3.1.0');
   });
 
   it('refuses a body over the limit with a problem', async () => {

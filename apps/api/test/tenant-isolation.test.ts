@@ -11,7 +11,8 @@ import { bearer, startTestApi, type TestAccount, type TestApi } from './helpers'
 let api: TestApi;
 let a: TestAccount;
 let bKey: string;
-let ids: Record<'inbox' | 'user' | 'contact' | 'company' | 'deal' | 'neverLog', string>;
+let ids: Record<'inbox' | 'user' | 'contact' | 'company' | 'deal' | 'neverLog' | 'email', string>;
+let attachmentId: string;
 let userEmail: string;
 let messageId: string;
 let doc: any;
@@ -32,9 +33,10 @@ beforeAll(async () => {
   const contact = await a.s.contacts.add({ email: 'bob@acme.test', companyIds: [company.id], dealIds: [deal.id] });
   const neverLog = await a.s.neverLog.add('domain', 'secret.example');
   messageId = `<${randomUUID()}@crm.test>`;
-  await a.s.emails.logOutbound({ source: 'crm_send', messageId, userId: user.id, inboxId: inbox.id, from: { address: userEmail, name: 'Ana' }, to: [{ address: 'bob@acme.test', name: 'Bob' }], subject: 'Renewal', sentAt: new Date(), textBody: 'Shall we renew?' });
+  const email = await a.s.emails.logOutbound({ source: 'crm_send', messageId, userId: user.id, inboxId: inbox.id, from: { address: userEmail, name: 'Ana' }, to: [{ address: 'bob@acme.test', name: 'Bob' }], subject: 'Renewal', sentAt: new Date(), textBody: 'Shall we renew?', attachments: [{ filename: 'terms.txt', contentType: 'text/plain', content: Buffer.from('terms') }] });
+  attachmentId = (await a.s.attachments.listFor(email.emailId))[0]!.id;
   await a.s.decisions.record([{ inboxId: inbox.id, uidvalidity: 1, uid: 1, messageId, reasonCode: 'not_a_reply', fromAddress: 'bob@acme.test', subject: 'x' }]);
-  ids = { inbox: inbox.id, user: user.id, contact: contact.id, company: company.id, deal: deal.id, neverLog: neverLog.id };
+  ids = { inbox: inbox.id, user: user.id, contact: contact.id, company: company.id, deal: deal.id, neverLog: neverLog.id, email: email.emailId };
   doc = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json();
 });
 afterAll(async () => {
@@ -78,7 +80,7 @@ const CASES: Record<string, Case> = {
   },
   'get /v1/users': { check: () => holdsNothingOfA('/v1/users') },
   'get /v1/users/{id}': { id: 'user' },
-  'post /v1/users': { check: async () => expect((await call('POST', '/v1/users', { email: userEmail })).statusCode).toBe(201) },
+  'post /v1/users': { check: async () => expect((await call('POST', '/v1/users', { email: `b-${randomUUID().slice(0, 8)}@mail.test` })).statusCode).toBe(201) },
   'get /v1/contacts': { check: () => holdsNothingOfA('/v1/contacts') },
   'get /v1/contacts/{id}': { id: 'contact' },
   'get /v1/contacts/{id}/timeline': { id: 'contact' },
@@ -97,6 +99,24 @@ const CASES: Record<string, Case> = {
   'get /v1/never-log': { check: () => holdsNothingOfA('/v1/never-log') },
   'post /v1/never-log': { check: async () => expect((await call('POST', '/v1/never-log', { value: '@b.example' })).statusCode).toBe(201) },
   'delete /v1/never-log/{id}': { id: 'neverLog' },
+  'get /v1/emails/{id}': { id: 'email' },
+  'get /v1/emails/{id}/attachments/{attachmentId}': {
+    check: async () => {
+      const other = await call('GET', `/v1/emails/${ids.email}/attachments/${attachmentId}`);
+      const missing = await call('GET', `/v1/emails/${randomUUID()}/attachments/${randomUUID()}`);
+      expect(other.statusCode).toBe(404);
+      expect(other.json().code).toBe(missing.json().code);
+    },
+  },
+  'post /v1/emails/log': {
+    // A's user as the sender is not B's user: 404, and nothing is logged in A.
+    check: async () => {
+      const raw = Buffer.from(`From: ${userEmail}\r\nTo: bob@acme.test\r\nMessage-ID: <${randomUUID()}@mail.test>\r\nSubject: x\r\n\r\nhi\r\n`);
+      const r = await call('POST', '/v1/emails/log', { raw: raw.toString('base64'), userEmail });
+      expect(r.statusCode).toBe(404);
+      expect(r.json().code).toBe('user_not_found');
+    },
+  },
   'get /healthz': { check: async () => expect((await call('GET', '/healthz')).statusCode).toBe(200) },
 };
 

@@ -9,6 +9,6 @@ export * from '@reply-sync/operations/accounts';
 export * from '@reply-sync/operations/contacts';
 export * from '@reply-sync/operations/inboxes';
 export * from '@reply-sync/operations/inbox-status';
-export * from './ops/emails';
+export * from '@reply-sync/operations/log-email';
 export * from '@reply-sync/operations/timeline';
 export * from './ops/oauth-inboxes';

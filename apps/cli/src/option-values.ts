@@ -11,8 +11,7 @@ export const OAUTH_PROVIDERS: readonly OAuthProviderName[] = ['gmail', 'office36
 /** Google and Microsoft both allow a loopback redirect; the browser's address bar then holds the code. */
 export const DEFAULT_REDIRECT_URI = 'http://localhost';
 
-export type LogSource = 'crm_send' | 'log' | 'bcc' | 'forward';
-export const LOG_SOURCES: readonly LogSource[] = ['crm_send', 'log', 'bcc', 'forward'];
+export { LOG_SOURCES, type LogSource } from '@reply-sync/operations/log-sources';
 
 export const POLICIES: readonly string[] = SENDER_VERIFICATION_POLICIES;
 

@@ -22,3 +22,4 @@ export type { TimelineEntry, TimelineAttachment } from './queries/timeline';
 export type { AddContactInput, ContactWithLinks } from './queries/contacts';
 export { normalizeNeverLogValue } from './queries/never-log';
 export { generateApiKey, parseApiKey } from './api-key-format';
+export type { AttachmentInfo } from './queries/attachments';

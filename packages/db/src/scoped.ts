@@ -4,6 +4,7 @@ import type { Db } from './client';
 import { accountScope } from './account-scope';
 import { accountQueries } from './queries/accounts';
 import { apiKeyQueries } from './queries/api-keys';
+import { attachmentQueries } from './queries/attachments';
 import { companyQueries, contactQueries, dealQueries } from './queries/contacts';
 import { decisionQueries } from './queries/decisions';
 import { emailQueries } from './queries/emails';
@@ -30,6 +31,7 @@ export function scoped(db: Db, accountId: string) {
     // modules; to callers they are inbox queries.
     inboxes: { ...inboxQueries(db, scope), ...syncHealthQueries(db, scope), ...oauthCredentialQueries(db, scope) },
     emails: emailQueries(db, scope),
+    attachments: attachmentQueries(db, scope),
     outgoingEmails: outgoingEmailQueries(db, scope),
     decisions: decisionQueries(db, scope),
     timeline: timelineQueries(db, scope),

@@ -9,3 +9,5 @@ export * from './contacts';
 export * from './inboxes';
 export * from './inbox-status';
 export * from './timeline';
+export * from './log-email';
+export { LOG_SOURCES, type LogSource } from './log-sources';

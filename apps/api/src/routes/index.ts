@@ -5,6 +5,7 @@ import { Type } from 'typebox';
 import { publicRoute } from '../access';
 import { crmRoutes } from './crm';
 import { decisionRoutes } from './decisions';
+import { emailRoutes } from './emails';
 import { inboxRoutes } from './inboxes';
 import { neverLogRoutes } from './never-log';
 import { timelineRoutes } from './timeline';
@@ -27,4 +28,5 @@ export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) =
   await app.register(crmRoutes, { prefix: '/v1' });
   await app.register(timelineRoutes, { prefix: '/v1' });
   await app.register(neverLogRoutes, { prefix: '/v1' });
+  await app.register(emailRoutes, { prefix: '/v1' });
 };
