@@ -1,7 +1,7 @@
 // Inboxes over the API, against the real Dovecot: connect logs in before saving (a wrong password saves
 // nothing and answers its reason and sentence; POP3 is refused), the same Idempotency-Key connects once,
 // show has the status history, decisions page newest first and filter by reason, remove.
-import { createMailUser, stack, type MailUser } from '@reply-sync/testkit';
+import { createMailUser, setPassword, stack, type MailUser } from '@reply-sync/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, startTestApi, type TestAccount, type TestApi } from './helpers';
 
@@ -93,6 +93,22 @@ describe('GET /v1/inboxes and their decisions', () => {
     const bad = await api.app.inject({ method: 'GET', url: `/v1/inboxes/${inbox!.id}/decisions?reason=nonsense`, headers: bearer(key) });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ code: 'invalid_request', errors: [expect.objectContaining({ path: expect.stringContaining('reason') })] });
+  });
+
+  it('reconnects with a new password only once the login with it works', async () => {
+    const [inbox] = await a.s.inboxes.list();
+    await a.s.inboxes.markDisconnected(inbox!.id, 'password_rejected', 'AUTHENTICATIONFAILED');
+    const changed = await setPassword(mailUser, `new-${mailUser.password}`);
+    const stale = await post(`/v1/inboxes/${inbox!.id}/reconnect`, { password: mailUser.password });
+    expect(stale.statusCode).toBe(422);
+    expect(stale.json().code).toBe('password_rejected');
+    expect((await a.s.inboxes.get(inbox!.id))?.status).toBe('disconnected');
+
+    const ok = await post(`/v1/inboxes/${inbox!.id}/reconnect`, { password: changed.password });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().inbox).toMatchObject({ id: inbox!.id, status: 'connected', reason: null });
+    expect(ok.json().inbox.history.map((h: any) => h.status).slice(0, 2)).toEqual(['connected', 'disconnected']);
+    mailUser = changed;
   });
 
   it('removes the inbox: status removed, with a history row', async () => {
