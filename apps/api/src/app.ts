@@ -78,6 +78,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     allowList: (request) => !request.auth,
     keyGenerator: (request) => (request.auth ? `key:${request.auth.key.id}` : 'public'),
     ...(deps.redis ? { redis: deps.redis as never, nameSpace: 'reply-sync:api-rate:' } : {}),
+    // Redis unreachable: serve without counting (and the log says so) rather than fail every request.
+    skipOnError: true,
     errorResponseBuilder: (_request, context) => new ApiProblem(429, 'rate_limited', `This API key made more than ${context.max} requests in a minute. Wait ${Math.ceil(context.ttl / 1000)} s (Retry-After), then try again.`),
   });
 

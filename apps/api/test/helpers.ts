@@ -22,7 +22,7 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(options: { rateLimit?: number; bodyLimit?: number } = {}): Promise<TestApi> {
+export async function startTestApi(options: { rateLimit?: number; bodyLimit?: number; corsOrigins?: string[] } = {}): Promise<TestApi> {
   await migrate(stack.databaseUrl);
   const db = createDb(stack.databaseUrl, { max: 4 });
   const logs: string[] = [];
@@ -36,7 +36,7 @@ export async function startTestApi(options: { rateLimit?: number; bodyLimit?: nu
   const app = await buildApp({
     db: db.db,
     redis: null,
-    env: { API_BODY_LIMIT: options.bodyLimit ?? 1024 * 1024, API_RATE_LIMIT: options.rateLimit ?? 10_000, corsOrigins: [], LOG_LEVEL: 'info' },
+    env: { API_BODY_LIMIT: options.bodyLimit ?? 1024 * 1024, API_RATE_LIMIT: options.rateLimit ?? 10_000, corsOrigins: options.corsOrigins ?? [], LOG_LEVEL: 'info' },
     encryptionKeys: () => keys,
     tlsCa: stack.caCert,
     logStream,

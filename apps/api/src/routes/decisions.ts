@@ -2,13 +2,14 @@
 // SQL) and `explain`, every decision recorded for one Message-ID. Headers only, never a body: support keys
 // may call both.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { decisionSentence, explain, requireInbox } from '@reply-sync/operations';
+import { decisionSentence, explain } from '@reply-sync/operations';
 import { REASON_SENTENCES } from '@reply-sync/threading';
 import { Type } from 'typebox';
 import { scoped } from '../access';
 import { authOf } from '../authenticate';
 import { decodeCursor, encodeCursor, DEFAULT_LIMIT, Page, PageQuery } from '../pagination';
 import { DateTime, IdParams, Nullable, problemResponses } from '../schemas';
+import { findInbox } from './inboxes';
 
 const ReasonCode = Type.Unsafe<string>({ type: 'string', enum: Object.keys(REASON_SENTENCES), description: 'A reason code (each with its sentence in packages/threading).' });
 
@@ -68,7 +69,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { scope } = authOf(request);
-      const inbox = await requireInbox(scope, request.params.id);
+      const inbox = await findInbox(scope, request.params.id);
       const limit = request.query.limit ?? DEFAULT_LIMIT;
       const cursor = request.query.cursor ? decodeCursor(request.query.cursor) : null;
       const before = cursor && typeof cursor[0] === 'string' && typeof cursor[1] === 'string' ? { at: cursor[0], id: cursor[1] } : undefined;

@@ -2,9 +2,11 @@
 // connect an IMAP/SMTP inbox (login checked before saving, POP3 refused), reconnect, remove (write).
 import { connectInbox, listInboxes, reconnectInbox, removeInbox, showInbox, type ConnectedInbox } from '@reply-sync/operations';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Scoped } from '@reply-sync/db';
 import { Type } from 'typebox';
 import { scoped } from '../access';
 import { authOf } from '../authenticate';
+import { findOr404 } from '../find-or-404';
 import { Page, PageQuery, pageOf } from '../pagination';
 import { DateTime, IdParams, Nullable, NullableDateTime, problemResponses } from '../schemas';
 import type { RouteDeps } from './index';
@@ -98,6 +100,9 @@ const connectedOut = async (c: ConnectedInbox, show: (id: string) => ReturnType<
   sentMailbox: c.sentMailbox,
 });
 
+/** The inbox or the API's 404 (the operations' own sentence names the CLI's `inbox list`). */
+export const findInbox = (scope: Scoped, id: string) => findOr404('inbox', id, (i) => scope.inboxes.get(i));
+
 export const inboxRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   app.addSchema(InboxSummary);
   app.addSchema(InboxDetail);
@@ -125,7 +130,10 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, dep
   app.get(
     '/inboxes/:id',
     { ...scoped('support'), schema: { tags, summary: 'One inbox: status, reason, provider text, last synced, history', params: IdParams, response: { 200: Type.Ref('InboxDetail'), ...problemResponses(404) } } },
-    async (request) => showInbox(authOf(request).scope, request.params.id),
+    async (request) => {
+      const { scope } = authOf(request);
+      return showInbox(scope, (await findInbox(scope, request.params.id)).id);
+    },
   );
 
   app.post(
@@ -171,7 +179,7 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, dep
     async (request) => {
       const { scope } = authOf(request);
       const b = request.body;
-      const connected = await reconnectInbox(scope, { inboxId: request.params.id, password: b.password, username: b.username, imap: b.imap }, mailDeps());
+      const connected = await reconnectInbox(scope, { inboxId: (await findInbox(scope, request.params.id)).id, password: b.password, username: b.username, imap: b.imap }, mailDeps());
       return connectedOut(connected, (id) => showInbox(scope, id));
     },
   );
@@ -181,8 +189,9 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, dep
     { ...scoped('write'), schema: { tags, summary: 'Remove an inbox (its session ends within a second; its logged emails stay)', params: IdParams, response: { 200: Type.Ref('InboxDetail'), ...problemResponses(404) } } },
     async (request) => {
       const { scope } = authOf(request);
-      await removeInbox(scope, request.params.id);
-      return showInbox(scope, request.params.id);
+      const { id } = await findInbox(scope, request.params.id);
+      await removeInbox(scope, id);
+      return showInbox(scope, id);
     },
   );
 };
