@@ -3,6 +3,7 @@
 import { Writable } from 'node:stream';
 import { createAccount, createDb, migrate, parseEncryptionKeys, scoped, type ApiKeyScope, type DbHandle, type Scoped } from '@reply-sync/db';
 import { stack, uniqueName } from '@reply-sync/testkit';
+import type { SendQueue } from '@reply-sync/queue';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app';
 
@@ -22,7 +23,7 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(options: { rateLimit?: number; bodyLimit?: number; corsOrigins?: string[] } = {}): Promise<TestApi> {
+export async function startTestApi(options: { rateLimit?: number; bodyLimit?: number; corsOrigins?: string[]; sendQueue?: SendQueue } = {}): Promise<TestApi> {
   await migrate(stack.databaseUrl);
   const db = createDb(stack.databaseUrl, { max: 4 });
   const logs: string[] = [];
@@ -39,6 +40,7 @@ export async function startTestApi(options: { rateLimit?: number; bodyLimit?: nu
     env: { API_BODY_LIMIT: options.bodyLimit ?? 1024 * 1024, API_RATE_LIMIT: options.rateLimit ?? 10_000, corsOrigins: options.corsOrigins ?? [], LOG_LEVEL: 'info' },
     encryptionKeys: () => keys,
     tlsCa: stack.caCert,
+    sendQueue: options.sendQueue ?? null,
     logStream,
   });
   await app.ready();

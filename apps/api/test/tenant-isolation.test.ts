@@ -4,21 +4,24 @@
 // route fails this test until it is covered.
 import { randomUUID } from 'node:crypto';
 import { parseEncryptionKeys } from '@reply-sync/db';
-import { stack } from '@reply-sync/testkit';
+import { createSendQueue, type SendQueue } from '@reply-sync/queue';
+import { stack, uniqueName } from '@reply-sync/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, startTestApi, type TestAccount, type TestApi } from './helpers';
 
 let api: TestApi;
 let a: TestAccount;
 let bKey: string;
-let ids: Record<'inbox' | 'user' | 'contact' | 'company' | 'deal' | 'neverLog' | 'email', string>;
+let ids: Record<'inbox' | 'user' | 'contact' | 'company' | 'deal' | 'neverLog' | 'email' | 'send', string>;
+let sendQueue: SendQueue;
 let attachmentId: string;
 let userEmail: string;
 let messageId: string;
 let doc: any;
 
 beforeAll(async () => {
-  api = await startTestApi();
+  sendQueue = createSendQueue({ redisUrl: stack.redisUrl, name: uniqueName('api-tenant-sends') });
+  api = await startTestApi({ sendQueue });
   a = await api.account();
   const b = await api.account();
   bKey = await b.key(['read', 'write', 'support']);
@@ -36,10 +39,13 @@ beforeAll(async () => {
   const email = await a.s.emails.logOutbound({ source: 'crm_send', messageId, userId: user.id, inboxId: inbox.id, from: { address: userEmail, name: 'Ana' }, to: [{ address: 'bob@acme.test', name: 'Bob' }], subject: 'Renewal', sentAt: new Date(), textBody: 'Shall we renew?', attachments: [{ filename: 'terms.txt', contentType: 'text/plain', content: Buffer.from('terms') }] });
   attachmentId = (await a.s.attachments.listFor(email.emailId))[0]!.id;
   await a.s.decisions.record([{ inboxId: inbox.id, uidvalidity: 1, uid: 1, messageId, reasonCode: 'not_a_reply', fromAddress: 'bob@acme.test', subject: 'x' }]);
-  ids = { inbox: inbox.id, user: user.id, contact: contact.id, company: company.id, deal: deal.id, neverLog: neverLog.id, email: email.emailId };
+  const send = await a.s.outgoingEmails.create({ inboxId: inbox.id, userId: user.id, sendId: randomUUID(), to: ['bob@acme.test'], cc: [], subject: 'Hi', textBody: 'hi', htmlBody: null, contactIds: [], companyIds: [], dealIds: [], attachments: [] });
+  ids = { inbox: inbox.id, user: user.id, contact: contact.id, company: company.id, deal: deal.id, neverLog: neverLog.id, email: email.emailId, send: send.email.id };
   doc = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json();
 });
 afterAll(async () => {
+  await sendQueue?.obliterate({ force: true }).catch(() => undefined);
+  await sendQueue?.close();
   await api?.close();
 });
 
@@ -115,6 +121,15 @@ const CASES: Record<string, Case> = {
       const r = await call('POST', '/v1/emails/log', { raw: raw.toString('base64'), userEmail });
       expect(r.statusCode).toBe(404);
       expect(r.json().code).toBe('user_not_found');
+    },
+  },
+  'get /v1/sends/{id}': { id: 'send' },
+  'post /v1/emails': {
+    // Sending from A's inbox: 404 as for a missing inbox, and nothing is saved or queued.
+    check: async () => {
+      const r = await call('POST', '/v1/emails', { inboxId: ids.inbox, to: ['bob@acme.test'], subject: 'x', text: 'y' });
+      expect(r.statusCode).toBe(404);
+      expect(r.json().code).toBe('inbox_not_found');
     },
   },
   'get /healthz': { check: async () => expect((await call('GET', '/healthz')).statusCode).toBe(200) },

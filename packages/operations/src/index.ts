@@ -11,3 +11,4 @@ export * from './inbox-status';
 export * from './timeline';
 export * from './log-email';
 export { LOG_SOURCES, type LogSource } from './log-sources';
+export * from './save-outgoing';

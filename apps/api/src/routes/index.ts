@@ -1,5 +1,6 @@
 // Every route group of the API, and the two public routes: the OpenAPI document and the health check.
 import type { Db, EncryptionKeys } from '@reply-sync/db';
+import type { SendQueue } from '@reply-sync/queue';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { publicRoute } from '../access';
@@ -8,6 +9,7 @@ import { decisionRoutes } from './decisions';
 import { emailRoutes } from './emails';
 import { inboxRoutes } from './inboxes';
 import { neverLogRoutes } from './never-log';
+import { sendRoutes } from './sends';
 import { timelineRoutes } from './timeline';
 import { userRoutes } from './users';
 
@@ -17,6 +19,8 @@ export interface RouteDeps {
   encryptionKeys: () => EncryptionKeys;
   /** Extra trusted CA (PEM) for mail servers with private certificates. */
   tlsCa?: string | undefined;
+  /** Where POST /v1/emails queues sends; null: sending answers 503. */
+  sendQueue: SendQueue | null;
 }
 
 export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => {
@@ -29,4 +33,5 @@ export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) =
   await app.register(timelineRoutes, { prefix: '/v1' });
   await app.register(neverLogRoutes, { prefix: '/v1' });
   await app.register(emailRoutes, { prefix: '/v1' });
+  await app.register(sendRoutes, { prefix: '/v1', sendQueue: deps.sendQueue });
 };
