@@ -4,7 +4,7 @@
 // is refused before anything is saved.
 import { createRedisConnection, createSendQueue, deleteFleet, type SendQueue } from '@reply-sync/queue';
 import { createLogger, parseWorkerEnv, startWorker, type RunningWorker } from '@reply-sync/sync-worker';
-import { createMailUser, openImap, stack, uniqueName, waitFor, type MailUser } from '@reply-sync/testkit';
+import { createMailUser, inboxMessageIds, stack, uniqueName, waitFor, type MailUser } from '@reply-sync/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, startTestApi, type TestAccount, type TestApi } from './helpers';
 
@@ -50,18 +50,6 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function messageIdsIn(user: MailUser): Promise<string[]> {
-  const client = await openImap(user);
-  try {
-    await client.mailboxOpen('INBOX', { readOnly: true });
-    return (await client.fetchAll('1:*', { envelope: true })).map((r) => r.envelope?.messageId ?? '');
-  } catch {
-    return [];
-  } finally {
-    await client.logout();
-  }
-}
-
 describe('POST /v1/emails', () => {
   it('queues the send, which the worker sends once; the outcome names the logged email', async () => {
     const payload = { inboxId, to: [`Bob <${bob.address}>`], subject: 'Proposal', text: 'Here it is.', attachments: [{ filename: 'p.txt', contentType: 'text/plain', content: Buffer.from('terms').toString('base64') }], contacts: [bob.address] };
@@ -82,8 +70,8 @@ describe('POST /v1/emails', () => {
     expect(sent).toMatchObject({ status: 'sent', messageId: expect.stringMatching(/^<.+>$/), emailId: expect.any(String), rejected: [], failure: null });
     const email = (await api.app.inject({ method: 'GET', url: `/v1/emails/${sent.emailId}`, headers: bearer(key) })).json();
     expect(email).toMatchObject({ direction: 'outbound', source: 'crm_send', subject: 'Proposal', textBody: expect.stringContaining('Here it is.'), attachments: [expect.objectContaining({ filename: 'p.txt' })] });
-    await waitFor(async () => ((await messageIdsIn(bob)).filter((m) => m === sent.messageId).length === 1 ? true : undefined), { what: "the email in Bob's INBOX", timeoutMs: 15_000 });
-    expect((await messageIdsIn(bob)).filter((m) => m === sent.messageId)).toHaveLength(1);
+    await waitFor(async () => ((await inboxMessageIds(bob)).filter((m) => m === sent.messageId).length === 1 ? true : undefined), { what: "the email in Bob's INBOX", timeoutMs: 15_000 });
+    expect((await inboxMessageIds(bob)).filter((m) => m === sent.messageId)).toHaveLength(1);
   });
 
   it('refuses a recipient that is not an address before saving anything', async () => {

@@ -94,18 +94,6 @@ async function sendThroughQueue(s: Scoped, redisUrl: string, name: string, timeo
   }
 }
 
-async function messageIdsIn(tk: typeof import('@reply-sync/testkit'), user: import('@reply-sync/testkit').MailUser): Promise<string[]> {
-  const client = await tk.openImap(user);
-  try {
-    await client.mailboxOpen('INBOX', { readOnly: true });
-    return (await client.fetchAll('1:*', { envelope: true })).map((r) => r.envelope?.messageId ?? '');
-  } catch {
-    return [];
-  } finally {
-    await client.logout().catch(() => undefined);
-  }
-}
-
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const say = options.print;
   const timeoutMs = options.timeoutMs ?? 60_000;
@@ -216,7 +204,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       dealIds: bob.deals.map((d) => d.id),
     });
     const proposal = { messageId: sent.messageId };
-    await tk.waitFor(async () => (await messageIdsIn(tk, bobMailbox)).includes(sent.messageId), { what: "the proposal in Bob's INBOX", timeoutMs });
+    await tk.waitFor(async () => (await tk.inboxMessageIds(bobMailbox)).includes(sent.messageId), { what: "the proposal in Bob's INBOX", timeoutMs });
     say(
       `7. Sent the outgoing email ${sent.messageId} "${PROPOSAL.subject}" through the send queue (as \`email send --wait\`): ` +
         `delivered to Bob's INBOX by Postfix, Sent copy ${sent.sentCopyStatus}, associated with ${bobEmail}, ${DEMO_CONTACT.company}, "${DEMO_CONTACT.deal}".`,

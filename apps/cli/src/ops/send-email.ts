@@ -5,27 +5,16 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { MAX_OUTGOING_ATTACHMENT_BYTES, type OutgoingAttachmentInput, type OutgoingEmail, type Scoped } from '@reply-sync/db';
-import { saveOutgoing } from '@reply-sync/operations/save-outgoing';
+import { saveOutgoing, type SaveOutgoingInput } from '@reply-sync/operations/save-outgoing';
 import { parseRecipients, SendError } from '@reply-sync/sync-worker';
 import { CliError } from '../cli-error';
 import { MAX_ATTACHMENT_MB } from '../option-values';
 
 
-export interface SaveSendInput {
-  inboxId: string;
-  sendId: string;
-  to: string[];
-  cc: string[];
-  subject: string;
-  text: string | null;
-  html: string | null;
+export type SaveSendInput = Omit<SaveOutgoingInput, 'attachments'> & {
   /** Paths on the operator's machine. */
   attach: string[];
-  /** Contact emails, company and deal names to associate. */
-  contacts: string[];
-  companies: string[];
-  deals: string[];
-}
+};
 
 const tooLarge = () =>
   new CliError('attachments_too_large', `The attachments add up to more than ${MAX_ATTACHMENT_MB} MB, the most an email sent from the CRM carries; send large files as links.`);
