@@ -6,7 +6,10 @@ import { Type, type TSchema } from 'typebox';
 export const DateTime = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' });
 export const NullableDateTime = Type.Unsafe<Date | string | null>({ type: ['string', 'null'], format: 'date-time' });
 
-export const Uuid = Type.String({ format: 'uuid' });
+/** One of a closed set of strings, as a plain `enum` in the document (not an anyOf of one-value enums). */
+export function OneOf<const T extends readonly string[]>(values: T, options: { description?: string } = {}) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+}
 
 export function Nullable<T extends TSchema>(schema: T) {
   return Type.Union([schema, Type.Null()]);

@@ -87,3 +87,21 @@ describe('scopes', () => {
     expect((await a.s.neverLog.list()).map((e) => e.value)).toEqual(['allowed.example']);
   });
 });
+
+describe('CRM objects', () => {
+  it('adds a company and a deal, and a contact linked to both by name', async () => {
+    const write = await a.key(['write']);
+    const read = await a.key(['read']);
+    const company = await api.app.inject({ method: 'POST', url: '/v1/companies', headers: bearer(write), payload: { name: 'Globex', domain: 'Globex.test' } });
+    expect(company.statusCode).toBe(201);
+    expect(company.json()).toMatchObject({ name: 'Globex', domain: 'globex.test', contactIds: [] });
+    const deal = await api.app.inject({ method: 'POST', url: '/v1/deals', headers: bearer(write), payload: { name: 'Globex pilot' } });
+    expect(deal.json()).toMatchObject({ name: 'Globex pilot', status: 'open' });
+    const contact = await api.app.inject({ method: 'POST', url: '/v1/contacts', headers: bearer(write), payload: { email: 'hank@globex.test', company: 'Globex', deals: ['Globex pilot'] } });
+    expect(contact.statusCode).toBe(201);
+    expect(contact.json()).toMatchObject({ companyIds: [company.json().id], dealIds: [deal.json().id] });
+    const shown = (await get(`/v1/companies/${company.json().id}`, read)).json();
+    expect(shown.contactIds).toEqual([contact.json().id]);
+    expect((await get(`/v1/deals/${deal.json().id}`, read)).json().contactIds).toEqual([contact.json().id]);
+  });
+});

@@ -99,6 +99,8 @@ const CASES: Record<string, Case> = {
   'get /v1/companies': { check: () => holdsNothingOfA('/v1/companies') },
   'get /v1/companies/{id}': { id: 'company' },
   'get /v1/companies/{id}/timeline': { id: 'company' },
+  'post /v1/companies': { check: async () => expect((await call('POST', '/v1/companies', { name: 'Acme' })).json().contactIds).toEqual([]) },
+  'post /v1/deals': { check: async () => expect((await call('POST', '/v1/deals', { name: 'Acme renewal' })).json().contactIds).toEqual([]) },
   'get /v1/deals': { check: () => holdsNothingOfA('/v1/deals') },
   'get /v1/deals/{id}': { id: 'deal' },
   'get /v1/deals/{id}/timeline': { id: 'deal' },

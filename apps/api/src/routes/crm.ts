@@ -1,5 +1,5 @@
 // Contacts, companies and deals with their associations (a contact's companies and deals; a company's or
-// deal's contacts).
+// deal's contacts): listed, shown and added.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Scoped } from '@reply-sync/db';
 import { addContact } from '@reply-sync/operations';
@@ -8,7 +8,7 @@ import { scoped } from '../access';
 import { authOf } from '../authenticate';
 import { findOr404 } from '../find-or-404';
 import { Page, PageQuery, pageOf } from '../pagination';
-import { DateTime, IdParams, Nullable, problemResponses } from '../schemas';
+import { DateTime, IdParams, Nullable, OneOf, problemResponses } from '../schemas';
 
 const Contact = Type.Object(
   {
@@ -25,7 +25,7 @@ const Contact = Type.Object(
 );
 const Company = Type.Object({ id: Type.String(), name: Type.String(), domain: Nullable(Type.String()), contactIds: Type.Array(Type.String()), createdAt: DateTime }, { $id: 'Company' });
 const Deal = Type.Object(
-  { id: Type.String(), name: Type.String(), status: Type.Unsafe<'open' | 'closed'>({ type: 'string', enum: ['open', 'closed'] }), contactIds: Type.Array(Type.String()), createdAt: DateTime },
+  { id: Type.String(), name: Type.String(), status: OneOf(['open', 'closed']), contactIds: Type.Array(Type.String()), createdAt: DateTime },
   { $id: 'Deal' },
 );
 
@@ -85,6 +85,21 @@ export const crmRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const company = await findOr404('company', request.params.id, (id) => scope.companies.get(id));
     return { ...company, contactIds: (await contactsLinkedBy(scope, 'companyIds'))(company.id) };
   });
+
+  app.post(
+    '/companies',
+    {
+      ...scoped('write'),
+      schema: { tags: ['companies'], summary: 'Add a company', body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), domain: Type.Optional(Type.String({ minLength: 1, maxLength: 253 })) }, { additionalProperties: false }), response: { 201: Type.Ref('Company'), ...problemResponses() } },
+    },
+    async (request, reply) => reply.code(201).send({ ...(await authOf(request).scope.companies.add(request.body)), contactIds: [] }),
+  );
+
+  app.post(
+    '/deals',
+    { ...scoped('write'), schema: { tags: ['deals'], summary: 'Add a deal', body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), status: Type.Optional(OneOf(['open', 'closed'])) }, { additionalProperties: false }), response: { 201: Type.Ref('Deal'), ...problemResponses() } } },
+    async (request, reply) => reply.code(201).send({ ...(await authOf(request).scope.deals.add(request.body)), contactIds: [] }),
+  );
 
   app.get('/deals', { ...scoped('read'), schema: { tags: ['deals'], summary: 'Deals', querystring: PageQuery, response: { 200: Page(Type.Ref('Deal')), ...problemResponses() } } }, async (request) => {
     const { scope } = authOf(request);

@@ -8,7 +8,7 @@ import { Type } from 'typebox';
 import { scoped } from '../access';
 import { authOf } from '../authenticate';
 import { decodeCursor, encodeCursor, DEFAULT_LIMIT, Page, PageQuery } from '../pagination';
-import { DateTime, IdParams, Nullable, problemResponses } from '../schemas';
+import { DateTime, IdParams, Nullable, OneOf, problemResponses } from '../schemas';
 import { findInbox } from './inboxes';
 
 const ReasonCode = Type.Unsafe<string>({ type: 'string', enum: Object.keys(REASON_SENTENCES), description: 'A reason code (each with its sentence in packages/threading).' });
@@ -21,7 +21,7 @@ const Decision = Type.Object(
     uidvalidity: Type.Integer(),
     uid: Type.Integer(),
     messageId: Nullable(Type.String()),
-    decision: Type.Unsafe<'logged' | 'skipped'>({ type: 'string', enum: ['logged', 'skipped'] }),
+    decision: OneOf(['logged', 'skipped']),
     reasonCode: Type.String(),
     sentence: Type.String(),
     detail: Nullable(Type.String()),
@@ -39,7 +39,7 @@ const Verification = Nullable(
 const Explanation = Type.Object({
   messageId: Type.String(),
   loggedEmail: Nullable(
-    Type.Object({ id: Type.String(), direction: Type.Unsafe<'inbound' | 'outbound'>({ type: 'string', enum: ['inbound', 'outbound'] }), source: Type.String(), subject: Type.String(), at: DateTime, senderVerification: Verification }),
+    Type.Object({ id: Type.String(), direction: OneOf(['inbound', 'outbound']), source: Type.String(), subject: Type.String(), at: DateTime, senderVerification: Verification }),
   ),
   decisions: Type.Array(
     Type.Object({

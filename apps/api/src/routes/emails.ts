@@ -7,7 +7,7 @@ import { scoped } from '../access';
 import { authOf } from '../authenticate';
 import { findOr404 } from '../find-or-404';
 import { ApiProblem } from '../problem';
-import { DateTime, IdParams, Nullable, NullableDateTime, problemResponses } from '../schemas';
+import { DateTime, IdParams, Nullable, NullableDateTime, OneOf, problemResponses } from '../schemas';
 
 const Address = Type.Object({ address: Type.String(), name: Type.Optional(Type.String()) });
 
@@ -15,7 +15,7 @@ const Email = Type.Object(
   {
     id: Type.String(),
     threadId: Type.String(),
-    direction: Type.Unsafe<'inbound' | 'outbound'>({ type: 'string', enum: ['inbound', 'outbound'] }),
+    direction: OneOf(['inbound', 'outbound']),
     source: Type.String(),
     messageId: Type.String(),
     subject: Type.String(),
@@ -41,7 +41,7 @@ const LogBody = Type.Object(
     inboxId: Type.Optional(Type.String({ description: "The inbox it was sent from; default the user's personal inbox when they have exactly one." })),
     deals: Type.Optional(Type.Array(Type.String(), { maxItems: 50, description: "Deals (id or name) to associate besides the recipients' own." })),
     companies: Type.Optional(Type.Array(Type.String(), { maxItems: 50 })),
-    source: Type.Optional(Type.Unsafe<(typeof LOG_SOURCES)[number]>({ type: 'string', enum: [...LOG_SOURCES] })),
+    source: Type.Optional(OneOf([...LOG_SOURCES])),
   },
   { additionalProperties: false },
 );

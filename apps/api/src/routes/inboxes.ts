@@ -8,11 +8,11 @@ import { scoped } from '../access';
 import { authOf } from '../authenticate';
 import { findOr404 } from '../find-or-404';
 import { Page, PageQuery, pageOf } from '../pagination';
-import { DateTime, IdParams, Nullable, NullableDateTime, problemResponses } from '../schemas';
+import { DateTime, IdParams, Nullable, NullableDateTime, OneOf, problemResponses } from '../schemas';
 import type { RouteDeps } from './index';
 
-const TlsMode = Type.Union([Type.Literal('tls'), Type.Literal('starttls'), Type.Literal('none')]);
-const InboxStatus = Type.Union([Type.Literal('connected'), Type.Literal('disconnected'), Type.Literal('removed')]);
+const TlsMode = OneOf(['tls', 'starttls', 'none']);
+const InboxStatus = OneOf(['connected', 'disconnected', 'removed']);
 
 const Recovery = Type.Object({ recoveredAt: DateTime, error: Nullable(Type.String()), firstErrorAt: NullableDateTime, lastErrorAt: NullableDateTime });
 
@@ -21,8 +21,8 @@ const InboxSummary = Type.Object(
     id: Type.String(),
     address: Type.String(),
     aliases: Type.Array(Type.String()),
-    kind: Type.Union([Type.Literal('personal'), Type.Literal('team')]),
-    provider: Type.Union([Type.Literal('imap'), Type.Literal('gmail'), Type.Literal('office365')]),
+    kind: OneOf(['personal', 'team']),
+    provider: OneOf(['imap', 'gmail', 'office365']),
     ownerEmail: Nullable(Type.String()),
     status: InboxStatus,
     reason: Nullable(Type.String({ description: 'Disconnect reason code; null while connected.' })),
@@ -37,7 +37,7 @@ const InboxSummary = Type.Object(
     imap: Type.Object({ host: Type.String(), port: Type.Integer(), tls: TlsMode, username: Type.String() }),
     allowPlaintext: Type.Boolean(),
     trustedAuthservIds: Type.Array(Type.String()),
-    trustedAuthservIdsFrom: Type.Union([Type.Literal('inbox'), Type.Literal('provider')]),
+    trustedAuthservIdsFrom: OneOf(['inbox', 'provider']),
   },
   { $id: 'InboxSummary' },
 );
@@ -56,7 +56,7 @@ const InboxDetail = Type.Object(
   {
     ...InboxSummary.properties,
     smtp: Nullable(Type.Object({ host: Type.String(), port: Nullable(Type.Integer()), tls: Nullable(TlsMode) })),
-    authKind: Type.Union([Type.Literal('password'), Type.Literal('oauth2')]),
+    authKind: OneOf(['password', 'oauth2']),
     history: Type.Array(HistoryEntry, { description: 'Status changes and recoveries, newest first.' }),
   },
   { $id: 'InboxDetail' },

@@ -6,9 +6,9 @@ import { scoped } from '../access';
 import { authOf } from '../authenticate';
 import { findOr404 } from '../find-or-404';
 import { Page, PageQuery, pageOf } from '../pagination';
-import { DateTime, IdParams, problemResponses } from '../schemas';
+import { DateTime, IdParams, OneOf, problemResponses } from '../schemas';
 
-const Entry = Type.Object({ id: Type.String(), kind: Type.Unsafe<'address' | 'domain'>({ type: 'string', enum: ['address', 'domain'] }), value: Type.String(), createdAt: DateTime }, { $id: 'NeverLogEntry' });
+const Entry = Type.Object({ id: Type.String(), kind: OneOf(['address', 'domain']), value: Type.String(), createdAt: DateTime }, { $id: 'NeverLogEntry' });
 
 export const neverLogRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(Entry);

@@ -14,7 +14,7 @@ import { scoped } from '../access';
 import { authOf } from '../authenticate';
 import { findOr404 } from '../find-or-404';
 import { ApiProblem } from '../problem';
-import { IdParams, Nullable, NullableDateTime, problemResponses } from '../schemas';
+import { IdParams, Nullable, NullableDateTime, OneOf, problemResponses } from '../schemas';
 
 /** 10 MB of attachments as base64, with room for the rest of the body. */
 const SEND_BODY_LIMIT = 15 * 1024 * 1024;
@@ -43,7 +43,7 @@ const Send = Type.Object(
   {
     id: Type.String({ description: 'The send: GET /v1/sends/{id} for its outcome.' }),
     inboxId: Type.String(),
-    status: Type.Unsafe<'pending' | 'sent' | 'failed'>({ type: 'string', enum: ['pending', 'sent', 'failed'] }),
+    status: OneOf(['pending', 'sent', 'failed']),
     messageId: Nullable(Type.String()),
     emailId: Nullable(Type.String({ description: 'The logged email, once sent (GET /v1/emails/{id}).' })),
     rejected: Type.Array(Type.String(), { description: 'Recipients the server refused while it took the others.' }),

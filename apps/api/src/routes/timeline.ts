@@ -8,11 +8,11 @@ import { scoped } from '../access';
 import { authOf } from '../authenticate';
 import { findOr404 } from '../find-or-404';
 import { Page, PageQuery, pageOf } from '../pagination';
-import { DateTime, IdParams, Nullable, problemResponses } from '../schemas';
+import { DateTime, IdParams, Nullable, OneOf, problemResponses } from '../schemas';
 
 const Item = Type.Object({
   id: Type.String(),
-  direction: Type.Unsafe<'inbound' | 'outbound'>({ type: 'string', enum: ['inbound', 'outbound'] }),
+  direction: OneOf(['inbound', 'outbound']),
   source: Type.String({ description: 'reply_sync, crm_send, log, bcc or forward.' }),
   at: DateTime,
   from: Type.Object({ address: Type.String(), name: Nullable(Type.String()) }),
@@ -27,7 +27,7 @@ const Item = Type.Object({
 const Thread = Type.Object({ threadId: Type.String(), latestAt: DateTime, emails: Type.Array(Item) }, { $id: 'TimelineThread' });
 
 const TimelinePage = Type.Object({
-  target: Type.Object({ kind: Type.Unsafe<'contact' | 'company' | 'deal'>({ type: 'string', enum: ['contact', 'company', 'deal'] }), id: Type.String(), label: Type.String() }),
+  target: Type.Object({ kind: OneOf(['contact', 'company', 'deal']), id: Type.String(), label: Type.String() }),
   ...Page(Type.Ref('TimelineThread')).properties,
 });
 
