@@ -54,7 +54,12 @@ const record: onSendHookHandler = async (request, reply, payload) => {
     await scope.idempotencyKeys.release(key);
     return payload;
   }
-  const body = typeof payload === 'string' && payload !== '' ? (JSON.parse(payload) as unknown) : null;
+  let body: unknown = null;
+  try {
+    body = typeof payload === 'string' && payload !== '' ? JSON.parse(payload) : null;
+  } catch {
+    // Not JSON (no creating route answers so today): the replay has the status and an empty body.
+  }
   await scope.idempotencyKeys.complete(key, reply.statusCode, body);
   return payload;
 };
