@@ -1,18 +1,17 @@
 // The values options accept and the limits their help states. The command definitions (loaded for every
 // command line, --help included) and the ops share them, so this file imports constants only.
 import { MAX_OUTGOING_ATTACHMENT_BYTES } from '@reply-sync/db/limits';
-import type { OAuthProviderName, TlsMode } from '@reply-sync/mail';
+import type { OAuthProviderName } from '@reply-sync/mail';
 import { SENDER_VERIFICATION_POLICIES, type SenderVerificationPolicy } from '@reply-sync/threading';
 
-export const TLS_MODES: readonly TlsMode[] = ['tls', 'starttls', 'none'];
+export { TLS_MODES } from '@reply-sync/operations/tls-modes';
 
 export const OAUTH_PROVIDERS: readonly OAuthProviderName[] = ['gmail', 'office365'];
 
 /** Google and Microsoft both allow a loopback redirect; the browser's address bar then holds the code. */
 export const DEFAULT_REDIRECT_URI = 'http://localhost';
 
-export type LogSource = 'crm_send' | 'log' | 'bcc' | 'forward';
-export const LOG_SOURCES: readonly LogSource[] = ['crm_send', 'log', 'bcc', 'forward'];
+export { LOG_SOURCES, type LogSource } from '@reply-sync/operations/log-sources';
 
 export const POLICIES: readonly string[] = SENDER_VERIFICATION_POLICIES;
 

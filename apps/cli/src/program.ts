@@ -1,5 +1,6 @@
 // The `reply-sync` command tree. One file per command group under commands/; each registers itself.
 import { Command } from 'commander';
+import { registerApiKeyCommands } from './commands/api-key';
 import { registerAppCommands } from './commands/apps';
 import { registerContactCommands } from './commands/contact';
 import { registerCredentialsCommands } from './commands/credentials';
@@ -41,6 +42,7 @@ DATABASE_URL and REDIS_URL.`,
   registerEmailCommands(program, rt);
   registerEmailSendCommand(program, rt);
   registerTimelineCommands(program, rt);
+  registerApiKeyCommands(program, rt);
   registerAppCommands(program, rt);
   registerDemoCommand(program, rt);
   return program;

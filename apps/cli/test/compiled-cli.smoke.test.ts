@@ -41,7 +41,7 @@ describe('the compiled reply-sync', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Usage: reply-sync');
-    for (const command of ['migrate', 'account', 'inbox', 'email', 'timeline', 'explain', 'scheduler', 'worker', 'demo']) {
+    for (const command of ['migrate', 'account', 'inbox', 'email', 'timeline', 'explain', 'api-key', 'scheduler', 'worker', 'api', 'demo']) {
       expect(r.stdout).toContain(`  ${command}`);
     }
     expect([...r.packages]).toEqual(['commander']);
@@ -89,6 +89,18 @@ describe('the compiled reply-sync', () => {
       expect(await scheduler.stop()).toBe(0);
       expect(worker.output().stderr).toBe('');
       expect(scheduler.output().stderr).toBe('');
+
+      // The API, compiled too, lists the inbox to a key made with the compiled CLI.
+      const created = await runCompiled(['api-key', 'create', '--account', accountId, '--scopes', 'support', '--json'], env);
+      const { key } = JSON.parse(created.stdout) as { key: string };
+      const api = startCompiled(['api'], { ...appEnv, API_PORT: '0' });
+      try {
+        const url = await waitFor(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(api.output().stderr)?.[1], { what: `the API listening (${JSON.stringify(api.output())})`, timeoutMs: 15_000 });
+        const inboxes = (await (await fetch(`${url}/v1/inboxes`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: { id: string }[] };
+        expect(inboxes.data.map((i) => i.id)).toEqual([inboxId]);
+      } finally {
+        expect(await api.stop()).toBe(0);
+      }
     } finally {
       await Promise.all([worker.stop(), scheduler.stop()]);
       const redis = createRedisConnection(stack.redisUrl, { forWorker: false });

@@ -9,6 +9,7 @@ describe('reply-sync demo --once', () => {
     const result = await runDemo({ once: true, print: (text) => lines.push(text), timeoutMs: 60_000 });
     const output = lines.join('\n');
 
+    expect(result.api).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), key: expect.stringMatching(/^rsk_/), inboxesListed: 1 });
     expect(result.replies.logged).toMatchObject({ reasons: ['logged'], onTimeline: true });
     expect(result.replies.alias).toMatchObject({ reasons: ['sender_not_contact'], onTimeline: false });
     // The worker reads only the INBOX; the demo's `explain` finds the filed reply and records not_in_inbox.

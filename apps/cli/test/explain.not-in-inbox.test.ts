@@ -4,8 +4,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REASON_SENTENCES } from '@reply-sync/threading';
 import { appendTo, composeEmail, createMailbox, createMailUser, openImap, removeMailUser, uniqueName, type MailUser } from '@reply-sync/testkit';
-import { addContact } from '../src/ops/contacts';
-import { logEmail } from '../src/ops/emails';
+import { addContact } from '@reply-sync/operations/contacts';
+import { logEmail } from '@reply-sync/operations/log-email';
 import { cli, connectTestInbox, freshAccount, type TestAccount } from './helpers';
 
 let t: TestAccount;

@@ -4,8 +4,8 @@ import { Readable } from 'node:stream';
 import { createAccount, createDb, migrate, parseEncryptionKeys, scoped, type DbHandle, type Scoped } from '@reply-sync/db';
 import { stack, uniqueName, type MailUser } from '@reply-sync/testkit';
 import { runCli } from '../src/main';
-import { addUser } from '../src/ops/accounts';
-import { connectInbox } from '../src/ops/inboxes';
+import { addUser } from '@reply-sync/operations/accounts';
+import { connectInbox } from '@reply-sync/operations/inboxes';
 
 export interface TestAccount {
   db: DbHandle;

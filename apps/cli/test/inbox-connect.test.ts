@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { disconnectSentence, MailSettingsError, pop3Sentence } from '@reply-sync/mail';
 import { createMailUser, stack, type MailUser } from '@reply-sync/testkit';
-import { connectInbox } from '../src/ops/inboxes';
+import { connectInbox } from '@reply-sync/operations/inboxes';
 import { cli, cliEnv, freshAccount, type TestAccount } from './helpers';
 
 let t: TestAccount;

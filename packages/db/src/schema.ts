@@ -26,7 +26,10 @@ import {
   uuid,
   customType,
 } from 'drizzle-orm/pg-core';
+import { API_KEY_SCOPES } from './api-key-scopes';
 import { storableJsonb, storableText } from './storable-columns';
+
+export { API_KEY_SCOPES, type ApiKeyScope } from './api-key-scopes';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({
   dataType: () => 'bytea',
@@ -428,6 +431,8 @@ export const decisions = pgTable(
   (t) => [
     uniqueIndex('decisions_inbox_mailbox_uid_uq').on(t.inboxId, t.mailbox, t.uidvalidity, t.uid),
     index('decisions_account_message_id_idx').on(t.accountId, t.messageIdNorm),
+    // The API pages an inbox's decisions newest first (migration 0008).
+    index('decisions_inbox_created_idx').on(t.inboxId, t.createdAt.desc(), t.id.desc()),
     oneOf('decisions_decision_ck', t.decision, DECISION_OUTCOMES),
   ],
 );
@@ -515,6 +520,49 @@ export const outgoingAttachments = pgTable(
   ],
 );
 
+/**
+ * API keys (apps/api). The key is `rsk_<prefix>_<secret>`: the prefix is public and finds the row, the
+ * secret is 32 random bytes stored only as its SHA-256 (see packages/db/src/api-key-format.ts).
+ */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: accountId(),
+    prefix: text('prefix').notNull(),
+    secretHash: bytea('secret_hash').notNull(),
+    scopes: text('scopes', { enum: API_KEY_SCOPES }).array().notNull(),
+    name: text('name'),
+    createdAt: createdAt(),
+    /** Updated at most once a minute per key, so a busy key costs no write per request. */
+    lastUsedAt: tstz('last_used_at'),
+    revokedAt: tstz('revoked_at'),
+  },
+  (t) => [
+    uniqueIndex('api_keys_prefix_uq').on(t.prefix),
+    index('api_keys_account_idx').on(t.accountId, t.createdAt),
+    check('api_keys_scopes_ck', sql`cardinality(${t.scopes}) > 0 AND ${t.scopes} <@ ARRAY['read', 'write', 'support']::text[]`),
+    check('api_keys_secret_hash_ck', sql`octet_length(${t.secretHash}) = 32`),
+  ],
+);
+
+/**
+ * An Idempotency-Key of a creating POST (apps/api): the first request's hash and its response, replayed for
+ * the same key and body for 24 hours. A row without a response is a request still running.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    accountId: accountId(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    responseStatus: integer('response_status'),
+    responseBody: jsonb('response_body'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)],
+);
+
 export type Account = typeof accounts.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type InboxRow = typeof inboxes.$inferSelect;
@@ -529,3 +577,5 @@ export type Attachment = typeof attachments.$inferSelect;
 export type DecisionRow = typeof decisions.$inferSelect;
 export type OutgoingEmail = typeof outgoingEmails.$inferSelect;
 export type OutgoingAttachment = typeof outgoingAttachments.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type IdempotencyKeyRow = typeof idempotencyKeys.$inferSelect;

@@ -3,9 +3,12 @@
 import type { Db } from './client';
 import { accountScope } from './account-scope';
 import { accountQueries } from './queries/accounts';
+import { apiKeyQueries } from './queries/api-keys';
+import { attachmentQueries } from './queries/attachments';
 import { companyQueries, contactQueries, dealQueries } from './queries/contacts';
 import { decisionQueries } from './queries/decisions';
 import { emailQueries } from './queries/emails';
+import { idempotencyKeyQueries } from './queries/idempotency-keys';
 import { inboxQueries } from './queries/inboxes';
 import { neverLogQueries } from './queries/never-log';
 import { oauthCredentialQueries } from './queries/oauth-credentials';
@@ -28,9 +31,12 @@ export function scoped(db: Db, accountId: string) {
     // modules; to callers they are inbox queries.
     inboxes: { ...inboxQueries(db, scope), ...syncHealthQueries(db, scope), ...oauthCredentialQueries(db, scope) },
     emails: emailQueries(db, scope),
+    attachments: attachmentQueries(db, scope),
     outgoingEmails: outgoingEmailQueries(db, scope),
     decisions: decisionQueries(db, scope),
     timeline: timelineQueries(db, scope),
+    apiKeys: apiKeyQueries(db, scope),
+    idempotencyKeys: idempotencyKeyQueries(db, scope),
   };
 }
 

@@ -1,10 +1,12 @@
-// The few queries that cross accounts, for the scheduler and the CLI. They return ids (and account
+// The few queries that cross accounts, for the scheduler, the CLI and the API (finding a key's account). They return ids (and account
 // creation), never tenant data; everything else goes through scoped().
 import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from './client';
 import { inboxes } from './schema';
 
 export { createAccount, getAccount, listAccounts } from './queries/accounts';
+export { findApiKey, touchApiKey, API_KEY_LAST_USED_INTERVAL_MS, type ApiKeyInfo } from './queries/api-keys';
+export { purgeExpiredIdempotencyKeys, IDEMPOTENCY_KEY_TTL_HOURS, type IdempotencyClaim } from './queries/idempotency-keys';
 export { reencryptAllCredentials, type ReencryptAllResult } from './queries/stored-credentials';
 
 export interface InboxKey {

@@ -26,6 +26,7 @@ describe('migrations from an empty database', () => {
           select tablename from pg_tables where schemaname = 'public' order by tablename`;
         expect(tables.map((t) => t.tablename)).toEqual([
           'accounts',
+          'api_keys',
           'attachments',
           'companies',
           'contact_companies',
@@ -34,6 +35,7 @@ describe('migrations from an empty database', () => {
           'deals',
           'decisions',
           'email_associations',
+          'idempotency_keys',
           'inbox_status_history',
           'inboxes',
           'logged_emails',
@@ -46,9 +48,10 @@ describe('migrations from an empty database', () => {
         expect(applied[0]!.n).toBeGreaterThanOrEqual(2);
         const indexes = await sql<{ indexdef: string }[]>`
           select indexdef from pg_indexes where indexname in
-            ('logged_emails_account_message_id_uq', 'contacts_account_email_lower_uq', 'decisions_inbox_mailbox_uid_uq')
+            ('logged_emails_account_message_id_uq', 'contacts_account_email_lower_uq', 'decisions_inbox_mailbox_uid_uq', 'api_keys_prefix_uq')
           order by indexname`;
         expect(indexes.map((i) => i.indexdef)).toEqual([
+          expect.stringMatching(/UNIQUE INDEX .* \(prefix\)/),
           expect.stringMatching(/UNIQUE INDEX .* \(account_id, lower\(email\)\)/),
           expect.stringMatching(/UNIQUE INDEX .* \(inbox_id, mailbox, uidvalidity, uid\)/),
           expect.stringMatching(/UNIQUE INDEX .* \(account_id, message_id_norm\)/),

@@ -1,7 +1,7 @@
 // Test-only helpers for reply-sync: the local stack's config, Dovecot users, mail delivery, polling.
 export { stack, profileOf, parseEnvFile, type StackConfig, type DovecotProfile, type ProfileName } from './stack-config';
 export { createMailUser, setPassword, removeMailUser, kick, imapSessions, imapSessionsByUser, type MailUser, type CreateMailUserOptions } from './mail-users';
-export { deliver, openImap, appendTo, createMailbox, type DeliverOptions, type OpenImapOptions } from './mail-delivery';
+export { deliver, openImap, inboxMessageIds, appendTo, createMailbox, type DeliverOptions, type OpenImapOptions } from './mail-delivery';
 export { writeMaildirMessages, mailboxStatus, type MailboxStatus } from './maildir';
 export { composeEmail, type ComposeEmailInput } from './compose-email';
 export { waitFor, WaitForTimeoutError, type WaitForOptions } from './wait-for';

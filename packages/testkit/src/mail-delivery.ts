@@ -96,3 +96,16 @@ export async function createMailbox(user: MailUser, path: string): Promise<void>
     await client.mailboxCreate(path);
   });
 }
+
+/** The Message-IDs in a user's INBOX, oldest first (none when the INBOX cannot be read yet). */
+export async function inboxMessageIds(user: MailUser): Promise<string[]> {
+  const client = await openImap(user);
+  try {
+    await client.mailboxOpen('INBOX', { readOnly: true });
+    return (await client.fetchAll('1:*', { envelope: true })).map((r) => r.envelope?.messageId ?? '');
+  } catch {
+    return [];
+  } finally {
+    await client.logout().catch(() => undefined);
+  }
+}

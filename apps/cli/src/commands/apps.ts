@@ -1,4 +1,4 @@
-// `scheduler` and `worker`: run the apps in this process, from the same environment (and --stack).
+// `scheduler`, `worker` and `api`: run the apps in this process, from the same environment (and --stack).
 import type { Command } from 'commander';
 import type { CliRuntime } from '../runtime';
 
@@ -21,6 +21,18 @@ export function registerAppCommands(program: Command, rt: CliRuntime): void {
       rt.action(async (ctx) => {
         const { parseWorkerEnv, runWorker } = await import('@reply-sync/sync-worker');
         await runWorker(parseWorkerEnv(ctx.env().source));
+      }),
+    );
+
+  program
+    .command('api')
+    .description('serve the HTTP API (API_HOST:API_PORT, default 127.0.0.1:8787; reference page at /docs) until SIGTERM/SIGINT')
+    .action(
+      rt.action(async (ctx) => {
+        const { parseApiEnv, runApi } = await import('@reply-sync/api');
+        const running = await runApi(parseApiEnv(ctx.env().source));
+        ctx.io.stderr.write(`reply-sync API listening on ${running.url} (reference: ${running.url}/docs, document: ${running.url}/openapi.json)\n`);
+        await running.stopped;
       }),
     );
 }

@@ -19,7 +19,7 @@ export function registerContactCommands(program: Command, rt: CliRuntime): void 
   ).action(
     rt.action(async (ctx) => {
       const o = ctx.opts;
-      const { addContact } = await import('../ops/contacts');
+      const { addContact } = await import('@reply-sync/operations/contacts');
       const added = await addContact(await ctx.scope(), {
         email: String(o.email),
         name: o.name as string | undefined,
@@ -41,21 +41,21 @@ export function registerContactCommands(program: Command, rt: CliRuntime): void 
   const neverLog = program.command('never-log').description("addresses and domains whose mail is never logged");
   withAccount(neverLog.command('add').description('add an address, or a domain as @example.com / example.com').argument('<value>')).action(
     rt.action(async (ctx) => {
-      const { addNeverLog } = await import('../ops/contacts');
+      const { addNeverLog } = await import('@reply-sync/operations/contacts');
       const row = await addNeverLog(await ctx.scope(), String(ctx.args[0]));
       ctx.print(row, () => `Never logging ${row.kind} ${row.value}.`);
     }),
   );
   withAccount(neverLog.command('list').description('list the never-log entries')).action(
     rt.action(async (ctx) => {
-      const { listNeverLog } = await import('../ops/contacts');
+      const { listNeverLog } = await import('@reply-sync/operations/contacts');
       const rows = await listNeverLog(await ctx.scope());
       ctx.print(rows, () => (rows.length === 0 ? 'The never-log list is empty.' : rows.map((r) => `${r.kind.padEnd(8)} ${r.value}`).join('\n')));
     }),
   );
   withAccount(neverLog.command('remove').description('remove an address or domain').argument('<value>')).action(
     rt.action(async (ctx) => {
-      const { removeNeverLog } = await import('../ops/contacts');
+      const { removeNeverLog } = await import('@reply-sync/operations/contacts');
       const result = await removeNeverLog(await ctx.scope(), String(ctx.args[0]));
       ctx.print(result, () => `Removed ${result.value} from the never-log list.`);
     }),

@@ -26,7 +26,7 @@ export function registerEmailCommands(program: Command, rt: CliRuntime): void {
       const raw = await readFile(file).catch((error: unknown) => {
         throw new CliError('file_unreadable', `Cannot read ${file} (${error instanceof Error ? error.message : String(error)}).`);
       });
-      const { logEmail } = await import('../ops/emails');
+      const { logEmail } = await import('@reply-sync/operations/log-email');
       const r = await logEmail(await ctx.scope(), {
         raw,
         userEmail: String(o.user),

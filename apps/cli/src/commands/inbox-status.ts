@@ -1,7 +1,7 @@
 // `inbox list|show`: what support reads about an inbox. The current error is only a run of errors
 // still going on; a run that ended by itself is shown as a recovery, in the history.
 import type { Command } from 'commander';
-import type { InboxDetail, InboxListEntry, InboxTrust } from '../ops/inbox-status';
+import type { InboxDetail, InboxListEntry, InboxTrust } from '@reply-sync/operations/inbox-status';
 import type { CliRuntime } from '../runtime';
 import { formatDate } from '../format';
 import { withAccount } from './options';
@@ -59,7 +59,7 @@ export function registerInboxStatusCommands(inbox: Command, rt: CliRuntime): voi
   ).action(
     rt.action(async (ctx) => {
       // The op is loaded when the command runs: the program's other commands stay cheap to start.
-      const { listInboxes } = await import('../ops/inbox-status');
+      const { listInboxes } = await import('@reply-sync/operations/inbox-status');
       const rows = await listInboxes(await ctx.scope(), { includeRemoved: ctx.opts.all === true });
       ctx.print(rows, () => (rows.length === 0 ? 'No inboxes connected.' : rows.map(describeInbox).join('\n\n')));
     }),
@@ -72,7 +72,7 @@ export function registerInboxStatusCommands(inbox: Command, rt: CliRuntime): voi
       .argument('<inbox-id>'),
   ).action(
     rt.action(async (ctx) => {
-      const { showInbox } = await import('../ops/inbox-status');
+      const { showInbox } = await import('@reply-sync/operations/inbox-status');
       const d = await showInbox(await ctx.scope(), String(ctx.args[0]));
       ctx.print(d, () => describeInboxDetail(d));
     }),

@@ -5,7 +5,7 @@ import { Option, type Command } from 'commander';
 import type { OAuthProviderName, TlsMode } from '@reply-sync/mail';
 import { CliError } from '../cli-error';
 import { DEFAULT_REDIRECT_URI, OAUTH_PROVIDERS, TLS_MODES } from '../option-values';
-import type { ConnectedInbox } from '../ops/inboxes';
+import type { ConnectedInbox } from '@reply-sync/operations/inboxes';
 import { checkCodeOptions, readCode } from '../read-code';
 import { readPassword } from '../read-password';
 import type { CliRuntime, CommandContext } from '../runtime';
@@ -146,7 +146,7 @@ export function registerInboxCommands(program: Command, rt: CliRuntime): void {
       if (missing.length > 0) {
         throw new CliError('imap_settings_missing', `A password (IMAP) inbox needs ${missing.join(', ')}; for Gmail or Office 365 pass --provider gmail|office365 to sign in instead.`);
       }
-      const { checkImapSettings, connectInbox } = await import('../ops/inboxes');
+      const { checkImapSettings, connectInbox } = await import('@reply-sync/operations/inboxes');
       const allowPlaintext = o.allowPlaintext === true;
       const imap = { host: String(o.host), port: o.port as number, tls: o.tls as TlsMode, allowPlaintext };
       const smtp = o.smtpHost ? { host: String(o.smtpHost), port: (o.smtpPort as number | undefined) ?? 587, tls: (o.smtpTls as TlsMode | undefined) ?? 'starttls' } : undefined;
@@ -215,7 +215,7 @@ export function registerInboxCommands(program: Command, rt: CliRuntime): void {
         ...(o.tls ? { tls: o.tls as TlsMode } : {}),
         ...(o.allowPlaintext === true ? { allowPlaintext: true } : {}),
       };
-      const { reconnectInbox } = await import('../ops/inboxes');
+      const { reconnectInbox } = await import('@reply-sync/operations/inboxes');
       const result = await reconnectInbox(s, { inboxId, password, imap, username: o.username as string | undefined }, mailDeps(ctx));
       ctx.print(result, () => describeConnected('Reconnected', result));
     }),
@@ -243,7 +243,7 @@ export function registerInboxCommands(program: Command, rt: CliRuntime): void {
 
   withAccount(inbox.command('remove').description('stop syncing an inbox and delete its credentials (logged emails stay)').argument('<inbox-id>')).action(
     rt.action(async (ctx) => {
-      const { removeInbox } = await import('../ops/inboxes');
+      const { removeInbox } = await import('@reply-sync/operations/inboxes');
       const row = await removeInbox(await ctx.scope(), String(ctx.args[0]));
       const { credentials: _none, ...shown } = row as typeof row & { credentials?: unknown };
       ctx.print(shown, () => `Removed ${row.address} (${row.id}); its credentials were deleted and its logged emails stay on the timeline.`);

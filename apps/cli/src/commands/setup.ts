@@ -23,7 +23,7 @@ export function registerSetupCommands(program: Command, rt: CliRuntime): void {
     .argument('<name>', 'account name')
     .action(
       rt.action(async (ctx) => {
-        const { createAccountOp } = await import('../ops/accounts');
+        const { createAccountOp } = await import('@reply-sync/operations/accounts');
         const row = await createAccountOp(ctx.db().db, String(ctx.args[0]));
         // Only the id on stdout, so `ACCOUNT=$(reply-sync account create X)` works.
         ctx.print(row, () => row.id);
@@ -56,7 +56,7 @@ export function registerSetupCommands(program: Command, rt: CliRuntime): void {
       .option('--name <name>', 'their name'),
   ).action(
     rt.action(async (ctx) => {
-      const { addUser } = await import('../ops/accounts');
+      const { addUser } = await import('@reply-sync/operations/accounts');
       const row = await addUser(await ctx.scope(), { email: String(ctx.opts.email), name: ctx.opts.name as string | undefined });
       ctx.print(row, () => `Added user ${row.name ? `${row.name} <${row.email}>` : row.email} (${row.id}).`);
     }),

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { CliError } from '../cli-error';
 import type { LookBudget } from '../ops/look-budget';
 import type { LookResult } from '../ops/look-for-message';
-import type { ExplainedDecision, Explanation, StoredVerification, Timeline, TimelineTarget } from '../ops/timeline';
+import type { ExplainedDecision, Explanation, StoredVerification, Timeline, TimelineTarget } from '@reply-sync/operations/timeline';
 import type { CliRuntime } from '../runtime';
 import { formatDate, formatSize } from '../format';
 import { withAccount } from './options';
@@ -34,7 +34,7 @@ export function formatDecision(d: ExplainedDecision): string {
   ].join('\n');
 }
 
-export function formatExplanation(e: Explanation): string {
+export function formatExplanation(e: Explanation<LookResult>): string {
   const lines = [`Message ${e.messageId}`];
   if (e.loggedEmail) {
     const what = e.loggedEmail.direction === 'outbound' ? `an email the CRM ${e.loggedEmail.source === 'crm_send' ? 'sent' : 'logged'}` : 'a reply on the timeline';
@@ -85,7 +85,7 @@ export function registerTimelineCommands(program: Command, rt: CliRuntime): void
       if (given.length !== 1) throw new CliError('timeline_target', 'Give exactly one of --contact EMAIL, --company NAME or --deal NAME.');
       const kind = given[0]!;
       const target = { [kind]: String(o[kind]) } as TimelineTarget;
-      const { timelineFor } = await import('../ops/timeline');
+      const { timelineFor } = await import('@reply-sync/operations/timeline');
       const t = await timelineFor(await ctx.scope(), target);
       ctx.print(t, () => formatTimeline(t));
     }),
@@ -105,8 +105,8 @@ export function registerTimelineCommands(program: Command, rt: CliRuntime): void
     rt.action(async (ctx) => {
       const s = await ctx.scope();
       const messageId = String(ctx.args[0]);
-      const { explain } = await import('../ops/timeline');
-      let e = await explain(s, messageId);
+      const { explain } = await import('@reply-sync/operations/timeline');
+      let e: Explanation<LookResult> = await explain(s, messageId);
       // --look → true, --no-look → false, neither → undefined (both defined, so commander sets no default).
       const lookFlag = ctx.opts.look === true ? 'always' : ctx.opts.look === false ? 'never' : 'auto';
       const outbound = e.loggedEmail?.direction === 'outbound';

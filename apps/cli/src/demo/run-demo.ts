@@ -10,17 +10,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAccount, createDb, migrate, parseEncryptionKeys, scoped, type CreateOutgoingEmailInput, type DecisionRow, type Scoped } from '@reply-sync/db';
 import { createRedisConnection, createSendEvents, createSendQueue, deleteFleet, enqueueSend, waitForSend, type SendJobResult } from '@reply-sync/queue';
+import { parseApiEnv, runApi, type RunningApi } from '@reply-sync/api';
 import { parseSchedulerEnv, runScheduler } from '@reply-sync/scheduler';
 import { createLogger, parseWorkerEnv, startWorker } from '@reply-sync/sync-worker';
 import { reasonSentence } from '@reply-sync/threading';
 import { pino } from 'pino';
 import { formatDecision, formatExplanation, formatTimeline } from '../commands/timeline';
 import { formatDate } from '../format';
-import { addUser } from '../ops/accounts';
-import { addContact } from '../ops/contacts';
-import { connectInbox } from '../ops/inboxes';
-import { lookForMessage } from '../ops/look-for-message';
-import { explain, timelineFor, type Explanation, type Timeline } from '../ops/timeline';
+import { addUser } from '@reply-sync/operations/accounts';
+import { addContact } from '@reply-sync/operations/contacts';
+import { connectInbox } from '@reply-sync/operations/inboxes';
+import { lookForMessage, type LookResult } from '../ops/look-for-message';
+import { explain, timelineFor, type Explanation, type Timeline } from '@reply-sync/operations/timeline';
 import { DEMO_DATABASE, ensureDemoDatabase, withoutPassword } from './demo-database';
 import { DEMO_CONTACT, DEMO_OTHER_CONTACT, DEMO_SUBFOLDER, demoAlias, PROPOSAL, replyEmail } from './demo-mail';
 
@@ -58,6 +59,8 @@ export interface DemoResult {
   outgoingMessageId: string;
   replies: Record<DemoReplyKind, DemoReply>;
   timeline: Timeline;
+  /** The HTTP API the demo serves, a key of the demo account, and how many inboxes GET /v1/inboxes listed with it. */
+  api: { url: string; key: string; inboxesListed: number };
 }
 
 function startLocalStack(print: (text: string) => void): Promise<void> {
@@ -88,18 +91,6 @@ async function sendThroughQueue(s: Scoped, redisUrl: string, name: string, timeo
   } finally {
     await events.close();
     await queue.close();
-  }
-}
-
-async function messageIdsIn(tk: typeof import('@reply-sync/testkit'), user: import('@reply-sync/testkit').MailUser): Promise<string[]> {
-  const client = await tk.openImap(user);
-  try {
-    await client.mailboxOpen('INBOX', { readOnly: true });
-    return (await client.fetchAll('1:*', { envelope: true })).map((r) => r.envelope?.messageId ?? '');
-  } catch {
-    return [];
-  } finally {
-    await client.logout().catch(() => undefined);
   }
 }
 
@@ -188,6 +179,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       const sends = createSendQueue({ redisUrl: stack.redisUrl, name: sendQueueName });
       await sends.obliterate({ force: true }).finally(() => sends.close());
     });
+    const apiKey = await s.apiKeys.create({ scopes: ['read', 'write'], name: 'demo' });
+    const api = await startDemoApi({ ...appEnv, API_PORT: process.env.API_PORT ?? '8787' }, logFile);
+    cleanups.unshift(() => api.stop());
+    const listed = (await (await fetch(`${api.url}/v1/inboxes`, { headers: { authorization: `Bearer ${apiKey.key}` } })).json()) as { data: unknown[] };
+    say(`   HTTP API on ${api.url} (reference page ${api.url}/docs); demo key (read, write): ${apiKey.key}`);
+    say(`   curl -H 'Authorization: Bearer ${apiKey.key}' ${api.url}/v1/inboxes   (lists ${listed.data.length} inbox)`);
     say(`6. Scheduler and sync worker running in this process on fleet ${queueName} and send queue ${sendQueueName} (their logs: ${logPath}); waiting for the worker's first IMAP session ...`);
     // The first session sets the checkpoint at UIDNEXT (history is never imported): deliver only after it.
     await tk.waitFor(async () => (await s.inboxes.get(inboxId))?.uidvalidity != null, { what: "the worker's first session on the demo inbox", timeoutMs });
@@ -207,7 +204,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       dealIds: bob.deals.map((d) => d.id),
     });
     const proposal = { messageId: sent.messageId };
-    await tk.waitFor(async () => (await messageIdsIn(tk, bobMailbox)).includes(sent.messageId), { what: "the proposal in Bob's INBOX", timeoutMs });
+    await tk.waitFor(async () => (await tk.inboxMessageIds(bobMailbox)).includes(sent.messageId), { what: "the proposal in Bob's INBOX", timeoutMs });
     say(
       `7. Sent the outgoing email ${sent.messageId} "${PROPOSAL.subject}" through the send queue (as \`email send --wait\`): ` +
         `delivered to Bob's INBOX by Postfix, Sent copy ${sent.sentCopyStatus}, associated with ${bobEmail}, ${DEMO_CONTACT.company}, "${DEMO_CONTACT.deal}".`,
@@ -239,7 +236,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     const timeline = await timelineFor(s, { contact: bobEmail });
     const onTimeline = (id: string) => timeline.entries.some((e) => e.messageId === id);
-    const explanations: Record<DemoReplyKind, Explanation> = {
+    const explanations: Record<DemoReplyKind, Explanation<LookResult>> = {
       logged: await explain(s, genuine.messageId),
       alias: await explain(s, fromAlias.messageId),
       subfolder: { ...(await explain(s, inSubfolder.messageId)), looked },
@@ -283,6 +280,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         subfolder: { kind: 'subfolder', messageId: inSubfolder.messageId, reasons: explanations.subfolder.decisions.map((d) => d.reasonCode), onTimeline: onTimeline(inSubfolder.messageId) },
       },
       timeline,
+      api: { url: api.url, key: apiKey.key, inboxesListed: listed.data.length },
     };
 
     if (!options.once) await watchDecisions(s, inboxId, mailUser.address, profile.lmtpPort, say, options.signal);
@@ -291,6 +289,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     return result;
   } finally {
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+  }
+}
+
+/** The API on API_PORT (8787), or on a free port when that one is taken (another demo, a second checkout). */
+async function startDemoApi(env: Record<string, string>, logStream: NodeJS.WritableStream): Promise<RunningApi> {
+  const options = { handleSignals: false, logStream: logStream as never };
+  try {
+    return await runApi(parseApiEnv(env), options);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    return runApi(parseApiEnv({ ...env, API_PORT: '0' }), options);
   }
 }
 

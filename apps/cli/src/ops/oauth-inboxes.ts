@@ -5,9 +5,9 @@ import type { Inbox, Scoped, StoredOAuthCredentials } from '@reply-sync/db';
 import { authorizationUrl, exchangeCode, verifyImapLogin, type ExchangedTokens, type ImapSettings, type OAuthProvider, type OAuthProviderName, type OAuthProviders } from '@reply-sync/mail';
 import { CliError } from '../cli-error';
 import { DEFAULT_REDIRECT_URI } from '../option-values';
-import { requireUser } from './accounts';
-import { requireInbox } from './inbox-status';
-import type { ConnectedInbox, MailDeps } from './inboxes';
+import { requireUser } from '@reply-sync/operations/accounts';
+import { requireInbox } from '@reply-sync/operations/inbox-status';
+import type { ConnectedInbox, MailDeps } from '@reply-sync/operations/inboxes';
 
 const CLIENT_VARIABLES: Record<OAuthProviderName, [id: string, secret: string]> = {
   gmail: ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET'],

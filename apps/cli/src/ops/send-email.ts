@@ -1,30 +1,20 @@
-// `email send`'s first half: the email saved in PostgreSQL, with the operator's --attach files read here
+// `email send`'s first half: the email saved in PostgreSQL (packages/operations save-outgoing), with the --attach files read here
 // (on the operator's machine, bounded), in one transaction. The send job then names it by id only: the
 // worker never reads a file or takes content from the queue.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { MAX_OUTGOING_ATTACHMENT_BYTES, type OutgoingAttachmentInput, type OutgoingEmail, type Scoped } from '@reply-sync/db';
+import { saveOutgoing, type SaveOutgoingInput } from '@reply-sync/operations/save-outgoing';
 import { parseRecipients, SendError } from '@reply-sync/sync-worker';
 import { CliError } from '../cli-error';
 import { MAX_ATTACHMENT_MB } from '../option-values';
 
 
-export interface SaveSendInput {
-  inboxId: string;
-  sendId: string;
-  to: string[];
-  cc: string[];
-  subject: string;
-  text: string | null;
-  html: string | null;
+export type SaveSendInput = Omit<SaveOutgoingInput, 'attachments'> & {
   /** Paths on the operator's machine. */
   attach: string[];
-  /** Contact emails, company and deal names to associate. */
-  contacts: string[];
-  companies: string[];
-  deals: string[];
-}
+};
 
 const tooLarge = () =>
   new CliError('attachments_too_large', `The attachments add up to more than ${MAX_ATTACHMENT_MB} MB, the most an email sent from the CRM carries; send large files as links.`);
@@ -57,59 +47,18 @@ export async function readAttachmentFiles(files: string[]): Promise<OutgoingAtta
   return out;
 }
 
-async function resolveAssociations(s: Scoped, o: Pick<SaveSendInput, 'contacts' | 'companies' | 'deals'>) {
-  const contactIds: string[] = [];
-  for (const email of o.contacts) {
-    const c = await s.contacts.findByEmail(email);
-    if (!c) throw new CliError('contact_not_found', `There is no contact ${email}; add it with \`reply-sync contact add --email ${email}\` first.`);
-    contactIds.push(c.id);
-  }
-  const companyIds: string[] = [];
-  for (const name of o.companies) {
-    const c = await s.companies.find(name);
-    if (!c) throw new CliError('company_not_found', `There is no company "${name}" in this account.`);
-    companyIds.push(c.id);
-  }
-  const dealIds: string[] = [];
-  for (const name of o.deals) {
-    const d = await s.deals.find(name);
-    if (!d) throw new CliError('deal_not_found', `There is no deal "${name}" in this account.`);
-    dealIds.push(d.id);
-  }
-  return { contactIds, companyIds, dealIds };
-}
-
-/**
- * The outgoing email for this key: the one saved before (`created: false`, nothing read or checked
- * again), or a new one, after checking the inbox and the recipients and reading the attachments.
- */
-export async function saveSend(s: Scoped, input: SaveSendInput): Promise<{ created: boolean; email: OutgoingEmail }> {
-  const existing = await s.outgoingEmails.findBySendId(input.sendId);
-  if (existing) return { created: false, email: existing };
-
-  const inbox = await s.inboxes.get(input.inboxId).catch(() => null);
-  if (!inbox) throw new CliError('inbox_not_found', `There is no inbox ${input.inboxId} in this account (see \`reply-sync inbox list\`).`);
-  if (inbox.status !== 'connected') throw new CliError('inbox_not_connected', `The inbox ${inbox.address} is ${inbox.status}; reconnect it before sending from it.`);
-  if (!inbox.smtpHost) throw new CliError('smtp_not_configured', `The inbox ${inbox.address} has no SMTP server; reconnect it with --smtp-host to send from it.`);
+/** The worker's recipient parser, its SendError as the CLI's error. */
+function checkRecipients(recipients: { to: string[]; cc: string[] }): void {
   try {
-    // The worker parses them again when it sends; checked here so a typo is not saved at all.
-    parseRecipients({ to: input.to, cc: input.cc });
+    parseRecipients(recipients);
   } catch (error) {
     if (error instanceof SendError) throw new CliError(error.code, error.message);
     throw error;
   }
-  const attachments = await readAttachmentFiles(input.attach);
-  const associations = await resolveAssociations(s, input);
-  return s.outgoingEmails.create({
-    inboxId: inbox.id,
-    userId: inbox.userId,
-    sendId: input.sendId,
-    to: input.to,
-    cc: input.cc,
-    subject: input.subject,
-    textBody: input.text,
-    htmlBody: input.html,
-    ...associations,
-    attachments,
-  });
+}
+
+/** saveOutgoing with the --attach files, read only when the key is new. */
+export async function saveSend(s: Scoped, input: SaveSendInput): Promise<{ created: boolean; email: OutgoingEmail }> {
+  const { attach, ...rest } = input;
+  return saveOutgoing(s, { ...rest, attachments: () => readAttachmentFiles(attach) }, checkRecipients);
 }

@@ -5,7 +5,7 @@ import type { Account, Inbox, Scoped } from '@reply-sync/db';
 import { NO_AUTHSERV_ID, normalizeAuthservId, type SenderVerificationPolicy } from '@reply-sync/threading';
 import { CliError } from '../cli-error';
 import { POLICIES } from '../option-values';
-import { requireInbox, trustOf, type InboxTrust } from './inbox-status';
+import { requireInbox, trustOf, type InboxTrust } from '@reply-sync/operations/inbox-status';
 
 /** The ids as given on the command line, checked and lower-cased; a bad one is refused with what to give instead. */
 export function parseAuthservIds(values: readonly string[] | undefined): string[] | undefined {

@@ -1,7 +1,7 @@
 // The decision log: one row per message a worker examined (headers only, never a body), and the
 // look-up `reply-sync explain` prints.
 import { toStorableText, type ReasonCode } from '@reply-sync/threading';
-import { desc, eq, and } from 'drizzle-orm';
+import { desc, eq, and, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../client';
 import type { AccountScope } from '../account-scope';
 import { isRefusedValue, pgErrorOf } from '../errors';
@@ -32,6 +32,12 @@ export type DecisionWithInbox = DecisionRow & { inboxAddress: string };
 
 /** Checkpoint to save with a batch of decisions (same transaction). */
 export type InboxCheckpoint = Checkpoint & { inboxId: string };
+
+/** Where a decision sits in an inbox's newest-first order: created_at as PostgreSQL's text (microseconds kept, which a Date would lose) and id. */
+export interface DecisionPosition {
+  at: string;
+  id: string;
+}
 
 export function decisionOutcome(reason: ReasonCode): DecisionOutcome {
   return reason === 'logged' || reason === 'logged_without_attachments' ? 'logged' : 'skipped';
@@ -141,6 +147,28 @@ export function decisionQueries(db: Db, scope: AccountScope) {
         .where(scope.where(decisions, eq(decisions.messageIdNorm, norm)))
         .orderBy(decisions.createdAt, decisions.uid);
       return rows.map((r) => ({ ...r.d, inboxAddress: r.inboxAddress }));
+    },
+
+    /**
+     * One page of an inbox's decisions, newest first, optionally of one reason: keyset-paged on
+     * (created_at, id), so a page costs the same however deep it is.
+     */
+    async pageForInbox(inboxId: string, options: { reasonCode?: string | undefined; before?: DecisionPosition | undefined; limit: number }): Promise<(DecisionRow & { position: DecisionPosition })[]> {
+      const { before } = options;
+      const rows = await db
+        .select({ d: decisions, at: sql<string>`${decisions.createdAt}::text` })
+        .from(decisions)
+        .where(
+          scope.where(
+            decisions,
+            eq(decisions.inboxId, inboxId),
+            options.reasonCode ? eq(decisions.reasonCode, options.reasonCode) : undefined,
+            before ? sql`(${decisions.createdAt}, ${decisions.id}) < (${before.at}::timestamptz, ${before.id}::uuid)` : undefined,
+          ),
+        )
+        .orderBy(desc(decisions.createdAt), desc(decisions.id))
+        .limit(options.limit);
+      return rows.map((r) => ({ ...r.d, position: { at: r.at, id: r.d.id } }));
     },
 
     /** The latest decisions of one inbox, newest first. */

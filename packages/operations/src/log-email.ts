@@ -1,11 +1,11 @@
-// `email log`: registers an email the CRM sent or logged (a raw RFC 5322 message), which starts a
+// `email log` and POST /v1/emails/log: registers an email the CRM sent or logged (a raw RFC 5322 message), which starts a
 // thread that replies are matched against.
 import type { AttachmentInput, Company, Deal, Scoped } from '@reply-sync/db';
 import { decodeHeaderValue, firstHeader, normalizeMessageId, parseAddressList, parseHeaderBlock, parseMessageIdList, type Address } from '@reply-sync/threading';
 import { simpleParser } from 'mailparser';
-import { CliError } from '../cli-error';
-import type { LogSource } from '../option-values';
 import { requireUser } from './accounts';
+import { OperationError } from './operation-error';
+import type { LogSource } from './log-sources';
 
 
 export interface LogEmailInput {
@@ -51,12 +51,12 @@ async function pickInbox(s: Scoped, userId: string, userEmail: string, inboxId: 
   const inboxes = await s.inboxes.list();
   if (inboxId) {
     const inbox = inboxes.find((i) => i.id === inboxId);
-    if (!inbox) throw new CliError('inbox_not_found', `There is no inbox ${inboxId} in this account (see \`reply-sync inbox list\`).`);
+    if (!inbox) throw new OperationError('inbox_not_found', `There is no inbox ${inboxId} in this account (see \`reply-sync inbox list\`).`);
     return inbox;
   }
   const own = inboxes.filter((i) => i.kind === 'personal' && i.userId === userId);
   if (own.length > 1) {
-    throw new CliError('inbox_ambiguous', `${userEmail} has ${own.length} inboxes; say which one the email was sent from with --inbox ID.`);
+    throw new OperationError('inbox_ambiguous', `${userEmail} has ${own.length} inboxes; say which one the email was sent from with --inbox ID.`);
   }
   return own[0] ?? null;
 }
@@ -65,7 +65,7 @@ async function findAll<T extends Company | Deal>(names: string[], find: (name: s
   const found: T[] = [];
   for (const name of new Set(names)) {
     const row = await find(name);
-    if (!row) throw new CliError(`${what}_not_found`, `There is no ${what} "${name}" in this account; create it with \`reply-sync contact add ... --${what} "${name}"\`.`);
+    if (!row) throw new OperationError(`${what}_not_found`, `There is no ${what} "${name}" in this account; create it with \`reply-sync contact add ... --${what} "${name}"\`.`);
     found.push(row);
   }
   return found;
@@ -75,10 +75,10 @@ export async function logEmail(s: Scoped, input: LogEmailInput): Promise<LoggedE
   const headers = parseHeaderBlock(input.raw);
   const rawMessageId = firstHeader(headers, 'message-id');
   if (!rawMessageId || !normalizeMessageId(rawMessageId)) {
-    throw new CliError('message_id_missing', 'The email has no usable Message-ID header, so replies to it could never be matched; export it again with its headers.');
+    throw new OperationError('message_id_missing', 'The email has no usable Message-ID header, so replies to it could never be matched; export it again with its headers.');
   }
   const from = parseAddressList(firstHeader(headers, 'from'))[0];
-  if (!from) throw new CliError('from_missing', 'The email has no From address; export it again with its headers.');
+  if (!from) throw new OperationError('from_missing', 'The email has no From address; export it again with its headers.');
   const to = parseAddressList((headers.get('to') ?? []).join(', '));
   const cc = parseAddressList((headers.get('cc') ?? []).join(', '));
   const subject = decodeHeaderValue(firstHeader(headers, 'subject')).replace(/\s+/g, ' ').trim();

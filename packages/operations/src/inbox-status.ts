@@ -5,11 +5,11 @@
 import { RECOVERED_REASON, trustedAuthservIdsOf, type Inbox, type InboxStatusHistoryRow, type Scoped } from '@reply-sync/db';
 import type { TlsMode } from '@reply-sync/mail';
 import { isStatusReason, statusReasonSentence } from '@reply-sync/mail/disconnect-reasons';
-import { CliError } from '../cli-error';
+import { OperationError } from './operation-error';
 
 export async function requireInbox(s: Scoped, inboxId: string): Promise<Inbox> {
   const inbox = /^[0-9a-f-]{36}$/i.test(inboxId) ? await s.inboxes.get(inboxId) : null;
-  if (!inbox) throw new CliError('inbox_not_found', `There is no inbox ${inboxId} in this account (see \`reply-sync inbox list\`).`);
+  if (!inbox) throw new OperationError('inbox_not_found', `There is no inbox ${inboxId} in this account (see \`reply-sync inbox list\`).`);
   return inbox;
 }
 

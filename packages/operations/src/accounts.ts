@@ -1,9 +1,9 @@
 // Accounts (tenants) and their users.
 import { createAccount, type Account, type Db, type Scoped, type User } from '@reply-sync/db';
-import { CliError } from '../cli-error';
+import { OperationError } from './operation-error';
 
 export async function createAccountOp(db: Db, name: string): Promise<Account> {
-  if (!name.trim()) throw new CliError('invalid_name', 'Give the account a name, e.g. `reply-sync account create "Acme Sales"`.');
+  if (!name.trim()) throw new OperationError('invalid_name', 'Give the account a name, e.g. `reply-sync account create "Acme Sales"`.');
   return createAccount(db, name.trim());
 }
 
@@ -14,6 +14,6 @@ export async function addUser(s: Scoped, input: { email: string; name?: string |
 /** A user of the account by email; a missing one is an error that says how to add them. */
 export async function requireUser(s: Scoped, email: string): Promise<User> {
   const user = await s.users.findByEmail(email);
-  if (!user) throw new CliError('user_not_found', `There is no user ${email} in this account; add them with \`reply-sync user add --email ${email}\`.`);
+  if (!user) throw new OperationError('user_not_found', `There is no user ${email} in this account; add them with \`reply-sync user add --email ${email}\`.`);
   return user;
 }

@@ -1,13 +1,14 @@
 // The CRM timeline of a contact, company or deal, and `explain`: every decision about one message.
 import type { DecisionWithInbox, Scoped, TimelineEntry } from '@reply-sync/db';
 import { normalizeMessageId, reasonSentence, REASON_SENTENCES, type ReasonCode } from '@reply-sync/threading';
-import { CliError } from '../cli-error';
-import type { LookResult } from './look-for-message';
+import { OperationError } from './operation-error';
 
 export type TimelineTarget = { contact: string } | { company: string } | { deal: string };
 
 export interface TimelineItem {
   id: string;
+  /** The conversation it belongs to: a reply has its thread's id. */
+  threadId: string;
   direction: 'inbound' | 'outbound';
   source: TimelineEntry['source'];
   at: Date;
@@ -30,7 +31,7 @@ export interface StoredVerification {
   detail: string | null;
 }
 
-/** The auth_* columns of a logged email, as the CLI shows them. */
+/** The auth_* columns of a logged email, as the CLI and the API show them. */
 export function storedVerification(e: Pick<TimelineEntry, 'authVerified' | 'authDmarc' | 'authDkim' | 'authDkimAligned' | 'authSpf' | 'authDetail'>): StoredVerification | null {
   if (e.authVerified === null) return null;
   return { verified: e.authVerified, dmarc: e.authDmarc, dkim: e.authDkim, dkimAligned: e.authDkimAligned, spf: e.authSpf, detail: e.authDetail };
@@ -46,17 +47,17 @@ export async function timelineFor(s: Scoped, target: TimelineTarget): Promise<Ti
   let entries: TimelineEntry[];
   if ('contact' in target) {
     const c = await s.contacts.findByEmail(target.contact);
-    if (!c) throw new CliError('contact_not_found', `There is no contact ${target.contact} in this account.`);
+    if (!c) throw new OperationError('contact_not_found', `There is no contact ${target.contact} in this account.`);
     resolved = { kind: 'contact', id: c.id, label: c.name ? `${c.name} <${c.email}>` : c.email };
     entries = await s.timeline.forContact(c.email);
   } else if ('company' in target) {
     const c = await s.companies.find(target.company);
-    if (!c) throw new CliError('company_not_found', `There is no company "${target.company}" in this account.`);
+    if (!c) throw new OperationError('company_not_found', `There is no company "${target.company}" in this account.`);
     resolved = { kind: 'company', id: c.id, label: c.name };
     entries = await s.timeline.forCompany(c.id);
   } else {
     const d = await s.deals.find(target.deal);
-    if (!d) throw new CliError('deal_not_found', `There is no deal "${target.deal}" in this account.`);
+    if (!d) throw new OperationError('deal_not_found', `There is no deal "${target.deal}" in this account.`);
     resolved = { kind: 'deal', id: d.id, label: d.name };
     entries = await s.timeline.forDeal(d.id);
   }
@@ -64,6 +65,7 @@ export async function timelineFor(s: Scoped, target: TimelineTarget): Promise<Ti
     target: resolved,
     entries: entries.map((e) => ({
       id: e.id,
+      threadId: e.threadId,
       direction: e.direction,
       source: e.source,
       at: e.at,
@@ -91,22 +93,24 @@ export interface ExplainedDecision {
   subject: string | null;
 }
 
-export interface Explanation {
+/** `Look`: what the CLI's `explain --look` adds after searching the inboxes' folders (IMAP, not this package's concern). */
+export interface Explanation<Look = never> {
   messageId: string;
   /** Set when the Message-ID is an email on the timeline (sent/logged by the CRM, or a logged reply). */
   loggedEmail: { id: string; direction: 'inbound' | 'outbound'; source: string; subject: string; at: Date; senderVerification: StoredVerification | null } | null;
   decisions: ExplainedDecision[];
   /** Set when the inboxes' folders were searched for it (`explain` with no decision, or --look). */
-  looked?: LookResult;
+  looked?: Look;
 }
 
-function sentenceOf(code: string): string {
+/** The sentence of a recorded reason code (threading's one table), also for a code a newer version wrote. */
+export function decisionSentence(code: string): string {
   return code in REASON_SENTENCES ? reasonSentence(code as ReasonCode) : `Recorded with reason ${code}.`;
 }
 
 export async function explain(s: Scoped, messageId: string): Promise<Explanation> {
   if (!normalizeMessageId(messageId)) {
-    throw new CliError('invalid_message_id', `"${messageId}" is not a Message-ID; give it as in the header, e.g. <abc123@mail.example.com>.`);
+    throw new OperationError('invalid_message_id', `"${messageId}" is not a Message-ID; give it as in the header, e.g. <abc123@mail.example.com>.`);
   }
   const [rows, email] = await Promise.all([s.decisions.forMessageId(messageId), s.emails.getByMessageId(messageId)]);
   return {
@@ -128,7 +132,7 @@ export async function explain(s: Scoped, messageId: string): Promise<Explanation
       uid: d.uid,
       decision: d.decision,
       reasonCode: d.reasonCode,
-      sentence: sentenceOf(d.reasonCode),
+      sentence: decisionSentence(d.reasonCode),
       detail: d.detail,
       from: d.fromAddress,
       subject: d.subject,

@@ -9,8 +9,8 @@ import {
   type ImapSettings,
   type SmtpSettings,
 } from '@reply-sync/mail';
-import { CliError } from '../cli-error';
-import { TLS_MODES } from '../option-values';
+import { OperationError } from './operation-error';
+import { TLS_MODES } from './tls-modes';
 import { requireUser } from './accounts';
 import { requireInbox } from './inbox-status';
 
@@ -44,10 +44,10 @@ export interface ConnectedInbox {
 
 function checkServer(settings: ImapSettings, protocol: 'IMAP' | 'SMTP', usualPorts: string): void {
   if (!Number.isInteger(settings.port) || settings.port < 1 || settings.port > 65535) {
-    throw new CliError('invalid_port', `${settings.port} is not a TCP port; give the ${protocol} port, usually ${usualPorts}.`);
+    throw new OperationError('invalid_port', `${settings.port} is not a TCP port; give the ${protocol} port, usually ${usualPorts}.`);
   }
   if (!TLS_MODES.includes(settings.tls)) {
-    throw new CliError('invalid_tls_mode', `TLS mode "${settings.tls}" is not one of tls, starttls, none.`);
+    throw new OperationError('invalid_tls_mode', `TLS mode "${settings.tls}" is not one of tls, starttls, none.`);
   }
   // Plaintext to a server elsewhere only with the inbox's allowance (plaintext_not_allowed otherwise).
   assertPlaintextAllowed(settings, protocol);
@@ -79,7 +79,7 @@ async function verify(input: { imap: ImapSettings; smtp?: SmtpSettings | undefin
 
 export async function connectInbox(s: Scoped, input: ConnectInboxInput, deps: MailDeps): Promise<ConnectedInbox> {
   if (Boolean(input.userEmail) === Boolean(input.team)) {
-    throw new CliError('owner_required', 'Say whose inbox this is: --user EMAIL for a personal inbox, or --team for a team inbox (not both).');
+    throw new OperationError('owner_required', 'Say whose inbox this is: --user EMAIL for a personal inbox, or --team for a team inbox (not both).');
   }
   const smtp = input.smtp ? { ...input.smtp, allowPlaintext: input.imap.allowPlaintext === true } : undefined;
   checkImapSettings(input.imap, smtp);
@@ -124,10 +124,10 @@ export interface ReconnectInboxInput {
 export async function reconnectInbox(s: Scoped, input: ReconnectInboxInput, deps: MailDeps): Promise<ConnectedInbox> {
   const current = await requireInbox(s, input.inboxId);
   if (current.status === 'removed') {
-    throw new CliError('inbox_removed', `Inbox ${current.address} was removed; connect it again with \`reply-sync inbox connect\`.`);
+    throw new OperationError('inbox_removed', `Inbox ${current.address} was removed; connect it again with \`reply-sync inbox connect\`.`);
   }
   if (current.authKind !== 'password') {
-    throw new CliError('not_a_password_inbox', `Inbox ${current.address} signs in with OAuth, not a password; reconnect it through its provider's sign-in.`);
+    throw new OperationError('not_a_password_inbox', `Inbox ${current.address} signs in with OAuth, not a password; reconnect it through its provider's sign-in.`);
   }
   const allowPlaintext = input.imap?.allowPlaintext ?? current.allowPlaintext;
   const imap: ImapSettings = {

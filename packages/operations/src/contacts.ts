@@ -1,6 +1,6 @@
 // Contacts with their company and deals (created when missing), and the never-log list.
 import type { Company, Contact, Deal, NeverLogRow, Scoped } from '@reply-sync/db';
-import { CliError } from '../cli-error';
+import { OperationError } from './operation-error';
 import { requireUser } from './accounts';
 
 export interface AddContactInput {
@@ -46,7 +46,7 @@ function checkNeverLogValue(value: string): string {
   const v = value.trim();
   const bare = v.replace(/^@/, '');
   if (!bare || /\s/.test(bare) || !bare.includes('.') || bare.startsWith('@') || bare.endsWith('@')) {
-    throw new CliError('invalid_never_log_value', `"${value}" is neither an email address nor a domain; give e.g. ana@example.com, @example.com or example.com.`);
+    throw new OperationError('invalid_never_log_value', `"${value}" is neither an email address nor a domain; give e.g. ana@example.com, @example.com or example.com.`);
   }
   return v;
 }
@@ -63,6 +63,6 @@ export async function listNeverLog(s: Scoped): Promise<NeverLogRow[]> {
 export async function removeNeverLog(s: Scoped, value: string): Promise<{ value: string; removed: number }> {
   const v = checkNeverLogValue(value);
   const removed = await s.neverLog.remove(v, neverLogKind(v));
-  if (removed === 0) throw new CliError('not_found', `"${value}" is not on the never-log list (see \`reply-sync never-log list\`).`);
+  if (removed === 0) throw new OperationError('not_found', `"${value}" is not on the never-log list (see \`reply-sync never-log list\`).`);
   return { value: v, removed };
 }

@@ -1,0 +1,37 @@
+// Every route group of the API, and the two public routes: the OpenAPI document and the health check.
+import type { Db, EncryptionKeys } from '@reply-sync/db';
+import type { SendQueue } from '@reply-sync/queue';
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import { publicRoute } from '../access';
+import { crmRoutes } from './crm';
+import { decisionRoutes } from './decisions';
+import { emailRoutes } from './emails';
+import { inboxRoutes } from './inboxes';
+import { neverLogRoutes } from './never-log';
+import { sendRoutes } from './sends';
+import { timelineRoutes } from './timeline';
+import { userRoutes } from './users';
+
+export interface RouteDeps {
+  db: Db;
+  /** REPLY_SYNC_ENCRYPTION_KEYS, parsed when an inbox is connected. */
+  encryptionKeys: () => EncryptionKeys;
+  /** Extra trusted CA (PEM) for mail servers with private certificates. */
+  tlsCa?: string | undefined;
+  /** Where POST /v1/emails queues sends; null: sending answers 503. */
+  sendQueue: SendQueue | null;
+}
+
+export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => {
+  app.get('/openapi.json', { ...publicRoute(), schema: { hide: true } }, async () => app.swagger());
+  app.get('/healthz', { ...publicRoute(), schema: { summary: 'Health check (no key needed)', tags: ['meta'], response: { 200: Type.Object({ ok: Type.Boolean() }) } } }, async () => ({ ok: true }));
+  await app.register(inboxRoutes, { prefix: '/v1', ...deps });
+  await app.register(decisionRoutes, { prefix: '/v1' });
+  await app.register(userRoutes, { prefix: '/v1' });
+  await app.register(crmRoutes, { prefix: '/v1' });
+  await app.register(timelineRoutes, { prefix: '/v1' });
+  await app.register(neverLogRoutes, { prefix: '/v1' });
+  await app.register(emailRoutes, { prefix: '/v1' });
+  await app.register(sendRoutes, { prefix: '/v1', sendQueue: deps.sendQueue });
+};

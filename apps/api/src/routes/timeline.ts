@@ -1,0 +1,63 @@
+// The timeline of a contact, company or deal: its emails grouped by thread, threads newest first (by their
+// latest email), each thread's emails newest first. Subjects, addresses and attachment names, no bodies:
+// GET /v1/emails/{id} has the body.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { timelineFor, type TimelineItem, type TimelineTarget } from '@reply-sync/operations';
+import { Type } from 'typebox';
+import { scoped } from '../access';
+import { authOf } from '../authenticate';
+import { findOr404 } from '../find-or-404';
+import { Page, PageQuery, pageOf } from '../pagination';
+import { DateTime, IdParams, Nullable, OneOf, problemResponses } from '../schemas';
+
+const Item = Type.Object({
+  id: Type.String(),
+  direction: OneOf(['inbound', 'outbound']),
+  source: Type.String({ description: 'reply_sync, crm_send, log, bcc or forward.' }),
+  at: DateTime,
+  from: Type.Object({ address: Type.String(), name: Nullable(Type.String()) }),
+  to: Type.Array(Type.String()),
+  subject: Type.String(),
+  messageId: Type.String(),
+  attachments: Type.Array(Type.Object({ filename: Nullable(Type.String()), contentType: Type.String(), size: Type.Integer() })),
+  attachmentsSkippedReason: Nullable(Type.String()),
+  senderVerification: Nullable(Type.Object({ verified: Type.Boolean(), dmarc: Nullable(Type.String()), dkim: Nullable(Type.String()), dkimAligned: Nullable(Type.Boolean()), spf: Nullable(Type.String()), detail: Nullable(Type.String()) })),
+});
+
+const Thread = Type.Object({ threadId: Type.String(), latestAt: DateTime, emails: Type.Array(Item) }, { $id: 'TimelineThread' });
+
+const TimelinePage = Type.Object({
+  target: Type.Object({ kind: OneOf(['contact', 'company', 'deal']), id: Type.String(), label: Type.String() }),
+  ...Page(Type.Ref('TimelineThread')).properties,
+});
+
+/** Groups the entries (newest first) by thread, in the order of each thread's newest email. */
+export function groupByThread(entries: TimelineItem[]): { threadId: string; latestAt: Date; emails: TimelineItem[] }[] {
+  const threads = new Map<string, { threadId: string; latestAt: Date; emails: TimelineItem[] }>();
+  for (const e of [...entries].sort((a, b) => b.at.getTime() - a.at.getTime())) {
+    const t = threads.get(e.threadId) ?? { threadId: e.threadId, latestAt: e.at, emails: [] };
+    t.emails.push(e);
+    threads.set(e.threadId, t);
+  }
+  return [...threads.values()];
+}
+
+export const timelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addSchema(Thread);
+  const targets: { path: string; what: 'contact' | 'company' | 'deal'; target: (id: string, request: Parameters<typeof authOf>[0]) => Promise<TimelineTarget> }[] = [
+    { path: 'contacts', what: 'contact', target: async (id, request) => ({ contact: (await findOr404('contact', id, (i) => authOf(request).scope.contacts.get(i))).email }) },
+    { path: 'companies', what: 'company', target: async (id, request) => ({ company: (await findOr404('company', id, (i) => authOf(request).scope.companies.get(i))).id }) },
+    { path: 'deals', what: 'deal', target: async (id, request) => ({ deal: (await findOr404('deal', id, (i) => authOf(request).scope.deals.get(i))).id }) },
+  ];
+  for (const t of targets) {
+    app.get(
+      `/${t.path}/:id/timeline`,
+      { ...scoped('read'), schema: { tags: ['timeline'], summary: `The timeline of a ${t.what}, by thread, newest first`, params: IdParams, querystring: PageQuery, response: { 200: TimelinePage, ...problemResponses(404) } } },
+      async (request) => {
+        const timeline = await timelineFor(authOf(request).scope, await t.target(request.params.id, request));
+        const page = pageOf(groupByThread(timeline.entries), request.query, (th) => [th.latestAt.toISOString(), th.threadId], { newestFirst: true });
+        return { target: timeline.target, ...page };
+      },
+    );
+  }
+};

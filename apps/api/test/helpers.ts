@@ -1,0 +1,72 @@
+// Shared set-up for the API tests: a fresh account with API keys on the real local stack, and the app
+// built in-process (inject) with its log lines captured.
+import { Writable } from 'node:stream';
+import { createAccount, createDb, migrate, parseEncryptionKeys, scoped, type ApiKeyScope, type DbHandle, type Scoped } from '@reply-sync/db';
+import { stack, uniqueName } from '@reply-sync/testkit';
+import type { SendQueue } from '@reply-sync/queue';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app';
+
+export interface TestAccount {
+  accountId: string;
+  s: Scoped;
+  /** A key of this account with these scopes (made once per scope set). */
+  key(scopes?: ApiKeyScope[]): Promise<string>;
+}
+
+export interface TestApi {
+  app: FastifyInstance;
+  db: DbHandle;
+  /** Every log line the app wrote, as text. */
+  logs: string[];
+  account(): Promise<TestAccount>;
+  close(): Promise<void>;
+}
+
+export async function startTestApi(options: { rateLimit?: number; bodyLimit?: number; corsOrigins?: string[]; sendQueue?: SendQueue } = {}): Promise<TestApi> {
+  await migrate(stack.databaseUrl);
+  const db = createDb(stack.databaseUrl, { max: 4 });
+  const logs: string[] = [];
+  const logStream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const keys = parseEncryptionKeys(stack.encryptionKeys);
+  const app = await buildApp({
+    db: db.db,
+    redis: null,
+    env: { API_BODY_LIMIT: options.bodyLimit ?? 1024 * 1024, API_RATE_LIMIT: options.rateLimit ?? 10_000, corsOrigins: options.corsOrigins ?? [], LOG_LEVEL: 'info' },
+    encryptionKeys: () => keys,
+    tlsCa: stack.caCert,
+    sendQueue: options.sendQueue ?? null,
+    logStream,
+  });
+  await app.ready();
+  return {
+    app,
+    db,
+    logs,
+    async account() {
+      const account = await createAccount(db.db, uniqueName('api-test'));
+      const s = scoped(db.db, account.id);
+      const made = new Map<string, string>();
+      return {
+        accountId: account.id,
+        s,
+        async key(scopes: ApiKeyScope[] = ['read', 'write']) {
+          const id = scopes.join(',');
+          if (!made.has(id)) made.set(id, (await s.apiKeys.create({ scopes })).key);
+          return made.get(id)!;
+        },
+      };
+    },
+    async close() {
+      await app.close();
+      await db.close();
+    },
+  };
+}
+
+export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });

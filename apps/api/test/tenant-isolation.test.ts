@@ -1,0 +1,165 @@
+// Another account's ids answer 404, exactly as missing ones do, on every route of the OpenAPI document:
+// account A holds a user, inbox, contact, company, deal, never-log entry, decision and email; account B's
+// key (all scopes) calls each route with A's ids. Every documented operation needs a case here, so a new
+// route fails this test until it is covered.
+import { randomUUID } from 'node:crypto';
+import { parseEncryptionKeys } from '@reply-sync/db';
+import { createSendQueue, type SendQueue } from '@reply-sync/queue';
+import { stack, uniqueName } from '@reply-sync/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, startTestApi, type TestAccount, type TestApi } from './helpers';
+
+let api: TestApi;
+let a: TestAccount;
+let bKey: string;
+let ids: Record<'inbox' | 'user' | 'contact' | 'company' | 'deal' | 'neverLog' | 'email' | 'send', string>;
+let sendQueue: SendQueue;
+let attachmentId: string;
+let userEmail: string;
+let messageId: string;
+let doc: any;
+
+beforeAll(async () => {
+  sendQueue = createSendQueue({ redisUrl: stack.redisUrl, name: uniqueName('api-tenant-sends') });
+  api = await startTestApi({ sendQueue });
+  a = await api.account();
+  const b = await api.account();
+  bKey = await b.key(['read', 'write', 'support']);
+  userEmail = `ana-${randomUUID().slice(0, 8)}@mail.test`;
+  const user = await a.s.users.add({ email: userEmail, name: 'Ana' });
+  const inbox = await a.s.inboxes.create(
+    { kind: 'personal', userId: user.id, address: userEmail, imapHost: '127.0.0.1', imapPort: 51143, imapTls: 'starttls', username: 'ana', credentials: { password: 'pw' } },
+    parseEncryptionKeys(stack.encryptionKeys),
+  );
+  const company = await a.s.companies.add({ name: 'Acme' });
+  const deal = await a.s.deals.add({ name: 'Acme renewal' });
+  const contact = await a.s.contacts.add({ email: 'bob@acme.test', companyIds: [company.id], dealIds: [deal.id] });
+  const neverLog = await a.s.neverLog.add('domain', 'secret.example');
+  messageId = `<${randomUUID()}@crm.test>`;
+  const email = await a.s.emails.logOutbound({ source: 'crm_send', messageId, userId: user.id, inboxId: inbox.id, from: { address: userEmail, name: 'Ana' }, to: [{ address: 'bob@acme.test', name: 'Bob' }], subject: 'Renewal', sentAt: new Date(), textBody: 'Shall we renew?', attachments: [{ filename: 'terms.txt', contentType: 'text/plain', content: Buffer.from('terms') }] });
+  attachmentId = (await a.s.attachments.listFor(email.emailId))[0]!.id;
+  await a.s.decisions.record([{ inboxId: inbox.id, uidvalidity: 1, uid: 1, messageId, reasonCode: 'not_a_reply', fromAddress: 'bob@acme.test', subject: 'x' }]);
+  const send = await a.s.outgoingEmails.create({ inboxId: inbox.id, userId: user.id, sendId: randomUUID(), to: ['bob@acme.test'], cc: [], subject: 'Hi', textBody: 'hi', htmlBody: null, contactIds: [], companyIds: [], dealIds: [], attachments: [] });
+  ids = { inbox: inbox.id, user: user.id, contact: contact.id, company: company.id, deal: deal.id, neverLog: neverLog.id, email: email.emailId, send: send.email.id };
+  doc = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+});
+afterAll(async () => {
+  await sendQueue?.obliterate({ force: true }).catch(() => undefined);
+  await sendQueue?.close();
+  await api?.close();
+});
+
+type Case =
+  /** Called with A's id in {id}: must answer 404. */
+  | { id: keyof typeof ids; body?: object }
+  /** No id in the path: what B gets must not hold anything of A's. */
+  | { check: () => Promise<void> };
+
+const call = (method: string, url: string, payload?: object) =>
+  api.app.inject({ method: method as 'GET', url, headers: bearer(bKey), ...(payload ? { payload } : {}) });
+
+const holdsNothingOfA = async (url: string) => {
+  const r = await call('GET', url);
+  expect(r.statusCode, url).toBe(200);
+  for (const id of Object.values(ids)) expect(r.body, url).not.toContain(id);
+};
+
+const CASES: Record<string, Case> = {
+  'get /v1/inboxes': { check: () => holdsNothingOfA('/v1/inboxes') },
+  'get /v1/inboxes/{id}': { id: 'inbox' },
+  'post /v1/inboxes/{id}/reconnect': { id: 'inbox', body: { password: 'anything' } },
+  'delete /v1/inboxes/{id}': { id: 'inbox' },
+  'get /v1/inboxes/{id}/decisions': { id: 'inbox' },
+  'post /v1/inboxes': {
+    // A's user, named by email, is not B's: 404 as for a missing user, and nothing is connected.
+    check: async () => {
+      const r = await call('POST', '/v1/inboxes', { userEmail, address: userEmail, imap: { host: '127.0.0.1', port: 51143, tls: 'starttls' }, username: 'ana', password: 'pw' });
+      expect(r.statusCode).toBe(404);
+      expect(r.json().code).toBe('user_not_found');
+    },
+  },
+  'get /v1/explain': {
+    check: async () => {
+      const r = await call('GET', `/v1/explain?messageId=${encodeURIComponent(messageId)}`);
+      expect(r.json()).toMatchObject({ decisions: [], loggedEmail: null });
+    },
+  },
+  'get /v1/users': { check: () => holdsNothingOfA('/v1/users') },
+  'get /v1/users/{id}': { id: 'user' },
+  'post /v1/users': { check: async () => expect((await call('POST', '/v1/users', { email: `b-${randomUUID().slice(0, 8)}@mail.test` })).statusCode).toBe(201) },
+  'get /v1/contacts': { check: () => holdsNothingOfA('/v1/contacts') },
+  'get /v1/contacts/{id}': { id: 'contact' },
+  'get /v1/contacts/{id}/timeline': { id: 'contact' },
+  'post /v1/contacts': {
+    check: async () => {
+      const r = await call('POST', '/v1/contacts', { email: 'carol@acme.test', ownerEmail: `nobody-${randomUUID()}@mail.test` });
+      expect(r.statusCode).toBe(404);
+    },
+  },
+  'get /v1/companies': { check: () => holdsNothingOfA('/v1/companies') },
+  'get /v1/companies/{id}': { id: 'company' },
+  'get /v1/companies/{id}/timeline': { id: 'company' },
+  'post /v1/companies': { check: async () => expect((await call('POST', '/v1/companies', { name: 'Acme' })).json().contactIds).toEqual([]) },
+  'post /v1/deals': { check: async () => expect((await call('POST', '/v1/deals', { name: 'Acme renewal' })).json().contactIds).toEqual([]) },
+  'get /v1/deals': { check: () => holdsNothingOfA('/v1/deals') },
+  'get /v1/deals/{id}': { id: 'deal' },
+  'get /v1/deals/{id}/timeline': { id: 'deal' },
+  'get /v1/never-log': { check: () => holdsNothingOfA('/v1/never-log') },
+  'post /v1/never-log': { check: async () => expect((await call('POST', '/v1/never-log', { value: '@b.example' })).statusCode).toBe(201) },
+  'delete /v1/never-log/{id}': { id: 'neverLog' },
+  'get /v1/emails/{id}': { id: 'email' },
+  'get /v1/emails/{id}/attachments/{attachmentId}': {
+    check: async () => {
+      const other = await call('GET', `/v1/emails/${ids.email}/attachments/${attachmentId}`);
+      const missing = await call('GET', `/v1/emails/${randomUUID()}/attachments/${randomUUID()}`);
+      expect(other.statusCode).toBe(404);
+      expect(other.json().code).toBe(missing.json().code);
+    },
+  },
+  'post /v1/emails/log': {
+    // A's user as the sender is not B's user: 404, and nothing is logged in A.
+    check: async () => {
+      const raw = Buffer.from(`From: ${userEmail}\r\nTo: bob@acme.test\r\nMessage-ID: <${randomUUID()}@mail.test>\r\nSubject: x\r\n\r\nhi\r\n`);
+      const r = await call('POST', '/v1/emails/log', { raw: raw.toString('base64'), userEmail });
+      expect(r.statusCode).toBe(404);
+      expect(r.json().code).toBe('user_not_found');
+    },
+  },
+  'get /v1/sends/{id}': { id: 'send' },
+  'post /v1/emails': {
+    // Sending from A's inbox: 404 as for a missing inbox, and nothing is saved or queued.
+    check: async () => {
+      const r = await call('POST', '/v1/emails', { inboxId: ids.inbox, to: ['bob@acme.test'], subject: 'x', text: 'y' });
+      expect(r.statusCode).toBe(404);
+      expect(r.json().code).toBe('inbox_not_found');
+    },
+  },
+  'get /healthz': { check: async () => expect((await call('GET', '/healthz')).statusCode).toBe(200) },
+};
+
+describe("another account's ids", () => {
+  it('has a case for every operation in the OpenAPI document', () => {
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops as object).map((m) => `${m} ${path}`));
+    expect(documented.filter((op) => !(op in CASES))).toEqual([]);
+  });
+
+  it("answers 404, as for a missing id, on every route with an id, and shows nothing of A's elsewhere", async () => {
+    for (const [op, c] of Object.entries(CASES)) {
+      const [method, path] = op.split(' ') as [string, string];
+      if ('check' in c) {
+        await c.check();
+        continue;
+      }
+      const other = await call(method.toUpperCase(), path.replace('{id}', ids[c.id]), c.body);
+      const missing = await call(method.toUpperCase(), path.replace('{id}', randomUUID()), c.body);
+      expect(other.statusCode, op).toBe(404);
+      expect(missing.statusCode, op).toBe(404);
+      // The same answer but for the id it names: nothing tells "exists elsewhere" from "never existed".
+      expect(other.json().code, op).toBe(missing.json().code);
+      expect(other.json().type, op).toBe(missing.json().type);
+    }
+    // And A's rows are untouched by B's writes.
+    expect((await a.s.inboxes.get(ids.inbox))?.status).toBe('connected');
+    expect((await a.s.neverLog.list()).map((e) => e.id)).toEqual([ids.neverLog]);
+  });
+});
