@@ -21,3 +21,6 @@ export { decisionOutcome } from './queries/decisions';
 export type { TimelineEntry, TimelineAttachment } from './queries/timeline';
 export type { AddContactInput, ContactWithLinks } from './queries/contacts';
 export { normalizeNeverLogValue } from './queries/never-log';
+export { recordEvent, newWebhookEventId, WEBHOOK_EVENTS_CHANNEL, type WebhookPayloads } from './webhook-outbox';
+export type { WebhookEndpoint, CreateWebhookEndpointInput, WebhookAttempt, WebhookAttemptsQuery } from './queries/webhooks';
+export * from './webhook-delivery';

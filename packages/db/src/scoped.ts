@@ -13,6 +13,7 @@ import { outgoingEmailQueries } from './queries/outgoing-emails';
 import { syncHealthQueries } from './queries/sync-health';
 import { timelineQueries } from './queries/timeline';
 import { userQueries } from './queries/users';
+import { webhookQueries } from './queries/webhooks';
 
 export function scoped(db: Db, accountId: string) {
   const scope = accountScope(accountId);
@@ -31,6 +32,7 @@ export function scoped(db: Db, accountId: string) {
     outgoingEmails: outgoingEmailQueries(db, scope),
     decisions: decisionQueries(db, scope),
     timeline: timelineQueries(db, scope),
+    webhooks: webhookQueries(db, scope),
   };
 }
 

@@ -1,0 +1,139 @@
+// The cross-account queries of webhook delivery (apps/webhook-worker): the relay's claim of committed
+// events, a delivery's load by its ids, and recording an attempt. They carry ids, urls and sealed
+// secrets, never tenant content beyond the event's own payload.
+import { sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from './client';
+import { decryptCredentials, type EncryptionKeys } from './crypto/index';
+import { webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents, type WebhookAttemptStatus, type WebhookEventType } from './schema';
+
+/** One event × endpoint to deliver: what a delivery job carries. */
+export interface WebhookDeliveryKey {
+  accountId: string;
+  eventId: string;
+  endpointId: string;
+}
+
+/**
+ * Claims up to `limit` committed, unrelayed events (FOR UPDATE SKIP LOCKED: relays running side by
+ * side take different events), makes their deliveries (one per enabled endpoint of the account that
+ * subscribes to the type), hands them to `enqueue` and marks the events relayed, all in one
+ * transaction: if enqueue throws, nothing is marked and the next pass tries again. A pass that
+ * enqueued but failed to commit enqueues the same keys again, which the queue's job ids fold.
+ */
+export async function relayWebhookEvents(
+  db: Db,
+  enqueue: (deliveries: WebhookDeliveryKey[]) => Promise<void>,
+  limit = 500,
+): Promise<{ events: number; deliveries: number }> {
+  return db.transaction(async (tx) => {
+    const events = await tx.execute<{ id: string }>(sql`
+      SELECT id FROM ${webhookEvents} WHERE relayed_at IS NULL
+      ORDER BY created_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`);
+    if (events.length === 0) return { events: 0, deliveries: 0 };
+    const ids = sql.param(events.map((e) => e.id));
+    const rows = await tx.execute<{ account_id: string; event_id: string; endpoint_id: string }>(sql`
+      WITH made AS (
+        INSERT INTO ${webhookDeliveries} (account_id, event_id, endpoint_id)
+        SELECT e.account_id, e.id, ep.id
+        FROM ${webhookEvents} e
+        JOIN ${webhookEndpoints} ep ON ep.account_id = e.account_id AND ep.enabled AND e.type = ANY(ep.event_types)
+        WHERE e.id = ANY(${ids}::text[])
+        ON CONFLICT (event_id, endpoint_id) DO NOTHING
+        RETURNING account_id, event_id, endpoint_id)
+      SELECT account_id, event_id, endpoint_id FROM made
+      UNION ALL
+      SELECT account_id, event_id, endpoint_id FROM ${webhookDeliveries}
+      WHERE event_id = ANY(${ids}::text[]) AND status = 'pending'`);
+    const deliveries = rows.map((r) => ({ accountId: r.account_id, eventId: r.event_id, endpointId: r.endpoint_id }));
+    if (deliveries.length > 0) await enqueue(deliveries);
+    await tx.execute(sql`UPDATE ${webhookEvents} SET relayed_at = now() WHERE id = ANY(${ids}::text[])`);
+    return { events: events.length, deliveries: deliveries.length };
+  });
+}
+
+export interface LoadedWebhookDelivery {
+  deliveryId: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  attempts: number;
+  /** When its first attempt was due (the delivery's creation): a delivery is given up 3 days after. */
+  createdAt: Date;
+  event: { id: string; type: WebhookEventType; payload: Record<string, unknown>; createdAt: Date };
+  endpoint: { id: string; url: string; enabled: boolean; failingSince: Date | null; sealedSecret: string };
+}
+
+/** The delivery, its event and its endpoint in one query; null once the endpoint was removed. */
+export async function loadWebhookDelivery(db: DbOrTx, key: WebhookDeliveryKey): Promise<LoadedWebhookDelivery | null> {
+  const [row] = await db.execute<{
+    id: string; status: LoadedWebhookDelivery['status']; attempts: number; created_at: string;
+    type: WebhookEventType; payload: Record<string, unknown>; event_at: string;
+    url: string; enabled: boolean; failing_since: string | null; secret: string;
+  }>(sql`
+    SELECT d.id, d.status, d.attempts, d.created_at, e.type, e.payload, e.created_at AS event_at,
+           ep.url, ep.enabled, ep.failing_since, ep.secret
+    FROM ${webhookDeliveries} d
+    JOIN ${webhookEvents} e ON e.id = d.event_id
+    JOIN ${webhookEndpoints} ep ON ep.id = d.endpoint_id
+    WHERE d.event_id = ${key.eventId} AND d.endpoint_id = ${key.endpointId} AND d.account_id = ${key.accountId}`);
+  if (!row) return null;
+  return {
+    deliveryId: row.id,
+    status: row.status,
+    attempts: row.attempts,
+    createdAt: new Date(row.created_at),
+    event: { id: key.eventId, type: row.type, payload: row.payload, createdAt: new Date(row.event_at) },
+    endpoint: { id: key.endpointId, url: row.url, enabled: row.enabled, failingSince: row.failing_since ? new Date(row.failing_since) : null, sealedSecret: row.secret },
+  };
+}
+
+/** The endpoint's signing secret, decrypted (bound to its account and row). */
+export function openWebhookSecret(sealed: string, keys: EncryptionKeys, key: Pick<WebhookDeliveryKey, 'accountId' | 'endpointId'>): string {
+  return decryptCredentials<string>(sealed, keys, { accountId: key.accountId, inboxId: key.endpointId, field: 'webhook_secret' });
+}
+
+export interface WebhookAttemptRecord extends WebhookDeliveryKey {
+  deliveryId: string;
+  attempt: number;
+  status: WebhookAttemptStatus;
+  responseStatus: number | null;
+  errorCode: string | null;
+  error: string | null;
+  durationMs: number;
+  at: Date;
+  /** When the next attempt runs; null when none will (delivered, or given up). */
+  nextAttemptAt: Date | null;
+  /** The delivery gives up (too old, or its endpoint is disabled by this attempt). */
+  final: boolean;
+  /** Disable the endpoint with this sentence (it has failed for too long). */
+  disableReason: string | null;
+}
+
+/**
+ * One statement: the attempt row, the delivery's state and, only when it changes, the endpoint's
+ * (failing_since set by a first failure, cleared by a success; disabled). A success on a healthy
+ * endpoint writes nothing to the endpoint row, which every delivery to it would otherwise contend on.
+ */
+export async function recordWebhookAttempt(db: DbOrTx, r: WebhookAttemptRecord): Promise<void> {
+  const ok = r.status === 'succeeded';
+  const deliveryStatus = ok ? 'succeeded' : r.final ? 'failed' : 'pending';
+  const endpointChange = ok
+    ? sql`UPDATE ${webhookEndpoints} SET failing_since = NULL, updated_at = now() WHERE id = ${r.endpointId} AND failing_since IS NOT NULL`
+    : r.disableReason
+      ? sql`UPDATE ${webhookEndpoints} SET enabled = false, disabled_at = ${r.at}, disabled_reason = ${r.disableReason},
+              failing_since = coalesce(failing_since, ${r.at}), updated_at = now() WHERE id = ${r.endpointId} AND enabled`
+      : sql`UPDATE ${webhookEndpoints} SET failing_since = ${r.at}, updated_at = now() WHERE id = ${r.endpointId} AND failing_since IS NULL`;
+  await db.execute(sql`
+    WITH attempt AS (
+      INSERT INTO ${webhookAttempts} (account_id, delivery_id, event_id, endpoint_id, attempt, status, response_status, error_code, error, duration_ms, next_attempt_at, at)
+      VALUES (${r.accountId}, ${r.deliveryId}, ${r.eventId}, ${r.endpointId}, ${r.attempt}, ${r.status}, ${r.responseStatus}, ${r.errorCode}, ${r.error}, ${r.durationMs}, ${r.nextAttemptAt}, ${r.at})),
+    delivery AS (
+      UPDATE ${webhookDeliveries} SET status = ${deliveryStatus}, attempts = greatest(attempts, ${r.attempt}),
+        last_attempt_at = ${r.at}, next_attempt_at = ${r.nextAttemptAt}, delivered_at = ${ok ? r.at : null}
+      WHERE id = ${r.deliveryId} AND status <> 'succeeded'),
+    endpoint AS (${endpointChange})
+    SELECT 1`);
+}
+
+/** A delivery that will not be attempted (its endpoint was disabled meanwhile): failed, no attempt row. */
+export async function abandonWebhookDelivery(db: DbOrTx, deliveryId: string): Promise<void> {
+  await db.execute(sql`UPDATE ${webhookDeliveries} SET status = 'failed', next_attempt_at = NULL WHERE id = ${deliveryId} AND status = 'pending'`);
+}
