@@ -1,6 +1,7 @@
 // The cross-account queries of webhook delivery (apps/webhook-worker): the relay's claim of committed
 // events, a delivery's load by its ids, and recording an attempt. They carry ids, urls and sealed
 // secrets, never tenant content beyond the event's own payload.
+import { toStorableText } from '@reply-sync/threading';
 import { sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from './client';
 import { decryptCredentials, type EncryptionKeys } from './crypto/index';
@@ -115,19 +116,23 @@ export interface WebhookAttemptRecord extends WebhookDeliveryKey {
 export async function recordWebhookAttempt(db: DbOrTx, r: WebhookAttemptRecord): Promise<void> {
   const ok = r.status === 'succeeded';
   const deliveryStatus = ok ? 'succeeded' : r.final ? 'failed' : 'pending';
+  // Parameters as ISO text with casts: drizzle's sql`` would send a Date as Date.toString().
+  const at = sql`${r.at.toISOString()}::timestamptz`;
+  const next = sql`${r.nextAttemptAt?.toISOString() ?? null}::timestamptz`;
   const endpointChange = ok
     ? sql`UPDATE ${webhookEndpoints} SET failing_since = NULL, updated_at = now() WHERE id = ${r.endpointId} AND failing_since IS NOT NULL`
     : r.disableReason
-      ? sql`UPDATE ${webhookEndpoints} SET enabled = false, disabled_at = ${r.at}, disabled_reason = ${r.disableReason},
-              failing_since = coalesce(failing_since, ${r.at}), updated_at = now() WHERE id = ${r.endpointId} AND enabled`
-      : sql`UPDATE ${webhookEndpoints} SET failing_since = ${r.at}, updated_at = now() WHERE id = ${r.endpointId} AND failing_since IS NULL`;
+      ? sql`UPDATE ${webhookEndpoints} SET enabled = false, disabled_at = ${at}, disabled_reason = ${r.disableReason},
+              failing_since = coalesce(failing_since, ${at}), updated_at = now() WHERE id = ${r.endpointId} AND enabled`
+      : sql`UPDATE ${webhookEndpoints} SET failing_since = ${at}, updated_at = now() WHERE id = ${r.endpointId} AND failing_since IS NULL`;
   await db.execute(sql`
     WITH attempt AS (
       INSERT INTO ${webhookAttempts} (account_id, delivery_id, event_id, endpoint_id, attempt, status, response_status, error_code, error, duration_ms, next_attempt_at, at)
-      VALUES (${r.accountId}, ${r.deliveryId}, ${r.eventId}, ${r.endpointId}, ${r.attempt}, ${r.status}, ${r.responseStatus}, ${r.errorCode}, ${r.error}, ${r.durationMs}, ${r.nextAttemptAt}, ${r.at})),
+      VALUES (${r.accountId}, ${r.deliveryId}, ${r.eventId}, ${r.endpointId}, ${r.attempt}, ${r.status}, ${r.responseStatus}::int, ${r.errorCode}::text,
+              ${r.error === null ? null : toStorableText(r.error)}::text, ${r.durationMs}, ${next}, ${at})),
     delivery AS (
-      UPDATE ${webhookDeliveries} SET status = ${deliveryStatus}, attempts = greatest(attempts, ${r.attempt}),
-        last_attempt_at = ${r.at}, next_attempt_at = ${r.nextAttemptAt}, delivered_at = ${ok ? r.at : null}
+      UPDATE ${webhookDeliveries} SET status = ${deliveryStatus}, attempts = greatest(attempts, ${r.attempt}::int),
+        last_attempt_at = ${at}, next_attempt_at = ${next}, delivered_at = ${ok ? at : sql`NULL`}
       WHERE id = ${r.deliveryId} AND status <> 'succeeded'),
     endpoint AS (${endpointChange})
     SELECT 1`);
