@@ -95,7 +95,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<Web
     }
     const failingFor = at.getTime() - (loaded.endpoint.failingSince ?? at).getTime();
     const disable = failingFor >= disableAfterMs;
-    const final = disable || at.getTime() - loaded.createdAt.getTime() >= disableAfterMs;
+    const final = disable || at.getTime() - (loaded.firstAttemptAt ?? at).getTime() >= disableAfterMs;
     const delayMs = retryDelay(attempt, schedule);
     const disableReason = disable
       ? `Disabled on ${at.toISOString()}: every delivery failed for ${days(disableAfterMs)} (since ${loaded.endpoint.failingSince!.toISOString()}); the last: ${result.error} Fix the receiver, then enable it again (\`reply-sync webhook enable ${key.endpointId}\`).`

@@ -16,48 +16,50 @@ export interface WebhookDeliveryKey {
 
 /**
  * Claims up to `limit` committed, unrelayed events (FOR UPDATE SKIP LOCKED: relays running side by
- * side take different events), makes their deliveries (one per enabled endpoint of the account that
- * subscribes to the type), hands them to `enqueue` and marks the events relayed, all in one
- * transaction: if enqueue throws, nothing is marked and the next pass tries again. A pass that
- * enqueued but failed to commit enqueues the same keys again, which the queue's job ids fold.
+ * side take different events) and commits their deliveries (one per enabled endpoint of the account
+ * that subscribes to the type); then hands them to `enqueue` and marks the events relayed. The
+ * deliveries commit BEFORE their jobs exist, so a delivery worker never meets a job whose row it cannot
+ * see yet. If enqueue throws or the process dies before the mark, the next pass finds the events
+ * again and enqueues their pending deliveries again, which the queue's job ids fold into one job.
  */
 export async function relayWebhookEvents(
   db: Db,
   enqueue: (deliveries: WebhookDeliveryKey[]) => Promise<void>,
   limit = 500,
 ): Promise<{ events: number; deliveries: number }> {
-  return db.transaction(async (tx) => {
+  const claimed = await db.transaction(async (tx) => {
     const events = await tx.execute<{ id: string }>(sql`
       SELECT id FROM ${webhookEvents} WHERE relayed_at IS NULL
       ORDER BY created_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`);
-    if (events.length === 0) return { events: 0, deliveries: 0 };
-    const ids = sql.param(events.map((e) => e.id));
+    if (events.length === 0) return null;
+    const ids = events.map((e) => e.id);
     const rows = await tx.execute<{ account_id: string; event_id: string; endpoint_id: string }>(sql`
       WITH made AS (
         INSERT INTO ${webhookDeliveries} (account_id, event_id, endpoint_id)
         SELECT e.account_id, e.id, ep.id
         FROM ${webhookEvents} e
         JOIN ${webhookEndpoints} ep ON ep.account_id = e.account_id AND ep.enabled AND e.type = ANY(ep.event_types)
-        WHERE e.id = ANY(${ids}::text[])
+        WHERE e.id = ANY(${sql.param(ids)}::text[])
         ON CONFLICT (event_id, endpoint_id) DO NOTHING
         RETURNING account_id, event_id, endpoint_id)
       SELECT account_id, event_id, endpoint_id FROM made
       UNION ALL
       SELECT account_id, event_id, endpoint_id FROM ${webhookDeliveries}
-      WHERE event_id = ANY(${ids}::text[]) AND status = 'pending'`);
-    const deliveries = rows.map((r) => ({ accountId: r.account_id, eventId: r.event_id, endpointId: r.endpoint_id }));
-    if (deliveries.length > 0) await enqueue(deliveries);
-    await tx.execute(sql`UPDATE ${webhookEvents} SET relayed_at = now() WHERE id = ANY(${ids}::text[])`);
-    return { events: events.length, deliveries: deliveries.length };
+      WHERE event_id = ANY(${sql.param(ids)}::text[]) AND status = 'pending'`);
+    return { ids, deliveries: rows.map((r) => ({ accountId: r.account_id, eventId: r.event_id, endpointId: r.endpoint_id })) };
   });
+  if (!claimed) return { events: 0, deliveries: 0 };
+  if (claimed.deliveries.length > 0) await enqueue(claimed.deliveries);
+  await db.execute(sql`UPDATE ${webhookEvents} SET relayed_at = now() WHERE id = ANY(${sql.param(claimed.ids)}::text[]) AND relayed_at IS NULL`);
+  return { events: claimed.ids.length, deliveries: claimed.deliveries.length };
 }
 
 export interface LoadedWebhookDelivery {
   deliveryId: string;
   status: 'pending' | 'succeeded' | 'failed';
   attempts: number;
-  /** When its first attempt was due (the delivery's creation): a delivery is given up 3 days after. */
-  createdAt: Date;
+  /** Its first attempt, by the delivery worker's clock (null before one): it is given up 3 days after. */
+  firstAttemptAt: Date | null;
   event: { id: string; type: WebhookEventType; payload: Record<string, unknown>; createdAt: Date };
   endpoint: { id: string; url: string; enabled: boolean; failingSince: Date | null; sealedSecret: string };
 }
@@ -65,12 +67,13 @@ export interface LoadedWebhookDelivery {
 /** The delivery, its event and its endpoint in one query; null once the endpoint was removed. */
 export async function loadWebhookDelivery(db: DbOrTx, key: WebhookDeliveryKey): Promise<LoadedWebhookDelivery | null> {
   const [row] = await db.execute<{
-    id: string; status: LoadedWebhookDelivery['status']; attempts: number; created_at: string;
+    id: string; status: LoadedWebhookDelivery['status']; attempts: number; first_attempt_at: string | null;
     type: WebhookEventType; payload: Record<string, unknown>; event_at: string;
     url: string; enabled: boolean; failing_since: string | null; secret: string;
   }>(sql`
-    SELECT d.id, d.status, d.attempts, d.created_at, e.type, e.payload, e.created_at AS event_at,
-           ep.url, ep.enabled, ep.failing_since, ep.secret
+    SELECT d.id, d.status, d.attempts, e.type, e.payload, e.created_at AS event_at,
+           ep.url, ep.enabled, ep.failing_since, ep.secret,
+           CASE WHEN d.attempts > 0 THEN (SELECT min(a.at) FROM ${webhookAttempts} a WHERE a.delivery_id = d.id) END AS first_attempt_at
     FROM ${webhookDeliveries} d
     JOIN ${webhookEvents} e ON e.id = d.event_id
     JOIN ${webhookEndpoints} ep ON ep.id = d.endpoint_id
@@ -80,7 +83,7 @@ export async function loadWebhookDelivery(db: DbOrTx, key: WebhookDeliveryKey): 
     deliveryId: row.id,
     status: row.status,
     attempts: row.attempts,
-    createdAt: new Date(row.created_at),
+    firstAttemptAt: row.first_attempt_at ? new Date(row.first_attempt_at) : null,
     event: { id: key.eventId, type: row.type, payload: row.payload, createdAt: new Date(row.event_at) },
     endpoint: { id: key.endpointId, url: row.url, enabled: row.enabled, failingSince: row.failing_since ? new Date(row.failing_since) : null, sealedSecret: row.secret },
   };
