@@ -17,6 +17,7 @@ export function toCliError(error: unknown): CliError {
   }
   if (error instanceof MailConnectError) return new CliError(error.reason ?? `connect_${error.kind}`, error.sentence, error.detail);
   if (error instanceof DbError) return new CliError(error.code, error.message);
+  if (error instanceof Error && error.name === 'WebhookError') return new CliError((error as Error & { code: string }).code, error.message);
   if (error instanceof EncryptionKeyError) return new CliError(error.code, error.message);
   if (error instanceof CredentialsDecryptError) return new CliError(`credentials_${error.code}`, error.message);
   if (error instanceof Error) {

@@ -1,4 +1,4 @@
-// `scheduler` and `worker`: run the apps in this process, from the same environment (and --stack).
+// `scheduler`, `worker` and `webhooks`: run the apps in this process, from the same environment (and --stack).
 import type { Command } from 'commander';
 import type { CliRuntime } from '../runtime';
 
@@ -21,6 +21,16 @@ export function registerAppCommands(program: Command, rt: CliRuntime): void {
       rt.action(async (ctx) => {
         const { parseWorkerEnv, runWorker } = await import('@reply-sync/sync-worker');
         await runWorker(parseWorkerEnv(ctx.env().source));
+      }),
+    );
+
+  program
+    .command('webhooks')
+    .description('run a webhook worker (relays the outbox to the queue, delivers signed webhooks) until SIGTERM/SIGINT')
+    .action(
+      rt.action(async (ctx) => {
+        const { parseWebhookWorkerEnv, runWebhookWorker } = await import('@reply-sync/webhook-worker');
+        await runWebhookWorker(parseWebhookWorkerEnv(ctx.env().source));
       }),
     );
 }

@@ -30,11 +30,16 @@ export interface WebhookAttemptsQuery {
 export type WebhookAttempt = WebhookAttemptRow & { eventType: WebhookEventType };
 
 const { secret: _secret, ...endpointColumns } = getTableColumns(webhookEndpoints);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function webhookQueries(db: Db, scope: AccountScope) {
   const { accountId } = scope;
-  const byId = (id: string) => scope.where(webhookEndpoints, eq(webhookEndpoints.id, id));
   const notFound = (id: string) => new DbError('not_found', `No webhook endpoint ${id} in this account (\`reply-sync webhook list\` shows them).`);
+  /** A malformed id is simply not found (never a database error about uuid syntax). */
+  const byId = (id: string) => {
+    if (!UUID.test(id)) throw notFound(id);
+    return scope.where(webhookEndpoints, eq(webhookEndpoints.id, id));
+  };
 
   return {
     async create(input: CreateWebhookEndpointInput, keys: EncryptionKeys): Promise<WebhookEndpoint> {
@@ -49,6 +54,7 @@ export function webhookQueries(db: Db, scope: AccountScope) {
     },
 
     async get(id: string): Promise<WebhookEndpoint | null> {
+      if (!UUID.test(id)) return null;
       const [row] = await db.select(endpointColumns).from(webhookEndpoints).where(byId(id));
       return row ?? null;
     },
@@ -76,7 +82,8 @@ export function webhookQueries(db: Db, scope: AccountScope) {
 
     /** Every POST made for this account's events, newest first, with the event's type. */
     async attempts(query: WebhookAttemptsQuery = {}): Promise<WebhookAttempt[]> {
-      const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
+      const limit = Math.min(Math.max(Number.isFinite(query.limit) ? query.limit! : 50, 1), 200);
+      if (query.endpointId !== undefined && !UUID.test(query.endpointId)) return [];
       return db
         .select({ ...getTableColumns(webhookAttempts), eventType: webhookEvents.type })
         .from(webhookAttempts)
