@@ -19,6 +19,7 @@ import { throughputScenario } from './scenarios/throughput';
 import { schedulerScenario } from './scenarios/scheduler';
 import { failoverScenario } from './scenarios/failover';
 import { cliScenario } from './scenarios/cli';
+import { webhooksScenario } from './scenarios/webhooks';
 
 const SCENARIOS: Scenario[] = [
   floorScenario,
@@ -29,6 +30,7 @@ const SCENARIOS: Scenario[] = [
   schedulerScenario,
   failoverScenario,
   cliScenario,
+  webhooksScenario,
 ];
 
 function parseArgs(argv: string[]): BenchOptions {

@@ -4,16 +4,20 @@
 // succeeds or has failed for 3 days, and an endpoint failing for 3 days is disabled with a sentence.
 import {
   abandonWebhookDelivery,
-  loadWebhookDelivery,
+  loadWebhookDeliveries,
   openWebhookSecret,
-  recordWebhookAttempt,
+  recordWebhookAttempts,
+  webhookDeliveryKey,
   type Db,
   type EncryptionKeys,
+  type LoadedWebhookDelivery,
+  type WebhookAttemptRecord,
 } from '@reply-sync/db';
 import { DEFAULT_WEBHOOK_QUEUE_NAME, parseWebhookJobData, WEBHOOK_QUEUE_PREFIX, type RedisConnection, type WebhookJobData } from '@reply-sync/queue';
 import { webhookBody } from '@reply-sync/webhooks';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Webhook } from 'standardwebhooks';
+import { createBatcher } from './batcher';
 import type { Logger } from './logger';
 import { postWebhook } from './post-webhook';
 import { DEFAULT_DISABLE_AFTER_MS, DEFAULT_RETRY_SCHEDULE_MS, retryDelay } from './retry-schedule';
@@ -63,10 +67,20 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<Web
     return signer;
   };
 
+  // The jobs running at once load together and record together: two statements per batch, not per event.
+  const load = createBatcher<WebhookJobData, LoadedWebhookDelivery | null>(async (keys) => {
+    const found = await loadWebhookDeliveries(db, keys);
+    return keys.map((k) => found.get(webhookDeliveryKey(k)) ?? null);
+  });
+  const record = createBatcher<WebhookAttemptRecord, void>(async (records) => {
+    await recordWebhookAttempts(db, records);
+    return records.map(() => undefined);
+  });
+
   async function deliver(job: Job<WebhookJobData>): Promise<DeliveryOutcome> {
     const key = parseWebhookJobData(job.data);
     if (!key) throw new UnrecoverableError('invalid_job: a webhook job carries exactly accountId, eventId and endpointId; this one was not made by the relay.');
-    const loaded = await loadWebhookDelivery(db, key);
+    const loaded = await load(key);
     if (!loaded) return 'endpoint_gone';
     if (loaded.status === 'succeeded') return 'already_delivered';
     if (!loaded.endpoint.enabled || loaded.status === 'failed') {
@@ -90,7 +104,8 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<Web
     const attempt = loaded.attempts + 1;
     const base = { ...key, deliveryId: loaded.deliveryId, attempt, durationMs: result.durationMs, at, responseStatus: result.status };
     if (result.ok) {
-      await recordWebhookAttempt(db, { ...base, status: 'succeeded', errorCode: null, error: null, nextAttemptAt: null, final: true, disableReason: null });
+      const endpointChange = loaded.endpoint.failingSince ? 'clear' : null;
+      await record({ ...base, status: 'succeeded', errorCode: null, error: null, nextAttemptAt: null, final: true, endpointChange, disableReason: null });
       return 'delivered';
     }
     const failingFor = at.getTime() - (loaded.endpoint.failingSince ?? at).getTime();
@@ -100,13 +115,14 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<Web
     const disableReason = disable
       ? `Disabled on ${at.toISOString()}: every delivery failed for ${days(disableAfterMs)} (since ${loaded.endpoint.failingSince!.toISOString()}); the last: ${result.error} Fix the receiver, then enable it again (\`reply-sync webhook enable ${key.endpointId}\`).`
       : null;
-    await recordWebhookAttempt(db, {
+    await record({
       ...base,
       status: 'failed',
       errorCode: result.code,
       error: result.error,
       nextAttemptAt: final ? null : new Date(at.getTime() + delayMs),
       final,
+      endpointChange: disable ? 'disable' : loaded.endpoint.failingSince ? null : 'start',
       disableReason,
     });
     logger.info({ eventId: key.eventId, endpointId: key.endpointId, attempt, code: result.code, status: result.status, final, disabled: disable }, 'webhook attempt failed');

@@ -64,30 +64,42 @@ export interface LoadedWebhookDelivery {
   endpoint: { id: string; url: string; enabled: boolean; failingSince: Date | null; sealedSecret: string };
 }
 
-/** The delivery, its event and its endpoint in one query; null once the endpoint was removed. */
-export async function loadWebhookDelivery(db: DbOrTx, key: WebhookDeliveryKey): Promise<LoadedWebhookDelivery | null> {
-  const [row] = await db.execute<{
-    id: string; status: LoadedWebhookDelivery['status']; attempts: number; first_attempt_at: string | null;
-    type: WebhookEventType; payload: Record<string, unknown>; event_at: string;
+const deliveryKey = (k: Pick<WebhookDeliveryKey, 'eventId' | 'endpointId'>) => `${k.eventId} ${k.endpointId}`;
+
+/**
+ * Deliveries with their event and endpoint, one query for the lot (the delivery worker batches the
+ * jobs it runs at once); a key is missing from the map once its endpoint was removed.
+ */
+export async function loadWebhookDeliveries(db: DbOrTx, keys: readonly WebhookDeliveryKey[]): Promise<Map<string, LoadedWebhookDelivery>> {
+  const found = new Map<string, LoadedWebhookDelivery>();
+  if (keys.length === 0) return found;
+  const rows = await db.execute<{
+    id: string; account_id: string; event_id: string; endpoint_id: string; status: LoadedWebhookDelivery['status']; attempts: number;
+    first_attempt_at: string | null; type: WebhookEventType; payload: Record<string, unknown>; event_at: string;
     url: string; enabled: boolean; failing_since: string | null; secret: string;
   }>(sql`
-    SELECT d.id, d.status, d.attempts, e.type, e.payload, e.created_at AS event_at,
+    SELECT d.id, d.account_id, d.event_id, d.endpoint_id, d.status, d.attempts, e.type, e.payload, e.created_at AS event_at,
            ep.url, ep.enabled, ep.failing_since, ep.secret,
            CASE WHEN d.attempts > 0 THEN (SELECT min(a.at) FROM ${webhookAttempts} a WHERE a.delivery_id = d.id) END AS first_attempt_at
-    FROM ${webhookDeliveries} d
+    FROM unnest(${sql.param(keys.map((k) => k.eventId))}::text[], ${sql.param(keys.map((k) => k.endpointId))}::uuid[], ${sql.param(keys.map((k) => k.accountId))}::uuid[])
+         AS k(event_id, endpoint_id, account_id)
+    JOIN ${webhookDeliveries} d ON d.event_id = k.event_id AND d.endpoint_id = k.endpoint_id AND d.account_id = k.account_id
     JOIN ${webhookEvents} e ON e.id = d.event_id
-    JOIN ${webhookEndpoints} ep ON ep.id = d.endpoint_id
-    WHERE d.event_id = ${key.eventId} AND d.endpoint_id = ${key.endpointId} AND d.account_id = ${key.accountId}`);
-  if (!row) return null;
-  return {
-    deliveryId: row.id,
-    status: row.status,
-    attempts: row.attempts,
-    firstAttemptAt: row.first_attempt_at ? new Date(row.first_attempt_at) : null,
-    event: { id: key.eventId, type: row.type, payload: row.payload, createdAt: new Date(row.event_at) },
-    endpoint: { id: key.endpointId, url: row.url, enabled: row.enabled, failingSince: row.failing_since ? new Date(row.failing_since) : null, sealedSecret: row.secret },
-  };
+    JOIN ${webhookEndpoints} ep ON ep.id = d.endpoint_id`);
+  for (const row of rows) {
+    found.set(deliveryKey({ eventId: row.event_id, endpointId: row.endpoint_id }), {
+      deliveryId: row.id,
+      status: row.status,
+      attempts: row.attempts,
+      firstAttemptAt: row.first_attempt_at ? new Date(row.first_attempt_at) : null,
+      event: { id: row.event_id, type: row.type, payload: row.payload, createdAt: new Date(row.event_at) },
+      endpoint: { id: row.endpoint_id, url: row.url, enabled: row.enabled, failingSince: row.failing_since ? new Date(row.failing_since) : null, sealedSecret: row.secret },
+    });
+  }
+  return found;
 }
+
+export { deliveryKey as webhookDeliveryKey };
 
 /** The endpoint's signing secret, decrypted (bound to its account and row). */
 export function openWebhookSecret(sealed: string, keys: EncryptionKeys, key: Pick<WebhookDeliveryKey, 'accountId' | 'endpointId'>): string {
@@ -107,38 +119,61 @@ export interface WebhookAttemptRecord extends WebhookDeliveryKey {
   nextAttemptAt: Date | null;
   /** The delivery gives up (too old, or its endpoint is disabled by this attempt). */
   final: boolean;
-  /** Disable the endpoint with this sentence (it has failed for too long). */
+  /**
+   * What the attempt changes on its endpoint: `clear` (a success after failures), `start` (the first
+   * failure of a run), `disable` (failing for too long: with disableReason), or nothing (the usual case).
+   */
+  endpointChange: 'clear' | 'start' | 'disable' | null;
   disableReason: string | null;
 }
 
 /**
- * One statement: the attempt row, the delivery's state and, only when it changes, the endpoint's
- * (failing_since set by a first failure, cleared by a success; disabled). A success on a healthy
- * endpoint writes nothing to the endpoint row, which every delivery to it would otherwise contend on.
+ * Attempts recorded in ONE statement for the lot (the delivery worker batches those that end together):
+ * their rows and their deliveries' state. Endpoint changes are rare (a failure starting a run, a success
+ * ending one, a disable) and go one statement each; a success on a healthy endpoint writes nothing to
+ * its row, which every delivery to it would otherwise contend on.
  */
-export async function recordWebhookAttempt(db: DbOrTx, r: WebhookAttemptRecord): Promise<void> {
-  const ok = r.status === 'succeeded';
-  const deliveryStatus = ok ? 'succeeded' : r.final ? 'failed' : 'pending';
-  // Parameters as ISO text with casts: drizzle's sql`` would send a Date as Date.toString().
-  const at = sql`${r.at.toISOString()}::timestamptz`;
-  const next = sql`${r.nextAttemptAt?.toISOString() ?? null}::timestamptz`;
-  const endpointChange = ok
-    ? sql`UPDATE ${webhookEndpoints} SET failing_since = NULL, updated_at = now() WHERE id = ${r.endpointId} AND failing_since IS NOT NULL`
-    : r.disableReason
-      ? sql`UPDATE ${webhookEndpoints} SET enabled = false, disabled_at = ${at}, disabled_reason = ${r.disableReason},
-              failing_since = coalesce(failing_since, ${at}), updated_at = now() WHERE id = ${r.endpointId} AND enabled`
-      : sql`UPDATE ${webhookEndpoints} SET failing_since = ${at}, updated_at = now() WHERE id = ${r.endpointId} AND failing_since IS NULL`;
+export async function recordWebhookAttempts(db: DbOrTx, records: readonly WebhookAttemptRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  const rows = records.map((r) => ({
+    account_id: r.accountId,
+    delivery_id: r.deliveryId,
+    event_id: r.eventId,
+    endpoint_id: r.endpointId,
+    attempt: r.attempt,
+    status: r.status,
+    response_status: r.responseStatus,
+    error_code: r.errorCode,
+    error: r.error === null ? null : toStorableText(r.error),
+    duration_ms: r.durationMs,
+    next_attempt_at: r.nextAttemptAt?.toISOString() ?? null,
+    at: r.at.toISOString(),
+    delivery_status: r.status === 'succeeded' ? 'succeeded' : r.final ? 'failed' : 'pending',
+  }));
   await db.execute(sql`
-    WITH attempt AS (
+    WITH r AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(
+        account_id uuid, delivery_id uuid, event_id text, endpoint_id uuid, attempt int, status text, response_status int,
+        error_code text, error text, duration_ms int, next_attempt_at timestamptz, at timestamptz, delivery_status text)),
+    attempt AS (
       INSERT INTO ${webhookAttempts} (account_id, delivery_id, event_id, endpoint_id, attempt, status, response_status, error_code, error, duration_ms, next_attempt_at, at)
-      VALUES (${r.accountId}, ${r.deliveryId}, ${r.eventId}, ${r.endpointId}, ${r.attempt}, ${r.status}, ${r.responseStatus}::int, ${r.errorCode}::text,
-              ${r.error === null ? null : toStorableText(r.error)}::text, ${r.durationMs}, ${next}, ${at})),
-    delivery AS (
-      UPDATE ${webhookDeliveries} SET status = ${deliveryStatus}, attempts = greatest(attempts, ${r.attempt}::int),
-        last_attempt_at = ${at}, next_attempt_at = ${next}, delivered_at = ${ok ? at : sql`NULL`}
-      WHERE id = ${r.deliveryId} AND status <> 'succeeded'),
-    endpoint AS (${endpointChange})
-    SELECT 1`);
+      SELECT account_id, delivery_id, event_id, endpoint_id, attempt, status, response_status, error_code, error, duration_ms, next_attempt_at, at FROM r)
+    UPDATE ${webhookDeliveries} d SET status = r.delivery_status, attempts = greatest(d.attempts, r.attempt),
+      last_attempt_at = r.at, next_attempt_at = r.next_attempt_at,
+      delivered_at = CASE WHEN r.status = 'succeeded' THEN r.at ELSE d.delivered_at END
+    FROM r WHERE d.id = r.delivery_id AND d.status <> 'succeeded'`);
+  for (const r of records) {
+    // Parameters as ISO text with casts: drizzle's sql`` would send a Date as Date.toString().
+    const at = sql`${r.at.toISOString()}::timestamptz`;
+    if (r.endpointChange === 'clear') {
+      await db.execute(sql`UPDATE ${webhookEndpoints} SET failing_since = NULL, updated_at = now() WHERE id = ${r.endpointId} AND failing_since IS NOT NULL`);
+    } else if (r.endpointChange === 'start') {
+      await db.execute(sql`UPDATE ${webhookEndpoints} SET failing_since = ${at}, updated_at = now() WHERE id = ${r.endpointId} AND failing_since IS NULL`);
+    } else if (r.endpointChange === 'disable') {
+      await db.execute(sql`UPDATE ${webhookEndpoints} SET enabled = false, disabled_at = ${at}, disabled_reason = ${r.disableReason},
+        failing_since = coalesce(failing_since, ${at}), updated_at = now() WHERE id = ${r.endpointId} AND enabled`);
+    }
+  }
 }
 
 /** A delivery that will not be attempted (its endpoint was disabled meanwhile): failed, no attempt row. */
