@@ -49,6 +49,7 @@ export function startRelay(options: RelayOptions): Relay {
       .catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'webhook relay pass failed; the next poll retries'))
       .finally(() => {
         running = null;
+        if (again) kick(); // a notification that came as the pass was ending
       });
   }
 
