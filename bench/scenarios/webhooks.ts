@@ -16,6 +16,7 @@ import { ms, type BenchContext, type Scenario } from '../lib/context';
 import { repoRoot, until } from '../lib/processes';
 import { summarize } from '../lib/stats';
 import { sleep } from '../lib/concurrency';
+import { benchQueueName } from '../lib/worker-run';
 
 const WEBHOOK_MAIN = join(repoRoot, 'apps/webhook-worker/src/main.ts');
 const GOALS = { p99Ms: 1_000, perSecond: 1_000 };
@@ -102,7 +103,7 @@ export const webhooksScenario: Scenario = {
     const bulk = ctx.options.quick ? 2_000 : 20_000;
     const db = createDb(ctx.db.url, { max: 8 });
     const receiver = await startReceiver();
-    const queueName = `bench-webhooks-${ctx.runId}`;
+    const queueName = benchQueueName(ctx, 'webhooks');
     const [account] = await ctx.db.sql<{ id: string }[]>`INSERT INTO accounts (name) VALUES (${`${ctx.runId}-webhooks`}) RETURNING id`;
     const accountId = account!.id;
     const { scoped } = await import('@reply-sync/db');
