@@ -74,7 +74,7 @@ export async function startDemoWebhooks(s: Scoped, keys: EncryptionKeys): Promis
 export function formatWebhooks(events: DemoWebhookEvent[]): string {
   const lines = [`Webhooks the CRM received (signed per Standard Webhooks; ${events.filter((e) => e.verified).length} of ${events.length} signatures verified):`];
   for (const e of events) {
-    const what = e.type === 'email.logged' ? `${e.type} (${String(e.data.source)}) ${String(e.data.messageId)}` : `${e.type} ${String(e.data.outgoingEmailId ?? e.data.inboxId ?? "")}`;
+    const what = e.type === 'email.logged' ? `${e.type} (${String(e.data.source)}) ${String(e.data.messageId)}` : `${e.type} ${String(e.data.outgoingEmailId ?? e.data.inboxId ?? '')}`;
     lines.push(`  ${e.id}  ${what}`);
   }
   return lines.join('\n');
