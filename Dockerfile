@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # reply-sync's worker, scheduler and operator CLI in one image: the code compiled by `npm run build`, run
 # on plain node (no TypeScript at run time). The entry point is the compiled `reply-sync`; its subcommands
-# `worker` and `scheduler` run the apps (docker-compose.yml, profile "app").
+# `worker`, `scheduler` and `webhooks` run the apps (docker-compose.yml, profile "app").
 #   docker build -t reply-sync .
 #   docker run --rm -e DATABASE_URL=... reply-sync inbox list --account ID
 # Not built on this project's machines, which have no Docker engine (see README).
@@ -14,11 +14,13 @@ COPY package.json package-lock.json ./
 COPY apps/cli/package.json apps/cli/
 COPY apps/scheduler/package.json apps/scheduler/
 COPY apps/sync-worker/package.json apps/sync-worker/
+COPY apps/webhook-worker/package.json apps/webhook-worker/
 COPY packages/db/package.json packages/db/
 COPY packages/mail/package.json packages/mail/
 COPY packages/queue/package.json packages/queue/
 COPY packages/testkit/package.json packages/testkit/
 COPY packages/threading/package.json packages/threading/
+COPY packages/webhooks/package.json packages/webhooks/
 
 # Build: every dependency, then dist/ (esbuild; about a second).
 FROM manifests AS build

@@ -20,6 +20,7 @@ import { schedulerScenario } from './scenarios/scheduler';
 import { failoverScenario } from './scenarios/failover';
 import { clusterFailoverScenario } from './scenarios/cluster-failover';
 import { cliScenario } from './scenarios/cli';
+import { webhooksScenario } from './scenarios/webhooks';
 
 const SCENARIOS: Scenario[] = [
   floorScenario,
@@ -31,6 +32,7 @@ const SCENARIOS: Scenario[] = [
   failoverScenario,
   clusterFailoverScenario,
   cliScenario,
+  webhooksScenario,
 ];
 
 function parseArgs(argv: string[]): BenchOptions {

@@ -36,6 +36,7 @@ const CliEnvSchema = z.object({
   MICROSOFT_CLIENT_ID: z.string().optional(),
   MICROSOFT_CLIENT_SECRET: z.string().optional(),
   MICROSOFT_AUTHORITY: z.string().url().optional(),
+  WEBHOOKS_ALLOW_PRIVATE: z.string().optional(),
 });
 
 export interface CliEnv {
@@ -54,6 +55,8 @@ export interface CliEnv {
   oauthProviders(): Promise<OAuthProviders>;
   /** LOGIN_RATE_PER_HOST and EXTRA_CONNECTIONS_PER_ACCOUNT, the same as the workers'. */
   loginBudget(): LoginBudgetConfig;
+  /** WEBHOOKS_ALLOW_PRIVATE=true: webhook URLs to loopback and private addresses are accepted. */
+  allowPrivateWebhooks(): boolean;
 }
 
 /**
@@ -181,6 +184,9 @@ export function loadCliEnv(processEnv: EnvSource, options: { stack: boolean }): 
     },
     accountId() {
       return env.REPLY_SYNC_ACCOUNT || undefined;
+    },
+    allowPrivateWebhooks() {
+      return env.WEBHOOKS_ALLOW_PRIVATE === 'true';
     },
     loginBudget() {
       try {

@@ -10,6 +10,7 @@ import { registerEmailSendCommand } from './commands/email-send';
 import { registerInboxCommands } from './commands/inbox';
 import { registerSetupCommands } from './commands/setup';
 import { registerTimelineCommands } from './commands/timeline';
+import { registerWebhookCommands } from './commands/webhook';
 import type { CliRuntime } from './runtime';
 
 export function createProgram(rt: CliRuntime): Command {
@@ -43,6 +44,7 @@ DATABASE_URL and REDIS_URL.`,
   registerEmailSendCommand(program, rt);
   registerTimelineCommands(program, rt);
   registerApiKeyCommands(program, rt);
+  registerWebhookCommands(program, rt);
   registerAppCommands(program, rt);
   registerDemoCommand(program, rt);
   return program;

@@ -26,5 +26,10 @@ describe('reply-sync demo --once', () => {
     expect(output).toContain('The sender is not a contact in the CRM');
     expect(output).toContain('The message is not in the INBOX');
     expect(output).toContain('[order-form.csv');
+    // The CRM's webhook receiver got the events, each signed and verified.
+    const hooks = result.webhooks.map((w) => (w.type === 'email.logged' ? `${w.type}:${String(w.data.source)}` : w.type));
+    expect(hooks).toEqual(expect.arrayContaining(['inbox.connected', 'email.logged:crm_send', 'email.sent', 'email.logged:reply_sync']));
+    expect(result.webhooks.every((w) => w.verified)).toBe(true);
+    expect(output).toContain('Webhooks the CRM received');
   }, 180_000);
 });

@@ -23,3 +23,6 @@ export type { AddContactInput, ContactWithLinks } from './queries/contacts';
 export { normalizeNeverLogValue } from './queries/never-log';
 export { generateApiKey, parseApiKey } from './api-key-format';
 export type { AttachmentInfo } from './queries/attachments';
+export { recordEvent, newWebhookEventId, WEBHOOK_EVENTS_CHANNEL, type WebhookPayloads } from './webhook-outbox';
+export type { WebhookEndpoint, CreateWebhookEndpointInput, WebhookAttempt, WebhookAttemptsQuery } from './queries/webhooks';
+export * from './webhook-delivery';

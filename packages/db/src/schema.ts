@@ -68,6 +68,17 @@ export const ASSOCIATION_KINDS = ['contact', 'company', 'deal'] as const;
 export const DECISION_OUTCOMES = ['logged', 'skipped'] as const;
 export const OUTGOING_STATUSES = ['pending', 'sent', 'failed'] as const;
 /** What happens to a reply whose sender is not verified (threading's SenderVerificationPolicy). */
+/** The webhook events (docs/architecture.md, "Webhooks"); one outbox row per event. */
+export const WEBHOOK_EVENT_TYPES = [
+  'email.logged',
+  'email.sent',
+  'email.send_failed',
+  'inbox.connected',
+  'inbox.disconnected',
+  'inbox.reconnected',
+] as const;
+export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+export const WEBHOOK_ATTEMPT_STATUSES = ['succeeded', 'failed'] as const;
 export const SENDER_VERIFICATION_POLICIES = ['flag', 'require'] as const;
 
 export type InboxKind = (typeof INBOX_KINDS)[number];
@@ -83,6 +94,9 @@ export type SentCopyStatus = (typeof SENT_COPY_STATUSES)[number];
 export type AssociationKind = (typeof ASSOCIATION_KINDS)[number];
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 export type OutgoingStatus = (typeof OUTGOING_STATUSES)[number];
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
+export type WebhookAttemptStatus = (typeof WEBHOOK_ATTEMPT_STATUSES)[number];
 export type SenderVerificationPolicyValue = (typeof SENDER_VERIFICATION_POLICIES)[number];
 
 /** An address as stored in logged_emails.to / cc. */
@@ -563,6 +577,111 @@ export const idempotencyKeys = pgTable(
   (t) => [primaryKey({ columns: [t.accountId, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)],
 );
 
+/**
+ * A webhook subscription: where an account's events go. The signing secret is encrypted like inbox
+ * credentials (field `webhook_secret`, bound to this row). An endpoint failing for 3 days is disabled
+ * with a sentence saying why; `failing_since` is the start of the current run of failures.
+ */
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: accountId(),
+    url: text('url').notNull(),
+    eventTypes: text('event_types').array().notNull(),
+    secret: text('secret').notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    disabledAt: tstz('disabled_at'),
+    disabledReason: text('disabled_reason'),
+    failingSince: tstz('failing_since'),
+    createdAt: createdAt(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('webhook_endpoints_account_idx').on(t.accountId),
+    check('webhook_endpoints_event_types_ck', sql`cardinality(${t.eventTypes}) > 0`),
+    check('webhook_endpoints_disabled_ck', sql`${t.enabled} OR ${t.disabledReason} IS NOT NULL`),
+  ],
+);
+
+/**
+ * The outbox: one row per event, written in the same transaction as the change it tells of
+ * (recordEvent), so a committed change always has its event and a rolled-back one has none. The relay
+ * sets relayed_at once the event's deliveries are queued. The payload holds ids, codes and sentences,
+ * never a body.
+ */
+export const webhookEvents = pgTable(
+  'webhook_events',
+  {
+    /** `evt_…`: the Standard Webhooks webhook-id, the same on every attempt, for receivers to de-duplicate. */
+    id: text('id').primaryKey(),
+    accountId: accountId(),
+    type: text('type', { enum: WEBHOOK_EVENT_TYPES }).notNull(),
+    payload: storableJsonb<Record<string, unknown>>('payload').notNull(),
+    createdAt: createdAt(),
+    relayedAt: tstz('relayed_at'),
+  },
+  (t) => [
+    index('webhook_events_unrelayed_idx').on(t.createdAt).where(sql`${t.relayedAt} IS NULL`),
+    index('webhook_events_account_idx').on(t.accountId, t.createdAt),
+    oneOf('webhook_events_type_ck', t.type, WEBHOOK_EVENT_TYPES),
+  ],
+);
+
+/** One event to one endpoint: made by the relay, its state kept by the delivery worker. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: accountId(),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => webhookEvents.id, { onDelete: 'cascade' }),
+    endpointId: uuid('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: WEBHOOK_DELIVERY_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastAttemptAt: tstz('last_attempt_at'),
+    nextAttemptAt: tstz('next_attempt_at'),
+    deliveredAt: tstz('delivered_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('webhook_deliveries_event_endpoint_uq').on(t.eventId, t.endpointId),
+    index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.createdAt),
+    oneOf('webhook_deliveries_status_ck', t.status, WEBHOOK_DELIVERY_STATUSES),
+  ],
+);
+
+/** Every POST made, with its outcome: what `webhook attempts` and the API show. */
+export const webhookAttempts = pgTable(
+  'webhook_attempts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: accountId(),
+    deliveryId: uuid('delivery_id')
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
+    eventId: text('event_id').notNull(),
+    endpointId: uuid('endpoint_id').notNull(),
+    attempt: integer('attempt').notNull(),
+    status: text('status', { enum: WEBHOOK_ATTEMPT_STATUSES }).notNull(),
+    responseStatus: integer('response_status'),
+    /** A code of the delivery worker's (`timeout`, `connection_failed`, `http_error`, ...) and its sentence. */
+    errorCode: text('error_code'),
+    error: storableText('error'),
+    durationMs: integer('duration_ms').notNull(),
+    nextAttemptAt: tstz('next_attempt_at'),
+    at: tstz('at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('webhook_attempts_endpoint_idx').on(t.accountId, t.endpointId, t.at),
+    index('webhook_attempts_delivery_idx').on(t.deliveryId),
+    oneOf('webhook_attempts_status_ck', t.status, WEBHOOK_ATTEMPT_STATUSES),
+  ],
+);
+
 export type Account = typeof accounts.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type InboxRow = typeof inboxes.$inferSelect;
@@ -577,5 +696,9 @@ export type Attachment = typeof attachments.$inferSelect;
 export type DecisionRow = typeof decisions.$inferSelect;
 export type OutgoingEmail = typeof outgoingEmails.$inferSelect;
 export type OutgoingAttachment = typeof outgoingAttachments.$inferSelect;
+export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
+export type WebhookEventRow = typeof webhookEvents.$inferSelect;
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
+export type WebhookAttemptRow = typeof webhookAttempts.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type IdempotencyKeyRow = typeof idempotencyKeys.$inferSelect;

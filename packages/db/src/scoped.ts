@@ -16,6 +16,7 @@ import { outgoingEmailQueries } from './queries/outgoing-emails';
 import { syncHealthQueries } from './queries/sync-health';
 import { timelineQueries } from './queries/timeline';
 import { userQueries } from './queries/users';
+import { webhookQueries } from './queries/webhooks';
 
 export function scoped(db: Db, accountId: string) {
   const scope = accountScope(accountId);
@@ -37,6 +38,7 @@ export function scoped(db: Db, accountId: string) {
     timeline: timelineQueries(db, scope),
     apiKeys: apiKeyQueries(db, scope),
     idempotencyKeys: idempotencyKeyQueries(db, scope),
+    webhooks: webhookQueries(db, scope),
   };
 }
 

@@ -43,6 +43,10 @@ describe('migrations from an empty database', () => {
           'outgoing_attachments',
           'outgoing_emails',
           'users',
+          'webhook_attempts',
+          'webhook_deliveries',
+          'webhook_endpoints',
+          'webhook_events',
         ]);
         const applied = await sql`select count(*)::int as n from drizzle.__drizzle_migrations`;
         expect(applied[0]!.n).toBeGreaterThanOrEqual(2);
@@ -73,6 +77,16 @@ describe('migrations from an empty database', () => {
           { op: 'update', inboxId: inbox!.id, accountId: account!.id, status: 'disconnected', credentialsVersion: 1 },
           { op: 'delete', inboxId: inbox!.id, accountId: account!.id, status: 'deleted', credentialsVersion: 1 },
         ]);
+
+        // The outbox's trigger wakes the webhook relays, only for a statement that inserted an event.
+        const woken: string[] = [];
+        const relay = await sql.listen('reply_sync_webhook_events', (payload) => woken.push(payload));
+        await sql`insert into webhook_events (id, account_id, type, payload) select 'evt_none', ${account!.id}, 'inbox.connected', '{}' where false`;
+        await sql`insert into webhook_events (id, account_id, type, payload) values ('evt_one', ${account!.id}, 'inbox.connected', '{}')`;
+        for (let i = 0; i < 50 && woken.length < 1; i++) await new Promise((r) => setTimeout(r, 20));
+        await sql`select pg_sleep(0.1)`;
+        await relay.unlisten();
+        expect(woken).toEqual(['']);
       } finally {
         await sql.end({ timeout: 5 });
       }

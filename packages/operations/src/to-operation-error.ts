@@ -17,6 +17,8 @@ export function toOperationError(error: unknown): OperationError {
   }
   if (error instanceof MailConnectError) return new OperationError(error.reason ?? `connect_${error.kind}`, error.sentence, error.detail);
   if (error instanceof DbError) return new OperationError(error.code, error.message);
+  // By name: the webhooks package's error (a subscription refused), without importing that package here.
+  if (error instanceof Error && error.name === 'WebhookError') return new OperationError((error as Error & { code: string }).code, error.message);
   if (error instanceof EncryptionKeyError) return new OperationError(error.code, error.message);
   if (error instanceof CredentialsDecryptError) return new OperationError(`credentials_${error.code}`, error.message);
   if (error instanceof Error) {

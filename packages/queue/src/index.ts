@@ -31,3 +31,4 @@ export * from './send-queue';
 export * from './send-shards';
 export * from './send-events';
 export * from './send-workers';
+export * from './webhook-queue';

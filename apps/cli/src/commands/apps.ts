@@ -1,4 +1,4 @@
-// `scheduler`, `worker` and `api`: run the apps in this process, from the same environment (and --stack).
+// `scheduler`, `worker`, `api` and `webhooks`: run the apps in this process, from the same environment (and --stack).
 import type { Command } from 'commander';
 import type { CliRuntime } from '../runtime';
 
@@ -33,6 +33,16 @@ export function registerAppCommands(program: Command, rt: CliRuntime): void {
         const running = await runApi(parseApiEnv(ctx.env().source));
         ctx.io.stderr.write(`reply-sync API listening on ${running.url} (reference: ${running.url}/docs, document: ${running.url}/openapi.json)\n`);
         await running.stopped;
+      }),
+    );
+
+  program
+    .command('webhooks')
+    .description('run a webhook worker (relays the outbox to the queue, delivers signed webhooks) until SIGTERM/SIGINT')
+    .action(
+      rt.action(async (ctx) => {
+        const { parseWebhookWorkerEnv, runWebhookWorker } = await import('@reply-sync/webhook-worker');
+        await runWebhookWorker(parseWebhookWorkerEnv(ctx.env().source));
       }),
     );
 }

@@ -23,6 +23,7 @@ import { connectInbox } from '@reply-sync/operations/inboxes';
 import { lookForMessage, type LookResult } from '../ops/look-for-message';
 import { explain, timelineFor, type Explanation, type Timeline } from '@reply-sync/operations/timeline';
 import { DEMO_DATABASE, ensureDemoDatabase, withoutPassword } from './demo-database';
+import { formatWebhooks, startDemoWebhooks, type DemoWebhookEvent } from './demo-webhooks';
 import { DEMO_CONTACT, DEMO_OTHER_CONTACT, DEMO_SUBFOLDER, demoAlias, PROPOSAL, replyEmail } from './demo-mail';
 
 const STACK_SCRIPT = fileURLToPath(new URL('../../../../scripts/stack.sh', import.meta.url));
@@ -61,6 +62,8 @@ export interface DemoResult {
   timeline: Timeline;
   /** The HTTP API the demo serves, a key of the demo account, and how many inboxes GET /v1/inboxes listed with it. */
   api: { url: string; key: string; inboxesListed: number };
+  /** What the demo's webhook receiver got, in arrival order. */
+  webhooks: DemoWebhookEvent[];
 }
 
 function startLocalStack(print: (text: string) => void): Promise<void> {
@@ -124,7 +127,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const bobAlias = demoAlias(bobEmail);
     cleanups.push(() => Promise.all([tk.removeMailUser(mailUser), tk.removeMailUser(bobMailbox)]));
     const user = await addUser(s, { email: mailUser.address, name: 'Ana Seller' });
-    say(`3. Account ${account.id}; user Ana Seller <${user.email}> with a fresh Dovecot mailbox (and one for the contact, Bob).`);
+    const webhooks = await startDemoWebhooks(s, keys);
+    cleanups.unshift(() => webhooks.close());
+    say(`3. Account ${account.id}; user Ana Seller <${user.email}> with a fresh Dovecot mailbox (and one for the contact, Bob); a webhook subscription to every event, received at ${webhooks.url}.`);
 
     const profile = stack.profiles.standard;
     const smtp = { host: stack.smtp.host, port: stack.smtp.submissionPort, tls: 'starttls' as const };
@@ -159,6 +164,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       REPLY_SYNC_ENCRYPTION_KEYS: stack.encryptionKeys,
       REPLY_SYNC_QUEUE: queueName,
       REPLY_SYNC_SEND_QUEUE: sendQueueName,
+      REPLY_SYNC_WEBHOOK_QUEUE: tk.uniqueName('demo-webhooks'),
       REPLY_SYNC_TLS_CA_FILE: stack.caCertPath,
       RECONCILE_INTERVAL_MS: '2000',
       LOG_LEVEL: logLevel,
@@ -185,7 +191,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const listed = (await (await fetch(`${api.url}/v1/inboxes`, { headers: { authorization: `Bearer ${apiKey.key}` } })).json()) as { data: unknown[] };
     say(`   HTTP API on ${api.url} (reference page ${api.url}/docs); demo key (read, write): ${apiKey.key}`);
     say(`   curl -H 'Authorization: Bearer ${apiKey.key}' ${api.url}/v1/inboxes   (lists ${listed.data.length} inbox)`);
-    say(`6. Scheduler and sync worker running in this process on fleet ${queueName} and send queue ${sendQueueName} (their logs: ${logPath}); waiting for the worker's first IMAP session ...`);
+    await webhooks.startWorker(appEnv, logFile, logLevel);
+    say(`6. Scheduler, sync worker and webhook worker running in this process on fleet ${queueName} and send queue ${sendQueueName} (their logs: ${logPath}); waiting for the worker's first IMAP session ...`);
     // The first session sets the checkpoint at UIDNEXT (history is never imported): deliver only after it.
     await tk.waitFor(async () => (await s.inboxes.get(inboxId))?.uidvalidity != null, { what: "the worker's first session on the demo inbox", timeoutMs });
 
@@ -259,6 +266,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       if (kind === 'subfolder') say(`  (The sync worker opens only the INBOX; this decision was recorded by \`reply-sync explain\`, which looked in the folders.)`);
     }
 
+    // Every event the outbox holds for the account, delivered: the receiver's list is then complete.
+    const outboxed = async () => (await db.sql`SELECT count(*)::int AS n FROM webhook_events WHERE account_id = ${account.id}`)[0]!.n as number;
+    await tk.waitFor(async () => webhooks.received.length > 0 && webhooks.received.length >= (await outboxed()), { what: 'the webhooks delivered', timeoutMs });
+    say('');
+    say(formatWebhooks(webhooks.received));
+
     say('');
     say('Look around with the CLI (another terminal):');
     // The URL carries the stack's database password: the hint derives it rather than printing it.
@@ -267,6 +280,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     say(`  npx reply-sync --stack explain '${fromAlias.messageId}'`);
     say(`  npx reply-sync --stack explain --look '${inSubfolder.messageId}'`);
     say(`  npx reply-sync --stack inbox list --all`);
+    say(`  npx reply-sync --stack webhook attempts`);
 
     const result: DemoResult = {
       accountId: account.id,
@@ -281,6 +295,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       },
       timeline,
       api: { url: api.url, key: apiKey.key, inboxesListed: listed.data.length },
+      webhooks: [...webhooks.received],
     };
 
     if (!options.once) await watchDecisions(s, inboxId, mailUser.address, profile.lmtpPort, say, options.signal);

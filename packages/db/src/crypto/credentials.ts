@@ -16,10 +16,11 @@ const TAG_BYTES = 16;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
- * The encrypted fields. One today: an inbox's login secret (password or OAuth tokens, by auth kind).
- * A new encrypted column gets its own name here, so a value cannot be moved from one field to another.
+ * The encrypted fields: an inbox's login secret (password or OAuth tokens, by auth kind) and a webhook
+ * endpoint's signing secret (bound to the endpoint's id, passed as `inboxId`: the row's id). A new
+ * encrypted column gets its own name here, so a value cannot be moved from one field to another.
  */
-export type CredentialsField = 'inbox_login';
+export type CredentialsField = 'inbox_login' | 'webhook_secret';
 
 /** The row (and field) a value is encrypted for; decrypting anywhere else fails. */
 export interface CredentialsBinding {

@@ -28,6 +28,7 @@ import { saveCheckpointFor, type Checkpoint } from './checkpoint';
 import { connectedAtArrival } from './connected-at-arrival';
 import { insertOwnedDecisions } from './decisions';
 import { DbError } from '../errors';
+import { recordEvent } from '../webhook-outbox';
 
 export interface AttachmentInput {
   filename: string | null;
@@ -255,6 +256,16 @@ export function emailQueries(db: Db, scope: AccountScope) {
       await insertOwnedDecisions(tx, scope, [
         { ...decisionBase, reasonCode: reason, detail: input.attachmentsSkippedReason ?? null },
       ]);
+      await recordEvent(tx, accountId, 'email.logged', {
+        emailId: row.id,
+        messageId: input.messageId,
+        source: 'reply_sync',
+        direction: 'inbound',
+        threadId: input.thread.threadId,
+        inboxId: input.inboxId,
+        ...input.associations,
+        reason,
+      });
       result = { inserted: true, emailId: row.id, reason };
     }
     if (input.checkpoint) await saveCheckpointFor(tx, accountId, input.inboxId, input.checkpoint);
@@ -409,12 +420,22 @@ export function emailQueries(db: Db, scope: AccountScope) {
           input.associateRecipients === false
             ? { contactIds: [], companyIds: [], dealIds: [] }
             : await recipientAssociations(tx, [...input.to, ...cc].map((a) => a.address));
-        await insertAssociations(tx, row.id, {
-          contactIds: [...(input.contactIds ?? []), ...auto.contactIds],
-          companyIds: [...(input.companyIds ?? []), ...auto.companyIds],
-          dealIds: [...(input.dealIds ?? []), ...auto.dealIds],
-        });
+        const associations = {
+          contactIds: [...new Set([...(input.contactIds ?? []), ...auto.contactIds])],
+          companyIds: [...new Set([...(input.companyIds ?? []), ...auto.companyIds])],
+          dealIds: [...new Set([...(input.dealIds ?? []), ...auto.dealIds])],
+        };
+        await insertAssociations(tx, row.id, associations);
         await insertAttachments(tx, row.id, input.attachments ?? []);
+        await recordEvent(tx, accountId, 'email.logged', {
+          emailId: row.id,
+          messageId: input.messageId,
+          source: input.source,
+          direction: input.direction ?? 'outbound',
+          threadId: row.threadId,
+          inboxId: input.inboxId ?? null,
+          ...associations,
+        });
         return { inserted: true, emailId: row.id, threadId: row.threadId };
       });
     },

@@ -23,6 +23,7 @@ import { accountQueries } from './accounts';
 import { saveCheckpointFor, type Checkpoint, type SavedCheckpoint } from './checkpoint';
 import { openCredentials, reencryptCredentials, sealCredentials } from './stored-credentials';
 import { keepRecoveredRun, NO_ERROR_RUN } from './sync-health';
+import { recordEvent } from '../webhook-outbox';
 
 /** An inbox as apps see it: everything but the encrypted credentials. */
 export type Inbox = Omit<InboxRow, 'credentials'>;
@@ -141,6 +142,7 @@ export function inboxQueries(db: Db, scope: AccountScope) {
           })
           .returning(inboxColumns);
         await writeHistory(tx, row!.id, 'connected', null, null);
+        await recordEvent(tx, accountId, 'inbox.connected', { inboxId: id, address: row!.address, userId: row!.userId, provider: row!.provider });
         return row!;
       });
     },
@@ -192,7 +194,10 @@ export function inboxQueries(db: Db, scope: AccountScope) {
           })
           .where(eq(inboxes.id, id))
           .returning();
-        if (changed) await writeHistory(tx, id, 'connected', null, null);
+        if (changed) {
+          await writeHistory(tx, id, 'connected', null, null);
+          await recordEvent(tx, accountId, 'inbox.reconnected', { inboxId: id, address: row!.address });
+        }
         return toChange(row!, changed);
       });
     },
@@ -217,7 +222,10 @@ export function inboxQueries(db: Db, scope: AccountScope) {
           })
           .where(eq(inboxes.id, id))
           .returning();
-        if (changed) await writeHistory(tx, id, 'disconnected', reason, detail);
+        if (changed) {
+          await writeHistory(tx, id, 'disconnected', reason, detail);
+          await recordEvent(tx, accountId, 'inbox.disconnected', { inboxId: id, address: row!.address, code: reason, providerText: detail });
+        }
         return toChange(row!, changed);
       });
     },
@@ -258,7 +266,10 @@ export function inboxQueries(db: Db, scope: AccountScope) {
           })
           .where(eq(inboxes.id, id))
           .returning();
-        if (changed) await writeHistory(tx, id, 'connected', null, null);
+        if (changed) {
+          await writeHistory(tx, id, 'connected', null, null);
+          await recordEvent(tx, accountId, 'inbox.reconnected', { inboxId: id, address: row!.address });
+        }
         return { ...toChange(row!, changed), credentialsVersion: row!.credentialsVersion };
       });
     },

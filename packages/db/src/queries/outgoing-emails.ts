@@ -5,6 +5,7 @@ import { asc, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import type { AccountScope } from '../account-scope';
 import { DbError } from '../errors';
+import { recordEvent } from '../webhook-outbox';
 import { MAX_OUTGOING_ATTACHMENT_BYTES } from '../limits';
 import { companies, contacts, deals, inboxes, outgoingAttachments, outgoingEmails, users, type OutgoingAttachment, type OutgoingEmail } from '../schema';
 
@@ -160,20 +161,37 @@ export function outgoingEmailQueries(db: Db, scope: AccountScope) {
         .where(byId(id, eq(outgoingEmails.status, 'pending')));
     },
 
-    /** Sent and logged. Wins over a failure another attempt recorded meanwhile: the email did go. */
+    /**
+     * Sent and logged. Wins over a failure another attempt recorded meanwhile: the email did go. The
+     * first time it becomes sent, `email.sent` is written in the same transaction.
+     */
     async markSent(id: string, result: { emailId: string; rejected: string[] }): Promise<void> {
-      await db
-        .update(outgoingEmails)
-        .set({ status: 'sent', emailId: result.emailId, rejected: result.rejected, sentAt: sql`coalesce(${outgoingEmails.sentAt}, now())`, failure: null, updatedAt: sql`now()` })
-        .where(byId(id));
+      await db.transaction(async (tx) => {
+        const [before] = await tx.select({ status: outgoingEmails.status }).from(outgoingEmails).where(byId(id)).for('update');
+        const [row] = await tx
+          .update(outgoingEmails)
+          .set({ status: 'sent', emailId: result.emailId, rejected: result.rejected, sentAt: sql`coalesce(${outgoingEmails.sentAt}, now())`, failure: null, updatedAt: sql`now()` })
+          .where(byId(id))
+          .returning({ sendId: outgoingEmails.sendId, inboxId: outgoingEmails.inboxId });
+        if (row && before?.status !== 'sent') {
+          await recordEvent(tx, accountId, 'email.sent', { outgoingEmailId: id, sendId: row.sendId, emailId: result.emailId, inboxId: row.inboxId, rejected: result.rejected });
+        }
+      });
     },
 
-    /** A final failure (`code: sentence`), unless the email was sent. */
+    /** A final failure (`code: sentence`), unless the email was sent; `email.send_failed` with it. */
     async markFailed(id: string, failure: string): Promise<void> {
-      await db
-        .update(outgoingEmails)
-        .set({ status: 'failed', failure, updatedAt: sql`now()` })
-        .where(byId(id, eq(outgoingEmails.status, 'pending')));
+      await db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(outgoingEmails)
+          .set({ status: 'failed', failure, updatedAt: sql`now()` })
+          .where(byId(id, eq(outgoingEmails.status, 'pending')))
+          .returning({ sendId: outgoingEmails.sendId, inboxId: outgoingEmails.inboxId });
+        if (!row) return;
+        const colon = failure.indexOf(': ');
+        const [code, sentence] = colon > 0 ? [failure.slice(0, colon), failure.slice(colon + 2)] : ['send_failed', failure];
+        await recordEvent(tx, accountId, 'email.send_failed', { outgoingEmailId: id, sendId: row.sendId, inboxId: row.inboxId, code, sentence });
+      });
     },
   };
 }

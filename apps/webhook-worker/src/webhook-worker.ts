@@ -1,0 +1,51 @@
+// A webhook worker process: the relay (outbox → queue) and the delivery worker (queue → receivers),
+// over one PostgreSQL pool and one Redis connection.
+import { createDb } from '@reply-sync/db';
+import { createRedisConnection, createWebhookQueue } from '@reply-sync/queue';
+import type { WebhookWorkerEnv } from './env';
+import type { Logger } from './logger';
+import { createDeliveryWorker } from './delivery-worker';
+import { startRelay } from './relay';
+
+export interface RunningWebhookWorker {
+  close(): Promise<void>;
+}
+
+export interface StartWebhookWorkerOptions {
+  env: WebhookWorkerEnv;
+  logger: Logger;
+  /** The delivery worker's clock (tests). */
+  now?: () => Date;
+}
+
+export async function startWebhookWorker({ env, logger, now }: StartWebhookWorkerOptions): Promise<RunningWebhookWorker> {
+  const database = createDb(env.DATABASE_URL, { max: env.DB_POOL_MAX });
+  const connection = createRedisConnection(env.REDIS_URL, { forWorker: true });
+  const queue = createWebhookQueue({ connection, name: env.REPLY_SYNC_WEBHOOK_QUEUE });
+  const worker = createDeliveryWorker({
+    db: database.db,
+    connection,
+    keys: env.encryptionKeys,
+    logger,
+    queueName: env.REPLY_SYNC_WEBHOOK_QUEUE,
+    concurrency: env.WEBHOOK_CONCURRENCY,
+    timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    allowPrivate: env.allowPrivate,
+    retryScheduleMs: env.retryScheduleMs,
+    disableAfterMs: env.WEBHOOK_DISABLE_AFTER_MS,
+    lockDurationMs: env.WEBHOOK_LOCK_MS,
+    ...(now ? { now } : {}),
+  });
+  const relay = startRelay({ db: database.db, databaseUrl: env.DATABASE_URL, enqueue: (d) => queue.enqueue(d), logger, pollMs: env.WEBHOOK_RELAY_POLL_MS });
+  await Promise.all([relay.ready, worker.waitUntilReady()]);
+  logger.info({ queue: env.REPLY_SYNC_WEBHOOK_QUEUE, concurrency: env.WEBHOOK_CONCURRENCY, allowPrivate: env.allowPrivate }, 'webhook worker started');
+  return {
+    async close() {
+      await relay.close();
+      await worker.close();
+      await queue.close();
+      await connection.quit().catch(() => connection.disconnect());
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,108 @@
+// An account's webhook subscriptions and what was delivered to them: the CRUD the CLI and the API
+// call (through packages/webhooks, which checks the URL first), and the attempts list.
+import { randomUUID } from 'node:crypto';
+import { desc, eq, getTableColumns, lt, sql } from 'drizzle-orm';
+import type { Db } from '../client';
+import type { AccountScope } from '../account-scope';
+import { encryptCredentials, type EncryptionKeys } from '../crypto/index';
+import { DbError } from '../errors';
+import { webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents, type WebhookAttemptRow, type WebhookEndpointRow, type WebhookEventType } from '../schema';
+
+/** An endpoint as apps see it: everything but the encrypted secret. */
+export type WebhookEndpoint = Omit<WebhookEndpointRow, 'secret'>;
+
+export interface CreateWebhookEndpointInput {
+  url: string;
+  eventTypes: WebhookEventType[];
+  /** The signing secret (`whsec_…`), stored encrypted and bound to the new row. */
+  secret: string;
+}
+
+export interface WebhookAttemptsQuery {
+  endpointId?: string;
+  eventId?: string;
+  /** Newest first; at most 200 (default 50). */
+  limit?: number;
+  /** Only attempts before this time (cursor: the `at` of the last one read). */
+  before?: Date;
+}
+
+export type WebhookAttempt = WebhookAttemptRow & { eventType: WebhookEventType };
+
+const { secret: _secret, ...endpointColumns } = getTableColumns(webhookEndpoints);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function webhookQueries(db: Db, scope: AccountScope) {
+  const { accountId } = scope;
+  const notFound = (id: string) => new DbError('not_found', `No webhook endpoint ${id} in this account (\`reply-sync webhook list\` shows them).`);
+  /** A malformed id is simply not found (never a database error about uuid syntax). */
+  const byId = (id: string) => {
+    if (!UUID.test(id)) throw notFound(id);
+    return scope.where(webhookEndpoints, eq(webhookEndpoints.id, id));
+  };
+
+  return {
+    async create(input: CreateWebhookEndpointInput, keys: EncryptionKeys): Promise<WebhookEndpoint> {
+      // The id is made here: the secret is encrypted for this very row (as inbox credentials are).
+      const id = randomUUID();
+      const secret = encryptCredentials(input.secret, keys, { accountId, inboxId: id, field: 'webhook_secret' });
+      const [row] = await db
+        .insert(webhookEndpoints)
+        .values({ id, accountId, url: input.url, eventTypes: [...new Set(input.eventTypes)], secret })
+        .returning(endpointColumns);
+      return row!;
+    },
+
+    async get(id: string): Promise<WebhookEndpoint | null> {
+      if (!UUID.test(id)) return null;
+      const [row] = await db.select(endpointColumns).from(webhookEndpoints).where(byId(id));
+      return row ?? null;
+    },
+
+    async list(): Promise<WebhookEndpoint[]> {
+      return db.select(endpointColumns).from(webhookEndpoints).where(scope.where(webhookEndpoints)).orderBy(webhookEndpoints.createdAt);
+    },
+
+    /** Deletes the endpoint with its deliveries and attempts; queued jobs for it then deliver nothing. */
+    async remove(id: string): Promise<void> {
+      const deleted = await db.delete(webhookEndpoints).where(byId(id)).returning({ id: webhookEndpoints.id });
+      if (deleted.length === 0) throw notFound(id);
+    },
+
+    /** Enables a disabled endpoint again (after its owner fixed it); events from now on go to it. */
+    async enable(id: string): Promise<WebhookEndpoint> {
+      const [row] = await db
+        .update(webhookEndpoints)
+        .set({ enabled: true, disabledAt: null, disabledReason: null, failingSince: null, updatedAt: sql`now()` })
+        .where(byId(id))
+        .returning(endpointColumns);
+      if (!row) throw notFound(id);
+      return row;
+    },
+
+    /** Every POST made for this account's events, newest first, with the event's type. */
+    async attempts(query: WebhookAttemptsQuery = {}): Promise<WebhookAttempt[]> {
+      const limit = Math.min(Math.max(Number.isFinite(query.limit) ? query.limit! : 50, 1), 200);
+      if (query.endpointId !== undefined && !UUID.test(query.endpointId)) return [];
+      return db
+        .select({ ...getTableColumns(webhookAttempts), eventType: webhookEvents.type })
+        .from(webhookAttempts)
+        .innerJoin(webhookEvents, eq(webhookEvents.id, webhookAttempts.eventId))
+        .where(
+          scope.where(
+            webhookAttempts,
+            query.endpointId ? eq(webhookAttempts.endpointId, query.endpointId) : undefined,
+            query.eventId ? eq(webhookAttempts.eventId, query.eventId) : undefined,
+            query.before ? lt(webhookAttempts.at, query.before) : undefined,
+          ),
+        )
+        .orderBy(desc(webhookAttempts.at), desc(webhookAttempts.attempt))
+        .limit(limit);
+    },
+
+    /** Deliveries of one event (one per endpoint subscribed when it was relayed). */
+    async deliveries(eventId: string) {
+      return db.select().from(webhookDeliveries).where(scope.where(webhookDeliveries, eq(webhookDeliveries.eventId, eventId)));
+    },
+  };
+}
