@@ -71,26 +71,29 @@ interface Examined {
 /**
  * Reads from state.lastUid+1 to the end of the mailbox; returns how many messages it examined.
  *
- * Pipelined: while batch N's transactions commit (database), batch N+1's headers, look-ups and reply
- * contents are read (IMAP). Commits stay strictly in order, and state.lastUid follows the commits,
- * never the reads. The look-ups of N+1 may run before N committed; a Message-ID in both is then caught
- * by the unique index (logReply records `duplicate`), so exactly-once does not depend on the order.
+ * Pipelined, so neither the IMAP connection nor the database waits for the other:
+ * - the header FETCH of window N+1 is sent as soon as window N's headers are in, so it runs while N's
+ *   look-ups go to the database (the contents FETCH of N queues behind it: one IMAP command at a time);
+ * - while batch N's transactions commit (database), batch N+1's headers, look-ups and reply contents
+ *   are read (IMAP).
+ * Commits stay strictly in order, and state.lastUid follows the commits, never the reads. The look-ups
+ * of N+1 may run before N committed; a Message-ID in both is then caught by the unique index
+ * (logReply records `duplicate`), so exactly-once does not depend on the order.
  */
 export async function catchUp(ctx: CatchUpContext, state: CatchUpState): Promise<number> {
   let examined = 0;
   let readUid = state.lastUid;
   let inFlight: Promise<void> | null = null;
+  let next: WindowFetch | null = ctx.signal.aborted ? null : fetchWindow(ctx, state, readUid);
   try {
-    for (;;) {
+    while (next) {
+      const window = next;
+      next = null;
+      const rows = await window.rows;
+      // Checked between windows: a stopping worker finishes the batch in hand, then returns.
       if (ctx.signal.aborted) break;
-      // Bounded windows while we know there is more than a batch to read, then `from:*`.
-      const bounded = state.knownMaxUid - readUid > ctx.batchSize;
-      const to = bounded ? readUid + ctx.batchSize : null;
-      const started = performance.now();
-      const existsSeenAt = state.existsSeenAt;
-      if (!bounded) state.existsSeenAt = null;
-      const rows = await fetchHeaders(ctx.client, to === null ? `${readUid + 1}:*` : `${readUid + 1}:${to}`, readUid + 1);
-      const batchEnd = to ?? rows.reduce((max, r) => Math.max(max, r.uid), readUid);
+      const batchEnd = window.to ?? rows.reduce((max, r) => Math.max(max, r.uid), readUid);
+      if (window.to !== null) next = fetchWindow(ctx, state, batchEnd);
       // `from:*` can return more than a batch (a burst arrived); process it in slices.
       for (let i = 0; batchEnd > readUid && i < Math.max(rows.length, 1); i += ctx.batchSize) {
         const slice = rows.slice(i, i + ctx.batchSize);
@@ -101,24 +104,45 @@ export async function catchUp(ctx: CatchUpContext, state: CatchUpState): Promise
           prepared.contents.release();
           throw error;
         });
-        inFlight = commitBatch(ctx, prepared, sliceEnd, existsSeenAt).then(() => {
+        inFlight = commitBatch(ctx, prepared, sliceEnd, window.existsSeenAt).then(() => {
           state.lastUid = sliceEnd;
-          ctx.metrics.catchUpBatchDuration.observe((performance.now() - started) / 1000);
+          ctx.metrics.catchUpBatchDuration.observe((performance.now() - window.started) / 1000);
         });
         inFlight.catch(() => undefined); // awaited below; this only keeps it from counting as unhandled meanwhile
         readUid = sliceEnd;
         state.knownMaxUid = Math.max(state.knownMaxUid, sliceEnd);
         examined += slice.length;
       }
-      if (!bounded) break;
     }
   } catch (error) {
-    // Let the commit in flight finish (or fail) before the caller reconnects and re-reads.
+    // Let the FETCH and the commit in flight finish (or fail) before the caller reconnects and re-reads.
+    await next?.rows.catch(() => undefined);
     await inFlight?.catch(() => undefined);
     throw error;
   }
   if (inFlight) await inFlight;
   return examined;
+}
+
+/** A header FETCH sent ahead of its turn. */
+interface WindowFetch {
+  /** Last UID of a bounded window; null for the last one, `from:*`. */
+  to: number | null;
+  started: number;
+  /** state.existsSeenAt when the FETCH that covers it was sent. */
+  existsSeenAt: number | null;
+  rows: Promise<HeaderRow[]>;
+}
+
+/** Sends the header FETCH after `from`: a bounded window while more than a batch is known to be left, then `from:*`. */
+function fetchWindow(ctx: CatchUpContext, state: CatchUpState, from: number): WindowFetch {
+  const bounded = state.knownMaxUid - from > ctx.batchSize;
+  const to = bounded ? from + ctx.batchSize : null;
+  const existsSeenAt = state.existsSeenAt;
+  if (!bounded) state.existsSeenAt = null;
+  const rows = fetchHeaders(ctx.client, to === null ? `${from + 1}:*` : `${from + 1}:${to}`, from + 1);
+  rows.catch(() => undefined); // awaited in turn; this only keeps it from counting as unhandled meanwhile
+  return { to, started: performance.now(), existsSeenAt, rows };
 }
 
 /** More than this of the scanned header fields (thousands of recipients) is a broken or hostile message. */
