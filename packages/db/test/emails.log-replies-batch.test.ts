@@ -65,6 +65,17 @@ describe('emails.logReplies', () => {
     expect(await s.emails.getByMessageId(inputs[1]!.messageId)).toBeNull();
   });
 
+  it('leaves a reply that arrived once the inbox was disconnected to logReply, which refuses it', async () => {
+    const { s } = await newAccount(ctx.handle);
+    const scene = await seedThread(s);
+    await s.inboxes.markDisconnected(scene.inbox.id, 'password_rejected', 'the server refused the password');
+    const input = await replyInput(s, scene, { uid: 1, receivedAt: new Date(Date.now() + 1_000) });
+    const { results, deferred } = await s.emails.logReplies(scene.inbox.id, [input]);
+    expect({ results, deferred }).toEqual({ results: [null], deferred: [0] });
+    expect(await s.emails.logReply(input)).toMatchObject({ inserted: false, reason: 'inbox_disconnected' });
+    expect(await s.emails.getByMessageId(input.messageId)).toBeNull();
+  });
+
   it("refuses the whole batch when one reply would be associated with another account's contact", async () => {
     const a = await newAccount(ctx.handle);
     const b = await newAccount(ctx.handle);

@@ -47,6 +47,7 @@ const storedAddresses = (list: Address[]) =>
 /**
  * Logs `inputs` (all of inbox `inboxId`) in one transaction. Replies whose arrival the locked inbox row
  * cannot vouch for are not written: their positions come back in `deferred`, for logReply.
+ * `input.checkpoint` is not used here: the caller saves the checkpoint once the batch has committed.
  */
 export async function logRepliesIn(sql: postgres.Sql, scope: AccountScope, inboxId: string, inputs: LogReplyInput[]): Promise<LogRepliesOutcome> {
   const { accountId } = scope;
