@@ -10,6 +10,18 @@ import { summarize, type LatencySummary } from '../lib/stats';
 import { addJobs, benchQueueName, destroyQueue, openQueue, startWorker, waitConnected } from '../lib/worker-run';
 import { measureFloor } from './floor';
 
+/** One reply's timings (ms), kept in results.json so a tail can be traced to its moment and inbox. */
+export interface LatencySample {
+  /** Delivery start, from the first delivery of the run. */
+  atMs: number;
+  /** LMTP delivery time (start → LMTP answered). */
+  deliverMs: number;
+  /** Index of the receiving inbox in the scenario's list. */
+  inbox: number;
+  toCommitMs: number;
+  toTxStartMs: number;
+}
+
 export interface ReplyLatencyResult {
   /** delivery start → commit (clock_timestamp() at COMMIT). */
   toCommit: LatencySummary;
@@ -18,6 +30,8 @@ export interface ReplyLatencyResult {
   delivered: number;
   missing: number;
   deliveryErrors: number;
+  /** Every reply committed, in delivery order. */
+  samples: LatencySample[];
 }
 
 /** Delivers replies at the scenario's rate and waits for their rows; returns the latency figures. */
@@ -31,16 +45,19 @@ export async function measureReplyLatency(
 ): Promise<ReplyLatencyResult & { starts: Map<string, number> }> {
   const picks = randomPicks(inboxes.length, load.ratePerSec * load.durationS, inboxes.length + 7);
   const messages: PreparedMessage[] = [];
+  const inboxOf = new Map<string, number>();
   for (const pick of picks) {
     const inbox = inboxes[pick]!;
     const reply = await composeReply(inbox, tag);
     messages.push({ to: inbox.mail, raw: reply.raw, key: reply.messageIdNorm });
+    inboxOf.set(reply.messageIdNorm, pick);
   }
   const t0 = Date.now();
   const ticker = during ? setInterval(() => during(Date.now() - t0), 100) : undefined;
   const delivered = await deliverAtRate(messages, load.ratePerSec).finally(() => ticker && clearInterval(ticker));
   const ok = delivered.filter((d) => !d.error);
   const starts = new Map(ok.map((d) => [d.key, d.startMs]));
+  const deliveries = new Map(ok.map((d) => [d.key, d]));
   const deadline = Date.now() + 60_000;
   let rows = await committedReplies(ctx.db.sql, accountId);
   while (Date.now() < deadline) {
@@ -51,18 +68,29 @@ export async function measureReplyLatency(
   }
   const toCommit: number[] = [];
   const toTxStart: number[] = [];
+  const samples: LatencySample[] = [];
   for (const r of rows) {
-    const start = starts.get(r.messageIdNorm);
-    if (start === undefined) continue;
-    toCommit.push(r.committedAtMs - start);
-    toTxStart.push(r.createdAtMs - start);
+    const d = deliveries.get(r.messageIdNorm);
+    if (d === undefined) continue;
+    toCommit.push(r.committedAtMs - d.startMs);
+    toTxStart.push(r.createdAtMs - d.startMs);
+    const round = (v: number) => Math.round(v * 10) / 10;
+    samples.push({
+      atMs: d.startMs - t0,
+      deliverMs: d.doneMs - d.startMs,
+      inbox: inboxOf.get(r.messageIdNorm)!,
+      toCommitMs: round(r.committedAtMs - d.startMs),
+      toTxStartMs: round(r.createdAtMs - d.startMs),
+    });
   }
+  samples.sort((a, b) => a.atMs - b.atMs);
   return {
     toCommit: summarize(toCommit),
     toTxStart: summarize(toTxStart),
     delivered: ok.length,
     missing: ok.length - toCommit.length,
     deliveryErrors: delivered.length - ok.length,
+    samples,
     starts,
   };
 }

@@ -8,6 +8,7 @@ import {
   type EncryptionKeys,
   type LogReplyInput,
   type LogReplyResult,
+  type LogRepliesOutcome,
 } from '@reply-sync/db';
 import type { ContactRef, NeverLogEntry, SenderVerificationPolicy, ThreadRef } from '@reply-sync/threading';
 
@@ -48,6 +49,8 @@ export interface CrmStore {
   /** The account's policy for unverified senders (read once per session, like the never-log list). */
   senderVerificationPolicy(): Promise<SenderVerificationPolicy>;
   logReply(input: LogReplyInput): Promise<LogReplyResult>;
+  /** Many replies of this inbox in one transaction; see @reply-sync/db's logReplies (deferred, refused values). */
+  logReplies(inputs: LogReplyInput[]): Promise<LogRepliesOutcome>;
   /** Decisions of a batch and the checkpoint after it, in one transaction. */
   recordDecisions(
     rows: DecisionInput[],
@@ -100,6 +103,7 @@ export function createCrmStore(db: Db, accountId: string, inboxId: string, keys:
     neverLogEntries: () => q.neverLog.entries(),
     senderVerificationPolicy: () => q.account.senderVerification(),
     logReply: (input) => q.emails.logReply(input),
+    logReplies: (inputs) => q.emails.logReplies(inboxId, inputs),
     async recordDecisions(rows, checkpoint) {
       await q.decisions.record(rows, { inboxId, ...checkpoint });
       synced();

@@ -40,7 +40,12 @@ export interface ReplyContents {
    * fetched ahead is fetched here, when the budget allows.
    */
   use<T>(uid: number, write: (content: ContentResult) => Promise<T>): Promise<T>;
-  /** Lets go of everything still held (a batch abandoned before its commit). Idempotent. */
+  /**
+   * The contents fetched ahead and still held, by UID: what a batch can write in one transaction.
+   * They stay held until use() or release().
+   */
+  held(): Map<number, ContentResult>;
+  /** Lets go of everything still held (a batch abandoned before its commit, or written). Idempotent. */
   release(): void;
 }
 
@@ -84,6 +89,9 @@ export async function fetchReplyContents(client: ImapFlow, wanted: Map<number, n
       } finally {
         streamBudget.give(bytes);
       }
+    },
+    held() {
+      return new Map([...prefetched].map(([uid, held]) => [uid, held.result]));
     },
     release() {
       for (const held of prefetched.values()) prefetchBudget.give(held.bytes);

@@ -16,6 +16,7 @@ export { SYNCED_TOUCH_INTERVAL_MS } from './queries/sync-health';
 export type { LogReplyInput, LogReplyResult, LogOutboundInput, LogOutboundResult, AttachmentInput } from './queries/emails';
 export { MAX_OUTGOING_ATTACHMENT_BYTES } from './limits';
 export type { CreateOutgoingEmailInput, OutgoingAttachmentInput, BuiltOutgoing } from './queries/outgoing-emails';
+export type { LogRepliesOutcome } from './queries/log-replies';
 export type { DecisionInput, DecisionWithInbox, InboxCheckpoint, DecisionPosition } from './queries/decisions';
 export { decisionOutcome } from './queries/decisions';
 export type { TimelineEntry, TimelineAttachment } from './queries/timeline';

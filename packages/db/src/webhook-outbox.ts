@@ -3,6 +3,7 @@
 // so the event commits with it or not at all. The relay (apps/webhook-worker) takes it from there.
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import type postgres from 'postgres';
 import type { DbOrTx } from './client';
 import { webhookEndpoints, webhookEvents, type EmailSource, type WebhookEventType } from './schema';
 import { toStorableJson } from './storable-columns';
@@ -54,4 +55,25 @@ export async function recordEvent<T extends WebhookEventType>(
     WHERE EXISTS (
       SELECT 1 FROM ${webhookEndpoints} ep
       WHERE ep.account_id = ${accountId} AND ep.enabled AND ${type} = ANY(ep.event_types))`);
+}
+
+/**
+ * recordEvent for a batch, on a postgres.js transaction (logRepliesIn's path): every event of `payloads`
+ * in ONE statement, under the same condition (an enabled endpoint of the account subscribes to `type`).
+ */
+export async function recordEventsIn<T extends WebhookEventType>(
+  tx: postgres.TransactionSql,
+  accountId: string,
+  type: T,
+  payloads: WebhookPayloads[T][],
+): Promise<void> {
+  if (payloads.length === 0) return;
+  const rows = payloads.map((payload) => ({ id: newWebhookEventId(), payload: toStorableJson(payload) }));
+  await tx`
+    INSERT INTO webhook_events (id, account_id, type, payload)
+    SELECT e.id, ${accountId}::uuid, ${type}, e.payload
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS e(id text, payload jsonb)
+    WHERE EXISTS (
+      SELECT 1 FROM webhook_endpoints ep
+      WHERE ep.account_id = ${accountId}::uuid AND ep.enabled AND ${type} = ANY(ep.event_types))`;
 }

@@ -36,6 +36,33 @@ describe('webhook outbox', () => {
     expect(JSON.stringify(list[1]!.payload)).not.toContain('renew'); // no body, no subject
   });
 
+  it('a batch of replies logged in one transaction (logReplies, the catch-up path) writes one email.logged per logged reply, none for its duplicates, none when the batch is refused', async () => {
+    const { s } = await newAccount(ctx.handle);
+    const scene = await seedThread(s);
+    await subscribe(s, ['email.logged']);
+    const now = new Date();
+    const repeated = uniqueMessageId();
+    const inputs = [
+      await replyInput(s, scene, { uid: 1, receivedAt: now }),
+      await replyInput(s, scene, { uid: 2, receivedAt: now, messageId: repeated }),
+      await replyInput(s, scene, { uid: 3, receivedAt: now, messageId: repeated }),
+    ];
+    const { results } = await s.emails.logReplies(scene.inbox.id, inputs);
+    await s.emails.logReplies(scene.inbox.id, inputs); // re-read after a crash: all duplicates
+    const list = await events(s);
+    expect(list.map((e) => [e.type, e.payload.source, e.payload.emailId]).sort()).toEqual(
+      [results[0]!.emailId, results[1]!.emailId].map((id) => ['email.logged', 'reply_sync', id]).sort(),
+    );
+    expect(list[0]!.payload).toMatchObject({ inboxId: scene.inbox.id, contactIds: [scene.contact.id], reason: 'logged' });
+
+    // A foreign association refuses the whole batch: no email, no event.
+    const other = await newAccount(ctx.handle);
+    const stranger = await other.s.contacts.add({ email: 'eve@else.test' });
+    const refused = await replyInput(s, scene, { uid: 4, receivedAt: now });
+    await expect(s.emails.logReplies(scene.inbox.id, [{ ...refused, associations: { ...refused.associations, contactIds: [stranger.id] } }])).rejects.toThrow();
+    expect(await events(s)).toHaveLength(2);
+  });
+
   it('a rolled-back change writes no event', async () => {
     const { s } = await newAccount(ctx.handle);
     const scene = await seedThread(s);

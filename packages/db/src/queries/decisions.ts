@@ -187,7 +187,7 @@ export function decisionQueries(db: Db, scope: AccountScope) {
  * saveCheckpointFor (./checkpoint.ts) as a fragment for a data-modifying CTE: same UIDVALIDITY →
  * GREATEST (never backwards); a different one replaces it; last_synced_at = now(). Keep the two in step.
  */
-function checkpointUpdate(sql: postgres.Sql, accountId: string, cp: InboxCheckpoint) {
+function checkpointUpdate(sql: postgres.Sql | postgres.TransactionSql, accountId: string, cp: InboxCheckpoint) {
   const modseq = cp.highestModseq ?? null;
   const same = sql`uidvalidity IS NOT DISTINCT FROM ${cp.uidvalidity}::bigint`;
   return sql`
@@ -209,8 +209,17 @@ function storableDecisionRow<R extends ReturnType<typeof toDecisionRow>>(row: R)
 
 type DecisionRowValues = ReturnType<typeof toDecisionRow>;
 
+/**
+ * Decision rows in one statement (unnest) on a raw postgres.js client or transaction, for a caller that
+ * has proved every row's inbox is in the account (logReplies). Returns how many rows were new.
+ */
+export function insertOwnedDecisionsSql(sql: postgres.Sql | postgres.TransactionSql, accountId: string, inputs: DecisionInput[]): Promise<number> {
+  if (inputs.length === 0) return Promise.resolve(0);
+  return insertDecisionRows(sql, accountId, inputs.map((r) => storableDecisionRow(toDecisionRow(accountId, r))), null);
+}
+
 /** One statement: the rows through unnest() and, when given, the checkpoint update as a second CTE. */
-async function insertDecisionRows(sql: postgres.Sql, accountId: string, rows: DecisionRowValues[], cp: InboxCheckpoint | null): Promise<number> {
+async function insertDecisionRows(sql: postgres.Sql | postgres.TransactionSql, accountId: string, rows: DecisionRowValues[], cp: InboxCheckpoint | null): Promise<number> {
   const column = <T>(pick: (r: DecisionRowValues) => T) => rows.map(pick);
   const [result] = await sql<{ inserted: number }[]>`
     WITH ins AS (

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Address, Associations, SenderVerification, ThreadRef } from '@reply-sync/threading';
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type postgres from 'postgres';
 import type { Db, DbOrTx } from '../client';
 import type { AccountScope } from '../account-scope';
 import { requireMessageIdNorm } from '../message-id';
@@ -27,6 +28,7 @@ import {
 import { saveCheckpointFor, type Checkpoint } from './checkpoint';
 import { connectedAtArrival } from './connected-at-arrival';
 import { insertOwnedDecisions } from './decisions';
+import { logRepliesIn, type LogRepliesOutcome } from './log-replies';
 import { DbError } from '../errors';
 import { recordEvent } from '../webhook-outbox';
 
@@ -361,6 +363,16 @@ export function emailQueries(db: Db, scope: AccountScope) {
     logReply(...args: [LogReplyInput] | [DbOrTx | undefined, LogReplyInput]): Promise<LogReplyResult> {
       const [outer, input] = args.length === 1 ? [undefined, args[0]] : args;
       return (outer ?? db).transaction((tx) => logReplyIn(tx, input));
+    },
+
+    /**
+     * Logs many replies of one inbox in ONE transaction of a few statements (log-replies.ts), with
+     * logReply's guarantees. Replies whose arrival needs the inbox's status history come back in
+     * `deferred` unwritten, for logReply; a refused value fails the whole batch (log them one by one).
+     */
+    logReplies(inboxId: string, inputs: LogReplyInput[]): Promise<LogRepliesOutcome> {
+      // drizzle() keeps the pool's postgres.js client as $client; the Db type does not declare it.
+      return logRepliesIn((db as Db & { $client: postgres.Sql }).$client, scope, inboxId, inputs);
     },
 
     /**
