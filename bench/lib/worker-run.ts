@@ -18,8 +18,9 @@ export interface BenchFleet {
   redis: Redis;
 }
 
-export function openQueue(name: string): BenchFleet {
-  const redis = createRedisConnection(stack.redisUrl, { forWorker: false });
+/** `redisUrl`: the stack's shared Redis by default; the fleet scenarios give a redis-server of their own. */
+export function openQueue(name: string, redisUrl = stack.redisUrl): BenchFleet {
+  const redis = createRedisConnection(redisUrl, { forWorker: false });
   redis.on('error', () => undefined);
   return { name, redis };
 }
@@ -44,6 +45,7 @@ export async function startWorker(
   queueName: string,
   concurrency: number,
   env: Record<string, string> = {},
+  productionTimers = false,
 ): Promise<WorkerProcess> {
   return startWorkerProcess({
     databaseUrl: ctx.db.url,
@@ -52,6 +54,7 @@ export async function startWorker(
     logDir: ctx.logDir,
     name,
     env,
+    productionTimers,
   });
 }
 
