@@ -5,6 +5,7 @@
 import { startPrivateRedis, stack, type PrivateRedis } from '@reply-sync/testkit';
 import type { BenchContext } from './context';
 import { startCountingProxy, type CountingProxy } from './counting-proxy';
+import { usedMemory } from './redis-commandstats';
 import type { WorkerProcess } from './processes';
 import { until } from './processes';
 import { seedInboxes, type SeededAccount } from './seed';
@@ -16,6 +17,8 @@ export interface FleetWorld {
   fleet: BenchFleet;
   proxy: CountingProxy;
   seeded: SeededAccount;
+  /** used_memory the registry of N inboxes added, per inbox (bytes). */
+  registryBytesPerInbox: number;
   /** Dovecot login names of the inboxes, in seeding order. */
   users: string[];
   workers: WorkerProcess[];
@@ -53,7 +56,9 @@ export async function openFleetWorld(ctx: BenchContext, options: FleetWorldOptio
     const queueName = benchQueueName(ctx, options.tag);
     const fleet = openQueue(queueName, redis.url);
     undo.push(() => destroyQueue(fleet));
+    const memoryBefore = await usedMemory(fleet.redis);
     await addJobs(fleet, seeded.accountId, seeded.inboxes);
+    const registryBytesPerInbox = ((await usedMemory(fleet.redis)) - memoryBefore) / options.count;
     const workers: WorkerProcess[] = [];
     // Workers stop first (SIGTERM, so they log out), before Redis and the proxy go.
     undo.push(() => Promise.all(workers.map((w) => w.stop())));
@@ -65,6 +70,7 @@ export async function openFleetWorld(ctx: BenchContext, options: FleetWorldOptio
       fleet,
       proxy,
       seeded,
+      registryBytesPerInbox,
       users: seeded.inboxes.map((i) => i.mail.user),
       workers,
       async startWorker(label, workerOptions = {}) {

@@ -1,4 +1,4 @@
-// Redis commands as the server counts them: INFO commandstats, which counts the commands a Lua script
+// Redis as the server counts it (and its memory): INFO commandstats, which counts the commands a Lua script
 // runs as well as the EVALSHA itself (a client-side count sees only the EVALSHA). Read on a
 // redis-server of the scenario's own, so nobody else's traffic is in the figure.
 import type { RedisConnection as Redis } from '@reply-sync/queue';
@@ -18,4 +18,10 @@ export async function commandStats(redis: Redis): Promise<{ command: string; cal
     if (!OWN.test(m[1]!)) rows.push({ command: m[1]!, calls: Number(m[2]) });
   }
   return rows.sort((a, b) => b.calls - a.calls);
+}
+
+/** INFO memory's used_memory (bytes). */
+export async function usedMemory(redis: Redis): Promise<number> {
+  const info = String(await redis.call('INFO', 'memory'));
+  return Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? Number.NaN);
 }

@@ -44,11 +44,13 @@ export const deadLinkScenario: Scenario = {
       world = await openFleetWorld(ctx, { tag: 'dead', count: n, upstreamPort: outage.port });
       await world.startWorker('a', { productionTimers: true });
       await world.waitAllHeld(60_000 + n * 100);
-      // Past the first watchdog tick of the last session, so the freeze meets sessions in steady IDLE.
-      await sleep(2_000);
 
-      // 1. Frozen link.
+      // 1. Frozen link, right after every session's watchdog tick (its NOOP answered, IDLE re-issued):
+      // the worst case, a full watchdog interval before the next NOOP can time out.
       const frozenConnections = world.proxy.connections.filter((c) => c.closedAt === null);
+      await until('every session in IDLE', async () => frozenConnections.every((c) => c.idles.length > 0), (all) => all, 30_000, 20);
+      const idlesBefore = frozenConnections.map((c) => c.idles.length);
+      await until('every session to re-issue IDLE after a watchdog NOOP', async () => frozenConnections.every((c, i) => c.idles.length > idlesBefore[i]!), (all) => all, 120_000, 20);
       const frozeAt = Date.now();
       const frozen = outage.freeze();
       ctx.log(`dead-link: froze ${frozen} connections; waiting for the watchdog to notice`);
@@ -76,7 +78,7 @@ export const deadLinkScenario: Scenario = {
       return {
         n,
         timers: 'the worker defaults: WATCHDOG_INTERVAL_MS 45 s, NOOP timeout 10 s, then LOGOUT given up to 5 s',
-        freeze: { frozen, noticedMs: noticed, heldAgainS: freezeS },
+        freeze: { frozen, frozenAfter: 'every session\'s watchdog tick (IDLE re-issued at the proxy): the worst case', noticedMs: noticed, heldAgainS: freezeS },
         outage: { outageMs: OUTAGE_MS, heldAgainAfterRestoreS: outageExtraS, heldAgainAfterCutS: (heldAfterOutage - cutAt) / 1000, connectAttemptsDuringOutage: refusedAttempts },
         note: '"noticed" = the worker closed its socket to the counting proxy (after the NOOP timed out and the LOGOUT was given up); "held again" = the worker\'s gauge is N and N logged-in connections opened after the fault are open at the proxy',
       };

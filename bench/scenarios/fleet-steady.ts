@@ -80,6 +80,7 @@ export const fleetSteadyScenario: Scenario = {
       ctx.row({ scenario: 'fleet-steady', figure: 'Redis commands/s per held inbox (INFO commandstats)', value: redisPerSec / n, unit: '/s', goal: `≤ ${REDIS_PER_INBOX_GOAL}/s`, met: redisPerSec / n <= REDIS_PER_INBOX_GOAL });
       ctx.row({ scenario: 'fleet-steady', figure: 'Redis commands/s, whole fleet (2 workers)', value: redisPerSec, unit: '/s' });
       for (const c of redisCommands) ctx.row({ scenario: 'fleet-steady', figure: `  redis ${c.command}`, value: c.calls, unit: 'calls' });
+      ctx.row({ scenario: 'fleet-steady', figure: 'Redis memory per registered inbox (used_memory)', value: world.registryBytesPerInbox, unit: 'B' });
       ctx.row({ scenario: 'fleet-steady', figure: 'longest a session went without re-issuing IDLE (proxy)', value: idle.longestMs / 1000, unit: 's', goal: `≤ ${IDLE_REISSUE_GOAL_S} s`, met: idle.longestMs <= IDLE_REISSUE_GOAL_S * 1000 });
       ctx.row({ scenario: 'fleet-steady', figure: 'replies logged during the window', value: logged, unit: `of ${replies.delivered}`, goal: 'all', met: replies.missing === 0 });
       ctx.row({ scenario: 'fleet-steady', figure: 'PostgreSQL rows written per reply (tables but inboxes)', value: logged ? replyRows / logged : Number.NaN, unit: 'rows' });
@@ -92,7 +93,7 @@ export const fleetSteadyScenario: Scenario = {
         logins: { inWindow: logins, beforeWindow: loginsBefore, perInboxPerHour: loginsPerInboxHour, perInboxPerDay: loginsPerInboxHour * 24 },
         sessions,
         heldAtEnd,
-        redis: { total: redisTotal, perSecond: redisPerSec, perSecondPerInbox: redisPerSec / n, commands: redisCommands },
+        redis: { registryBytesPerInbox: world.registryBytesPerInbox, total: redisTotal, perSecond: redisPerSec, perSecondPerInbox: redisPerSec / n, commands: redisCommands },
         idleReissue: idle,
         replies: { ...replies, starts: undefined, load },
         postgres: { writes, rowsPerReply: logged ? replyRows / logged : null, inboxRowUpdatesPerInboxHour: inboxRowUpdates / n / hours },
