@@ -24,6 +24,11 @@ export interface FleetWorld {
   workers: WorkerProcess[];
   /** Starts one more worker process of this fleet. */
   startWorker(label: string, options?: { env?: Record<string, string>; productionTimers?: boolean }): Promise<WorkerProcess>;
+  /**
+   * Dovecot login names of the inboxes still connected in the database: a server fault (an auth
+   * process crashing mid-login) can get one disconnected, and the fleet rightly stops holding it.
+   */
+  connectedUsers(): Promise<string[]>;
   /** Sessions the live workers hold (sum of their gauges; a handover counts both sides). */
   held(): Promise<number>;
   /** Waits until the live workers' gauges add up to N. */
@@ -77,6 +82,11 @@ export async function openFleetWorld(ctx: BenchContext, options: FleetWorldOptio
         const worker = await startWorker(ctx, `worker-${options.tag}-${label}`, queueName, options.count, { REDIS_URL: redis.url, ...workerOptions.env }, workerOptions.productionTimers ?? false);
         workers.push(worker);
         return worker;
+      },
+      async connectedUsers() {
+        const rows = await ctx.db.sql<{ id: string }[]>`SELECT id FROM inboxes WHERE account_id = ${seeded.accountId} AND status = 'connected'`;
+        const connected = new Set(rows.map((r) => r.id));
+        return seeded.inboxes.filter((i) => connected.has(i.inboxId)).map((i) => i.mail.user);
       },
       held,
       async waitAllHeld(timeoutMs) {
