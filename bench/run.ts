@@ -1,4 +1,5 @@
-// reply-sync benchmark (issue 6): `tsx bench/run.ts [--quick] [--only a,b] [--sizes 100,1000,2000]`.
+// reply-sync benchmark (issue 6): `tsx bench/run.ts [--quick] [--only a,b] [--sizes 100,1000,2000]
+// [--fleet-size N] [--window-min M]`.
 // Runs the scenarios against the local stack, prints one table and writes bench/results.json.
 // It reports; it never fails on a missed goal (exit 0 unless the benchmark itself could not run).
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -21,6 +22,10 @@ import { failoverScenario } from './scenarios/failover';
 import { clusterFailoverScenario } from './scenarios/cluster-failover';
 import { cliScenario } from './scenarios/cli';
 import { webhooksScenario } from './scenarios/webhooks';
+import { fleetSteadyScenario } from './scenarios/fleet-steady';
+import { rebalancingScenario } from './scenarios/rebalancing';
+import { loginStormScenario } from './scenarios/login-storm';
+import { deadLinkScenario } from './scenarios/dead-link';
 
 const SCENARIOS: Scenario[] = [
   floorScenario,
@@ -33,6 +38,10 @@ const SCENARIOS: Scenario[] = [
   clusterFailoverScenario,
   cliScenario,
   webhooksScenario,
+  fleetSteadyScenario,
+  rebalancingScenario,
+  loginStormScenario,
+  deadLinkScenario,
 ];
 
 function parseArgs(argv: string[]): BenchOptions {
@@ -50,7 +59,18 @@ function parseArgs(argv: string[]): BenchOptions {
     console.error(`Unknown scenario(s): ${unknown.join(', ')}. Known: ${SCENARIOS.map((s) => s.name).join(', ')}.`);
     process.exit(2);
   }
-  return { quick, only, sizes };
+  const positive = (flag: string): number | null => {
+    const text = value(flag);
+    if (text === undefined) return null;
+    const n = Number(text);
+    if (!(n > 0) || !Number.isFinite(n)) {
+      console.error(`${flag} takes a positive number, got ${JSON.stringify(text)}.`);
+      process.exit(2);
+    }
+    return n;
+  };
+  const fleetSizeArg = positive('--fleet-size');
+  return { quick, only, sizes, fleetSize: fleetSizeArg === null ? null : Math.round(fleetSizeArg), windowMin: positive('--window-min') };
 }
 
 async function main(): Promise<void> {

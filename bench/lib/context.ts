@@ -8,7 +8,15 @@ export interface BenchOptions {
   only: string[] | null;
   /** Inbox counts for the latency and memory scenarios. */
   sizes: number[];
+  /** `--fleet-size N`: the inbox count of the fleet scenarios (fleet-steady, rebalancing, login-storm, dead-link) instead of each one's default. */
+  fleetSize: number | null;
+  /** `--window-min M`: fleet-steady's steady window (default 15 min; quick 1 min). */
+  windowMin: number | null;
 }
+
+/** A fleet scenario's inbox count: `--fleet-size`, else its quick or full default. */
+export const fleetSize = (options: BenchOptions, sizes: { quick: number; full: number }): number =>
+  options.fleetSize ?? (options.quick ? sizes.quick : sizes.full);
 
 export interface ResultRow {
   scenario: string;

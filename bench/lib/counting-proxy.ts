@@ -1,5 +1,8 @@
 // A tiny TCP proxy on loopback that counts the bytes each side sends: "bytes read from the server"
-// measured on the wire, the same way for the worker and for a bare imapflow client.
+// measured on the wire, the same way for the worker and for a bare imapflow client. With `commands`,
+// it also notes when the client sent a login (LOGIN / AUTHENTICATE) or an IDLE on each connection
+// (plaintext IMAP only): the fleet scenarios count logins and IDLE re-issues where the server sees
+// them. Only the command name is looked at; no line is kept, so no password is held.
 import { createServer, connect, type AddressInfo, type Server } from 'node:net';
 
 export interface ConnectionBytes {
@@ -9,6 +12,10 @@ export interface ConnectionBytes {
   toServer: number;
   openedAt: number;
   closedAt: number | null;
+  /** With `commands`: when the client sent LOGIN or AUTHENTICATE (ms since epoch). */
+  logins: number[];
+  /** With `commands`: when the client sent IDLE. */
+  idles: number[];
 }
 
 export interface CountingProxy {
@@ -19,16 +26,47 @@ export interface CountingProxy {
   close(): Promise<void>;
 }
 
-export async function startCountingProxy(target: { host: string; port: number }): Promise<CountingProxy> {
+export interface CountingProxyOptions {
+  /** Note logins and IDLEs per connection (see ConnectionBytes). */
+  commands?: boolean;
+}
+
+const COMMAND = /^\S+ (LOGIN|AUTHENTICATE|IDLE)\b/i;
+/** A client line longer than this is no command we look for (a literal, an APPEND): skipped. */
+const MAX_LINE = 1024;
+
+/** Notes on `entry` each client line that starts a command we count. */
+function commandWatcher(entry: ConnectionBytes): (chunk: Buffer) => void {
+  let tail = '';
+  return (chunk) => {
+    const text = tail + chunk.toString('latin1');
+    const lines = text.split('\n');
+    tail = lines.pop() ?? '';
+    if (tail.length > MAX_LINE) tail = '';
+    const now = Date.now();
+    for (const line of lines) {
+      const m = COMMAND.exec(line);
+      if (!m) continue;
+      if (m[1]!.toUpperCase() === 'IDLE') entry.idles.push(now);
+      else entry.logins.push(now);
+    }
+  };
+}
+
+export async function startCountingProxy(target: { host: string; port: number }, options: CountingProxyOptions = {}): Promise<CountingProxy> {
   const connections: ConnectionBytes[] = [];
   const sockets = new Set<import('node:net').Socket>();
   const server: Server = createServer((client) => {
-    const entry: ConnectionBytes = { fromServer: 0, toServer: 0, openedAt: Date.now(), closedAt: null };
+    const entry: ConnectionBytes = { fromServer: 0, toServer: 0, openedAt: Date.now(), closedAt: null, logins: [], idles: [] };
     connections.push(entry);
     const upstream = connect(target.port, target.host);
     sockets.add(client);
     sockets.add(upstream);
-    client.on('data', (chunk: Buffer) => (entry.toServer += chunk.length));
+    const watch = options.commands ? commandWatcher(entry) : null;
+    client.on('data', (chunk: Buffer) => {
+      entry.toServer += chunk.length;
+      watch?.(chunk);
+    });
     upstream.on('data', (chunk: Buffer) => (entry.fromServer += chunk.length));
     client.pipe(upstream);
     upstream.pipe(client);

@@ -30,7 +30,8 @@ process.on('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
-function spawnTs(script: string, env: Record<string, string>, logFile: string, ipc = false): ChildProcess {
+/** `env` is laid over the benchmark's own; a key set to undefined is removed from the child's. */
+function spawnTs(script: string, env: Record<string, string | undefined>, logFile: string, ipc = false): ChildProcess {
   const log = createWriteStream(logFile, { flags: 'a' });
   // BENCH_CPU_PROF_DIR: every child writes a V8 CPU profile there when it exits (open it in Chrome DevTools).
   const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
@@ -54,10 +55,20 @@ export interface WorkerProcess {
   metrics(): Promise<MetricSamples>;
   /** reply_sync_inboxes_connected */
   connected(): Promise<number>;
+  /** GET /healthz: the worker's fleet member id and what it holds. */
+  health(): Promise<WorkerHealth>;
   /** SIGTERM, then SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
   kill(): void;
   exited: Promise<number | null>;
+}
+
+export interface WorkerHealth {
+  ok: boolean;
+  memberId: string;
+  sessions: number;
+  shards: number;
+  members: number;
 }
 
 export interface WorkerProcessOptions {
@@ -66,8 +77,14 @@ export interface WorkerProcessOptions {
   concurrency: number;
   logDir: string;
   name: string;
-  /** Extra environment (SESSION_MAX_MS, CATCH_UP_BATCH_SIZE, ...). */
+  /** Extra environment (SESSION_MAX_MS, CATCH_UP_BATCH_SIZE, REDIS_URL, ...). */
   env?: Record<string, string>;
+  /**
+   * Run with the worker's own SESSION_MAX_MS and WATCHDOG_INTERVAL_MS defaults (production: 12 h
+   * sessions, a NOOP every 45 s) instead of the benchmark's 20-minute sessions: for figures that
+   * depend on them (logins per day, IDLE re-issue, dead-link detection).
+   */
+  productionTimers?: boolean;
 }
 
 /** Starts apps/sync-worker/src/main.ts and waits for its /healthz. */
@@ -88,7 +105,8 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       METRICS_HOST: '127.0.0.1',
       LOG_LEVEL: process.env.BENCH_WORKER_LOG_LEVEL ?? 'warn',
       // Sessions longer than a scenario, so no session rotation lands inside a measurement window.
-      SESSION_MAX_MS: String(20 * 60_000),
+      SESSION_MAX_MS: options.productionTimers ? undefined : String(20 * 60_000),
+      ...(options.productionTimers ? { WATCHDOG_INTERVAL_MS: undefined } : {}),
       ...options.env,
     },
     logFile,
@@ -103,6 +121,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     logFile,
     metrics,
     connected: async () => (await metrics()).value('reply_sync_inboxes_connected'),
+    health: async () => (await (await fetch(`${base}/healthz`)).json()) as WorkerHealth,
     kill: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },

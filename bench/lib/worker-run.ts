@@ -18,7 +18,7 @@ export interface BenchFleet {
   redis: Redis;
 }
 
-/** `redisUrl`: the stack's Redis by default (the cluster-failover scenario passes the cluster's). */
+/** `redisUrl`: the stack's shared Redis by default; the fleet scenarios give a redis-server of their own, cluster-failover the cluster's. */
 export function openQueue(name: string, redisUrl: string = stack.redisUrl): BenchFleet {
   const redis = createRedisConnection(redisUrl, { forWorker: false });
   redis.on('error', () => undefined);
@@ -45,6 +45,7 @@ export async function startWorker(
   queueName: string,
   concurrency: number,
   env: Record<string, string> = {},
+  productionTimers = false,
 ): Promise<WorkerProcess> {
   return startWorkerProcess({
     databaseUrl: ctx.db.url,
@@ -53,6 +54,7 @@ export async function startWorker(
     logDir: ctx.logDir,
     name,
     env,
+    productionTimers,
   });
 }
 

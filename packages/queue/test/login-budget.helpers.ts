@@ -26,12 +26,4 @@ export function budgetWorld(config: Partial<LoginBudgetConfig> & Pick<LoginBudge
 }
 
 /** The most grants inside any window of `windowMs` (grant times in ms, any order). */
-export function maxInWindow(times: number[], windowMs: number): number {
-  const t = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; i < t.length; i++) {
-    while (t[i]! - t[j]! >= windowMs) j++;
-    best = Math.max(best, i - j + 1);
-  }
-  return best;
-}
+export { maxInWindow } from '@reply-sync/testkit';
