@@ -9,14 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseEncryptionKeys } from '@reply-sync/db';
 import { createImapClient } from '@reply-sync/mail';
-import { imapSessions, stack, waitFor } from '@reply-sync/testkit';
+import { imapSessions, stack, startOutageProxy, waitFor, type OutageProxy } from '@reply-sync/testkit';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parseWorkerEnv } from '../src/env';
 import { createLogger } from '../src/logger';
 import { createMetrics } from '../src/metrics';
 import { startWorker, type RunningWorker } from '../src/worker';
 import { closeTestDb, createFixture, workerEnvSource, type Fixture } from './helpers/fixture';
-import { startOutageProxy, type OutageProxy } from './helpers/outage-proxy';
 import {
   expectSessionEndsAndReplyIsNotLogged,
   PRODUCTION_WATCHDOG,

@@ -3,9 +3,8 @@
 // when it synced; an idle inbox's session refreshes an old last-synced time with no mail arriving.
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { mailboxStatus, stack, waitFor } from '@reply-sync/testkit';
+import { mailboxStatus, stack, startOutageProxy, waitFor, type OutageProxy } from '@reply-sync/testkit';
 import { createFixture, type Fixture } from './helpers/fixture';
-import { startOutageProxy, type OutageProxy } from './helpers/outage-proxy';
 
 let fx: Fixture | undefined;
 let proxy: OutageProxy | undefined;

@@ -9,6 +9,7 @@ export { uniqueName } from './unique-name';
 export { oauthServer, startOAuthServer, GOOGLE_MAIL_SCOPE, MICROSOFT_IMAP_SCOPE, MICROSOFT_SMTP_SCOPE, type CreateGrantOptions, type CreatedGrant, type FakeGrant, type OAuthServerUrls, type FakeProvider } from './oauth-server/index';
 export { closedPort } from './closed-port';
 export { startPrivateRedis, type PrivateRedis } from './private-redis';
+export { startOutageProxy, type OutageProxy } from './outage-proxy';
 export { startLineServer, type LineServer } from './line-server';
 export { smtpAuthRefusal, startScriptedSmtpServer, type ScriptedSmtpServer } from './scripted-smtp-server';
 export { redisCluster, parseClusterNodes, withTopologyLock, type RedisClusterHelper, type ClusterNodeInfo, type FailoverResult, type CrashResult } from './redis-cluster';

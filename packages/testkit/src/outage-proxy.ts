@@ -1,6 +1,7 @@
 // A TCP proxy on loopback in front of a server (PostgreSQL, Dovecot) that can play a server restart:
 // cut() resets every connection and drops new ones, or with `refuse` stops listening so connects get
-// ECONNREFUSED (as while a restarted server is not up yet); restore() lets them through again.
+// ECONNREFUSED (as while a restarted server is not up yet); restore() lets them through again. It can
+// also play a silently dead link: freeze() stops forwarding on every open connection without closing it.
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 
 export interface OutageProxy {
@@ -9,11 +10,25 @@ export interface OutageProxy {
   urlFor(url: string): string;
   cut(options?: { refuse?: boolean }): void;
   restore(): Promise<void>;
+  /**
+   * Every connection open now stops forwarding both ways, for good, and nobody is told (a NAT that lost
+   * its state, a cable pulled upstream); connections made afterwards are forwarded as usual. A side that
+   * closes a frozen connection still closes the other, so the server keeps no session the client dropped.
+   */
+  freeze(): void;
+  /** Frozen connections that neither side has closed yet. */
+  frozenConnections(): number;
   close(): Promise<void>;
 }
 
+interface Pair {
+  client: Socket;
+  upstream: Socket;
+}
+
 export async function startOutageProxy(target: { host: string; port: number }): Promise<OutageProxy> {
-  const sockets = new Set<Socket>();
+  const pairs = new Set<Pair>();
+  const frozen = new Set<Pair>();
   let down = false;
   const server = createServer((client) => {
     if (down) {
@@ -21,14 +36,15 @@ export async function startOutageProxy(target: { host: string; port: number }): 
       return;
     }
     const upstream = connect(target.port, target.host);
-    sockets.add(client).add(upstream);
+    const pair: Pair = { client, upstream };
+    pairs.add(pair);
     client.pipe(upstream);
     upstream.pipe(client);
     const end = () => {
       client.destroy();
       upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
+      pairs.delete(pair);
+      frozen.delete(pair);
     };
     for (const s of [client, upstream]) {
       s.on('close', end);
@@ -45,6 +61,12 @@ export async function startOutageProxy(target: { host: string; port: number }): 
     });
   await listen(0);
   const port = (server.address() as AddressInfo).port;
+  const destroyAll = () => {
+    for (const { client, upstream } of pairs) {
+      client.destroy();
+      upstream.destroy();
+    }
+  };
   return {
     port,
     urlFor(url) {
@@ -56,15 +78,26 @@ export async function startOutageProxy(target: { host: string; port: number }): 
     cut(options) {
       down = true;
       if (options?.refuse) server.close();
-      for (const s of sockets) s.destroy();
+      destroyAll();
     },
     async restore() {
       down = false;
       if (!server.listening) await listen(port);
     },
+    freeze() {
+      for (const pair of pairs) {
+        if (frozen.has(pair)) continue;
+        frozen.add(pair);
+        pair.client.unpipe(pair.upstream);
+        pair.upstream.unpipe(pair.client);
+        // Keep reading and drop what arrives: a paused socket would never see the other side's close.
+        for (const s of [pair.client, pair.upstream]) s.on('data', () => undefined).resume();
+      }
+    },
+    frozenConnections: () => frozen.size,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
+        destroyAll();
         server.close(() => resolve());
       }),
   };
