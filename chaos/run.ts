@@ -15,6 +15,7 @@ import { seedInboxes } from '../bench/lib/seed';
 import { startChaosFleet } from './lib/chaos-fleet';
 import { GOALS, renderChaosTable } from './lib/chaos-table';
 import { FAULTS } from './lib/faults';
+import { logComplaintsByPhase } from './lib/log-errors';
 import { phaseFigures, unlogged, type Phase } from './lib/phase-figures';
 import { startReplyFlood, type ReplyFlood } from './lib/reply-flood';
 import { startSessionSampler } from './lib/session-sampler';
@@ -115,16 +116,20 @@ async function main(): Promise<number> {
     log(`flood stopped: ${flood.deliveries.length} deliveries; ${missing.length} not logged after the settle wait`);
     await sampler.stop();
 
-    const { phases: figures, total, duplicateDecisions } = await phaseFigures(db.sql, seeded.accountId, phases, flood.deliveries, sampler.samples);
+    const { phases: figures, total, duplicateDecisions, replies } = await phaseFigures(db.sql, seeded.accountId, phases, flood.deliveries, sampler.samples);
     console.log(`\n${renderChaosTable(figures, total, n)}\n`);
     for (const p of figures) console.log(`  ${p.name}: ${p.what}`);
+    const frozen = phases.find((p) => p.name === 'frozen-link');
+    const thawed = frozen && sampler.samples.find((s) => s.atMs > frozen.liftedMs && s.frozen === 0);
+    if (frozen && thawed) console.log(`  frozen-link: the workers had dropped every frozen connection ${((thawed.atMs - frozen.startMs) / 1000).toFixed(1)} s after the freeze (goal: within 60 s)`);
     console.log(`\nGoals: ${GOALS}. "all held again after": fault start → first 1 s sample where Dovecot lists a session`);
     console.log('for every inbox, the workers count as many, and no frozen connection is left. Latency: LMTP delivery start → timeline row committed.');
     console.log(`PostgreSQL restart: played by an outage proxy in front of the stack's PostgreSQL (not a real restart). Machine: ${String(machine.cpuModel)}, ${String(machine.cores)} cores, load ${JSON.stringify(machine.loadAverageAtStart)} at start.\n`);
+    const logComplaints = await logComplaintsByPhase(logDir, phases);
     const resultsPath = fileURLToPath(new URL('./results.json', import.meta.url));
     await writeFile(
       resultsPath,
-      `${JSON.stringify({ runId, options, machine, phases: figures, total, duplicateDecisions, logDir, samples: sampler.samples }, (_k, v: unknown) => (typeof v === 'number' && Number.isNaN(v) ? null : v), 2)}\n`,
+      `${JSON.stringify({ runId, options, machine, phases: figures, total, duplicateDecisions, logDir, logComplaints, samples: sampler.samples, replies }, (_k, v: unknown) => (typeof v === 'number' && Number.isNaN(v) ? null : v), 2)}\n`,
     );
     log(`wrote ${resultsPath}`);
     const failed = total.lost > 0 || total.duplicated > 0;

@@ -29,7 +29,15 @@ export interface PhaseFigures extends SessionFigures {
   /** fault start → every inbox held again, seconds (NaN: never within the wait). */
   heldAgainS: number;
   latency: LatencySummary;
+  /** LMTP delivery start → done: how much of the latency the delivery itself took. */
+  delivery: LatencySummary;
   lostMessageIds: string[];
+}
+
+/** One reply of the flood as results.json keeps it, so a latency tail can be explained afterwards. */
+export interface ReplySample extends FloodDelivery {
+  /** Delivery start → commit; null when it was never logged. */
+  latencyMs: number | null;
 }
 
 export interface Duplicates {
@@ -65,7 +73,7 @@ export async function phaseFigures(
   phases: readonly Phase[],
   deliveries: readonly FloodDelivery[],
   samples: readonly SessionSample[],
-): Promise<{ phases: PhaseFigures[]; total: PhaseFigures; duplicateDecisions: number }> {
+): Promise<{ phases: PhaseFigures[]; total: PhaseFigures; duplicateDecisions: number; replies: ReplySample[] }> {
   const committed = new Map((await committedReplies(sql, accountId)).map((r) => [r.messageIdNorm, r.committedAtMs]));
   const duplicates = await findDuplicates(sql, accountId);
   const figuresOf = (phase: Phase, mine: readonly FloodDelivery[]): PhaseFigures => {
@@ -89,6 +97,7 @@ export async function phaseFigures(
       duplicated,
       heldAgainS: phase.heldAgainMs === null ? Number.NaN : (phase.heldAgainMs - phase.startMs) / 1000,
       latency: summarize(latencies),
+      delivery: summarize(ok.map((d) => d.doneMs - d.startMs)),
       lostMessageIds: lost,
       ...sessionFigures(samples, phase.startMs, phase.endMs),
     };
@@ -109,5 +118,9 @@ export async function phaseFigures(
     phases: phases.map((phase) => figuresOf(phase, deliveries.filter((d) => d.phase === phase.name))),
     total,
     duplicateDecisions: duplicates.duplicateDecisions,
+    replies: deliveries.map((d) => {
+      const at = committed.get(d.key);
+      return { ...d, latencyMs: at === undefined ? null : at - d.startMs };
+    }),
   };
 }
