@@ -16,6 +16,8 @@ export interface OutageProxy {
    * closes a frozen connection still closes the other, so the server keeps no session the client dropped.
    */
   freeze(): void;
+  /** Freezes, once, the first connection whose client sends data matching `pattern`, before that data goes through. */
+  freezeWhenClientSends(pattern: RegExp): void;
   /** Frozen connections that neither side has closed yet. */
   frozenConnections(): number;
   close(): Promise<void>;
@@ -30,6 +32,25 @@ export async function startOutageProxy(target: { host: string; port: number }): 
   const pairs = new Set<Pair>();
   const frozen = new Set<Pair>();
   let down = false;
+  let trigger: RegExp | null = null;
+  const freezePair = (pair: Pair) => {
+    frozen.add(pair);
+    // Keep reading and drop what arrives: a paused socket would never see the other side's close.
+    pair.client.resume();
+    pair.upstream.resume();
+  };
+  const forward = (pair: Pair, from: Socket, to: Socket) =>
+    from.on('data', (chunk: Buffer) => {
+      if (from === pair.client && trigger && !frozen.has(pair) && trigger.test(chunk.toString('latin1'))) {
+        trigger = null;
+        freezePair(pair);
+      }
+      if (frozen.has(pair)) return;
+      if (!to.write(chunk)) {
+        from.pause();
+        to.once('drain', () => from.resume());
+      }
+    });
   const server = createServer((client) => {
     if (down) {
       client.destroy();
@@ -38,8 +59,8 @@ export async function startOutageProxy(target: { host: string; port: number }): 
     const upstream = connect(target.port, target.host);
     const pair: Pair = { client, upstream };
     pairs.add(pair);
-    client.pipe(upstream);
-    upstream.pipe(client);
+    forward(pair, client, upstream);
+    forward(pair, upstream, client);
     const end = () => {
       client.destroy();
       upstream.destroy();
@@ -85,14 +106,10 @@ export async function startOutageProxy(target: { host: string; port: number }): 
       if (!server.listening) await listen(port);
     },
     freeze() {
-      for (const pair of pairs) {
-        if (frozen.has(pair)) continue;
-        frozen.add(pair);
-        pair.client.unpipe(pair.upstream);
-        pair.upstream.unpipe(pair.client);
-        // Keep reading and drop what arrives: a paused socket would never see the other side's close.
-        for (const s of [pair.client, pair.upstream]) s.on('data', () => undefined).resume();
-      }
+      for (const pair of pairs) freezePair(pair);
+    },
+    freezeWhenClientSends(pattern) {
+      trigger = pattern;
     },
     frozenConnections: () => frozen.size,
     close: () =>
