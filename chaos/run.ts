@@ -1,13 +1,14 @@
 // reply-sync chaos suite (issue 10): `tsx chaos/run.ts [--quick]`. A real scheduler and three real
-// workers on a fleet of their own hold ~300 inboxes (quick: 40) while a steady reply flood runs; faults
-// are played one after another with a recovery phase after each. Prints one table, writes
+// workers on a fleet of their own (with a Redis and a PostgreSQL of the suite's own) hold ~300 inboxes
+// (quick: 40) while a steady reply flood runs; faults are played one after another with a recovery
+// phase after each. Prints one table, writes
 // chaos/results.json, and exits 1 if any reply was lost or logged twice (a correctness suite).
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEncryptionKeys } from '@reply-sync/db';
-import { stack } from '@reply-sync/testkit';
+import { stack, startPrivatePostgres } from '@reply-sync/testkit';
 import { createBenchDb } from '../bench/lib/bench-db';
 import { sleep } from '../bench/lib/concurrency';
 import { describeMachine } from '../bench/lib/machine';
@@ -53,12 +54,14 @@ async function main(): Promise<number> {
   log(`run ${runId}${options.quick ? ' (quick)' : ''}: ${options.inboxes} inboxes, ${options.workers} workers, ${options.ratePerSec} replies/s; child logs in ${logDir}`);
 
   const machine = await describeMachine(stack.databaseUrl);
-  const db = await createBenchDb(stack.databaseUrl, `chaos_${runId}`);
-  const fleet = await startChaosFleet({ name: `chaos-${runId}`, databaseUrl: db.url, logDir, workers: options.workers }).catch(async (error: unknown) => {
+  const pg = await startPrivatePostgres();
+  const db = await createBenchDb(pg.url, `chaos_${runId}`);
+  const fleet = await startChaosFleet({ name: `chaos-${runId}`, databaseUrl: db.url, postgres: pg, logDir, workers: options.workers }).catch(async (error: unknown) => {
     await db.drop();
+    await pg.close();
     throw error;
   });
-  log(`fleet ${fleet.name}: scheduler + ${options.workers} workers; Redis ${fleet.redis.port} (own), PostgreSQL via proxy ${fleet.pgProxy.port}, IMAP via proxy ${fleet.imapProxy.port}`);
+  log(`fleet ${fleet.name}: scheduler + ${options.workers} workers; Redis ${fleet.redis.port} and PostgreSQL ${pg.port} (own), IMAP via proxy ${fleet.imapProxy.port}`);
   const seeded = await seedInboxes({
     sql: db.sql,
     keys: parseEncryptionKeys(stack.encryptionKeys),
@@ -124,7 +127,7 @@ async function main(): Promise<number> {
     if (frozen && thawed) console.log(`  frozen-link: the workers had dropped every frozen connection ${((thawed.atMs - frozen.startMs) / 1000).toFixed(1)} s after the freeze (goal: within 60 s)`);
     console.log(`\nGoals: ${GOALS}. "all held again after": fault start → first 1 s sample where Dovecot lists a session`);
     console.log('for every inbox, the workers count as many, and no frozen connection is left. Latency: LMTP delivery start → timeline row committed.');
-    console.log(`PostgreSQL restart: played by an outage proxy in front of the stack's PostgreSQL (not a real restart). Machine: ${String(machine.cpuModel)}, ${String(machine.cores)} cores, load ${JSON.stringify(machine.loadAverageAtStart)} at start.\n`);
+    console.log(`PostgreSQL restart: a real restart of the run's own server (initdb'd for the run). Machine: ${String(machine.cpuModel)}, ${String(machine.cores)} cores, load ${JSON.stringify(machine.loadAverageAtStart)} at start.\n`);
     const logComplaints = await logComplaintsByPhase(logDir, phases);
     const resultsPath = fileURLToPath(new URL('./results.json', import.meta.url));
     await writeFile(
@@ -141,6 +144,7 @@ async function main(): Promise<number> {
     await fleet.close().catch((error: unknown) => log(`fleet clean-up: ${String(error)}`));
     await seeded.removeMailUsers().catch((error: unknown) => log(`mail users clean-up: ${String(error)}`));
     await db.drop().catch((error: unknown) => log(`could not drop ${db.name}: ${String(error)}`));
+    await pg.close().catch((error: unknown) => log(`PostgreSQL clean-up: ${String(error)}`));
   }
 }
 

@@ -1,14 +1,14 @@
-// The system under test: a Redis of the suite's own, outage proxies in front of the stack's PostgreSQL
-// and Dovecot IMAP port, one scheduler and three workers as real processes on their own fleet. Faults
+// The system under test: a Redis and a PostgreSQL of the suite's own, an outage proxy in front of the
+// stack's Dovecot IMAP port, one scheduler and three workers as real processes on their own fleet. Faults
 // are played on these parts only: the shared stack's servers are never stopped (others test on them).
-import { startOutageProxy, startPrivateRedis, stack, type OutageProxy, type PrivateRedis } from '@reply-sync/testkit';
+import { startOutageProxy, startPrivateRedis, stack, type OutageProxy, type PrivatePostgres, type PrivateRedis } from '@reply-sync/testkit';
 import { startSchedulerProcess, startWorkerProcess, type SchedulerProcess, type WorkerProcess } from '../../bench/lib/processes';
 
 export interface ChaosFleet {
   readonly name: string;
   readonly redis: PrivateRedis;
-  /** In front of the stack's PostgreSQL: the scheduler's and workers' DATABASE_URL point at it. */
-  readonly pgProxy: OutageProxy;
+  /** The server of the run's database (the caller's: it outlives the fleet until the figures are read). */
+  readonly postgres: PrivatePostgres;
   /** In front of the stack's Dovecot IMAP port: every inbox's imap_port is this proxy's. */
   readonly imapProxy: OutageProxy;
   /** The workers alive now (a SIGKILLed one leaves the list). */
@@ -24,23 +24,18 @@ export interface ChaosFleet {
 
 export interface ChaosFleetOptions {
   name: string;
-  /** The run's own database (bench-db), reached directly; the fleet reaches it through pgProxy. */
+  /** The run's own database (bench-db) on `postgres`. */
   databaseUrl: string;
+  postgres: PrivatePostgres;
   logDir: string;
   workers: number;
 }
 
-const pgTarget = (url: string) => {
-  const u = new URL(url);
-  return { host: u.hostname, port: Number(u.port || 5432) };
-};
-
 export async function startChaosFleet(options: ChaosFleetOptions): Promise<ChaosFleet> {
   const redis = await startPrivateRedis();
-  const pgProxy = await startOutageProxy(pgTarget(options.databaseUrl));
   const profile = stack.profiles.standard;
   const imapProxy = await startOutageProxy({ host: profile.host, port: profile.imapPort });
-  const databaseUrl = pgProxy.urlFor(options.databaseUrl);
+  const { databaseUrl } = options;
   const workers: WorkerProcess[] = [];
   let started = 0;
   let scheduler: SchedulerProcess | undefined;
@@ -68,7 +63,7 @@ export async function startChaosFleet(options: ChaosFleetOptions): Promise<Chaos
   const fleet: ChaosFleet = {
     name: options.name,
     redis,
-    pgProxy,
+    postgres: options.postgres,
     imapProxy,
     workers,
     addWorker,
@@ -84,7 +79,7 @@ export async function startChaosFleet(options: ChaosFleetOptions): Promise<Chaos
     async close() {
       await Promise.all(workers.map((w) => w.stop()));
       await scheduler?.stop();
-      await Promise.all([pgProxy.close(), imapProxy.close()]);
+      await imapProxy.close();
       await redis.close();
     },
   };

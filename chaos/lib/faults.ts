@@ -44,11 +44,11 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'postgres-restart',
-    what: `outage proxy in front of the stack's PostgreSQL: every connection reset, new ones refused for ${POSTGRES_DOWN_MS / 1000} s`,
+    what: `the run's own PostgreSQL stopped (pg_ctl stop -m fast: sessions ended by an administrator command), started again ${POSTGRES_DOWN_MS / 1000} s later`,
     async inject({ fleet }) {
-      fleet.pgProxy.cut({ refuse: true });
+      await fleet.postgres.stop();
       await sleep(POSTGRES_DOWN_MS);
-      await fleet.pgProxy.restore();
+      await fleet.postgres.start();
     },
   },
   {

@@ -10,6 +10,7 @@ export { oauthServer, startOAuthServer, GOOGLE_MAIL_SCOPE, MICROSOFT_IMAP_SCOPE,
 export { closedPort } from './closed-port';
 export { startPrivateRedis, type PrivateRedis } from './private-redis';
 export { startOutageProxy, type OutageProxy } from './outage-proxy';
+export { startPrivatePostgres, type PrivatePostgres } from './private-postgres';
 export { startLineServer, type LineServer } from './line-server';
 export { smtpAuthRefusal, startScriptedSmtpServer, type ScriptedSmtpServer } from './scripted-smtp-server';
 export { redisCluster, parseClusterNodes, withTopologyLock, type RedisClusterHelper, type ClusterNodeInfo, type FailoverResult, type CrashResult } from './redis-cluster';
