@@ -1,5 +1,6 @@
-// Child processes of the benchmark: the real sync worker (apps/sync-worker/src/main.ts) and the bare
-// imapflow client (bench/lib/bare-idle-child.ts). Each runs as ONE node process (`node --import tsx`,
+// Child processes of the benchmark (and the chaos suite): the real sync worker
+// (apps/sync-worker/src/main.ts), the scheduler (apps/scheduler/src/main.ts) and the bare imapflow client
+// (bench/lib/bare-idle-child.ts). Each runs as ONE node process (`node --import tsx`,
 // not the tsx CLI, which would fork a second process): its RSS is the process's own, and SIGKILL
 // kills exactly it.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -13,6 +14,7 @@ import { sleep } from './concurrency';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const WORKER_MAIN = join(repoRoot, 'apps/sync-worker/src/main.ts');
+export const SCHEDULER_MAIN = join(repoRoot, 'apps/scheduler/src/main.ts');
 const GC_PRELOAD = fileURLToPath(new URL('./gc-on-signal.mjs', import.meta.url));
 
 export async function freePort(): Promise<number> {
@@ -45,6 +47,15 @@ function spawnTs(script: string, env: Record<string, string | undefined>, logFil
   live.add(child);
   child.once('exit', () => live.delete(child));
   return child;
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves once the child has exited. */
+async function stopChild(child: ChildProcess, exited: Promise<unknown>, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
 }
 
 export interface WorkerProcess {
@@ -125,13 +136,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     kill: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },
-    stop: async (graceMs = 15_000) => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: (graceMs = 15_000) => stopChild(child, exited, graceMs),
     exited,
   };
   const deadline = Date.now() + 60_000;
@@ -149,6 +154,44 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     }
     await sleep(200);
   }
+}
+
+export interface SchedulerProcess {
+  child: ChildProcess;
+  logFile: string;
+  /** SIGTERM, then SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+  exited: Promise<number | null>;
+}
+
+/** Starts apps/scheduler/src/main.ts (it has no HTTP endpoint: callers wait for the registry it fills). */
+export function startSchedulerProcess(options: {
+  databaseUrl: string;
+  redisUrl: string;
+  queueName: string;
+  logDir: string;
+  name: string;
+  env?: Record<string, string>;
+}): SchedulerProcess {
+  const logFile = join(options.logDir, `${options.name}.log`);
+  const child = spawnTs(
+    SCHEDULER_MAIN,
+    {
+      DATABASE_URL: options.databaseUrl,
+      REDIS_URL: options.redisUrl,
+      REPLY_SYNC_QUEUE: options.queueName,
+      LOG_LEVEL: process.env.BENCH_WORKER_LOG_LEVEL ?? 'warn',
+      ...options.env,
+    },
+    logFile,
+  );
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    logFile,
+    exited,
+    stop: (graceMs = 15_000) => stopChild(child, exited, graceMs),
+  };
 }
 
 /** Polls until `fn` holds, or throws after `timeoutMs` with what it last saw. */

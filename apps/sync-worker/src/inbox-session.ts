@@ -245,7 +245,12 @@ async function runConnection(deps: SessionDeps, input: ConnectionInput, onReady:
   // Every login waits its turn in the fleet-wide budget of its host (a whole fleet restarting logs in
   // at the host's rate, not all at once).
   await deps.loginBudget?.acquireLogin(settings.host, { signal });
-  const client = (deps.createClient ?? createImapClient)(settings, input.credentials, deps.tlsCa ? { ca: deps.tlsCa } : {});
+  // The watchdog's NOOP finds a dead link only between commands; one that dies under a FETCH (a
+  // catch-up) is found by the socket's silence. A healthy session is never quiet longer than a watchdog
+  // interval (the NOOP), so silence past the interval plus a command's timeout means the link is dead
+  // (imapflow's default, 5 min, kept the inbox's replies waiting that long).
+  const socketTimeoutMs = deps.config.watchdogIntervalMs + commandTimeout;
+  const client = (deps.createClient ?? createImapClient)(settings, input.credentials, { ...(deps.tlsCa ? { ca: deps.tlsCa } : {}), socketTimeoutMs });
   const wake = new WakeSignal();
   let closed = false;
   let lastError: unknown = null;

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseEncryptionKeys } from '@reply-sync/db';
 import { createImapClient } from '@reply-sync/mail';
-import { imapSessions, stack, waitFor, startOutageProxy, type OutageProxy } from '@reply-sync/testkit';
+import { imapSessions, stack, startOutageProxy, waitFor, type OutageProxy } from '@reply-sync/testkit';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parseWorkerEnv } from '../src/env';
 import { createLogger } from '../src/logger';

@@ -3,7 +3,7 @@
 // when it synced; an idle inbox's session refreshes an old last-synced time with no mail arriving.
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { mailboxStatus, stack, waitFor, startOutageProxy, type OutageProxy } from '@reply-sync/testkit';
+import { mailboxStatus, stack, startOutageProxy, waitFor, type OutageProxy } from '@reply-sync/testkit';
 import { createFixture, type Fixture } from './helpers/fixture';
 
 let fx: Fixture | undefined;

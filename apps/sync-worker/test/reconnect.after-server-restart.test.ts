@@ -4,7 +4,7 @@
 // wait its delayMs → connect + EXAMINE again), and each must be back within about 2 s of the server:
 // the restart costs a few seconds, not the 30 s the old backoff stretched it to.
 import { classifyMailError, createImapClient, type MailCredentials } from '@reply-sync/mail';
-import { createMailUser, removeMailUser, stack, type MailUser, startOutageProxy, type OutageProxy } from '@reply-sync/testkit';
+import { createMailUser, removeMailUser, stack, startOutageProxy, type MailUser, type OutageProxy } from '@reply-sync/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sleep } from '../src/backoff';
 import { errorAction } from '../src/session-errors';
