@@ -66,8 +66,8 @@ export interface LoginBudgetOptions {
 }
 
 interface BudgetCommands {
-  replySyncReserveLogin(key: string, intervalUs: number, toleranceUs: number): Promise<[number, number]>;
-  replySyncCancelLogin(key: string, intervalUs: number, slotUs: number): Promise<number>;
+  replySyncReserveLogin(key: string, intervalUs: number, toleranceUs: number): Promise<[number, number, string]>;
+  replySyncCancelLogin(key: string, intervalUs: number, slotUs: number, tat: string): Promise<number>;
   replySyncAcquireConnection(key: string, cap: number, leaseMs: number, holder: string): Promise<number>;
   replySyncReleaseConnection(key: string, holder: string): Promise<number>;
 }
@@ -140,13 +140,13 @@ export function createLoginBudget(redis: Redis | Cluster, config: LoginBudgetCon
     const rate = rateFor(config, h);
     const intervalUs = Math.max(1, Math.round(1_000_000 / rate.perSecond));
     const toleranceUs = intervalUs * (Math.max(1, Math.floor(rate.burst)) - 1);
-    const [waitUs, slotUs] = await asked(`login to ${h}`, commands.replySyncReserveLogin(rateKey(h), intervalUs, toleranceUs));
+    const [waitUs, slotUs, tat] = await asked(`login to ${h}`, commands.replySyncReserveLogin(rateKey(h), intervalUs, toleranceUs));
     const waitMs = Math.ceil(Number(waitUs) / 1000);
     if (waitMs > 0) {
       try {
         await wait(waitMs, opts.signal);
       } catch (aborted) {
-        await commands.replySyncCancelLogin(rateKey(h), intervalUs, Number(slotUs)).catch(() => undefined);
+        await commands.replySyncCancelLogin(rateKey(h), intervalUs, Number(slotUs), tat).catch(() => undefined);
         throw aborted;
       }
     }

@@ -96,6 +96,31 @@ describe('acquireLogin: the fleet-wide rate per host', () => {
     expect((await b.acquireLogin('imap.abort.test')).waitedMs).toBeLessThanOrEqual(500);
   });
 
+  it('waits aborted in the middle of the queue (a handover ending many at once) never push the rate over', async () => {
+    world = budgetWorld({ defaultRate: { perSecond: 50, burst: 1 } });
+    const [a, b] = world.budgets as [ReturnType<typeof createLoginBudget>, ReturnType<typeof createLoginBudget>];
+    const host = 'imap.abort-middle.test';
+    const granted: number[] = [];
+    const stops = Array.from({ length: 100 }, () => new AbortController());
+    const first = stops.map((stop, i) =>
+      (i % 2 ? a : b).acquireLogin(host, { signal: stop.signal }).then(
+        (g) => void granted.push(g.slotUs / 1000),
+        () => undefined,
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Every other one of the last 90 gives up, from the middle of the queue.
+    for (let i = 10; i < 100; i += 2) stops[i]!.abort();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const later = Array.from({ length: 45 }, (_, i) => (i % 2 ? a : b).acquireLogin(host).then((g) => void granted.push(g.slotUs / 1000)));
+    await Promise.all([...first, ...later]);
+    expect(granted).toHaveLength(100);
+    // Before the fix, the 45 later logins took the given-back slots between ones still granted: 70 in one second.
+    for (const windowMs of [100, 500, 1_000]) {
+      expect(maxInWindow(granted, windowMs), `slots in ${windowMs} ms`).toBeLessThanOrEqual(Math.floor((50 * windowMs) / 1000) + 1);
+    }
+  });
+
   it('an unreachable Redis is a LoginBudgetError saying so, not a login without a budget', async () => {
     const redis = createRedisConnection('redis://127.0.0.1:1', { forWorker: false });
     redis.on('error', () => undefined);
