@@ -2,6 +2,7 @@
 // faster than the host's rate (N logins in T seconds ≤ rate·T + burst), a fleet restart of 2,000
 // inboxes finishes at the configured rate, a busy host does not hold back another, and an abandoned
 // wait gives its slot back.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLoginBudget, createRedisConnection, LoginBudgetError } from '../src/index';
 import { budgetWorld, maxInWindow, type BudgetWorld } from './login-budget.helpers';
@@ -17,11 +18,15 @@ interface Storm {
   times: number[];
   /** The slot Redis gave each (ms, Redis's clock). */
   slots: number[];
+  /** The longest this process's event loop was blocked during the storm (ms). */
+  lagMs: number;
 }
 
 /** `count` logins to `host`, spread over the budgets, all asking at once. */
 async function loginStorm(w: BudgetWorld, host: string, count: number): Promise<Storm> {
-  const storm: Storm = { times: [], slots: [] };
+  const storm: Storm = { times: [], slots: [], lagMs: 0 };
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
   await Promise.all(
     Array.from({ length: count }, async (_, i) => {
       const grant = await w.budgets[i % w.budgets.length]!.acquireLogin(host);
@@ -29,6 +34,8 @@ async function loginStorm(w: BudgetWorld, host: string, count: number): Promise<
       storm.slots.push(grant.slotUs / 1000);
     }),
   );
+  lag.disable();
+  storm.lagMs = lag.max / 1e6;
   return storm;
 }
 
@@ -40,8 +47,10 @@ function expectWithinRate(storm: Storm, perSecond: number, burst: number): void 
     expect(maxInWindow(storm.slots, windowMs), `slots in ${windowMs} ms`).toBeLessThanOrEqual(allowed(windowMs));
     // The waiters' wake-ups: a timer that fires late (thousands are pending in this one process, on
     // shared cores that the rest of the suite loads too) joins the next ones, so a window holds at
-    // most what the rate allows in some 150 ms more (seen: up to ~110 ms late under a full test run).
-    expect(maxInWindow(storm.times, windowMs), `logins in ${windowMs} ms`).toBeLessThanOrEqual(allowed(windowMs + 150) + 2);
+    // most what the rate allows in 150 ms more plus the longest stall of this process's event loop
+    // (seen: up to ~110 ms late under a full test run, ~240 ms with every package's tests at once in CI).
+    const lateMs = 150 + storm.lagMs;
+    expect(maxInWindow(storm.times, windowMs), `logins in ${windowMs} ms (event loop stalled up to ${Math.round(storm.lagMs)} ms)`).toBeLessThanOrEqual(allowed(windowMs + lateMs) + 2);
   }
 }
 

@@ -132,9 +132,14 @@ describe('parseAuthenticationResults: never throws, stays linear', () => {
       `a; ${'"('.repeat(n / 2)}`,
     ];
     for (const input of inputs) {
-      const started = performance.now();
-      parseAuthenticationResults(input);
-      expect(performance.now() - started).toBeLessThan(50);
+      // The best of three: a loaded machine (CI runs every package's tests at once) can stall one run;
+      // a quadratic parse is slow every time.
+      const runs = [0, 1, 2].map(() => {
+        const started = performance.now();
+        parseAuthenticationResults(input);
+        return performance.now() - started;
+      });
+      expect(Math.min(...runs)).toBeLessThan(50);
     }
   });
 });
