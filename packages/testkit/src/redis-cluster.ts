@@ -64,6 +64,10 @@ const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 // scripts/stack.sh puts the first node on 17001 + STACK_PORT_OFFSET.
 const FIRST_CLUSTER_PORT = 17001;
 const WHOLE_TIMEOUT_MS = 20_000;
+// A crashed primary's replica takes over after the node timeout (3 s) and an election, ~5 s on an idle
+// machine; with every package's tests at once on 2 cores (CI) the gossip and the election run late
+// (one took over 20 s), so a crash gets longer than a planned failover.
+const TAKE_OVER_AFTER_CRASH_TIMEOUT_MS = 45_000;
 
 /** CLUSTER NODES, one node per line: id addr flags primary ping pong epoch link slot... */
 export function parseClusterNodes(text: string): ClusterNodeInfo[] {
@@ -200,8 +204,15 @@ export function redisCluster(url: string = stack.redisClusterUrl): RedisClusterH
     });
   }
 
-  async function waitAgreed(what: string, addresses: string[], slot: number, newPrimary: ClusterNodeInfo, oldPrimary?: ClusterNodeInfo): Promise<void> {
-    await waitFor(() => agreed(addresses, slot, newPrimary, oldPrimary), { what, timeoutMs: WHOLE_TIMEOUT_MS, intervalMs: 20 });
+  async function waitAgreed(
+    what: string,
+    addresses: string[],
+    slot: number,
+    newPrimary: ClusterNodeInfo,
+    oldPrimary?: ClusterNodeInfo,
+    timeoutMs = WHOLE_TIMEOUT_MS,
+  ): Promise<void> {
+    await waitFor(() => agreed(addresses, slot, newPrimary, oldPrimary), { what, timeoutMs, intervalMs: 20 });
   }
 
   /** A replica whose link to its primary is up and not in a full sync: it may take over (its data is current). */
@@ -259,7 +270,7 @@ export function redisCluster(url: string = stack.redisClusterUrl): RedisClusterH
       const started = performance.now();
       process.kill(Number(pid), 'SIGKILL');
       const survivors = map.map((n) => n.address).filter((a) => a !== primary.address);
-      await waitAgreed(`${replica.address} to take over slot ${slot} after ${primary.address} was killed`, survivors, slot, replica);
+      await waitAgreed(`${replica.address} to take over slot ${slot} after ${primary.address} was killed`, survivors, slot, replica, undefined, TAKE_OVER_AFTER_CRASH_TIMEOUT_MS);
       const promotedMs = Math.round(performance.now() - started);
       await restartStackCluster(map);
       await waitAgreed(`${primary.address} to rejoin as a replica of ${replica.address}`, map.map((n) => n.address), slot, replica, primary);
