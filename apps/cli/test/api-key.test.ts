@@ -1,6 +1,6 @@
 // `api-key create|list|revoke --json`: the key is printed once, only its hash is stored, list never shows
 // it, revoke takes the prefix; bad scopes are refused with the list of valid ones.
-import { apiKeys } from '@reply-sync/db';
+import { apiKeys, parseApiKey } from '@reply-sync/db';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cli, freshAccount, type TestAccount } from './helpers';
@@ -19,14 +19,14 @@ describe('api-key', () => {
     expect(created.code).toBe(0);
     const { key, apiKey } = created.json();
     expect(key).toMatch(/^rsk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
-    expect(apiKey).toMatchObject({ prefix: key.split('_')[1], scopes: ['read', 'write'], name: 'crm', revokedAt: null });
+    expect(apiKey).toMatchObject({ prefix: parseApiKey(key)!.prefix, scopes: ['read', 'write'], name: 'crm', revokedAt: null });
     const [row] = await t.db.db.select().from(apiKeys).where(eq(apiKeys.id, apiKey.id));
     expect(row!.secretHash).toHaveLength(32);
-    expect(row!.secretHash.toString('latin1')).not.toContain(key.split('_')[2]);
+    expect(row!.secretHash.toString('latin1')).not.toContain(parseApiKey(key)!.secret);
 
     const listed = await cli(['api-key', 'list', '--account', t.accountId, '--json']);
     expect(listed.json()).toEqual([expect.objectContaining({ id: apiKey.id, prefix: apiKey.prefix })]);
-    expect(listed.stdout).not.toContain(key.split('_')[2]);
+    expect(listed.stdout).not.toContain(parseApiKey(key)!.secret);
     expect(listed.stdout).not.toContain('secretHash');
 
     const revoked = await cli(['api-key', 'revoke', apiKey.prefix, '--account', t.accountId, '--json']);
