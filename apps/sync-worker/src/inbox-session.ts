@@ -360,6 +360,11 @@ async function runConnection(deps: SessionDeps, input: ConnectionInput, onReady:
       const until = Math.min(input.deadline, nextWatchdog, supportsIdle ? Infinity : nextPoll);
       await wake.wait(until - Date.now());
     }
+  } catch (error) {
+    // A command that never answered (the watchdog's NOOP): the link is dead, and a LOGOUT would only
+    // wait out its own timeout (5 s) before the next connection.
+    if ((error as { code?: unknown } | null)?.code === 'ETIMEDOUT') closed = true;
+    throw error;
   } finally {
     signal.removeEventListener('abort', onAbort);
     if (counted) deps.metrics.inboxesConnected.dec();

@@ -40,4 +40,30 @@ describe('a dead link during a catch-up', () => {
     // 1 s watchdog + 10 s command timeout, plus the reconnect: far below imapflow's 5-minute default.
     expect(Date.now() - started).toBeLessThan(20_000);
   }, 45_000);
+
+  it('a link dead under the watchdog\'s NOOP is dropped when the NOOP times out, without a LOGOUT that cannot be answered', async () => {
+    const f = (fx = await createFixture('dead-link-noop'));
+    const { host, imapPort } = stack.profiles.standard;
+    const p = (proxy = await startOutageProxy({ host, port: imapPort }));
+    await f.db.db.execute(sql`UPDATE inboxes SET imap_host = '127.0.0.1', imap_port = ${p.port}, imap_tls = 'none' WHERE id = ${f.inboxId}`);
+    await f.enqueue();
+    // A 5 s watchdog: the socket's own inactivity timeout (watchdog + the NOOP's 10 s) then falls after
+    // a LOGOUT's 5 s, as in production (45 s + 10 s), so only the session can cut the wait short.
+    await f.startWorker({ WATCHDOG_INTERVAL_MS: '5000' });
+    await waitFor(async () => (await f.q.inboxes.get(f.inboxId))?.lastSyncedAt ?? null, { what: 'the session synced' });
+
+    p.freezeWhenClientSends(/NOOP/i);
+    await waitFor(() => p.frozenConnections() === 1 || null, { what: 'the watchdog NOOP frozen', timeoutMs: 15_000 });
+    const frozenAt = Date.now();
+    await waitFor(() => p.frozenConnections() === 0 || null, { what: 'the dead connection dropped', timeoutMs: 30_000 });
+    const droppedAfterMs = Date.now() - frozenAt;
+    console.log(`dead link dropped ${droppedAfterMs} ms after its NOOP`);
+    // The NOOP's timeout is 10 s; a LOGOUT tried on the dead link held it 5 s more (about 15 s).
+    expect(droppedAfterMs).toBeLessThan(12_500);
+    const messageId = await f.deliverReply();
+    await waitFor(async () => (await f.decisions()).some((d) => d.messageIdNorm === messageId && d.reasonCode === 'logged'), {
+      what: 'a reply logged over the new connection',
+      timeoutMs: 20_000,
+    });
+  }, 60_000);
 });
