@@ -15,13 +15,18 @@ afterEach(async () => {
   fx = proxy = undefined;
 });
 
+/** The fixture's inbox reaches Dovecot through an outage proxy, in plaintext (loopback) so the proxy can see the commands. */
+async function behindProxy(f: Fixture): Promise<OutageProxy> {
+  const { host, imapPort } = stack.profiles.standard;
+  const p = (proxy = await startOutageProxy({ host, port: imapPort }));
+  await f.db.db.execute(sql`UPDATE inboxes SET imap_host = '127.0.0.1', imap_port = ${p.port}, imap_tls = 'none' WHERE id = ${f.inboxId}`);
+  return p;
+}
+
 describe('a dead link during a catch-up', () => {
   it('ends the frozen session within the watchdog interval plus the command timeout and logs the reply', async () => {
     const f = (fx = await createFixture('dead-link-fetch'));
-    const { host, imapPort } = stack.profiles.standard;
-    const p = (proxy = await startOutageProxy({ host, port: imapPort }));
-    // Plaintext (loopback), so the proxy can see the commands.
-    await f.db.db.execute(sql`UPDATE inboxes SET imap_host = '127.0.0.1', imap_port = ${p.port}, imap_tls = 'none' WHERE id = ${f.inboxId}`);
+    const p = await behindProxy(f);
     await f.enqueue();
     await f.startWorker(); // WATCHDOG_INTERVAL_MS 1 s; the NOOP may take 10 s
     // Synced once (the watchdog's NOOP answered with nothing to read): the session is past its start.
@@ -43,9 +48,7 @@ describe('a dead link during a catch-up', () => {
 
   it('a link dead under the watchdog\'s NOOP is dropped when the NOOP times out, without a LOGOUT that cannot be answered', async () => {
     const f = (fx = await createFixture('dead-link-noop'));
-    const { host, imapPort } = stack.profiles.standard;
-    const p = (proxy = await startOutageProxy({ host, port: imapPort }));
-    await f.db.db.execute(sql`UPDATE inboxes SET imap_host = '127.0.0.1', imap_port = ${p.port}, imap_tls = 'none' WHERE id = ${f.inboxId}`);
+    const p = await behindProxy(f);
     await f.enqueue();
     // A 5 s watchdog: the socket's own inactivity timeout (watchdog + the NOOP's 10 s) then falls after
     // a LOGOUT's 5 s, as in production (45 s + 10 s), so only the session can cut the wait short.
