@@ -3,6 +3,7 @@
 import { composeEmail } from '@reply-sync/testkit';
 import { startBareIdle, type ExistsEvent } from '../lib/bare-idle';
 import { sleep } from '../lib/concurrency';
+import { waitForQuietMachine } from '../lib/quiesce';
 import type { BenchContext, Scenario } from '../lib/context';
 import { deliverAtRate, randomPicks, type PreparedMessage } from '../lib/delivery';
 import { replyLoad } from '../lib/load';
@@ -26,7 +27,8 @@ export async function measureFloor(ctx: BenchContext, n: number): Promise<FloorR
   try {
     const connected = await bare.connect(users, false);
     if (connected.count !== n) throw new Error(`bare client connected ${connected.count}/${n} (${connected.lastError})`);
-    await sleep(1_000);
+    const settle = await waitForQuietMachine();
+    ctx.log(`floor N=${n}: machine ${settle.settled ? 'settled' : 'did not settle'} after ${settle.waitedMs} ms (busy ${Math.round(settle.lastBusy * 100)} %)`);
 
     const picks = randomPicks(n, ratePerSec * durationS, n);
     const messages: PreparedMessage[] = [];

@@ -1,6 +1,7 @@
 // 2. Reply latency at scale: N inboxes on ONE worker process; replies to logged threads delivered by
 // LMTP to random inboxes at a steady rate; latency delivery start → timeline row committed.
 import { sleep } from '../lib/concurrency';
+import { waitForQuietMachine } from '../lib/quiesce';
 import { committedReplies } from '../lib/bench-db';
 import { ms, overhead, ratio, type BenchContext, type Scenario } from '../lib/context';
 import { deliverAtRate, randomPicks, type PreparedMessage } from '../lib/delivery';
@@ -112,7 +113,10 @@ async function latencyAt(ctx: BenchContext, n: number): Promise<Record<string, u
     await waitConnected(worker, n, 60_000 + n * 100);
     const connectMs = Date.now() - connectStart;
     ctx.log(`latency N=${n}: ${n} inboxes connected in ${connectMs} ms; delivering ${load.ratePerSec}/s for ${load.durationS} s`);
-    await sleep(2_000);
+    // The sessions' first catch-up, IDLE and status writes (and Dovecot's share of them) go on for
+    // seconds after the last one counts as connected: measure the steady state, not their tail.
+    const settle = await waitForQuietMachine();
+    ctx.log(`latency N=${n}: machine ${settle.settled ? 'settled' : 'did not settle'} after ${settle.waitedMs} ms (busy ${Math.round(settle.lastBusy * 100)} %)`);
     const result = await measureReplyLatency(ctx, seeded.accountId, seeded.inboxes, load, `lat${n}`);
     const metrics = await worker.metrics();
     const existsCount = metrics.value('reply_sync_exists_to_commit_seconds_count');
@@ -125,7 +129,7 @@ async function latencyAt(ctx: BenchContext, n: number): Promise<Record<string, u
     ctx.row({ scenario: 'latency', figure: `N=${n} delivery→commit max`, value: t.max, unit: 'ms', floor: floor.max, compare: `${overhead(t.max, floor.max)} / ${ratio(t.max, floor.max)}` });
     ctx.row({ scenario: 'latency', figure: `N=${n} replies missing`, value: result.missing, unit: `of ${result.delivered}`, goal: '0', met: result.missing === 0 });
     const { starts: _starts, ...details } = result;
-    return { n, connectMs, floor, ...details, workerExistsToCommitMeanMs: ms(existsMeanMs), workerLog: worker.logFile };
+    return { n, connectMs, settle, floor, ...details, workerExistsToCommitMeanMs: ms(existsMeanMs), workerLog: worker.logFile };
   } finally {
     await worker.stop();
     await destroyQueue(queue);
