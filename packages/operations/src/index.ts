@@ -8,6 +8,7 @@ export * from './accounts';
 export * from './contacts';
 export * from './inboxes';
 export * from './inbox-status';
+export * from './oauth-inboxes';
 export * from './timeline';
 export * from './log-email';
 export { LOG_SOURCES, type LogSource } from './log-sources';

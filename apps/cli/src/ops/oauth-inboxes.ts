@@ -1,13 +1,15 @@
-// Connecting Gmail and Office 365 inboxes over OAuth: show the consent URL, take back the code, exchange
-// it, log in to IMAP with XOAUTH2, and only then save the tokens (encrypted) or reconnect the inbox.
+// Connecting Gmail and Office 365 inboxes over OAuth from the CLI: show the consent URL and take back the
+// pasted code; exchanging it, the XOAUTH2 login and saving are packages/operations (oauth-inboxes.ts),
+// shared with the API's web sign-in.
 import { randomBytes } from 'node:crypto';
-import type { Inbox, Scoped, StoredOAuthCredentials } from '@reply-sync/db';
-import { authorizationUrl, exchangeCode, verifyImapLogin, type ExchangedTokens, type ImapSettings, type OAuthProvider, type OAuthProviderName, type OAuthProviders } from '@reply-sync/mail';
+import type { Inbox, Scoped } from '@reply-sync/db';
+import { authorizationUrl, type ImapSettings, type OAuthProvider, type OAuthProviderName, type OAuthProviders } from '@reply-sync/mail';
 import { CliError } from '../cli-error';
 import { DEFAULT_REDIRECT_URI } from '../option-values';
 import { requireUser } from '@reply-sync/operations/accounts';
 import { requireInbox } from '@reply-sync/operations/inbox-status';
 import type { ConnectedInbox, MailDeps } from '@reply-sync/operations/inboxes';
+import { imapOf, replaceOAuthTokens, saveOAuthInbox, signInWithCode, type SignedIn } from '@reply-sync/operations/oauth-inboxes';
 
 const CLIENT_VARIABLES: Record<OAuthProviderName, [id: string, secret: string]> = {
   gmail: ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET'],
@@ -56,12 +58,7 @@ export function codeFromPasted(pasted: string, expectedState: string): string {
   return code;
 }
 
-interface SignedIn {
-  tokens: ExchangedTokens;
-  login: Awaited<ReturnType<typeof verifyImapLogin>>;
-}
-
-/** Consent URL → code → tokens → an XOAUTH2 login, so an inbox is saved only when IMAP really works. */
+/** Consent URL → pasted code → tokens → an XOAUTH2 login (packages/operations signInWithCode). */
 async function signIn(
   deps: OAuthSignInDeps,
   options: { redirectUri: string; loginHint?: string | undefined; imap: ImapSettings; address?: string | undefined; expectUsername?: string | undefined },
@@ -71,30 +68,7 @@ async function signIn(
   const url = await authorizationUrl(provider, { state, redirectUri: options.redirectUri, ...(options.loginHint ? { loginHint: options.loginHint } : {}) });
   const code = codeFromPasted(await deps.askForCode(url), state);
   // OAuthError (consent_missing when the IMAP scope was not granted) propagates: nothing is saved.
-  const tokens = await exchangeCode(provider, { code, redirectUri: options.redirectUri });
-  const expected = options.expectUsername;
-  if (expected !== undefined && tokens.username.toLowerCase() !== expected.toLowerCase()) {
-    throw new CliError(
-      'oauth_account_mismatch',
-      `You signed in as ${tokens.username}, but inbox ${options.address ?? expected} belongs to ${expected}; nothing was changed. Sign in as ${expected}, or connect ${tokens.username} as a new inbox.`,
-    );
-  }
-  const login = await verifyImapLogin(
-    options.imap,
-    { kind: 'oauth2', username: tokens.username, accessToken: tokens.accessToken },
-    { address: options.address ?? tokens.username, ...(deps.tlsCa ? { ca: deps.tlsCa } : {}) },
-  );
-  return { tokens, login };
-}
-
-/** The shape the worker reads (StoredOAuthCredentials in @reply-sync/db). */
-function credentialsOf(tokens: ExchangedTokens): StoredOAuthCredentials {
-  return {
-    refreshToken: tokens.refreshToken,
-    accessToken: tokens.accessToken,
-    accessTokenExpiresAt: tokens.expiresAt.toISOString(),
-    grantedScopes: tokens.grantedScopes,
-  };
+  return signInWithCode(provider, { code, redirectUri: options.redirectUri, imap: options.imap, address: options.address, expectUsername: options.expectUsername }, deps);
 }
 
 export interface ConnectOAuthInboxInput {
@@ -116,34 +90,13 @@ export async function connectOAuthInbox(s: Scoped, input: ConnectOAuthInboxInput
   // Before the user is sent to sign in: an unknown owner should not cost them a consent screen.
   const user = input.userEmail ? await requireUser(s, input.userEmail) : null;
   const { provider } = deps;
-  const { tokens, login } = await signIn(deps, {
+  const signedIn = await signIn(deps, {
     redirectUri: input.redirectUri ?? DEFAULT_REDIRECT_URI,
     loginHint: input.address ?? input.userEmail,
     imap: provider.imap,
     address: input.address,
   });
-  const inbox = await s.inboxes.create(
-    {
-      userId: user?.id ?? null,
-      kind: user ? 'personal' : 'team',
-      provider: provider.name,
-      authKind: 'oauth2',
-      address: input.address ?? tokens.username,
-      aliases: input.aliases ?? [],
-      imapHost: provider.imap.host,
-      imapPort: provider.imap.port,
-      imapTls: provider.imap.tls,
-      smtpHost: provider.smtp.host,
-      smtpPort: provider.smtp.port,
-      smtpTls: provider.smtp.tls,
-      username: tokens.username,
-      credentials: credentialsOf(tokens),
-      sentMailbox: login.sentMailbox,
-      trustedAuthservIds: input.trustedAuthservIds ?? null,
-    },
-    deps.keys,
-  );
-  return { inbox, capabilities: login.capabilities, hasIdle: login.hasIdle, sentMailbox: login.sentMailbox };
+  return saveOAuthInbox(s, { user, provider, signedIn, address: input.address, aliases: input.aliases, trustedAuthservIds: input.trustedAuthservIds }, deps);
 }
 
 /** The inbox a reconnect acts on, refused early when it is removed; callers branch on its authKind. */
@@ -170,13 +123,9 @@ export async function reconnectOAuthInbox(s: Scoped, input: ReconnectOAuthInboxI
     throw new CliError('not_an_oauth_inbox', `Inbox ${current.address} signs in with a password; reconnect it with --password-stdin or --password-env NAME.`);
   }
   const provider = requireProvider(deps.providers, current.provider);
-  const imap: ImapSettings = { host: current.imapHost, port: current.imapPort, tls: current.imapTls };
-  const { tokens, login } = await signIn(
+  const signedIn = await signIn(
     { ...deps, provider },
-    { redirectUri: input.redirectUri ?? DEFAULT_REDIRECT_URI, loginHint: current.username, imap, address: current.address, expectUsername: current.username },
+    { redirectUri: input.redirectUri ?? DEFAULT_REDIRECT_URI, loginHint: current.username, imap: imapOf(current), address: current.address, expectUsername: current.username },
   );
-  await s.inboxes.reconnect(current.id, credentialsOf(tokens), deps.keys, { authKind: 'oauth2', username: tokens.username });
-  if (login.sentMailbox !== current.sentMailbox) await s.inboxes.setSentMailbox(current.id, login.sentMailbox);
-  const inbox = (await s.inboxes.get(current.id))!;
-  return { inbox, capabilities: login.capabilities, hasIdle: login.hasIdle, sentMailbox: login.sentMailbox };
+  return replaceOAuthTokens(s, current, signedIn, deps);
 }

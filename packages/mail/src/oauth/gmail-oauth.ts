@@ -5,7 +5,7 @@ import { Agent } from 'node:https';
 import { rootCertificates } from 'node:tls';
 // google-auth-library alone, not googleapis: the OAuth2 client and one REST call are all we use, and
 // googleapis costs ~0.7 s of import on every CLI start.
-import { OAuth2Client } from 'google-auth-library';
+import { CodeChallengeMethod, OAuth2Client } from 'google-auth-library';
 import { toOAuthError } from './classify-oauth-error';
 import { OAuthError } from './oauth-error';
 import type { GmailProvider } from './oauth-provider';
@@ -41,6 +41,7 @@ export function gmailAuthorizationUrl(p: GmailProvider, options: AuthorizationUr
     state: options.state,
     include_granted_scopes: false,
     ...(options.loginHint !== undefined ? { login_hint: options.loginHint } : {}),
+    ...(options.codeChallenge !== undefined ? { code_challenge: options.codeChallenge, code_challenge_method: CodeChallengeMethod.S256 } : {}),
   });
 }
 
@@ -48,9 +49,13 @@ export async function gmailExchangeCode(p: GmailProvider, options: ExchangeCodeO
   const client = createClient(p, options.redirectUri);
   let tokens;
   try {
-    ({ tokens } = await client.getToken({ code: options.code, redirect_uri: options.redirectUri }));
+    ({ tokens } = await client.getToken({
+      code: options.code,
+      redirect_uri: options.redirectUri,
+      ...(options.codeVerifier !== undefined ? { codeVerifier: options.codeVerifier } : {}),
+    }));
   } catch (error) {
-    throw toOAuthError(error, [options.code]);
+    throw toOAuthError(error, [options.code, options.codeVerifier ?? '']);
   }
   const secrets = [options.code, tokens.access_token ?? '', tokens.refresh_token ?? ''];
   const grantedScopes = scopesOf(tokens.scope);

@@ -21,3 +21,4 @@ export { OAuthError, isOAuthError, isOAuthDisconnectReason, type OAuthErrorCode,
 export { toOAuthError } from './classify-oauth-error';
 export { MsalNetworkClient } from './msal-network-client';
 export type { AuthorizationUrlOptions, ExchangeCodeOptions, ExchangedTokens, RefreshedTokens } from './oauth-tokens';
+export { createPkcePair, s256Challenge, type PkcePair } from './pkce';

@@ -25,9 +25,13 @@ export interface AuthorizationUrlOptions {
   redirectUri: string;
   /** Pre-fills the account on the provider's sign-in page. */
   loginHint?: string;
+  /** PKCE: the S256 challenge of a verifier the caller keeps (pkce.ts); the code then needs the verifier. */
+  codeChallenge?: string;
 }
 
 export interface ExchangeCodeOptions {
   code: string;
   redirectUri: string;
+  /** PKCE: the verifier whose challenge went with the authorization URL. */
+  codeVerifier?: string;
 }

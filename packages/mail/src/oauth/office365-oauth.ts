@@ -51,6 +51,7 @@ export async function office365AuthorizationUrl(p: Office365Provider, options: A
       state: options.state,
       prompt: 'select_account',
       ...(options.loginHint !== undefined ? { loginHint: options.loginHint } : {}),
+      ...(options.codeChallenge !== undefined ? { codeChallenge: options.codeChallenge, codeChallengeMethod: 'S256' } : {}),
     });
   } catch (error) {
     throw toOAuthError(error);
@@ -61,9 +62,14 @@ export async function office365ExchangeCode(p: Office365Provider, options: Excha
   const app = createApp(p);
   let result: AuthenticationResult | null;
   try {
-    result = await app.acquireTokenByCode({ code: options.code, scopes: TOKEN_SCOPES, redirectUri: options.redirectUri });
+    result = await app.acquireTokenByCode({
+      code: options.code,
+      scopes: TOKEN_SCOPES,
+      redirectUri: options.redirectUri,
+      ...(options.codeVerifier !== undefined ? { codeVerifier: options.codeVerifier } : {}),
+    });
   } catch (error) {
-    throw toOAuthError(error, [options.code]);
+    throw toOAuthError(error, [options.code, options.codeVerifier ?? '']);
   }
   if (!result?.accessToken) throw new OAuthError('transient', 'Microsoft answered the code exchange without an access token.');
   const grantedScopes = grantedScopesOf(result);

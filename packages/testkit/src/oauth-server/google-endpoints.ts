@@ -1,9 +1,10 @@
-// Google-style endpoints: the consent screen (auto-approved for `login_hint`), POST /token with the
+// Google-style endpoints: the consent screen (auto-approved for `login_hint`, or a form: authorize.ts), POST /token with the
 // authorization_code and refresh_token grants, and the Gmail API profile call used to learn the address.
 // Error bodies are Google's: {"error":"invalid_grant","error_description":"Token has been expired or revoked."}.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GOOGLE_MAIL_SCOPE, type GrantStore } from './grant-store';
-import { authorizeAndRedirect } from './authorize';
+import { authorizeAndRedirect, consentAnswered, type AuthorizeOptions } from './authorize';
+import { codeBindingProblem } from './code-binding';
 import { bearerOf, sendJson } from './http-util';
 
 const EXPIRED_OR_REVOKED = 'Token has been expired or revoked.';
@@ -15,8 +16,13 @@ function tokenError(res: ServerResponse, error: string, description: string, sta
 export async function googleToken(store: GrantStore, fields: Record<string, string>, res: ServerResponse): Promise<void> {
   if (!fields.client_id) return tokenError(res, 'invalid_request', 'Could not determine client ID from request.');
   if (fields.grant_type === 'authorization_code') {
-    const grant = fields.code ? store.redeemCode(fields.code) : undefined;
-    if (!grant || grant.provider !== 'google') return tokenError(res, 'invalid_grant', 'Malformed auth code.');
+    const redeemed = fields.code ? store.redeemCode(fields.code) : undefined;
+    const grant = redeemed?.grant;
+    if (!redeemed || !grant || grant.provider !== 'google') return tokenError(res, 'invalid_grant', 'Malformed auth code.');
+    const problem = codeBindingProblem(redeemed.binding, fields);
+    if (problem === 'redirect_uri_mismatch') return tokenError(res, 'redirect_uri_mismatch', 'Bad Request');
+    if (problem === 'code_verifier_missing') return tokenError(res, 'invalid_grant', 'Missing code verifier.');
+    if (problem !== null) return tokenError(res, 'invalid_grant', 'Invalid code verifier.');
     if (grant.ended) return tokenError(res, 'invalid_grant', EXPIRED_OR_REVOKED);
     grant.codeExchangeCount += 1;
     const t = store.issueTokens(grant, { withRefreshToken: true });
@@ -40,9 +46,16 @@ export async function googleToken(store: GrantStore, fields: Record<string, stri
   return tokenError(res, 'unsupported_grant_type', `Invalid grant_type: ${fields.grant_type ?? ''}`);
 }
 
-/** GET /o/oauth2/v2/auth: signs in `login_hint` at once and redirects with a code (no consent page). */
+const AUTHORIZE: AuthorizeOptions = { defaultScope: GOOGLE_MAIL_SCOPE, echoScope: true, providerTitle: 'Google' };
+
+/** GET /o/oauth2/v2/auth: signs in `login_hint` at once, or shows the consent page (authorize.ts). */
 export function googleAuthorize(store: GrantStore, url: URL, res: ServerResponse): void {
-  authorizeAndRedirect(store, url, res, 'google', { defaultScope: GOOGLE_MAIL_SCOPE, echoScope: true });
+  authorizeAndRedirect(store, url, res, 'google', AUTHORIZE);
+}
+
+/** POST /o/oauth2/v2/auth: the consent page's Allow or Deny. */
+export function googleConsent(store: GrantStore, fields: URLSearchParams, res: ServerResponse): void {
+  consentAnswered(store, fields, res, 'google', AUTHORIZE);
 }
 
 /** GET /gmail/v1/users/me/profile: the address behind an access token. */

@@ -55,6 +55,17 @@ export interface CreateGrantInput {
   refreshDelayMs?: number;
 }
 
+/**
+ * What an authorization code was issued with, checked when it is exchanged: the redirect_uri (the token
+ * request must repeat it) and the PKCE challenge (the token request must bring its verifier). Codes
+ * made by the admin API carry neither and are exchanged without these checks.
+ */
+export interface CodeBinding {
+  redirectUri?: string | undefined;
+  codeChallenge?: string | undefined;
+  codeChallengeMethod?: string | undefined;
+}
+
 export const GOOGLE_MAIL_SCOPE = 'https://mail.google.com/';
 export const MICROSOFT_IMAP_SCOPE = 'https://outlook.office.com/IMAP.AccessAsUser.All';
 export const MICROSOFT_SMTP_SCOPE = 'https://outlook.office.com/SMTP.Send';
@@ -69,7 +80,7 @@ const token = (prefix: string) => `${prefix}-${randomBytes(24).toString('base64u
 
 export class GrantStore {
   private readonly grants = new Map<string, Grant>();
-  private readonly codes = new Map<string, string>();
+  private readonly codes = new Map<string, { grantId: string; binding: CodeBinding }>();
   private readonly refreshTokens = new Map<string, string>();
   private readonly accessTokens = new Map<string, AccessTokenInfo>();
 
@@ -99,18 +110,19 @@ export class GrantStore {
   }
 
   /** A single-use authorization code for the grant. */
-  issueCode(grant: Grant): string {
+  issueCode(grant: Grant, binding: CodeBinding = {}): string {
     const code = token(grant.provider === 'google' ? '4/fake-code' : 'fake-ms-code');
-    this.codes.set(code, grant.id);
+    this.codes.set(code, { grantId: grant.id, binding });
     return code;
   }
 
-  /** Takes a code out of circulation and returns its grant (undefined for unknown or used codes). */
-  redeemCode(code: string): Grant | undefined {
-    const grantId = this.codes.get(code);
-    if (grantId === undefined) return undefined;
+  /** Takes a code out of circulation and returns its grant and binding (undefined for unknown or used codes). */
+  redeemCode(code: string): { grant: Grant; binding: CodeBinding } | undefined {
+    const entry = this.codes.get(code);
+    if (entry === undefined) return undefined;
     this.codes.delete(code);
-    return this.grants.get(grantId);
+    const grant = this.grants.get(entry.grantId);
+    return grant ? { grant, binding: entry.binding } : undefined;
   }
 
   grantOfRefreshToken(refreshToken: string): Grant | undefined {

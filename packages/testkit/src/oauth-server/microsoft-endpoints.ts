@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { MICROSOFT_IMAP_SCOPE, MICROSOFT_SMTP_SCOPE, type Grant, type GrantStore } from './grant-store';
-import { authorizeAndRedirect } from './authorize';
+import { authorizeAndRedirect, consentAnswered, type AuthorizeOptions } from './authorize';
+import { codeBindingProblem } from './code-binding';
 import { holdFor } from './google-endpoints';
 import { sendJson } from './http-util';
 
@@ -92,9 +93,17 @@ export async function microsoftToken(
   if (!fields.client_id) return aadError(res, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.");
   let grant: Grant | undefined;
   if (fields.grant_type === 'authorization_code') {
-    grant = fields.code ? store.redeemCode(fields.code) : undefined;
-    if (!grant || grant.provider !== 'microsoft') {
+    const redeemed = fields.code ? store.redeemCode(fields.code) : undefined;
+    grant = redeemed?.grant;
+    if (!redeemed || !grant || grant.provider !== 'microsoft') {
       return aadError(res, 'invalid_grant', 70000, "The provided value for the 'code' parameter is not valid.");
+    }
+    const problem = codeBindingProblem(redeemed.binding, fields);
+    if (problem === 'redirect_uri_mismatch') {
+      return aadError(res, 'invalid_grant', 500112, `The reply address '${fields.redirect_uri ?? ''}' does not match the reply address '${redeemed.binding.redirectUri ?? ''}' provided when requesting Authorization code.`);
+    }
+    if (problem !== null) {
+      return aadError(res, 'invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.');
     }
   } else if (fields.grant_type === 'refresh_token') {
     grant = fields.refresh_token ? store.grantOfRefreshToken(fields.refresh_token) : undefined;
@@ -178,10 +187,18 @@ export function microsoftInstanceDiscovery(origin: string, res: ServerResponse):
   });
 }
 
-/** GET /{tenant}/oauth2/v2.0/authorize: signs in `login_hint` at once and redirects with a code. */
+const AUTHORIZE: AuthorizeOptions = {
+  defaultScope: `${MICROSOFT_IMAP_SCOPE} ${MICROSOFT_SMTP_SCOPE} offline_access`,
+  echoScope: false,
+  providerTitle: 'Microsoft',
+};
+
+/** GET /{tenant}/oauth2/v2.0/authorize: signs in `login_hint` at once, or shows the consent page (authorize.ts). */
 export function microsoftAuthorize(store: GrantStore, url: URL, res: ServerResponse): void {
-  authorizeAndRedirect(store, url, res, 'microsoft', {
-    defaultScope: `${MICROSOFT_IMAP_SCOPE} ${MICROSOFT_SMTP_SCOPE} offline_access`,
-    echoScope: false,
-  });
+  authorizeAndRedirect(store, url, res, 'microsoft', AUTHORIZE);
+}
+
+/** POST /{tenant}/oauth2/v2.0/authorize: the consent page's Allow or Deny. */
+export function microsoftConsent(store: GrantStore, fields: URLSearchParams, res: ServerResponse): void {
+  consentAnswered(store, fields, res, 'microsoft', AUTHORIZE);
 }

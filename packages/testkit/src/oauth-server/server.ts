@@ -5,9 +5,9 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { GrantStore, type CreateGrantInput, type FakeProvider, type Grant } from './grant-store';
-import { gmailProfile, googleAuthorize, googleToken } from './google-endpoints';
+import { gmailProfile, googleAuthorize, googleConsent, googleToken } from './google-endpoints';
 import { originOf, parseFields, parseJson, readBody, sendJson } from './http-util';
-import { microsoftAuthorize, microsoftInstanceDiscovery, microsoftOpenIdConfiguration, microsoftToken } from './microsoft-endpoints';
+import { microsoftAuthorize, microsoftConsent, microsoftInstanceDiscovery, microsoftOpenIdConfiguration, microsoftToken } from './microsoft-endpoints';
 
 export interface OAuthServerOptions {
   /** 0 picks a free port. */
@@ -131,12 +131,14 @@ export function createHandler(store: GrantStore, secure: boolean, log: (line: st
       if (method === 'POST' && url.pathname === '/introspect') return introspect(store, parseFields(req, body), req, res);
       if (method === 'POST' && url.pathname === '/token') return await googleToken(store, parseFields(req, body), res);
       if (method === 'GET' && url.pathname === '/o/oauth2/v2/auth') return googleAuthorize(store, url, res);
+      if (method === 'POST' && url.pathname === '/o/oauth2/v2/auth') return googleConsent(store, new URLSearchParams(body), res);
       if (method === 'GET' && url.pathname === '/gmail/v1/users/me/profile') return gmailProfile(store, req, res);
       const tenant = parts[0];
       if (tenant !== undefined) {
         const rest = parts.slice(1).join('/');
         if (method === 'POST' && rest === 'oauth2/v2.0/token') return await microsoftToken(store, tenant, origin, parseFields(req, body), res);
         if (method === 'GET' && rest === 'oauth2/v2.0/authorize') return microsoftAuthorize(store, url, res);
+        if (method === 'POST' && rest === 'oauth2/v2.0/authorize') return microsoftConsent(store, new URLSearchParams(body), res);
         if (method === 'GET' && (rest === 'v2.0/.well-known/openid-configuration' || rest === '.well-known/openid-configuration')) {
           return microsoftOpenIdConfiguration(tenant, origin, res);
         }
