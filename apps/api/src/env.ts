@@ -27,13 +27,35 @@ const EnvSchema = z.object({
   REPLY_SYNC_ENCRYPTION_KEYS: z.preprocess(blank, z.string().optional()),
   REPLY_SYNC_TLS_CA_FILE: z.preprocess(blank, z.string().optional()),
   DB_POOL_MAX: int(1, 1000, 10),
+  /** The address browsers and providers reach the API at; the OAuth callback is <it>/oauth/<provider>/callback. Default http://API_HOST:API_PORT. */
+  API_PUBLIC_URL: z.preprocess(blank, z.string().url().optional()),
+  /** HMAC key of the web sign-in's state: at least 32 random bytes, hex or base64. Unset: web sign-in answers 503. */
+  API_OAUTH_STATE_KEY: z.preprocess(blank, z.string().optional()),
+  /** How long a started web sign-in may take (default 10 minutes). */
+  API_OAUTH_STATE_TTL_SECONDS: int(60, 3600, 600),
+  /** Comma-separated URL prefixes a web sign-in's successUrl may start with (relative paths always may). */
+  API_OAUTH_SUCCESS_URLS: z.preprocess(blank, z.string().optional()),
+  // The OAuth clients, under the names the worker and the CLI use (packages/mail providersFromEnv).
+  GOOGLE_CLIENT_ID: z.preprocess(blank, z.string().optional()),
+  GOOGLE_CLIENT_SECRET: z.preprocess(blank, z.string().optional()),
+  GOOGLE_TOKEN_URL: z.preprocess(blank, z.string().url().optional()),
+  GOOGLE_AUTH_URL: z.preprocess(blank, z.string().url().optional()),
+  GOOGLE_API_ROOT_URL: z.preprocess(blank, z.string().url().optional()),
+  MICROSOFT_CLIENT_ID: z.preprocess(blank, z.string().optional()),
+  MICROSOFT_CLIENT_SECRET: z.preprocess(blank, z.string().optional()),
+  MICROSOFT_AUTHORITY: z.preprocess(blank, z.string().url().optional()),
   LOG_LEVEL: z.preprocess(blank, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 });
 
 export type ApiEnvValues = z.infer<typeof EnvSchema>;
 
-export interface ApiEnv extends Omit<ApiEnvValues, 'API_CORS_ORIGINS'> {
+export interface ApiEnv extends Omit<ApiEnvValues, 'API_CORS_ORIGINS' | 'API_OAUTH_STATE_KEY' | 'API_OAUTH_SUCCESS_URLS' | 'API_PUBLIC_URL'> {
   corsOrigins: string[];
+  /** API_PUBLIC_URL without a trailing slash. */
+  publicUrl: string;
+  /** API_OAUTH_STATE_KEY decoded; null when unset (web sign-in off). */
+  oauthStateKey: Buffer | null;
+  oauthSuccessUrls: string[];
   /** Parsed when first needed (connecting an inbox), so an API without keys still serves reads. */
   encryptionKeys(): EncryptionKeys;
   tlsCa: string | undefined;
@@ -56,7 +78,13 @@ export function parseApiEnv(source: Record<string, string | undefined> = process
   }
   const serverProblems = serverUrlProblems(source);
   if (serverProblems.length > 0) throw new ApiEnvError(`The API's environment is invalid: ${serverProblems.join(' ')}`);
-  const { API_CORS_ORIGINS, ...values } = parsed.data;
+  const { API_CORS_ORIGINS, API_OAUTH_STATE_KEY, API_OAUTH_SUCCESS_URLS, API_PUBLIC_URL, ...values } = parsed.data;
+  const oauthSuccessUrls = (API_OAUTH_SUCCESS_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  for (const u of oauthSuccessUrls) {
+    if (!/^https?:\/\/[^/]/i.test(u) || !URL.canParse(u)) {
+      throw new ApiEnvError(`API_OAUTH_SUCCESS_URLS holds ${u}, which is not an absolute http(s) URL; list URL prefixes such as https://crm.example.com/settings/, separated by commas.`);
+    }
+  }
   let tlsCa: string | undefined;
   if (values.REPLY_SYNC_TLS_CA_FILE) {
     try {
@@ -68,8 +96,21 @@ export function parseApiEnv(source: Record<string, string | undefined> = process
   let keys: EncryptionKeys | undefined;
   return {
     ...values,
+    publicUrl: (API_PUBLIC_URL ?? `http://${values.API_HOST.includes(':') ? `[${values.API_HOST}]` : values.API_HOST}:${values.API_PORT}`).replace(/\/+$/, ''),
+    oauthStateKey: parseStateKey(API_OAUTH_STATE_KEY),
+    oauthSuccessUrls,
     corsOrigins: (API_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     encryptionKeys: () => (keys ??= parseEncryptionKeys(values.REPLY_SYNC_ENCRYPTION_KEYS)),
     tlsCa,
   };
+}
+
+/** 32+ bytes as hex or base64(url); a short or unreadable key is refused rather than weakly used. */
+export function parseStateKey(value: string | undefined): Buffer | null {
+  if (value === undefined) return null;
+  const key = /^[0-9a-f]+$/i.test(value) && value.length % 2 === 0 ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+  if (key.length < 32) {
+    throw new ApiEnvError('API_OAUTH_STATE_KEY must be at least 32 random bytes, as hex or base64 (e.g. the output of `openssl rand -hex 32`).');
+  }
+  return key;
 }

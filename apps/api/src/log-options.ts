@@ -32,10 +32,30 @@ export const REDACTED_PATHS = [
   '*.credentials',
 ];
 
+/** Query parameters that carry a secret: the OAuth callback's code and state, any token. */
+const SECRET_QUERY = /([?&](?:code|state|token|access_token|refresh_token|code_verifier|id_token)=)[^&#]*/gi;
+
+/** A request URL as logged: the secret query values replaced. */
+export function redactUrl(url: string): string {
+  return url.replace(SECRET_QUERY, '$1[redacted]');
+}
+
+interface LoggedRequest {
+  method: string;
+  url: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
 export function apiLogOptions(level: string, stream?: DestinationStream): LoggerOptions & { stream?: DestinationStream } {
   return {
     level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // Fastify's own request serializer, but with the URL's secret query values hidden.
+    serializers: {
+      req: (req: LoggedRequest) => ({ method: req.method, url: redactUrl(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort }),
+    },
     ...(stream ? { stream } : {}),
   };
 }

@@ -2,10 +2,13 @@
 // hourly purge of expired Idempotency-Keys. `reply-sync api` and dist/app/api.js call this.
 import { createDb } from '@reply-sync/db';
 import { purgeExpiredIdempotencyKeys } from '@reply-sync/db/system-queries';
+import { providersFromEnv, type ProvidersFromEnvOptions } from '@reply-sync/mail';
 import { createRedisConnection, createSendQueue } from '@reply-sync/queue';
 import type { DestinationStream } from 'pino';
 import { buildApp } from './app';
 import type { ApiEnv } from './env';
+import { redisSignInStore } from './web-sign-in/sign-in-store';
+import type { WebSignInConfig } from './web-sign-in/web-sign-in-config';
 
 const PURGE_INTERVAL_MS = 3600_000;
 
@@ -17,11 +20,27 @@ export interface RunningApi {
   stopped: Promise<void>;
 }
 
-export async function runApi(env: ApiEnv, options: { handleSignals?: boolean; logStream?: DestinationStream } = {}): Promise<RunningApi> {
+export interface RunApiOptions {
+  handleSignals?: boolean;
+  logStream?: DestinationStream;
+  /** Settings of the OAuth providers no variable names (the local stack's IMAP/SMTP hosts under --stack). */
+  oauthProviderOptions?: Pick<ProvidersFromEnvOptions, 'gmail' | 'office365'>;
+}
+
+export async function runApi(env: ApiEnv, options: RunApiOptions = {}): Promise<RunningApi> {
   const db = createDb(env.DATABASE_URL, { max: env.DB_POOL_MAX });
   const redis = createRedisConnection(env.REDIS_URL, { forWorker: false, connectionName: 'reply-sync-api' });
   const sendQueue = createSendQueue({ redisUrl: env.REDIS_URL, name: env.REPLY_SYNC_SEND_QUEUE });
-  const app = await buildApp({ db: db.db, redis, env, encryptionKeys: env.encryptionKeys, tlsCa: env.tlsCa, sendQueue, ...(options.logStream ? { logStream: options.logStream } : {}) });
+  const webSignIn: WebSignInConfig = {
+    publicUrl: env.publicUrl,
+    stateKey: env.oauthStateKey,
+    stateTtlSeconds: env.API_OAUTH_STATE_TTL_SECONDS,
+    successUrls: env.oauthSuccessUrls,
+    providers: providersFromEnv(env, { ...(env.tlsCa ? { ca: env.tlsCa } : {}), ...options.oauthProviderOptions }),
+    store: redisSignInStore(redis),
+    tlsCa: env.tlsCa,
+  };
+  const app = await buildApp({ db: db.db, redis, env, encryptionKeys: env.encryptionKeys, tlsCa: env.tlsCa, sendQueue, webSignIn, ...(options.logStream ? { logStream: options.logStream } : {}) });
   let address: string;
   try {
     address = await app.listen({ host: env.API_HOST, port: env.API_PORT });

@@ -7,6 +7,7 @@
 // `scheduler` and `worker` hand the same (merged) variables to their apps' own env parsers.
 // OAuth clients use the worker's names (GOOGLE_*, MICROSOFT_*); under --stack they default to the
 // stack's fake OAuth server, and the providers' IMAP/SMTP hosts to the stack's Dovecot and Postfix.
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,6 +99,8 @@ export function withStackDefaults(source: EnvSource): EnvSource {
   for (const [name, value] of Object.entries(source)) if (value !== undefined && value !== '') merged[name] = value;
   if (!merged.REPLY_SYNC_TLS_CA_FILE) merged.REPLY_SYNC_TLS_CA_FILE = stackEnv.STACK_CA_CERT ?? join(stackDir(source), 'tls', 'cert.pem');
   for (const [name, value] of Object.entries(stackOAuthEnv(merged))) if (!merged[name]) merged[name] = value;
+  // The API's web sign-in under --stack: a key for this process (a sign-in started before a restart is refused as invalid).
+  if (!merged.API_OAUTH_STATE_KEY) merged.API_OAUTH_STATE_KEY = randomBytes(32).toString('hex');
   return merged;
 }
 
@@ -120,7 +123,7 @@ export function stackOAuthEnv(source: EnvSource): Record<string, string> {
 }
 
 /** Under --stack, Gmail inboxes live on the stack's gmail-profile Dovecot, Office 365 ones on the standard one; both send through Postfix. */
-function stackMailHosts(source: EnvSource): Pick<ProvidersFromEnvOptions, 'gmail' | 'office365'> {
+export function stackMailHosts(source: EnvSource): Pick<ProvidersFromEnvOptions, 'gmail' | 'office365'> {
   const host = source.STACK_IMAP_HOST || '127.0.0.1';
   const smtp = { host, port: Number(source.STACK_SMTP_SUBMISSION_PORT || 51587), tls: 'starttls' as const };
   return {

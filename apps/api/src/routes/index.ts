@@ -12,6 +12,8 @@ import { neverLogRoutes } from './never-log';
 import { sendRoutes } from './sends';
 import { timelineRoutes } from './timeline';
 import { userRoutes } from './users';
+import { webSignInRoutes } from './web-sign-in';
+import type { WebSignInConfig } from '../web-sign-in/web-sign-in-config';
 
 export interface RouteDeps {
   db: Db;
@@ -21,12 +23,15 @@ export interface RouteDeps {
   tlsCa?: string | undefined;
   /** Where POST /v1/emails queues sends; null: sending answers 503. */
   sendQueue: SendQueue | null;
+  /** Web sign-in (Gmail, Office 365); null: its routes answer 503 web_sign_in_not_configured. */
+  webSignIn?: WebSignInConfig | null | undefined;
 }
 
 export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => {
   app.get('/openapi.json', { ...publicRoute(), schema: { hide: true } }, async () => app.swagger());
   app.get('/healthz', { ...publicRoute(), schema: { summary: 'Health check (no key needed)', tags: ['meta'], response: { 200: Type.Object({ ok: Type.Boolean() }) } } }, async () => ({ ok: true }));
   await app.register(inboxRoutes, { prefix: '/v1', ...deps });
+  await app.register(webSignInRoutes, deps);
   await app.register(decisionRoutes, { prefix: '/v1' });
   await app.register(userRoutes, { prefix: '/v1' });
   await app.register(crmRoutes, { prefix: '/v1' });

@@ -1,5 +1,6 @@
 // `scheduler`, `worker`, `api` and `webhooks`: run the apps in this process, from the same environment (and --stack).
 import type { Command } from 'commander';
+import { stackMailHosts } from '../env';
 import type { CliRuntime } from '../runtime';
 
 export function registerAppCommands(program: Command, rt: CliRuntime): void {
@@ -30,7 +31,8 @@ export function registerAppCommands(program: Command, rt: CliRuntime): void {
     .action(
       rt.action(async (ctx) => {
         const { parseApiEnv, runApi } = await import('@reply-sync/api');
-        const running = await runApi(parseApiEnv(ctx.env().source));
+        const env = ctx.env();
+        const running = await runApi(parseApiEnv(env.source), env.usingStack ? { oauthProviderOptions: stackMailHosts(env.source) } : {});
         ctx.io.stderr.write(`reply-sync API listening on ${running.url} (reference: ${running.url}/docs, document: ${running.url}/openapi.json)\n`);
         await running.stopped;
       }),
