@@ -6,6 +6,7 @@ import { stack, uniqueName } from '@reply-sync/testkit';
 import type { SendQueue } from '@reply-sync/queue';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app';
+import type { WebSignInConfig } from '../src/web-sign-in/web-sign-in-config';
 
 export interface TestAccount {
   accountId: string;
@@ -23,7 +24,7 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(options: { rateLimit?: number; bodyLimit?: number; corsOrigins?: string[]; sendQueue?: SendQueue } = {}): Promise<TestApi> {
+export async function startTestApi(options: { rateLimit?: number; bodyLimit?: number; corsOrigins?: string[]; sendQueue?: SendQueue; webSignIn?: WebSignInConfig } = {}): Promise<TestApi> {
   await migrate(stack.databaseUrl);
   const db = createDb(stack.databaseUrl, { max: 4 });
   const logs: string[] = [];
@@ -41,6 +42,7 @@ export async function startTestApi(options: { rateLimit?: number; bodyLimit?: nu
     encryptionKeys: () => keys,
     tlsCa: stack.caCert,
     sendQueue: options.sendQueue ?? null,
+    webSignIn: options.webSignIn ?? null,
     logStream,
   });
   await app.ready();

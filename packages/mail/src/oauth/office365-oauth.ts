@@ -49,8 +49,9 @@ export async function office365AuthorizationUrl(p: Office365Provider, options: A
       scopes: [...p.scopes],
       redirectUri: options.redirectUri,
       state: options.state,
-      prompt: 'select_account',
-      ...(options.loginHint !== undefined ? { loginHint: options.loginHint } : {}),
+      // msal drops login_hint under prompt=select_account (Entra refuses the pair): with a hint, the
+      // account is pre-filled instead of offering the picker.
+      ...(options.loginHint !== undefined ? { loginHint: options.loginHint } : { prompt: 'select_account' }),
       ...(options.codeChallenge !== undefined ? { codeChallenge: options.codeChallenge, codeChallengeMethod: 'S256' } : {}),
     });
   } catch (error) {
