@@ -41,8 +41,8 @@ export function redactUrl(url: string): string {
 }
 
 interface LoggedRequest {
-  method: string;
-  url: string;
+  method?: string;
+  url?: string;
   host?: string;
   ip?: string;
   socket?: { remotePort?: number };
@@ -54,7 +54,7 @@ export function apiLogOptions(level: string, stream?: DestinationStream): Logger
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     // Fastify's own request serializer, but with the URL's secret query values hidden.
     serializers: {
-      req: (req: LoggedRequest) => ({ method: req.method, url: redactUrl(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort }),
+      req: (req: LoggedRequest) => ({ method: req.method, url: typeof req.url === 'string' ? redactUrl(req.url) : undefined, host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort }),
     },
     ...(stream ? { stream } : {}),
   };

@@ -7,66 +7,36 @@
 // scope, reconnecting in place, and the wrong account on a reconnect.
 import { randomUUID } from 'node:crypto';
 import { parseEncryptionKeys, type Scoped } from '@reply-sync/db';
-import { GMAIL_SCOPES, gmailProvider, OFFICE365_IMAP_SCOPE, office365Provider, type OAuthProviderName } from '@reply-sync/mail';
-import { createRedisConnection, type RedisConnection } from '@reply-sync/queue';
+import { GMAIL_SCOPES, OFFICE365_IMAP_SCOPE, type OAuthProviderName } from '@reply-sync/mail';
 import { createMailUser, oauthServer, removeMailUser, stack, type MailUser } from '@reply-sync/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { redisSignInStore } from '../src/web-sign-in/sign-in-store';
 import type { WebSignInConfig } from '../src/web-sign-in/web-sign-in-config';
 import { pageResult, readConsentForm, send, submitConsent, type Answer } from './browser';
 import { bearer, startTestApi, type TestAccount, type TestApi } from './helpers';
+import { webSignInFixture, type WebSignInFixture } from './web-sign-in-fixture';
 
 const urls = oauthServer.urls;
-const common = { ca: stack.caCert, timeoutMs: 10_000 };
-const smtp = { host: stack.smtp.host, port: stack.smtp.submissionPort, tls: 'starttls' as const };
 
 let api: TestApi;
-let redis: RedisConnection;
+let fixture: WebSignInFixture;
 let config: WebSignInConfig;
-let clockOffsetMs = 0;
 let baseUrl: string;
 const users: MailUser[] = [];
 
 beforeAll(async () => {
-  redis = createRedisConnection(stack.redisUrl, { forWorker: false, connectionName: 'api-web-sign-in-test' });
-  config = {
-    publicUrl: 'http://127.0.0.1:0',
-    stateKey: Buffer.from(randomUUID().replace(/-/g, '') + randomUUID().replace(/-/g, ''), 'hex'),
-    stateTtlSeconds: 600,
-    successUrls: ['https://crm.example.test/settings/'],
-    providers: {
-      gmail: gmailProvider(
-        {
-          clientId: 'reply-sync-test',
-          clientSecret: 'test-secret',
-          tokenUrl: urls.googleTokenUrl,
-          authBaseUrl: urls.googleAuthBaseUrl,
-          apiRootUrl: urls.googleApiRoot,
-          imap: { host: '127.0.0.1', port: stack.profiles.gmail.imapsPort, tls: 'tls' },
-          smtp,
-        },
-        common,
-      ),
-      office365: office365Provider(
-        { clientId: 'reply-sync-test', clientSecret: 'test-secret', authority: urls.microsoftAuthority(), imap: { host: '127.0.0.1', port: stack.profiles.standard.imapsPort, tls: 'tls' }, smtp },
-        common,
-      ),
-    },
-    store: redisSignInStore(redis),
-    tlsCa: stack.caCert,
-    now: () => Date.now() + clockOffsetMs,
-  };
+  fixture = webSignInFixture();
+  config = fixture.config;
   api = await startTestApi({ webSignIn: config });
   baseUrl = await api.app.listen({ host: '127.0.0.1', port: 0 });
   config.publicUrl = baseUrl;
 });
 afterEach(() => {
-  clockOffsetMs = 0;
+  fixture.clock.offsetMs = 0;
 });
 afterAll(async () => {
   for (const u of users) await removeMailUser(u).catch(() => undefined);
   await api?.close();
-  redis?.disconnect();
+  fixture?.close();
 });
 
 const fakeProfile = (p: OAuthProviderName) => (p === 'gmail' ? 'gmail' : 'standard');
@@ -248,9 +218,9 @@ describe.each(['gmail', 'office365'] as const)('web sign-in with %s', (provider)
     expect(await refusal(withState('not-a-state'))).toMatchObject({ status: 400, code: 'oauth_state_invalid' });
     const otherProvider = provider === 'gmail' ? 'office365' : 'gmail';
     expect(await refusal(withState(state, `/oauth/${otherProvider}/callback`))).toMatchObject({ status: 400, code: 'oauth_state_provider_mismatch' });
-    clockOffsetMs = (config.stateTtlSeconds + 1) * 1000;
+    fixture.clock.offsetMs = (config.stateTtlSeconds + 1) * 1000;
     expect(await refusal(withState(state))).toMatchObject({ status: 400, code: 'oauth_state_expired' });
-    clockOffsetMs = 0;
+    fixture.clock.offsetMs = 0;
     // None of those used the state up: the real callback still connects.
     const ok = await callback(back.toString());
     expect(pageResult(ok).code, ok.body).toBe('connected');

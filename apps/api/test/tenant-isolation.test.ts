@@ -8,6 +8,7 @@ import { createSendQueue, type SendQueue } from '@reply-sync/queue';
 import { stack, uniqueName } from '@reply-sync/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, startTestApi, type TestAccount, type TestApi } from './helpers';
+import { webSignInFixture, type WebSignInFixture } from './web-sign-in-fixture';
 
 let api: TestApi;
 let a: TestAccount;
@@ -18,10 +19,12 @@ let attachmentId: string;
 let userEmail: string;
 let messageId: string;
 let doc: any;
+let webSignIn: WebSignInFixture;
 
 beforeAll(async () => {
   sendQueue = createSendQueue({ redisUrl: stack.redisUrl, name: uniqueName('api-tenant-sends') });
-  api = await startTestApi({ sendQueue });
+  webSignIn = webSignInFixture();
+  api = await startTestApi({ sendQueue, webSignIn: webSignIn.config });
   a = await api.account();
   const b = await api.account();
   bKey = await b.key(['read', 'write', 'support']);
@@ -47,6 +50,7 @@ afterAll(async () => {
   await sendQueue?.obliterate({ force: true }).catch(() => undefined);
   await sendQueue?.close();
   await api?.close();
+  webSignIn?.close();
 });
 
 type Case =
@@ -135,6 +139,26 @@ const CASES: Record<string, Case> = {
     },
   },
   'get /healthz': { check: async () => expect((await call('GET', '/healthz')).statusCode).toBe(200) },
+  'post /v1/inboxes/oauth/{provider}': {
+    // A's user (by id or email) and A's inbox are not B's: 404 as for missing ones, and no sign-in starts.
+    check: async () => {
+      for (const [body, code] of [[{ userId: ids.user }, 'user_not_found'], [{ userEmail }, 'user_not_found'], [{ inboxId: ids.inbox }, 'inbox_not_found']] as const) {
+        const other = await call('POST', '/v1/inboxes/oauth/gmail', body);
+        expect(other.statusCode, JSON.stringify(body)).toBe(404);
+        expect(other.json().code).toBe(code);
+      }
+      const missing = await call('POST', '/v1/inboxes/oauth/gmail', { inboxId: randomUUID() });
+      expect(missing.json().code).toBe('inbox_not_found');
+    },
+  },
+  'get /oauth/{provider}/callback': {
+    // Public (the browser has no key): only a state signed by this API names an account; none is refused.
+    check: async () => {
+      const r = await call('GET', `/oauth/gmail/callback?code=x&state=v1.${Buffer.from(JSON.stringify({ accountId: a.accountId })).toString('base64url')}.AAAA`);
+      expect(r.statusCode).toBe(400);
+      expect(r.body).toContain('oauth_state_invalid');
+    },
+  },
 };
 
 describe("another account's ids", () => {
