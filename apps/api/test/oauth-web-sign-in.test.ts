@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseEncryptionKeys, type Scoped } from '@reply-sync/db';
 import { GMAIL_SCOPES, OFFICE365_IMAP_SCOPE, type OAuthProviderName } from '@reply-sync/mail';
+import { decide, findThread, normalizeMessageId, threadCandidates } from '@reply-sync/threading';
 import { createMailUser, oauthServer, removeMailUser, stack, type MailUser } from '@reply-sync/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSignInConfig } from '../src/web-sign-in/web-sign-in-config';
@@ -254,3 +255,47 @@ const keys = parseEncryptionKeys(stack.encryptionKeys);
 async function keysOf() {
   return keys;
 }
+
+describe('moving a user to another provider and address', () => {
+  it("keeps the user's logged threads: a reply arriving in the new inbox is still logged as theirs", async () => {
+    const p = await person('gmail');
+    await callback(await toCallback((await start(p, 'gmail', { userId: p.userId })).authorizationUrl, { decision: 'allow', username: p.mail.user }));
+    const [gmailInbox] = await p.t.s.inboxes.list();
+    const contact = await p.t.s.contacts.add({ email: 'bob@acme.test' });
+    const sent = `<${randomUUID()}@mail.test>`;
+    await p.t.s.emails.logOutbound({ source: 'crm_send', messageId: sent, userId: p.userId, inboxId: gmailInbox!.id, from: { address: p.mail.address, name: 'Ana' }, to: [{ address: 'bob@acme.test', name: 'Bob' }], subject: 'Renewal', sentAt: new Date(), textBody: 'Shall we renew?' });
+
+    // The same user signs in with Office 365, another address: a new inbox; the Gmail one is removed.
+    const office = await createMailUser({ profile: 'standard' });
+    users.push(office);
+    const moved = await callback(await toCallback((await start(p, 'office365', { userId: p.userId })).authorizationUrl, { decision: 'allow', username: office.user }));
+    expect(pageResult(moved).code, moved.body).toBe('connected');
+    const officeInbox = (await p.t.s.inboxes.list()).find((i) => i.provider === 'office365')!;
+    expect(officeInbox).toMatchObject({ userId: p.userId, address: office.address });
+    await p.t.s.inboxes.remove(gmailInbox!.id);
+
+    // Bob answers the Gmail-era email; it arrives in the Office 365 inbox.
+    const facts = {
+      messageId: normalizeMessageId(`<${randomUUID()}@acme.test>`),
+      inReplyTo: [normalizeMessageId(sent)!],
+      references: [normalizeMessageId(sent)!],
+      from: { address: 'bob@acme.test', name: 'Bob' },
+      to: [{ address: office.address, name: 'Ana' }],
+      cc: [],
+      subject: 'Re: Renewal',
+      date: new Date(),
+      mailbox: 'INBOX',
+      arrivedAt: new Date(Date.now() + 1000),
+      headers: {},
+    };
+    const refs = await p.t.s.emails.findThreadRefs([normalizeMessageId(sent)!]);
+    const decision = decide(facts, {
+      inbox: (await p.t.s.inboxes.context(officeInbox.id))!,
+      alreadyLogged: false,
+      thread: findThread(threadCandidates(facts.inReplyTo, facts.references), refs),
+      senderContact: { id: contact.id, email: 'bob@acme.test', companyIds: [], dealIds: [] },
+      neverLog: [],
+    });
+    expect(decision).toMatchObject({ action: 'log', reason: 'logged', thread: { ownerUserId: p.userId } });
+  });
+});
