@@ -5,7 +5,6 @@ import { authorizationUrl, createPkcePair, type OAuthProvider, type OAuthProvide
 import { oauthInboxToReconnect } from '@reply-sync/operations/oauth-inboxes';
 import { findOr404 } from '../find-or-404';
 import { ApiProblem } from '../problem';
-import { findInbox } from '../routes/inboxes';
 import { newNonce, signState, type SignInState } from './sign-in-state';
 import { allowedSuccessUrl } from './success-url';
 import { redirectUriFor, type WebSignInConfig } from './web-sign-in-config';
@@ -38,7 +37,7 @@ async function targetOf(s: Scoped, input: StartSignInInput, provider: OAuthProvi
     throw new ApiProblem(400, 'invalid_request', 'Say whose inbox to connect: userId or userEmail for a new inbox of that user, or inboxId to sign an existing inbox in again (exactly one).');
   }
   if (input.inboxId !== undefined) {
-    const inbox = await oauthInboxToReconnect(s, (await findInbox(s, input.inboxId)).id);
+    const inbox = await oauthInboxToReconnect(s, (await findOr404('inbox', input.inboxId, (id) => s.inboxes.get(id))).id);
     if (inbox.provider !== provider) {
       throw new ApiProblem(
         422,
