@@ -1,0 +1,100 @@
+// The sentence functions: English is exactly what the owning packages say today; Dutch and Polish fill
+// in the inbox's address (verbatim) or read naturally without one.
+import { describe, expect, it } from 'vitest';
+import * as mail from '@reply-sync/mail/disconnect-reasons';
+import { OAuthError, type OAuthErrorCode } from '@reply-sync/mail/oauth-error';
+import { THROTTLE_REASONS, THROTTLED_SUFFIX, throttleSentence as englishThrottleSentence } from '@reply-sync/mail/throttle-reasons';
+import * as threading from '@reply-sync/threading';
+import {
+  LANGUAGES,
+  SENTENCE_TABLES,
+  disconnectSentence,
+  fillPlaceholders,
+  oauthErrorSentence,
+  reasonSentence,
+  senderVerificationSentence,
+  statusReasonSentence,
+  throttledSuffix,
+  throttleSentence,
+} from '../src/index';
+
+const STATUS_REASONS = [...mail.DISCONNECT_REASONS, ...mail.HISTORY_REASONS];
+
+describe('English', () => {
+  it("is the owning package's own sentence for every code", () => {
+    for (const code of Object.keys(threading.REASON_SENTENCES) as threading.ReasonCode[]) {
+      expect(reasonSentence(code, 'en')).toBe(threading.reasonSentence(code));
+    }
+    for (const code of STATUS_REASONS) {
+      for (const address of ['ana@example.com', '']) {
+        expect(statusReasonSentence(code, 'en', { address })).toBe(mail.statusReasonSentence(code, { address }));
+      }
+    }
+    for (const code of mail.DISCONNECT_REASONS) {
+      expect(disconnectSentence(code, 'en', { address: 'ana@example.com' })).toBe(mail.disconnectSentence(code, { address: 'ana@example.com' }));
+    }
+    for (const code of THROTTLE_REASONS) expect(throttleSentence(code, 'en')).toBe(englishThrottleSentence(code));
+    expect(throttledSuffix('en')).toBe(THROTTLED_SUFFIX);
+    expect(senderVerificationSentence('require', 'en')).toBe('replies whose sender is not verified are not logged (reason sender_unverified)');
+  });
+
+  it("is an OAuthError's own message for each of its codes", () => {
+    const codes: OAuthErrorCode[] = ['oauth_revoked', 'sessions_revoked', 'consent_missing', 'transient', 'config'];
+    for (const code of codes) {
+      const detail = 'invalid_grant: Token has been expired or revoked. $& $1';
+      expect(oauthErrorSentence(code, 'en', { detail })).toBe(new OAuthError(code, detail).message);
+    }
+    expect(new OAuthError('transient', 'ETIMEDOUT').message).toBe(
+      "The provider's sign-in service could not be reached or failed for now (ETIMEDOUT); the token is refreshed again later.",
+    );
+  });
+});
+
+describe('Dutch and Polish', () => {
+  it('name the inbox by its address in every status sentence, and leave no placeholder', () => {
+    for (const lang of ['nl', 'pl'] as const) {
+      for (const code of STATUS_REASONS) {
+        const sentence = statusReasonSentence(code, lang, { address: 'ana@example.com' });
+        expect(sentence, `${code} in ${lang}`).toContain('ana@example.com');
+        expect(sentence).not.toMatch(/[{}]/);
+      }
+    }
+    expect(disconnectSentence('password_rejected', 'nl', { address: 'ana@example.com' })).toBe(
+      'De mailserver heeft het wachtwoord voor ana@example.com geweigerd; het is waarschijnlijk gewijzigd. Verbind de inbox opnieuw met het nieuwe wachtwoord.',
+    );
+    expect(disconnectSentence('password_rejected', 'pl', { address: 'ana@example.com' })).toBe(
+      'Serwer poczty odrzucił hasło do skrzynki ana@example.com; prawdopodobnie zostało zmienione. Połącz skrzynkę ponownie, podając nowe hasło.',
+    );
+  });
+
+  it('read naturally without an address: "deze inbox" in Dutch, just "skrzynka" in Polish', () => {
+    expect(disconnectSentence('imap_disabled', 'nl', { address: '' })).toMatch(/^IMAP-toegang staat uit voor deze inbox;/);
+    expect(disconnectSentence('password_rejected', 'pl', { address: '' })).toMatch(/^Serwer poczty odrzucił hasło do skrzynki; /);
+    for (const code of STATUS_REASONS) {
+      const sentence = statusReasonSentence(code, 'pl', { address: '' });
+      expect(sentence, code).not.toMatch(/ {2}| [;:,.]|[{}]/);
+    }
+  });
+
+  it('put an address in verbatim, even one with replacement patterns in it', () => {
+    const address = "o'brien$&$1@example.com";
+    for (const lang of ['nl', 'pl'] as const) expect(disconnectSentence('oauth_revoked', lang, { address })).toContain(address);
+    expect(fillPlaceholders('a {detail} b', { detail: '$`x' })).toBe('a $`x b');
+    expect(fillPlaceholders('a {other} b', { detail: 'x' })).toBe('a {other} b');
+  });
+
+  it("fill in the provider's text of an OAuth error and use the disconnect sentence for a revoked grant", () => {
+    expect(oauthErrorSentence('config', 'nl', { detail: 'invalid_client' })).toBe(
+      'De provider heeft de OAuth-clientinstellingen geweigerd (invalid_client); controleer de client-id, het clientgeheim en de endpoints in de configuratie.',
+    );
+    expect(oauthErrorSentence('oauth_revoked', 'pl', { detail: 'invalid_grant' })).toBe(statusReasonSentence('oauth_revoked', 'pl', { address: '' }));
+  });
+
+  it('differ from the English in every table (the functions read the language asked for)', () => {
+    for (const lang of LANGUAGES.filter((l) => l !== 'en')) {
+      expect(reasonSentence('not_in_inbox', lang)).not.toBe(reasonSentence('not_in_inbox', 'en'));
+      expect(throttleSentence('gmail_throttled', lang)).toBe(SENTENCE_TABLES.throttleReasons[lang].gmail_throttled);
+    }
+    expect(reasonSentence('not_in_inbox', 'pl')).toContain('INBOX');
+  });
+});
