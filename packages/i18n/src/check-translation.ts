@@ -30,6 +30,7 @@ export const SAME_IN_EVERY_LANGUAGE = [
   'reply-sync',
   '[THROTTLED]',
   'starttls',
+  'STARTTLS',
   '--allow-plaintext',
   'http://',
   'https://',

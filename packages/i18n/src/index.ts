@@ -7,9 +7,13 @@ export { NO_ADDRESS, SENTENCE_TABLES, type SentenceTableName } from './sentence-
 export {
   apiKeyScopeSentence,
   attemptErrorSentence,
+  connectFailureSentence,
+  connectSentence,
   disconnectSentence,
   fillPlaceholders,
   oauthErrorSentence,
+  plaintextSentence,
+  pop3Sentence,
   reasonSentence,
   senderVerificationSentence,
   statusReasonSentence,

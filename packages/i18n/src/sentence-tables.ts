@@ -1,6 +1,7 @@
 // Every closed code → sentence table support staff read, in each language: English from the table's
 // own package (its one source), Dutch and Polish from nl/ and pl/. The completeness test walks this.
 import { API_KEY_SCOPE_SENTENCES } from '@reply-sync/db/api-key-scopes';
+import { CONNECT_SENTENCES } from '@reply-sync/mail/connect-sentences';
 import { STATUS_REASON_SENTENCES } from '@reply-sync/mail/disconnect-reasons';
 import { OAUTH_ERROR_SENTENCES } from '@reply-sync/mail/oauth-error';
 import { THROTTLE_SENTENCES, THROTTLED_SUFFIX } from '@reply-sync/mail/throttle-reasons';
@@ -11,6 +12,7 @@ import { WEBHOOK_ERROR_SENTENCES } from '@reply-sync/webhooks/webhook-error';
 import type { Language } from './languages';
 import { API_KEY_SCOPE_SENTENCES_NL } from './nl/api-key-scopes';
 import { ATTEMPT_ERROR_SENTENCES_NL } from './nl/attempt-errors';
+import { CONNECT_SENTENCES_NL } from './nl/connect-sentences';
 import { NO_ADDRESS_NL, STATUS_REASON_SENTENCES_NL } from './nl/disconnect-reasons';
 import { OAUTH_ERROR_SENTENCES_NL } from './nl/oauth-errors';
 import { REASON_SENTENCES_NL } from './nl/reasons';
@@ -20,6 +22,7 @@ import { WEBHOOK_ERROR_SENTENCES_NL } from './nl/webhook-errors';
 import { WEBHOOK_EVENT_SENTENCES_NL } from './nl/webhook-events';
 import { API_KEY_SCOPE_SENTENCES_PL } from './pl/api-key-scopes';
 import { ATTEMPT_ERROR_SENTENCES_PL } from './pl/attempt-errors';
+import { CONNECT_SENTENCES_PL } from './pl/connect-sentences';
 import { NO_ADDRESS_PL, STATUS_REASON_SENTENCES_PL } from './pl/disconnect-reasons';
 import { OAUTH_ERROR_SENTENCES_PL } from './pl/oauth-errors';
 import { REASON_SENTENCES_PL } from './pl/reasons';
@@ -39,6 +42,8 @@ export const SENTENCE_TABLES = {
   throttleReasons: { en: THROTTLE_SENTENCES, nl: THROTTLE_SENTENCES_NL, pl: THROTTLE_SENTENCES_PL },
   /** packages/mail: what a throttled inbox's last error adds. */
   throttledSuffix: { en: { throttled: THROTTLED_SUFFIX }, nl: { throttled: THROTTLED_SUFFIX_NL }, pl: { throttled: THROTTLED_SUFFIX_PL } },
+  /** packages/mail: a connect check's refused settings or failed login, other than a disconnect reason; `{server}` etc. */
+  connectFailures: { en: CONNECT_SENTENCES, nl: CONNECT_SENTENCES_NL, pl: CONNECT_SENTENCES_PL },
   /** packages/threading: the account's sender-verification policy. */
   senderVerification: { en: SENDER_VERIFICATION_SENTENCES, nl: SENDER_VERIFICATION_SENTENCES_NL, pl: SENDER_VERIFICATION_SENTENCES_PL },
   /** packages/mail: OAuth errors that do not disconnect; `{detail}`. */

@@ -1,9 +1,13 @@
 // The sentence of a code in a language, placeholders filled. English answers exactly what the owning
 // package's own function answers (the CLI and the worker keep using those).
 import type { ApiKeyScope } from '@reply-sync/db/api-key-scopes';
+import { connectFailureParts, connectFailureSentence as englishConnectFailureSentence } from '@reply-sync/mail/connect-failure';
+import type { ConnectSentenceCode } from '@reply-sync/mail/connect-sentences';
 import { disconnectSentence as englishDisconnectSentence, statusReasonSentence as englishStatusReasonSentence } from '@reply-sync/mail/disconnect-reasons';
 import type { DisconnectReason, StatusReason } from '@reply-sync/mail/disconnect-reasons';
 import { isOAuthDisconnectReason, type OAuthErrorCode } from '@reply-sync/mail/oauth-error';
+import type { ImapSettings, MailErrorClass } from '@reply-sync/mail';
+import { pop3SentenceValues } from '@reply-sync/mail/pop3-settings';
 import type { ThrottleReason } from '@reply-sync/mail/throttle-reasons';
 import type { ReasonCode, SenderVerificationPolicy } from '@reply-sync/threading';
 import type { AttemptErrorCode } from '@reply-sync/webhooks/attempt-errors';
@@ -78,4 +82,35 @@ export function webhookErrorSentence(code: WebhookErrorCode, lang: Language): st
 
 export function attemptErrorSentence(code: AttemptErrorCode, lang: Language): string {
   return SENTENCE_TABLES.attemptErrors[lang][code];
+}
+
+/** A connect check's sentence with its values (`{server}`, `{detail}`...; see packages/mail's CONNECT_SENTENCES). */
+export function connectSentence(code: ConnectSentenceCode, lang: Language, values: Readonly<Record<string, string>>): string {
+  return fillPlaceholders(SENTENCE_TABLES.connectFailures[lang][code], values);
+}
+
+/** POP3 settings refused before connecting, with the IMAP server to try instead. */
+export function pop3Sentence(settings: Pick<ImapSettings, 'host' | 'port'>, lang: Language): string {
+  return connectSentence('pop3_settings', lang, pop3SentenceValues(settings));
+}
+
+/** TLS mode none to a server off this machine, refused before connecting. */
+export function plaintextSentence(settings: Pick<ImapSettings, 'host' | 'port'>, protocol: 'IMAP' | 'SMTP', lang: Language): string {
+  return connectSentence(protocol === 'IMAP' ? 'plaintext_imap' : 'plaintext_smtp', lang, { server: `${settings.host.trim()}:${settings.port}` });
+}
+
+/**
+ * The sentence of a failed connect check (a MailConnectError's kind, reason, throttle and detail, and
+ * the settings tried): in English exactly the error's own sentence.
+ */
+export function connectFailureSentence(
+  cls: Pick<MailErrorClass, 'kind' | 'reason' | 'throttle' | 'detail'>,
+  settings: Pick<ImapSettings, 'host' | 'port' | 'tls'>,
+  address: string,
+  lang: Language,
+): string {
+  if (lang === 'en') return englishConnectFailureSentence(cls, settings, address);
+  const parts = connectFailureParts(cls, settings);
+  if ('reason' in parts) return disconnectSentence(parts.reason, lang, { address });
+  return connectSentence(parts.code, lang, parts.throttle ? { ...parts.values, throttle: throttleSentence(parts.throttle, lang) } : parts.values);
 }

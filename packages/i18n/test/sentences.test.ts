@@ -1,16 +1,23 @@
 // The sentence functions: English is exactly what the owning packages say today; Dutch and Polish fill
 // in the inbox's address (verbatim) or read naturally without one.
 import { describe, expect, it } from 'vitest';
+import { connectFailureSentence as englishConnectFailureSentence } from '@reply-sync/mail/connect-failure';
+import { CONNECT_SENTENCE_CODES } from '@reply-sync/mail/connect-sentences';
 import * as mail from '@reply-sync/mail/disconnect-reasons';
+import { plaintextSentence as englishPlaintextSentence, pop3Sentence as englishPop3Sentence } from '@reply-sync/mail';
 import { OAuthError, type OAuthErrorCode } from '@reply-sync/mail/oauth-error';
 import { THROTTLE_REASONS, THROTTLED_SUFFIX, throttleSentence as englishThrottleSentence } from '@reply-sync/mail/throttle-reasons';
 import * as threading from '@reply-sync/threading';
 import {
   LANGUAGES,
   SENTENCE_TABLES,
+  connectFailureSentence,
+  connectSentence,
   disconnectSentence,
   fillPlaceholders,
   oauthErrorSentence,
+  plaintextSentence,
+  pop3Sentence,
   reasonSentence,
   senderVerificationSentence,
   statusReasonSentence,
@@ -96,5 +103,47 @@ describe('Dutch and Polish', () => {
       expect(throttleSentence('gmail_throttled', lang)).toBe(SENTENCE_TABLES.throttleReasons[lang].gmail_throttled);
     }
     expect(reasonSentence('not_in_inbox', 'pl')).toContain('INBOX');
+  });
+});
+
+describe('connect checks', () => {
+  const settings = { host: 'mail.example.com', port: 993, tls: 'tls' as const };
+  const failures = [
+    { kind: 'auth' as const, reason: 'password_rejected' as const, detail: 'AUTHENTICATIONFAILED' },
+    { kind: 'auth' as const, reason: 'pop3_not_supported' as const, detail: '+OK POP3 ready' },
+    { kind: 'transient' as const, throttle: 'gmail_throttled' as const, detail: 'NO [THROTTLED] $&' },
+    { kind: 'transient' as const, detail: 'connect ECONNREFUSED 127.0.0.1:993' },
+    { kind: 'config' as const, detail: 'wrong version number' },
+    { kind: 'unknown' as const, detail: 'socket hang up' },
+  ];
+
+  it("say in English exactly what the mail package's error carries", () => {
+    for (const cls of failures) {
+      expect(connectFailureSentence(cls, settings, 'ana@example.com', 'en')).toBe(englishConnectFailureSentence(cls, settings, 'ana@example.com'));
+    }
+    expect(pop3Sentence({ host: 'pop.example.com', port: 995 }, 'en')).toBe(englishPop3Sentence({ host: 'pop.example.com', port: 995 }));
+    expect(plaintextSentence({ host: 'mail.example.com', port: 25 }, 'SMTP', 'en')).toBe(englishPlaintextSentence({ host: 'mail.example.com', port: 25 }, 'SMTP'));
+  });
+
+  it('say in Dutch and Polish which server answered what, with the throttle sentence in the same language', () => {
+    for (const lang of ['nl', 'pl'] as const) {
+      for (const cls of failures) {
+        const sentence = connectFailureSentence(cls, settings, 'ana@example.com', lang);
+        expect(sentence, `${cls.kind} ${lang}`).not.toMatch(/[{}]/);
+        expect(sentence).not.toBe(englishConnectFailureSentence(cls, settings, 'ana@example.com'));
+        if (!cls.reason) expect(sentence).toContain(cls.detail);
+      }
+      expect(connectFailureSentence(failures[2]!, settings, '', lang)).toContain(throttleSentence('gmail_throttled', lang));
+      expect(pop3Sentence({ host: 'pop.example.com', port: 995 }, lang)).toContain('imap.example.com:993');
+      expect(plaintextSentence({ host: ' mail.example.com ', port: 143 }, 'IMAP', lang)).toContain('mail.example.com:143');
+    }
+    expect(connectFailureSentence(failures[3]!, settings, '', 'nl')).toBe(
+      'De IMAP-server mail.example.com:993 was niet bereikbaar (connect ECONNREFUSED 127.0.0.1:993); controleer de host en de poort en probeer het opnieuw.',
+    );
+  });
+
+  it('fill every placeholder of every code when given the values', () => {
+    const values = { server: 'h:1', suggested: 'imap.h:993', detail: 'd', tls: 'tls', throttle: 'T.' };
+    for (const lang of LANGUAGES) for (const code of CONNECT_SENTENCE_CODES) expect(connectSentence(code, lang, values)).not.toMatch(/[{}]/);
   });
 });

@@ -2,6 +2,7 @@
 // keeps what must stay (placeholders, product terms, the CLI's words, the server's own words) and is
 // not a forgotten copy of the English.
 import { describe, expect, it } from 'vitest';
+import { CONNECT_SENTENCE_CODES } from '@reply-sync/mail/connect-sentences';
 import { DISCONNECT_REASONS, HISTORY_REASONS } from '@reply-sync/mail/disconnect-reasons';
 import { THROTTLE_REASONS } from '@reply-sync/mail/throttle-reasons';
 import { SENDER_VERIFICATION_POLICIES, SKIP_REASONS_IN_ORDER } from '@reply-sync/threading';
@@ -34,6 +35,7 @@ describe('every table in every language', () => {
     expect(keys('reasons')).toEqual(expect.arrayContaining([...SKIP_REASONS_IN_ORDER, 'malformed', 'logged', 'logged_without_attachments']));
     expect(keys('statusReasons')).toEqual([...DISCONNECT_REASONS, ...HISTORY_REASONS].sort());
     expect(keys('throttleReasons')).toEqual([...THROTTLE_REASONS].sort());
+    expect(keys('connectFailures')).toEqual([...CONNECT_SENTENCE_CODES].sort());
     expect(keys('senderVerification')).toEqual([...SENDER_VERIFICATION_POLICIES].sort());
     expect(keys('oauthErrors')).toEqual(['config', 'transient']);
     expect(keys('apiKeyScopes')).toEqual([...API_KEY_SCOPES].sort());
