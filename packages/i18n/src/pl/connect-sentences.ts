@@ -4,7 +4,7 @@ import type { ConnectSentenceCode } from '@reply-sync/mail/connect-sentences';
 
 export const CONNECT_SENTENCES_PL: Readonly<Record<ConnectSentenceCode, string>> = {
   pop3_settings:
-    '{server} to serwer POP3, a reply-sync obsługuje tylko IMAP; spróbuj zamiast niego serwera IMAP dostawcy, np. {suggested} z TLS (lub portu 143 z STARTTLS).',
+    '{server} to serwer POP3, a reply-sync obsługuje tylko IMAP; użyj zamiast niego serwera IMAP dostawcy, np. {suggested} z TLS (lub portu 143 z STARTTLS).',
   plaintext_imap:
     'W trybie TLS „none” serwer IMAP {server} otrzymałby hasło bez szyfrowania, a nie działa on na tym komputerze, więc reply-sync odmawia połączenia; użyj trybu TLS tls (port 993) lub starttls (port 143) albo, tylko jeśli sieć do tego serwera jest zaufana, zezwól tej skrzynce na połączenia nieszyfrowane opcją --allow-plaintext.',
   plaintext_smtp:
