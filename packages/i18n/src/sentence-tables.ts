@@ -2,10 +2,10 @@
 // own package (its one source), Dutch and Polish from nl/ and pl/. The completeness test walks this.
 import { API_KEY_SCOPE_SENTENCES } from '@reply-sync/db/api-key-scopes';
 import { CONNECT_SENTENCES } from '@reply-sync/mail/connect-sentences';
-import { STATUS_REASON_SENTENCES } from '@reply-sync/mail/disconnect-reasons';
+import { STATUS_REASON_SENTENCES, UNKNOWN_STATUS_REASON_SENTENCE } from '@reply-sync/mail/disconnect-reasons';
 import { OAUTH_ERROR_SENTENCES } from '@reply-sync/mail/oauth-error';
 import { THROTTLE_SENTENCES, THROTTLED_SUFFIX } from '@reply-sync/mail/throttle-reasons';
-import { REASON_SENTENCES, SENDER_VERIFICATION_SENTENCES } from '@reply-sync/threading';
+import { REASON_SENTENCES, SENDER_VERIFICATION_SENTENCES, UNKNOWN_REASON_SENTENCE } from '@reply-sync/threading';
 import { ATTEMPT_ERROR_SENTENCES } from '@reply-sync/webhooks/attempt-errors';
 import { WEBHOOK_EVENT_SENTENCES } from '@reply-sync/webhooks/event-types';
 import { WEBHOOK_ERROR_SENTENCES } from '@reply-sync/webhooks/webhook-error';
@@ -19,6 +19,7 @@ import { REASON_SENTENCES_NL } from './nl/reasons';
 import { SENDER_VERIFICATION_SENTENCES_NL } from './nl/sender-verification';
 import { THROTTLE_SENTENCES_NL, THROTTLED_SUFFIX_NL } from './nl/throttle-reasons';
 import { WEBHOOK_ERROR_SENTENCES_NL } from './nl/webhook-errors';
+import { UNKNOWN_CODE_SENTENCES_NL } from './nl/unknown-codes';
 import { WEBHOOK_EVENT_SENTENCES_NL } from './nl/webhook-events';
 import { API_KEY_SCOPE_SENTENCES_PL } from './pl/api-key-scopes';
 import { ATTEMPT_ERROR_SENTENCES_PL } from './pl/attempt-errors';
@@ -29,6 +30,7 @@ import { REASON_SENTENCES_PL } from './pl/reasons';
 import { SENDER_VERIFICATION_SENTENCES_PL } from './pl/sender-verification';
 import { THROTTLE_SENTENCES_PL, THROTTLED_SUFFIX_PL } from './pl/throttle-reasons';
 import { WEBHOOK_ERROR_SENTENCES_PL } from './pl/webhook-errors';
+import { UNKNOWN_CODE_SENTENCES_PL } from './pl/unknown-codes';
 import { WEBHOOK_EVENT_SENTENCES_PL } from './pl/webhook-events';
 
 type Table = Readonly<Record<string, string>>;
@@ -38,6 +40,12 @@ export const SENTENCE_TABLES = {
   reasons: { en: REASON_SENTENCES, nl: REASON_SENTENCES_NL, pl: REASON_SENTENCES_PL },
   /** packages/mail: why an inbox is disconnected (DISCONNECT_SENTENCES), and `recovered`; `{address}`. */
   statusReasons: { en: STATUS_REASON_SENTENCES, nl: STATUS_REASON_SENTENCES_NL, pl: STATUS_REASON_SENTENCES_PL },
+  /** A stored reason (decision) or status reason this version has no sentence for; `{code}`. */
+  unknownCodes: {
+    en: { reason: UNKNOWN_REASON_SENTENCE, statusReason: UNKNOWN_STATUS_REASON_SENTENCE },
+    nl: UNKNOWN_CODE_SENTENCES_NL,
+    pl: UNKNOWN_CODE_SENTENCES_PL,
+  },
   /** packages/mail: why a provider holds an inbox back. */
   throttleReasons: { en: THROTTLE_SENTENCES, nl: THROTTLE_SENTENCES_NL, pl: THROTTLE_SENTENCES_PL },
   /** packages/mail: what a throttled inbox's last error adds. */

@@ -3,13 +3,17 @@
 import type { ApiKeyScope } from '@reply-sync/db/api-key-scopes';
 import { connectFailureParts, connectFailureSentence as englishConnectFailureSentence } from '@reply-sync/mail/connect-failure';
 import type { ConnectSentenceCode } from '@reply-sync/mail/connect-sentences';
-import { disconnectSentence as englishDisconnectSentence, statusReasonSentence as englishStatusReasonSentence } from '@reply-sync/mail/disconnect-reasons';
+import {
+  disconnectSentence as englishDisconnectSentence,
+  isStatusReason,
+  statusReasonSentence as englishStatusReasonSentence,
+} from '@reply-sync/mail/disconnect-reasons';
 import type { DisconnectReason, StatusReason } from '@reply-sync/mail/disconnect-reasons';
 import { isOAuthDisconnectReason, type OAuthErrorCode } from '@reply-sync/mail/oauth-error';
 import type { ImapSettings, MailErrorClass } from '@reply-sync/mail';
 import { pop3SentenceValues } from '@reply-sync/mail/pop3-settings';
 import type { ThrottleReason } from '@reply-sync/mail/throttle-reasons';
-import type { ReasonCode, SenderVerificationPolicy } from '@reply-sync/threading';
+import { REASON_SENTENCES, type ReasonCode, type SenderVerificationPolicy } from '@reply-sync/threading';
 import type { AttemptErrorCode } from '@reply-sync/webhooks/attempt-errors';
 import type { WebhookEventType } from '@reply-sync/webhooks/event-types';
 import type { WebhookErrorCode } from '@reply-sync/webhooks/webhook-error';
@@ -36,6 +40,19 @@ function withAddress(template: string, lang: Language, address: string): string 
 
 export function reasonSentence(code: ReasonCode, lang: Language): string {
   return SENTENCE_TABLES.reasons[lang][code];
+}
+
+/** The sentence of a decision's stored reason code, also for a code a newer version wrote (as packages/operations' decisionSentence). */
+export function decisionSentence(code: string, lang: Language): string {
+  if (Object.hasOwn(REASON_SENTENCES, code)) return reasonSentence(code as ReasonCode, lang);
+  return fillPlaceholders(SENTENCE_TABLES.unknownCodes[lang].reason, { code });
+}
+
+/** The sentence of an inbox's stored reason (null when it has none), also for a code a newer version wrote (as packages/operations' reasonSentenceFor). */
+export function inboxReasonSentence(reason: string | null, lang: Language, context: AddressContext): string | null {
+  if (!reason) return null;
+  if (isStatusReason(reason)) return statusReasonSentence(reason, lang, context);
+  return fillPlaceholders(SENTENCE_TABLES.unknownCodes[lang].statusReason, { code: reason });
 }
 
 export function disconnectSentence(code: DisconnectReason, lang: Language, context: AddressContext): string {

@@ -13,8 +13,10 @@ import {
   SENTENCE_TABLES,
   connectFailureSentence,
   connectSentence,
+  decisionSentence,
   disconnectSentence,
   fillPlaceholders,
+  inboxReasonSentence,
   oauthErrorSentence,
   plaintextSentence,
   pop3Sentence,
@@ -145,5 +147,24 @@ describe('connect checks', () => {
   it('fill every placeholder of every code when given the values', () => {
     const values = { server: 'h:1', suggested: 'imap.h:993', detail: 'd', tls: 'tls', throttle: 'T.' };
     for (const lang of LANGUAGES) for (const code of CONNECT_SENTENCE_CODES) expect(connectSentence(code, lang, values)).not.toMatch(/[{}]/);
+  });
+});
+
+describe('stored codes', () => {
+  it("answer as packages/operations does in English, for known codes and for one a newer version wrote", async () => {
+    const { decisionSentence: opsDecision } = await import('@reply-sync/operations/timeline');
+    const { reasonSentenceFor } = await import('@reply-sync/operations/inbox-status');
+    for (const code of ['not_in_inbox', 'logged', 'some_future_code', 'toString', '$&']) expect(decisionSentence(code, 'en')).toBe(opsDecision(code));
+    for (const code of ['password_rejected', 'recovered', 'some_future_code', null]) {
+      expect(inboxReasonSentence(code, 'en', { address: 'ana@example.com' })).toBe(reasonSentenceFor(code, 'ana@example.com'));
+    }
+  });
+
+  it('are translated, with the unknown code shown as it is', () => {
+    expect(decisionSentence('some_future_code', 'nl')).toBe('Geregistreerd met reden some_future_code.');
+    expect(decisionSentence('not_in_inbox', 'pl')).toBe(reasonSentence('not_in_inbox', 'pl'));
+    expect(inboxReasonSentence('some_future_code', 'pl', { address: 'a@b' })).toBe('Skrzynka odłączona (some_future_code).');
+    expect(inboxReasonSentence('recovered', 'nl', { address: 'a@b' })).toContain('a@b');
+    expect(inboxReasonSentence(null, 'nl', { address: 'a@b' })).toBeNull();
   });
 });

@@ -37,6 +37,7 @@ describe('every table in every language', () => {
     expect(keys('throttleReasons')).toEqual([...THROTTLE_REASONS].sort());
     expect(keys('connectFailures')).toEqual([...CONNECT_SENTENCE_CODES].sort());
     expect(keys('senderVerification')).toEqual([...SENDER_VERIFICATION_POLICIES].sort());
+    expect(keys('unknownCodes')).toEqual(['reason', 'statusReason']);
     expect(keys('oauthErrors')).toEqual(['config', 'transient']);
     expect(keys('apiKeyScopes')).toEqual([...API_KEY_SCOPES].sort());
     expect(keys('webhookEvents')).toEqual([...WEBHOOK_EVENT_TYPES].sort());

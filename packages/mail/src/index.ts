@@ -6,6 +6,7 @@ export {
   DISCONNECT_SENTENCES,
   HISTORY_REASONS,
   STATUS_REASON_SENTENCES,
+  UNKNOWN_STATUS_REASON_SENTENCE,
   disconnectSentence,
   isDisconnectReason,
   isStatusReason,
