@@ -16,6 +16,7 @@ COPY apps/scheduler/package.json apps/scheduler/
 COPY apps/sync-worker/package.json apps/sync-worker/
 COPY apps/webhook-worker/package.json apps/webhook-worker/
 COPY packages/db/package.json packages/db/
+COPY packages/i18n/package.json packages/i18n/
 COPY packages/mail/package.json packages/mail/
 COPY packages/queue/package.json packages/queue/
 COPY packages/testkit/package.json packages/testkit/

@@ -2,7 +2,7 @@
 // command line, --help included) and the ops share them, so this file imports constants only.
 import { MAX_OUTGOING_ATTACHMENT_BYTES } from '@reply-sync/db/limits';
 import type { OAuthProviderName } from '@reply-sync/mail';
-import { SENDER_VERIFICATION_POLICIES, type SenderVerificationPolicy } from '@reply-sync/threading';
+import { SENDER_VERIFICATION_POLICIES, SENDER_VERIFICATION_SENTENCES, type SenderVerificationPolicy } from '@reply-sync/threading';
 
 export { TLS_MODES } from '@reply-sync/operations/tls-modes';
 
@@ -15,10 +15,8 @@ export { LOG_SOURCES, type LogSource } from '@reply-sync/operations/log-sources'
 
 export const POLICIES: readonly string[] = SENDER_VERIFICATION_POLICIES;
 
-export const POLICY_SENTENCES: Record<SenderVerificationPolicy, string> = {
-  flag: 'replies whose sender is not verified are logged and shown as unverified',
-  require: 'replies whose sender is not verified are not logged (reason sender_unverified)',
-};
+/** The policies' sentences live beside the policies in packages/threading (one table, translated in packages/i18n). */
+export const POLICY_SENTENCES: Readonly<Record<SenderVerificationPolicy, string>> = SENDER_VERIFICATION_SENTENCES;
 
 /** How long `email send --wait` waits by default, in seconds. */
 export const DEFAULT_WAIT_SECONDS = 60;

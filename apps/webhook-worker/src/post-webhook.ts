@@ -3,18 +3,10 @@
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
-import { isPublicAddress, publicOnlyLookup } from '@reply-sync/webhooks';
+import { ATTEMPT_ERROR_SENTENCES, isPublicAddress, publicOnlyLookup, type AttemptErrorCode } from '@reply-sync/webhooks';
 
-/** Why an attempt failed: a closed set, each with one sentence (what the attempts list shows). */
-export const ATTEMPT_ERROR_SENTENCES = {
-  timeout: 'The receiver did not answer within the timeout.',
-  connection_failed: 'The receiver could not be reached (connection refused, reset or host not found).',
-  http_error: 'The receiver answered with a status other than 2xx.',
-  redirect: 'The receiver answered with a redirect, which webhooks do not follow; subscribe the final URL.',
-  private_address: 'The receiver\'s host now resolves to a loopback, private or link-local address, which reply-sync does not call.',
-} as const;
-
-export type AttemptErrorCode = keyof typeof ATTEMPT_ERROR_SENTENCES;
+/** Why an attempt failed: packages/webhooks' closed set, each with one sentence (what the attempts list shows). */
+export { ATTEMPT_ERROR_SENTENCES, type AttemptErrorCode };
 
 export type PostResult =
   | { ok: true; status: number; durationMs: number }

@@ -66,6 +66,9 @@ export const STATUS_REASON_SENTENCES: Readonly<Record<StatusReason, string>> = {
     "Syncing {address} failed for a while with errors that pass by themselves (the mail server or the provider's sign-in could not be reached; the last error is below), then worked again: the inbox synced again by itself, catching up from where it had stopped. Nothing needs doing; if this keeps happening, check the server or the network to it.",
 };
 
+/** A stored reason this version has no sentence for (a newer version wrote it); `{code}` is the code. */
+export const UNKNOWN_STATUS_REASON_SENTENCE = 'Disconnected ({code}).';
+
 export interface SentenceContext {
   /** The inbox's email address (or username when no address is known). */
   address: string;

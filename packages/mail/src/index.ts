@@ -6,6 +6,7 @@ export {
   DISCONNECT_SENTENCES,
   HISTORY_REASONS,
   STATUS_REASON_SENTENCES,
+  UNKNOWN_STATUS_REASON_SENTENCE,
   disconnectSentence,
   isDisconnectReason,
   isStatusReason,
@@ -30,7 +31,9 @@ export {
 export { createSmtpTransport, smtpTransportOptions } from './create-smtp-transport';
 export { findSentMailbox, pickSentMailbox, SENT_MAILBOX_NAMES } from './find-sent-mailbox';
 export type { MailboxListEntry } from './find-sent-mailbox';
-export { assertNotPop3, looksLikePop3, pop3Sentence, suggestedImapSettings } from './pop3-settings';
+export { assertNotPop3, looksLikePop3, pop3Sentence, pop3SentenceValues, suggestedImapSettings } from './pop3-settings';
+export { CONNECT_SENTENCE_CODES, CONNECT_SENTENCES, connectSentence, fillSentence, type ConnectSentenceCode } from './connect-sentences';
+export { connectFailureParts, connectFailureSentence, type ConnectFailureParts } from './connect-failure';
 export { assertPlaintextAllowed, isLoopbackHost, isRemotePlaintext, plaintextSentence } from './plaintext-policy';
 export { isPop3Greeting, readGreeting } from './probe-greeting';
 export { verifyImapLogin } from './verify-imap-login';

@@ -2,6 +2,7 @@
 // server on this machine (loopback) and elsewhere only when the inbox explicitly allows it
 // (`inbox connect --allow-plaintext`, stored on the inbox), never by default.
 import { isIP } from 'node:net';
+import { connectSentence } from './connect-sentences';
 import { MailSettingsError } from './errors';
 import type { ImapSettings } from './settings';
 
@@ -28,12 +29,7 @@ export function isRemotePlaintext(settings: Pick<ImapSettings, 'host' | 'tls'>):
 
 /** The support sentence for refused plaintext settings (no connection made). */
 export function plaintextSentence(settings: Pick<ImapSettings, 'host' | 'port'>, protocol: 'IMAP' | 'SMTP'): string {
-  const secure = protocol === 'IMAP' ? 'tls (port 993) or starttls (port 143)' : 'tls (port 465) or starttls (port 587)';
-  return (
-    `With TLS mode "none" the ${protocol} server ${settings.host.trim()}:${settings.port} would receive the password unencrypted, ` +
-    `and it is not on this machine, so reply-sync refuses it; use TLS mode ${secure}, or, only if the network to that server is trusted, ` +
-    'allow plaintext for this inbox with --allow-plaintext.'
-  );
+  return connectSentence(protocol === 'IMAP' ? 'plaintext_imap' : 'plaintext_smtp', { server: `${settings.host.trim()}:${settings.port}` });
 }
 
 /** Throws MailSettingsError (code `plaintext_not_allowed`) for `tls: none` to a non-loopback host without the inbox's allowance. */

@@ -1,4 +1,5 @@
 // Refuses POP3 settings before connecting, with the IMAP settings to try instead.
+import { connectSentence } from './connect-sentences';
 import { MailSettingsError } from './errors';
 import type { ImapSettings } from './settings';
 
@@ -15,13 +16,15 @@ export function suggestedImapSettings(settings: Pick<ImapSettings, 'host' | 'por
   return { host: POP3_HOST.test(host) ? host.replace(POP3_HOST, 'imap.') : host, port: 993 };
 }
 
+/** The values of the `pop3_settings` sentence: the server given and the IMAP server to try. */
+export function pop3SentenceValues(settings: Pick<ImapSettings, 'host' | 'port'>): { server: string; suggested: string } {
+  const s = suggestedImapSettings(settings);
+  return { server: `${settings.host.trim()}:${settings.port}`, suggested: `${s.host}:${s.port}` };
+}
+
 /** The support sentence for POP3 settings (no connection made). */
 export function pop3Sentence(settings: Pick<ImapSettings, 'host' | 'port'>): string {
-  const s = suggestedImapSettings(settings);
-  return (
-    `${settings.host.trim()}:${settings.port} is a POP3 server, and reply-sync only supports IMAP; ` +
-    `try the provider's IMAP server instead, e.g. ${s.host}:${s.port} with TLS (or port 143 with STARTTLS).`
-  );
+  return connectSentence('pop3_settings', pop3SentenceValues(settings));
 }
 
 /** Throws MailSettingsError (code `pop3_not_supported`) for POP3 ports 110/995 or a pop./pop3. host. */

@@ -2,13 +2,12 @@
 import type { ImapFlow } from 'imapflow';
 import { classifyMailError, type MailErrorClass } from './classify-error';
 import { createImapClient } from './create-imap-client';
-import { disconnectSentence } from './disconnect-reasons';
+import { connectFailureSentence } from './connect-failure';
 import { MailConnectError, Pop3GreetingError } from './errors';
 import { pickSentMailbox } from './find-sent-mailbox';
-import { assertNotPop3, pop3Sentence } from './pop3-settings';
+import { assertNotPop3 } from './pop3-settings';
 import { isPop3Greeting, readGreeting } from './probe-greeting';
 import type { ConnectOptions, ImapSettings, MailCredentials } from './settings';
-import { throttleSentence } from './throttle-reasons';
 
 export interface VerifyImapLoginResult {
   ok: true;
@@ -26,21 +25,6 @@ export interface VerifyOptions extends ConnectOptions {
 
 /** A server that never greets, greets oddly or hangs up at once may be POP3 on an IMAP port. */
 const GREETING_PROBLEM_CODES = new Set(['GREETING_TIMEOUT', 'ClosedAfterConnectText', 'ClosedAfterConnectTLS', 'InvalidResponse', 'UnexpectedTag']);
-
-function sentenceFor(cls: MailErrorClass, settings: ImapSettings, address: string): string {
-  const server = `${settings.host}:${settings.port}`;
-  if (cls.reason === 'pop3_not_supported') return pop3Sentence(settings);
-  if (cls.reason) return disconnectSentence(cls.reason, { address });
-  if (cls.throttle) return `${throttleSentence(cls.throttle)} Nothing was saved; try again in a few minutes (${server} said: ${cls.detail}).`;
-  switch (cls.kind) {
-    case 'transient':
-      return `Could not reach the IMAP server ${server} (${cls.detail}); check the host and port, then try again.`;
-    case 'config':
-      return `Could not connect to ${server} with TLS mode "${settings.tls}" (${cls.detail}); check the port and TLS mode (993 with TLS, or 143 with STARTTLS).`;
-    default:
-      return `Connecting to ${server} failed (${cls.detail}).`;
-  }
-}
 
 async function pop3OnImapPort(err: unknown, settings: ImapSettings, options: ConnectOptions): Promise<Pop3GreetingError | null> {
   const code = (err as { code?: unknown } | null)?.code;
@@ -74,7 +58,7 @@ export async function verifyImapLogin(settings: ImapSettings, credentials: MailC
   const fail = async (err: unknown): Promise<never> => {
     const pop3 = await pop3OnImapPort(err, settings, options);
     const cls = classifyMailError(pop3 ?? err, credentials);
-    throw new MailConnectError({ ...cls, sentence: sentenceFor(cls, settings, address) }, { cause: pop3 ?? err });
+    throw new MailConnectError({ ...cls, sentence: connectFailureSentence(cls, settings, address) }, { cause: pop3 ?? err });
   };
 
   try {

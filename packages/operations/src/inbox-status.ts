@@ -4,7 +4,7 @@
 // Database reads only (no mail server is contacted, so no IMAP code is loaded).
 import { RECOVERED_REASON, trustedAuthservIdsOf, type Inbox, type InboxStatusHistoryRow, type Scoped } from '@reply-sync/db';
 import type { TlsMode } from '@reply-sync/mail';
-import { isStatusReason, statusReasonSentence } from '@reply-sync/mail/disconnect-reasons';
+import { isStatusReason, statusReasonSentence, UNKNOWN_STATUS_REASON_SENTENCE } from '@reply-sync/mail/disconnect-reasons';
 import { OperationError } from './operation-error';
 
 export async function requireInbox(s: Scoped, inboxId: string): Promise<Inbox> {
@@ -65,7 +65,7 @@ export interface InboxListEntry extends InboxTrust {
 
 export function reasonSentenceFor(reason: string | null, address: string): string | null {
   if (!reason) return null;
-  return isStatusReason(reason) ? statusReasonSentence(reason, { address }) : `Disconnected (${reason}).`;
+  return isStatusReason(reason) ? statusReasonSentence(reason, { address }) : UNKNOWN_STATUS_REASON_SENTENCE.replace('{code}', () => reason);
 }
 
 function recoveryOf(row: InboxStatusHistoryRow | undefined): Recovery | null {

@@ -1,6 +1,6 @@
 // The CRM timeline of a contact, company or deal, and `explain`: every decision about one message.
 import type { DecisionWithInbox, Scoped, TimelineEntry } from '@reply-sync/db';
-import { normalizeMessageId, reasonSentence, REASON_SENTENCES, type ReasonCode } from '@reply-sync/threading';
+import { normalizeMessageId, reasonSentence, REASON_SENTENCES, UNKNOWN_REASON_SENTENCE, type ReasonCode } from '@reply-sync/threading';
 import { OperationError } from './operation-error';
 
 export type TimelineTarget = { contact: string } | { company: string } | { deal: string };
@@ -105,7 +105,7 @@ export interface Explanation<Look = never> {
 
 /** The sentence of a recorded reason code (threading's one table), also for a code a newer version wrote. */
 export function decisionSentence(code: string): string {
-  return code in REASON_SENTENCES ? reasonSentence(code as ReasonCode) : `Recorded with reason ${code}.`;
+  return Object.hasOwn(REASON_SENTENCES, code) ? reasonSentence(code as ReasonCode) : UNKNOWN_REASON_SENTENCE.replace('{code}', () => code);
 }
 
 export async function explain(s: Scoped, messageId: string): Promise<Explanation> {

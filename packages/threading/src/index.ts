@@ -37,6 +37,7 @@ export {
   DEFAULT_TRUSTED_AUTHSERV_IDS,
   NO_AUTHSERV_ID,
   SENDER_VERIFICATION_POLICIES,
+  SENDER_VERIFICATION_SENTENCES,
   type SenderVerification,
   type SenderVerificationPolicy,
   type VerifySenderInput,

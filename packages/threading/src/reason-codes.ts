@@ -50,6 +50,9 @@ export const REASON_SENTENCES: Record<ReasonCode, string> = {
     'The reply was logged on the timeline without its attachments, which together exceed the 50 MB limit.',
 };
 
+/** A recorded code this version has no sentence for (a newer version wrote it); `{code}` is the code. */
+export const UNKNOWN_REASON_SENTENCE = 'Recorded with reason {code}.';
+
 export function reasonSentence(code: ReasonCode): string {
   return REASON_SENTENCES[code];
 }

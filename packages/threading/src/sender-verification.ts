@@ -47,6 +47,12 @@ import type { InboxContext, MessageFacts } from './types';
 export const SENDER_VERIFICATION_POLICIES = ['flag', 'require'] as const;
 export type SenderVerificationPolicy = (typeof SENDER_VERIFICATION_POLICIES)[number];
 
+/** What each policy does, as `account set` and the support view say it. */
+export const SENDER_VERIFICATION_SENTENCES: Readonly<Record<SenderVerificationPolicy, string>> = {
+  flag: 'replies whose sender is not verified are logged and shown as unverified',
+  require: 'replies whose sender is not verified are not logged (reason sender_unverified)',
+};
+
 /**
  * The trusted-id entry for a header that has no authserv-id (Microsoft's). `@` cannot appear in an
  * authserv-id token, and the entry is compared only with headers that have none, so no header can

@@ -3,5 +3,6 @@
 export * from './webhook-error';
 export * from './url-safety';
 export * from './event-types';
+export * from './attempt-errors';
 export * from './webhook-body';
 export * from './subscriptions';

@@ -17,7 +17,7 @@ export {
 } from './oauth-provider';
 export { authorizationUrl, exchangeCode, refreshAccessToken } from './oauth-flow';
 export { providersFromEnv, type OAuthEnv, type OAuthProviders, type ProvidersFromEnvOptions } from './providers-from-env';
-export { OAuthError, isOAuthError, isOAuthDisconnectReason, type OAuthErrorCode, type OAuthDisconnectReason } from './oauth-error';
+export { OAuthError, OAUTH_ERROR_SENTENCES, isOAuthError, isOAuthDisconnectReason, type OAuthErrorCode, type OAuthDisconnectReason } from './oauth-error';
 export { toOAuthError } from './classify-oauth-error';
 export { MsalNetworkClient } from './msal-network-client';
 export type { AuthorizationUrlOptions, ExchangeCodeOptions, ExchangedTokens, RefreshedTokens } from './oauth-tokens';

@@ -35,10 +35,18 @@ export function isOAuthDisconnectReason(code: unknown): code is OAuthDisconnectR
   return code === 'oauth_revoked' || code === 'sessions_revoked' || code === 'consent_missing';
 }
 
+/**
+ * The sentences of the codes that do not disconnect (the disconnect reasons' are DISCONNECT_SENTENCES).
+ * `{detail}` is replaced by the provider's (or the OS's) own text.
+ */
+export const OAUTH_ERROR_SENTENCES: Readonly<Record<Exclude<OAuthErrorCode, OAuthDisconnectReason>, string>> = {
+  transient: "The provider's sign-in service could not be reached or failed for now ({detail}); the token is refreshed again later.",
+  config: 'The OAuth client settings were refused by the provider ({detail}); check the client id, secret and endpoints in the configuration.',
+};
+
 function sentenceFor(code: OAuthErrorCode, detail: string): string {
   if (isOAuthDisconnectReason(code)) return DISCONNECT_SENTENCES[code].replaceAll('{address}', 'this inbox');
-  if (code === 'transient') return `The provider's sign-in service could not be reached or failed for now (${detail}); the token is refreshed again later.`;
-  return `The OAuth client settings were refused by the provider (${detail}); check the client id, secret and endpoints in the configuration.`;
+  return OAUTH_ERROR_SENTENCES[code].replaceAll('{detail}', () => detail);
 }
 
 export function isOAuthError(error: unknown): error is OAuthError {

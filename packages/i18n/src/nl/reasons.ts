@@ -1,0 +1,30 @@
+// Dutch sentences for packages/threading's reason codes (why a message was or was not logged).
+import type { ReasonCode } from '@reply-sync/threading';
+
+export const REASON_SENTENCES_NL: Readonly<Record<ReasonCode, string>> = {
+  duplicate: 'Dit bericht staat al op de tijdlijn; het is niet nog een keer gelogd.',
+  bounce: 'Dit is een onbestelbaarheidsmelding van een mailserver, geen antwoord van een persoon.',
+  auto_reply:
+    'Dit is een automatisch antwoord (afwezigheidsbericht of iets dergelijks); het is geregistreerd maar niet op de tijdlijn gezet.',
+  not_in_inbox:
+    'Het bericht staat niet in de INBOX (maar in een submap, Junk of Spam); alleen antwoorden in de INBOX worden gelogd.',
+  not_a_reply:
+    'Het bericht is geen antwoord op een e-mail die het CRM heeft verstuurd of gelogd (de In-Reply-To en References ervan komen met geen enkele overeen).',
+  inbox_disconnected:
+    'Het bericht is binnengekomen terwijl deze inbox niet verbonden was; antwoorden uit die periode worden niet gelogd.',
+  never_log:
+    'De afzender of een van de ontvangers van de oorspronkelijke e-mail staat op de nooit-loggen-lijst van het account.',
+  sender_not_contact:
+    'De afzender is geen contactpersoon in het CRM (een alias of een ander adres van dezelfde persoon telt niet).',
+  sender_unverified:
+    'De afzender kon niet worden geverifieerd (geen DMARC-pass of uitgelijnde DKIM-pass van de eigen mailserver van de inbox) en het account vereist geverifieerde afzenders; het antwoord is niet gelogd.',
+  not_thread_owner:
+    'Het antwoord is binnengekomen in de inbox van een andere gebruiker dan degene die de conversatie begon; het wordt alleen gelogd vanuit de inbox van de eigenaar van de conversatie.',
+  team_thread:
+    'De conversatie is begonnen vanaf een teamadres; antwoorden worden alleen gelogd vanuit die teaminbox, niet vanuit een persoonlijke inbox of die van een ander team.',
+  malformed:
+    'Het bericht kon niet worden gelezen (de headers zijn beschadigd); het is overgeslagen en de inbox is gewoon verder gesynchroniseerd.',
+  logged: 'Het antwoord is op de tijdlijn gelogd.',
+  logged_without_attachments:
+    'Het antwoord is zonder bijlagen op de tijdlijn gelogd; de bijlagen zijn samen groter dan de limiet van 50 MB.',
+};

@@ -1,0 +1,30 @@
+// Polish sentences for packages/threading's reason codes (why a message was or was not logged).
+import type { ReasonCode } from '@reply-sync/threading';
+
+export const REASON_SENTENCES_PL: Readonly<Record<ReasonCode, string>> = {
+  duplicate: 'Ta wiadomość jest już na osi czasu; nie została zapisana po raz drugi.',
+  bounce: 'To jest powiadomienie serwera poczty o niedostarczeniu wiadomości, a nie odpowiedź od człowieka.',
+  auto_reply:
+    'To jest odpowiedź automatyczna (np. informacja o nieobecności); została odnotowana, ale nie trafiła na oś czasu.',
+  not_in_inbox:
+    'Wiadomość nie znajduje się w folderze INBOX (jest w podfolderze, w folderze Junk lub Spam); zapisywane są tylko odpowiedzi z folderu INBOX.',
+  not_a_reply:
+    'Wiadomość nie jest odpowiedzią na żaden e-mail wysłany ani zapisany przez CRM (jej nagłówki In-Reply-To i References nie pasują do żadnego).',
+  inbox_disconnected:
+    'Wiadomość dotarła, gdy ta skrzynka była odłączona; odpowiedzi z tego okresu nie są zapisywane.',
+  never_log:
+    'Nadawca lub jeden z odbiorców pierwotnego e-maila jest na liście „nigdy nie zapisuj” tego konta.',
+  sender_not_contact:
+    'Nadawca nie jest kontaktem w CRM (alias ani inny adres tej samej osoby się nie liczy).',
+  sender_unverified:
+    'Nie udało się zweryfikować nadawcy (brak wyniku DMARC pass ani zgodnego DKIM pass od własnego serwera poczty skrzynki), a konto wymaga zweryfikowanych nadawców; odpowiedź nie została zapisana.',
+  not_thread_owner:
+    'Odpowiedź trafiła do skrzynki innego użytkownika niż ten, który rozpoczął wątek; jest zapisywana tylko ze skrzynki właściciela wątku.',
+  team_thread:
+    'Wątek rozpoczęto z adresu zespołu; odpowiedzi są zapisywane tylko ze skrzynki tego zespołu, nie ze skrzynki osobistej ani ze skrzynki innego zespołu.',
+  malformed:
+    'Nie udało się odczytać wiadomości (jej nagłówki są uszkodzone); została pominięta, a synchronizacja skrzynki trwała dalej.',
+  logged: 'Odpowiedź została zapisana na osi czasu.',
+  logged_without_attachments:
+    'Odpowiedź została zapisana na osi czasu bez załączników, które łącznie przekraczają limit 50 MB.',
+};

@@ -1,0 +1,12 @@
+// Polish sentences for the webhook event types (packages/webhooks).
+import type { WebhookEventType } from '@reply-sync/webhooks/event-types';
+
+export const WEBHOOK_EVENT_SENTENCES_PL: Readonly<Record<WebhookEventType, string>> = {
+  'email.logged':
+    'Na osi czasu zapisano e-mail: odpowiedź dopasowaną przez reply-sync (źródło reply_sync), wysyłkę z CRM lub e-mail zapisany ręcznie (log).',
+  'email.sent': 'E-mail, którego wysłanie zlecił CRM, został przekazany serwerowi poczty i zapisany.',
+  'email.send_failed': 'E-mail, którego wysłanie zlecił CRM, nie zostanie wysłany; kod i opis wyjaśniają dlaczego.',
+  'inbox.connected': 'Połączono nową skrzynkę.',
+  'inbox.disconnected': 'Skrzynka przestała się synchronizować: kod, jego opis i komunikat samego dostawcy wyjaśniają, dlaczego i co zrobić.',
+  'inbox.reconnected': 'Odłączoną skrzynkę połączono ponownie.',
+};
