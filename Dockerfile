@@ -11,6 +11,7 @@
 FROM node:24-bookworm-slim AS manifests
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY apps/api/package.json apps/api/
 COPY apps/cli/package.json apps/cli/
 COPY apps/scheduler/package.json apps/scheduler/
 COPY apps/sync-worker/package.json apps/sync-worker/
@@ -18,6 +19,7 @@ COPY apps/webhook-worker/package.json apps/webhook-worker/
 COPY packages/db/package.json packages/db/
 COPY packages/i18n/package.json packages/i18n/
 COPY packages/mail/package.json packages/mail/
+COPY packages/operations/package.json packages/operations/
 COPY packages/queue/package.json packages/queue/
 COPY packages/testkit/package.json packages/testkit/
 COPY packages/threading/package.json packages/threading/
