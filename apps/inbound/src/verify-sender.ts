@@ -1,3 +1,4 @@
+/// <reference path="./mailauth.d.ts" />
 // SPF, DKIM and DMARC of a received message, checked by mailauth through an injectable DNS resolver,
 // then read by threading's one rule (verifySender: DMARC pass, or an aligned DKIM pass) from the
 // Authentication-Results header mailauth writes as our own MTA: the same verdict shape as a reply's.
