@@ -3,7 +3,7 @@
 // account's own addresses, contacts to create, each contact's companies and recent open deals).
 import { randomBytes } from 'node:crypto';
 import { normalizeAddress, type SenderCandidate } from '@reply-sync/threading';
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../client';
 import type { AccountScope } from '../account-scope';
 import { requireMessageIdNorm } from '../message-id';
@@ -263,7 +263,7 @@ export async function spooledInboundMessages(db: DbOrTx, before: Date, limit = 1
   return db
     .select({ accountId: inboundMessages.accountId, id: inboundMessages.id })
     .from(inboundMessages)
-    .where(and(eq(inboundMessages.status, 'spooled'), sql`${inboundMessages.receivedAt} < ${before}`))
+    .where(and(eq(inboundMessages.status, 'spooled'), lt(inboundMessages.receivedAt, before)))
     .orderBy(inboundMessages.receivedAt)
     .limit(limit);
 }
