@@ -132,16 +132,21 @@ export async function processInbound(deps: ProcessDeps, accountId: string, inbou
       : { ...base, decision: 'skipped', reasonCode: 'duplicate', detail: `already logged as email ${logged.emailId}`, emailId: logged.emailId };
     // Contacts made for a duplicate stay out: roll the whole transaction back but still record the decision.
     if (!logged.inserted && newContacts.length > 0) throw new DuplicateRollback(outcome);
-    await s.inbound.markProcessed(tx, inboundMessageId, outcome);
+    // Another run of the same message got there first (two jobs at once): undo ours.
+    if (!(await s.inbound.markProcessed(tx, inboundMessageId, outcome))) throw new AlreadyProcessed();
     return outcome;
   }).catch(async (error: unknown) => {
+    if (error instanceof AlreadyProcessed) return null;
     if (!(error instanceof DuplicateRollback)) throw error;
     await s.inbound.markProcessed(deps.db, inboundMessageId, error.outcome);
     return error.outcome;
   });
+  if (!result) return { status: 'already_processed' };
   deps.logger.info({ inboundMessageId, reason: result.reasonCode, emailId: result.emailId }, 'inbound message decided');
   return { status: 'processed', reasonCode: result.reasonCode, emailId: result.emailId };
 }
+
+class AlreadyProcessed extends Error {}
 
 class DuplicateRollback extends Error {
   constructor(readonly outcome: InboundOutcome) {
