@@ -2,7 +2,7 @@
 // (process-inbound.ts), and a sweep at start that re-queues messages left spooled (a crash between the
 // spool's commit and the job, or jobs lost with a Redis that was flushed): the job id is the message's,
 // so one already queued is not added twice.
-import { spooledInboundMessages, type Db } from '@reply-sync/db';
+import { scoped, spooledInboundMessages, type Db } from '@reply-sync/db';
 import { INBOUND_QUEUE_PREFIX, parseInboundJobData, type InboundQueue, type RedisConnection } from '@reply-sync/queue';
 import { Worker } from 'bullmq';
 import type { Logger } from './logger';
@@ -47,7 +47,24 @@ export async function startInboundWorker(options: InboundWorkerOptions): Promise
     },
     { connection: options.connection, prefix: INBOUND_QUEUE_PREFIX, concurrency: options.concurrency },
   );
-  worker.on('failed', (job, error) => logger.error({ jobId: job?.id, err: error.message }, 'inbound job failed; it will be retried'));
+  worker.on('failed', (job, error) => {
+    const final = job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1);
+    logger.error({ jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, final ? 'inbound job failed for good' : 'inbound job failed; it will be retried');
+    const data = job ? parseInboundJobData(job.data) : null;
+    if (!final || !data) return;
+    // Out of retries: the message gets its decision (so explain can say why) instead of staying spooled.
+    scoped(options.db, data.accountId)
+      .inbound.markProcessed(options.db, data.inboundMessageId, {
+        decision: 'skipped',
+        reasonCode: 'malformed',
+        detail: `the message could not be processed after ${job!.attemptsMade} attempts: ${error.message}`.slice(0, 500),
+        messageId: null,
+        fromAddress: null,
+        subject: null,
+        emailId: null,
+      })
+      .catch((e: unknown) => logger.error({ jobId: job!.id, err: e instanceof Error ? e.message : String(e) }, 'could not record the failure'));
+  });
   await worker.waitUntilReady();
   await requeueSpooled(options.db, options.queue, logger);
   return { close: () => worker.close() };

@@ -5,6 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { parseInboundLocalPart, resolveInboundAddress, scoped, type Db, type InboundAddressKind } from '@reply-sync/db';
 import type { InboundQueue } from '@reply-sync/queue';
+import { decodeHeaderValue, firstHeader, normalizeMessageId, parseAddressList, parseHeaderBlock } from '@reply-sync/threading';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { Logger } from './logger';
 
@@ -93,6 +94,10 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions): Promise<S
       if (a) byAccount.set(a.accountId, [...(byAccount.get(a.accountId) ?? []), a]);
     }
     const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : null;
+    const headers = parseHeaderBlock(raw);
+    const messageId = firstHeader(headers, 'message-id')?.trim() || null;
+    const from = parseAddressList(firstHeader(headers, 'from'))[0]?.address.toLowerCase() ?? null;
+    const subject = decodeHeaderValue(firstHeader(headers, 'subject')).replace(/\s+/g, ' ').trim();
     const jobs = [];
     for (const [accountId, list] of byAccount) {
       const id = await scoped(db, accountId).inbound.spool({
@@ -102,6 +107,9 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions): Promise<S
         clientIp: session.remoteAddress ?? null,
         helo: session.hostNameAppearsAs || null,
         raw,
+        messageId: messageId && normalizeMessageId(messageId) ? messageId : null,
+        fromAddress: from,
+        subject,
       });
       jobs.push({ accountId, inboundMessageId: id });
     }

@@ -2,6 +2,7 @@
 // The process runs as its own (src/main.ts) with processing off, so the message is certainly still
 // spooled when it dies; the next process (twice over: its queued job and the start-up sweep both find
 // the message) logs it exactly once.
+import { explainInbound } from '@reply-sync/operations/timeline';
 import { waitFor } from '@reply-sync/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createInboundFixture, type InboundFixture } from './helpers/inbound-fixture';
@@ -25,6 +26,7 @@ describe('SIGKILL of the inbound process after 250', () => {
     child.kill('SIGKILL');
     await child.exited;
     expect(await fx.inboundRows()).toEqual([expect.objectContaining({ status: 'spooled', raw_kept: true })]);
+    expect(await explainInbound(fx.s, messageId)).toEqual([expect.objectContaining({ decision: 'pending', reasonCode: 'spooled', subject: 'survives' })]);
 
     // Two processes start: each re-queues what is spooled (the same job id as the original job) and processes.
     await Promise.all([fx.start(), fx.start()]);
@@ -35,5 +37,6 @@ describe('SIGKILL of the inbound process after 250', () => {
     const emails = await fx.db.sql<{ id: string }[]>`SELECT id FROM logged_emails WHERE account_id = ${fx.s.accountId}`;
     expect(emails.map((e) => e.id)).toEqual([rows[0]!.email_id]);
     expect(await fx.s.timeline.forContact('bob@client.test')).toHaveLength(1);
+    expect(await explainInbound(fx.s, messageId)).toEqual([expect.objectContaining({ decision: 'logged', reasonCode: 'logged', emailId: rows[0]!.email_id })]);
   });
 });

@@ -107,23 +107,19 @@ export interface ExplainedInboundDecision {
   emailId: string | null;
 }
 
-/** Every decision about this Message-ID that the inbound path recorded, newest first. */
+/** Every decision about this Message-ID that the inbound path recorded (or `spooled`: received, not yet decided), newest first. */
 export async function explainInbound(s: Scoped, messageId: string): Promise<ExplainedInboundDecision[]> {
   const rows = await s.inbound.forMessageId(messageId);
-  return rows
-    .filter((r) => r.reasonCode !== null)
-    .map((r) => ({
-      at: r.processedAt ?? r.receivedAt,
-      via: r.addressKind,
-      decision: r.decision ?? 'skipped',
-      reasonCode: r.reasonCode!,
-      sentence: decisionSentence(r.reasonCode!),
-      detail: r.detail,
-      from: r.fromAddress,
-      subject: r.subject,
-      emailId: r.emailId,
-    }));
+  return rows.map((r) => {
+    const common = { via: r.addressKind, from: r.fromAddress, subject: r.subject };
+    if (r.reasonCode === null) {
+      return { ...common, at: r.receivedAt, decision: 'pending', reasonCode: 'spooled', sentence: SPOOLED_SENTENCE, detail: null, emailId: null };
+    }
+    return { ...common, at: r.processedAt ?? r.receivedAt, decision: r.decision ?? 'skipped', reasonCode: r.reasonCode, sentence: decisionSentence(r.reasonCode), detail: r.detail, emailId: r.emailId };
+  });
 }
+
+const SPOOLED_SENTENCE = 'The message was received at the BCC address and is waiting to be processed (is `reply-sync inbound` running?).';
 
 /** `Look`: what the CLI's `explain --look` adds after searching the inboxes' folders (IMAP, not this package's concern). */
 export interface Explanation<Look = never> {

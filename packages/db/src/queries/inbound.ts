@@ -62,6 +62,10 @@ export interface SpoolInput {
   clientIp: string | null;
   helo: string | null;
   raw: Buffer;
+  /** From the headers, so `explain` finds the message while it is still spooled. */
+  messageId: string | null;
+  fromAddress: string | null;
+  subject: string | null;
 }
 
 export interface InboundOutcome {
@@ -121,6 +125,10 @@ export function inboundQueries(db: Db, scope: AccountScope) {
           // Large bytes go as base64 text PostgreSQL decodes (see BASE64_ABOVE_BYTES in emails.ts).
           raw: input.raw.length > 1024 * 1024 ? sql<Buffer>`decode(${input.raw.toString('base64')}, 'base64')` : input.raw,
           size: input.raw.length,
+          messageId: input.messageId,
+          messageIdNorm: (input.messageId && normalizeMessageId(input.messageId)) || null,
+          fromAddress: input.fromAddress,
+          subject: input.subject,
         })
         .returning({ id: inboundMessages.id });
       return row!.id;
@@ -145,10 +153,11 @@ export function inboundQueries(db: Db, scope: AccountScope) {
           decision: outcome.decision,
           reasonCode: outcome.reasonCode,
           detail: outcome.detail ? outcome.detail.slice(0, 2000) : null,
-          messageId: outcome.messageId,
-          messageIdNorm: norm || null,
-          fromAddress: outcome.fromAddress,
-          subject: outcome.subject,
+          // A value the outcome does not know (null) keeps what the spool read from the headers.
+          messageId: sql`coalesce(${outcome.messageId}, ${inboundMessages.messageId})`,
+          messageIdNorm: sql`coalesce(${norm || null}, ${inboundMessages.messageIdNorm})`,
+          fromAddress: sql`coalesce(${outcome.fromAddress}, ${inboundMessages.fromAddress})`,
+          subject: sql`coalesce(${outcome.subject}, ${inboundMessages.subject})`,
           emailId: outcome.emailId,
           processedAt: sql`now()`,
         })
@@ -157,7 +166,7 @@ export function inboundQueries(db: Db, scope: AccountScope) {
       return done.length === 1;
     },
 
-    /** The inbound decisions about one Message-ID, newest first: what `explain` shows for the BCC path. */
+    /** The inbound messages with one Message-ID (decided or still spooled), newest first: what `explain` shows for the BCC path. */
     async forMessageId(messageId: string): Promise<InboundMessageRow[]> {
       const norm = requireMessageIdNorm(messageId);
       return db
