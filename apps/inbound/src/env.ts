@@ -33,7 +33,7 @@ const EnvSchema = z.object({
   /** DNS servers for SPF/DKIM/DMARC look-ups (`ip[:port]`, comma-separated); default the system's. */
   INBOUND_DNS_SERVERS: z.preprocess(optional, z.string().optional()),
   /** Messages processed at once; 0 runs the SMTP receiver only (another process processes). */
-  INBOUND_CONCURRENCY: z.coerce.number().int().min(0).max(100).default(4),
+  INBOUND_CONCURRENCY: z.coerce.number().int().min(0).max(100).default(16),
   REPLY_SYNC_INBOUND_QUEUE: z.string().min(1).default('reply-sync-inbound'),
   DB_POOL_MAX: z.coerce.number().int().positive().default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
