@@ -13,6 +13,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY apps/api/package.json apps/api/
 COPY apps/cli/package.json apps/cli/
+COPY apps/inbound/package.json apps/inbound/
 COPY apps/scheduler/package.json apps/scheduler/
 COPY apps/sync-worker/package.json apps/sync-worker/
 COPY apps/webhook-worker/package.json apps/webhook-worker/

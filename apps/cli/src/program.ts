@@ -8,6 +8,7 @@ import { registerDemoCommand } from './commands/demo';
 import { registerEmailCommands } from './commands/email';
 import { registerEmailSendCommand } from './commands/email-send';
 import { registerInboxCommands } from './commands/inbox';
+import { registerInboundAddressCommands } from './commands/inbound-address';
 import { registerSetupCommands } from './commands/setup';
 import { registerTimelineCommands } from './commands/timeline';
 import { registerWebhookCommands } from './commands/webhook';
@@ -45,6 +46,7 @@ DATABASE_URL and REDIS_URL.`,
   registerTimelineCommands(program, rt);
   registerApiKeyCommands(program, rt);
   registerWebhookCommands(program, rt);
+  registerInboundAddressCommands(program, rt);
   registerAppCommands(program, rt);
   registerDemoCommand(program, rt);
   return program;

@@ -41,7 +41,7 @@ describe('the compiled reply-sync', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Usage: reply-sync');
-    for (const command of ['migrate', 'account', 'inbox', 'email', 'timeline', 'explain', 'api-key', 'scheduler', 'worker', 'api', 'webhooks', 'webhook', 'demo']) {
+    for (const command of ['migrate', 'account', 'inbox', 'email', 'timeline', 'explain', 'api-key', 'scheduler', 'worker', 'api', 'webhooks', 'webhook', 'inbound', 'inbound-address', 'demo']) {
       expect(r.stdout).toContain(`  ${command}`);
     }
     expect([...r.packages]).toEqual(['commander']);

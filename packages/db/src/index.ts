@@ -27,3 +27,4 @@ export type { AttachmentInfo } from './queries/attachments';
 export { recordEvent, newWebhookEventId, WEBHOOK_EVENTS_CHANNEL, type WebhookPayloads } from './webhook-outbox';
 export type { WebhookEndpoint, CreateWebhookEndpointInput, WebhookAttempt, WebhookAttemptsQuery } from './queries/webhooks';
 export * from './webhook-delivery';
+export { newInboundToken, inboundAddressOf, parseInboundLocalPart, BCC_DEALS_PER_CONTACT, type SpoolInput, type InboundOutcome } from './queries/inbound';

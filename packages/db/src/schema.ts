@@ -80,6 +80,9 @@ export const WEBHOOK_EVENT_TYPES = [
 export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
 export const WEBHOOK_ATTEMPT_STATUSES = ['succeeded', 'failed'] as const;
 export const SENDER_VERIFICATION_POLICIES = ['flag', 'require'] as const;
+/** An account's logging addresses (apps/inbound): `bcc-<token>@` and `fwd-<token>@` the inbound domain. */
+export const INBOUND_ADDRESS_KINDS = ['bcc', 'fwd'] as const;
+export const INBOUND_MESSAGE_STATUSES = ['spooled', 'processed'] as const;
 
 export type InboxKind = (typeof INBOX_KINDS)[number];
 export type Provider = (typeof PROVIDERS)[number];
@@ -97,6 +100,8 @@ export type OutgoingStatus = (typeof OUTGOING_STATUSES)[number];
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
 export type WebhookAttemptStatus = (typeof WEBHOOK_ATTEMPT_STATUSES)[number];
+export type InboundAddressKind = (typeof INBOUND_ADDRESS_KINDS)[number];
+export type InboundMessageStatus = (typeof INBOUND_MESSAGE_STATUSES)[number];
 export type SenderVerificationPolicyValue = (typeof SENDER_VERIFICATION_POLICIES)[number];
 
 /** An address as stored in logged_emails.to / cc. */
@@ -256,6 +261,8 @@ export const contacts = pgTable(
     ownerUserId: uuid('owner_user_id').references(() => users.id, { onDelete: 'set null' }),
     /** Legal basis for processing this person's data (e.g. 'legitimate_interest', 'consent'). */
     legalBasis: text('legal_basis'),
+    /** A marketing contact (counted for marketing email). Contacts made from a BCC'd email are not (migration 0012). */
+    marketing: boolean('marketing').notNull().default(false),
     createdAt: createdAt(),
   },
   // Unique per account case-insensitively: Ana@X.com and ana@x.com are one contact.
@@ -702,3 +709,68 @@ export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type WebhookAttemptRow = typeof webhookAttempts.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type IdempotencyKeyRow = typeof idempotencyKeys.$inferSelect;
+
+/**
+ * An account's logging addresses (migration 0012). One active token per account and kind; rotating
+ * retires it (`retired_at`), after which mail to it is refused at RCPT like any unknown address.
+ */
+export const inboundAddresses = pgTable(
+  'inbound_addresses',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: accountId(),
+    kind: text('kind', { enum: INBOUND_ADDRESS_KINDS }).notNull(),
+    /** 26 base32 characters (130 random bits): the address's local part is `<kind>-<token>`. */
+    token: text('token').notNull(),
+    createdAt: createdAt(),
+    retiredAt: tstz('retired_at'),
+  },
+  (t) => [
+    uniqueIndex('inbound_addresses_token_uq').on(t.token),
+    uniqueIndex('inbound_addresses_active_uq').on(t.accountId, t.kind).where(sql`${t.retiredAt} IS NULL`),
+    oneOf('inbound_addresses_kind_ck', t.kind, INBOUND_ADDRESS_KINDS),
+    check('inbound_addresses_token_ck', sql`${t.token} ~ '^[a-z2-7]{26}$'`),
+  ],
+);
+
+/**
+ * A message received by apps/inbound: spooled (raw bytes, committed before the SMTP "250") and then
+ * processed into a decision (reason code, detail, the logged email). The raw bytes are dropped once
+ * processed; the row stays as the decision `explain` shows.
+ */
+export const inboundMessages = pgTable(
+  'inbound_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: accountId(),
+    addressKind: text('address_kind', { enum: INBOUND_ADDRESS_KINDS }).notNull(),
+    envelopeFrom: storableText('envelope_from'),
+    envelopeTo: text('envelope_to').array().notNull(),
+    clientIp: text('client_ip'),
+    helo: storableText('helo'),
+    raw: bytea('raw'),
+    size: integer('size').notNull(),
+    receivedAt: tstz('received_at').notNull().defaultNow(),
+    status: text('status', { enum: INBOUND_MESSAGE_STATUSES }).notNull().default('spooled'),
+    messageId: storableText('message_id'),
+    messageIdNorm: storableText('message_id_norm'),
+    fromAddress: storableText('from_address'),
+    subject: storableText('subject'),
+    decision: text('decision', { enum: DECISION_OUTCOMES }),
+    reasonCode: text('reason_code'),
+    detail: storableText('detail'),
+    emailId: uuid('email_id').references(() => loggedEmails.id, { onDelete: 'set null' }),
+    processedAt: tstz('processed_at'),
+  },
+  (t) => [
+    index('inbound_messages_account_message_id_idx').on(t.accountId, t.messageIdNorm),
+    index('inbound_messages_spooled_idx').on(t.receivedAt).where(sql`${t.status} = 'spooled'`),
+    oneOf('inbound_messages_address_kind_ck', t.addressKind, INBOUND_ADDRESS_KINDS),
+    oneOf('inbound_messages_status_ck', t.status, INBOUND_MESSAGE_STATUSES),
+    oneOf('inbound_messages_decision_ck', t.decision, DECISION_OUTCOMES),
+    check('inbound_messages_processed_ck', sql`(${t.status} = 'processed') = (${t.reasonCode} IS NOT NULL)`),
+  ],
+);
+
+export type InboundAddressRow = typeof inboundAddresses.$inferSelect;
+export type InboundMessageRow = typeof inboundMessages.$inferSelect;

@@ -9,6 +9,7 @@ import { companyQueries, contactQueries, dealQueries } from './queries/contacts'
 import { decisionQueries } from './queries/decisions';
 import { emailQueries } from './queries/emails';
 import { idempotencyKeyQueries } from './queries/idempotency-keys';
+import { inboundQueries } from './queries/inbound';
 import { inboxQueries } from './queries/inboxes';
 import { neverLogQueries } from './queries/never-log';
 import { oauthCredentialQueries } from './queries/oauth-credentials';
@@ -39,6 +40,7 @@ export function scoped(db: Db, accountId: string) {
     apiKeys: apiKeyQueries(db, scope),
     idempotencyKeys: idempotencyKeyQueries(db, scope),
     webhooks: webhookQueries(db, scope),
+    inbound: inboundQueries(db, scope),
   };
 }
 

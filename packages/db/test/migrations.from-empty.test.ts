@@ -36,6 +36,8 @@ describe('migrations from an empty database', () => {
           'decisions',
           'email_associations',
           'idempotency_keys',
+          'inbound_addresses',
+          'inbound_messages',
           'inbox_status_history',
           'inboxes',
           'logged_emails',
@@ -52,12 +54,13 @@ describe('migrations from an empty database', () => {
         expect(applied[0]!.n).toBeGreaterThanOrEqual(2);
         const indexes = await sql<{ indexdef: string }[]>`
           select indexdef from pg_indexes where indexname in
-            ('logged_emails_account_message_id_uq', 'contacts_account_email_lower_uq', 'decisions_inbox_mailbox_uid_uq', 'api_keys_prefix_uq')
+            ('logged_emails_account_message_id_uq', 'contacts_account_email_lower_uq', 'decisions_inbox_mailbox_uid_uq', 'api_keys_prefix_uq', 'inbound_addresses_token_uq')
           order by indexname`;
         expect(indexes.map((i) => i.indexdef)).toEqual([
           expect.stringMatching(/UNIQUE INDEX .* \(prefix\)/),
           expect.stringMatching(/UNIQUE INDEX .* \(account_id, lower\(email\)\)/),
           expect.stringMatching(/UNIQUE INDEX .* \(inbox_id, mailbox, uidvalidity, uid\)/),
+          expect.stringMatching(/UNIQUE INDEX .* \(token\)/),
           expect.stringMatching(/UNIQUE INDEX .* \(account_id, message_id_norm\)/),
         ]);
 

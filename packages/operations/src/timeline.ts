@@ -93,12 +93,42 @@ export interface ExplainedDecision {
   subject: string | null;
 }
 
+/** A decision about a message received at a logging address (apps/inbound: BCC). */
+export interface ExplainedInboundDecision {
+  at: Date;
+  /** `bcc` (or `fwd`, the forwarding path). */
+  via: string;
+  decision: string;
+  reasonCode: string;
+  sentence: string;
+  detail: string | null;
+  from: string | null;
+  subject: string | null;
+  emailId: string | null;
+}
+
+/** Every decision about this Message-ID that the inbound path recorded (or `spooled`: received, not yet decided), newest first. */
+export async function explainInbound(s: Scoped, messageId: string): Promise<ExplainedInboundDecision[]> {
+  const rows = await s.inbound.forMessageId(messageId);
+  return rows.map((r) => {
+    const common = { via: r.addressKind, from: r.fromAddress, subject: r.subject };
+    if (r.reasonCode === null) {
+      return { ...common, at: r.receivedAt, decision: 'pending', reasonCode: 'spooled', sentence: SPOOLED_SENTENCE, detail: null, emailId: null };
+    }
+    return { ...common, at: r.processedAt ?? r.receivedAt, decision: r.decision ?? 'skipped', reasonCode: r.reasonCode, sentence: decisionSentence(r.reasonCode), detail: r.detail, emailId: r.emailId };
+  });
+}
+
+const SPOOLED_SENTENCE = 'The message was received at the BCC address and is waiting to be processed (is `reply-sync inbound` running?).';
+
 /** `Look`: what the CLI's `explain --look` adds after searching the inboxes' folders (IMAP, not this package's concern). */
 export interface Explanation<Look = never> {
   messageId: string;
   /** Set when the Message-ID is an email on the timeline (sent/logged by the CRM, or a logged reply). */
   loggedEmail: { id: string; direction: 'inbound' | 'outbound'; source: string; subject: string; at: Date; senderVerification: StoredVerification | null } | null;
   decisions: ExplainedDecision[];
+  /** Decisions about it as received at the account's BCC address (apps/inbound). */
+  inbound: ExplainedInboundDecision[];
   /** Set when the inboxes' folders were searched for it (`explain` with no decision, or --look). */
   looked?: Look;
 }
@@ -112,7 +142,7 @@ export async function explain(s: Scoped, messageId: string): Promise<Explanation
   if (!normalizeMessageId(messageId)) {
     throw new OperationError('invalid_message_id', `"${messageId}" is not a Message-ID; give it as in the header, e.g. <abc123@mail.example.com>.`);
   }
-  const [rows, email] = await Promise.all([s.decisions.forMessageId(messageId), s.emails.getByMessageId(messageId)]);
+  const [rows, email, inbound] = await Promise.all([s.decisions.forMessageId(messageId), s.emails.getByMessageId(messageId), explainInbound(s, messageId)]);
   return {
     messageId: messageId.trim(),
     loggedEmail: email
@@ -137,5 +167,6 @@ export async function explain(s: Scoped, messageId: string): Promise<Explanation
       from: d.fromAddress,
       subject: d.subject,
     })),
+    inbound,
   };
 }

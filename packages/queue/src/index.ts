@@ -32,3 +32,4 @@ export * from './send-shards';
 export * from './send-events';
 export * from './send-workers';
 export * from './webhook-queue';
+export * from './inbound-queue';

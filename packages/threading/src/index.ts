@@ -42,3 +42,16 @@ export {
   type SenderVerificationPolicy,
   type VerifySenderInput,
 } from './sender-verification';
+export {
+  decideBcc,
+  pickOwner,
+  OWNER_RULES,
+  type OwnerRule,
+  type SenderCandidate,
+  type BccFacts,
+  type BccContext,
+  type BccDecision,
+  type BccOwner,
+  type BccRecipient,
+  type SkippedRecipientWhy,
+} from './decide-bcc';

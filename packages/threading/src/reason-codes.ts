@@ -20,7 +20,12 @@ export type SkipReason = (typeof SKIP_REASONS_IN_ORDER)[number];
 /** Recorded by the worker itself, outside decide(). */
 export type WorkerReason = 'malformed';
 export type LogReason = 'logged' | 'logged_without_attachments';
-export type ReasonCode = SkipReason | WorkerReason | LogReason;
+/**
+ * Mail sent to an account's BCC address (apps/inbound, decideBcc), besides the shared `duplicate`,
+ * `never_log`, `sender_unverified`, `malformed` and the two logged codes.
+ */
+export type InboundReason = 'sender_not_user' | 'no_loggable_recipient';
+export type ReasonCode = SkipReason | WorkerReason | LogReason | InboundReason;
 
 export const REASON_SENTENCES: Record<ReasonCode, string> = {
   duplicate: 'This message is already on the timeline; it was not logged a second time.',
@@ -38,11 +43,15 @@ export const REASON_SENTENCES: Record<ReasonCode, string> = {
   sender_not_contact:
     'The sender is not a contact in the CRM (an alias or another address of the same person does not count).',
   sender_unverified:
-    "The sender could not be verified (no DMARC pass or aligned DKIM pass from the inbox's own mail server) and the account requires verified senders; the reply was not logged.",
+    "The sender could not be verified (no DMARC pass or aligned DKIM pass: for a reply, from the inbox's own mail server; for mail to the BCC address, by our own check) and the account requires verified senders; it was not logged.",
   not_thread_owner:
     'The reply arrived in the inbox of a user other than the one who started the thread; it is logged only from the thread owner\'s inbox.',
   team_thread:
     'The thread was started from a team address; replies are logged only from that team inbox, not from a personal one or another team\'s.',
+  sender_not_user:
+    "The email came to the account's BCC address, but its From is not a user of the account, a connected inbox's address or one of its aliases; only the account's own people can log email this way.",
+  no_loggable_recipient:
+    'The email came to the BCC address, but none of its To and Cc recipients can be logged (each is a user of the account, on the never-log list, or was itself Bcc\'d).',
   malformed:
     'The message could not be read (its headers are broken); it was skipped and the inbox kept syncing.',
   logged: 'The reply was logged on the timeline.',

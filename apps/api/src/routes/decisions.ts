@@ -55,6 +55,19 @@ const Explanation = Type.Object({
       subject: Nullable(Type.String()),
     }),
   ),
+  inbound: Type.Array(
+    Type.Object({
+      at: DateTime,
+      via: Type.String({ description: 'bcc: received at the account\'s BCC address' }),
+      decision: Type.String(),
+      reasonCode: Type.String(),
+      sentence: Type.String(),
+      detail: Nullable(Type.String()),
+      from: Nullable(Type.String()),
+      subject: Nullable(Type.String()),
+      emailId: Nullable(Type.String()),
+    }),
+  ),
 });
 
 export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -1,4 +1,4 @@
-// `scheduler`, `worker`, `api` and `webhooks`: run the apps in this process, from the same environment (and --stack).
+// `scheduler`, `worker`, `api`, `webhooks` and `inbound`: run the apps in this process, from the same environment (and --stack).
 import type { Command } from 'commander';
 import { stackMailHosts } from '../env';
 import type { CliRuntime } from '../runtime';
@@ -45,6 +45,16 @@ export function registerAppCommands(program: Command, rt: CliRuntime): void {
       rt.action(async (ctx) => {
         const { parseWebhookWorkerEnv, runWebhookWorker } = await import('@reply-sync/webhook-worker');
         await runWebhookWorker(parseWebhookWorkerEnv(ctx.env().source));
+      }),
+    );
+
+  program
+    .command('inbound')
+    .description('run the SMTP server of the logging addresses (INBOUND_DOMAIN on INBOUND_SMTP_HOST:INBOUND_SMTP_PORT, default 127.0.0.1:52525) and process what it receives, until SIGTERM/SIGINT')
+    .action(
+      rt.action(async (ctx) => {
+        const { parseInboundEnv, runInbound } = await import('@reply-sync/inbound');
+        await runInbound(parseInboundEnv(ctx.env().source));
       }),
     );
 }

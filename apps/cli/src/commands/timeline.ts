@@ -41,7 +41,14 @@ export function formatExplanation(e: Explanation<LookResult>): string {
     lines.push(`  is ${what}: "${e.loggedEmail.subject}" (${formatDate(e.loggedEmail.at)}, email ${e.loggedEmail.id})`);
     if (e.loggedEmail.senderVerification?.verified === false) lines.push(formatUnverified(e.loggedEmail.senderVerification));
   }
-  if (e.decisions.length === 0 && e.loggedEmail?.direction === 'outbound') {
+  for (const d of e.inbound) {
+    lines.push(`  ${formatDate(d.at)}  received at the ${d.via === 'bcc' ? 'BCC' : 'forwarding'} address from ${d.from ?? '?'}: ${d.decision} — ${d.reasonCode}`);
+    lines.push(`    ${d.sentence}`);
+    if (d.detail) lines.push(`    (${d.detail})`);
+  }
+  if (e.decisions.length === 0 && e.inbound.length > 0) {
+    // Received by BCC: no inbox examined it, and none needs to.
+  } else if (e.decisions.length === 0 && e.loggedEmail?.direction === 'outbound') {
     lines.push('  No decision is recorded for it: decisions are about messages found in connected inboxes, and the replies to this one get them.');
   } else if (e.decisions.length === 0) {
     lines.push('  No decision is recorded for it (no connected inbox has examined it: not synced yet, or filed outside the INBOX).');
@@ -110,7 +117,7 @@ export function registerTimelineCommands(program: Command, rt: CliRuntime): void
       // --look → true, --no-look → false, neither → undefined (both defined, so commander sets no default).
       const lookFlag = ctx.opts.look === true ? 'always' : ctx.opts.look === false ? 'never' : 'auto';
       const outbound = e.loggedEmail?.direction === 'outbound';
-      if (lookFlag === 'always' || (lookFlag === 'auto' && e.decisions.length === 0 && !outbound)) {
+      if (lookFlag === 'always' || (lookFlag === 'auto' && e.decisions.length === 0 && e.inbound.length === 0 && !outbound)) {
         const [{ lookForMessage }, { openLookBudget }] = await Promise.all([import('../ops/look-for-message'), import('../ops/look-budget')]);
         let budget: LookBudget | undefined;
         try {

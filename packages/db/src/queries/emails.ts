@@ -116,6 +116,10 @@ export interface LogOutboundInput {
   sentCopyStatus?: SentCopyStatus | null;
   /** Join an existing thread; default a new thread id. */
   threadId?: string;
+  /** Set when the attachments were left out (over 50 MB): kept beside the email (BCC path). */
+  attachmentsSkippedReason?: string | null;
+  /** The sender verification verdict of an email received by apps/inbound, stored beside it. */
+  senderVerification?: SenderVerification | null;
 }
 
 export type LogOutboundResult = { inserted: boolean; emailId: string; threadId: string };
@@ -379,10 +383,12 @@ export function emailQueries(db: Db, scope: AccountScope) {
      * Registers an email the CRM sent or logged (source crm_send / log / bcc / forward). It starts a
      * new thread (or joins `threadId`); the thread owner is the sending user, or null when it was
      * sent from a team inbox (ThreadRef.ownerUserId). Same Message-ID again: `{ inserted: false }`.
+     * Pass `tx` to run inside a transaction of your own (as a savepoint).
      */
-    async logOutbound(input: LogOutboundInput): Promise<LogOutboundResult> {
+    logOutbound(...args: [LogOutboundInput] | [DbOrTx | undefined, LogOutboundInput]): Promise<LogOutboundResult> {
+      const [outer, input] = args.length === 1 ? [undefined, args[0]] : args;
       const norm = requireMessageIdNorm(input.messageId);
-      return db.transaction(async (tx) => {
+      return (outer ?? db).transaction(async (tx) => {
         if (input.userId) await scope.assertOwned(tx, users, [input.userId], 'users');
         let inboxKind: string | null = null;
         if (input.inboxId) {
@@ -418,6 +424,8 @@ export function emailQueries(db: Db, scope: AccountScope) {
             inReplyTo: input.inReplyTo ?? null,
             referencesIds: input.references ?? [],
             sentCopyStatus: input.sentCopyStatus ?? null,
+            attachmentsSkippedReason: input.attachmentsSkippedReason ?? null,
+            ...verificationColumns(input.senderVerification),
           })
           .onConflictDoNothing({ target: [loggedEmails.accountId, loggedEmails.messageIdNorm] })
           .returning({ id: loggedEmails.id, threadId: loggedEmails.threadId });

@@ -1,0 +1,278 @@
+// Inbound mail of one account (apps/inbound): its logging addresses (show, rotate), the spool of
+// received messages and their decisions, and the look-ups the BCC decision needs (who may send, the
+// account's own addresses, contacts to create, each contact's companies and recent open deals).
+import { randomBytes } from 'node:crypto';
+import { normalizeAddress, type SenderCandidate } from '@reply-sync/threading';
+import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../client';
+import type { AccountScope } from '../account-scope';
+import { requireMessageIdNorm } from '../message-id';
+import { normalizeMessageId } from '@reply-sync/threading';
+import {
+  contactCompanies,
+  contacts,
+  inboundAddresses,
+  inboundMessages,
+  inboxes,
+  users,
+  type DecisionOutcome,
+  type InboundAddressKind,
+  type InboundAddressRow,
+  type InboundMessageRow,
+} from '../schema';
+
+/** Each contact's open deals associated with a logged BCC email, most recent first (issue 14). */
+export const BCC_DEALS_PER_CONTACT = 5;
+
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/** 16 random bytes as 26 lower-case base32 characters: the unguessable part of a logging address. */
+export function newInboundToken(): string {
+  const bytes = randomBytes(16);
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const b of bytes) {
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
+  return out;
+}
+
+/** `bcc-<token>@domain` */
+export function inboundAddressOf(kind: InboundAddressKind, token: string, domain: string): string {
+  return `${kind}-${token}@${domain.toLowerCase()}`;
+}
+
+/** The kind and token of a local part `bcc-<token>` / `fwd-<token>`, or null. */
+export function parseInboundLocalPart(local: string): { kind: InboundAddressKind; token: string } | null {
+  const m = /^(bcc|fwd)-([a-z2-7]{26})$/.exec(local.toLowerCase());
+  return m ? { kind: m[1] as InboundAddressKind, token: m[2]! } : null;
+}
+
+export interface SpoolInput {
+  addressKind: InboundAddressKind;
+  envelopeFrom: string | null;
+  envelopeTo: string[];
+  clientIp: string | null;
+  helo: string | null;
+  raw: Buffer;
+  /** From the headers, so `explain` finds the message while it is still spooled. */
+  messageId: string | null;
+  fromAddress: string | null;
+  subject: string | null;
+}
+
+export interface InboundOutcome {
+  decision: DecisionOutcome;
+  reasonCode: string;
+  detail: string | null;
+  messageId: string | null;
+  fromAddress: string | null;
+  subject: string | null;
+  emailId: string | null;
+}
+
+export function inboundQueries(db: Db, scope: AccountScope) {
+  const { accountId } = scope;
+
+  async function active(tx: DbOrTx, kind: InboundAddressKind): Promise<InboundAddressRow | null> {
+    const [row] = await tx
+      .select()
+      .from(inboundAddresses)
+      .where(scope.where(inboundAddresses, eq(inboundAddresses.kind, kind), isNull(inboundAddresses.retiredAt)));
+    return row ?? null;
+  }
+
+  return {
+    /** The account's active address of this kind, made on first use. */
+    async address(kind: InboundAddressKind): Promise<InboundAddressRow> {
+      const existing = await active(db, kind);
+      if (existing) return existing;
+      const [row] = await db.insert(inboundAddresses).values({ accountId, kind, token: newInboundToken() }).onConflictDoNothing().returning();
+      return row ?? (await active(db, kind))!;
+    },
+
+    /** Retires the active token (mail to it is refused from now on) and makes a new one. */
+    async rotate(kind: InboundAddressKind): Promise<{ address: InboundAddressRow; retired: InboundAddressRow | null }> {
+      return db.transaction(async (tx) => {
+        const [retired] = await tx
+          .update(inboundAddresses)
+          .set({ retiredAt: sql`now()` })
+          .where(scope.where(inboundAddresses, eq(inboundAddresses.kind, kind), isNull(inboundAddresses.retiredAt)))
+          .returning();
+        const [row] = await tx.insert(inboundAddresses).values({ accountId, kind, token: newInboundToken() }).returning();
+        return { address: row!, retired: retired ?? null };
+      });
+    },
+
+    /** Writes a received message to the spool; committed when this returns (before the SMTP 250). */
+    async spool(input: SpoolInput): Promise<string> {
+      const [row] = await db
+        .insert(inboundMessages)
+        .values({
+          accountId,
+          addressKind: input.addressKind,
+          envelopeFrom: input.envelopeFrom,
+          envelopeTo: input.envelopeTo,
+          clientIp: input.clientIp,
+          helo: input.helo,
+          // Large bytes go as base64 text PostgreSQL decodes (see BASE64_ABOVE_BYTES in emails.ts).
+          raw: input.raw.length > 1024 * 1024 ? sql<Buffer>`decode(${input.raw.toString('base64')}, 'base64')` : input.raw,
+          size: input.raw.length,
+          messageId: input.messageId,
+          messageIdNorm: (input.messageId && normalizeMessageId(input.messageId)) || null,
+          fromAddress: input.fromAddress,
+          subject: input.subject,
+        })
+        .returning({ id: inboundMessages.id });
+      return row!.id;
+    },
+
+    async message(id: string): Promise<InboundMessageRow | null> {
+      const [row] = await db.select().from(inboundMessages).where(scope.where(inboundMessages, eq(inboundMessages.id, id)));
+      return row ?? null;
+    },
+
+    /**
+     * Records the decision and drops the raw bytes, inside the caller's transaction (the one that logged
+     * the email), so a message is processed exactly once. False when it was already processed.
+     */
+    async markProcessed(tx: DbOrTx, id: string, outcome: InboundOutcome): Promise<boolean> {
+      const norm = outcome.messageId ? normalizeMessageId(outcome.messageId) : null;
+      const done = await tx
+        .update(inboundMessages)
+        .set({
+          status: 'processed',
+          raw: null,
+          decision: outcome.decision,
+          reasonCode: outcome.reasonCode,
+          detail: outcome.detail ? outcome.detail.slice(0, 2000) : null,
+          // A value the outcome does not know (null) keeps what the spool read from the headers.
+          messageId: sql`coalesce(${outcome.messageId}, ${inboundMessages.messageId})`,
+          messageIdNorm: sql`coalesce(${norm || null}, ${inboundMessages.messageIdNorm})`,
+          fromAddress: sql`coalesce(${outcome.fromAddress}, ${inboundMessages.fromAddress})`,
+          subject: sql`coalesce(${outcome.subject}, ${inboundMessages.subject})`,
+          emailId: outcome.emailId,
+          processedAt: sql`now()`,
+        })
+        .where(scope.where(inboundMessages, eq(inboundMessages.id, id), eq(inboundMessages.status, 'spooled')))
+        .returning({ id: inboundMessages.id });
+      return done.length === 1;
+    },
+
+    /** The inbound messages with one Message-ID (decided or still spooled), newest first: what `explain` shows for the BCC path. */
+    async forMessageId(messageId: string): Promise<InboundMessageRow[]> {
+      const norm = requireMessageIdNorm(messageId);
+      return db
+        .select()
+        .from(inboundMessages)
+        .where(scope.where(inboundMessages, eq(inboundMessages.messageIdNorm, norm)))
+        .orderBy(desc(inboundMessages.receivedAt));
+    },
+
+    /** Users and inboxes (not removed) whose email, address or alias is `address`. */
+    async senderCandidates(address: string): Promise<SenderCandidate[]> {
+      const a = normalizeAddress(address);
+      const userRows = await db
+        .select({ id: users.id, email: users.email, createdAt: users.createdAt })
+        .from(users)
+        .where(scope.where(users, sql`lower(${users.email}) = ${a}`));
+      const inboxRows = await db
+        .select({ id: inboxes.id, userId: inboxes.userId, address: inboxes.address, aliases: inboxes.aliases, status: inboxes.status, createdAt: inboxes.createdAt, userEmail: users.email })
+        .from(inboxes)
+        .leftJoin(users, and(eq(users.id, inboxes.userId), eq(users.accountId, accountId)))
+        .where(scope.where(inboxes, sql`${inboxes.status} <> 'removed'`, sql`(lower(${inboxes.address}) = ${a} OR ${a} = ANY(SELECT lower(x) FROM unnest(${inboxes.aliases}) x))`));
+      return [
+        ...userRows.map((u) => ({ rule: 'user_email' as const, userId: u.id, userEmail: u.email, inboxId: null, connected: true, createdAt: u.createdAt })),
+        ...inboxRows.map((i) => ({
+          rule: normalizeAddress(i.address) === a ? ('inbox_address' as const) : ('inbox_alias' as const),
+          userId: i.userId,
+          userEmail: i.userEmail,
+          inboxId: i.id,
+          connected: i.status === 'connected',
+          createdAt: i.createdAt,
+        })),
+      ];
+    },
+
+    /** Every address of the account's users and inboxes, aliases included, normalised. */
+    async ownAddresses(): Promise<Set<string>> {
+      const rows = await db.execute<{ a: string }>(sql`
+        SELECT email AS a FROM ${users} WHERE account_id = ${accountId}
+        UNION SELECT address FROM ${inboxes} WHERE account_id = ${accountId} AND status <> 'removed'
+        UNION SELECT unnest(aliases) FROM ${inboxes} WHERE account_id = ${accountId} AND status <> 'removed'`);
+      return new Set(rows.map((r) => normalizeAddress(r.a)));
+    },
+
+    /** Contact ids by normalised address, for these addresses. */
+    async contactIdsByAddress(addresses: string[]): Promise<Map<string, string>> {
+      const wanted = [...new Set(addresses.map(normalizeAddress))];
+      if (wanted.length === 0) return new Map();
+      const rows = await db
+        .select({ id: contacts.id, email: contacts.email })
+        .from(contacts)
+        .where(scope.where(contacts, sql`lower(${contacts.email}) = any(${sql.param(wanted)}::text[])`));
+      return new Map(rows.map((r) => [normalizeAddress(r.email), r.id]));
+    },
+
+    /**
+     * Creates the contacts that do not exist yet (owner: the sending user, non-marketing) in `tx`; a
+     * contact another message made meanwhile is kept as it is. Returns the ids of all of them.
+     */
+    async ensureContacts(tx: DbOrTx, people: { address: string; name: string | null }[], ownerUserId: string | null): Promise<Map<string, string>> {
+      if (people.length === 0) return new Map();
+      await tx
+        .insert(contacts)
+        .values(people.map((p) => ({ accountId, email: normalizeAddress(p.address), name: p.name, ownerUserId, marketing: false })))
+        .onConflictDoNothing();
+      const wanted = people.map((p) => normalizeAddress(p.address));
+      const rows = await tx
+        .select({ id: contacts.id, email: contacts.email })
+        .from(contacts)
+        .where(scope.where(contacts, sql`lower(${contacts.email}) = any(${sql.param(wanted)}::text[])`));
+      return new Map(rows.map((r) => [normalizeAddress(r.email), r.id]));
+    },
+
+    /** The companies of these contacts and each one's BCC_DEALS_PER_CONTACT most recent open deals. */
+    async associationsOf(tx: DbOrTx, contactIds: string[]): Promise<{ companyIds: string[]; dealIds: string[] }> {
+      if (contactIds.length === 0) return { companyIds: [], dealIds: [] };
+      const ids = sql.param([...new Set(contactIds)]);
+      const companyRows = await tx
+        .selectDistinct({ id: contactCompanies.companyId })
+        .from(contactCompanies)
+        .where(scope.where(contactCompanies, sql`${contactCompanies.contactId} = any(${ids}::uuid[])`));
+      const dealRows = await tx.execute<{ id: string }>(sql`
+        SELECT DISTINCT deal_id AS id FROM (
+          SELECT cd.deal_id, row_number() OVER (PARTITION BY cd.contact_id ORDER BY d.created_at DESC, d.id) AS n
+          FROM contact_deals cd JOIN deals d ON d.id = cd.deal_id AND d.account_id = ${accountId}
+          WHERE cd.account_id = ${accountId} AND cd.contact_id = any(${ids}::uuid[]) AND d.status = 'open'
+        ) ranked WHERE n <= ${BCC_DEALS_PER_CONTACT}`);
+      return { companyIds: companyRows.map((r) => r.id), dealIds: dealRows.map((r) => r.id) };
+    },
+  };
+}
+
+/** The account of an active logging address, or null (unknown or retired: refused at RCPT). */
+export async function resolveInboundAddress(db: DbOrTx, kind: InboundAddressKind, token: string): Promise<string | null> {
+  const [row] = await db
+    .select({ accountId: inboundAddresses.accountId })
+    .from(inboundAddresses)
+    .where(and(eq(inboundAddresses.token, token), eq(inboundAddresses.kind, kind), isNull(inboundAddresses.retiredAt)));
+  return row?.accountId ?? null;
+}
+
+/** Spooled messages received before `before` (the start-up sweep re-queues them): ids only. */
+export async function spooledInboundMessages(db: DbOrTx, before: Date, limit = 1000): Promise<{ accountId: string; id: string }[]> {
+  return db
+    .select({ accountId: inboundMessages.accountId, id: inboundMessages.id })
+    .from(inboundMessages)
+    .where(and(eq(inboundMessages.status, 'spooled'), lt(inboundMessages.receivedAt, before)))
+    .orderBy(inboundMessages.receivedAt)
+    .limit(limit);
+}
