@@ -69,59 +69,217 @@ interface Examined {
 }
 
 /**
+ * Header windows read (FETCH sent or done) but not yet handed to a commit. The IMAP connection runs
+ * one command at a time, so the next header FETCH must already be queued when one ends, or Dovecot
+ * waits on the worker: with one window ahead, sent only once the previous batch had committed, the
+ * connection sat idle for about a third of each window (bench catch-up, per-window timings).
+ */
+const WINDOWS_AHEAD = 3;
+/**
+ * Batches prepared at once: the look-ups of one go to the database while another waits for its reply
+ * contents, which queue on the IMAP connection behind a header FETCH.
+ */
+const BATCHES_PREPARING = 2;
+/** Prepared batches waiting for the commit in flight; they then commit together, as one. */
+const BATCHES_WAITING = 4;
+
+/**
  * Reads from state.lastUid+1 to the end of the mailbox; returns how many messages it examined.
  *
  * Pipelined, so neither the IMAP connection nor the database waits for the other:
- * - the header FETCH of window N+1 is sent as soon as window N's headers are in, so it runs while N's
- *   look-ups go to the database (the contents FETCH of N queues behind it: one IMAP command at a time);
- * - while batch N's transactions commit (database), batch N+1's headers, look-ups and reply contents
- *   are read (IMAP).
+ * - header FETCHes are queued ahead (WINDOWS_AHEAD), each sent as the one before it ends, so the
+ *   connection is never idle while the database works (a batch's contents FETCH queues behind them);
+ * - batches are prepared (headers, look-ups, decisions, reply contents) BATCHES_PREPARING at a time,
+ *   while earlier ones commit;
+ *   when the commits fall behind, the batches that waited commit together (Commits), so a slow
+ *   database costs fewer transactions, not a stalled read.
  * Commits stay strictly in order, and state.lastUid follows the commits, never the reads. The look-ups
- * of N+1 may run before N committed; a Message-ID in both is then caught by the unique index
- * (logReply records `duplicate`), so exactly-once does not depend on the order.
+ * of a batch may run before the batches before it committed; a Message-ID in both is then caught by the
+ * unique index (logReplies records `duplicate`), so exactly-once does not depend on the order.
  */
 export async function catchUp(ctx: CatchUpContext, state: CatchUpState): Promise<number> {
   let examined = 0;
   let readUid = state.lastUid;
-  let inFlight: Promise<void> | null = null;
-  let next: WindowFetch | null = ctx.signal.aborted ? null : fetchWindow(ctx, state, readUid);
+  const ahead = new WindowsAhead(ctx, state);
+  const commits = new Commits(ctx, state);
+  // Batches being prepared, in UID order; handed to `commits` in that order.
+  const preparing: Promise<Committable>[] = [];
   try {
-    while (next) {
-      const window = next;
-      next = null;
+    for (let window = ahead.take(); window; window = ahead.take()) {
       const rows = await window.rows;
-      // Checked between windows: a stopping worker finishes the batch in hand, then returns.
+      // Checked between windows: a stopping worker finishes the batches in hand, then returns.
       if (ctx.signal.aborted) break;
       const batchEnd = window.to ?? rows.reduce((max, r) => Math.max(max, r.uid), readUid);
-      if (window.to !== null) next = fetchWindow(ctx, state, batchEnd);
       // `from:*` can return more than a batch (a burst arrived); process it in slices.
       for (let i = 0; batchEnd > readUid && i < Math.max(rows.length, 1); i += ctx.batchSize) {
         const slice = rows.slice(i, i + ctx.batchSize);
-        const sliceEnd = i + ctx.batchSize >= rows.length ? batchEnd : slice[slice.length - 1]!.uid;
-        const prepared = await prepareBatch(ctx, slice);
-        // A batch read but never committed lets go of the content it holds.
-        if (inFlight) await inFlight.catch((error: unknown) => {
-          prepared.contents.release();
-          throw error;
-        });
-        inFlight = commitBatch(ctx, prepared, sliceEnd, window.existsSeenAt).then(() => {
-          state.lastUid = sliceEnd;
-          ctx.metrics.catchUpBatchDuration.observe((performance.now() - window.started) / 1000);
-        });
-        inFlight.catch(() => undefined); // awaited below; this only keeps it from counting as unhandled meanwhile
-        readUid = sliceEnd;
-        state.knownMaxUid = Math.max(state.knownMaxUid, sliceEnd);
+        const end = i + ctx.batchSize >= rows.length ? batchEnd : slice[slice.length - 1]!.uid;
+        const { existsSeenAt, started } = window;
+        const batch = prepareBatch(ctx, slice).then((prepared) => ({ ...prepared, end, existsSeenAt, started }));
+        batch.catch(() => undefined); // awaited in turn; this only keeps it from counting as unhandled meanwhile
+        preparing.push(batch);
+        readUid = end;
+        state.knownMaxUid = Math.max(state.knownMaxUid, end);
         examined += slice.length;
       }
+      ahead.done(window);
+      while (preparing.length >= BATCHES_PREPARING) await commits.add(await preparing.shift()!);
     }
+    while (preparing.length > 0) await commits.add(await preparing.shift()!);
+    await commits.idle();
   } catch (error) {
-    // Let the FETCH and the commit in flight finish (or fail) before the caller reconnects and re-reads.
-    await next?.rows.catch(() => undefined);
-    await inFlight?.catch(() => undefined);
+    // Let the FETCHes and the commits in flight finish (or fail) before the caller reconnects and re-reads;
+    // a batch prepared but never committed lets go of the content it holds.
+    await ahead.settled();
+    for (const batch of preparing.splice(0)) await batch.then((b) => b.contents.release(), () => undefined);
+    await commits.settled();
     throw error;
   }
-  if (inFlight) await inFlight;
   return examined;
+}
+
+/**
+ * The header FETCHes sent ahead, in UID order; the last one is `from:*`. A FETCH is sent when the one
+ * before it ends, while fewer than WINDOWS_AHEAD windows are read and not yet done with.
+ */
+class WindowsAhead {
+  private readonly queued: WindowFetch[] = [];
+  private inHand = 0;
+  private sentTo: number;
+  private ended = false;
+
+  constructor(
+    private readonly ctx: CatchUpContext,
+    private readonly state: CatchUpState,
+  ) {
+    this.sentTo = state.lastUid;
+  }
+
+  /** The next window (null once `from:*` was taken); it counts as in hand until done(). */
+  take(): WindowFetch | null {
+    this.fill();
+    const window = this.queued.shift() ?? null;
+    if (window) this.inHand += 1;
+    return window;
+  }
+
+  done(_window: WindowFetch): void {
+    this.inHand -= 1;
+    this.fill();
+  }
+
+  /** Waits for every FETCH still queued to end, whatever its outcome. */
+  async settled(): Promise<void> {
+    await Promise.all(this.queued.map((w) => w.rows.catch(() => undefined)));
+  }
+
+  /** Sends the next FETCH when the last one sent has ended (or none is out) and there is room. */
+  private fill(): void {
+    const last = this.queued[this.queued.length - 1];
+    if (this.ended || this.ctx.signal.aborted || this.queued.length + this.inHand >= WINDOWS_AHEAD) return;
+    if (last && !last.settled) return;
+    const window = fetchWindow(this.ctx, this.state, this.sentTo);
+    this.queued.push(window);
+    if (window.to === null) this.ended = true;
+    else this.sentTo = window.to;
+    // Each FETCH sends the next when it ends, so the one after is queued before this one's rows are read.
+    void window.rows.then(
+      () => {
+        window.settled = true;
+        this.fill();
+      },
+      () => undefined, // the reader meets the error at its turn; nothing more is sent
+    );
+  }
+}
+
+interface Committable extends PreparedBatch {
+  /** Checkpoint after this batch. */
+  end: number;
+  existsSeenAt: number | null;
+  /** performance.now() when its header FETCH was sent, for the batch-duration histogram. */
+  started: number;
+}
+
+/**
+ * The commits of one catch-up, strictly in order: one in flight; the batches prepared meanwhile wait
+ * (up to BATCHES_WAITING) and then commit together as one batch. After a failed commit nothing more is
+ * committed: waiting batches let go of their content, and add()/idle() throw the error.
+ */
+class Commits {
+  private readonly waiting: Committable[] = [];
+  private running: Promise<void> | null = null;
+  private failure: { error: unknown } | null = null;
+  private roomFor: (() => void) | null = null;
+
+  constructor(
+    private readonly ctx: CatchUpContext,
+    private readonly state: CatchUpState,
+  ) {}
+
+  /** Queues a prepared batch; waits while BATCHES_WAITING are already waiting. */
+  async add(batch: Committable): Promise<void> {
+    while (!this.failure && this.waiting.length >= BATCHES_WAITING) await new Promise<void>((resolve) => (this.roomFor = resolve));
+    if (this.failure) {
+      batch.contents.release();
+      throw this.failure.error;
+    }
+    this.waiting.push(batch);
+    this.running ??= this.run();
+  }
+
+  /** Resolves once everything added has committed; throws the failure of a commit. */
+  async idle(): Promise<void> {
+    await this.settled();
+    if (this.failure) throw this.failure.error;
+  }
+
+  /** Resolves once nothing is committing (the batches still waiting commit first, unless one failed). */
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (this.waiting.length > 0 && !this.failure) {
+        const group = this.waiting.splice(0);
+        this.roomFor?.();
+        this.roomFor = null;
+        const last = group[group.length - 1]!;
+        // The earliest EXISTS any of them covers: what a reply of the group waited for, at most.
+        const existsSeenAt = group.find((b) => b.existsSeenAt !== null)?.existsSeenAt ?? null;
+        await commitBatch(this.ctx, combined(group), last.end, existsSeenAt);
+        this.state.lastUid = last.end;
+        const now = performance.now();
+        for (const batch of group) this.ctx.metrics.catchUpBatchDuration.observe((now - batch.started) / 1000);
+      }
+    } catch (error) {
+      this.failure = { error };
+    } finally {
+      if (this.failure) for (const batch of this.waiting.splice(0)) batch.contents.release();
+      this.roomFor?.();
+      this.roomFor = null;
+      this.running = null;
+    }
+  }
+}
+
+/** Batches that waited for one commit, as one batch: their messages in order, each reply's content from its own batch. */
+function combined(group: Committable[]): PreparedBatch {
+  if (group.length === 1) return group[0]!;
+  const owner = new Map<number, ReplyContents>();
+  for (const batch of group) for (const item of batch.toLog) owner.set(item.row.uid, batch.contents);
+  return {
+    items: group.flatMap((b) => b.items),
+    toLog: group.flatMap((b) => b.toLog),
+    contents: {
+      use: (uid, write) => owner.get(uid)!.use(uid, write),
+      held: () => new Map(group.flatMap((b) => [...b.contents.held()])),
+      release: () => {
+        for (const batch of group) batch.contents.release();
+      },
+    },
+  };
 }
 
 /** A header FETCH sent ahead of its turn. */
@@ -132,6 +290,8 @@ interface WindowFetch {
   /** state.existsSeenAt when the FETCH that covers it was sent. */
   existsSeenAt: number | null;
   rows: Promise<HeaderRow[]>;
+  /** Set once `rows` has resolved. */
+  settled?: boolean;
 }
 
 /** Sends the header FETCH after `from`: a bounded window while more than a batch is known to be left, then `from:*`. */
