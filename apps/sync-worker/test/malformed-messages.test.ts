@@ -58,7 +58,11 @@ describe('malformed messages', () => {
     const normal = await fx.deliverReply();
 
     await waitFor(async () => fx.q.emails.getByMessageId(normal), { what: 'the normal reply logged', timeoutMs: 15_000 });
-    const decisions = await fx.decisions();
+    // The replies' decisions commit with them; the skip decisions of their batch in the transaction after.
+    const decisions = await waitFor(async () => {
+      const rows = await fx.decisions();
+      return rows.length >= 4 ? rows : undefined;
+    }, { what: 'all four decisions recorded' });
     expect(decisions.map((d) => d.reasonCode)).toEqual(['malformed', 'logged', 'logged', 'logged']);
     expect(decisions[1]?.messageIdNorm).toBe('broken-mime-1@client.test');
     // The message without a Message-ID is logged (and its decision recorded) under a synthetic id

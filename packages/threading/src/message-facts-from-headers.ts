@@ -54,6 +54,23 @@ export const HEADER_FIELDS_FOR_SCAN: string[] = [
   'authentication-results',
 ];
 
+/**
+ * Fields of HEADER_FIELDS_FOR_SCAN that decide() reads only once a message's references hit a logged
+ * email (sender verification, rule 9), or that only a logged reply stores (To, Cc, Date); List-Id no
+ * rule reads.
+ */
+export const HEADER_FIELDS_AFTER_THREAD: readonly string[] = ['to', 'cc', 'date', 'list-id', 'authentication-results'];
+
+/**
+ * The rest of HEADER_FIELDS_FOR_SCAN: enough to decide a message whose references hit no logged email
+ * exactly as with every field (rules 1–5 of decide(): Message-ID, In-Reply-To and References, the
+ * bounce and auto-reply fields, From and Subject), and what its decision record keeps (Message-ID,
+ * From, Subject). The worker's scan asks for these for every message and for HEADER_FIELDS_FOR_SCAN
+ * again only for the messages whose references hit a thread: an IMAP client pays per field name, per
+ * message, to parse the server's echo of the list (`BODY[HEADER.FIELDS (…)]`).
+ */
+export const HEADER_FIELDS_TO_MATCH: string[] = HEADER_FIELDS_FOR_SCAN.filter((f) => !HEADER_FIELDS_AFTER_THREAD.includes(f));
+
 /** References kept per message: the newest ones, plus the thread's root (see threadCandidates). */
 export const MAX_REFERENCES = 50;
 
