@@ -27,13 +27,16 @@ const EnvSchema = z.object({
   REPLY_SYNC_ENCRYPTION_KEYS: z.preprocess(blank, z.string().optional()),
   REPLY_SYNC_TLS_CA_FILE: z.preprocess(blank, z.string().optional()),
   DB_POOL_MAX: int(1, 1000, 10),
+  /** true: webhook URLs to loopback and private addresses are accepted (as for the CLI and the delivery worker). */
+  WEBHOOKS_ALLOW_PRIVATE: z.preprocess(blank, z.enum(['true', 'false']).default('false')),
   LOG_LEVEL: z.preprocess(blank, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 });
 
 export type ApiEnvValues = z.infer<typeof EnvSchema>;
 
-export interface ApiEnv extends Omit<ApiEnvValues, 'API_CORS_ORIGINS'> {
+export interface ApiEnv extends Omit<ApiEnvValues, 'API_CORS_ORIGINS' | 'WEBHOOKS_ALLOW_PRIVATE'> {
   corsOrigins: string[];
+  allowPrivateWebhooks: boolean;
   /** Parsed when first needed (connecting an inbox), so an API without keys still serves reads. */
   encryptionKeys(): EncryptionKeys;
   tlsCa: string | undefined;
@@ -56,7 +59,7 @@ export function parseApiEnv(source: Record<string, string | undefined> = process
   }
   const serverProblems = serverUrlProblems(source);
   if (serverProblems.length > 0) throw new ApiEnvError(`The API's environment is invalid: ${serverProblems.join(' ')}`);
-  const { API_CORS_ORIGINS, ...values } = parsed.data;
+  const { API_CORS_ORIGINS, WEBHOOKS_ALLOW_PRIVATE, ...values } = parsed.data;
   let tlsCa: string | undefined;
   if (values.REPLY_SYNC_TLS_CA_FILE) {
     try {
@@ -69,6 +72,7 @@ export function parseApiEnv(source: Record<string, string | undefined> = process
   return {
     ...values,
     corsOrigins: (API_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    allowPrivateWebhooks: WEBHOOKS_ALLOW_PRIVATE === 'true',
     encryptionKeys: () => (keys ??= parseEncryptionKeys(values.REPLY_SYNC_ENCRYPTION_KEYS)),
     tlsCa,
   };

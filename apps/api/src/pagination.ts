@@ -1,10 +1,12 @@
 // Cursor pagination: `?limit=&cursor=`, answered as `{ data, nextCursor }`. The cursor is opaque to
 // clients (base64url of the last item's sort key); a cursor that is not one of ours is invalid_request.
+import { isKeysetPosition, type KeysetPosition } from '@reply-sync/db';
 import { Type, type TSchema } from 'typebox';
 import { ApiProblem } from './problem';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
+const NOT_OURS = 'The cursor is not one this API gave out; pass the `nextCursor` of the previous page unchanged, or leave it out for the first page.';
 
 export const PageQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, description: `Items per page (1-${MAX_LIMIT}).` })),
@@ -31,7 +33,32 @@ export function decodeCursor(cursor: string): SortKey {
   } catch {
     // falls through to the sentence
   }
-  throw new ApiProblem(400, 'invalid_request', 'The cursor is not one this API gave out; pass the `nextCursor` of the previous page unchanged, or leave it out for the first page.');
+  throw new ApiProblem(400, 'invalid_request', NOT_OURS);
+}
+
+/** The position a keyset cursor names (a list paged in SQL, newest first); none for the first page. */
+export function positionOf(cursor: string | undefined): KeysetPosition | undefined {
+  if (!cursor) return undefined;
+  const [at, id, ...rest] = decodeCursor(cursor);
+  const position = { at: String(at), id: String(id) };
+  if (rest.length > 0 || typeof at !== 'string' || typeof id !== 'string' || !isKeysetPosition(position)) throw new ApiProblem(400, 'invalid_request', NOT_OURS);
+  return position;
+}
+
+/**
+ * A page from rows read in SQL with `limit + 1` (KeysetQuery): the extra row, if any, only says that
+ * there is a next page, whose cursor is the last row's position.
+ */
+export function keysetPage<T extends { position: KeysetPosition }>(rows: T[], limit: number): { data: T[]; nextCursor: string | null } {
+  const data = rows.slice(0, limit);
+  const last = data[data.length - 1];
+  return { data, nextCursor: rows.length > limit && last ? encodeCursor([last.position.at, last.position.id]) : null };
+}
+
+/** The query a keyset list reads (`limit`: one row more than the page) and the page's size. */
+export function keysetQuery(query: { limit?: number | undefined; cursor?: string | undefined }): { before: KeysetPosition | undefined; limit: number; pageSize: number } {
+  const pageSize = query.limit ?? DEFAULT_LIMIT;
+  return { before: positionOf(query.cursor), limit: pageSize + 1, pageSize };
 }
 
 function compare(a: SortKey, b: SortKey): number {

@@ -25,5 +25,6 @@ export { normalizeNeverLogValue } from './queries/never-log';
 export { generateApiKey, parseApiKey } from './api-key-format';
 export type { AttachmentInfo } from './queries/attachments';
 export { recordEvent, newWebhookEventId, WEBHOOK_EVENTS_CHANNEL, type WebhookPayloads } from './webhook-outbox';
-export type { WebhookEndpoint, CreateWebhookEndpointInput, WebhookAttempt, WebhookAttemptsQuery } from './queries/webhooks';
+export type { WebhookEndpoint, CreateWebhookEndpointInput, WebhookAttempt, WebhookAttemptsQuery, WebhookAttemptPosition } from './queries/webhooks';
+export { isKeysetPosition, MAX_KEYSET_LIMIT, type KeysetPosition, type KeysetQuery } from './queries/keyset';
 export * from './webhook-delivery';

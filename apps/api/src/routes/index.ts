@@ -12,6 +12,7 @@ import { neverLogRoutes } from './never-log';
 import { sendRoutes } from './sends';
 import { timelineRoutes } from './timeline';
 import { userRoutes } from './users';
+import { webhookRoutes } from './webhooks';
 
 export interface RouteDeps {
   db: Db;
@@ -21,6 +22,8 @@ export interface RouteDeps {
   tlsCa?: string | undefined;
   /** Where POST /v1/emails queues sends; null: sending answers 503. */
   sendQueue: SendQueue | null;
+  /** WEBHOOKS_ALLOW_PRIVATE: webhook URLs to loopback and private addresses accepted. */
+  allowPrivateWebhooks: boolean;
 }
 
 export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => {
@@ -34,4 +37,5 @@ export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) =
   await app.register(neverLogRoutes, { prefix: '/v1' });
   await app.register(emailRoutes, { prefix: '/v1' });
   await app.register(sendRoutes, { prefix: '/v1', sendQueue: deps.sendQueue });
+  await app.register(webhookRoutes, { prefix: '/v1', encryptionKeys: deps.encryptionKeys, allowPrivateWebhooks: deps.allowPrivateWebhooks });
 };

@@ -1,11 +1,12 @@
 // An account's webhook subscriptions and what was delivered to them: the CRUD the CLI and the API
 // call (through packages/webhooks, which checks the URL first), and the attempts list.
 import { randomUUID } from 'node:crypto';
-import { desc, eq, getTableColumns, lt, sql } from 'drizzle-orm';
+import { desc, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import type { AccountScope } from '../account-scope';
 import { encryptCredentials, type EncryptionKeys } from '../crypto/index';
 import { DbError } from '../errors';
+import { afterPosition, isKeysetPosition, keysetLimit, positionText, type KeysetPosition } from './keyset';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents, type WebhookAttemptRow, type WebhookEndpointRow, type WebhookEventType } from '../schema';
 
 /** An endpoint as apps see it: everything but the encrypted secret. */
@@ -21,13 +22,15 @@ export interface CreateWebhookEndpointInput {
 export interface WebhookAttemptsQuery {
   endpointId?: string;
   eventId?: string;
-  /** Newest first; at most 200 (default 50). */
+  /** Newest first; at most 201 (default 50): a pager asks for one more than its page. */
   limit?: number;
-  /** Only attempts before this time (cursor: the `at` of the last one read). */
-  before?: Date;
+  /** Only attempts after this one in the order (newest first): the `position` of the last one read. */
+  before?: WebhookAttemptPosition;
 }
 
-export type WebhookAttempt = WebhookAttemptRow & { eventType: WebhookEventType };
+export type WebhookAttemptPosition = KeysetPosition;
+
+export type WebhookAttempt = WebhookAttemptRow & { eventType: WebhookEventType; position: WebhookAttemptPosition };
 
 const { secret: _secret, ...endpointColumns } = getTableColumns(webhookEndpoints);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -82,10 +85,12 @@ export function webhookQueries(db: Db, scope: AccountScope) {
 
     /** Every POST made for this account's events, newest first, with the event's type. */
     async attempts(query: WebhookAttemptsQuery = {}): Promise<WebhookAttempt[]> {
-      const limit = Math.min(Math.max(Number.isFinite(query.limit) ? query.limit! : 50, 1), 200);
+      const limit = keysetLimit(query.limit ?? 50);
       if (query.endpointId !== undefined && !UUID.test(query.endpointId)) return [];
-      return db
-        .select({ ...getTableColumns(webhookAttempts), eventType: webhookEvents.type })
+      const { before } = query;
+      if (before && !isKeysetPosition(before)) return [];
+      const rows = await db
+        .select({ ...getTableColumns(webhookAttempts), eventType: webhookEvents.type, atText: positionText(webhookAttempts.at) })
         .from(webhookAttempts)
         .innerJoin(webhookEvents, eq(webhookEvents.id, webhookAttempts.eventId))
         .where(
@@ -93,11 +98,12 @@ export function webhookQueries(db: Db, scope: AccountScope) {
             webhookAttempts,
             query.endpointId ? eq(webhookAttempts.endpointId, query.endpointId) : undefined,
             query.eventId ? eq(webhookAttempts.eventId, query.eventId) : undefined,
-            query.before ? lt(webhookAttempts.at, query.before) : undefined,
+            afterPosition(webhookAttempts.at, webhookAttempts.id, before),
           ),
         )
-        .orderBy(desc(webhookAttempts.at), desc(webhookAttempts.attempt))
+        .orderBy(desc(webhookAttempts.at), desc(webhookAttempts.id))
         .limit(limit);
+      return rows.map(({ atText, ...row }) => ({ ...row, position: { at: atText, id: row.id } }));
     },
 
     /** Deliveries of one event (one per endpoint subscribed when it was relayed). */
