@@ -19,12 +19,13 @@ export type { CreateOutgoingEmailInput, OutgoingAttachmentInput, BuiltOutgoing }
 export type { LogRepliesOutcome } from './queries/log-replies';
 export type { DecisionInput, DecisionWithInbox, InboxCheckpoint, DecisionPosition } from './queries/decisions';
 export { decisionOutcome } from './queries/decisions';
-export type { TimelineEntry, TimelineAttachment } from './queries/timeline';
+export type { TimelineEntry, TimelineAttachment, TimelineThread } from './queries/timeline';
 export type { AddContactInput, ContactWithLinks } from './queries/contacts';
 export { normalizeNeverLogValue } from './queries/never-log';
 export { generateApiKey, parseApiKey } from './api-key-format';
 export type { AttachmentInfo } from './queries/attachments';
 export { recordEvent, newWebhookEventId, WEBHOOK_EVENTS_CHANNEL, type WebhookPayloads } from './webhook-outbox';
 export type { WebhookEndpoint, CreateWebhookEndpointInput, WebhookAttempt, WebhookAttemptsQuery, WebhookAttemptPosition } from './queries/webhooks';
-export { isKeysetPosition, MAX_KEYSET_LIMIT, type KeysetPosition, type KeysetQuery } from './queries/keyset';
+export { isKeysetPosition, MAX_KEYSET_LIMIT, type KeysetPosition, type KeysetQuery, type Positioned } from './queries/keyset';
+export type { CompanyWithContacts, DealWithContacts } from './queries/contacts';
 export * from './webhook-delivery';

@@ -5,12 +5,12 @@
 // support's too.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { EncryptionKeys, Scoped } from '@reply-sync/db';
-import { addWebhook, enableWebhook, getWebhook, listWebhookAttempts, listWebhooks, removeWebhook, WEBHOOK_EVENT_SENTENCES, WEBHOOK_EVENT_TYPES } from '@reply-sync/webhooks';
+import { addWebhook, enableWebhook, getWebhook, listWebhookAttempts, removeWebhook, WEBHOOK_EVENT_SENTENCES, WEBHOOK_EVENT_TYPES } from '@reply-sync/webhooks';
 import { Type } from 'typebox';
 import { scoped } from '../access';
 import { authOf } from '../authenticate';
 import { findOr404 } from '../find-or-404';
-import { keysetPage, keysetQuery, Page, PageQuery, pageOf } from '../pagination';
+import { keysetPage, keysetQuery, Page, PageQuery } from '../pagination';
 import { DateTime, IdParams, Nullable, NullableDateTime, OneOf, problemResponses } from '../schemas';
 
 export interface WebhookRouteDeps {
@@ -81,10 +81,10 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRouteDeps> = async 
     return reply.code(201).send({ ...added.endpoint, secret: added.secret });
   });
 
-  app.get('/webhooks', { ...scoped('read'), schema: { tags, summary: 'Webhook subscriptions, with why one was disabled', querystring: PageQuery, response: { 200: Page(Type.Ref('Webhook')), ...problemResponses() } } }, async (request) =>
-    // An account keeps a handful of subscriptions: paged in memory.
-    pageOf(await listWebhooks(authOf(request).scope), request.query, (w) => [w.createdAt.toISOString(), w.id]),
-  );
+  app.get('/webhooks', { ...scoped('read'), schema: { tags, summary: 'Webhook subscriptions, newest first, with why one was disabled', querystring: PageQuery, response: { 200: Page(Type.Ref('Webhook')), ...problemResponses() } } }, async (request) => {
+    const q = keysetQuery(request.query);
+    return keysetPage(await authOf(request).scope.webhooks.page(q), q.pageSize);
+  });
 
   app.get('/webhooks/:id', { ...scoped('read'), schema: { tags, summary: 'One webhook subscription', params: IdParams, response: { 200: Type.Ref('Webhook'), ...problemResponses(404) } } }, async (request) =>
     findWebhook(authOf(request).scope, request.params.id),

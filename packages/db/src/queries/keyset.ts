@@ -2,7 +2,7 @@
 // rows strictly after the last one read, so a page costs an index range scan however deep it is, and rows
 // added meanwhile neither shift nor repeat. The time travels as PostgreSQL's own text (microseconds
 // kept): a JS Date would round it to milliseconds and skip or repeat rows that share a millisecond.
-import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { desc, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 
 /** Where a row sits in a newest-first list: its time as PostgreSQL's text and its id. */
 export interface KeysetPosition {
@@ -38,3 +38,13 @@ export function afterPosition(at: AnyColumn, id: AnyColumn, before: KeysetPositi
 export const positionText = (at: AnyColumn) => sql<string>`${at}::text`;
 
 export const keysetLimit = (limit: number) => Math.min(Math.max(Math.trunc(limit) || 1, 1), MAX_KEYSET_LIMIT);
+
+/** The order a keyset list reads in: newest first, the id breaking ties (rows made in one transaction share created_at). */
+export const newestFirst = (at: AnyColumn, id: AnyColumn) => [desc(at), desc(id)] as const;
+
+export type Positioned<T> = T & { position: KeysetPosition };
+
+/** Rows selected as `{ row, at: positionText(...) }`, each with its position. */
+export function positioned<T extends { id: string }>(rows: { row: T; at: string }[]): Positioned<T>[] {
+  return rows.map(({ row, at }) => ({ ...row, position: { at, id: row.id } }));
+}

@@ -1,12 +1,12 @@
 // An account's webhook subscriptions and what was delivered to them: the CRUD the CLI and the API
 // call (through packages/webhooks, which checks the URL first), and the attempts list.
 import { randomUUID } from 'node:crypto';
-import { desc, eq, getTableColumns, sql } from 'drizzle-orm';
+import { eq, getTableColumns, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import type { AccountScope } from '../account-scope';
 import { encryptCredentials, type EncryptionKeys } from '../crypto/index';
 import { DbError } from '../errors';
-import { afterPosition, isKeysetPosition, keysetLimit, positionText, type KeysetPosition } from './keyset';
+import { afterPosition, isKeysetPosition, keysetLimit, newestFirst, positioned, positionText, type KeysetPosition, type KeysetQuery, type Positioned } from './keyset';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents, type WebhookAttemptRow, type WebhookEndpointRow, type WebhookEventType } from '../schema';
 
 /** An endpoint as apps see it: everything but the encrypted secret. */
@@ -62,6 +62,18 @@ export function webhookQueries(db: Db, scope: AccountScope) {
       return row ?? null;
     },
 
+    /** One page, newest first (keyset.ts). */
+    async page(q: KeysetQuery): Promise<Positioned<WebhookEndpoint>[]> {
+      if (q.before && !isKeysetPosition(q.before)) return [];
+      const rows = await db
+        .select({ row: endpointColumns, at: positionText(webhookEndpoints.createdAt) })
+        .from(webhookEndpoints)
+        .where(scope.where(webhookEndpoints, afterPosition(webhookEndpoints.createdAt, webhookEndpoints.id, q.before)))
+        .orderBy(...newestFirst(webhookEndpoints.createdAt, webhookEndpoints.id))
+        .limit(keysetLimit(q.limit));
+      return positioned(rows);
+    },
+
     async list(): Promise<WebhookEndpoint[]> {
       return db.select(endpointColumns).from(webhookEndpoints).where(scope.where(webhookEndpoints)).orderBy(webhookEndpoints.createdAt);
     },
@@ -101,7 +113,7 @@ export function webhookQueries(db: Db, scope: AccountScope) {
             afterPosition(webhookAttempts.at, webhookAttempts.id, before),
           ),
         )
-        .orderBy(desc(webhookAttempts.at), desc(webhookAttempts.id))
+        .orderBy(...newestFirst(webhookAttempts.at, webhookAttempts.id))
         .limit(limit);
       return rows.map(({ atText, ...row }) => ({ ...row, position: { at: atText, id: row.id } }));
     },
