@@ -54,7 +54,7 @@ beforeAll(async () => {
     const at = new Date(i < 10 ? base : base + i * 60_000);
     const emails = i % 3 === 0 ? 2 : 1;
     for (let e = 0; e < emails; e++) {
-      await a.s.emails.logOutbound({ source: 'log', messageId: `<${randomUUID()}@crm.test>`, userId: null, from: { address: 'ana@mail.test', name: null }, to: [{ address: contactRows[0]!.email, name: null }], subject: `t${i}`, sentAt: new Date(at.getTime() - e * 1000), threadId });
+      await a.s.emails.logOutbound({ source: 'log', messageId: `<${randomUUID()}@crm.test>`, userId: null, from: { address: 'ana@mail.test', name: 'Ana' }, to: [{ address: contactRows[0]!.email, name: 'Bob' }], subject: `t${i}`, sentAt: new Date(at.getTime() - e * 1000), threadId });
     }
   }
   made.users = new Set(userRows.map((r) => r.id));

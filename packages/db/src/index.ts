@@ -5,6 +5,7 @@ export * from './connection/index';
 export * from './migrate';
 export * from './crypto/index';
 export * from './errors';
+export * from './next-step';
 export * from './scoped';
 export * from './system-queries';
 export * from './inbox-notify';

@@ -9,7 +9,7 @@ import { OperationError } from './operation-error';
 
 export async function requireInbox(s: Scoped, inboxId: string): Promise<Inbox> {
   const inbox = /^[0-9a-f-]{36}$/i.test(inboxId) ? await s.inboxes.get(inboxId) : null;
-  if (!inbox) throw new OperationError('inbox_not_found', `There is no inbox ${inboxId} in this account (see \`reply-sync inbox list\`).`);
+  if (!inbox) throw new OperationError('inbox_not_found', `There is no inbox ${inboxId} in this account.`, undefined, { step: 'list_inboxes' });
   return inbox;
 }
 

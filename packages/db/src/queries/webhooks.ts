@@ -37,7 +37,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function webhookQueries(db: Db, scope: AccountScope) {
   const { accountId } = scope;
-  const notFound = (id: string) => new DbError('not_found', `No webhook endpoint ${id} in this account (\`reply-sync webhook list\` shows them).`);
+  const notFound = (id: string) => new DbError('not_found', `No webhook endpoint ${id} in this account.`, { step: 'list_webhooks' });
   /** A malformed id is simply not found (never a database error about uuid syntax). */
   const byId = (id: string) => {
     if (!UUID.test(id)) throw notFound(id);
