@@ -30,3 +30,4 @@ export type { WebhookEndpoint, CreateWebhookEndpointInput, WebhookAttempt, Webho
 export { isKeysetPosition, MAX_KEYSET_LIMIT, type KeysetPosition, type KeysetQuery, type Positioned } from './queries/keyset';
 export type { CompanyWithContacts, DealWithContacts } from './queries/contacts';
 export * from './webhook-delivery';
+export * from './webhook-retention';

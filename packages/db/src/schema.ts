@@ -630,6 +630,7 @@ export const webhookEvents = pgTable(
   },
   (t) => [
     index('webhook_events_unrelayed_idx').on(t.createdAt).where(sql`${t.relayedAt} IS NULL`),
+    index('webhook_events_relayed_created_idx').on(t.createdAt).where(sql`${t.relayedAt} IS NOT NULL`),
     index('webhook_events_account_idx').on(t.accountId, t.createdAt),
     oneOf('webhook_events_type_ck', t.type, WEBHOOK_EVENT_TYPES),
   ],
@@ -686,6 +687,7 @@ export const webhookAttempts = pgTable(
     index('webhook_attempts_endpoint_idx').on(t.accountId, t.endpointId, t.at),
     index('webhook_attempts_endpoint_at_id_idx').on(t.accountId, t.endpointId, t.at.desc(), t.id.desc()),
     index('webhook_attempts_delivery_idx').on(t.deliveryId),
+    index('webhook_attempts_at_idx').on(t.at),
     oneOf('webhook_attempts_status_ck', t.status, WEBHOOK_ATTEMPT_STATUSES),
   ],
 );
