@@ -20,7 +20,7 @@ export type { CreateOutgoingEmailInput, OutgoingAttachmentInput, BuiltOutgoing }
 export type { LogRepliesOutcome } from './queries/log-replies';
 export type { DecisionInput, DecisionWithInbox, InboxCheckpoint, DecisionPosition } from './queries/decisions';
 export { decisionOutcome } from './queries/decisions';
-export type { TimelineEntry, TimelineAttachment, TimelineThread } from './queries/timeline';
+export type { TimelineEntry, TimelineAttachment, TimelineThread, TimelineHeaderEntry } from './queries/timeline';
 export type { AddContactInput, ContactWithLinks } from './queries/contacts';
 export { normalizeNeverLogValue } from './queries/never-log';
 export { generateApiKey, parseApiKey } from './api-key-format';

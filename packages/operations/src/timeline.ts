@@ -1,5 +1,5 @@
 // The CRM timeline of a contact, company or deal, and `explain`: every decision about one message.
-import type { DecisionWithInbox, KeysetPosition, KeysetQuery, Scoped, TimelineEntry } from '@reply-sync/db';
+import type { DecisionWithInbox, KeysetPosition, KeysetQuery, Scoped, TimelineEntry, TimelineHeaderEntry } from '@reply-sync/db';
 import { normalizeMessageId, reasonSentence, REASON_SENTENCES, type ReasonCode } from '@reply-sync/threading';
 import { OperationError } from './operation-error';
 
@@ -58,7 +58,7 @@ async function resolveTarget(s: Scoped, target: TimelineTarget): Promise<Timelin
   return { kind: 'deal', id: d.id, label: d.name };
 }
 
-function timelineItem(e: TimelineEntry): TimelineItem {
+function timelineItem(e: TimelineHeaderEntry): TimelineItem {
   return {
     id: e.id,
     threadId: e.threadId,
