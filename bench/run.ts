@@ -26,6 +26,7 @@ import { fleetSteadyScenario } from './scenarios/fleet-steady';
 import { rebalancingScenario } from './scenarios/rebalancing';
 import { loginStormScenario } from './scenarios/login-storm';
 import { deadLinkScenario } from './scenarios/dead-link';
+import { apiTimelineScenario } from './scenarios/api-timeline';
 
 const SCENARIOS: Scenario[] = [
   floorScenario,
@@ -42,6 +43,7 @@ const SCENARIOS: Scenario[] = [
   rebalancingScenario,
   loginStormScenario,
   deadLinkScenario,
+  apiTimelineScenario,
 ];
 
 function parseArgs(argv: string[]): BenchOptions {

@@ -72,7 +72,7 @@ export function enforceAccess(app: FastifyInstance, authenticate: (request: Fast
     const check: onRequestHookHandler = async (request) => {
       const auth = await authenticate(request);
       if (!auth.key.scopes.some((s) => accepted.includes(s))) {
-        throw new ApiProblem(403, 'scope_missing', `This API key (${auth.key.prefix}) has the scopes ${auth.key.scopes.join(', ')}; ${methods.join(',')} ${route.url} needs ${accepted.join(' or ')}. Use a key with that scope (\`reply-sync api-key create --scopes ${accepted[0]}\`).`);
+        throw new ApiProblem(403, 'scope_missing', `This API key (${auth.key.prefix}) has the scopes ${auth.key.scopes.join(', ')}; ${methods.join(',')} ${route.url} needs ${accepted.join(' or ')}. Use a key with that scope (an operator makes one on the server with the CLI's \`api-key create --scopes ${accepted[0]}\`).`);
       }
       request.auth = auth;
     };

@@ -18,7 +18,7 @@ declare module 'fastify' {
   }
 }
 
-const HOW_TO_GET_A_KEY = 'Create one with `reply-sync api-key create --account ID --scopes read` and send it as `Authorization: Bearer <key>`.';
+const HOW_TO_GET_A_KEY = "Send the account's API key as `Authorization: Bearer <key>`; keys are made on the server by an operator (the CLI's `api-key create --account ID --scopes read`).";
 
 export function createAuthenticator(db: Db, log: FastifyBaseLogger) {
   const touchedAt = new Map<string, number>();

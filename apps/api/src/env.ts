@@ -44,18 +44,21 @@ const EnvSchema = z.object({
   MICROSOFT_CLIENT_ID: z.preprocess(blank, z.string().optional()),
   MICROSOFT_CLIENT_SECRET: z.preprocess(blank, z.string().optional()),
   MICROSOFT_AUTHORITY: z.preprocess(blank, z.string().url().optional()),
+  /** true: webhook URLs to loopback and private addresses are accepted (as for the CLI and the delivery worker). */
+  WEBHOOKS_ALLOW_PRIVATE: z.preprocess(blank, z.enum(['true', 'false']).default('false')),
   LOG_LEVEL: z.preprocess(blank, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 });
 
 export type ApiEnvValues = z.infer<typeof EnvSchema>;
 
-export interface ApiEnv extends Omit<ApiEnvValues, 'API_CORS_ORIGINS' | 'API_OAUTH_STATE_KEY' | 'API_OAUTH_SUCCESS_URLS' | 'API_PUBLIC_URL'> {
+export interface ApiEnv extends Omit<ApiEnvValues, 'API_CORS_ORIGINS' | 'API_OAUTH_STATE_KEY' | 'API_OAUTH_SUCCESS_URLS' | 'API_PUBLIC_URL' | 'WEBHOOKS_ALLOW_PRIVATE'> {
   corsOrigins: string[];
   /** API_PUBLIC_URL without a trailing slash. */
   publicUrl: string;
   /** API_OAUTH_STATE_KEY decoded; null when unset (web sign-in off). */
   oauthStateKey: Buffer | null;
   oauthSuccessUrls: string[];
+  allowPrivateWebhooks: boolean;
   /** Parsed when first needed (connecting an inbox), so an API without keys still serves reads. */
   encryptionKeys(): EncryptionKeys;
   tlsCa: string | undefined;
@@ -78,7 +81,7 @@ export function parseApiEnv(source: Record<string, string | undefined> = process
   }
   const serverProblems = serverUrlProblems(source);
   if (serverProblems.length > 0) throw new ApiEnvError(`The API's environment is invalid: ${serverProblems.join(' ')}`);
-  const { API_CORS_ORIGINS, API_OAUTH_STATE_KEY, API_OAUTH_SUCCESS_URLS, API_PUBLIC_URL, ...values } = parsed.data;
+  const { API_CORS_ORIGINS, API_OAUTH_STATE_KEY, API_OAUTH_SUCCESS_URLS, API_PUBLIC_URL, WEBHOOKS_ALLOW_PRIVATE, ...values } = parsed.data;
   const oauthSuccessUrls = (API_OAUTH_SUCCESS_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
   for (const u of oauthSuccessUrls) {
     if (!/^https?:\/\/[^/]/i.test(u) || !URL.canParse(u)) {
@@ -100,6 +103,7 @@ export function parseApiEnv(source: Record<string, string | undefined> = process
     oauthStateKey: parseStateKey(API_OAUTH_STATE_KEY),
     oauthSuccessUrls,
     corsOrigins: (API_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    allowPrivateWebhooks: WEBHOOKS_ALLOW_PRIVATE === 'true',
     encryptionKeys: () => (keys ??= parseEncryptionKeys(values.REPLY_SYNC_ENCRYPTION_KEYS)),
     tlsCa,
   };

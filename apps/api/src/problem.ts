@@ -99,7 +99,8 @@ export function problemOf(error: unknown): { problem: Problem; unexpected: boole
     // Never a thrown message to the client: it may quote SQL or a server's internals.
     return { problem: problem(500, 'unexpected', 'Something went wrong on our side; nothing you sent caused it. Try again, and tell support if it keeps happening.'), unexpected: true };
   }
-  return { problem: problem(status, op.code, op.message, op.detail ? { serverText: op.detail } : {}), unexpected: false };
+  // The sentence with its next step as an API route (the message has it as a CLI command).
+  return { problem: problem(status, op.code, op.sentenceFor('api'), op.detail ? { serverText: op.detail } : {}), unexpected: false };
 }
 
 /** A 404 in the words of a missing row, for an id of another account as much as for one that never existed. */

@@ -40,7 +40,7 @@ export async function runApi(env: ApiEnv, options: RunApiOptions = {}): Promise<
     store: redisSignInStore(redis),
     tlsCa: env.tlsCa,
   };
-  const app = await buildApp({ db: db.db, redis, env, encryptionKeys: env.encryptionKeys, tlsCa: env.tlsCa, sendQueue, webSignIn, ...(options.logStream ? { logStream: options.logStream } : {}) });
+  const app = await buildApp({ db: db.db, redis, env, encryptionKeys: env.encryptionKeys, tlsCa: env.tlsCa, sendQueue, webSignIn, allowPrivateWebhooks: env.allowPrivateWebhooks, ...(options.logStream ? { logStream: options.logStream } : {}) });
   let address: string;
   try {
     address = await app.listen({ host: env.API_HOST, port: env.API_PORT });

@@ -22,7 +22,7 @@ describe('authentication', () => {
     expect(missing.statusCode).toBe(401);
     expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(missing.headers['www-authenticate']).toMatch(/^Bearer/);
-    expect(missing.json()).toMatchObject({ status: 401, code: 'api_key_missing', type: '/problems/api_key_missing', detail: expect.stringContaining('reply-sync api-key create') });
+    expect(missing.json()).toMatchObject({ status: 401, code: 'api_key_missing', type: '/problems/api_key_missing', detail: expect.stringContaining('Authorization: Bearer') });
 
     const key = await a.key(['read']);
     const wrongSecret = key.slice(0, -4) + (key.endsWith('AAAA') ? 'BBBB' : 'AAAA');

@@ -21,10 +21,12 @@ export interface TestApi {
   /** Every log line the app wrote, as text. */
   logs: string[];
   account(): Promise<TestAccount>;
+  /** Problem answers whose sentence named a CLI command (close() fails the file when there are any). */
+  problemsNamingCli: string[];
   close(): Promise<void>;
 }
 
-export async function startTestApi(options: { rateLimit?: number; bodyLimit?: number; corsOrigins?: string[]; sendQueue?: SendQueue; webSignIn?: WebSignInConfig } = {}): Promise<TestApi> {
+export async function startTestApi(options: { rateLimit?: number; bodyLimit?: number; corsOrigins?: string[]; sendQueue?: SendQueue; webSignIn?: WebSignInConfig; allowPrivateWebhooks?: boolean } = {}): Promise<TestApi> {
   await migrate(stack.databaseUrl);
   const db = createDb(stack.databaseUrl, { max: 4 });
   const logs: string[] = [];
@@ -43,7 +45,17 @@ export async function startTestApi(options: { rateLimit?: number; bodyLimit?: nu
     tlsCa: stack.caCert,
     sendQueue: options.sendQueue ?? null,
     webSignIn: options.webSignIn ?? null,
+    // The tests' receivers listen on loopback, as the operator setting allows.
+    allowPrivateWebhooks: options.allowPrivateWebhooks ?? true,
     logStream,
+  });
+  // Every answer of every API test: a problem's sentence names API routes, never a CLI command.
+  const namingCli: string[] = [];
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (String(reply.getHeader('content-type') ?? '').startsWith('application/problem+json') && typeof payload === 'string' && CLI_COMMAND.test(payload)) {
+      namingCli.push(`${request.method} ${request.url}: ${payload}`);
+    }
+    return payload;
   });
   await app.ready();
   return {
@@ -64,11 +76,16 @@ export async function startTestApi(options: { rateLimit?: number; bodyLimit?: nu
         },
       };
     },
+    problemsNamingCli: namingCli,
     async close() {
       await app.close();
       await db.close();
+      if (namingCli.length > 0) throw new Error(`Problems whose sentence names a CLI command, not an API route:\n${namingCli.join('\n')}`);
     },
   };
 }
+
+/** A `reply-sync <command>` of the CLI (the product's name alone, as in "reply-sync only supports IMAP", is fine). */
+export const CLI_COMMAND = /`reply-sync\b|reply-sync (?:account|user|inbox|contact|never-log|email|timeline|explain|api-key|webhooks?|credentials|migrate|setup|demo|api|scheduler|worker)\b/;
 
 export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });

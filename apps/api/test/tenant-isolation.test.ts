@@ -1,5 +1,5 @@
 // Another account's ids answer 404, exactly as missing ones do, on every route of the OpenAPI document:
-// account A holds a user, inbox, contact, company, deal, never-log entry, decision and email; account B's
+// account A holds a user, inbox, contact, company, deal, never-log entry, decision, email and webhook; account B's
 // key (all scopes) calls each route with A's ids. Every documented operation needs a case here, so a new
 // route fails this test until it is covered.
 import { randomUUID } from 'node:crypto';
@@ -13,7 +13,7 @@ import { webSignInFixture, type WebSignInFixture } from './web-sign-in-fixture';
 let api: TestApi;
 let a: TestAccount;
 let bKey: string;
-let ids: Record<'inbox' | 'user' | 'contact' | 'company' | 'deal' | 'neverLog' | 'email' | 'send', string>;
+let ids: Record<'inbox' | 'user' | 'contact' | 'company' | 'deal' | 'neverLog' | 'email' | 'send' | 'webhook', string>;
 let sendQueue: SendQueue;
 let attachmentId: string;
 let userEmail: string;
@@ -43,7 +43,8 @@ beforeAll(async () => {
   attachmentId = (await a.s.attachments.listFor(email.emailId))[0]!.id;
   await a.s.decisions.record([{ inboxId: inbox.id, uidvalidity: 1, uid: 1, messageId, reasonCode: 'not_a_reply', fromAddress: 'bob@acme.test', subject: 'x' }]);
   const send = await a.s.outgoingEmails.create({ inboxId: inbox.id, userId: user.id, sendId: randomUUID(), to: ['bob@acme.test'], cc: [], subject: 'Hi', textBody: 'hi', htmlBody: null, contactIds: [], companyIds: [], dealIds: [], attachments: [] });
-  ids = { inbox: inbox.id, user: user.id, contact: contact.id, company: company.id, deal: deal.id, neverLog: neverLog.id, email: email.emailId, send: send.email.id };
+  const webhook = await a.s.webhooks.create({ url: 'https://crm.example/hooks', eventTypes: ['email.logged'], secret: 'whsec_dGVzdA==' }, parseEncryptionKeys(stack.encryptionKeys));
+  ids = { inbox: inbox.id, user: user.id, contact: contact.id, company: company.id, deal: deal.id, neverLog: neverLog.id, email: email.emailId, send: send.email.id, webhook: webhook.id };
   doc = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json();
 });
 afterAll(async () => {
@@ -138,6 +139,12 @@ const CASES: Record<string, Case> = {
       expect(r.json().code).toBe('inbox_not_found');
     },
   },
+  'get /v1/webhooks': { check: () => holdsNothingOfA('/v1/webhooks') },
+  'post /v1/webhooks': { check: async () => expect((await call('POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/b', events: ['all'] })).statusCode).toBe(201) },
+  'get /v1/webhooks/{id}': { id: 'webhook' },
+  'delete /v1/webhooks/{id}': { id: 'webhook' },
+  'post /v1/webhooks/{id}/enable': { id: 'webhook' },
+  'get /v1/webhooks/{id}/attempts': { id: 'webhook' },
   'get /healthz': { check: async () => expect((await call('GET', '/healthz')).statusCode).toBe(200) },
   'post /v1/inboxes/oauth/{provider}': {
     // A's user (by id or email) and A's inbox are not B's: 404 as for missing ones, and no sign-in starts.
@@ -185,5 +192,6 @@ describe("another account's ids", () => {
     // And A's rows are untouched by B's writes.
     expect((await a.s.inboxes.get(ids.inbox))?.status).toBe('connected');
     expect((await a.s.neverLog.list()).map((e) => e.id)).toEqual([ids.neverLog]);
+    expect((await a.s.webhooks.list()).map((w) => w.id)).toEqual([ids.webhook]);
   });
 });

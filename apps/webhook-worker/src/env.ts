@@ -1,5 +1,5 @@
 // The webhook worker's configuration: read from process.env once, validated with zod, passed down typed.
-import { parseEncryptionKeys, type EncryptionKeys } from '@reply-sync/db';
+import { DEFAULT_WEBHOOK_RETENTION_MS, parseEncryptionKeys, type EncryptionKeys } from '@reply-sync/db';
 import { serverUrlProblems } from '@reply-sync/queue';
 import { z } from 'zod';
 import { DEFAULT_DISABLE_AFTER_MS, DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from './retry-schedule';
@@ -31,6 +31,10 @@ const EnvSchema = z.object({
   WEBHOOK_DISABLE_AFTER_MS: ms(DEFAULT_DISABLE_AFTER_MS),
   /** BullMQ's job lock: a killed worker's jobs run again this long after (default 30 s). */
   WEBHOOK_LOCK_MS: ms(30_000),
+  /** Delivered (or given-up) events and attempts older than this are deleted (default 30 days). */
+  WEBHOOK_RETENTION_MS: ms(DEFAULT_WEBHOOK_RETENTION_MS),
+  /** How often the worker prunes them (default hourly). */
+  WEBHOOK_PRUNE_INTERVAL_MS: ms(3600_000),
   DB_POOL_MAX: z.coerce.number().int().positive().default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

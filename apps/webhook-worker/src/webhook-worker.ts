@@ -1,11 +1,12 @@
-// A webhook worker process: the relay (outbox → queue) and the delivery worker (queue → receivers),
-// over one PostgreSQL pool and one Redis connection.
+// A webhook worker process: the relay (outbox → queue), the delivery worker (queue → receivers) and the
+// retention pass (old finished events and attempts deleted), over one PostgreSQL pool and one Redis connection.
 import { createDb } from '@reply-sync/db';
 import { createRedisConnection, createWebhookQueue } from '@reply-sync/queue';
 import type { WebhookWorkerEnv } from './env';
 import type { Logger } from './logger';
 import { createDeliveryWorker } from './delivery-worker';
 import { startRelay } from './relay';
+import { startRetention } from './retention';
 
 export interface RunningWebhookWorker {
   close(): Promise<void>;
@@ -38,9 +39,11 @@ export async function startWebhookWorker({ env, logger, now }: StartWebhookWorke
   });
   const relay = startRelay({ db: database.db, databaseUrl: env.DATABASE_URL, enqueue: (d) => queue.enqueue(d), logger, pollMs: env.WEBHOOK_RELAY_POLL_MS });
   await Promise.all([relay.ready, worker.waitUntilReady()]);
+  const retention = startRetention({ db: database.db, logger, retentionMs: env.WEBHOOK_RETENTION_MS, intervalMs: env.WEBHOOK_PRUNE_INTERVAL_MS, ...(now ? { now } : {}) });
   logger.info({ queue: env.REPLY_SYNC_WEBHOOK_QUEUE, concurrency: env.WEBHOOK_CONCURRENCY, allowPrivate: env.allowPrivate }, 'webhook worker started');
   return {
     async close() {
+      await retention.close();
       await relay.close();
       await worker.close();
       await queue.close();

@@ -1,4 +1,5 @@
 // Errors the queries throw, each with a code the apps switch on and a sentence a user can act on.
+import { withNextStep, type NextStep } from './next-step';
 
 export type DbErrorCode =
   | 'not_found'
@@ -11,10 +12,15 @@ export type DbErrorCode =
 
 export class DbError extends Error {
   readonly code: DbErrorCode;
-  constructor(code: DbErrorCode, message: string) {
-    super(message);
+  /** The sentence without the next step (the message has it in the CLI's words). */
+  readonly sentence: string;
+  readonly nextStep: NextStep | undefined;
+  constructor(code: DbErrorCode, sentence: string, nextStep?: NextStep) {
+    super(withNextStep(sentence, nextStep, 'cli'));
     this.name = 'DbError';
     this.code = code;
+    this.sentence = sentence;
+    this.nextStep = nextStep;
   }
 }
 

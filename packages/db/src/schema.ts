@@ -12,6 +12,7 @@
 //   is hand-written SQL in a custom migration (drizzle/0001_*.sql).
 import { sql } from 'drizzle-orm';
 import {
+  type ExtraConfigColumn,
   bigint,
   boolean,
   check,
@@ -37,6 +38,8 @@ const bytea = customType<{ data: Buffer; driverData: Buffer }>({
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const createdAt = () => tstz('created_at').notNull().defaultNow();
+/** The index a list pages on, newest first (queries/keyset.ts): (account_id, created_at DESC, id DESC). */
+const keysetIndex = (name: string, t: { accountId: ExtraConfigColumn; createdAt: ExtraConfigColumn; id: ExtraConfigColumn }) => index(name).on(t.accountId, t.createdAt.desc(), t.id.desc());
 const imapNumber = (name: string) => bigint(name, { mode: 'number' });
 const accountId = () =>
   uuid('account_id')
@@ -131,7 +134,7 @@ export const users = pgTable(
     name: text('name'),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('users_account_email_lower_uq').on(t.accountId, sql`lower(${t.email})`)],
+  (t) => [uniqueIndex('users_account_email_lower_uq').on(t.accountId, sql`lower(${t.email})`), keysetIndex('users_account_created_idx', t)],
 );
 
 export const inboxes = pgTable(
@@ -201,6 +204,7 @@ export const inboxes = pgTable(
   },
   (t) => [
     index('inboxes_account_idx').on(t.accountId),
+    keysetIndex('inboxes_account_created_idx', t),
     index('inboxes_status_idx').on(t.status),
     oneOf('inboxes_kind_ck', t.kind, INBOX_KINDS),
     oneOf('inboxes_provider_ck', t.provider, PROVIDERS),
@@ -248,7 +252,7 @@ export const companies = pgTable(
     domain: text('domain'),
     createdAt: createdAt(),
   },
-  (t) => [index('companies_account_name_idx').on(t.accountId, t.name)],
+  (t) => [index('companies_account_name_idx').on(t.accountId, t.name), keysetIndex('companies_account_created_idx', t)],
 );
 
 export const contacts = pgTable(
@@ -266,7 +270,7 @@ export const contacts = pgTable(
     createdAt: createdAt(),
   },
   // Unique per account case-insensitively: Ana@X.com and ana@x.com are one contact.
-  (t) => [uniqueIndex('contacts_account_email_lower_uq').on(t.accountId, sql`lower(${t.email})`)],
+  (t) => [uniqueIndex('contacts_account_email_lower_uq').on(t.accountId, sql`lower(${t.email})`), keysetIndex('contacts_account_created_idx', t)],
 );
 
 export const deals = pgTable(
@@ -281,6 +285,7 @@ export const deals = pgTable(
   },
   (t) => [
     index('deals_account_name_idx').on(t.accountId, t.name),
+    keysetIndex('deals_account_created_idx', t),
     oneOf('deals_status_ck', t.status, DEAL_STATUSES),
   ],
 );
@@ -296,7 +301,7 @@ export const contactCompanies = pgTable(
       .notNull()
       .references(() => companies.id, { onDelete: 'cascade' }),
   },
-  (t) => [primaryKey({ columns: [t.contactId, t.companyId] })],
+  (t) => [primaryKey({ columns: [t.contactId, t.companyId] }), index('contact_companies_company_idx').on(t.companyId)],
 );
 
 export const contactDeals = pgTable(
@@ -310,7 +315,7 @@ export const contactDeals = pgTable(
       .notNull()
       .references(() => deals.id, { onDelete: 'cascade' }),
   },
-  (t) => [primaryKey({ columns: [t.contactId, t.dealId] })],
+  (t) => [primaryKey({ columns: [t.contactId, t.dealId] }), index('contact_deals_deal_idx').on(t.dealId)],
 );
 
 export const neverLog = pgTable(
@@ -325,6 +330,7 @@ export const neverLog = pgTable(
   },
   (t) => [
     uniqueIndex('never_log_account_kind_value_uq').on(t.accountId, t.kind, t.value),
+    keysetIndex('never_log_account_created_idx', t),
     oneOf('never_log_kind_ck', t.kind, NEVER_LOG_KINDS),
     check('never_log_value_lower_ck', sql`${t.value} = lower(${t.value})`),
   ],
@@ -606,6 +612,7 @@ export const webhookEndpoints = pgTable(
   },
   (t) => [
     index('webhook_endpoints_account_idx').on(t.accountId),
+    keysetIndex('webhook_endpoints_account_created_idx', t),
     check('webhook_endpoints_event_types_ck', sql`cardinality(${t.eventTypes}) > 0`),
     check('webhook_endpoints_disabled_ck', sql`${t.enabled} OR ${t.disabledReason} IS NOT NULL`),
   ],
@@ -630,6 +637,7 @@ export const webhookEvents = pgTable(
   },
   (t) => [
     index('webhook_events_unrelayed_idx').on(t.createdAt).where(sql`${t.relayedAt} IS NULL`),
+    index('webhook_events_relayed_created_idx').on(t.createdAt).where(sql`${t.relayedAt} IS NOT NULL`),
     index('webhook_events_account_idx').on(t.accountId, t.createdAt),
     oneOf('webhook_events_type_ck', t.type, WEBHOOK_EVENT_TYPES),
   ],
@@ -684,7 +692,9 @@ export const webhookAttempts = pgTable(
   },
   (t) => [
     index('webhook_attempts_endpoint_idx').on(t.accountId, t.endpointId, t.at),
+    index('webhook_attempts_endpoint_at_id_idx').on(t.accountId, t.endpointId, t.at.desc(), t.id.desc()),
     index('webhook_attempts_delivery_idx').on(t.deliveryId),
+    index('webhook_attempts_at_idx').on(t.at),
     oneOf('webhook_attempts_status_ck', t.status, WEBHOOK_ATTEMPT_STATUSES),
   ],
 );

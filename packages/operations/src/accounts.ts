@@ -14,6 +14,6 @@ export async function addUser(s: Scoped, input: { email: string; name?: string |
 /** A user of the account by email; a missing one is an error that says how to add them. */
 export async function requireUser(s: Scoped, email: string): Promise<User> {
   const user = await s.users.findByEmail(email);
-  if (!user) throw new OperationError('user_not_found', `There is no user ${email} in this account; add them with \`reply-sync user add --email ${email}\`.`);
+  if (!user) throw new OperationError('user_not_found', `There is no user ${email} in this account.`, undefined, { step: 'add_user', email });
   return user;
 }

@@ -63,6 +63,6 @@ export async function listNeverLog(s: Scoped): Promise<NeverLogRow[]> {
 export async function removeNeverLog(s: Scoped, value: string): Promise<{ value: string; removed: number }> {
   const v = checkNeverLogValue(value);
   const removed = await s.neverLog.remove(v, neverLogKind(v));
-  if (removed === 0) throw new OperationError('not_found', `"${value}" is not on the never-log list (see \`reply-sync never-log list\`).`);
+  if (removed === 0) throw new OperationError('not_found', `"${value}" is not on the never-log list.`, undefined, { step: 'list_never_log' });
   return { value: v, removed };
 }

@@ -2,14 +2,14 @@
 // sentence, when it last synced, the current run of errors if there is one, and the history, where a
 // run of errors that ended by itself is a `recovered` row rather than a current error.
 // Database reads only (no mail server is contacted, so no IMAP code is loaded).
-import { RECOVERED_REASON, trustedAuthservIdsOf, type Inbox, type InboxStatusHistoryRow, type Scoped } from '@reply-sync/db';
+import { RECOVERED_REASON, trustedAuthservIdsOf, type Inbox, type InboxStatusHistoryRow, type KeysetPosition, type KeysetQuery, type Scoped } from '@reply-sync/db';
 import type { TlsMode } from '@reply-sync/mail';
 import { isStatusReason, statusReasonSentence, UNKNOWN_STATUS_REASON_SENTENCE } from '@reply-sync/mail/disconnect-reasons';
 import { OperationError } from './operation-error';
 
 export async function requireInbox(s: Scoped, inboxId: string): Promise<Inbox> {
   const inbox = /^[0-9a-f-]{36}$/i.test(inboxId) ? await s.inboxes.get(inboxId) : null;
-  if (!inbox) throw new OperationError('inbox_not_found', `There is no inbox ${inboxId} in this account (see \`reply-sync inbox list\`).`);
+  if (!inbox) throw new OperationError('inbox_not_found', `There is no inbox ${inboxId} in this account.`, undefined, { step: 'list_inboxes' });
   return inbox;
 }
 
@@ -101,6 +101,14 @@ export async function listInboxes(s: Scoped, options: { includeRemoved?: boolean
   const emailOf = new Map(users.map((u) => [u.id, u.email]));
   const recoveries = await s.inboxes.latestRecoveries(inboxes.map((i) => i.id));
   return inboxes.map((i) => listEntry(i, i.userId ? (emailOf.get(i.userId) ?? null) : null, recoveries.get(i.id)));
+}
+
+/** One page of the inboxes, newest first, read in SQL with their owners and latest recoveries (the API's list). */
+export async function pageInboxes(s: Scoped, q: KeysetQuery & { status?: Inbox['status'] | undefined }): Promise<(InboxListEntry & { position: KeysetPosition })[]> {
+  const inboxes = await s.inboxes.page(q);
+  const [users, recoveries] = await Promise.all([s.users.getMany(inboxes.flatMap((i) => (i.userId ? [i.userId] : []))), s.inboxes.latestRecoveries(inboxes.map((i) => i.id))]);
+  const emailOf = new Map(users.map((u) => [u.id, u.email]));
+  return inboxes.map((i) => ({ ...listEntry(i, i.userId ? (emailOf.get(i.userId) ?? null) : null, recoveries.get(i.id)), position: i.position }));
 }
 
 export async function inboxHistory(s: Scoped, inboxId: string): Promise<InboxStatusHistoryRow[]> {

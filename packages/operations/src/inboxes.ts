@@ -124,7 +124,7 @@ export interface ReconnectInboxInput {
 export async function reconnectInbox(s: Scoped, input: ReconnectInboxInput, deps: MailDeps): Promise<ConnectedInbox> {
   const current = await requireInbox(s, input.inboxId);
   if (current.status === 'removed') {
-    throw new OperationError('inbox_removed', `Inbox ${current.address} was removed; connect it again with \`reply-sync inbox connect\`.`);
+    throw new OperationError('inbox_removed', `Inbox ${current.address} was removed.`, undefined, { step: 'connect_inbox' });
   }
   if (current.authKind !== 'password') {
     throw new OperationError('not_a_password_inbox', `Inbox ${current.address} signs in with OAuth, not a password; reconnect it through its provider's sign-in.`);

@@ -51,7 +51,7 @@ async function pickInbox(s: Scoped, userId: string, userEmail: string, inboxId: 
   const inboxes = await s.inboxes.list();
   if (inboxId) {
     const inbox = inboxes.find((i) => i.id === inboxId);
-    if (!inbox) throw new OperationError('inbox_not_found', `There is no inbox ${inboxId} in this account (see \`reply-sync inbox list\`).`);
+    if (!inbox) throw new OperationError('inbox_not_found', `There is no inbox ${inboxId} in this account.`, undefined, { step: 'list_inboxes' });
     return inbox;
   }
   const own = inboxes.filter((i) => i.kind === 'personal' && i.userId === userId);
@@ -65,7 +65,7 @@ async function findAll<T extends Company | Deal>(names: string[], find: (name: s
   const found: T[] = [];
   for (const name of new Set(names)) {
     const row = await find(name);
-    if (!row) throw new OperationError(`${what}_not_found`, `There is no ${what} "${name}" in this account; create it with \`reply-sync contact add ... --${what} "${name}"\`.`);
+    if (!row) throw new OperationError(`${what}_not_found`, `There is no ${what} "${name}" in this account.`, undefined, what === 'company' ? { step: 'add_company', name } : { step: 'add_deal', name });
     found.push(row);
   }
   return found;

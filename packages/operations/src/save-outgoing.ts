@@ -8,7 +8,7 @@ async function resolveAssociations(s: Scoped, o: Pick<SaveOutgoingInput, 'contac
   const contactIds: string[] = [];
   for (const email of o.contacts) {
     const c = await s.contacts.findByEmail(email);
-    if (!c) throw new OperationError('contact_not_found', `There is no contact ${email}; add it with \`reply-sync contact add --email ${email}\` first.`);
+    if (!c) throw new OperationError('contact_not_found', `There is no contact ${email}.`, undefined, { step: 'add_contact', email });
     contactIds.push(c.id);
   }
   const companyIds: string[] = [];
@@ -57,7 +57,7 @@ export async function saveOutgoing(s: Scoped, input: SaveOutgoingInput, checkRec
   if (existing) return { created: false, email: existing };
 
   const inbox = await s.inboxes.get(input.inboxId).catch(() => null);
-  if (!inbox) throw new OperationError('inbox_not_found', `There is no inbox ${input.inboxId} in this account (see \`reply-sync inbox list\`).`);
+  if (!inbox) throw new OperationError('inbox_not_found', `There is no inbox ${input.inboxId} in this account.`, undefined, { step: 'list_inboxes' });
   if (inbox.status !== 'connected') throw new OperationError('inbox_not_connected', `The inbox ${inbox.address} is ${inbox.status}; reconnect it before sending from it.`);
   if (!inbox.smtpHost) throw new OperationError('smtp_not_configured', `The inbox ${inbox.address} has no SMTP server; reconnect it with --smtp-host to send from it.`);
   // The worker parses them again when it sends; checked here so a typo is not saved at all.

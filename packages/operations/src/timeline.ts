@@ -1,5 +1,5 @@
 // The CRM timeline of a contact, company or deal, and `explain`: every decision about one message.
-import type { DecisionWithInbox, Scoped, TimelineEntry } from '@reply-sync/db';
+import type { DecisionWithInbox, KeysetPosition, KeysetQuery, Scoped, TimelineEntry, TimelineHeaderEntry } from '@reply-sync/db';
 import { normalizeMessageId, reasonSentence, REASON_SENTENCES, UNKNOWN_REASON_SENTENCE, type ReasonCode } from '@reply-sync/threading';
 import { OperationError } from './operation-error';
 
@@ -42,42 +42,60 @@ export interface Timeline {
   entries: TimelineItem[];
 }
 
-export async function timelineFor(s: Scoped, target: TimelineTarget): Promise<Timeline> {
-  let resolved: Timeline['target'];
-  let entries: TimelineEntry[];
+async function resolveTarget(s: Scoped, target: TimelineTarget): Promise<Timeline['target']> {
   if ('contact' in target) {
     const c = await s.contacts.findByEmail(target.contact);
     if (!c) throw new OperationError('contact_not_found', `There is no contact ${target.contact} in this account.`);
-    resolved = { kind: 'contact', id: c.id, label: c.name ? `${c.name} <${c.email}>` : c.email };
-    entries = await s.timeline.forContact(c.email);
-  } else if ('company' in target) {
+    return { kind: 'contact', id: c.id, label: c.name ? `${c.name} <${c.email}>` : c.email };
+  }
+  if ('company' in target) {
     const c = await s.companies.find(target.company);
     if (!c) throw new OperationError('company_not_found', `There is no company "${target.company}" in this account.`);
-    resolved = { kind: 'company', id: c.id, label: c.name };
-    entries = await s.timeline.forCompany(c.id);
-  } else {
-    const d = await s.deals.find(target.deal);
-    if (!d) throw new OperationError('deal_not_found', `There is no deal "${target.deal}" in this account.`);
-    resolved = { kind: 'deal', id: d.id, label: d.name };
-    entries = await s.timeline.forDeal(d.id);
+    return { kind: 'company', id: c.id, label: c.name };
   }
+  const d = await s.deals.find(target.deal);
+  if (!d) throw new OperationError('deal_not_found', `There is no deal "${target.deal}" in this account.`);
+  return { kind: 'deal', id: d.id, label: d.name };
+}
+
+function timelineItem(e: TimelineHeaderEntry): TimelineItem {
   return {
-    target: resolved,
-    entries: entries.map((e) => ({
-      id: e.id,
-      threadId: e.threadId,
-      direction: e.direction,
-      source: e.source,
-      at: e.at,
-      from: { address: e.fromAddress, name: e.fromName },
-      to: e.to.map((a) => a.address),
-      subject: e.subject,
-      messageId: e.messageId,
-      attachments: e.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size })),
-      attachmentsSkippedReason: e.attachmentsSkippedReason,
-      senderVerification: storedVerification(e),
-    })),
+    id: e.id,
+    threadId: e.threadId,
+    direction: e.direction,
+    source: e.source,
+    at: e.at,
+    from: { address: e.fromAddress, name: e.fromName },
+    to: e.to.map((a) => a.address),
+    subject: e.subject,
+    messageId: e.messageId,
+    attachments: e.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size })),
+    attachmentsSkippedReason: e.attachmentsSkippedReason,
+    senderVerification: storedVerification(e),
   };
+}
+
+/** The whole timeline (the CLI's `timeline`). */
+export async function timelineFor(s: Scoped, target: TimelineTarget): Promise<Timeline> {
+  const resolved = await resolveTarget(s, target);
+  const entries = await s.timeline.forTargetId(resolved.kind, resolved.id);
+  return { target: resolved, entries: entries.map(timelineItem) };
+}
+
+export interface TimelineThreadItem {
+  threadId: string;
+  /** Its newest email on this timeline. */
+  latestAt: Date;
+  /** Its emails on this timeline, newest first. */
+  emails: TimelineItem[];
+  position: KeysetPosition;
+}
+
+/** One page of a timeline's threads, newest first, read in SQL (the API's timeline routes). */
+export async function timelinePage(s: Scoped, target: TimelineTarget, q: KeysetQuery): Promise<{ target: Timeline['target']; threads: TimelineThreadItem[] }> {
+  const resolved = await resolveTarget(s, target);
+  const threads = await s.timeline.threadPage(resolved.kind, resolved.id, q);
+  return { target: resolved, threads: threads.map((t) => ({ threadId: t.id, latestAt: t.latestAt, emails: t.entries.map(timelineItem), position: t.position })) };
 }
 
 export interface ExplainedDecision {

@@ -16,11 +16,11 @@ export function toOperationError(error: unknown): OperationError {
     return new OperationError(error.code === 'config' ? 'oauth_config' : error.code, error.message, error.detail);
   }
   if (error instanceof MailConnectError) return new OperationError(error.reason ?? `connect_${error.kind}`, error.sentence, error.detail);
-  if (error instanceof DbError) return new OperationError(error.code, error.message);
+  if (error instanceof DbError) return new OperationError(error.code, error.sentence, undefined, error.nextStep);
   // By name: the webhooks package's error (a subscription refused), without importing that package here.
   if (error instanceof Error && error.name === 'WebhookError') return new OperationError((error as Error & { code: string }).code, error.message);
   if (error instanceof EncryptionKeyError) return new OperationError(error.code, error.message);
-  if (error instanceof CredentialsDecryptError) return new OperationError(`credentials_${error.code}`, error.message);
+  if (error instanceof CredentialsDecryptError) return new OperationError(`credentials_${error.code}`, error.sentence, undefined, error.nextStep);
   if (error instanceof Error) {
     // The apps' env parsers (SchedulerEnvError, WorkerEnvError) carry a code and a full sentence.
     const code = (error as { code?: unknown }).code;

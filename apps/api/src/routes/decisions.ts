@@ -7,7 +7,7 @@ import { REASON_SENTENCES } from '@reply-sync/threading';
 import { Type } from 'typebox';
 import { scoped } from '../access';
 import { authOf } from '../authenticate';
-import { decodeCursor, encodeCursor, DEFAULT_LIMIT, Page, PageQuery } from '../pagination';
+import { keysetPage, keysetQuery, Page, PageQuery } from '../pagination';
 import { DateTime, IdParams, Nullable, OneOf, problemResponses } from '../schemas';
 import { findInbox } from './inboxes';
 
@@ -83,17 +83,9 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { scope } = authOf(request);
       const inbox = await findInbox(scope, request.params.id);
-      const limit = request.query.limit ?? DEFAULT_LIMIT;
-      const cursor = request.query.cursor ? decodeCursor(request.query.cursor) : null;
-      const before = cursor && typeof cursor[0] === 'string' && typeof cursor[1] === 'string' ? { at: cursor[0], id: cursor[1] } : undefined;
-      // One more than the page: whether there is a next page without a count.
-      const rows = await scope.decisions.pageForInbox(inbox.id, { reasonCode: request.query.reason, before, limit: limit + 1 });
-      const data = rows.slice(0, limit);
-      const last = data[data.length - 1];
-      return {
-        data: data.map((d) => ({ ...d, reasonCode: d.reasonCode, sentence: decisionSentence(d.reasonCode), from: d.fromAddress, at: d.createdAt })),
-        nextCursor: rows.length > limit && last ? encodeCursor([last.position.at, last.position.id]) : null,
-      };
+      const q = keysetQuery(request.query);
+      const page = keysetPage(await scope.decisions.pageForInbox(inbox.id, { reasonCode: request.query.reason, ...q }), q.pageSize);
+      return { ...page, data: page.data.map((d) => ({ ...d, sentence: decisionSentence(d.reasonCode), from: d.fromAddress, at: d.createdAt })) };
     },
   );
 

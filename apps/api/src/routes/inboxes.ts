@@ -1,13 +1,13 @@
 // Inboxes: list and show with status, reason sentence, provider text, history and last synced (support);
 // connect an IMAP/SMTP inbox (login checked before saving, POP3 refused), reconnect, remove (write).
-import { connectInbox, listInboxes, reconnectInbox, removeInbox, showInbox, type ConnectedInbox } from '@reply-sync/operations';
+import { connectInbox, pageInboxes, reconnectInbox, removeInbox, showInbox, type ConnectedInbox } from '@reply-sync/operations';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Scoped } from '@reply-sync/db';
 import { Type } from 'typebox';
 import { scoped } from '../access';
 import { authOf } from '../authenticate';
 import { findOr404 } from '../find-or-404';
-import { Page, PageQuery, pageOf } from '../pagination';
+import { keysetPage, keysetQuery, Page, PageQuery } from '../pagination';
 import { DateTime, IdParams, Nullable, NullableDateTime, OneOf, problemResponses } from '../schemas';
 import type { RouteDeps } from './index';
 
@@ -115,15 +115,15 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, dep
       ...scoped('support'),
       schema: {
         tags,
-        summary: "The account's inboxes with their status",
+        summary: "The account's inboxes with their status, newest first (removed ones only with status=removed)",
         querystring: Type.Object({ ...PageQuery.properties, status: Type.Optional(InboxStatus) }),
         response: { 200: Page(Type.Ref('InboxSummary')), ...problemResponses() },
       },
     },
     async (request) => {
       const { status, ...page } = request.query;
-      const all = await listInboxes(authOf(request).scope, { includeRemoved: status === 'removed' });
-      return pageOf(status ? all.filter((i) => i.status === status) : all, page, (i) => [i.address, i.id]);
+      const q = keysetQuery(page);
+      return keysetPage(await pageInboxes(authOf(request).scope, { ...q, status }), q.pageSize);
     },
   );
 

@@ -14,6 +14,7 @@ import { timelineRoutes } from './timeline';
 import { userRoutes } from './users';
 import { webSignInRoutes } from './web-sign-in';
 import type { WebSignInConfig } from '../web-sign-in/web-sign-in-config';
+import { webhookRoutes } from './webhooks';
 
 export interface RouteDeps {
   db: Db;
@@ -25,6 +26,8 @@ export interface RouteDeps {
   sendQueue: SendQueue | null;
   /** Web sign-in (Gmail, Office 365); null: its routes answer 503 web_sign_in_not_configured. */
   webSignIn?: WebSignInConfig | null | undefined;
+  /** WEBHOOKS_ALLOW_PRIVATE: webhook URLs to loopback and private addresses accepted. */
+  allowPrivateWebhooks: boolean;
 }
 
 export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => {
@@ -39,4 +42,5 @@ export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) =
   await app.register(neverLogRoutes, { prefix: '/v1' });
   await app.register(emailRoutes, { prefix: '/v1' });
   await app.register(sendRoutes, { prefix: '/v1', sendQueue: deps.sendQueue });
+  await app.register(webhookRoutes, { prefix: '/v1', encryptionKeys: deps.encryptionKeys, allowPrivateWebhooks: deps.allowPrivateWebhooks });
 };

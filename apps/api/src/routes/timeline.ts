@@ -1,13 +1,13 @@
 // The timeline of a contact, company or deal: its emails grouped by thread, threads newest first (by their
-// latest email), each thread's emails newest first. Subjects, addresses and attachment names, no bodies:
+// latest email) and paged in SQL by thread, each thread's emails newest first. Subjects, addresses and attachment names, no bodies:
 // GET /v1/emails/{id} has the body.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { timelineFor, type TimelineItem, type TimelineTarget } from '@reply-sync/operations';
+import { timelinePage, type TimelineTarget } from '@reply-sync/operations';
 import { Type } from 'typebox';
 import { scoped } from '../access';
 import { authOf } from '../authenticate';
 import { findOr404 } from '../find-or-404';
-import { Page, PageQuery, pageOf } from '../pagination';
+import { keysetPage, keysetQuery, Page, PageQuery } from '../pagination';
 import { DateTime, IdParams, Nullable, OneOf, problemResponses } from '../schemas';
 
 const Item = Type.Object({
@@ -31,17 +31,6 @@ const TimelinePage = Type.Object({
   ...Page(Type.Ref('TimelineThread')).properties,
 });
 
-/** Groups the entries (newest first) by thread, in the order of each thread's newest email. */
-export function groupByThread(entries: TimelineItem[]): { threadId: string; latestAt: Date; emails: TimelineItem[] }[] {
-  const threads = new Map<string, { threadId: string; latestAt: Date; emails: TimelineItem[] }>();
-  for (const e of [...entries].sort((a, b) => b.at.getTime() - a.at.getTime())) {
-    const t = threads.get(e.threadId) ?? { threadId: e.threadId, latestAt: e.at, emails: [] };
-    t.emails.push(e);
-    threads.set(e.threadId, t);
-  }
-  return [...threads.values()];
-}
-
 export const timelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(Thread);
   const targets: { path: string; what: 'contact' | 'company' | 'deal'; target: (id: string, request: Parameters<typeof authOf>[0]) => Promise<TimelineTarget> }[] = [
@@ -54,9 +43,9 @@ export const timelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
       `/${t.path}/:id/timeline`,
       { ...scoped('read'), schema: { tags: ['timeline'], summary: `The timeline of a ${t.what}, by thread, newest first`, params: IdParams, querystring: PageQuery, response: { 200: TimelinePage, ...problemResponses(404) } } },
       async (request) => {
-        const timeline = await timelineFor(authOf(request).scope, await t.target(request.params.id, request));
-        const page = pageOf(groupByThread(timeline.entries), request.query, (th) => [th.latestAt.toISOString(), th.threadId], { newestFirst: true });
-        return { target: timeline.target, ...page };
+        const q = keysetQuery(request.query);
+        const timeline = await timelinePage(authOf(request).scope, await t.target(request.params.id, request), q);
+        return { target: timeline.target, ...keysetPage(timeline.threads, q.pageSize) };
       },
     );
   }

@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import { scoped } from '../access';
 import { authOf } from '../authenticate';
 import { findOr404 } from '../find-or-404';
-import { Page, PageQuery, pageOf } from '../pagination';
+import { keysetPage, keysetQuery, Page, PageQuery } from '../pagination';
 import { DateTime, IdParams, Nullable, problemResponses } from '../schemas';
 
 const User = Type.Object({ id: Type.String(), email: Type.String(), name: Nullable(Type.String()), createdAt: DateTime }, { $id: 'User' });
@@ -13,9 +13,10 @@ const User = Type.Object({ id: Type.String(), email: Type.String(), name: Nullab
 export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(User);
   const tags = ['users'];
-  app.get('/users', { ...scoped('read'), schema: { tags, summary: "The account's users", querystring: PageQuery, response: { 200: Page(Type.Ref('User')), ...problemResponses() } } }, async (request) =>
-    pageOf(await authOf(request).scope.users.list(), request.query, (u) => [u.email, u.id]),
-  );
+  app.get('/users', { ...scoped('read'), schema: { tags, summary: "The account's users, newest first", querystring: PageQuery, response: { 200: Page(Type.Ref('User')), ...problemResponses() } } }, async (request) => {
+    const q = keysetQuery(request.query);
+    return keysetPage(await authOf(request).scope.users.page(q), q.pageSize);
+  });
   app.get('/users/:id', { ...scoped('read'), schema: { tags, summary: 'One user', params: IdParams, response: { 200: Type.Ref('User'), ...problemResponses(404) } } }, async (request) =>
     findOr404('user', request.params.id, (id) => authOf(request).scope.users.get(id)),
   );

@@ -10,6 +10,7 @@
 // written before v2 keep working; the queries re-encrypt them to v2 on first read.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { ENCRYPTION_KEYS_ENV, type EncryptionKeys } from './encryption-keys';
+import { withNextStep, type NextStep } from '../next-step';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -33,10 +34,16 @@ export type CredentialsDecryptErrorCode = 'unknown_key_id' | 'malformed' | 'tamp
 
 export class CredentialsDecryptError extends Error {
   readonly code: CredentialsDecryptErrorCode;
-  constructor(code: CredentialsDecryptErrorCode, message: string) {
-    super(message);
+  /** The sentence without the next step (the message has it in the CLI's words). */
+  readonly sentence: string;
+  readonly nextStep: NextStep;
+  constructor(code: CredentialsDecryptErrorCode, sentence: string, inboxId: string) {
+    const nextStep: NextStep = { step: 'reconnect_inbox', inboxId };
+    super(withNextStep(sentence, nextStep, 'cli'));
     this.name = 'CredentialsDecryptError';
     this.code = code;
+    this.sentence = sentence;
+    this.nextStep = nextStep;
   }
 }
 
@@ -70,7 +77,7 @@ function aad(version: 'v1' | 'v2', keyId: string, binding: CredentialsBinding | 
   return Buffer.from(JSON.stringify(['reply-sync-credentials', 'v2', keyId, binding.accountId, binding.inboxId, binding.field ?? 'inbox_login']));
 }
 
-const reconnect = (binding: CredentialsBinding) => `reconnect the inbox (\`reply-sync inbox reconnect ${binding.inboxId}\`) to store its credentials again`;
+const RECONNECT = 'reconnect the inbox to store its credentials again';
 
 /** The key id a stored value was encrypted with, or null when the value is not ours. */
 export function credentialsKeyId(stored: string): string | null {
@@ -103,14 +110,16 @@ export function decryptCredentials<T = unknown>(stored: string, keys: Encryption
   if (!parsed || ![parsed.iv, parsed.tag, parsed.data].every((p) => BASE64.test(p))) {
     throw new CredentialsDecryptError(
       'malformed',
-      `The stored credentials of inbox ${binding.inboxId} are not in the expected \`v2:<keyId>:<inboxId>:<iv>:<tag>:<ciphertext>\` format; ${reconnect(binding)}.`,
+      `The stored credentials of inbox ${binding.inboxId} are not in the expected \`v2:<keyId>:<inboxId>:<iv>:<tag>:<ciphertext>\` format; ${RECONNECT}.`,
+      binding.inboxId,
     );
   }
   if (parsed.inboxId !== undefined && parsed.inboxId !== binding.inboxId) {
     throw new CredentialsDecryptError(
       'bound_to_other_inbox',
       `The stored credentials of inbox ${binding.inboxId} were encrypted for another inbox (${parsed.inboxId}) and were copied into this row, ` +
-        `so reply-sync refuses them; ${reconnect(binding)}.`,
+        `so reply-sync refuses them; ${RECONNECT}.`,
+      binding.inboxId,
     );
   }
   const key = keys.byId.get(parsed.keyId);
@@ -119,13 +128,15 @@ export function decryptCredentials<T = unknown>(stored: string, keys: Encryption
       'unknown_key_id',
       `The credentials of inbox ${binding.inboxId} were encrypted with key "${parsed.keyId}", which is not in ${ENCRYPTION_KEYS_ENV}. ` +
         `Add "${parsed.keyId}:<its base64 key>" to ${ENCRYPTION_KEYS_ENV} (after the active key), or reconnect the inbox.`,
+      binding.inboxId,
     );
   }
   const tag = Buffer.from(parsed.tag, 'base64');
   if (tag.length !== TAG_BYTES) {
     throw new CredentialsDecryptError(
       'tampered',
-      `The stored credentials of inbox ${binding.inboxId} carry a ${tag.length}-byte authentication tag where ${TAG_BYTES} bytes are required (the value was altered); ${reconnect(binding)}.`,
+      `The stored credentials of inbox ${binding.inboxId} carry a ${tag.length}-byte authentication tag where ${TAG_BYTES} bytes are required (the value was altered); ${RECONNECT}.`,
+      binding.inboxId,
     );
   }
   try {
@@ -138,7 +149,8 @@ export function decryptCredentials<T = unknown>(stored: string, keys: Encryption
     throw new CredentialsDecryptError(
       'tampered',
       `The stored credentials of inbox ${binding.inboxId} could not be decrypted with key "${parsed.keyId}": the key material is wrong, ` +
-        `or the value was altered or belongs to another account, inbox or field. Check ${ENCRYPTION_KEYS_ENV}; if it is right, ${reconnect(binding)}.`,
+        `or the value was altered or belongs to another account, inbox or field. Check ${ENCRYPTION_KEYS_ENV}; if it is right, ${RECONNECT}.`,
+      binding.inboxId,
     );
   }
 }

@@ -5,6 +5,7 @@ import type { Db } from '../client';
 import type { AccountScope } from '../account-scope';
 import { DbError, isUniqueViolation } from '../errors';
 import { storedAddress } from '../stored-address';
+import { afterPosition, isKeysetPosition, keysetLimit, newestFirst, positioned, positionText, type KeysetQuery, type Positioned } from './keyset';
 import {
   companies,
   contactCompanies,
@@ -31,6 +32,22 @@ export interface AddContactInput {
 }
 
 export type ContactWithLinks = Contact & { companyIds: string[]; dealIds: string[] };
+
+/** A contact's company and deal ids, as columns of a select on contacts (one query for a page). */
+const linkColumns = (accountId: string) => ({
+  companyIds: sql<string[]>`coalesce((select array_agg(cc.company_id::text order by cc.company_id) from ${contactCompanies} cc where cc.contact_id = "contacts"."id" and cc.account_id = ${accountId}), '{}')`,
+  dealIds: sql<string[]>`coalesce((select array_agg(cd.deal_id::text order by cd.deal_id) from ${contactDeals} cd where cd.contact_id = "contacts"."id" and cd.account_id = ${accountId}), '{}')`,
+});
+
+/** The ids of the contacts linked to a company (a deal), as a column of a select on companies (deals). */
+const companyContactIds = (accountId: string) =>
+  sql<string[]>`coalesce((select array_agg(l.contact_id::text order by l.contact_id) from ${contactCompanies} l where l.company_id = "companies"."id" and l.account_id = ${accountId}), '{}')`;
+const dealContactIds = (accountId: string) =>
+  sql<string[]>`coalesce((select array_agg(l.contact_id::text order by l.contact_id) from ${contactDeals} l where l.deal_id = "deals"."id" and l.account_id = ${accountId}), '{}')`;
+
+export type CompanyWithContacts = Company & { contactIds: string[] };
+export type DealWithContacts = Deal & { contactIds: string[] };
+
 
 export function contactQueries(db: Db, scope: AccountScope) {
   const { accountId } = scope;
@@ -123,6 +140,25 @@ export function contactQueries(db: Db, scope: AccountScope) {
     async list(): Promise<Contact[]> {
       return db.select().from(contacts).where(scope.where(contacts)).orderBy(contacts.email);
     },
+
+    /** One contact with its company and deal ids. */
+    async getWithLinks(id: string): Promise<ContactWithLinks | null> {
+      if (!isUuid(id)) return null;
+      const [row] = await db.select({ row: contacts, ...linkColumns(accountId) }).from(contacts).where(scope.where(contacts, eq(contacts.id, id)));
+      return row ? { ...row.row, companyIds: row.companyIds, dealIds: row.dealIds } : null;
+    },
+
+    /** One page with their company and deal ids, newest first (keyset.ts). */
+    async page(q: KeysetQuery): Promise<Positioned<ContactWithLinks>[]> {
+      if (q.before && !isKeysetPosition(q.before)) return [];
+      const rows = await db
+        .select({ row: contacts, at: positionText(contacts.createdAt), ...linkColumns(accountId) })
+        .from(contacts)
+        .where(scope.where(contacts, afterPosition(contacts.createdAt, contacts.id, q.before)))
+        .orderBy(...newestFirst(contacts.createdAt, contacts.id))
+        .limit(keysetLimit(q.limit));
+      return positioned(rows.map((r) => ({ row: { ...r.row, companyIds: r.companyIds, dealIds: r.dealIds }, at: r.at })));
+    },
   };
 }
 
@@ -149,6 +185,23 @@ export function companyQueries(db: Db, scope: AccountScope) {
     },
     async findOrCreate(input: { name: string; domain?: string | null }): Promise<Company> {
       return (await this.find(input.name)) ?? this.add(input);
+    },
+    /** One with the ids of its contacts. */
+    async getWithContacts(id: string): Promise<CompanyWithContacts | null> {
+      if (!isUuid(id)) return null;
+      const [row] = await db.select({ row: companies, contactIds: companyContactIds(scope.accountId) }).from(companies).where(scope.where(companies, eq(companies.id, id)));
+      return row ? { ...row.row, contactIds: row.contactIds } : null;
+    },
+    /** One page with the ids of their contacts, newest first (keyset.ts). */
+    async page(q: KeysetQuery): Promise<Positioned<CompanyWithContacts>[]> {
+      if (q.before && !isKeysetPosition(q.before)) return [];
+      const rows = await db
+        .select({ row: companies, at: positionText(companies.createdAt), contactIds: companyContactIds(scope.accountId) })
+        .from(companies)
+        .where(scope.where(companies, afterPosition(companies.createdAt, companies.id, q.before)))
+        .orderBy(...newestFirst(companies.createdAt, companies.id))
+        .limit(keysetLimit(q.limit));
+      return positioned(rows.map((r) => ({ row: { ...r.row, contactIds: r.contactIds }, at: r.at })));
     },
     async list(): Promise<Company[]> {
       return db.select().from(companies).where(scope.where(companies)).orderBy(companies.name);
@@ -186,6 +239,23 @@ export function dealQueries(db: Db, scope: AccountScope) {
         .where(scope.where(deals, eq(deals.id, id), eq(deals.status, 'open')))
         .returning();
       return row ?? (await this.get(id));
+    },
+    /** One with the ids of its contacts. */
+    async getWithContacts(id: string): Promise<DealWithContacts | null> {
+      if (!isUuid(id)) return null;
+      const [row] = await db.select({ row: deals, contactIds: dealContactIds(scope.accountId) }).from(deals).where(scope.where(deals, eq(deals.id, id)));
+      return row ? { ...row.row, contactIds: row.contactIds } : null;
+    },
+    /** One page with the ids of their contacts, newest first (keyset.ts). */
+    async page(q: KeysetQuery): Promise<Positioned<DealWithContacts>[]> {
+      if (q.before && !isKeysetPosition(q.before)) return [];
+      const rows = await db
+        .select({ row: deals, at: positionText(deals.createdAt), contactIds: dealContactIds(scope.accountId) })
+        .from(deals)
+        .where(scope.where(deals, afterPosition(deals.createdAt, deals.id, q.before)))
+        .orderBy(...newestFirst(deals.createdAt, deals.id))
+        .limit(keysetLimit(q.limit));
+      return positioned(rows.map((r) => ({ row: { ...r.row, contactIds: r.contactIds }, at: r.at })));
     },
     async list(): Promise<Deal[]> {
       return db.select().from(deals).where(scope.where(deals)).orderBy(deals.createdAt);

@@ -24,6 +24,7 @@ import { saveCheckpointFor, type Checkpoint, type SavedCheckpoint } from './chec
 import { openCredentials, reencryptCredentials, sealCredentials } from './stored-credentials';
 import { keepRecoveredRun, NO_ERROR_RUN } from './sync-health';
 import { recordEvent } from '../webhook-outbox';
+import { afterPosition, isKeysetPosition, keysetLimit, newestFirst, positioned, positionText, type KeysetQuery, type Positioned } from './keyset';
 
 /** An inbox as apps see it: everything but the encrypted credentials. */
 export type Inbox = Omit<InboxRow, 'credentials'>;
@@ -166,6 +167,18 @@ export function inboxQueries(db: Db, scope: AccountScope) {
     },
 
     /** Inboxes of the account, oldest first; removed ones only when asked. */
+    /** One page, newest first (keyset.ts): of one status, or every inbox but removed ones. */
+    async page(q: KeysetQuery & { status?: Inbox['status'] | undefined }): Promise<Positioned<Inbox>[]> {
+      if (q.before && !isKeysetPosition(q.before)) return [];
+      const rows = await db
+        .select({ row: inboxColumns, at: positionText(inboxes.createdAt) })
+        .from(inboxes)
+        .where(scope.where(inboxes, q.status ? eq(inboxes.status, q.status) : ne(inboxes.status, 'removed'), afterPosition(inboxes.createdAt, inboxes.id, q.before)))
+        .orderBy(...newestFirst(inboxes.createdAt, inboxes.id))
+        .limit(keysetLimit(q.limit));
+      return positioned(rows);
+    },
+
     async list(options: { includeRemoved?: boolean } = {}): Promise<Inbox[]> {
       const filter = options.includeRemoved ? undefined : ne(inboxes.status, 'removed');
       return db.select(inboxColumns).from(inboxes).where(scope.where(inboxes, filter)).orderBy(inboxes.createdAt);

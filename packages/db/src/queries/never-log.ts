@@ -4,6 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../client';
 import type { AccountScope } from '../account-scope';
 import { neverLog, type NeverLogKind, type NeverLogRow } from '../schema';
+import { afterPosition, isKeysetPosition, keysetLimit, newestFirst, positioned, positionText, type KeysetQuery, type Positioned } from './keyset';
 
 /**
  * normalizeAddress / normalizeDomain of threading (lower case, IDN domains in Unicode); a domain loses
@@ -29,6 +30,21 @@ export function neverLogQueries(db: Db, scope: AccountScope) {
         .from(neverLog)
         .where(scope.where(neverLog, eq(neverLog.kind, kind), eq(neverLog.value, normalized)));
       return existing!;
+    },
+    /** One page, newest first (keyset.ts). */
+    async page(q: KeysetQuery): Promise<Positioned<NeverLogRow>[]> {
+      if (q.before && !isKeysetPosition(q.before)) return [];
+      const rows = await db
+        .select({ row: neverLog, at: positionText(neverLog.createdAt) })
+        .from(neverLog)
+        .where(scope.where(neverLog, afterPosition(neverLog.createdAt, neverLog.id, q.before)))
+        .orderBy(...newestFirst(neverLog.createdAt, neverLog.id))
+        .limit(keysetLimit(q.limit));
+      return positioned(rows);
+    },
+    async get(id: string): Promise<NeverLogRow | null> {
+      const [row] = await db.select().from(neverLog).where(scope.where(neverLog, eq(neverLog.id, id)));
+      return row ?? null;
     },
     async list(): Promise<NeverLogRow[]> {
       return db.select().from(neverLog).where(scope.where(neverLog)).orderBy(neverLog.kind, neverLog.value);

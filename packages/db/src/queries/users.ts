@@ -1,11 +1,12 @@
 // Users of one account (the people who connect inboxes and send from the CRM).
 import { normalizeAddress } from '@reply-sync/threading';
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import type { AccountScope } from '../account-scope';
 import { DbError, isUniqueViolation } from '../errors';
 import { storedAddress } from '../stored-address';
 import { users, type User } from '../schema';
+import { afterPosition, isKeysetPosition, keysetLimit, newestFirst, positioned, positionText, type KeysetQuery, type Positioned } from './keyset';
 
 export function userQueries(db: Db, scope: AccountScope) {
   return {
@@ -33,6 +34,23 @@ export function userQueries(db: Db, scope: AccountScope) {
         .from(users)
         .where(scope.where(users, sql`lower(${users.email}) = ${normalizeAddress(email)}`));
       return row ?? null;
+    },
+    /** One page, newest first (keyset.ts). */
+    async page(q: KeysetQuery): Promise<Positioned<User>[]> {
+      if (q.before && !isKeysetPosition(q.before)) return [];
+      const rows = await db
+        .select({ row: users, at: positionText(users.createdAt) })
+        .from(users)
+        .where(scope.where(users, afterPosition(users.createdAt, users.id, q.before)))
+        .orderBy(...newestFirst(users.createdAt, users.id))
+        .limit(keysetLimit(q.limit));
+      return positioned(rows);
+    },
+    /** These users (of this account), in one query. */
+    async getMany(ids: readonly string[]): Promise<User[]> {
+      const wanted = [...new Set(ids)];
+      if (wanted.length === 0) return [];
+      return db.select().from(users).where(scope.where(users, inArray(users.id, wanted)));
     },
     async list(): Promise<User[]> {
       return db.select().from(users).where(scope.where(users)).orderBy(users.createdAt);

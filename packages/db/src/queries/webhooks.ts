@@ -1,11 +1,12 @@
 // An account's webhook subscriptions and what was delivered to them: the CRUD the CLI and the API
 // call (through packages/webhooks, which checks the URL first), and the attempts list.
 import { randomUUID } from 'node:crypto';
-import { desc, eq, getTableColumns, lt, sql } from 'drizzle-orm';
+import { eq, getTableColumns, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import type { AccountScope } from '../account-scope';
 import { encryptCredentials, type EncryptionKeys } from '../crypto/index';
 import { DbError } from '../errors';
+import { afterPosition, isKeysetPosition, keysetLimit, newestFirst, positioned, positionText, type KeysetPosition, type KeysetQuery, type Positioned } from './keyset';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents, type WebhookAttemptRow, type WebhookEndpointRow, type WebhookEventType } from '../schema';
 
 /** An endpoint as apps see it: everything but the encrypted secret. */
@@ -21,20 +22,22 @@ export interface CreateWebhookEndpointInput {
 export interface WebhookAttemptsQuery {
   endpointId?: string;
   eventId?: string;
-  /** Newest first; at most 200 (default 50). */
+  /** Newest first; at most 201 (default 50): a pager asks for one more than its page. */
   limit?: number;
-  /** Only attempts before this time (cursor: the `at` of the last one read). */
-  before?: Date;
+  /** Only attempts after this one in the order (newest first): the `position` of the last one read. */
+  before?: WebhookAttemptPosition;
 }
 
-export type WebhookAttempt = WebhookAttemptRow & { eventType: WebhookEventType };
+export type WebhookAttemptPosition = KeysetPosition;
+
+export type WebhookAttempt = WebhookAttemptRow & { eventType: WebhookEventType; position: WebhookAttemptPosition };
 
 const { secret: _secret, ...endpointColumns } = getTableColumns(webhookEndpoints);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function webhookQueries(db: Db, scope: AccountScope) {
   const { accountId } = scope;
-  const notFound = (id: string) => new DbError('not_found', `No webhook endpoint ${id} in this account (\`reply-sync webhook list\` shows them).`);
+  const notFound = (id: string) => new DbError('not_found', `No webhook endpoint ${id} in this account.`, { step: 'list_webhooks' });
   /** A malformed id is simply not found (never a database error about uuid syntax). */
   const byId = (id: string) => {
     if (!UUID.test(id)) throw notFound(id);
@@ -57,6 +60,18 @@ export function webhookQueries(db: Db, scope: AccountScope) {
       if (!UUID.test(id)) return null;
       const [row] = await db.select(endpointColumns).from(webhookEndpoints).where(byId(id));
       return row ?? null;
+    },
+
+    /** One page, newest first (keyset.ts). */
+    async page(q: KeysetQuery): Promise<Positioned<WebhookEndpoint>[]> {
+      if (q.before && !isKeysetPosition(q.before)) return [];
+      const rows = await db
+        .select({ row: endpointColumns, at: positionText(webhookEndpoints.createdAt) })
+        .from(webhookEndpoints)
+        .where(scope.where(webhookEndpoints, afterPosition(webhookEndpoints.createdAt, webhookEndpoints.id, q.before)))
+        .orderBy(...newestFirst(webhookEndpoints.createdAt, webhookEndpoints.id))
+        .limit(keysetLimit(q.limit));
+      return positioned(rows);
     },
 
     async list(): Promise<WebhookEndpoint[]> {
@@ -82,10 +97,12 @@ export function webhookQueries(db: Db, scope: AccountScope) {
 
     /** Every POST made for this account's events, newest first, with the event's type. */
     async attempts(query: WebhookAttemptsQuery = {}): Promise<WebhookAttempt[]> {
-      const limit = Math.min(Math.max(Number.isFinite(query.limit) ? query.limit! : 50, 1), 200);
+      const limit = keysetLimit(query.limit ?? 50);
       if (query.endpointId !== undefined && !UUID.test(query.endpointId)) return [];
-      return db
-        .select({ ...getTableColumns(webhookAttempts), eventType: webhookEvents.type })
+      const { before } = query;
+      if (before && !isKeysetPosition(before)) return [];
+      const rows = await db
+        .select({ ...getTableColumns(webhookAttempts), eventType: webhookEvents.type, atText: positionText(webhookAttempts.at) })
         .from(webhookAttempts)
         .innerJoin(webhookEvents, eq(webhookEvents.id, webhookAttempts.eventId))
         .where(
@@ -93,11 +110,12 @@ export function webhookQueries(db: Db, scope: AccountScope) {
             webhookAttempts,
             query.endpointId ? eq(webhookAttempts.endpointId, query.endpointId) : undefined,
             query.eventId ? eq(webhookAttempts.eventId, query.eventId) : undefined,
-            query.before ? lt(webhookAttempts.at, query.before) : undefined,
+            afterPosition(webhookAttempts.at, webhookAttempts.id, before),
           ),
         )
-        .orderBy(desc(webhookAttempts.at), desc(webhookAttempts.attempt))
+        .orderBy(...newestFirst(webhookAttempts.at, webhookAttempts.id))
         .limit(limit);
+      return rows.map(({ atText, ...row }) => ({ ...row, position: { at: atText, id: row.id } }));
     },
 
     /** Deliveries of one event (one per endpoint subscribed when it was relayed). */
