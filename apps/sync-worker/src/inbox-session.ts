@@ -100,6 +100,8 @@ function credentialsOf(inbox: InboxRecord & { credentials: StoredCredentials }):
 }
 
 export interface SessionHooks {
+  /** Called each time a connection sends its LOGIN/AUTHENTICATE (its login-budget turn came). */
+  onLogin?: () => void;
   /** Called each time a connection has logged in and examined INBOX. */
   onReady?: () => void;
 }
@@ -166,7 +168,7 @@ async function runWatchedSession(deps: SessionDeps, job: InboxJobData, stop: Abo
   let attempt = 0;
   while (!signal.aborted && Date.now() < deadline) {
     try {
-      const end = await runConnection(deps, { store, inbox, credentials, neverLog, senderVerification, deadline, signal, inboxChanged: watch.changed, log }, async () => {
+      const end = await runConnection(deps, { store, inbox, credentials, neverLog, senderVerification, deadline, signal, inboxChanged: watch.changed, log, onLogin: hooks.onLogin }, async () => {
         // Logged in and INBOX examined: a run of transient errors is over. Only for a connected
         // inbox: one disconnected meanwhile (health check, send path) stays disconnected.
         if (hadErrors) {
@@ -235,6 +237,7 @@ interface ConnectionInput {
   /** Aborts on an inbox change only. */
   inboxChanged: AbortSignal;
   log: Logger;
+  onLogin?: (() => void) | undefined;
 }
 
 /** One IMAP connection: returns why it ended normally, throws when it failed or dropped. */
@@ -256,7 +259,10 @@ async function runConnection(deps: SessionDeps, input: ConnectionInput, onReady:
   // (imapflow's default, 5 min, kept the inbox's replies waiting that long).
   const socketTimeoutMs = deps.config.watchdogIntervalMs + commandTimeout;
   const client = (deps.createClient ?? createImapClient)(settings, input.credentials, { ...(deps.tlsCa ? { ca: deps.tlsCa } : {}), socketTimeoutMs });
-  if (budget) gateLogin(client, async () => void (await budget.acquireLogin(settings.host, { signal })));
+  gateLogin(client, async () => {
+    await budget?.acquireLogin(settings.host, { signal });
+    input.onLogin?.();
+  });
   const wake = new WakeSignal();
   let closed = false;
   let lastError: unknown = null;
