@@ -2,9 +2,8 @@
 // login budget see only this fleet), N seeded inboxes whose IMAP port is a counting proxy in front of
 // Dovecot (logins and IDLEs counted on the wire), the inboxes registered in the fleet's registry, and
 // worker processes on that Redis. close() undoes all of it, also after a failure half-way.
-import { startPrivateRedis, stack, type PrivateRedis } from '@reply-sync/testkit';
+import { startCountingProxy, startPrivateRedis, stack, type CountingProxy, type PrivateRedis } from '@reply-sync/testkit';
 import type { BenchContext } from './context';
-import { startCountingProxy, type CountingProxy } from './counting-proxy';
 import { usedMemory } from './redis-commandstats';
 import type { WorkerProcess } from './processes';
 import { until } from './processes';

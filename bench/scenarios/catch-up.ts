@@ -5,10 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { ImapFlow } from 'imapflow';
 import { HEADER_FIELDS_FOR_SCAN } from '@reply-sync/threading';
-import { stack, writeMaildirMessages } from '@reply-sync/testkit';
+import { stack, startCountingProxy, writeMaildirMessages, type CountingProxy } from '@reply-sync/testkit';
 import { committedReplies } from '../lib/bench-db';
 import { ratio, type BenchContext, type Scenario } from '../lib/context';
-import { startCountingProxy, type CountingProxy } from '../lib/counting-proxy';
 import { until } from '../lib/processes';
 import { composeReply, createMailUsers, removeMailUsers, seedInboxes, type SeededInbox } from '../lib/seed';
 import { benchQueueName, destroyQueue, openQueue, startWorker, addJobs } from '../lib/worker-run';

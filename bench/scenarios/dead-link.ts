@@ -6,9 +6,8 @@
 // 2. The server goes away for 3 s (connections reset, new ones refused): how long after it is back
 //    until every inbox is held again.
 import { sleep } from '../lib/concurrency';
-import { stack, startOutageProxy } from '@reply-sync/testkit';
+import { stack, startOutageProxy, type ConnectionBytes } from '@reply-sync/testkit';
 import { fleetSize, type BenchContext, type Scenario } from '../lib/context';
-import type { ConnectionBytes } from '../lib/counting-proxy';
 import { openFleetWorld, type FleetWorld } from '../lib/fleet-world';
 import { until } from '../lib/processes';
 import { summarize } from '../lib/stats';

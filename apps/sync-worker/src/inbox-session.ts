@@ -6,7 +6,7 @@
 // (the worker's InboxChangeListener; inbox-watch.ts), and at the latest at the next watchdog tick.
 import type { ImapFlow } from 'imapflow';
 import { CredentialsDecryptError, toInboxContext, type Db, type EncryptionKeys } from '@reply-sync/db';
-import { classifyMailError, createImapClient, lastErrorFor, type ConnectOptions, type ImapSettings, type MailCredentials } from '@reply-sync/mail';
+import { classifyMailError, createImapClient, gateLogin, lastErrorFor, type ConnectOptions, type ImapSettings, type MailCredentials } from '@reply-sync/mail';
 import { LoginBudgetError, type InboxJobData, type LoginBudget } from '@reply-sync/queue';
 import type { NeverLogEntry, SenderVerificationPolicy } from '@reply-sync/threading';
 import { backoffDelay, sleep } from './backoff';
@@ -50,7 +50,7 @@ export interface SessionDeps {
   /** The worker's LISTEN on inbox changes; without it only the watchdog notices a disconnect. */
   inboxChanges?: Pick<InboxChangeListener, 'watch'>;
   /** The fleet-wide login budget every login waits for (none: log in at once). */
-  loginBudget?: Pick<LoginBudget, 'acquireLogin'>;
+  loginBudget?: Pick<LoginBudget, 'acquireLogin' | 'acquireConnect'>;
 }
 
 export type SessionOutcome =
@@ -100,6 +100,8 @@ function credentialsOf(inbox: InboxRecord & { credentials: StoredCredentials }):
 }
 
 export interface SessionHooks {
+  /** Called each time a connection sends its LOGIN/AUTHENTICATE (its login-budget turn came). */
+  onLogin?: () => void;
   /** Called each time a connection has logged in and examined INBOX. */
   onReady?: () => void;
 }
@@ -166,7 +168,7 @@ async function runWatchedSession(deps: SessionDeps, job: InboxJobData, stop: Abo
   let attempt = 0;
   while (!signal.aborted && Date.now() < deadline) {
     try {
-      const end = await runConnection(deps, { store, inbox, credentials, neverLog, senderVerification, deadline, signal, inboxChanged: watch.changed, log }, async () => {
+      const end = await runConnection(deps, { store, inbox, credentials, neverLog, senderVerification, deadline, signal, inboxChanged: watch.changed, log, onLogin: hooks.onLogin }, async () => {
         // Logged in and INBOX examined: a run of transient errors is over. Only for a connected
         // inbox: one disconnected meanwhile (health check, send path) stays disconnected.
         if (hadErrors) {
@@ -235,6 +237,7 @@ interface ConnectionInput {
   /** Aborts on an inbox change only. */
   inboxChanged: AbortSignal;
   log: Logger;
+  onLogin?: (() => void) | undefined;
 }
 
 /** One IMAP connection: returns why it ended normally, throws when it failed or dropped. */
@@ -243,14 +246,23 @@ async function runConnection(deps: SessionDeps, input: ConnectionInput, onReady:
   const commandTimeout = deps.config.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   const settings: ImapSettings = { host: inbox.imapHost, port: inbox.imapPort, tls: inbox.imapTls, allowPlaintext: inbox.allowPlaintext };
   // Every login waits its turn in the fleet-wide budget of its host (a whole fleet restarting logs in
-  // at the host's rate, not all at once).
-  await deps.loginBudget?.acquireLogin(settings.host, { signal });
+  // at the host's rate, not all at once). The turn is taken by the LOGIN command itself, after the
+  // greeting (gateLogin below): the connections' set-up times (TCP, TLS, greeting, CAPABILITY) vary,
+  // and with the turn taken before connecting they bunched the logins the host counts (128 in a
+  // second at 100/s). The connects are paced at the same rate, so a restart does not open every
+  // connection at once to wait unauthenticated for its turn: a connection waits about its set-up's jitter.
+  const budget = deps.loginBudget;
+  await budget?.acquireConnect(settings.host, { signal });
   // The watchdog's NOOP finds a dead link only between commands; one that dies under a FETCH (a
   // catch-up) is found by the socket's silence. A healthy session is never quiet longer than a watchdog
   // interval (the NOOP), so silence past the interval plus a command's timeout means the link is dead
   // (imapflow's default, 5 min, kept the inbox's replies waiting that long).
   const socketTimeoutMs = deps.config.watchdogIntervalMs + commandTimeout;
   const client = (deps.createClient ?? createImapClient)(settings, input.credentials, { ...(deps.tlsCa ? { ca: deps.tlsCa } : {}), socketTimeoutMs });
+  gateLogin(client, async () => {
+    await budget?.acquireLogin(settings.host, { signal });
+    input.onLogin?.();
+  });
   const wake = new WakeSignal();
   let closed = false;
   let lastError: unknown = null;

@@ -10,10 +10,10 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createDb, type Db, type DbHandle, type InboxKey } from '@reply-sync/db';
 import { providersFromEnv } from '@reply-sync/mail';
-import { createLoginBudget, createRedisConnection, fleetKeys, parseRegistryChange } from '@reply-sync/queue';
+import { createLoginBudget, createRedisConnection, fleetKeys, parseMemberJoined, parseRegistryChange } from '@reply-sync/queue';
 import type { WorkerEnv } from './env';
 import { createFleetSessions } from './fleet/fleet-sessions';
-import { startFleetMembership } from './fleet/fleet-membership';
+import { startFleetMembership, type FleetMembership } from './fleet/fleet-membership';
 import { superviseSession } from './fleet/supervise-session';
 import { startHttpServer, type HttpServerHandle } from './http-server';
 import { startInboxChangeListener } from './inbox-change-listener';
@@ -117,10 +117,14 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     handoverTimeoutMs: env.HANDOVER_TIMEOUT_MS,
   });
   const changes = fleetKeys(env.REPLY_SYNC_QUEUE).changes;
+  let membershipRef: FleetMembership | null = null;
   subscriber.on('message', (channel: string, message: string) => {
     if (channel !== changes) return;
     const change = parseRegistryChange(message);
-    if (change) fleet.onRegistryChange(change);
+    if (change) return fleet.onRegistryChange(change);
+    // Another worker joined: see it now, not at the next heartbeat, so its shards' logins stay its own.
+    const joined = parseMemberJoined(message);
+    if (joined && joined !== memberId) membershipRef?.beatNow();
   });
   let subscriptions = 0;
   // A (re)subscription may have missed changes: reload what we hold.
@@ -135,6 +139,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     logger,
     onView: (view) => fleet.apply(view),
   });
+  membershipRef = membership;
   await membership.started;
 
   const sendWorker: RunningSendWorker | null =

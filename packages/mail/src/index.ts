@@ -19,6 +19,7 @@ export { classifyMailError } from './classify-error';
 export type { MailErrorClass, MailErrorKind } from './classify-error';
 export { MailConnectError, MailSettingsError, Pop3GreetingError } from './errors';
 export { createImapClient, imapFlowOptions } from './create-imap-client';
+export { gateLogin, LoginGateError } from './login-gate';
 export {
   IMAP_LIMIT_ERROR_CODES,
   MAX_ATTACHMENT_BYTES,

@@ -48,10 +48,18 @@ export interface LoginBudget {
   readonly config: LoginBudgetConfig;
   /**
    * Resolves when this host's fleet-wide rate allows one more login (at once while under the burst);
-   * call it right before each connect. Rejects with the signal's reason when aborted (the reservation
-   * is given back), with LoginBudgetError `login_budget_unavailable` when Redis cannot be asked.
+   * call it right before the LOGIN/AUTHENTICATE command goes out (after the greeting: see gateLogin in
+   * @reply-sync/mail), so the host sees its logins at the rate whatever each connection's set-up took.
+   * Rejects with the signal's reason when aborted (the reservation is given back), with
+   * LoginBudgetError `login_budget_unavailable` when Redis cannot be asked.
    */
   acquireLogin(host: string, options?: { signal?: AbortSignal }): Promise<LoginGrant>;
+  /**
+   * The same rate for opening the connections that will log in (a budget of its own, in its own key):
+   * call it before connecting, so a fleet restart opens connections at the rate too, instead of opening
+   * them all and holding them unauthenticated until their login's turn. Same rejections.
+   */
+  acquireConnect(host: string, options?: { signal?: AbortSignal }): Promise<LoginGrant>;
   /** Holds one of the account's extra-connection slots until release(); renewed while held. */
   acquireConnection(account: MailAccount, options?: AcquireConnectionOptions): Promise<ConnectionLease>;
   /** A slot of the account, then a login of its host, then `fn`; the slot is freed however fn ends. */
@@ -132,26 +140,32 @@ export function createLoginBudget(redis: Redis | Cluster, config: LoginBudgetCon
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   // The braces are the Redis Cluster hash tag: each host's rate, and each account's slots, in a slot of their own.
   const rateKey = (host: string) => `{${prefix}:login:${host}}`;
+  const connectKey = (host: string) => `{${prefix}:connect:${host}}`;
   const slotsKey = (a: MailAccount) => `{${prefix}:connections:${checkedHost(a.host)}:${a.username.trim().toLowerCase()}}`;
 
-  async function acquireLogin(host: string, opts: { signal?: AbortSignal } = {}): Promise<LoginGrant> {
+  /** One GCRA reservation of `host`'s rate in `keyOf(host)`, then the sleep until its slot. */
+  async function reserve(keyOf: (host: string) => string, what: string, host: string, opts: { signal?: AbortSignal }): Promise<LoginGrant> {
     const h = checkedHost(host);
+    const key = keyOf(h);
     if (opts.signal?.aborted) throw abortReason(opts.signal);
     const rate = rateFor(config, h);
     const intervalUs = Math.max(1, Math.round(1_000_000 / rate.perSecond));
     const toleranceUs = intervalUs * (Math.max(1, Math.floor(rate.burst)) - 1);
-    const [waitUs, slotUs, tat] = await asked(`login to ${h}`, commands.replySyncReserveLogin(rateKey(h), intervalUs, toleranceUs));
+    const [waitUs, slotUs, tat] = await asked(`${what} ${h}`, commands.replySyncReserveLogin(key, intervalUs, toleranceUs));
     const waitMs = Math.ceil(Number(waitUs) / 1000);
     if (waitMs > 0) {
       try {
         await wait(waitMs, opts.signal);
       } catch (aborted) {
-        await commands.replySyncCancelLogin(rateKey(h), intervalUs, Number(slotUs), tat).catch(() => undefined);
+        await commands.replySyncCancelLogin(key, intervalUs, Number(slotUs), tat).catch(() => undefined);
         throw aborted;
       }
     }
     return { waitedMs: waitMs, slotUs: Number(slotUs) };
   }
+
+  const acquireLogin = (host: string, opts: { signal?: AbortSignal } = {}) => reserve(rateKey, 'login to', host, opts);
+  const acquireConnect = (host: string, opts: { signal?: AbortSignal } = {}) => reserve(connectKey, 'connection to', host, opts);
 
   async function acquireConnection(account: MailAccount, opts: AcquireConnectionOptions = {}): Promise<ConnectionLease> {
     const key = slotsKey(account);
@@ -193,6 +207,7 @@ export function createLoginBudget(redis: Redis | Cluster, config: LoginBudgetCon
   return {
     config,
     acquireLogin,
+    acquireConnect,
     acquireConnection,
     async withExtraConnection(account, fn, opts = {}) {
       const lease = await acquireConnection(account, opts);

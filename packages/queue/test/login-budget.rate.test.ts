@@ -91,6 +91,20 @@ describe('acquireLogin: the fleet-wide rate per host', () => {
     await busy;
   });
 
+  it('connects are paced by a budget of their own: a connection opened at its turn does not take the LOGIN turn after it', async () => {
+    world = budgetWorld({ defaultRate: { perSecond: 2, burst: 1 } });
+    const [a, b] = world.budgets as [typeof world.budgets[0], typeof world.budgets[0]];
+    const host = 'imap.connect-then-login.test';
+    // A session: its connect's turn, then (after the greeting) its login's turn; neither waits.
+    expect((await a.acquireConnect(host)).waitedMs).toBe(0);
+    expect((await a.acquireLogin(host)).waitedMs).toBe(0);
+    // The next session on another worker waits its turn for both: ~500 ms each at 2/s.
+    const connect = await b.acquireConnect(host);
+    expect(connect.waitedMs).toBeGreaterThan(300);
+    expect(connect.waitedMs).toBeLessThanOrEqual(500);
+    expect((await b.acquireLogin(host)).waitedMs).toBeLessThanOrEqual(500);
+  });
+
   it('an aborted wait rejects at once and gives its slot back to the next login', async () => {
     world = budgetWorld({ defaultRate: { perSecond: 2, burst: 1 } });
     const [a, b] = world.budgets as [typeof world.budgets[0], typeof world.budgets[0]];

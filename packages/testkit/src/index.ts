@@ -11,6 +11,7 @@ export { closedPort } from './closed-port';
 export { startPrivateRedis, type PrivateRedis } from './private-redis';
 export { startOutageProxy, type OutageProxy } from './outage-proxy';
 export { maxInWindow } from './max-in-window';
+export { startCountingProxy, type ConnectionBytes, type CountingProxy, type CountingProxyOptions } from './counting-proxy';
 export { startPrivatePostgres, type PrivatePostgres } from './private-postgres';
 export { startLineServer, type LineServer } from './line-server';
 export { smtpAuthRefusal, startScriptedSmtpServer, type ScriptedSmtpServer } from './scripted-smtp-server';

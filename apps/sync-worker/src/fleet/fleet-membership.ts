@@ -10,7 +10,7 @@
 //   loss has re-appeared (or a member TTL has passed: those are gone); then the ownership is what it
 //   was and nothing moves. (A worker slower to come back must not see its shards taken meanwhile.)
 import type { RedisConnection as Redis } from '@reply-sync/queue';
-import { HEARTBEAT_MS, heartbeat, leaveFleet, MEMBER_TTL_MS, ownedShards } from '@reply-sync/queue';
+import { announceJoin, HEARTBEAT_MS, heartbeat, leaveFleet, MEMBER_TTL_MS, ownedShards } from '@reply-sync/queue';
 import type { Logger } from '../logger';
 import { withTimeout } from '../wake-signal';
 
@@ -41,6 +41,8 @@ export interface FleetMembership {
   /** Resolves after the first heartbeat got an answer (or failed). */
   readonly started: Promise<void>;
   view(): FleetView;
+  /** Heartbeats now, out of cadence (another member announced its join); skipped while one is in flight. */
+  beatNow(): void;
   /** Leaves the fleet (the others take the shards at their next heartbeat); returns who is left. */
   leave(): Promise<string[]>;
   stop(): void;
@@ -90,6 +92,8 @@ export function startFleetMembership(options: FleetMembershipOptions): FleetMemb
       const hb = await withTimeout(heartbeat(options.redis, options.fleet, options.memberId, ttlMs), heartbeatMs, 'fleet heartbeat');
       lastOk = Date.now();
       armFence();
+      // New in the set: the others look again at once (they may hold our shards' logins in their queue).
+      if (hb.added) void announceJoin(options.redis, options.fleet, options.memberId).catch(() => undefined);
       // A copy that answered now and before with another epoch lost its state (one copy is enough: a
       // read of a majority that includes it could miss members that have not beaten since).
       if (hb.epochs.some((e, i) => e !== null && epochs[i] != null && e !== epochs[i])) {
@@ -114,11 +118,13 @@ export function startFleetMembership(options: FleetMembershipOptions): FleetMemb
     }
   };
 
+  let inFlight: Promise<void> | null = null;
+  const beatOnce = (): Promise<void> => (inFlight ??= beat().finally(() => (inFlight = null)));
   // Beats on a fixed cadence from their start, so a slow one does not stretch the next.
   const loop = async (): Promise<void> => {
     if (stopped || left) return;
     const began = Date.now();
-    await beat();
+    await beatOnce();
     if (!stopped && !left) {
       timer = setTimeout(() => void loop(), Math.max(0, heartbeatMs - (Date.now() - began)));
       timer.unref?.();
@@ -129,6 +135,9 @@ export function startFleetMembership(options: FleetMembershipOptions): FleetMemb
   return {
     started,
     view: () => view,
+    beatNow() {
+      if (!stopped && !left && !inFlight) void beatOnce();
+    },
     async leave() {
       left = true;
       if (timer) clearTimeout(timer);

@@ -6,8 +6,10 @@
 // all logged in (or the handover timeout passed) this worker marks the shard ready under its own name.
 // A shard lost keeps its sessions until its owner by the current view has marked it ready (the new
 // owner holds them now), or until the timeout: so no inbox is left without a session, and two exist
-// only for the moments in between. A fenced view (Redis unreachable for too long) drops everything at
-// once.
+// only for the moments in between. Sessions of a lost shard that have not logged in yet (a worker
+// that started alone owned every shard for a moment; most of its sessions were still waiting for their
+// login turn) are stopped at once instead: the new owner's login is then the inbox's only one. A fenced
+// view (Redis unreachable for too long) drops everything at once.
 import type { RedisConnection as Redis } from '@reply-sync/queue';
 import { liveMembers, markShardReady, ownerOf, shardInboxes, shardOf, shardsReady, unmarkShardReady, type InboxJobData, type RegistryChange } from '@reply-sync/queue';
 import { sleep } from '../backoff';
@@ -21,6 +23,11 @@ export interface HeldSession {
   readonly ready: Promise<void>;
   /** Resolves when the session has ended (stopped, or the inbox disconnected). */
   readonly done: Promise<void>;
+  /**
+   * Whether it has sent a LOGIN yet. One that has not holds no IMAP session, so a handover stops it at
+   * once: kept until the new owner is ready, it would still log in (its budget turn comes) only to log out.
+   */
+  hasLoggedIn(): boolean;
   stop(): void;
 }
 
@@ -94,6 +101,14 @@ export function createFleetSessions(options: FleetSessionsOptions): FleetSession
     await Promise.all([...shard.sessions.values()].map((s) => s.done));
   };
 
+  /** Break-before-make for the sessions of a releasing shard that hold no IMAP session yet. */
+  const stopNotLoggedIn = (id: number, shard: Shard): void => {
+    const early = [...shard.sessions.values()].filter((s) => !s.hasLoggedIn());
+    if (early.length === 0) return;
+    log.info({ event: 'shard_release_early', shard: id, sessions: early.length }, 'stopping sessions of a released shard that had not logged in yet');
+    for (const s of early) s.stop();
+  };
+
   const acquire = (id: number): void => {
     const shard: Shard = { sessions: new Map(), releasingSince: null, loaded: false };
     shards.set(id, shard);
@@ -109,18 +124,28 @@ export function createFleetSessions(options: FleetSessionsOptions): FleetSession
       }
       if (shards.get(id) !== shard) return;
       shard.loaded = true;
-      const started = inboxes.map((inbox) => startInbox(shard, inbox)).filter((s): s is HeldSession => s !== null);
-      // The previous owner lets go once we name ourselves: after our sessions are in.
-      // (The timeout's timer is cancelled once they are in: a pending 20 s timer would keep a stopped
-      // process alive.)
-      const settled = new AbortController();
-      await Promise.race([Promise.all(started.map((s) => s.ready)).then(() => settled.abort()), sleep(handoverTimeoutMs, settled.signal)]);
-      settled.abort();
-      if (shards.get(id) !== shard || shard.releasingSince !== null) return;
-      await redisCall(markShardReady(options.redis, options.fleet, id, options.memberId), 'mark ready').catch((error: unknown) =>
-        log.warn({ shard: id, err: error instanceof Error ? error.message : String(error) }, 'could not mark the shard ready'),
-      );
+      await markWhenReady(id, shard, inboxes);
     })();
+  };
+
+  /**
+   * Starts what the registry has for the shard and we do not, then names us its holder once its
+   * sessions are in: the previous owner (or another member releasing it) lets go at that. (The
+   * timeout's timer is cancelled once they are in: a pending 20 s timer would keep a stopped process
+   * alive.)
+   */
+  const markWhenReady = async (id: number, shard: Shard, inboxes?: InboxJobData[]): Promise<void> => {
+    const list = inboxes ?? (await redisCall(shardInboxes(options.redis, options.fleet, id), 'load a shard'));
+    if (shards.get(id) !== shard || shard.releasingSince !== null) return;
+    for (const inbox of list) startInbox(shard, inbox);
+    const sessions = [...shard.sessions.values()];
+    const settled = new AbortController();
+    await Promise.race([Promise.all(sessions.map((s) => s.ready)).then(() => settled.abort()), sleep(handoverTimeoutMs, settled.signal)]);
+    settled.abort();
+    if (shards.get(id) !== shard || shard.releasingSince !== null) return;
+    await redisCall(markShardReady(options.redis, options.fleet, id, options.memberId), 'mark ready').catch((error: unknown) =>
+      log.warn({ shard: id, err: error instanceof Error ? error.message : String(error) }, 'could not mark the shard ready'),
+    );
   };
 
   /** Members a releasing shard goes to: the live ones by the current view, or the others once we left. */
@@ -191,13 +216,19 @@ export function createFleetSessions(options: FleetSessionsOptions): FleetSession
       for (const id of next.owned) {
         const shard = shards.get(id);
         if (!shard) acquire(id);
-        else if (shard.releasingSince !== null) shard.releasingSince = null; // ours again
+        else if (shard.releasingSince !== null) {
+          // Ours again: restart what the release stopped early (those that had not logged in), and
+          // name us its holder again (a member that took it meanwhile, or took it and left, waits for that).
+          shard.releasingSince = null;
+          if (shard.loaded) void markWhenReady(id, shard).catch(() => undefined);
+        }
       }
       let releasing = false;
       for (const [id, shard] of shards) {
         if (next.owned.has(id) || shard.releasingSince !== null) continue;
         shard.releasingSince = Date.now();
         releasing = true;
+        stopNotLoggedIn(id, shard);
       }
       if (releasing) ensureReleaseLoop();
     },
@@ -229,7 +260,11 @@ export function createFleetSessions(options: FleetSessionsOptions): FleetSession
         return;
       }
       const now = Date.now();
-      for (const shard of shards.values()) shard.releasingSince ??= now;
+      for (const [id, shard] of shards) {
+        if (shard.releasingSince !== null) continue;
+        shard.releasingSince = now;
+        stopNotLoggedIn(id, shard);
+      }
       ensureReleaseLoop();
       const deadline = now + handoverTimeoutMs;
       while (shards.size > 0 && Date.now() < deadline) {

@@ -13,13 +13,14 @@ export function superviseSession(deps: SessionDeps, inbox: InboxJobData): HeldSe
   const stop = new AbortController();
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
+  let loggedIn = false;
   const log = deps.logger.child({ inboxId: inbox.inboxId, accountId: inbox.accountId });
   const done = (async () => {
     try {
       while (!stop.signal.aborted) {
         let delayMs: number;
         try {
-          const outcome = await runInboxSession(deps, inbox, stop.signal, { onReady: markReady });
+          const outcome = await runInboxSession(deps, inbox, stop.signal, { onLogin: () => (loggedIn = true), onReady: markReady });
           log.debug({ outcome }, 'session ended');
           if (outcome.kind === 'finished') return;
           delayMs = outcome.delayMs;
@@ -33,5 +34,5 @@ export function superviseSession(deps: SessionDeps, inbox: InboxJobData): HeldSe
       markReady();
     }
   })();
-  return { ready, done, stop: () => stop.abort() };
+  return { ready, done, hasLoggedIn: () => loggedIn, stop: () => stop.abort() };
 }

@@ -30,6 +30,12 @@ export async function closeTestDb(): Promise<void> {
   sharedDb = null;
 }
 
+export interface AddInboxOptions {
+  userEmail?: string;
+  /** Where the inbox's IMAP goes (default the stack's standard Dovecot, STARTTLS): e.g. a proxy in front of it. */
+  imap?: { host: string; port: number; tls: 'tls' | 'starttls' | 'none' };
+}
+
 export interface Fixture {
   db: DbHandle;
   q: Scoped;
@@ -49,7 +55,7 @@ export interface Fixture {
   reply(overrides?: Partial<ComposeEmailInput>): Promise<{ raw: Buffer; messageId: string }>;
   deliverReply(overrides?: Partial<ComposeEmailInput>): Promise<string>;
   /** Adds a connected inbox for another CRM user (a colleague) with its own Dovecot user. */
-  addInbox(options?: { userEmail?: string }): Promise<{ inboxId: string; userId: string; mailUser: MailUser }>;
+  addInbox(options?: AddInboxOptions): Promise<{ inboxId: string; userId: string; mailUser: MailUser }>;
   /** Registers inboxes in the fleet's registry, as the scheduler does for connected inboxes. */
   enqueue(inboxIds?: string[]): Promise<void>;
   /** Whether any worker this fixture started holds a session for the inbox. */
@@ -68,7 +74,7 @@ export async function createFixture(name: string): Promise<Fixture> {
   const keys = parseWorkerEnv(workerEnvSource()).encryptionKeys;
   const workers: RunningWorker[] = [];
 
-  async function addInbox(options: { userEmail?: string } = {}) {
+  async function addInbox(options: AddInboxOptions = {}) {
     const mailUser = await createMailUser();
     const user = await q.users.add({ email: options.userEmail ?? mailUser.address });
     const inbox = await q.inboxes.create(
@@ -76,9 +82,9 @@ export async function createFixture(name: string): Promise<Fixture> {
         userId: user.id,
         kind: 'personal',
         address: mailUser.address,
-        imapHost: stack.profiles.standard.host,
-        imapPort: stack.profiles.standard.imapPort,
-        imapTls: 'starttls',
+        imapHost: options.imap?.host ?? stack.profiles.standard.host,
+        imapPort: options.imap?.port ?? stack.profiles.standard.imapPort,
+        imapTls: options.imap?.tls ?? 'starttls',
         username: mailUser.user,
         credentials: { password: mailUser.password },
       },

@@ -2,7 +2,7 @@
 // (and holds) which shard.
 export { MEMBERSHIP_COPIES, SHARD_COUNT, fleetKeys, hash32, membershipTags, shardOf, slotOfTag, type FleetKeys, type MembershipCopyKeys } from './fleet-keys';
 export { ownerOf, ownedShards } from './ownership';
-export { HEARTBEAT_MS, MEMBER_TTL_MS, MembershipUnavailableError, heartbeat, leaveFleet, liveMembers, type Heartbeat } from './membership';
+export { HEARTBEAT_MS, MEMBER_TTL_MS, MembershipUnavailableError, announceJoin, heartbeat, leaveFleet, liveMembers, parseMemberJoined, type Heartbeat } from './membership';
 export {
   deleteFleet,
   parseRegistryChange,

@@ -132,3 +132,24 @@ export async function liveMembers(redis: Redis, fleet: string, ttlMs = MEMBER_TT
   const { copies, legacy } = await onCopies(fleet, 'read members', (copy) => runScript(redis, copy, '', ttlMs, 'read'));
   return union([...copies, legacy].map(liveIn));
 }
+
+/**
+ * Tells the other members that `member` just joined (its first heartbeat, or its first after Redis lost
+ * the set), on the registry's change channel: they heartbeat at once instead of at their next beat, so a
+ * worker that started alone a moment before stops taking logins for the newcomer's shards within a
+ * round trip, not up to a heartbeat later. Best effort: the heartbeat finds the newcomer anyway.
+ */
+export async function announceJoin(redis: Redis, fleet: string, member: string): Promise<void> {
+  await redis.publish(fleetKeys(fleet).changes, JSON.stringify({ op: 'joined', member }));
+}
+
+/** The member a join announcement names, or null for any other message of the channel. */
+export function parseMemberJoined(message: string): string | null {
+  try {
+    const m = JSON.parse(message) as { op?: unknown; member?: unknown };
+    if (m.op === 'joined' && typeof m.member === 'string' && m.member.length > 0) return m.member;
+  } catch {
+    // not ours
+  }
+  return null;
+}

@@ -2,7 +2,10 @@
 // measured on the wire, the same way for the worker and for a bare imapflow client. With `commands`,
 // it also notes when the client sent a login (LOGIN / AUTHENTICATE) or an IDLE on each connection
 // (plaintext IMAP only): the fleet scenarios count logins and IDLE re-issues where the server sees
-// them. Only the command name is looked at; no line is kept, so no password is held.
+// them. Only the command name is looked at; no line is kept, so no password is held. With
+// `greetingTickMs` it plays a busy server that answers new connections in batches: each connection's
+// first bytes from the server (the greeting) are held until the next tick, so connects made over a
+// tick all get their greeting at once (what the login budget's tests pace against).
 import { createServer, connect, type AddressInfo, type Server } from 'node:net';
 
 export interface ConnectionBytes {
@@ -29,6 +32,13 @@ export interface CountingProxy {
 export interface CountingProxyOptions {
   /** Note logins and IDLEs per connection (see ConnectionBytes). */
   commands?: boolean;
+  /**
+   * The loopback address to listen on (default 127.0.0.1). Any 127.x.y.z works on Linux: a test that
+   * gives its inboxes an address of their own gets an IMAP host, hence a login budget, of its own.
+   */
+  listenHost?: string;
+  /** Hold each connection's greeting until the next multiple of this many ms (a server answering in batches). */
+  greetingTickMs?: number;
 }
 
 const COMMAND = /^\S+ (LOGIN|AUTHENTICATE|IDLE)\b/i;
@@ -69,7 +79,13 @@ export async function startCountingProxy(target: { host: string; port: number },
     });
     upstream.on('data', (chunk: Buffer) => (entry.fromServer += chunk.length));
     client.pipe(upstream);
-    upstream.pipe(client);
+    const tick = options.greetingTickMs;
+    if (tick) {
+      upstream.pause();
+      setTimeout(() => upstream.pipe(client), tick - (Date.now() % tick));
+    } else {
+      upstream.pipe(client);
+    }
     const end = () => {
       entry.closedAt ??= Date.now();
       client.destroy();
@@ -84,7 +100,7 @@ export async function startCountingProxy(target: { host: string; port: number },
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(0, options.listenHost ?? '127.0.0.1', () => resolve());
   });
   return {
     port: (server.address() as AddressInfo).port,
