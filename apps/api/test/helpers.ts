@@ -23,7 +23,7 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(options: { rateLimit?: number; bodyLimit?: number; corsOrigins?: string[]; sendQueue?: SendQueue } = {}): Promise<TestApi> {
+export async function startTestApi(options: { rateLimit?: number; bodyLimit?: number; corsOrigins?: string[]; sendQueue?: SendQueue; consoleLoginAttemptsPerMinute?: number } = {}): Promise<TestApi> {
   await migrate(stack.databaseUrl);
   const db = createDb(stack.databaseUrl, { max: 4 });
   const logs: string[] = [];
@@ -41,6 +41,7 @@ export async function startTestApi(options: { rateLimit?: number; bodyLimit?: nu
     encryptionKeys: () => keys,
     tlsCa: stack.caCert,
     sendQueue: options.sendQueue ?? null,
+    consoleLoginAttemptsPerMinute: options.consoleLoginAttemptsPerMinute,
     logStream,
   });
   await app.ready();

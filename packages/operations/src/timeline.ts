@@ -83,6 +83,8 @@ export async function timelineFor(s: Scoped, target: TimelineTarget): Promise<Ti
 export interface ExplainedDecision {
   at: Date;
   inbox: { id: string; address: string };
+  /** The folder the message was in when decided (the worker reads INBOX; `explain --look` the others). */
+  mailbox: string;
   uidvalidity: number;
   uid: number;
   decision: DecisionWithInbox['decision'];
@@ -128,6 +130,7 @@ export async function explain(s: Scoped, messageId: string): Promise<Explanation
     decisions: rows.map((d) => ({
       at: d.createdAt,
       inbox: { id: d.inboxId, address: d.inboxAddress },
+      mailbox: d.mailbox,
       uidvalidity: d.uidvalidity,
       uid: d.uid,
       decision: d.decision,

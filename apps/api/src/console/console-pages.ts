@@ -1,0 +1,125 @@
+// The console's pages after sign-in: inboxes (support), one inbox with its history and decisions (support),
+// reconnecting it and connecting a new one (admin), explain (support). The data comes from
+// packages/operations, the same functions the API's JSON routes and the CLI use.
+import type { FastifyInstance } from 'fastify';
+import { connectInbox, explain, listInboxes, reconnectInbox, showInbox, toOperationError, type ConnectInboxInput } from '@reply-sync/operations';
+import type { TlsMode } from '@reply-sync/mail';
+import { consoleRoute } from '../access';
+import { contextOf } from './console-session';
+import { requireConsole, sendPage, type ConsoleDeps } from './console-plugin';
+import { connectPage, EMPTY_CONNECT_FORM, type ConnectForm } from './pages/connect-page';
+import { errorPage } from './pages/error-page';
+import { explainPage } from './pages/explain-page';
+import { inboxPage, type InboxPageOptions } from './pages/inbox-page';
+import { inboxesPage, PROVIDERS, type ProviderFilter } from './pages/inboxes-page';
+import { failureSentence } from './sentences';
+
+const RECENT_DECISIONS = 50;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+type FormBody = Record<string, string | undefined>;
+
+const formOf = (body: unknown): FormBody => (body && typeof body === 'object' ? (body as FormBody) : {});
+
+function connectInputOf(form: ConnectForm, password: string): ConnectInboxInput {
+  const smtp = form.smtpHost.trim() ? { host: form.smtpHost.trim(), port: Number(form.smtpPort), tls: form.smtpTls as TlsMode } : undefined;
+  return {
+    ...(form.owner ? { userEmail: form.owner } : { team: true }),
+    address: form.address.trim(),
+    imap: { host: form.imapHost.trim(), port: Number(form.imapPort), tls: form.imapTls as TlsMode, allowPlaintext: false },
+    smtp,
+    username: form.username.trim(),
+    password,
+  };
+}
+
+export async function registerConsolePages(app: FastifyInstance, deps: ConsoleDeps): Promise<void> {
+  const mailDeps = () => ({ keys: deps.encryptionKeys(), tlsCa: deps.tlsCa });
+  const support = { ...consoleRoute(), preHandler: requireConsole('support') };
+  const admin = { ...consoleRoute(), preHandler: requireConsole('admin') };
+
+  app.get('/inboxes', support, async (request, reply) => {
+    const ctx = contextOf(request);
+    const q = request.query as { disconnected?: string; provider?: string };
+    const provider = PROVIDERS.includes(q.provider as ProviderFilter) ? (q.provider as ProviderFilter) : null;
+    const all = await listInboxes(ctx.session!.scope);
+    return sendPage(reply, inboxesPage(ctx, all, { disconnectedOnly: q.disconnected === '1', provider }));
+  });
+
+  /** The inbox page, or the 404 page for an id that is not this account's (exactly as for one that does not exist). */
+  async function renderInbox(request: Parameters<typeof contextOf>[0], reply: Parameters<typeof sendPage>[0], id: string, result?: InboxPageOptions['result'], status = 200) {
+    const ctx = contextOf(request);
+    const scope = ctx.session!.scope;
+    const inbox = UUID.test(id) ? await scope.inboxes.get(id) : null;
+    if (!inbox) return sendPage(reply, errorPage(ctx, ctx.say('not_found_title'), ctx.say('not_found')), 404);
+    const [detail, decisions] = await Promise.all([showInbox(scope, inbox.id), scope.decisions.pageForInbox(inbox.id, { limit: RECENT_DECISIONS })]);
+    return sendPage(reply, inboxPage(ctx, detail, decisions, { result }), status);
+  }
+
+  app.get('/inboxes/:id', support, async (request, reply) => {
+    const q = request.query as { reconnected?: string; connected?: string };
+    const ok = q.reconnected === '1' || q.connected === '1';
+    return renderInbox(request, reply, (request.params as { id: string }).id, ok ? { ok: true, sentence: '' } : undefined);
+  });
+
+  app.post('/inboxes/:id/reconnect', admin, async (request, reply) => {
+    const ctx = contextOf(request);
+    const scope = ctx.session!.scope;
+    const id = (request.params as { id: string }).id;
+    const inbox = UUID.test(id) ? await scope.inboxes.get(id) : null;
+    if (!inbox) return sendPage(reply, errorPage(ctx, ctx.say('not_found_title'), ctx.say('not_found')), 404);
+    try {
+      await reconnectInbox(scope, { inboxId: inbox.id, password: formOf(request.body).password ?? '' }, mailDeps());
+    } catch (error) {
+      const failure = toOperationError(error);
+      if (failure.code === 'unexpected') request.log.error({ err: error }, 'console reconnect failed');
+      return renderInbox(request, reply, inbox.id, { ok: false, sentence: failureSentence(failure, ctx.lang, { address: inbox.address }), detail: failure.detail }, 422);
+    }
+    request.log.info({ event: 'console_inbox_reconnected', inboxId: inbox.id, consoleUserId: ctx.session!.user.id }, 'inbox reconnected from the console');
+    return reply.code(303).header('location', `/console/inboxes/${inbox.id}?reconnected=1`).send();
+  });
+
+  app.get('/connect', admin, async (request, reply) => {
+    const ctx = contextOf(request);
+    const users = await ctx.session!.scope.users.list();
+    return sendPage(reply, connectPage(ctx, users, { ...EMPTY_CONNECT_FORM, owner: users[0]?.email ?? '' }));
+  });
+
+  app.post('/connect', admin, async (request, reply) => {
+    const ctx = contextOf(request);
+    const scope = ctx.session!.scope;
+    const body = formOf(request.body);
+    const form: ConnectForm = Object.fromEntries(Object.keys(EMPTY_CONNECT_FORM).map((k) => [k, body[k] ?? ''])) as unknown as ConnectForm;
+    try {
+      const connected = await connectInbox(scope, connectInputOf(form, body.password ?? ''), mailDeps());
+      request.log.info({ event: 'console_inbox_connected', inboxId: connected.inbox.id, consoleUserId: ctx.session!.user.id }, 'inbox connected from the console');
+      return reply.code(303).header('location', `/console/inboxes/${connected.inbox.id}?connected=1`).send();
+    } catch (error) {
+      const failure = toOperationError(error);
+      if (failure.code === 'unexpected') request.log.error({ err: error }, 'console connect failed');
+      const users = await scope.users.list();
+      return sendPage(reply, connectPage(ctx, users, form, { code: failure.code, sentence: failureSentence(failure, ctx.lang, { address: form.address }), detail: failure.detail }), 422);
+    }
+  });
+
+  // The provider sign-in (POST /v1/inboxes/oauth/{provider}) is another change; until it is merged the
+  // buttons answer with a sentence instead of a redirect to the provider.
+  app.post('/oauth/:provider', admin, async (request, reply) => {
+    const ctx = contextOf(request);
+    const provider = (request.params as { provider: string }).provider;
+    if (provider !== 'gmail' && provider !== 'office365') return sendPage(reply, errorPage(ctx, ctx.say('not_found_title'), ctx.say('not_found')), 404);
+    return sendPage(reply, errorPage(ctx, ctx.say(provider === 'gmail' ? 'sign_in_google' : 'sign_in_microsoft'), ctx.say('oauth_unavailable', { provider })), 501);
+  });
+
+  app.get('/explain', support, async (request, reply) => {
+    const ctx = contextOf(request);
+    const messageId = ((request.query as { messageId?: string }).messageId ?? '').trim();
+    if (!messageId) return sendPage(reply, explainPage(ctx, '', null));
+    try {
+      return sendPage(reply, explainPage(ctx, messageId, await explain(ctx.session!.scope, messageId)));
+    } catch (error) {
+      const failure = toOperationError(error);
+      if (failure.code === 'unexpected') throw error;
+      return sendPage(reply, explainPage(ctx, messageId, null, failure.message), 422);
+    }
+  });
+}
