@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseEncryptionKeys, type EncryptionKeys } from '@reply-sync/db/crypto';
 import { serverUrlProblems } from '@reply-sync/queue/server-url-policy';
+import { LoginBudgetConfigError, loginBudgetConfigFromEnv, type LoginBudgetConfig } from '@reply-sync/queue/login-rates';
 import { z } from 'zod';
 
 const STACK_HINT = '(for the local stack, `reply-sync --stack api` fills it, or `eval "$(npm run -s stack -- env)"` exports it)';
@@ -37,6 +38,8 @@ export interface ApiEnv extends Omit<ApiEnvValues, 'API_CORS_ORIGINS'> {
   /** Parsed when first needed (connecting an inbox), so an API without keys still serves reads. */
   encryptionKeys(): EncryptionKeys;
   tlsCa: string | undefined;
+  /** LOGIN_RATE_PER_HOST and EXTRA_CONNECTIONS_PER_ACCOUNT: the console's folder search takes a slot of the fleet's budget. */
+  loginBudget: LoginBudgetConfig;
 }
 
 export class ApiEnvError extends Error {
@@ -65,8 +68,16 @@ export function parseApiEnv(source: Record<string, string | undefined> = process
       throw new ApiEnvError(`REPLY_SYNC_TLS_CA_FILE points at ${values.REPLY_SYNC_TLS_CA_FILE}, which cannot be read (${error instanceof Error ? error.message : String(error)}). Point it at a PEM file or unset it.`);
     }
   }
+  let loginBudget: LoginBudgetConfig;
+  try {
+    loginBudget = loginBudgetConfigFromEnv(source);
+  } catch (error) {
+    if (error instanceof LoginBudgetConfigError) throw new ApiEnvError(`The API's environment is invalid: ${error.message}`);
+    throw error;
+  }
   let keys: EncryptionKeys | undefined;
   return {
+    loginBudget,
     ...values,
     corsOrigins: (API_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     encryptionKeys: () => (keys ??= parseEncryptionKeys(values.REPLY_SYNC_ENCRYPTION_KEYS)),

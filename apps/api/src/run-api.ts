@@ -2,7 +2,7 @@
 // hourly purge of expired Idempotency-Keys. `reply-sync api` and dist/app/api.js call this.
 import { createDb } from '@reply-sync/db';
 import { purgeExpiredIdempotencyKeys } from '@reply-sync/db/system-queries';
-import { createRedisConnection, createSendQueue } from '@reply-sync/queue';
+import { createLoginBudget, createRedisConnection, createSendQueue } from '@reply-sync/queue';
 import type { DestinationStream } from 'pino';
 import { buildApp } from './app';
 import type { ApiEnv } from './env';
@@ -21,7 +21,7 @@ export async function runApi(env: ApiEnv, options: { handleSignals?: boolean; lo
   const db = createDb(env.DATABASE_URL, { max: env.DB_POOL_MAX });
   const redis = createRedisConnection(env.REDIS_URL, { forWorker: false, connectionName: 'reply-sync-api' });
   const sendQueue = createSendQueue({ redisUrl: env.REDIS_URL, name: env.REPLY_SYNC_SEND_QUEUE });
-  const app = await buildApp({ db: db.db, redis, env, encryptionKeys: env.encryptionKeys, tlsCa: env.tlsCa, sendQueue, ...(options.logStream ? { logStream: options.logStream } : {}) });
+  const app = await buildApp({ db: db.db, redis, env, encryptionKeys: env.encryptionKeys, tlsCa: env.tlsCa, sendQueue, lookBudget: createLoginBudget(redis, env.loginBudget), ...(options.logStream ? { logStream: options.logStream } : {}) });
   let address: string;
   try {
     address = await app.listen({ host: env.API_HOST, port: env.API_PORT });

@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { connectInbox, explain, listInboxes, reconnectInbox, showInbox, toOperationError, type ConnectInboxInput } from '@reply-sync/operations';
 import type { TlsMode } from '@reply-sync/mail';
+import { lookForMessage } from '@reply-sync/operations/look-for-message';
 import { consoleRoute } from '../access';
 import { contextOf } from './console-session';
 import { requireConsole, sendPage, type ConsoleDeps } from './console-plugin';
@@ -108,6 +109,21 @@ export async function registerConsolePages(app: FastifyInstance, deps: ConsoleDe
     const provider = (request.params as { provider: string }).provider;
     if (provider !== 'gmail' && provider !== 'office365') return sendPage(reply, errorPage(ctx, ctx.say('not_found_title'), ctx.say('not_found')), 404);
     return sendPage(reply, errorPage(ctx, ctx.say(provider === 'gmail' ? 'sign_in_google' : 'sign_in_microsoft'), ctx.say('oauth_unavailable', { provider })), 501);
+  });
+
+  // Read-only on the mail servers, and it records decisions as `explain --look` does: open to support too.
+  app.post('/explain/look', support, async (request, reply) => {
+    const ctx = contextOf(request);
+    const scope = ctx.session!.scope;
+    const messageId = (formOf(request.body).messageId ?? '').trim();
+    try {
+      const looked = await lookForMessage(scope, messageId, {}, () => ({ keys: deps.encryptionKeys(), tlsCa: deps.tlsCa, budget: deps.lookBudget, budgetNote: deps.lookBudget ? undefined : 'this API runs without Redis' }));
+      return sendPage(reply, explainPage(ctx, messageId, await explain(scope, messageId), undefined, looked));
+    } catch (error) {
+      const failure = toOperationError(error);
+      if (failure.code === 'unexpected') throw error;
+      return sendPage(reply, explainPage(ctx, messageId, null, failure.message), 422);
+    }
   });
 
   app.get('/explain', support, async (request, reply) => {

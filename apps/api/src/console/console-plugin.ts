@@ -4,6 +4,7 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import type { Db, EncryptionKeys } from '@reply-sync/db';
+import type { LookLoginBudget } from '@reply-sync/operations/look-for-message';
 import { consolePasswordMatches, createConsoleSession, decoyConsolePasswordHash, endConsoleSession, findConsoleUserForSignIn, CONSOLE_SESSION_MS } from '@reply-sync/db/system-queries';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { consoleRoute } from '../access';
@@ -19,6 +20,8 @@ export interface ConsoleDeps {
   db: Db;
   encryptionKeys: () => EncryptionKeys;
   tlsCa?: string | undefined;
+  /** The fleet's login budget, taken by explain's search of the inboxes' folders. */
+  lookBudget?: LookLoginBudget | undefined;
   /** Sign-in attempts per minute per client address (default 10). */
   loginAttemptsPerMinute?: number;
 }

@@ -106,6 +106,10 @@ const en = {
   col_from: 'From',
   col_subject: 'Subject',
   col_sentence: 'Why',
+  look_title: 'Look in the folders',
+  look_help: "The sync worker reads only the INBOX. This searches every connected inbox of the account, read-only over one short connection each, and records a decision for each copy it finds (in a subfolder, Junk...).",
+  look_button: 'Look in the folders',
+  look_searched: 'Searched {inboxes} inboxes; found {found} copies.',
 
   not_found_title: 'Not found',
   not_found: 'There is no such page in this account.',
@@ -222,6 +226,10 @@ const nl: StringTable = {
   col_from: 'Van',
   col_subject: 'Onderwerp',
   col_sentence: 'Waarom',
+  look_title: 'Zoeken in de mappen',
+  look_help: 'De synchronisatie leest alleen de INBOX. Dit doorzoekt elke gekoppelde inbox van het account, alleen-lezen via één korte verbinding per inbox, en legt een beslissing vast voor elke gevonden kopie (in een submap, Junk...).',
+  look_button: 'Zoeken in de mappen',
+  look_searched: '{inboxes} inboxen doorzocht; {found} kopieën gevonden.',
 
   not_found_title: 'Niet gevonden',
   not_found: 'Deze pagina bestaat niet in dit account.',
@@ -335,6 +343,10 @@ const pl: StringTable = {
   col_from: 'Od',
   col_subject: 'Temat',
   col_sentence: 'Dlaczego',
+  look_title: 'Szukaj w folderach',
+  look_help: 'Synchronizacja czyta tylko INBOX. To przeszukuje każdą podłączoną skrzynkę konta, tylko do odczytu, jednym krótkim połączeniem na skrzynkę, i zapisuje decyzję dla każdej znalezionej kopii (w podfolderze, w Junk...).',
+  look_button: 'Szukaj w folderach',
+  look_searched: 'Przeszukano skrzynki: {inboxes}; znalezione kopie: {found}.',
 
   not_found_title: 'Nie znaleziono',
   not_found: 'Na tym koncie nie ma takiej strony.',

@@ -20,7 +20,7 @@ import { formatDate } from '../format';
 import { addUser } from '@reply-sync/operations/accounts';
 import { addContact } from '@reply-sync/operations/contacts';
 import { connectInbox } from '@reply-sync/operations/inboxes';
-import { lookForMessage, type LookResult } from '../ops/look-for-message';
+import { lookForMessage, type LookResult } from '@reply-sync/operations/look-for-message';
 import { explain, timelineFor, type Explanation, type Timeline } from '@reply-sync/operations/timeline';
 import { DEMO_DATABASE, ensureDemoDatabase, withoutPassword } from './demo-database';
 import { formatWebhooks, startDemoWebhooks, type DemoWebhookEvent } from './demo-webhooks';
@@ -342,6 +342,7 @@ async function watchDecisions(
         formatDecision({
           at: d.createdAt,
           inbox: { id: inboxId, address },
+          mailbox: d.mailbox,
           uidvalidity: d.uidvalidity,
           uid: d.uid,
           decision: d.decision,

@@ -1,12 +1,13 @@
 // Explain: paste a Message-ID and see every decision recorded for it in this account, each with its
 // sentence, detail and where the message was (inbox, folder, UID), and whether it is on the timeline.
 import type { Explanation } from '@reply-sync/operations';
+import type { LookResult } from '@reply-sync/operations/look-for-message';
 import { html, type Html } from '../html';
 import type { ConsoleContext } from '../console-session';
 import { notice, page, sayWith, time } from '../layout';
 import { decisionsTable } from './inbox-page';
 
-export function explainPage(ctx: ConsoleContext, messageId: string, result: Explanation | null, error?: string): Html {
+export function explainPage(ctx: ConsoleContext, messageId: string, result: Explanation | null, error?: string, looked?: LookResult): Html {
   const { say } = ctx;
   const body = !result
     ? ''
@@ -29,7 +30,14 @@ ${
         })),
         say('decisions_for', { messageId: result.messageId }),
       )
-}</section>`;
+}
+${looked ? html`<div class="notice ok" role="status"><p>${say('look_searched', { inboxes: looked.inboxesSearched.length, found: looked.found.length })}</p>${looked.problems.map((p) => html`<p class="detail">${p.inbox.address}: ${p.problem}</p>`)}</div>` : ''}
+<h3>${say('look_title')}</h3>
+<form method="post" action="/console/explain/look" class="stack">
+  <input type="hidden" name="_csrf" value="${ctx.session!.csrfToken}"><input type="hidden" name="messageId" value="${result.messageId}">
+  <p class="hint">${say('look_help')}</p>
+  <button type="submit" class="secondary">${say('look_button')}</button>
+</form></section>`;
   return page(ctx, {
     title: say('explain_title'),
     current: 'explain',
