@@ -26,7 +26,7 @@ fieldset { border: 1px solid var(--line); border-radius: 6px; padding: .75rem 1r
 legend { font-weight: 600; padding: 0 .25rem; }
 label { display: grid; gap: .25rem; font-weight: 600; }
 label.inline { display: flex; align-items: center; gap: .5rem; font-weight: 400; }
-.row { display: grid; grid-template-columns: 2fr 1fr 1fr; gap: .75rem; }
+.row { display: grid; grid-template-columns: 2fr 1fr 1.4fr; gap: .75rem; }
 input, select, button { font: inherit; }
 input[type="text"], input[type="email"], input[type="password"], input[type="number"], input[type="search"], select {
   padding: .5rem .6rem; border: 1px solid #8a949e; border-radius: 4px; background: #fff; color: var(--fg); width: 100%; min-width: 0; }

@@ -58,8 +58,9 @@ export async function registerConsolePages(app: FastifyInstance, deps: ConsoleDe
 
   app.get('/inboxes/:id', support, async (request, reply) => {
     const q = request.query as { reconnected?: string; connected?: string };
-    const ok = q.reconnected === '1' || q.connected === '1';
-    return renderInbox(request, reply, (request.params as { id: string }).id, ok ? { ok: true, sentence: '' } : undefined);
+    const { say } = contextOf(request);
+    const result = q.connected === '1' ? { ok: true as const, sentence: say('connected_now') } : q.reconnected === '1' ? { ok: true as const, sentence: say('reconnected') } : undefined;
+    return renderInbox(request, reply, (request.params as { id: string }).id, result);
   });
 
   app.post('/inboxes/:id/reconnect', admin, async (request, reply) => {

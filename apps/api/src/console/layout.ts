@@ -55,7 +55,7 @@ export function time(at: Date | string | null | undefined, fallback = ''): Html 
 
 /** A message (a sentence the reader must see) in a live region, so a screen reader announces it too. */
 export function notice(kind: 'error' | 'ok', title: string, sentence: Renderable, detail?: Renderable): Html {
-  return html`<div class="notice ${kind}" role="${kind === 'error' ? 'alert' : 'status'}"><p><strong>${title}</strong></p><p class="sentence">${sentence}</p>${detail ? html`<p class="detail">${detail}</p>` : ''}</div>`;
+  return html`<div class="notice ${kind}" role="${kind === 'error' ? 'alert' : 'status'}"><p><strong>${title}</strong></p>${sentence ? html`<p class="sentence">${sentence}</p>` : ''}${detail ? html`<p class="detail">${detail}</p>` : ''}</div>`;
 }
 
 /** A string with placeholders filled by markup (a <time>, a link): the string's own text is escaped. */

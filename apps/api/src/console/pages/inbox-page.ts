@@ -5,7 +5,7 @@ import type { DecisionRow } from '@reply-sync/db';
 import type { InboxDetail } from '@reply-sync/operations';
 import { html, type Html, type Renderable } from '../html';
 import type { ConsoleContext } from '../console-session';
-import { page, sayWith, time } from '../layout';
+import { notice, page, sayWith, time } from '../layout';
 import { disconnectSentence, reasonSentence } from '../sentences';
 import { decisionBadge, statusBadge } from './status-badge';
 
@@ -76,7 +76,7 @@ export function inboxPage(ctx: ConsoleContext, i: InboxDetail, decisions: Decisi
     title: say('inbox_title', { address: i.address }),
     current: 'inboxes',
     body: html`<p><a href="/console/inboxes">← ${say('back_to_inboxes')}</a></p>
-${r ? html`<div class="notice ${r.ok ? 'ok' : 'error'}" role="${r.ok ? 'status' : 'alert'}"><p><strong>${r.ok ? say('reconnected') : say('not_reconnected')}</strong></p>${r.ok ? '' : html`<p class="sentence">${r.sentence}</p>${r.detail ? html`<p class="detail">${say('provider_text')}: ${r.detail}</p>` : ''}`}</div>` : ''}
+${r ? (r.ok ? notice('ok', r.sentence, '') : notice('error', say('not_reconnected'), r.sentence, r.detail ? html`${say('provider_text')}: ${r.detail}` : undefined)) : ''}
 <section aria-labelledby="summary-h"><h2 id="summary-h">${say('summary_title')}</h2>${facts(ctx, i)}</section>
 ${session.user.role === 'admin' ? html`<section aria-labelledby="reconnect-h"><h2 id="reconnect-h">${say('reconnect_title')}</h2>${reconnect(ctx, i, session.csrfToken)}</section>` : ''}
 <section aria-labelledby="history-h"><h2 id="history-h">${say('history_title')}</h2>${history(ctx, i)}</section>
