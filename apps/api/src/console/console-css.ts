@@ -66,5 +66,12 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
   dl.facts { grid-template-columns: 1fr; }
   dl.facts dd { margin-bottom: .5rem; }
   h1 { font-size: 1.35rem; }
+  /* A table of cards at phone width: each row a block, each cell with its column's name. */
+  table.cards thead { position: absolute; left: -9999px; }
+  table.cards tr { display: block; border-bottom: 1px solid var(--line); padding: .5rem 0; }
+  table.cards tbody tr:last-child { border-bottom: none; }
+  table.cards td { display: grid; grid-template-columns: 7.5rem 1fr; gap: .5rem; border: none; padding: .2rem .7rem; min-width: 0; }
+  table.cards td::before { content: attr(data-label); font-weight: 600; color: var(--muted); }
+  table.cards td:empty { display: none; }
 }
 `;
