@@ -122,6 +122,6 @@ describe('a changed password in the browser', () => {
     await signIn(phone, cb.url, `admin-${a.accountId.slice(0, 8)}@example.com`);
     await screenshot(phone, 'inboxes-phone');
     // Nothing wider than the phone's screen but the tables' own scrolling regions.
-    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await phone.locator('html').evaluate((root) => root.scrollWidth)).toBeLessThanOrEqual(390);
   });
 });

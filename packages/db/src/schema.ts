@@ -27,6 +27,7 @@ import {
   customType,
 } from 'drizzle-orm/pg-core';
 import { API_KEY_SCOPES } from './api-key-scopes';
+import { CONSOLE_LANGUAGES, CONSOLE_ROLES } from './console-roles';
 import { storableJsonb, storableText } from './storable-columns';
 
 export { API_KEY_SCOPES, type ApiKeyScope } from './api-key-scopes';
@@ -682,12 +683,7 @@ export const webhookAttempts = pgTable(
   ],
 );
 
-/** Roles of console users (apps/api console): support reads statuses, decisions, explain, never bodies; admin everything. */
-export const CONSOLE_ROLES = ['support', 'admin'] as const;
-export type ConsoleRole = (typeof CONSOLE_ROLES)[number];
-/** The console's languages; a user without a setting gets the browser's Accept-Language. */
-export const CONSOLE_LANGUAGES = ['en', 'nl', 'pl'] as const;
-export type ConsoleLanguage = (typeof CONSOLE_LANGUAGES)[number];
+export { CONSOLE_LANGUAGES, CONSOLE_ROLES, type ConsoleLanguage, type ConsoleRole } from './console-roles';
 
 /**
  * People who sign in to the support console. The email is unique across accounts (it finds the account at

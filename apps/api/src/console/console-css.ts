@@ -71,6 +71,7 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
   table.cards tr { display: block; border-bottom: 1px solid var(--line); padding: .5rem 0; }
   table.cards tbody tr:last-child { border-bottom: none; }
   table.cards td { display: grid; grid-template-columns: 7.5rem 1fr; gap: .5rem; border: none; padding: .2rem .7rem; min-width: 0; }
+  table.cards td .badge { justify-self: start; align-self: start; }
   table.cards td::before { content: attr(data-label); font-weight: 600; color: var(--muted); }
   table.cards td:empty { display: none; }
 }

@@ -4,7 +4,7 @@
 // disconnectSentence(code, lang, vars), pickLanguage(setting, acceptLanguage)) and nothing else changes.
 import { isStatusReason, statusReasonSentence } from '@reply-sync/mail/disconnect-reasons';
 import { decisionSentence, reasonSentenceFor } from '@reply-sync/operations';
-import { CONSOLE_LANGUAGES, type ConsoleLanguage } from '@reply-sync/db/schema';
+import { CONSOLE_LANGUAGES, type ConsoleLanguage } from '@reply-sync/db/console-roles';
 
 export type Language = ConsoleLanguage;
 export const LANGUAGES: readonly Language[] = CONSOLE_LANGUAGES;

@@ -1,6 +1,6 @@
 // `console-user create|list`: the people who sign in to the support console (`reply-sync api` serves it
 // under /console), per account. The password is read like an inbox password: stdin or a named variable.
-import { CONSOLE_LANGUAGES, CONSOLE_ROLES, type ConsoleLanguage, type ConsoleRole } from '@reply-sync/db/schema';
+import { CONSOLE_LANGUAGES, CONSOLE_ROLES, type ConsoleLanguage, type ConsoleRole } from '@reply-sync/db/console-roles';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
 import { formatDate } from '../format';

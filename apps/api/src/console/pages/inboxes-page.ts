@@ -25,13 +25,13 @@ function row(ctx: ConsoleContext, i: InboxListEntry): Html {
   const { say } = ctx;
   const sentence = disconnectSentence(i.reason, ctx.lang, { address: i.address });
   return html`<tr>
-<td data-label="${say('col_inbox')}"><a href="/console/inboxes/${i.id}">${i.address}</a><div class="muted">${say(providerKey[i.provider])}</div></td>
+<td data-label="${say('col_inbox')}"><div><a href="/console/inboxes/${i.id}">${i.address}</a><div class="muted">${say(providerKey[i.provider])}</div></div></td>
 <td data-label="${say('col_owner')}">${i.ownerEmail ?? html`<span class="muted">${say('team_inbox')}</span>`}</td>
 <td data-label="${say('col_status')}">${statusBadge(ctx, i.status)}</td>
-<td class="sentence" data-label="${say('col_reason')}">${sentence ?? ''}${i.reasonDetail ? html`<div class="detail"><span class="muted">${say('provider_text')}:</span> ${i.reasonDetail}</div>` : ''}</td>
+<td class="sentence" data-label="${say('col_reason')}">${sentence || i.reasonDetail ? html`<div>${sentence ?? ''}${i.reasonDetail ? html`<div class="detail"><span class="muted">${say('provider_text')}:</span> ${i.reasonDetail}</div>` : ''}</div>` : ''}</td>
 <td data-label="${say('col_since')}">${time(i.statusSince)}</td>
 <td data-label="${say('col_last_synced')}">${time(i.lastSyncedAt, say('never'))}</td>
-<td data-label="${say('col_last_error')}">${i.lastError ? html`<div class="detail">${i.lastError}</div><div class="muted">${sayWith(ctx, 'failing_since', { at: time(i.firstErrorAt) })}</div>` : i.lastRecovery ? html`<span class="muted">${sayWith(ctx, 'recovered_at', { at: time(i.lastRecovery.recoveredAt) })}</span>` : ''}</td>
+<td data-label="${say('col_last_error')}">${i.lastError ? html`<div><div class="detail">${i.lastError}</div><div class="muted">${sayWith(ctx, 'failing_since', { at: time(i.firstErrorAt) })}</div></div>` : i.lastRecovery ? html`<span class="muted">${sayWith(ctx, 'recovered_at', { at: time(i.lastRecovery.recoveredAt) })}</span>` : ''}</td>
 </tr>`;
 }
 
