@@ -58,6 +58,12 @@ dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; word-break: break-word; }
 .oauth { display: flex; flex-wrap: wrap; gap: .75rem; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .9em; word-break: break-all; }
+iframe.email-body { width: 100%; min-height: 24rem; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
+pre.email-text { white-space: pre-wrap; word-break: break-word; border: 1px solid var(--line); border-radius: 6px; padding: .75rem 1rem; font-size: .95rem; }
+ol.entries { list-style: none; padding: 0; margin: 0; display: grid; gap: .75rem; }
+ol.entries > li { border: 1px solid var(--line); border-radius: 6px; padding: .5rem 1rem; }
+ol.entries p { margin: .25rem 0; }
+ul.attachments { margin: .25rem 0; padding-left: 1.25rem; }
 @media (max-width: 40rem) {
   header.top { padding: .6rem 1rem; }
   .who { margin-left: 0; width: 100%; justify-content: space-between; }

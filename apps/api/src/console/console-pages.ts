@@ -2,7 +2,7 @@
 // reconnecting it and connecting a new one (admin), explain (support). The data comes from
 // packages/operations, the same functions the API's JSON routes and the CLI use.
 import type { FastifyInstance } from 'fastify';
-import { connectInbox, explain, listInboxes, reconnectInbox, showInbox, toOperationError, type ConnectInboxInput } from '@reply-sync/operations';
+import { connectInbox, explain, listInboxes, reconnectInbox, showInbox, timelineFor, toOperationError, type ConnectInboxInput } from '@reply-sync/operations';
 import type { TlsMode } from '@reply-sync/mail';
 import { lookForMessage } from '@reply-sync/operations/look-for-message';
 import { consoleRoute } from '../access';
@@ -10,7 +10,9 @@ import { contextOf } from './console-session';
 import { requireConsole, sendPage, type ConsoleDeps } from './console-plugin';
 import { connectPage, EMPTY_CONNECT_FORM, type ConnectForm } from './pages/connect-page';
 import { errorPage } from './pages/error-page';
+import { emailPage } from './pages/email-page';
 import { explainPage } from './pages/explain-page';
+import { timelinePage } from './pages/timeline-page';
 import { inboxPage, type InboxPageOptions } from './pages/inbox-page';
 import { inboxesPage, PROVIDERS, type ProviderFilter } from './pages/inboxes-page';
 import { failureSentence } from './sentences';
@@ -125,6 +127,50 @@ export async function registerConsolePages(app: FastifyInstance, deps: ConsoleDe
       if (failure.code === 'unexpected') throw error;
       return sendPage(reply, explainPage(ctx, messageId, null, failure.message), 422);
     }
+  });
+
+  app.get('/timeline', admin, async (request, reply) => {
+    const ctx = contextOf(request);
+    const contact = ((request.query as { contact?: string }).contact ?? '').trim();
+    if (!contact) return sendPage(reply, timelinePage(ctx, '', null));
+    try {
+      return sendPage(reply, timelinePage(ctx, contact, await timelineFor(ctx.session!.scope, { contact })));
+    } catch (error) {
+      const failure = toOperationError(error);
+      if (failure.code === 'unexpected') throw error;
+      return sendPage(reply, timelinePage(ctx, contact, null, failure.message), failure.code.endsWith('_not_found') ? 404 : 422);
+    }
+  });
+
+  // Bodies and attachments are admins' only: a support user gets the 403 page, never the content.
+  app.get('/emails/:id', admin, async (request, reply) => {
+    const ctx = contextOf(request);
+    const scope = ctx.session!.scope;
+    const id = (request.params as { id: string }).id;
+    const email = UUID.test(id) ? await scope.emails.get(id) : null;
+    if (!email) return sendPage(reply, errorPage(ctx, ctx.say('not_found_title'), ctx.say('not_found')), 404);
+    const allowRemoteImages = (request.query as { images?: string }).images === '1';
+    // The page's own policy lets the sandboxed body load remote images only once asked (srcdoc inherits it).
+    reply.header('content-security-policy', `default-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'; object-src 'none'; script-src 'self'; script-src-attr 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:${allowRemoteImages ? ' https: http:' : ''}; connect-src 'self'`);
+    return sendPage(reply, emailPage(ctx, email, await scope.attachments.listFor(email.id), { allowRemoteImages }));
+  });
+
+  app.get('/emails/:id/attachments/:attachmentId', admin, async (request, reply) => {
+    const ctx = contextOf(request);
+    const scope = ctx.session!.scope;
+    const { id, attachmentId } = request.params as { id: string; attachmentId: string };
+    const email = UUID.test(id) ? await scope.emails.get(id) : null;
+    const attachment = email && UUID.test(attachmentId) ? await scope.attachments.get(email.id, attachmentId) : null;
+    if (!attachment) return sendPage(reply, errorPage(ctx, ctx.say('not_found_title'), ctx.say('not_found')), 404);
+    const name = (attachment.filename ?? 'attachment').replace(/[^\w.\- ]/g, '_');
+    // Never rendered as a page of ours: a stranger wrote it.
+    return reply
+      .type('application/octet-stream')
+      .header('content-disposition', `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(attachment.filename ?? 'attachment')}`)
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; sandbox")
+      .header('cache-control', 'no-store')
+      .send(attachment.content as never);
   });
 
   app.get('/explain', support, async (request, reply) => {

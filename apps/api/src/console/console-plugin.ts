@@ -65,6 +65,10 @@ export async function consolePlugin(app: FastifyInstance, deps: ConsoleDeps): Pr
     for (const [k, v] of new URLSearchParams(body as string)) form[k] = v;
     done(null, form);
   });
+  // Pages, not API operations: kept out of the OpenAPI document.
+  app.addHook('onRoute', (route) => {
+    route.schema = { ...route.schema, hide: true } as typeof route.schema;
+  });
   app.addHook('onRequest', async (request) => {
     request.console = await loadConsoleContext(deps.db, request);
   });
