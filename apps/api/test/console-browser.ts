@@ -2,13 +2,17 @@
 // Debian's Chromium driven by playwright-core, console users of a fresh account, and screenshots of the
 // pages into docs/screenshots/ (README shows them).
 import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { startTestApi, type TestAccount, type TestApi } from './helpers';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+// Into docs/screenshots/ (what README shows) when REPLY_SYNC_SCREENSHOTS=1; otherwise into a folder under the
+// system's temp dir, so an ordinary `npm test` still takes them but leaves the checkout unchanged.
+const SCREENSHOTS = process.env.REPLY_SYNC_SCREENSHOTS === '1' ? fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url)) : join(tmpdir(), 'reply-sync-console-screenshots/');
 export const CONSOLE_PASSWORD = 'a long console password';
 
 export interface ConsoleBrowser {
