@@ -94,6 +94,8 @@ install_packages() {
   fi
   command -v openssl >/dev/null || missing+=(openssl)
   if wants postfix; then [[ -x /usr/sbin/postfix ]] || missing+=(postfix); fi
+  # The console's browser tests (apps/api/test/console.*.browser.test.ts) drive Debian's Chromium through playwright-core.
+  [[ -x /usr/bin/chromium ]] || missing+=(chromium)
   ((${#missing[@]} == 0)) && return 0
   log "installing Debian packages: ${missing[*]}"
   # Postfix's install dialog would wait for stdin; preseed "No configuration" (we run our own instance).

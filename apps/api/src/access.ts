@@ -13,6 +13,13 @@ import { ApiProblem } from './problem';
  */
 export type Access = 'read' | 'support' | 'write';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Who may call the route (access.ts); every route declares it. */
+    access?: Access | 'public' | 'console';
+  }
+}
+
 /** The key scopes that grant an access. */
 export const ACCEPTED_SCOPES: Record<Access, ApiKeyScope[]> = {
   read: ['read'],
@@ -24,7 +31,8 @@ export const ACCEPTED_SCOPES: Record<Access, ApiKeyScope[]> = {
 export const SECURITY_SCHEME = 'apiKey';
 
 interface AccessConfig {
-  access: Access | 'public';
+  /** `console`: a page of the support console, behind its own session cookie (console/console-session.ts), not an API key. */
+  access: Access | 'public' | 'console';
 }
 
 /** Route options part: this route needs a key with one of ACCEPTED_SCOPES[access]. */
@@ -35,6 +43,11 @@ export function scoped(access: Access): { config: AccessConfig } {
 /** Route options part: no key needed (the OpenAPI document, the health check). */
 export function publicRoute(): { config: AccessConfig } {
   return { config: { access: 'public' } };
+}
+
+/** Route options part: a console page; the console plugin checks the session and the role itself. */
+export function consoleRoute(): { config: AccessConfig } {
+  return { config: { access: 'console' } };
 }
 
 export function accessOf(route: Pick<RouteOptions, 'config'>): AccessConfig['access'] | undefined {
@@ -63,10 +76,10 @@ export function enforceAccess(app: FastifyInstance, authenticate: (request: Fast
     const access = accessOf(route);
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     if (!access) {
-      throw new Error(`${methods.join(',')} ${route.url} declares no access: give its options ...scoped('read' | 'support' | 'write') or ...publicRoute().`);
+      throw new Error(`${methods.join(',')} ${route.url} declares no access: give its options ...scoped('read' | 'support' | 'write'), ...publicRoute() or ...consoleRoute().`);
     }
     for (const method of methods) declared.push({ method, url: route.url, access });
-    if (access === 'public') return;
+    if (access === 'public' || access === 'console') return;
     const accepted = ACCEPTED_SCOPES[access];
     route.schema = { ...route.schema, security: [{ [SECURITY_SCHEME]: accepted }] } as typeof route.schema;
     const check: onRequestHookHandler = async (request) => {

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseEncryptionKeys, type EncryptionKeys } from '@reply-sync/db/crypto';
 import { serverUrlProblems } from '@reply-sync/queue/server-url-policy';
+import { LoginBudgetConfigError, loginBudgetConfigFromEnv, type LoginBudgetConfig } from '@reply-sync/queue/login-rates';
 import { z } from 'zod';
 
 const STACK_HINT = '(for the local stack, `reply-sync --stack api` fills it, or `eval "$(npm run -s stack -- env)"` exports it)';
@@ -62,6 +63,8 @@ export interface ApiEnv extends Omit<ApiEnvValues, 'API_CORS_ORIGINS' | 'API_OAU
   /** Parsed when first needed (connecting an inbox), so an API without keys still serves reads. */
   encryptionKeys(): EncryptionKeys;
   tlsCa: string | undefined;
+  /** LOGIN_RATE_PER_HOST and EXTRA_CONNECTIONS_PER_ACCOUNT: the console's folder search takes a slot of the fleet's budget. */
+  loginBudget: LoginBudgetConfig;
 }
 
 export class ApiEnvError extends Error {
@@ -96,8 +99,16 @@ export function parseApiEnv(source: Record<string, string | undefined> = process
       throw new ApiEnvError(`REPLY_SYNC_TLS_CA_FILE points at ${values.REPLY_SYNC_TLS_CA_FILE}, which cannot be read (${error instanceof Error ? error.message : String(error)}). Point it at a PEM file or unset it.`);
     }
   }
+  let loginBudget: LoginBudgetConfig;
+  try {
+    loginBudget = loginBudgetConfigFromEnv(source);
+  } catch (error) {
+    if (error instanceof LoginBudgetConfigError) throw new ApiEnvError(`The API's environment is invalid: ${error.message}`);
+    throw error;
+  }
   let keys: EncryptionKeys | undefined;
   return {
+    loginBudget,
     ...values,
     publicUrl: (API_PUBLIC_URL ?? `http://${values.API_HOST.includes(':') ? `[${values.API_HOST}]` : values.API_HOST}:${values.API_PORT}`).replace(/\/+$/, ''),
     oauthStateKey: parseStateKey(API_OAUTH_STATE_KEY),

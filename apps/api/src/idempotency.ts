@@ -73,7 +73,7 @@ export function enforceIdempotency(app: FastifyInstance): void {
   app.addHook('onRoute', (route: RouteOptions) => {
     const methods = asArray(route.method);
     const access = accessOf(route);
-    if (!methods.includes('POST') || !access || access === 'public') return;
+    if (!methods.includes('POST') || !access || access === 'public' || access === 'console') return;
     const schema = (route.schema ?? {}) as Record<string, unknown>;
     const headers = (schema.headers as { properties?: Record<string, unknown> } | undefined) ?? Type.Object({});
     route.schema = {

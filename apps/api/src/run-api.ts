@@ -3,7 +3,7 @@
 import { createDb } from '@reply-sync/db';
 import { purgeExpiredIdempotencyKeys } from '@reply-sync/db/system-queries';
 import { providersFromEnv, type ProvidersFromEnvOptions } from '@reply-sync/mail';
-import { createRedisConnection, createSendQueue } from '@reply-sync/queue';
+import { createLoginBudget, createRedisConnection, createSendQueue } from '@reply-sync/queue';
 import type { DestinationStream } from 'pino';
 import { buildApp } from './app';
 import type { ApiEnv } from './env';
@@ -40,7 +40,7 @@ export async function runApi(env: ApiEnv, options: RunApiOptions = {}): Promise<
     store: redisSignInStore(redis),
     tlsCa: env.tlsCa,
   };
-  const app = await buildApp({ db: db.db, redis, env, encryptionKeys: env.encryptionKeys, tlsCa: env.tlsCa, sendQueue, webSignIn, allowPrivateWebhooks: env.allowPrivateWebhooks, ...(options.logStream ? { logStream: options.logStream } : {}) });
+  const app = await buildApp({ db: db.db, redis, env, encryptionKeys: env.encryptionKeys, tlsCa: env.tlsCa, sendQueue, webSignIn, allowPrivateWebhooks: env.allowPrivateWebhooks, lookBudget: createLoginBudget(redis, env.loginBudget), ...(options.logStream ? { logStream: options.logStream } : {}) });
   let address: string;
   try {
     address = await app.listen({ host: env.API_HOST, port: env.API_PORT });

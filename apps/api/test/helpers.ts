@@ -26,7 +26,7 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(options: { rateLimit?: number; bodyLimit?: number; corsOrigins?: string[]; sendQueue?: SendQueue; webSignIn?: WebSignInConfig; allowPrivateWebhooks?: boolean } = {}): Promise<TestApi> {
+export async function startTestApi(options: { rateLimit?: number; bodyLimit?: number; corsOrigins?: string[]; sendQueue?: SendQueue; webSignIn?: WebSignInConfig; allowPrivateWebhooks?: boolean; consoleLoginAttemptsPerMinute?: number } = {}): Promise<TestApi> {
   await migrate(stack.databaseUrl);
   const db = createDb(stack.databaseUrl, { max: 4 });
   const logs: string[] = [];
@@ -47,6 +47,7 @@ export async function startTestApi(options: { rateLimit?: number; bodyLimit?: nu
     webSignIn: options.webSignIn ?? null,
     // The tests' receivers listen on loopback, as the operator setting allows.
     allowPrivateWebhooks: options.allowPrivateWebhooks ?? true,
+    consoleLoginAttemptsPerMinute: options.consoleLoginAttemptsPerMinute,
     logStream,
   });
   // Every answer of every API test: a problem's sentence names API routes, never a CLI command.

@@ -28,7 +28,8 @@ describe('GET /openapi.json', () => {
   });
 
   it('lists every route the app registered, each API route with the scopes it needs', () => {
-    const routes = api.app.declaredRoutes.filter((r) => r.url !== '/openapi.json');
+    // The console's pages are HTML behind a session cookie, not API routes: not in the document.
+    const routes = api.app.declaredRoutes.filter((r) => r.url !== '/openapi.json' && r.access !== 'console');
     expect(routes.length).toBeGreaterThan(15);
     const missing = routes.filter((r) => !doc.paths[openApiPath(r.url)]?.[r.method.toLowerCase()]).map((r) => `${r.method} ${r.url}`);
     expect(missing).toEqual([]);

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerApiKeyCommands } from './commands/api-key';
 import { registerAppCommands } from './commands/apps';
+import { registerConsoleUserCommands } from './commands/console-user';
 import { registerContactCommands } from './commands/contact';
 import { registerCredentialsCommands } from './commands/credentials';
 import { registerDemoCommand } from './commands/demo';
@@ -45,6 +46,7 @@ DATABASE_URL and REDIS_URL.`,
   registerEmailSendCommand(program, rt);
   registerTimelineCommands(program, rt);
   registerApiKeyCommands(program, rt);
+  registerConsoleUserCommands(program, rt);
   registerWebhookCommands(program, rt);
   registerInboundAddressCommands(program, rt);
   registerAppCommands(program, rt);

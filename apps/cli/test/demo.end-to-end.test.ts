@@ -10,6 +10,8 @@ describe('reply-sync demo --once', () => {
     const output = lines.join('\n');
 
     expect(result.api).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), key: expect.stringMatching(/^rsk_/), inboxesListed: 1 });
+    expect(result.console).toMatchObject({ url: `${result.api.url}/console`, email: expect.stringMatching(/^admin-.+@demo\.example$/), password: expect.stringMatching(/^.{16}$/) });
+    expect(output).toContain(`Support console: ${result.console.url}  (sign in as ${result.console.email} with the password ${result.console.password}; admin)`);
     expect(result.replies.logged).toMatchObject({ reasons: ['logged'], onTimeline: true });
     expect(result.replies.alias).toMatchObject({ reasons: ['sender_not_contact'], onTimeline: false });
     // The worker reads only the INBOX; the demo's `explain` finds the filed reply and records not_in_inbox.

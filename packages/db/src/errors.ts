@@ -8,7 +8,12 @@ export type DbErrorCode =
   | 'user_exists'
   | 'inbox_removed'
   | 'invalid_message_id'
-  | 'attachments_too_large';
+  | 'attachments_too_large'
+  | 'console_user_exists'
+  | 'invalid_email'
+  | 'invalid_role'
+  | 'invalid_language'
+  | 'invalid_password';
 
 export class DbError extends Error {
   readonly code: DbErrorCode;

@@ -28,6 +28,7 @@ import {
   customType,
 } from 'drizzle-orm/pg-core';
 import { API_KEY_SCOPES } from './api-key-scopes';
+import { CONSOLE_LANGUAGES, CONSOLE_ROLES } from './console-roles';
 import { storableJsonb, storableText } from './storable-columns';
 
 export { API_KEY_SCOPES, type ApiKeyScope } from './api-key-scopes';
@@ -699,6 +700,52 @@ export const webhookAttempts = pgTable(
   ],
 );
 
+export { CONSOLE_LANGUAGES, CONSOLE_ROLES, type ConsoleLanguage, type ConsoleRole } from './console-roles';
+
+/**
+ * People who sign in to the support console. The email is unique across accounts (it finds the account at
+ * sign-in); the password is stored only as an scrypt hash (packages/db/src/console-password.ts).
+ */
+export const consoleUsers = pgTable(
+  'console_users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: accountId(),
+    email: text('email').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role', { enum: CONSOLE_ROLES }).notNull(),
+    language: text('language', { enum: CONSOLE_LANGUAGES }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('console_users_email_uq').on(t.email),
+    index('console_users_account_idx').on(t.accountId),
+    oneOf('console_users_role_ck', t.role, CONSOLE_ROLES),
+    check('console_users_language_ck', sql`${t.language} IS NULL OR ${t.language} IN ('en', 'nl', 'pl')`),
+    check('console_users_email_ck', sql`${t.email} = lower(${t.email}) AND ${t.email} <> ''`),
+  ],
+);
+
+/** A console sign-in: the cookie holds 32 random bytes, the row only their SHA-256, until expires_at. */
+export const consoleSessions = pgTable(
+  'console_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: accountId(),
+    consoleUserId: uuid('console_user_id')
+      .notNull()
+      .references(() => consoleUsers.id, { onDelete: 'cascade' }),
+    tokenHash: bytea('token_hash').notNull(),
+    createdAt: createdAt(),
+    expiresAt: tstz('expires_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('console_sessions_token_hash_uq').on(t.tokenHash),
+    index('console_sessions_expires_idx').on(t.expiresAt),
+    check('console_sessions_token_hash_ck', sql`octet_length(${t.tokenHash}) = 32`),
+  ],
+);
+
 export type Account = typeof accounts.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type InboxRow = typeof inboxes.$inferSelect;
@@ -719,6 +766,8 @@ export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type WebhookAttemptRow = typeof webhookAttempts.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type IdempotencyKeyRow = typeof idempotencyKeys.$inferSelect;
+export type ConsoleUserRow = typeof consoleUsers.$inferSelect;
+export type ConsoleSessionRow = typeof consoleSessions.$inferSelect;
 
 /**
  * An account's logging addresses (migration 0012). One active token per account and kind; rotating

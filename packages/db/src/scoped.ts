@@ -6,6 +6,7 @@ import { accountQueries } from './queries/accounts';
 import { apiKeyQueries } from './queries/api-keys';
 import { attachmentQueries } from './queries/attachments';
 import { companyQueries, contactQueries, dealQueries } from './queries/contacts';
+import { consoleUserQueries } from './queries/console-users';
 import { decisionQueries } from './queries/decisions';
 import { emailQueries } from './queries/emails';
 import { idempotencyKeyQueries } from './queries/idempotency-keys';
@@ -41,6 +42,7 @@ export function scoped(db: Db, accountId: string) {
     idempotencyKeys: idempotencyKeyQueries(db, scope),
     webhooks: webhookQueries(db, scope),
     inbound: inboundQueries(db, scope),
+    consoleUsers: consoleUserQueries(db, scope),
   };
 }
 

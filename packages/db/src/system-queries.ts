@@ -56,3 +56,5 @@ export async function inboxStates(db: DbOrTx, inboxIds: readonly string[]): Prom
     .from(inboxes)
     .where(sql`${inboxes.id} = any(${sql.param([...inboxIds])}::uuid[])`);
 }
+export { findConsoleUserForSignIn, createConsoleSession, findConsoleSession, endConsoleSession, CONSOLE_SESSION_MS, type ConsoleUser } from './queries/console-users';
+export { consolePasswordMatches, decoyConsolePasswordHash, MIN_CONSOLE_PASSWORD_LENGTH } from './console-password';

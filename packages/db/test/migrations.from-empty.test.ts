@@ -29,6 +29,8 @@ describe('migrations from an empty database', () => {
           'api_keys',
           'attachments',
           'companies',
+          'console_sessions',
+          'console_users',
           'contact_companies',
           'contact_deals',
           'contacts',

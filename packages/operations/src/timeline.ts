@@ -101,6 +101,8 @@ export async function timelinePage(s: Scoped, target: TimelineTarget, q: KeysetQ
 export interface ExplainedDecision {
   at: Date;
   inbox: { id: string; address: string };
+  /** The folder the message was in when decided (the worker reads INBOX; `explain --look` the others). */
+  mailbox: string;
   uidvalidity: number;
   uid: number;
   decision: DecisionWithInbox['decision'];
@@ -176,6 +178,7 @@ export async function explain(s: Scoped, messageId: string): Promise<Explanation
     decisions: rows.map((d) => ({
       at: d.createdAt,
       inbox: { id: d.inboxId, address: d.inboxAddress },
+      mailbox: d.mailbox,
       uidvalidity: d.uidvalidity,
       uid: d.uid,
       decision: d.decision,

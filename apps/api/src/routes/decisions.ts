@@ -45,6 +45,7 @@ const Explanation = Type.Object({
     Type.Object({
       at: DateTime,
       inbox: Type.Object({ id: Type.String(), address: Type.String() }),
+      mailbox: Type.String({ description: 'The folder the message was in when decided, e.g. INBOX or Archive/2026.' }),
       uidvalidity: Type.Integer(),
       uid: Type.Integer(),
       decision: Type.String(),

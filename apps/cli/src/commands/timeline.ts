@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
 import type { LookBudget } from '../ops/look-budget';
-import type { LookResult } from '../ops/look-for-message';
+import type { LookResult } from '@reply-sync/operations/look-for-message';
 import type { ExplainedDecision, Explanation, StoredVerification, Timeline, TimelineTarget } from '@reply-sync/operations/timeline';
 import type { CliRuntime } from '../runtime';
 import { formatDate, formatSize } from '../format';
@@ -118,7 +118,7 @@ export function registerTimelineCommands(program: Command, rt: CliRuntime): void
       const lookFlag = ctx.opts.look === true ? 'always' : ctx.opts.look === false ? 'never' : 'auto';
       const outbound = e.loggedEmail?.direction === 'outbound';
       if (lookFlag === 'always' || (lookFlag === 'auto' && e.decisions.length === 0 && e.inbound.length === 0 && !outbound)) {
-        const [{ lookForMessage }, { openLookBudget }] = await Promise.all([import('../ops/look-for-message'), import('../ops/look-budget')]);
+        const [{ lookForMessage }, { openLookBudget }] = await Promise.all([import('@reply-sync/operations/look-for-message'), import('../ops/look-budget')]);
         let budget: LookBudget | undefined;
         try {
           const looked = await lookForMessage(s, messageId, { inboxId: ctx.opts.inbox as string | undefined }, () => {

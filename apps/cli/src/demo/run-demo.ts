@@ -3,6 +3,7 @@
 // email through the send queue (SMTP via the stack's Postfix), runs the scheduler and a worker in this process, delivers three replies and shows what
 // became of each. Every run makes its own account, mailbox user and queue, so runs never collide.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,7 @@ import { formatDate } from '../format';
 import { addUser } from '@reply-sync/operations/accounts';
 import { addContact } from '@reply-sync/operations/contacts';
 import { connectInbox } from '@reply-sync/operations/inboxes';
-import { lookForMessage, type LookResult } from '../ops/look-for-message';
+import { lookForMessage, type LookResult } from '@reply-sync/operations/look-for-message';
 import { explain, timelineFor, type Explanation, type Timeline } from '@reply-sync/operations/timeline';
 import { DEMO_DATABASE, ensureDemoDatabase, withoutPassword } from './demo-database';
 import { formatWebhooks, startDemoWebhooks, type DemoWebhookEvent } from './demo-webhooks';
@@ -62,6 +63,8 @@ export interface DemoResult {
   timeline: Timeline;
   /** The HTTP API the demo serves, a key of the demo account, and how many inboxes GET /v1/inboxes listed with it. */
   api: { url: string; key: string; inboxesListed: number };
+  /** The support console of the demo account, and the admin who signs in to it. */
+  console: { url: string; email: string; password: string };
   /** What the demo's webhook receiver got, in arrival order. */
   webhooks: DemoWebhookEvent[];
 }
@@ -191,6 +194,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const listed = (await (await fetch(`${api.url}/v1/inboxes`, { headers: { authorization: `Bearer ${apiKey.key}` } })).json()) as { data: unknown[] };
     say(`   HTTP API on ${api.url} (reference page ${api.url}/docs); demo key (read, write): ${apiKey.key}`);
     say(`   curl -H 'Authorization: Bearer ${apiKey.key}' ${api.url}/v1/inboxes   (lists ${listed.data.length} inbox)`);
+    // A demo login, printed on purpose: the demo's account lives only on this machine's loopback stack.
+    const consoleLogin = { email: `admin-${stamp}@demo.example`.toLowerCase(), password: randomBytes(12).toString('base64url') };
+    await s.consoleUsers.create({ ...consoleLogin, role: 'admin' });
+    say(`   Support console: ${api.url}/console  (sign in as ${consoleLogin.email} with the password ${consoleLogin.password}; admin)`);
     await webhooks.startWorker(appEnv, logFile, logLevel);
     say(`6. Scheduler, sync worker and webhook worker running in this process on fleet ${queueName} and send queue ${sendQueueName} (their logs: ${logPath}); waiting for the worker's first IMAP session ...`);
     // The first session sets the checkpoint at UIDNEXT (history is never imported): deliver only after it.
@@ -295,6 +302,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       },
       timeline,
       api: { url: api.url, key: apiKey.key, inboxesListed: listed.data.length },
+      console: { url: `${api.url}/console`, ...consoleLogin },
       webhooks: [...webhooks.received],
     };
 
@@ -342,6 +350,7 @@ async function watchDecisions(
         formatDecision({
           at: d.createdAt,
           inbox: { id: inboxId, address },
+          mailbox: d.mailbox,
           uidvalidity: d.uidvalidity,
           uid: d.uid,
           decision: d.decision,

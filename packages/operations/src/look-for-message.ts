@@ -1,11 +1,9 @@
-// `explain --look`: finds a message in the folders of the account's inboxes and decides it the way the
-// worker would, so a reply the worker never examines (filed in a subfolder or Junk by a server-side
+// `explain --look` (CLI) and the console's "look in the folders": finds a message in the folders of the
+// account's inboxes and decides it the way the worker would, so a reply the worker never examines (filed in a subfolder or Junk by a server-side
 // filter; the worker reads only the INBOX) still gets a recorded decision with its reason code. Each
-// inbox is searched over one short connection inside the fleet's login budget (look-budget.ts).
+// inbox is searched over one short connection inside the fleet's login budget (the CLI's look-budget.ts).
 import type { DecisionInput, EncryptionKeys, Inbox, Scoped } from '@reply-sync/db';
 import { createImapClient, locateMessage, type LocatedMessage, type MailCredentials } from '@reply-sync/mail';
-import type { LoginBudget } from '@reply-sync/queue';
-import type { StoredCredentials } from '@reply-sync/sync-worker';
 import {
   decideMessages,
   formatMessageId,
@@ -17,13 +15,24 @@ import {
   type MessageFacts,
   type ReasonCode,
 } from '@reply-sync/threading';
-import { CliError } from '../cli-error';
+import { OperationError } from './operation-error';
+
+/** The stored credentials' shape (the sync worker's StoredCredentials): what a look needs of them. */
+interface StoredCredentials {
+  password?: string;
+  accessToken?: string;
+}
+
+/** The part of the fleet's login budget (@reply-sync/queue LoginBudget) a look uses. */
+export interface LookLoginBudget {
+  withExtraConnection<T>(target: { host: string; username: string }, run: () => Promise<T>, options: { maxWaitMs: number }): Promise<T>;
+}
 
 export interface LookDeps {
   keys: EncryptionKeys;
   tlsCa?: string | undefined;
   /** The fleet's login budget (look-budget.ts); without it, why not. */
-  budget?: Pick<LoginBudget, 'withExtraConnection'> | undefined;
+  budget?: LookLoginBudget | undefined;
   budgetNote?: string | undefined;
 }
 
@@ -132,11 +141,11 @@ function isWorkersInbox(hit: LocatedMessage): boolean {
  */
 export async function lookForMessage(s: Scoped, messageId: string, options: { inboxId?: string | undefined }, lookDeps: () => LookDeps): Promise<LookResult> {
   const norm = normalizeMessageId(messageId);
-  if (!norm) throw new CliError('invalid_message_id', `"${messageId}" is not a Message-ID; give it as in the header, e.g. <abc123@mail.example.com>.`);
+  if (!norm) throw new OperationError('invalid_message_id', `"${messageId}" is not a Message-ID; give it as in the header, e.g. <abc123@mail.example.com>.`);
   let inboxes = (await s.inboxes.list()).filter((i) => i.status === 'connected');
   if (options.inboxId) {
     const one = (await s.inboxes.list()).find((i) => i.id === options.inboxId);
-    if (!one) throw new CliError('inbox_not_found', `There is no inbox ${options.inboxId} in this account (see \`reply-sync inbox list\`).`);
+    if (!one) throw new OperationError('inbox_not_found', `There is no inbox ${options.inboxId} in this account (see \`reply-sync inbox list\`).`);
     inboxes = [one];
   }
   const result: LookResult = { messageId: formatMessageId(norm), inboxesSearched: [], found: [], problems: [], loginBudget: { applied: false } };
