@@ -40,7 +40,7 @@ const bytea = customType<{ data: Buffer; driverData: Buffer }>({
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const createdAt = () => tstz('created_at').notNull().defaultNow();
 /** The index a list pages on, newest first (queries/keyset.ts): (account_id, created_at DESC, id DESC). */
-const keysetIndex = (name: string, t: { accountId: ExtraConfigColumn; createdAt: ExtraConfigColumn; id: ExtraConfigColumn }) => index(name).on(t.accountId, t.createdAt.desc(), t.id.desc());
+const keysetIndex = (name: string, t: { accountId: ExtraConfigColumn; createdAt: ExtraConfigColumn; id: ExtraConfigColumn }) => index(name).on(t.accountId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst());
 const imapNumber = (name: string) => bigint(name, { mode: 'number' });
 const accountId = () =>
   uuid('account_id')
@@ -693,7 +693,7 @@ export const webhookAttempts = pgTable(
   },
   (t) => [
     index('webhook_attempts_endpoint_idx').on(t.accountId, t.endpointId, t.at),
-    index('webhook_attempts_endpoint_at_id_idx').on(t.accountId, t.endpointId, t.at.desc(), t.id.desc()),
+    index('webhook_attempts_endpoint_at_id_idx').on(t.accountId, t.endpointId, t.at.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('webhook_attempts_delivery_idx').on(t.deliveryId),
     index('webhook_attempts_at_idx').on(t.at),
     oneOf('webhook_attempts_status_ck', t.status, WEBHOOK_ATTEMPT_STATUSES),
