@@ -13,7 +13,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // Light entry points only (no database client, mail or queue library): every action loads this file.
 import { parseEncryptionKeys, type EncryptionKeys } from '@reply-sync/db/crypto';
-import type { OAuthProviders, ProvidersFromEnvOptions } from '@reply-sync/mail';
+import type { OAuthProviders } from '@reply-sync/mail';
+import { stackMailHosts } from './stack-mail-hosts';
 import type { LoginBudgetConfig } from '@reply-sync/queue';
 import { LoginBudgetConfigError, loginBudgetConfigFromEnv } from '@reply-sync/queue/login-rates';
 import { serverUrlProblems, type ServerUrls } from '@reply-sync/queue/server-url-policy';
@@ -119,16 +120,6 @@ export function stackOAuthEnv(source: EnvSource): Record<string, string> {
     MICROSOFT_CLIENT_ID: 'reply-sync-test',
     MICROSOFT_CLIENT_SECRET: 'reply-sync-stack-secret',
     MICROSOFT_AUTHORITY: `${https}/common`,
-  };
-}
-
-/** Under --stack, Gmail inboxes live on the stack's gmail-profile Dovecot, Office 365 ones on the standard one; both send through Postfix. */
-export function stackMailHosts(source: EnvSource): Pick<ProvidersFromEnvOptions, 'gmail' | 'office365'> {
-  const host = source.STACK_IMAP_HOST || '127.0.0.1';
-  const smtp = { host, port: Number(source.STACK_SMTP_SUBMISSION_PORT || 51587), tls: 'starttls' as const };
-  return {
-    gmail: { imap: { host, port: Number(source.STACK_GMAIL_IMAPS_PORT || 52993), tls: 'tls' }, smtp },
-    office365: { imap: { host, port: Number(source.STACK_IMAPS_PORT || 51993), tls: 'tls' }, smtp },
   };
 }
 

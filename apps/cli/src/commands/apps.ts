@@ -1,6 +1,6 @@
 // `scheduler`, `worker`, `api`, `webhooks` and `inbound`: run the apps in this process, from the same environment (and --stack).
 import type { Command } from 'commander';
-import { stackMailHosts } from '../env';
+import { stackMailHosts } from '../stack-mail-hosts';
 import type { CliRuntime } from '../runtime';
 
 export function registerAppCommands(program: Command, rt: CliRuntime): void {
