@@ -89,11 +89,34 @@ describe('POST /v1/explain/look', () => {
     await a.s.inboxes.remove(hanging.id);
   });
 
-  it('refuses a deadline past its maximum and a malformed Message-ID with their codes', async () => {
+  it("searches only the key's own account: another account's look finds nothing of A's message", async () => {
+    const b = await api.account();
+    const carol = await createMailUser({ profile: 'standard' });
+    await b.s.users.add({ email: carol.address, name: 'Carol' });
+    const p = stack.profiles.standard;
+    const carolInbox = await connectInbox(b.s, { userEmail: carol.address, address: carol.address, imap: { host: p.host, port: p.imapPort, tls: 'starttls' }, username: carol.user, password: carol.password }, { keys: parseEncryptionKeys(stack.encryptionKeys), tlsCa: stack.caCert });
+    const before = await a.s.decisions.forMessageId(filedReplyId);
+    const r = await look(await b.key(['support']), { messageId: filedReplyId });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toMatchObject({ decisions: [], loggedEmail: null, look: { inboxesSearched: [{ id: carolInbox.inbox.id }], found: [], problems: [], notSearched: [] } });
+    expect(r.body).not.toContain(anaInboxId);
+    expect(r.body).not.toContain(ana.address);
+    // A's inbox by id is not B's: 404, as a missing inbox, and nothing searched.
+    const other = await look(await b.key(['support']), { messageId: filedReplyId, inboxId: anaInboxId });
+    expect(other.statusCode).toBe(404);
+    expect(other.json().code).toBe('inbox_not_found');
+    expect(await a.s.decisions.forMessageId(filedReplyId)).toEqual(before);
+    expect(await b.s.decisions.forMessageId(filedReplyId)).toEqual([]);
+  });
+
+  it('refuses a write-only key, a deadline past its maximum and a malformed Message-ID with their codes', async () => {
     const support = await a.key(['support']);
     const long = await look(support, { messageId: filedReplyId, deadlineSeconds: 600 });
     expect(long.statusCode).toBe(400);
     expect(long.json().detail).toContain('deadlineSeconds');
+    const writeOnly = await look(await a.key(['write']), { messageId: filedReplyId });
+    expect(writeOnly.statusCode).toBe(403);
+    expect(writeOnly.json().code).toBe('scope_missing');
     const bad = await look(support, { messageId: 'not a message id' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().code).toBe('invalid_message_id');
