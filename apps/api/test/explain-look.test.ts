@@ -4,6 +4,7 @@
 // deadline, which answers with what was found so far and names the inbox it did not search.
 import { parseEncryptionKeys } from '@reply-sync/db';
 import { addContact, connectInbox, logEmail } from '@reply-sync/operations';
+import { createLoginBudget, createRedisConnection, DEFAULT_LOGIN_BUDGET } from '@reply-sync/queue';
 import { appendTo, composeEmail, createMailbox, createMailUser, startLineServer, stack, uniqueName, type LineServer, type MailUser } from '@reply-sync/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, startTestApi, type TestAccount, type TestApi } from './helpers';
@@ -87,6 +88,35 @@ describe('POST /v1/explain/look', () => {
     // By the deadline, not the IMAP client's own greeting timeout (16 s).
     expect(tookMs).toBeLessThan(10_000);
     await a.s.inboxes.remove(hanging.id);
+  });
+
+  it("goes through the fleet's login budget: while the account's only slot is held, the deadline leaves the inbox unsearched", async () => {
+    const redis = createRedisConnection(stack.redisUrl, { forWorker: false });
+    const budget = createLoginBudget(redis, { ...DEFAULT_LOGIN_BUDGET, extraConnectionsPerAccount: 1 }, { prefix: uniqueName('look-budget') });
+    const budgeted = await startTestApi({ lookBudget: budget });
+    try {
+      const b = await budgeted.account();
+      await b.s.users.add({ email: ana.address, name: 'Ana Seller' });
+      const p = stack.profiles.standard;
+      const inbox = (await connectInbox(b.s, { userEmail: ana.address, address: ana.address, imap: { host: p.host, port: p.imapPort, tls: 'starttls' }, username: ana.user, password: ana.password }, { keys: parseEncryptionKeys(stack.encryptionKeys), tlsCa: stack.caCert })).inbox;
+      const key = await b.key(['support']);
+      const call = (body: object) => budgeted.app.inject({ method: 'POST', url: '/v1/explain/look', headers: bearer(key), payload: body });
+
+      const held = await budget.acquireConnection({ host: p.host, username: ana.user });
+      const started = Date.now();
+      const waited = await call({ messageId: filedReplyId, deadlineSeconds: 2 });
+      // By the deadline, not the look's own 15 s wait for a slot.
+      expect(Date.now() - started).toBeLessThan(8_000);
+      expect(waited.json().look).toMatchObject({ inboxesSearched: [], found: [], notSearched: [{ id: inbox.id }], deadlineReached: true, loginBudget: { applied: true } });
+      expect(await b.s.decisions.forMessageId(filedReplyId)).toEqual([]);
+
+      await held.release();
+      const searched = await call({ messageId: filedReplyId, deadlineSeconds: 10 });
+      expect(searched.json().look).toMatchObject({ inboxesSearched: [{ id: inbox.id }], found: [{ mailbox: 'Acme', reasonCode: expect.any(String), outcome: 'recorded' }], notSearched: [], loginBudget: { applied: true } });
+    } finally {
+      await budgeted.close();
+      await redis.quit();
+    }
   });
 
   it("searches only the key's own account: another account's look finds nothing of A's message", async () => {
