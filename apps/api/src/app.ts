@@ -19,7 +19,6 @@ import { apiLogOptions } from './log-options';
 import { PROBLEM_CONTENT_TYPE, ProblemSchema, problemOf, ApiProblem } from './problem';
 import { registerRoutes, type RouteDeps } from './routes/index';
 import { consolePlugin } from './console/console-plugin';
-import type { LookLoginBudget } from '@reply-sync/operations/look-for-message';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -36,8 +35,6 @@ export interface AppDeps extends Omit<RouteDeps, 'db'> {
   /** The rate limit's store, shared by every API process; null keeps counts in this process (tests only). */
   redis: RedisConnection | null;
   env: Pick<ApiEnv, 'API_BODY_LIMIT' | 'API_RATE_LIMIT' | 'corsOrigins' | 'LOG_LEVEL'>;
-  /** The fleet's login budget for the console's folder search (explain); absent: searched without it (tests). */
-  lookBudget?: LookLoginBudget;
   /** Console sign-in attempts per minute per client address (default 10). */
   consoleLoginAttemptsPerMinute?: number;
   /** Where log lines go (default stdout); tests capture them. */

@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import { createAccount, createDb, migrate, parseEncryptionKeys, scoped, type ApiKeyScope, type DbHandle, type Scoped } from '@reply-sync/db';
 import { stack, uniqueName } from '@reply-sync/testkit';
 import type { SendQueue } from '@reply-sync/queue';
+import type { LookLoginBudget } from '@reply-sync/operations/look-for-message';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app';
 import type { WebSignInConfig } from '../src/web-sign-in/web-sign-in-config';
@@ -26,7 +27,7 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(options: { rateLimit?: number; bodyLimit?: number; corsOrigins?: string[]; sendQueue?: SendQueue; webSignIn?: WebSignInConfig; allowPrivateWebhooks?: boolean; consoleLoginAttemptsPerMinute?: number } = {}): Promise<TestApi> {
+export async function startTestApi(options: { rateLimit?: number; bodyLimit?: number; corsOrigins?: string[]; sendQueue?: SendQueue; webSignIn?: WebSignInConfig; allowPrivateWebhooks?: boolean; consoleLoginAttemptsPerMinute?: number; lookBudget?: LookLoginBudget } = {}): Promise<TestApi> {
   await migrate(stack.databaseUrl);
   const db = createDb(stack.databaseUrl, { max: 4 });
   const logs: string[] = [];
@@ -48,6 +49,7 @@ export async function startTestApi(options: { rateLimit?: number; bodyLimit?: nu
     // The tests' receivers listen on loopback, as the operator setting allows.
     allowPrivateWebhooks: options.allowPrivateWebhooks ?? true,
     consoleLoginAttemptsPerMinute: options.consoleLoginAttemptsPerMinute,
+    ...(options.lookBudget ? { lookBudget: options.lookBudget } : {}),
     logStream,
   });
   // Every answer of every API test: a problem's sentence names API routes, never a CLI command.

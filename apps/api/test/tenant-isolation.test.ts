@@ -89,6 +89,21 @@ const CASES: Record<string, Case> = {
       expect(r.json()).toMatchObject({ decisions: [], loggedEmail: null });
     },
   },
+  'post /v1/explain/look': {
+    // B's look searches only B's inboxes (it has none): nothing of A's found, recorded or explained; A's inbox by id answers 404 as a missing one.
+    check: async () => {
+      const r = await call('POST', '/v1/explain/look', { messageId });
+      expect(r.statusCode, r.body).toBe(200);
+      expect(r.json()).toMatchObject({ decisions: [], loggedEmail: null, look: { inboxesSearched: [], found: [], problems: [], notSearched: [] } });
+      for (const id of Object.values(ids)) expect(r.body).not.toContain(id);
+      const other = await call('POST', '/v1/explain/look', { messageId, inboxId: ids.inbox });
+      const missing = await call('POST', '/v1/explain/look', { messageId, inboxId: randomUUID() });
+      expect(other.statusCode).toBe(404);
+      expect(other.json().code).toBe('inbox_not_found');
+      expect(other.json().code).toBe(missing.json().code);
+      expect((await a.s.decisions.forMessageId(messageId)).map((d) => d.reasonCode)).toEqual(['not_a_reply']);
+    },
+  },
   'get /v1/users': { check: () => holdsNothingOfA('/v1/users') },
   'get /v1/users/{id}': { id: 'user' },
   'post /v1/users': { check: async () => expect((await call('POST', '/v1/users', { email: `b-${randomUUID().slice(0, 8)}@mail.test` })).statusCode).toBe(201) },

@@ -25,7 +25,7 @@ interface StoredCredentials {
 
 /** The part of the fleet's login budget (@reply-sync/queue LoginBudget) a look uses. */
 export interface LookLoginBudget {
-  withExtraConnection<T>(target: { host: string; username: string }, run: () => Promise<T>, options: { maxWaitMs: number }): Promise<T>;
+  withExtraConnection<T>(target: { host: string; username: string }, run: () => Promise<T>, options: { maxWaitMs: number; signal?: AbortSignal }): Promise<T>;
 }
 
 export interface LookDeps {
@@ -65,6 +65,13 @@ export interface LookResult {
   inboxesSearched: { id: string; address: string }[];
   found: FoundCopy[];
   problems: InboxLookProblem[];
+  /**
+   * The inboxes the look's deadline (options.signal) left unsearched: never started, or abandoned while
+   * waiting for a connection slot or searching (nothing recorded for them). Empty without a deadline.
+   */
+  notSearched: { id: string; address: string }[];
+  /** Whether the deadline came before every inbox was searched. */
+  deadlineReached: boolean;
   /** Whether each connection took a slot of the fleet's login budget; when not, why. */
   loginBudget: { applied: boolean; note?: string };
 }
@@ -78,15 +85,19 @@ function credentialsOf(inbox: Inbox & { credentials: StoredCredentials }): MailC
   return inbox.credentials.password !== undefined ? { kind: 'password', username: inbox.username, password: inbox.credentials.password } : 'it has no stored password';
 }
 
+/** The deadline came while this inbox waited for its slot or was being searched. */
+const DEADLINE = Symbol('deadline');
+
 /** One inbox searched inside one of its account's connection slots; without Redis, without the budget. */
-async function locateIn(inbox: Inbox & { credentials: StoredCredentials }, messageId: string, deps: LookDeps, result: LookResult): Promise<LocatedMessage[] | string> {
+async function locateIn(inbox: Inbox & { credentials: StoredCredentials }, messageId: string, deps: LookDeps, result: LookResult, signal: AbortSignal | undefined): Promise<LocatedMessage[] | string | typeof DEADLINE> {
   const credentials = credentialsOf(inbox);
   if (typeof credentials === 'string') return credentials;
-  const search = () => connectAndLocate(inbox, credentials, messageId, deps);
+  const search = () => connectAndLocate(inbox, credentials, messageId, deps, signal);
   if (!deps.budget) return search();
   try {
-    return await deps.budget.withExtraConnection({ host: inbox.imapHost, username: inbox.username }, search, { maxWaitMs: LOOK_SLOT_WAIT_MS });
+    return await deps.budget.withExtraConnection({ host: inbox.imapHost, username: inbox.username }, search, { maxWaitMs: LOOK_SLOT_WAIT_MS, ...(signal ? { signal } : {}) });
   } catch (error) {
+    if (signal?.aborted) return DEADLINE;
     const e = error as { name?: string; code?: string; message?: string };
     if (e.name !== 'LoginBudgetError') throw error;
     if (e.code === 'connection_slots_busy') return `not searched now: ${e.message}`;
@@ -97,7 +108,8 @@ async function locateIn(inbox: Inbox & { credentials: StoredCredentials }, messa
   }
 }
 
-async function connectAndLocate(inbox: Inbox, credentials: MailCredentials, messageId: string, deps: LookDeps): Promise<LocatedMessage[] | string> {
+async function connectAndLocate(inbox: Inbox, credentials: MailCredentials, messageId: string, deps: LookDeps, signal: AbortSignal | undefined): Promise<LocatedMessage[] | string | typeof DEADLINE> {
+  if (signal?.aborted) return DEADLINE;
   let client: ReturnType<typeof createImapClient>;
   try {
     client = createImapClient({ host: inbox.imapHost, port: inbox.imapPort, tls: inbox.imapTls, allowPlaintext: inbox.allowPlaintext }, credentials, deps.tlsCa ? { ca: deps.tlsCa } : {});
@@ -106,14 +118,21 @@ async function connectAndLocate(inbox: Inbox, credentials: MailCredentials, mess
     return `cannot search it (${error instanceof Error ? error.message : String(error)})`;
   }
   client.on('error', () => undefined);
+  // The deadline drops the connection mid-search; what it had found is not used (nothing recorded for it).
+  const onAbort = () => client.close();
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     await client.connect();
-    return await locateMessage(client, messageId, { headerFields: HEADER_FIELDS_FOR_SCAN });
+    const hits = await locateMessage(client, messageId, { headerFields: HEADER_FIELDS_FOR_SCAN });
+    return signal?.aborted ? DEADLINE : hits;
   } catch (error) {
+    if (signal?.aborted) return DEADLINE;
     const e = error as { responseText?: string; message?: string };
     return `cannot search it (${e.responseText ?? e.message ?? String(error)})`;
   } finally {
-    await client.logout().catch(() => client.close());
+    signal?.removeEventListener('abort', onAbort);
+    if (signal?.aborted) client.close();
+    else await client.logout().catch(() => client.close());
   }
 }
 
@@ -135,32 +154,51 @@ function isWorkersInbox(hit: LocatedMessage): boolean {
   return hit.mailbox.toUpperCase() === 'INBOX' && (hit.specialUse ?? '').toLowerCase() !== '\\junk';
 }
 
+export interface LookOptions {
+  /** Only this inbox (OperationError `inbox_not_found` when the account has no such inbox). */
+  inboxId?: string | undefined;
+  /**
+   * The look's deadline (e.g. AbortSignal.timeout): when it aborts, the look stops and answers with what
+   * it found so far; the inboxes it did not finish are in `notSearched`.
+   */
+  signal?: AbortSignal | undefined;
+}
+
 /**
  * Searches each connected inbox of the account (or only `inboxId`) for the message, decides every copy
  * found and records the decision (uidvalidity/uid of the folder it was found in).
  */
-export async function lookForMessage(s: Scoped, messageId: string, options: { inboxId?: string | undefined }, lookDeps: () => LookDeps): Promise<LookResult> {
+export async function lookForMessage(s: Scoped, messageId: string, options: LookOptions, lookDeps: () => LookDeps): Promise<LookResult> {
   const norm = normalizeMessageId(messageId);
   if (!norm) throw new OperationError('invalid_message_id', `"${messageId}" is not a Message-ID; give it as in the header, e.g. <abc123@mail.example.com>.`);
   let inboxes = (await s.inboxes.list()).filter((i) => i.status === 'connected');
   if (options.inboxId) {
     const one = (await s.inboxes.list()).find((i) => i.id === options.inboxId);
-    if (!one) throw new OperationError('inbox_not_found', `There is no inbox ${options.inboxId} in this account (see \`reply-sync inbox list\`).`);
+    if (!one) throw new OperationError('inbox_not_found', `There is no inbox ${options.inboxId} in this account.`, undefined, { step: 'list_inboxes' });
     inboxes = [one];
   }
-  const result: LookResult = { messageId: formatMessageId(norm), inboxesSearched: [], found: [], problems: [], loginBudget: { applied: false } };
+  const result: LookResult = { messageId: formatMessageId(norm), inboxesSearched: [], found: [], problems: [], notSearched: [], deadlineReached: false, loginBudget: { applied: false } };
+  const signal = options.signal;
   const deps = inboxes.length > 0 ? { ...lookDeps() } : null;
   if (deps) result.loginBudget = deps.budget ? { applied: true } : { applied: false, ...(deps.budgetNote ? { note: deps.budgetNote } : {}) };
   for (const row of inboxes) {
     if (!deps) break;
     const ref = { id: row.id, address: row.address };
+    if (signal?.aborted) {
+      result.notSearched.push(ref);
+      continue;
+    }
     const inbox = await s.inboxes.getWithCredentials<StoredCredentials>(row.id, deps.keys).catch((error: unknown) => String((error as Error).message ?? error));
     if (!inbox || typeof inbox === 'string') {
       result.problems.push({ inbox: ref, problem: typeof inbox === 'string' ? inbox : 'the inbox is gone' });
       continue;
     }
+    const hits = await locateIn(inbox, messageId, deps, result, signal);
+    if (hits === DEADLINE) {
+      result.notSearched.push(ref);
+      continue;
+    }
     result.inboxesSearched.push(ref);
-    const hits = await locateIn(inbox, messageId, deps, result);
     if (typeof hits === 'string') {
       result.problems.push({ inbox: ref, problem: hits });
       continue;
@@ -202,5 +240,6 @@ export async function lookForMessage(s: Scoped, messageId: string, options: { in
       result.found.push(copy);
     }
   }
+  result.deadlineReached = result.notSearched.length > 0;
   return result;
 }

@@ -14,6 +14,7 @@ import { timelineRoutes } from './timeline';
 import { userRoutes } from './users';
 import { webSignInRoutes } from './web-sign-in';
 import type { WebSignInConfig } from '../web-sign-in/web-sign-in-config';
+import type { LookLoginBudget } from '@reply-sync/operations/look-for-message';
 import { webhookRoutes } from './webhooks';
 
 export interface RouteDeps {
@@ -28,6 +29,8 @@ export interface RouteDeps {
   webSignIn?: WebSignInConfig | null | undefined;
   /** WEBHOOKS_ALLOW_PRIVATE: webhook URLs to loopback and private addresses accepted. */
   allowPrivateWebhooks: boolean;
+  /** The fleet's login budget for explain's look in the folders (API and console); absent: searched without it (tests). */
+  lookBudget?: LookLoginBudget | undefined;
 }
 
 export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => {
@@ -35,7 +38,7 @@ export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) =
   app.get('/healthz', { ...publicRoute(), schema: { summary: 'Health check (no key needed)', tags: ['meta'], response: { 200: Type.Object({ ok: Type.Boolean() }) } } }, async () => ({ ok: true }));
   await app.register(inboxRoutes, { prefix: '/v1', ...deps });
   await app.register(webSignInRoutes, deps);
-  await app.register(decisionRoutes, { prefix: '/v1' });
+  await app.register(decisionRoutes, { prefix: '/v1', encryptionKeys: deps.encryptionKeys, tlsCa: deps.tlsCa, lookBudget: deps.lookBudget });
   await app.register(userRoutes, { prefix: '/v1' });
   await app.register(crmRoutes, { prefix: '/v1' });
   await app.register(timelineRoutes, { prefix: '/v1' });

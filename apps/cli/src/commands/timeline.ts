@@ -73,6 +73,7 @@ export function formatLook(l: LookResult): string[] {
     lines.push(`  found in ${where}: ${f.reasonCode}${note ? ` — ${note}` : f.outcome === 'recorded' ? ' (decision recorded now)' : ''}`);
   }
   for (const p of l.problems) lines.push(`  could not search ${p.inbox.address}: ${p.problem}`);
+  if (l.notSearched.length > 0) lines.push(`  not searched before the deadline: ${l.notSearched.map((i) => i.address).join(', ')}`);
   if (!l.loginBudget.applied && l.loginBudget.note) lines.push(`  (${l.loginBudget.note})`);
   return lines;
 }
