@@ -81,7 +81,7 @@ describe('the Settings pages in the browser', () => {
     await page.getByRole('button', { name: 'Create the key' }).click();
     expect(await textOf(page.getByRole('alert'))).toContain('Choose at least one scope');
 
-    await page.getByRole('checkbox', { name: /^read\b/ }).check();
+    await page.getByRole('checkbox', { name: /^read:/ }).check();
     await page.getByLabel('Name').fill('crm sync');
     await page.getByRole('button', { name: 'Create the key' }).click();
     const key = await textOf(page.getByTestId('new-secret'));

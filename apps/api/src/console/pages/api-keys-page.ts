@@ -26,10 +26,10 @@ export function apiKeysPage(ctx: ConsoleContext, keys: ApiKeyInfo[], options: Ap
     body: html`${settingsNav(ctx, 'api-keys')}
 ${options.created ? html`<div class="notice ok" role="status"><p><strong>${say('api_key_created')}</strong></p><p class="sentence">${say('shown_once')}</p><p><code data-testid="new-secret">${options.created.key}</code></p></div>` : ''}
 ${options.result ? notice(options.result.ok ? 'ok' : 'error', options.result.ok ? say('done') : say('not_saved'), options.result.sentence) : ''}
-<form method="post" action="/console/settings/api-keys">
+<form class="stack" method="post" action="/console/settings/api-keys">
   <input type="hidden" name="_csrf" value="${csrf}">
   <fieldset><legend>${say('api_key_scopes')}</legend>
-  ${API_KEY_SCOPES.map((s) => html`<label class="inline"><input type="checkbox" name="scope_${s}" value="1"> <strong>${s}</strong>: ${apiKeyScopeSentence(s, ctx.lang)}</label><br>`)}
+  ${API_KEY_SCOPES.map((s) => html`<label class="inline"><input type="checkbox" name="scope_${s}" value="1"><span><strong>${s}</strong>: ${apiKeyScopeSentence(s, ctx.lang)}</span></label>`)}
   </fieldset>
   <label>${say('api_key_name')}<input type="text" name="name" maxlength="100" autocomplete="off"></label>
   <button type="submit">${say('api_key_create')}</button>

@@ -31,11 +31,11 @@ export function webhooksPage(ctx: ConsoleContext, endpoints: WebhookEndpoint[], 
     body: html`${settingsNav(ctx, 'webhooks')}
 ${options.created ? html`<div class="notice ok" role="status"><p><strong>${say('webhook_added', { url: options.created.url })}</strong></p><p class="sentence">${say('secret_shown_once')}</p><p><code data-testid="new-secret">${options.created.secret}</code></p></div>` : ''}
 ${options.result ? notice(options.result.ok ? 'ok' : 'error', options.result.ok ? say('done') : say('not_saved'), options.result.sentence) : ''}
-<form method="post" action="/console/settings/webhooks">
+<form class="stack" method="post" action="/console/settings/webhooks">
   <input type="hidden" name="_csrf" value="${csrf}">
   <label>${say('webhook_url')}<input type="url" name="url" required maxlength="2048" value="${options.url ?? ''}" autocomplete="off"></label>
   <fieldset><legend>${say('webhook_events')}</legend>
-  ${WEBHOOK_EVENT_TYPES.map((t) => html`<label class="inline"><input type="checkbox" name="event_${t}" value="1"> <code>${t}</code>: ${webhookEventSentence(t, ctx.lang)}</label><br>`)}
+  ${WEBHOOK_EVENT_TYPES.map((t) => html`<label class="inline"><input type="checkbox" name="event_${t}" value="1"><span><code>${t}</code>: ${webhookEventSentence(t, ctx.lang)}</span></label>`)}
   </fieldset>
   <button type="submit">${say('webhook_add')}</button>
 </form>
