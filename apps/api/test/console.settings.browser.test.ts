@@ -176,7 +176,7 @@ describe('the Settings pages in the browser', () => {
     expect(await a.s.webhooks.list()).toEqual([]);
   });
 
-  it("refuses a support user (403) and another account's webhook (404)", async () => {
+  it("refuses a support user (403), another account's ids (404) and a form without its token (403)", async () => {
     const foreign = await addWebhook(b.s, parseEncryptionKeys(stack.encryptionKeys), { url: receiverUrl, events: ['all'] }, { allowPrivate: true });
     const page = await (await cb.context()).newPage();
     await signIn(page, cb.url, await consoleUser(a, 'support'));
@@ -192,5 +192,22 @@ describe('the Settings pages in the browser', () => {
     const other = await admin.goto(settings(`webhooks/${foreign.endpoint.id}`));
     expect(other?.status()).toBe(404);
     expect(await admin.locator('main').innerText()).not.toContain(receiverUrl);
+
+    // The forms' actions with another account's ids, and this session's own CSRF token: 404, nothing changed.
+    const foreignKey = await b.key(['read']);
+    const [foreignKeyRow] = await b.s.apiKeys.list();
+    const foreignEntry = await b.s.neverLog.add('domain', 'secret.example');
+    await admin.goto(settings('never-log'));
+    const csrf = (await admin.locator('input[name=_csrf]').first().getAttribute('value'))!;
+    for (const path of [`api-keys/${foreignKeyRow!.id}/revoke`, `never-log/${foreignEntry.id}/remove`, `webhooks/${foreign.endpoint.id}/remove`, `webhooks/${foreign.endpoint.id}/enable`]) {
+      const answer = await admin.request.post(settings(path), { form: { _csrf: csrf }, maxRedirects: 0 });
+      expect(answer.status(), path).toBe(404);
+    }
+    expect((await fetch(`${cb.url}/v1/inboxes`, { headers: bearer(foreignKey) })).status).toBe(200);
+    expect((await b.s.neverLog.list()).map((e) => e.value)).toEqual(['secret.example']);
+    expect((await b.s.webhooks.list()).map((w) => w.id)).toEqual([foreign.endpoint.id]);
+    // Without the token, even an own form is refused.
+    const noToken = await admin.request.post(settings('never-log'), { form: { value: 'x@example.com' }, maxRedirects: 0 });
+    expect(noToken.status()).toBe(403);
   });
 });
