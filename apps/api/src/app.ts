@@ -114,6 +114,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   enforceIdempotency(app);
   await app.register(registerRoutes, { ...deps, db: deps.db });
   // The support console's pages (HTML, session cookie), beside the API in the same process.
-  await app.register(consolePlugin, { prefix: '/console', db: deps.db, encryptionKeys: deps.encryptionKeys, tlsCa: deps.tlsCa, loginAttemptsPerMinute: deps.consoleLoginAttemptsPerMinute, lookBudget: deps.lookBudget, webSignIn: deps.webSignIn ?? null });
+  await app.register(consolePlugin, { prefix: '/console', db: deps.db, encryptionKeys: deps.encryptionKeys, tlsCa: deps.tlsCa, loginAttemptsPerMinute: deps.consoleLoginAttemptsPerMinute, lookBudget: deps.lookBudget, webSignIn: deps.webSignIn ?? null, allowPrivateWebhooks: deps.allowPrivateWebhooks });
   return app;
 }

@@ -15,6 +15,7 @@ import type { Html } from './html';
 import { errorPage } from './pages/error-page';
 import { loginPage } from './pages/login-page';
 import { registerConsolePages } from './console-pages';
+import { registerSettingsPages } from './settings-routes';
 
 import type { WebSignInConfig } from '../web-sign-in/web-sign-in-config';
 
@@ -28,6 +29,8 @@ export interface ConsoleDeps {
   loginAttemptsPerMinute?: number;
   /** The web sign-in (Gmail, Office 365) the console's provider buttons start; null: not configured. */
   webSignIn?: WebSignInConfig | null | undefined;
+  /** WEBHOOKS_ALLOW_PRIVATE: the Settings page accepts webhook URLs to loopback and private addresses. */
+  allowPrivateWebhooks?: boolean | undefined;
 }
 
 type Role = 'support' | 'admin';
@@ -144,4 +147,5 @@ export async function consolePlugin(app: FastifyInstance, deps: ConsoleDeps): Pr
   });
 
   await registerConsolePages(app, deps);
+  await registerSettingsPages(app, deps);
 }
