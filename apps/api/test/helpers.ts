@@ -5,7 +5,7 @@ import { createAccount, createDb, migrate, parseEncryptionKeys, scoped, type Api
 import { stack, uniqueName } from '@reply-sync/testkit';
 import type { SendQueue } from '@reply-sync/queue';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../src/app';
+import { buildApp, type AppDeps } from '../src/app';
 import type { WebSignInConfig } from '../src/web-sign-in/web-sign-in-config';
 
 export interface TestAccount {
@@ -26,7 +26,7 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(options: { rateLimit?: number; bodyLimit?: number; corsOrigins?: string[]; sendQueue?: SendQueue; webSignIn?: WebSignInConfig; allowPrivateWebhooks?: boolean; consoleLoginAttemptsPerMinute?: number } = {}): Promise<TestApi> {
+export async function startTestApi(options: { rateLimit?: number; bodyLimit?: number; corsOrigins?: string[]; sendQueue?: SendQueue; webSignIn?: WebSignInConfig; allowPrivateWebhooks?: boolean; consoleLoginAttemptsPerMinute?: number; tracking?: AppDeps['tracking'] } = {}): Promise<TestApi> {
   await migrate(stack.databaseUrl);
   const db = createDb(stack.databaseUrl, { max: 4 });
   const logs: string[] = [];
@@ -48,6 +48,7 @@ export async function startTestApi(options: { rateLimit?: number; bodyLimit?: nu
     // The tests' receivers listen on loopback, as the operator setting allows.
     allowPrivateWebhooks: options.allowPrivateWebhooks ?? true,
     consoleLoginAttemptsPerMinute: options.consoleLoginAttemptsPerMinute,
+    tracking: options.tracking ?? null,
     logStream,
   });
   // Every answer of every API test: a problem's sentence names API routes, never a CLI command.

@@ -1,4 +1,4 @@
-// Every route group of the API, and the two public routes: the OpenAPI document and the health check.
+// Every route group of the API, and the public routes: the OpenAPI document, the health check and the tracker.
 import type { Db, EncryptionKeys } from '@reply-sync/db';
 import type { SendQueue } from '@reply-sync/queue';
 import type { FastifyPluginAsync } from 'fastify';
@@ -15,6 +15,7 @@ import { userRoutes } from './users';
 import { webSignInRoutes } from './web-sign-in';
 import type { WebSignInConfig } from '../web-sign-in/web-sign-in-config';
 import { webhookRoutes } from './webhooks';
+import { trackerRoutes, type TrackerDeps } from './tracker';
 
 export interface RouteDeps {
   db: Db;
@@ -28,6 +29,8 @@ export interface RouteDeps {
   webSignIn?: WebSignInConfig | null | undefined;
   /** WEBHOOKS_ALLOW_PRIVATE: webhook URLs to loopback and private addresses accepted. */
   allowPrivateWebhooks: boolean;
+  /** The open/click tracker (TRACKING_KEYS and the batch recorder); absent: the pixel answers, links 404, nothing is recorded. */
+  tracker?: TrackerDeps | undefined;
 }
 
 export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => {
@@ -42,5 +45,6 @@ export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) =
   await app.register(neverLogRoutes, { prefix: '/v1' });
   await app.register(emailRoutes, { prefix: '/v1' });
   await app.register(sendRoutes, { prefix: '/v1', sendQueue: deps.sendQueue });
+  await app.register(trackerRoutes, deps.tracker ?? { keys: null, recorder: null });
   await app.register(webhookRoutes, { prefix: '/v1', encryptionKeys: deps.encryptionKeys, allowPrivateWebhooks: deps.allowPrivateWebhooks });
 };
