@@ -9,6 +9,7 @@ import { parseIpRanges, parseTrackingKeys, signTrackingToken, type TrackingClaim
 import { stack, waitFor } from '@reply-sync/testkit';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseApiEnv } from '../src/env';
 import { startTestApi, type TestAccount, type TestApi } from './helpers';
 
 const keys = parseTrackingKeys(`t1:${randomBytes(32).toString('hex')}`);
@@ -130,5 +131,15 @@ describe('the OpenAPI document', () => {
       expect(op!.security).toBeUndefined();
       expect(op!.tags).toEqual(['tracking']);
     }
+  });
+});
+
+describe('TRACKING_KEYS', () => {
+  const base = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db', REDIS_URL: 'redis://127.0.0.1:6379' };
+  it('is parsed newest first; unset turns tracking off; a short key stops the API with what to set', () => {
+    const secret = randomBytes(32).toString('hex');
+    expect(parseApiEnv({ ...base, TRACKING_KEYS: `new:${secret},old:${secret}` }).trackingKeys?.map((k) => k.kid)).toEqual(['new', 'old']);
+    expect(parseApiEnv(base).trackingKeys).toBeNull();
+    expect(() => parseApiEnv({ ...base, TRACKING_KEYS: 'k1:abcd' })).toThrow(/TRACKING_KEYS.*32 random bytes|shorter than 32 bytes/);
   });
 });
