@@ -10,6 +10,7 @@ import { stack, waitFor } from '@reply-sync/testkit';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseApiEnv } from '../src/env';
+import { redactUrl } from '../src/log-options';
 import { startTestApi, type TestAccount, type TestApi } from './helpers';
 
 const keys = parseTrackingKeys(`t1:${randomBytes(32).toString('hex')}`);
@@ -131,6 +132,19 @@ describe('the OpenAPI document', () => {
       expect(op!.security).toBeUndefined();
       expect(op!.tags).toEqual(['tracking']);
     }
+  });
+});
+
+describe('logs', () => {
+  it('never hold a tracking token (it names the recipient), and a logged tracker URL is redacted', async () => {
+    const c = claims({ kind: 'click', target: 'https://example.com/logs' });
+    const token = signTrackingToken(keys, c);
+    await get(`/t/c/${token}`);
+    await get(`/t/o/${token}.gif`);
+    await get(`/t/c/${token.slice(0, -2)}xx`);
+    expect(api.logs.join('').includes(token.slice(0, 40))).toBe(false);
+    expect(redactUrl(`/t/c/${token}`)).toBe('/t/c/[redacted]');
+    expect(redactUrl(`/t/o/${token}.gif`)).toBe('/t/o/[redacted].gif');
   });
 });
 

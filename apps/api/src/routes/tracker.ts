@@ -29,6 +29,8 @@ export const trackerRoutes: FastifyPluginAsync<TrackerDeps> = async (app, deps) 
 
   const pixel = {
     ...publicRoute(),
+    // Thousands a second: no two info lines per request (errors are still logged, the URL redacted).
+    logLevel: 'warn' as const,
     schema: {
       summary: 'Open pixel (public: no key; called by mail clients)',
       description: 'Answers a 43-byte transparent GIF with no-cache headers whatever the token; a valid open token records an open, classified as a person or a machine.',
@@ -46,6 +48,7 @@ export const trackerRoutes: FastifyPluginAsync<TrackerDeps> = async (app, deps) 
 
   const click = {
     ...publicRoute(),
+    logLevel: 'warn' as const,
     schema: {
       summary: 'Tracked link (public: no key; called by browsers)',
       description: "Redirects (302) to the link the signed token carries and records a click; a token we did not sign, or changed, answers 404 and records nothing, so this is no open redirect.",
