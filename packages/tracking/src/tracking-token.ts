@@ -83,7 +83,8 @@ export function signTrackingToken(keyring: TrackingKeyring, claims: TrackingClai
   parts.push(sent, Buffer.from([recipient.length]), recipient);
   if (claims.kind === 'click') {
     if (claims.target === undefined || !isTrackableUrl(claims.target)) throw new TrackingTokenError(`A click token's target must be an http(s) URL; ${String(claims.target)} is not.`);
-    const target = Buffer.from(claims.target, 'utf8');
+    // Carried as the URL parser writes it (IDN hosts in punycode, non-ASCII percent-encoded): a valid Location header.
+    const target = Buffer.from(new URL(claims.target).href, 'utf8');
     if (target.length > MAX_TARGET) throw new TrackingTokenError(`A link longer than ${MAX_TARGET} bytes is not tracked.`);
     const len = Buffer.alloc(2);
     len.writeUInt16BE(target.length);
@@ -135,7 +136,7 @@ export function verifyTrackingToken(keyring: TrackingKeyring, token: string): Ve
     if (body.length !== at + targetLength) return { ok: false, reason: 'malformed' };
     const target = body.subarray(at, at + targetLength).toString('utf8');
     if (!isTrackableUrl(target)) return { ok: false, reason: 'bad_target' };
-    claims.target = target;
+    claims.target = new URL(target).href;
   } else if (body.length !== at) {
     return { ok: false, reason: 'malformed' };
   }

@@ -39,6 +39,12 @@ describe('tracking tokens', () => {
     for (const junk of ['', 'x', 'not a token!', 'A'.repeat(20000), raw.subarray(0, 20).toString('base64url')]) expect(verifyTrackingToken(keys, junk).ok).toBe(false);
   });
 
+  it('carry a target as a valid Location value (IDN host in punycode, non-ASCII percent-encoded)', () => {
+    const keys = parseTrackingKeys(k1);
+    const token = signTrackingToken(keys, { ...click, target: 'https://exämple.test/preise/über?q=ä b' });
+    expect(verifyTrackingToken(keys, token)).toMatchObject({ ok: true, claims: { target: 'https://xn--exmple-cua.test/preise/%C3%BCber?q=%C3%A4%20b' } });
+  });
+
   it('never carry a target that is not an http(s) URL', () => {
     const keys = parseTrackingKeys(k1);
     for (const target of ['javascript:alert(1)', 'data:text/html,x', '/relative', 'mailto:a@b.test']) {

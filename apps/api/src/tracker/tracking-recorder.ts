@@ -104,7 +104,7 @@ export function createTrackingRecorder(options: TrackingRecorderOptions): Tracki
       }
       buffer.push(hit);
       if (buffer.length >= maxBatch) void flush();
-      else timer ??= setTimeout(() => void flush(), options.flushIntervalMs ?? 250);
+      else timer ??= setTimeout(() => void flush(), options.flushIntervalMs ?? 250).unref();
     },
     flush,
     close: flush,
