@@ -114,6 +114,26 @@ describe('GET /t/c/<token>', () => {
     expect(await rowsOf(c.recipient)).toEqual([]);
   });
 
+  it('a scanner following every link in one go: the first click counts, the rest within the second are a scanner', async () => {
+    const c = claims({ kind: 'click', target: 'https://example.com/1' });
+    for (const n of [1, 2, 3]) expect((await get(`/t/c/${signTrackingToken(keys, { ...c, target: `https://example.com/${n}` })}`)).status).toBe(302);
+    await api.app.trackingRecorder!.flush();
+    const rows = (await rowsOf(c.recipient)).sort((x, y) => x.occurredAt.getTime() - y.occurredAt.getTime());
+    expect(rows.map((r) => [r.target, r.eventClass, r.reason])).toEqual([
+      ['https://example.com/1', 'human', 'human'],
+      ['https://example.com/2', 'scanner', 'links_clicked_within_a_second'],
+      ['https://example.com/3', 'scanner', 'links_clicked_within_a_second'],
+    ]);
+  });
+
+  it("a token naming another account with this account's email redirects but records nothing", async () => {
+    const other = await api.account();
+    const c = claims({ kind: 'click', target: 'https://example.com/x', accountId: other.accountId });
+    expect((await get(`/t/c/${signTrackingToken(keys, c)}`)).status).toBe(302);
+    await api.app.trackingRecorder!.flush();
+    expect(await rowsOf(c.recipient)).toEqual([]);
+  });
+
   it('a HEAD on a link (a scanner checking it) redirects and is recorded as a scanner', async () => {
     const c = claims({ kind: 'click', target: 'https://example.com/b' });
     const res = await get(`/t/c/${signTrackingToken(keys, c)}`, { method: 'HEAD' });
