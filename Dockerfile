@@ -24,6 +24,7 @@ COPY packages/operations/package.json packages/operations/
 COPY packages/queue/package.json packages/queue/
 COPY packages/testkit/package.json packages/testkit/
 COPY packages/threading/package.json packages/threading/
+COPY packages/tracking/package.json packages/tracking/
 COPY packages/webhooks/package.json packages/webhooks/
 
 # Build: every dependency, then dist/ (esbuild; about a second).

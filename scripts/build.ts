@@ -3,6 +3,7 @@
 //   dist/app/reply-sync.js  worker.js  scheduler.js  api.js  webhooks.js  inbound.js   the entry points (plain `node`, no tsx)
 //   dist/app/*-HASH.js                               code loaded on demand (a CLI command's action, an OAuth client)
 //   dist/drizzle/                                    the migrations: migrate() reads ../drizzle from any file in dist/app
+//   dist/data/                                       packages/tracking's data files (Apple's egress ranges), read as ../data
 //   dist/metafile.json                               what went where (esbuild's metafile)
 //
 // esbuild bundles our workspace packages from their TypeScript sources (their package.json `exports` point
@@ -115,6 +116,7 @@ export async function build(options: { outdir?: string } = {}): Promise<BuildRes
     plugins: [dependencies(REPO_ROOT)],
   });
   await cp(join(REPO_ROOT, 'packages/db/drizzle'), join(outdir, 'drizzle'), { recursive: true });
+  await cp(join(REPO_ROOT, 'packages/tracking/data'), join(outdir, 'data'), { recursive: true });
   // The root package.json says "type": "module" for a checkout; this says it for dist/ on its own (an image).
   await writeFile(join(outdir, 'package.json'), `${JSON.stringify({ type: 'module', private: true }, null, 2)}\n`);
   await writeFile(join(outdir, 'metafile.json'), JSON.stringify(result.metafile));

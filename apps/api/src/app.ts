@@ -19,18 +19,25 @@ import { apiLogOptions } from './log-options';
 import { PROBLEM_CONTENT_TYPE, ProblemSchema, problemOf, ApiProblem } from './problem';
 import { registerRoutes, type RouteDeps } from './routes/index';
 import { consolePlugin } from './console/console-plugin';
+import type { LookLoginBudget } from '@reply-sync/operations/look-for-message';
+import { MAX_TOKEN_CHARS, type IpRanges, type TrackingKeyring } from '@reply-sync/tracking';
+import { createTrackingRecorder, type TrackingRecorder } from './tracker/tracking-recorder';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Every route of the API with its access, in registration order. */
     declaredRoutes: DeclaredRoute[];
+    /** The tracker's batch writer; null when tracking is off. Flushed when the app closes. */
+    trackingRecorder: TrackingRecorder | null;
   }
 }
 
 export const API_VERSION = '0.1.0';
 export const DOCS_PREFIX = '/docs';
 
-export interface AppDeps extends Omit<RouteDeps, 'db'> {
+export interface AppDeps extends Omit<RouteDeps, 'db' | 'tracker'> {
+  /** Open and click tracking (TRACKING_KEYS, Apple's ranges); null or absent: off (pixel served, links 404). */
+  tracking?: { keys: TrackingKeyring; appleRanges: IpRanges; flushIntervalMs?: number } | null;
   db: Db;
   /** The rate limit's store, shared by every API process; null keeps counts in this process (tests only). */
   redis: RedisConnection | null;
@@ -47,6 +54,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: apiLogOptions(deps.env.LOG_LEVEL, deps.logStream),
     bodyLimit: deps.env.API_BODY_LIMIT,
     exposeHeadRoutes: false,
+    // A tracked link's token carries its target URL: longer than the router's default 100-character parameter.
+    routerOptions: { maxParamLength: MAX_TOKEN_CHARS + '.gif'.length },
     // A request id the client can quote to support; not derived from anything the client sent.
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
@@ -112,7 +121,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.decorate('declaredRoutes', enforceAccess(app, authenticate));
   enforceIdempotency(app);
-  await app.register(registerRoutes, { ...deps, db: deps.db });
+  const recorder = deps.tracking ? createTrackingRecorder({ db: deps.db, appleRanges: deps.tracking.appleRanges, log: app.log, flushIntervalMs: deps.tracking.flushIntervalMs }) : null;
+  app.decorate('trackingRecorder', recorder);
+  app.addHook('onClose', async () => recorder?.close());
+  await app.register(registerRoutes, { ...deps, db: deps.db, tracker: { keys: deps.tracking?.keys ?? null, recorder } });
   // The support console's pages (HTML, session cookie), beside the API in the same process.
   await app.register(consolePlugin, { prefix: '/console', db: deps.db, encryptionKeys: deps.encryptionKeys, tlsCa: deps.tlsCa, loginAttemptsPerMinute: deps.consoleLoginAttemptsPerMinute, lookBudget: deps.lookBudget, webSignIn: deps.webSignIn ?? null, allowPrivateWebhooks: deps.allowPrivateWebhooks });
   return app;

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseEncryptionKeys, type EncryptionKeys } from '@reply-sync/db/crypto';
 import { serverUrlProblems } from '@reply-sync/queue/server-url-policy';
 import { LoginBudgetConfigError, loginBudgetConfigFromEnv, type LoginBudgetConfig } from '@reply-sync/queue/login-rates';
+import { parseTrackingKeys, TrackingKeysError, type TrackingKeyring } from '@reply-sync/tracking';
 import { z } from 'zod';
 
 const STACK_HINT = '(for the local stack, `reply-sync --stack api` fills it, or `eval "$(npm run -s stack -- env)"` exports it)';
@@ -47,12 +48,16 @@ const EnvSchema = z.object({
   MICROSOFT_AUTHORITY: z.preprocess(blank, z.string().url().optional()),
   /** true: webhook URLs to loopback and private addresses are accepted (as for the CLI and the delivery worker). */
   WEBHOOKS_ALLOW_PRIVATE: z.preprocess(blank, z.enum(['true', 'false']).default('false')),
+  /** Tracking tokens' keys, `kid:secret` pairs newest first (packages/tracking). Unset: nothing is tracked, tracked links 404. */
+  TRACKING_KEYS: z.preprocess(blank, z.string().optional()),
+  /** Apple Mail Privacy Protection egress ranges (CIDR per line); default: the list shipped in packages/tracking/data. */
+  TRACKING_APPLE_RANGES_FILE: z.preprocess(blank, z.string().optional()),
   LOG_LEVEL: z.preprocess(blank, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 });
 
 export type ApiEnvValues = z.infer<typeof EnvSchema>;
 
-export interface ApiEnv extends Omit<ApiEnvValues, 'API_CORS_ORIGINS' | 'API_OAUTH_STATE_KEY' | 'API_OAUTH_SUCCESS_URLS' | 'API_PUBLIC_URL' | 'WEBHOOKS_ALLOW_PRIVATE'> {
+export interface ApiEnv extends Omit<ApiEnvValues, 'TRACKING_KEYS' | 'API_CORS_ORIGINS' | 'API_OAUTH_STATE_KEY' | 'API_OAUTH_SUCCESS_URLS' | 'API_PUBLIC_URL' | 'WEBHOOKS_ALLOW_PRIVATE'> {
   corsOrigins: string[];
   /** API_PUBLIC_URL without a trailing slash. */
   publicUrl: string;
@@ -63,6 +68,8 @@ export interface ApiEnv extends Omit<ApiEnvValues, 'API_CORS_ORIGINS' | 'API_OAU
   /** Parsed when first needed (connecting an inbox), so an API without keys still serves reads. */
   encryptionKeys(): EncryptionKeys;
   tlsCa: string | undefined;
+  /** TRACKING_KEYS parsed; null when unset (tracking off). */
+  trackingKeys: TrackingKeyring | null;
   /** LOGIN_RATE_PER_HOST and EXTRA_CONNECTIONS_PER_ACCOUNT: the console's folder search takes a slot of the fleet's budget. */
   loginBudget: LoginBudgetConfig;
 }
@@ -84,7 +91,7 @@ export function parseApiEnv(source: Record<string, string | undefined> = process
   }
   const serverProblems = serverUrlProblems(source);
   if (serverProblems.length > 0) throw new ApiEnvError(`The API's environment is invalid: ${serverProblems.join(' ')}`);
-  const { API_CORS_ORIGINS, API_OAUTH_STATE_KEY, API_OAUTH_SUCCESS_URLS, API_PUBLIC_URL, WEBHOOKS_ALLOW_PRIVATE, ...values } = parsed.data;
+  const { TRACKING_KEYS, API_CORS_ORIGINS, API_OAUTH_STATE_KEY, API_OAUTH_SUCCESS_URLS, API_PUBLIC_URL, WEBHOOKS_ALLOW_PRIVATE, ...values } = parsed.data;
   const oauthSuccessUrls = (API_OAUTH_SUCCESS_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
   for (const u of oauthSuccessUrls) {
     if (!/^https?:\/\/[^/]/i.test(u) || !URL.canParse(u)) {
@@ -106,8 +113,16 @@ export function parseApiEnv(source: Record<string, string | undefined> = process
     if (error instanceof LoginBudgetConfigError) throw new ApiEnvError(`The API's environment is invalid: ${error.message}`);
     throw error;
   }
+  let trackingKeys: TrackingKeyring | null = null;
+  try {
+    trackingKeys = TRACKING_KEYS === undefined ? null : parseTrackingKeys(TRACKING_KEYS);
+  } catch (error) {
+    if (error instanceof TrackingKeysError) throw new ApiEnvError(`The API's environment is invalid: ${error.message}`);
+    throw error;
+  }
   let keys: EncryptionKeys | undefined;
   return {
+    trackingKeys,
     loginBudget,
     ...values,
     publicUrl: (API_PUBLIC_URL ?? `http://${values.API_HOST.includes(':') ? `[${values.API_HOST}]` : values.API_HOST}:${values.API_PORT}`).replace(/\/+$/, ''),

@@ -35,9 +35,12 @@ export const REDACTED_PATHS = [
 /** Query parameters that carry a secret: the OAuth callback's code and state, any token. */
 const SECRET_QUERY = /([?&](?:code|state|token|access_token|refresh_token|code_verifier|id_token)=)[^&#]*/gi;
 
-/** A request URL as logged: the secret query values replaced. */
+/** The tracker's paths carry a token that names the recipient (routes/tracker.ts). */
+const TRACKER_TOKEN = /^(\/t\/[oc]\/)[^/?#.]+/;
+
+/** A request URL as logged: the secret query values and tracking tokens replaced. */
 export function redactUrl(url: string): string {
-  return url.replace(SECRET_QUERY, '$1[redacted]');
+  return url.replace(SECRET_QUERY, '$1[redacted]').replace(TRACKER_TOKEN, '$1[redacted]');
 }
 
 interface LoggedRequest {

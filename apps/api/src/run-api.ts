@@ -5,6 +5,7 @@ import { purgeExpiredIdempotencyKeys } from '@reply-sync/db/system-queries';
 import { providersFromEnv, type ProvidersFromEnvOptions } from '@reply-sync/mail';
 import { createLoginBudget, createRedisConnection, createSendQueue } from '@reply-sync/queue';
 import type { DestinationStream } from 'pino';
+import { loadIpRanges } from '@reply-sync/tracking';
 import { buildApp } from './app';
 import type { ApiEnv } from './env';
 import { redisSignInStore } from './web-sign-in/sign-in-store';
@@ -40,7 +41,8 @@ export async function runApi(env: ApiEnv, options: RunApiOptions = {}): Promise<
     store: redisSignInStore(redis),
     tlsCa: env.tlsCa,
   };
-  const app = await buildApp({ db: db.db, redis, env, encryptionKeys: env.encryptionKeys, tlsCa: env.tlsCa, sendQueue, webSignIn, allowPrivateWebhooks: env.allowPrivateWebhooks, lookBudget: createLoginBudget(redis, env.loginBudget), ...(options.logStream ? { logStream: options.logStream } : {}) });
+  const tracking = env.trackingKeys ? { keys: env.trackingKeys, appleRanges: loadIpRanges(env.TRACKING_APPLE_RANGES_FILE) } : null;
+  const app = await buildApp({ tracking, db: db.db, redis, env, encryptionKeys: env.encryptionKeys, tlsCa: env.tlsCa, sendQueue, webSignIn, allowPrivateWebhooks: env.allowPrivateWebhooks, lookBudget: createLoginBudget(redis, env.loginBudget), ...(options.logStream ? { logStream: options.logStream } : {}) });
   let address: string;
   try {
     address = await app.listen({ host: env.API_HOST, port: env.API_PORT });

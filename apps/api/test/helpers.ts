@@ -6,7 +6,7 @@ import { stack, uniqueName } from '@reply-sync/testkit';
 import type { SendQueue } from '@reply-sync/queue';
 import type { LookLoginBudget } from '@reply-sync/operations/look-for-message';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../src/app';
+import { buildApp, type AppDeps } from '../src/app';
 import type { WebSignInConfig } from '../src/web-sign-in/web-sign-in-config';
 
 export interface TestAccount {
@@ -27,7 +27,7 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(options: { rateLimit?: number; bodyLimit?: number; corsOrigins?: string[]; sendQueue?: SendQueue; webSignIn?: WebSignInConfig; allowPrivateWebhooks?: boolean; consoleLoginAttemptsPerMinute?: number; lookBudget?: LookLoginBudget } = {}): Promise<TestApi> {
+export async function startTestApi(options: { rateLimit?: number; bodyLimit?: number; corsOrigins?: string[]; sendQueue?: SendQueue; webSignIn?: WebSignInConfig; allowPrivateWebhooks?: boolean; consoleLoginAttemptsPerMinute?: number; lookBudget?: LookLoginBudget; tracking?: AppDeps['tracking'] } = {}): Promise<TestApi> {
   await migrate(stack.databaseUrl);
   const db = createDb(stack.databaseUrl, { max: 4 });
   const logs: string[] = [];
@@ -50,6 +50,7 @@ export async function startTestApi(options: { rateLimit?: number; bodyLimit?: nu
     allowPrivateWebhooks: options.allowPrivateWebhooks ?? true,
     consoleLoginAttemptsPerMinute: options.consoleLoginAttemptsPerMinute,
     ...(options.lookBudget ? { lookBudget: options.lookBudget } : {}),
+    tracking: options.tracking ?? null,
     logStream,
   });
   // Every answer of every API test: a problem's sentence names API routes, never a CLI command.

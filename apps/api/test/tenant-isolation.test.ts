@@ -160,6 +160,11 @@ const CASES: Record<string, Case> = {
   'delete /v1/webhooks/{id}': { id: 'webhook' },
   'post /v1/webhooks/{id}/enable': { id: 'webhook' },
   'get /v1/webhooks/{id}/attempts': { id: 'webhook' },
+  // The tracker is keyless; its tenant rule (a token's email must be its account's) is in tracker.pixel-and-redirect.test.ts.
+  'get /t/o/{token}.gif': { check: async () => expect((await call('GET', '/t/o/x.gif')).headers['content-type']).toBe('image/gif') },
+  'head /t/o/{token}.gif': { check: async () => expect((await call('HEAD', '/t/o/x.gif')).statusCode).toBe(200) },
+  'get /t/c/{token}': { check: async () => expect((await call('GET', `/t/c/${ids.inbox}`)).statusCode).toBe(404) },
+  'head /t/c/{token}': { check: async () => expect((await call('HEAD', `/t/c/${ids.inbox}`)).statusCode).toBe(404) },
   'get /healthz': { check: async () => expect((await call('GET', '/healthz')).statusCode).toBe(200) },
   'post /v1/inboxes/oauth/{provider}': {
     // A's user (by id or email) and A's inbox are not B's: 404 as for missing ones, and no sign-in starts.

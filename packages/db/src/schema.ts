@@ -30,6 +30,7 @@ import {
 import { API_KEY_SCOPES } from './api-key-scopes';
 import { CONSOLE_LANGUAGES, CONSOLE_ROLES } from './console-roles';
 import { storableJsonb, storableText } from './storable-columns';
+import { EVENT_CLASSES, EVENT_REASONS } from '@reply-sync/tracking';
 
 export { API_KEY_SCOPES, type ApiKeyScope } from './api-key-scopes';
 
@@ -833,3 +834,48 @@ export const inboundMessages = pgTable(
 
 export type InboundAddressRow = typeof inboundAddresses.$inferSelect;
 export type InboundMessageRow = typeof inboundMessages.$inferSelect;
+
+export { EVENT_CLASSES as TRACKING_EVENT_CLASSES, EVENT_REASONS as TRACKING_EVENT_REASONS } from '@reply-sync/tracking';
+const TRACKING_KINDS = ['open', 'click'] as const;
+const TRACKING_METHODS = ['GET', 'HEAD'] as const;
+
+/** One distinct tracker request (open or click) of a tracked email's recipient, classified; repeats collapse into hits. */
+export const trackingEvents = pgTable(
+  'tracking_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: accountId(),
+    emailId: uuid('email_id')
+      .notNull()
+      .references(() => outgoingEmails.id, { onDelete: 'cascade' }),
+    recipient: text('recipient').notNull(),
+    kind: text('kind', { enum: TRACKING_KINDS }).notNull(),
+    target: text('target'),
+    method: text('method', { enum: TRACKING_METHODS }).notNull(),
+    eventClass: text('event_class', { enum: EVENT_CLASSES }).notNull(),
+    reason: text('reason', { enum: EVENT_REASONS }).notNull(),
+    /** A person's open or click (human, or Gmail's first proxy fetch): what notifies and turns "Sent" into "Opened". */
+    counted: boolean('counted').notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    occurredAt: tstz('occurred_at').notNull(),
+    lastSeenAt: tstz('last_seen_at').notNull(),
+    hits: integer('hits').notNull().default(1),
+    /** Same email, recipient, kind, link, address and agent in the same minute: one row. */
+    dedupeKey: text('dedupe_key').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('tracking_events_dedupe_key_uq').on(t.dedupeKey),
+    index('tracking_events_email_recipient_idx').on(t.emailId, t.recipient, t.occurredAt),
+    index('tracking_events_account_idx').on(t.accountId, t.occurredAt),
+    oneOf('tracking_events_kind_ck', t.kind, TRACKING_KINDS),
+    oneOf('tracking_events_method_ck', t.method, TRACKING_METHODS),
+    oneOf('tracking_events_event_class_ck', t.eventClass, EVENT_CLASSES),
+    oneOf('tracking_events_reason_ck', t.reason, EVENT_REASONS),
+    check('tracking_events_target_ck', sql`(${t.kind} = 'click') = (${t.target} IS NOT NULL)`),
+    check('tracking_events_hits_ck', sql`${t.hits} > 0`),
+  ],
+);
+
+export type TrackingEventRow = typeof trackingEvents.$inferSelect;

@@ -46,6 +46,7 @@ describe('migrations from an empty database', () => {
           'never_log',
           'outgoing_attachments',
           'outgoing_emails',
+          'tracking_events',
           'users',
           'webhook_attempts',
           'webhook_deliveries',
@@ -56,7 +57,7 @@ describe('migrations from an empty database', () => {
         expect(applied[0]!.n).toBeGreaterThanOrEqual(2);
         const indexes = await sql<{ indexdef: string }[]>`
           select indexdef from pg_indexes where indexname in
-            ('logged_emails_account_message_id_uq', 'contacts_account_email_lower_uq', 'decisions_inbox_mailbox_uid_uq', 'api_keys_prefix_uq', 'inbound_addresses_token_uq')
+            ('logged_emails_account_message_id_uq', 'contacts_account_email_lower_uq', 'decisions_inbox_mailbox_uid_uq', 'api_keys_prefix_uq', 'inbound_addresses_token_uq', 'tracking_events_dedupe_key_uq')
           order by indexname`;
         expect(indexes.map((i) => i.indexdef)).toEqual([
           expect.stringMatching(/UNIQUE INDEX .* \(prefix\)/),
@@ -64,6 +65,7 @@ describe('migrations from an empty database', () => {
           expect.stringMatching(/UNIQUE INDEX .* \(inbox_id, mailbox, uidvalidity, uid\)/),
           expect.stringMatching(/UNIQUE INDEX .* \(token\)/),
           expect.stringMatching(/UNIQUE INDEX .* \(account_id, message_id_norm\)/),
+          expect.stringMatching(/UNIQUE INDEX .* \(dedupe_key\)/),
         ]);
 
         // The trigger tells a LISTENer about a new inbox.

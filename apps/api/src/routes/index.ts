@@ -1,4 +1,4 @@
-// Every route group of the API, and the two public routes: the OpenAPI document and the health check.
+// Every route group of the API, and the public routes: the OpenAPI document, the health check and the tracker.
 import type { Db, EncryptionKeys } from '@reply-sync/db';
 import type { SendQueue } from '@reply-sync/queue';
 import type { FastifyPluginAsync } from 'fastify';
@@ -16,6 +16,7 @@ import { webSignInRoutes } from './web-sign-in';
 import type { WebSignInConfig } from '../web-sign-in/web-sign-in-config';
 import type { LookLoginBudget } from '@reply-sync/operations/look-for-message';
 import { webhookRoutes } from './webhooks';
+import { trackerRoutes, type TrackerDeps } from './tracker';
 
 export interface RouteDeps {
   db: Db;
@@ -31,6 +32,8 @@ export interface RouteDeps {
   allowPrivateWebhooks: boolean;
   /** The fleet's login budget for explain's look in the folders (API and console); absent: searched without it (tests). */
   lookBudget?: LookLoginBudget | undefined;
+  /** The open/click tracker (TRACKING_KEYS and the batch recorder); absent: the pixel answers, links 404, nothing is recorded. */
+  tracker?: TrackerDeps | undefined;
 }
 
 export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => {
@@ -45,5 +48,6 @@ export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) =
   await app.register(neverLogRoutes, { prefix: '/v1' });
   await app.register(emailRoutes, { prefix: '/v1' });
   await app.register(sendRoutes, { prefix: '/v1', sendQueue: deps.sendQueue });
+  await app.register(trackerRoutes, deps.tracker ?? { keys: null, recorder: null });
   await app.register(webhookRoutes, { prefix: '/v1', encryptionKeys: deps.encryptionKeys, allowPrivateWebhooks: deps.allowPrivateWebhooks });
 };

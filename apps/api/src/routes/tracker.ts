@@ -1,0 +1,70 @@
+// The tracker's two public routes (no API key: mail clients and browsers call them). GET /t/o/<token>.gif
+// always answers the pixel; GET /t/c/<token> redirects to the target the signed token carries, or 404.
+// Both verify the token in memory (one HMAC, good token or not) and hand the event to the batch recorder:
+// no database work before the answer. HEAD is served too, since scanners use it (and are recorded as such).
+import { MAX_TOKEN_CHARS, PIXEL_HEADERS, TRANSPARENT_GIF, verifyTrackingToken, type TrackingKeyring } from '@reply-sync/tracking';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { publicRoute } from '../access';
+import { ApiProblem } from '../problem';
+import type { TrackerHit, TrackingRecorder } from '../tracker/tracking-recorder';
+
+export interface TrackerDeps {
+  /** TRACKING_KEYS; null: no token verifies (the pixel still answers, every link 404s). */
+  keys: TrackingKeyring | null;
+  recorder: TrackingRecorder | null;
+}
+
+const TokenParams = Type.Object({ token: Type.String({ maxLength: MAX_TOKEN_CHARS, description: 'A tracking token (base64url) from a tracked email.' }) });
+
+function hitOf(request: FastifyRequest, claims: TrackerHit['claims']): TrackerHit {
+  return { claims, method: request.method === 'HEAD' ? 'HEAD' : 'GET', at: new Date(), ip: request.ip, userAgent: String(request.headers['user-agent'] ?? '') };
+}
+
+/** @fastify/swagger leaves HEAD routes out unless told; these are served on purpose (scanners send HEAD). */
+const withHeadDocumented = <T extends { config: object }>(options: T): T => ({ ...options, config: { ...options.config, swagger: { exposeHeadRoute: true } } });
+
+export const trackerRoutes: FastifyPluginAsync<TrackerDeps> = async (app, deps) => {
+  const verify = (token: string) => (deps.keys ? verifyTrackingToken(deps.keys, token) : null);
+
+  const pixel = {
+    ...publicRoute(),
+    // Thousands a second: no two info lines per request (errors are still logged, the URL redacted).
+    logLevel: 'warn' as const,
+    schema: {
+      summary: 'Open pixel (public: no key; called by mail clients)',
+      description: 'Answers a 43-byte transparent GIF with no-cache headers whatever the token; a valid open token records an open, classified as a person or a machine.',
+      tags: ['tracking'],
+      params: TokenParams,
+    },
+  };
+  const onPixel = async (request: FastifyRequest<{ Params: { token: string } }>, reply: import('fastify').FastifyReply) => {
+    const checked = verify(request.params.token);
+    if (checked?.ok && checked.claims.kind === 'open') deps.recorder?.record(hitOf(request, checked.claims));
+    return reply.headers(PIXEL_HEADERS).send(TRANSPARENT_GIF);
+  };
+  app.get('/t/o/:token.gif', pixel, onPixel);
+  app.head('/t/o/:token.gif', withHeadDocumented(pixel), onPixel);
+
+  const click = {
+    ...publicRoute(),
+    logLevel: 'warn' as const,
+    schema: {
+      summary: 'Tracked link (public: no key; called by browsers)',
+      description: "Redirects (302) to the link the signed token carries and records a click; a token we did not sign, or changed, answers 404 and records nothing, so this is no open redirect.",
+      tags: ['tracking'],
+      params: TokenParams,
+    },
+  };
+  const onClick = async (request: FastifyRequest<{ Params: { token: string } }>, reply: import('fastify').FastifyReply) => {
+    const checked = verify(request.params.token);
+    if (!checked?.ok || checked.claims.kind !== 'click' || !checked.claims.target) {
+      throw new ApiProblem(404, 'tracking_link_invalid', 'This link is not valid: it was changed or has expired. Use the link in the original email.');
+    }
+    deps.recorder?.record(hitOf(request, checked.claims));
+    // no-referrer: the target never sees the token (and so the recipient's address) in Referer.
+    return reply.code(302).headers({ location: checked.claims.target, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).send();
+  };
+  app.get('/t/c/:token', click, onClick);
+  app.head('/t/c/:token', withHeadDocumented(click), onClick);
+};

@@ -1,0 +1,7 @@
+// Open and click tracking, the pure parts: signed tokens, the pixel, machine-or-human classification.
+export * from './tracking-keys';
+export * from './tracking-token';
+export * from './pixel';
+export * from './ip-ranges';
+export * from './apple-mpp-ranges';
+export * from './classify-event';
