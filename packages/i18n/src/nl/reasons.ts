@@ -26,6 +26,10 @@ export const REASON_SENTENCES_NL: Readonly<Record<ReasonCode, string>> = {
     'Het antwoord is binnengekomen in de inbox van een andere gebruiker dan degene die de conversatie begon; het wordt alleen gelogd vanuit de inbox van de eigenaar van de conversatie.',
   team_thread:
     'De conversatie is begonnen vanaf een teamadres; antwoorden worden alleen gelogd vanuit die teaminbox, niet vanuit een persoonlijke inbox of die van een ander team.',
+  forward_not_recognised:
+    'De e-mail kwam binnen op het doorstuuradres, maar in het tekst- of HTML-deel is geen doorstuurkop (From, Date, Subject van het origineel) gevonden; stuur het antwoord opnieuw door met de knop Doorsturen van je mailprogramma, met de kop die het toevoegt, of log het met `reply-sync email log`.',
+  forward_of_thread:
+    'De e-mail kwam binnen op het doorstuuradres, maar bevat een hele doorgestuurde conversatie, niet één antwoord; stuur elk antwoord apart door, één bericht tegelijk.',
   malformed:
     'Het bericht kon niet worden gelezen (de headers zijn beschadigd); het is overgeslagen en de inbox is gewoon verder gesynchroniseerd.',
   logged: 'Het antwoord is op de tijdlijn gelogd.',
