@@ -24,7 +24,7 @@ async function refusal(promise: Promise<unknown>): Promise<SmtpFailure> {
 }
 
 describe('SMTP refusals', () => {
-  it('refuses unknown and rotated addresses at RCPT, accepts the current BCC and forwarding ones with 550 and a sentence', { timeout: 60_000 }, async () => {
+  it('refuses unknown and rotated addresses at RCPT with 550 and a sentence, accepts the current BCC and forwarding ones', { timeout: 60_000 }, async () => {
     fx = await createInboundFixture('refuse-rcpt');
     await fx.s.users.add({ email: `ana@${fx.domain}` });
     const inbound = await fx.start();
