@@ -51,9 +51,9 @@ export const REASON_SENTENCES: Record<ReasonCode, string> = {
   team_thread:
     'The thread was started from a team address; replies are logged only from that team inbox, not from a personal one or another team\'s.',
   sender_not_user:
-    "The email came to the account's BCC address, but its From is not a user of the account, a connected inbox's address or one of its aliases; only the account's own people can log email this way.",
+    "The email came to the account's BCC or forwarding address, but its From is not a user of the account, a connected inbox's address or one of its aliases; only the account's own people can log email this way.",
   no_loggable_recipient:
-    'The email came to the BCC address, but none of its To and Cc recipients can be logged (each is a user of the account, on the never-log list, or was itself Bcc\'d).',
+    'The email came to the BCC address, but none of its To and Cc recipients can be logged (each is a user of the account, on the never-log list, or was itself Bcc\'d); or it came to the forwarding address and the original sender is one of the account\'s own addresses.',
   forward_not_recognised:
     "The email came to the forwarding address, but no forward header (From, Date, Subject of the original) was found in its text or HTML part; forward the reply again with your mail client's Forward button, keeping the header it adds, or log it with `reply-sync email log`.",
   forward_of_thread:
