@@ -1,6 +1,6 @@
-// A reply forwarded to the account's forwarding address by one of its users, from the mail clients
-// people use (Gmail, Outlook web and desktop, Apple Mail, Thunderbird) in English, Dutch, German, French,
-// Spanish, Portuguese, Italian and Polish, each in that client's own forward-header format (as
+// A reply forwarded to the account's forwarding address by one of its users, from each of the mail clients
+// people use (Gmail, Outlook web and desktop, Apple Mail, Thunderbird) in each of English, Dutch, German,
+// French, Spanish, Portuguese, Italian and Polish (32 messages), each in that client's own forward-header format (as
 // email-forward-parser's fixtures show them; the messages are ours): the ORIGINAL reply is logged on its
 // sender's contact (made for them: owner the forwarding user, non-marketing), with its own From, Subject
 // and body, and the forwarded reply's Cc recipients are not made contacts. A forward with only an HTML
@@ -123,6 +123,22 @@ const CASES: Case[] = [
     text: '-------- Doorgestuurd bericht --------\nOnderwerp: \tRe: Prijs\nDatum: \tMon, 30 Nov 2026 10:15:08 +0100\nVan: \t{from}\nAan: \tAna <{ana}>\n\n{body}\n',
     body: 'De prijs is akkoord.',
   },
+  { name: 'outlook-es', subject: 'RV: RE: Precio', text: 'De: {from}\nEnviado: lunes, 30 de noviembre de 2026 10:15\nPara: Ana <{ana}>\nAsunto: RE: Precio\n\n{body}\n', body: 'Vale, mándenos el contrato.' },
+  { name: 'outlook-it', subject: 'I: R: Prezzo', text: 'Da: {from}\nInviato: lunedì 30 novembre 2026 10:15\nA: Ana <{ana}>\nOggetto: R: Prezzo\n\n{body}\n', body: 'Va bene, mandateci il contratto.' },
+  { name: 'outlook-pt', subject: 'ENC: RE: Preço', text: 'De: {from}\nEnviado: segunda-feira, 30 de novembro de 2026 10:15\nPara: Ana <{ana}>\nAssunto: RE: Preço\n\n{body}\n', body: 'Sim, enviem o contrato.' },
+  { name: 'outlook-pl', subject: 'PD: Odp: Cena', text: 'Od: {from}\nWysłano: poniedziałek, 30 listopada 2026 10:15\nDo: Ana <{ana}>\nTemat: Odp: Cena\n\n{body}\n', body: 'Tak, prosimy o umowę.' },
+  { name: 'outlook-nl', subject: 'FW: RE: Prijs', text: 'Van: {from}\nVerzonden: maandag 30 november 2026 10:15\nAan: Ana <{ana}>\nOnderwerp: RE: Prijs\n\n{body}\n', body: 'Ja, stuur het contract.' },
+  { name: 'apple-en', subject: 'Fwd: Re: Price', text: 'Begin forwarded message:\n\n> From: {from}\n> Subject: Re: Price\n> Date: 30 November 2026 at 10:15:08 CET\n> To: Ana <{ana}>\n>\n> {body}\n', body: 'Yes, send the contract.' },
+  { name: 'apple-fr', subject: 'Fwd: Re: Prix', text: 'Début du message réexpédié :\n\n> De: {from}\n> Objet: Re: Prix\n> Date: 30 novembre 2026 à 10:15:08 UTC+1\n> À: Ana <{ana}>\n>\n> {body}\n', body: 'Oui, envoyez le contrat.' },
+  { name: 'apple-es', subject: 'Fwd: Re: Precio', text: 'Inicio del mensaje reenviado:\n\n> De: {from}\n> Asunto: Re: Precio\n> Fecha: 30 de noviembre de 2026, 10:15:08 CET\n> Para: Ana <{ana}>\n>\n> {body}\n', body: 'Sí, envíen el contrato.' },
+  { name: 'apple-it', subject: 'Fwd: Re: Prezzo', text: 'Inizio messaggio inoltrato:\n\n> Da: {from}\n> Oggetto: Re: Prezzo\n> Data: 30 novembre 2026 10:15:08 CET\n> A: Ana <{ana}>\n>\n> {body}\n', body: 'Sì, inviate il contratto.' },
+  { name: 'apple-pt', subject: 'Fwd: Re: Preço', text: 'Início da mensagem reencaminhada:\n\n> De: {from}\n> Assunto: Re: Preço\n> Data: 30 de novembro de 2026 às 10:15:08 CET\n> Para: Ana <{ana}>\n>\n> {body}\n', body: 'Sim, enviem-nos o contrato.' },
+  { name: 'thunderbird-de', subject: 'Fwd: Re: Preis', text: '-------- Weitergeleitete Nachricht --------\nBetreff: \tRe: Preis\nDatum: \tMon, 30 Nov 2026 10:15:08 +0100\nVon: \t{from}\nAn: \tAna <{ana}>\n\n{body}\n', body: 'Ja, bitte den Vertrag.' },
+  { name: 'thunderbird-fr', subject: 'Fwd: Re: Prix', text: '-------- Message transféré --------\nSujet : \tRe: Prix\nDate : \tMon, 30 Nov 2026 10:15:08 +0100\nDe : \t{from}\nPour : \tAna <{ana}>\n\n{body}\n', body: 'Oui, le contrat svp.' },
+  { name: 'thunderbird-es', subject: 'Fwd: Re: Precio', text: '-------- Mensaje reenviado --------\nAsunto: \tRe: Precio\nFecha: \tMon, 30 Nov 2026 10:15:08 +0100\nDe: \t{from}\nPara: \tAna <{ana}>\n\n{body}\n', body: 'Sí, el contrato por favor.' },
+  { name: 'thunderbird-it', subject: 'Fwd: Re: Prezzo', text: '-------- Messaggio Inoltrato --------\nOggetto: \tRe: Prezzo\nData: \tMon, 30 Nov 2026 10:15:08 +0100\nMittente: \t{from}\nA: \tAna <{ana}>\n\n{body}\n', body: 'Sì, il contratto per favore.' },
+  { name: 'thunderbird-pt', subject: 'Fwd: Re: Preço', text: '-------- Mensagem encaminhada --------\nAssunto: \tRe: Preço\nData: \tMon, 30 Nov 2026 10:15:08 +0100\nDe: \t{from}\nPara: \tAna <{ana}>\n\n{body}\n', body: 'Sim, o contrato por favor.' },
+  { name: 'thunderbird-pl', subject: 'Fwd: Re: Cena', text: '-------- Przekazana wiadomość --------\nTemat: \tRe: Cena\nData: \tMon, 30 Nov 2026 10:15:08 +0100\nOd: \t{from}\nDo: \tAna <{ana}>\n\n{body}\n', body: 'Tak, poprosimy umowę.' },
 ];
 
 function fill(template: string, vars: Record<string, string>): string {
