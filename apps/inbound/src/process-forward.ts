@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { InboundOutcome, Scoped } from '@reply-sync/db';
 import { parseReply } from '@reply-sync/sync-worker/parse-reply';
-import { decideForward, firstHeader, type Address, type NeverLogEntry, type SenderCandidate, type SenderVerification } from '@reply-sync/threading';
+import { checkLogger, decideForward, firstHeader, type Address, type NeverLogEntry, type SenderCandidate, type SenderVerification } from '@reply-sync/threading';
 import { AlreadyProcessed, DuplicateRollback } from './decision-errors';
 import { cut, parseDate, type ProcessDeps, type ProcessResult } from './process-inbound';
 import { readForward, type ForwardedOriginal } from './read-forward';
@@ -44,6 +44,9 @@ export function quotedDate(text: string | null): Date | null {
 
 export async function processForward(deps: ProcessDeps, input: ForwardInput): Promise<ProcessResult> {
   const { s, base, finish } = input;
+  // Who may forward, before any parsing: a stranger's message costs no body parse and no forward parser.
+  const gate = checkLogger(input.from, { candidates: input.candidates, policy: input.policy, verification: input.verification });
+  if (!gate.ok) return finish({ ...base, decision: 'skipped', reasonCode: gate.reason, detail: cut(gate.detail), emailId: null });
   const content = await parseReply(input.raw);
   if (!content.ok) return finish({ ...base, decision: 'skipped', reasonCode: 'malformed', detail: cut(content.detail), emailId: null });
   const { textBody, htmlBody, attachments, attachmentsSkippedReason } = content.content;

@@ -25,6 +25,24 @@ export type ForwardRead = { reading: ForwardReading; original: ForwardedOriginal
 // Deepest HTML nesting converted, as mailparser does (html-to-text walks recursively).
 const MAX_HTML_DEPTH = 1000;
 
+/**
+ * How much of a part's text the parser reads: its regular expressions (native RegExp; re2, which would
+ * make them linear, is an optional native dependency we do not install) take quadratic time on some input:
+ * 64 KB of "<" took 35 s, 5,000 blank lines 6 s. Whitespace runs are collapsed first (that removes the
+ * blank-line case) and only the first 8 KB are read (8 KB of "<": about 1 s); the forward header sits near
+ * the top, and the text past the cut is appended to the original's body as it is.
+ */
+export const FORWARD_SCAN_CHARS = 8192;
+
+/** CRLF to LF, no trailing blanks on a line, one space for a run of blanks, at most one empty line in a row. */
+function normalise(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[^\S\n]+$/gm, '')
+    .replace(/[^\S\n]{2,}/g, ' ')
+    .replace(/\n{3,}/g, '\n\n');
+}
+
 const parser = new EmailForwardParser();
 
 function mailbox(m: EmailForwardMailbox | null | undefined): Address | null {
@@ -49,6 +67,7 @@ function htmlAsText(html: string): string {
 
 function read(body: string, subject: string): EmailForwardResult | null {
   if (!body.trim()) return null;
+  body = body.slice(0, FORWARD_SCAN_CHARS);
   // With the subject first (some clients are only recognised by their "WG:"/"TR:" prefix), then
   // without (a subject the user rewrote hides a body that has its separator).
   const withSubject = parser.read(body, subject || null);
@@ -65,11 +84,14 @@ export function readForward(parts: { text: string | null; html: string | null; s
   // (mailparser's own text of an HTML-only message keeps link targets: "bob@x [mailto:bob@x]") lets the
   // next part try.
   let fallback: ForwardRead | null = null;
-  for (const { part, body } of candidates) {
+  for (const candidate of candidates) {
+    const { part } = candidate;
+    const body = normalise(candidate.body);
     const result = read(body, parts.subject);
     if (!result) continue;
-    const inner = result.email.body ?? '';
-    if (inner.trim() && parser.read(inner).forwarded) return { reading: { kind: 'thread' }, original: null };
+    const parsedBody = result.email.body ?? '';
+    if (parsedBody.trim() && parser.read(parsedBody.slice(0, FORWARD_SCAN_CHARS)).forwarded) return { reading: { kind: 'thread' }, original: null };
+    const inner = parsedBody + body.slice(FORWARD_SCAN_CHARS);
     const from = mailbox(result.email.from);
     const found: ForwardRead = {
       reading: { kind: 'forward', originalFrom: from },

@@ -3,7 +3,8 @@
 // with that contact's company; forwarding it again is one entry; a whole forwarded thread and a forward
 // no parser recognises are skipped with their reason and a sentence saying what to do instead; a
 // forwarder who is not one of the account's people, an unverified one under `require`, and an original
-// sender on the never-log list are skipped too, and no contact is created for any of them.
+// sender on the never-log list are skipped too, and no contact is created for any of them. A body that
+// would stall the forward parser's regular expressions is read within seconds.
 import { logEmail } from '@reply-sync/operations/log-email';
 import { reasonSentence } from '@reply-sync/threading';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -111,5 +112,25 @@ describe('forwarding address: threading and skips', () => {
       expect(await s.contacts.findByEmail(who), who).toBeNull();
     }
     expect((await fx.db.sql`SELECT 1 FROM logged_emails WHERE account_id = ${s.accountId}`).length).toBe(0);
+  });
+
+  it('reads a forward whose body would stall the parser (200 KB of "<"): logged, the text past the cut kept', { timeout: 90_000 }, async () => {
+    fx = await createInboundFixture('fwd-slow');
+    const { s, domain } = fx;
+    await s.users.add({ email: `ana@${domain}` });
+    const fwd = await fx.fwdAddress();
+    const inbound = await fx.start();
+    const filler = '<'.repeat(200_000);
+    const started = Date.now();
+    await fx.send(inbound.port, { from: `ana@${domain}`, to: fwd, subject: 'Fwd: Re: Pricing', text: gmailForward('Bob <bob@client.test>', 'Re: Pricing', `ana@${domain}`, `Yes.\n${filler}\nThe end.`) });
+    await fx.waitDecided(1);
+    // Unbounded, the parser takes minutes on this (quadratic regular expressions); capped, seconds.
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const [row] = await fx.inboundRows();
+    expect(row).toMatchObject({ reason_code: 'logged' });
+    const email = await s.emails.get(row!.email_id!);
+    expect(email!.textBody!.startsWith('Yes.')).toBe(true);
+    expect(email!.textBody!.endsWith('The end.')).toBe(true);
+    expect(email!.textBody!.length).toBeGreaterThan(200_000);
   });
 });
