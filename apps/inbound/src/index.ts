@@ -2,7 +2,7 @@
 export { parseInboundEnv, InboundEnvError, DEFAULT_INBOUND_MAX_MESSAGE_BYTES, type InboundEnv } from './env';
 export { runInbound } from './run-inbound';
 export { startInbound, type RunningInbound, type StartInboundOptions } from './inbound-service';
-export { startSmtpReceiver, UNKNOWN_RECIPIENT_TEXT, FORWARDING_NOT_IN_SERVICE_TEXT, TOO_LARGE_TEXT } from './smtp-receiver';
+export { startSmtpReceiver, UNKNOWN_RECIPIENT_TEXT, TOO_LARGE_TEXT } from './smtp-receiver';
 export { processInbound, type ProcessResult } from './process-inbound';
 export { requeueSpooled } from './inbound-worker';
 export { checkSender, systemResolver, type DnsResolver } from './verify-sender';

@@ -15,7 +15,9 @@ import {
   parseMessageIdList,
   type Address,
 } from '@reply-sync/threading';
+import { AlreadyProcessed, DuplicateRollback } from './decision-errors';
 import type { Logger } from './logger';
+import { processForward } from './process-forward';
 import { checkSender, type DnsResolver } from './verify-sender';
 
 export interface ProcessDeps {
@@ -28,15 +30,15 @@ export interface ProcessDeps {
 
 export type ProcessResult = { status: 'processed'; reasonCode: string; emailId: string | null } | { status: 'already_processed' | 'missing' };
 
-const list = (headers: Map<string, string[]>, name: string): Address[] => parseAddressList((headers.get(name) ?? []).join(', '));
+export const list = (headers: Map<string, string[]>, name: string): Address[] => parseAddressList((headers.get(name) ?? []).join(', '));
 
-function parseDate(value: string | undefined): Date | null {
+export function parseDate(value: string | undefined): Date | null {
   if (!value) return null;
   const d = new Date(value);
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-const cut = (s: string) => (s.length > MAX_DETAIL_LENGTH ? `${s.slice(0, MAX_DETAIL_LENGTH - 1)}…` : s);
+export const cut = (s: string) => (s.length > MAX_DETAIL_LENGTH ? `${s.slice(0, MAX_DETAIL_LENGTH - 1)}…` : s);
 
 export async function processInbound(deps: ProcessDeps, accountId: string, inboundMessageId: string): Promise<ProcessResult> {
   const s = scoped(deps.db, accountId);
@@ -68,6 +70,9 @@ export async function processInbound(deps: ProcessDeps, accountId: string, inbou
     s.neverLog.entries(),
     s.account.senderVerification(),
   ]);
+  if (row.addressKind === 'fwd') {
+    return processForward(deps, { s, inboundMessageId, raw, headers, base, from, verification, candidates, ownAddresses, neverLog, policy, finish });
+  }
   const to = list(headers, 'to');
   const cc = list(headers, 'cc');
   const contactIds = await s.inbound.contactIdsByAddress([...to, ...cc].map((a) => a.address));
@@ -138,18 +143,11 @@ export async function processInbound(deps: ProcessDeps, accountId: string, inbou
   }).catch(async (error: unknown) => {
     if (error instanceof AlreadyProcessed) return null;
     if (!(error instanceof DuplicateRollback)) throw error;
-    await s.inbound.markProcessed(deps.db, inboundMessageId, error.outcome);
-    return error.outcome;
+    const outcome = (error as DuplicateRollback<InboundOutcome>).outcome;
+    await s.inbound.markProcessed(deps.db, inboundMessageId, outcome);
+    return outcome;
   });
   if (!result) return { status: 'already_processed' };
   deps.logger.info({ inboundMessageId, reason: result.reasonCode, emailId: result.emailId }, 'inbound message decided');
   return { status: 'processed', reasonCode: result.reasonCode, emailId: result.emailId };
-}
-
-class AlreadyProcessed extends Error {}
-
-class DuplicateRollback extends Error {
-  constructor(readonly outcome: InboundOutcome) {
-    super('duplicate');
-  }
 }

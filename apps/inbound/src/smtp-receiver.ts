@@ -38,9 +38,7 @@ function smtpError(code: number, message: string): Error {
 }
 
 export const UNKNOWN_RECIPIENT_TEXT =
-  '5.1.1 There is no logging address like this here. Copy the BCC address again from `reply-sync inbound-address show` (it changes when rotated).';
-export const FORWARDING_NOT_IN_SERVICE_TEXT =
-  '5.1.1 Forwarding addresses are not in service yet; to log an email, put the BCC address on it when you send it.';
+  '5.1.1 There is no logging address like this here. Copy the BCC or forwarding address again from `reply-sync inbound-address show` (it changes when rotated).';
 export const TOO_LARGE_TEXT = (max: number) => `5.3.4 The message is larger than this server accepts (${Math.floor(max / (1024 * 1024))} MB); nothing was logged.`;
 
 export async function startSmtpReceiver(options: SmtpReceiverOptions): Promise<SmtpReceiver> {
@@ -56,7 +54,6 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions): Promise<S
       logger.info({ session: session.id, reason: 'unknown_recipient' }, 'recipient refused');
       throw smtpError(550, UNKNOWN_RECIPIENT_TEXT);
     }
-    if (parsed.kind === 'fwd') throw smtpError(550, FORWARDING_NOT_IN_SERVICE_TEXT);
     accepted.set(address, { accountId, kind: parsed.kind, address: raw });
   }
 

@@ -1,8 +1,8 @@
-// What the SMTP server refuses, and when: an unknown address (or a BCC address since rotated, or the
-// forwarding address, not in service yet) at RCPT with 550 and a sentence; a message over the size limit
+// What the SMTP server refuses, and when: an unknown address (or a BCC or forwarding address since
+// rotated) at RCPT with 550 and a sentence; a message over the size limit
 // with 552 once it streams past it; nothing is spooled for either.
 import { afterEach, describe, expect, it } from 'vitest';
-import { FORWARDING_NOT_IN_SERVICE_TEXT, TOO_LARGE_TEXT, UNKNOWN_RECIPIENT_TEXT } from '../src/smtp-receiver';
+import { TOO_LARGE_TEXT, UNKNOWN_RECIPIENT_TEXT } from '../src/smtp-receiver';
 import { createInboundFixture, INBOUND_DOMAIN, type InboundFixture } from './helpers/inbound-fixture';
 import { inboundAddressOf } from '@reply-sync/db';
 
@@ -24,7 +24,7 @@ async function refusal(promise: Promise<unknown>): Promise<SmtpFailure> {
 }
 
 describe('SMTP refusals', () => {
-  it('refuses unknown, rotated and forwarding addresses at RCPT with 550 and a sentence', { timeout: 60_000 }, async () => {
+  it('refuses unknown and rotated addresses at RCPT with 550 and a sentence, accepts the current BCC and forwarding ones', { timeout: 60_000 }, async () => {
     fx = await createInboundFixture('refuse-rcpt');
     await fx.s.users.add({ email: `ana@${fx.domain}` });
     const inbound = await fx.start();
@@ -43,10 +43,13 @@ describe('SMTP refusals', () => {
     const fresh = await fx.send(inbound.port, mail(inboundAddressOf('bcc', address.token, INBOUND_DOMAIN)));
     expect(fresh.response).toMatch(/^250 2\.0\.0 Queued for logging as [0-9a-f-]{36}$/);
 
-    const fwd = inboundAddressOf('fwd', (await fx.s.inbound.address('fwd')).token, INBOUND_DOMAIN);
-    expect((await refusal(fx.send(inbound.port, mail(fwd)))).response).toBe(`550 ${FORWARDING_NOT_IN_SERVICE_TEXT}`);
+    const oldFwd = inboundAddressOf('fwd', (await fx.s.inbound.address('fwd')).token, INBOUND_DOMAIN);
+    const { address: fwdAddress } = await fx.s.inbound.rotate('fwd');
+    expect((await refusal(fx.send(inbound.port, mail(oldFwd)))).response).toBe(`550 ${UNKNOWN_RECIPIENT_TEXT}`);
+    const fwd = await fx.send(inbound.port, mail(inboundAddressOf('fwd', fwdAddress.token, INBOUND_DOMAIN)));
+    expect(fwd.response).toMatch(/^250 2\.0\.0 Queued for logging as [0-9a-f-]{36}$/);
 
-    expect(await fx.inboundRows()).toHaveLength(1); // the one to the new address only
+    expect(await fx.inboundRows()).toHaveLength(2); // the ones to the current addresses only
   });
 
   it('refuses a message over the limit with 552 while it streams, and keeps nothing', { timeout: 60_000 }, async () => {

@@ -94,18 +94,31 @@ export function pickOwner(candidates: readonly SenderCandidate[]): BccOwner | nu
   return { rule: win.rule, userId: win.userId, inboxId: win.inboxId, detail: `owner ${who} by rule ${win.rule}${others}` };
 }
 
-export function decideBcc(facts: BccFacts, ctx: BccContext): BccDecision {
-  // 1. A From we can read.
-  if (!facts.from) return { reason: 'malformed', detail: 'the message has no readable From address' };
-  const from = normalizeAddress(facts.from.address);
+/** What checkLogger needs: the same for the BCC and the forwarding address. */
+export type LoggerContext = Pick<BccContext, 'candidates' | 'policy' | 'verification'>;
 
-  // 2. The sender is one of the account's people: a user, a connected inbox's address or alias.
+/**
+ * Steps 1-3 of who may log by mail (the BCC and the forwarding address alike): a readable From, one of
+ * the account's people (user, connected inbox's address or alias), verified unless the policy only flags.
+ */
+export function checkLogger(
+  from: Address | null,
+  ctx: LoggerContext,
+): { ok: true; owner: BccOwner } | { ok: false; reason: 'malformed' | 'sender_not_user' | 'sender_unverified'; detail: string } {
+  if (!from) return { ok: false, reason: 'malformed', detail: 'the message has no readable From address' };
   const owner = pickOwner(ctx.candidates);
-  if (!owner) return { reason: 'sender_not_user', detail: `From ${from}` };
-
-  // 3. The sender is verified (DMARC pass or aligned DKIM pass), or the policy only flags.
+  if (!owner) return { ok: false, reason: 'sender_not_user', detail: `From ${normalizeAddress(from.address)}` };
   const v = ctx.verification;
-  if (!v.verified && ctx.policy === 'require') return { reason: 'sender_unverified', detail: v.detail };
+  if (!v.verified && ctx.policy === 'require') return { ok: false, reason: 'sender_unverified', detail: v.detail };
+  return { ok: true, owner };
+}
+
+export function decideBcc(facts: BccFacts, ctx: BccContext): BccDecision {
+  // 1-3. A readable From, one of the account's people, verified (or the policy only flags).
+  const gate = checkLogger(facts.from, ctx);
+  if (!gate.ok) return { reason: gate.reason, detail: gate.detail };
+  const owner = gate.owner;
+  const v = ctx.verification;
 
   // 4. The recipients to log on: To and Cc, less colleagues, never-log entries and anyone Bcc'd.
   const ours = new Set(facts.envelopeRecipients.map(normalizeAddress));

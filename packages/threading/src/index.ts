@@ -46,6 +46,7 @@ export {
 } from './sender-verification';
 export {
   decideBcc,
+  checkLogger,
   pickOwner,
   OWNER_RULES,
   type OwnerRule,
@@ -56,4 +57,7 @@ export {
   type BccOwner,
   type BccRecipient,
   type SkippedRecipientWhy,
+  type LoggerContext,
 } from './decide-bcc';
+export { decideForward, type ForwardReading, type ForwardFacts, type ForwardContext, type ForwardDecision } from './decide-forward';
+export { subjectKey } from './subject-key';

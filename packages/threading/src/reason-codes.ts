@@ -24,7 +24,9 @@ export type LogReason = 'logged' | 'logged_without_attachments';
  * Mail sent to an account's BCC address (apps/inbound, decideBcc), besides the shared `duplicate`,
  * `never_log`, `sender_unverified`, `malformed` and the two logged codes.
  */
-export type InboundReason = 'sender_not_user' | 'no_loggable_recipient';
+export type InboundReason = 'sender_not_user' | 'no_loggable_recipient' | ForwardReason;
+/** Mail sent to an account's forwarding address (apps/inbound, decideForward) that is not one forwarded reply. */
+export type ForwardReason = 'forward_not_recognised' | 'forward_of_thread';
 export type ReasonCode = SkipReason | WorkerReason | LogReason | InboundReason;
 
 export const REASON_SENTENCES: Record<ReasonCode, string> = {
@@ -49,9 +51,13 @@ export const REASON_SENTENCES: Record<ReasonCode, string> = {
   team_thread:
     'The thread was started from a team address; replies are logged only from that team inbox, not from a personal one or another team\'s.',
   sender_not_user:
-    "The email came to the account's BCC address, but its From is not a user of the account, a connected inbox's address or one of its aliases; only the account's own people can log email this way.",
+    "The email came to the account's BCC or forwarding address, but its From is not a user of the account, a connected inbox's address or one of its aliases; only the account's own people can log email this way.",
   no_loggable_recipient:
-    'The email came to the BCC address, but none of its To and Cc recipients can be logged (each is a user of the account, on the never-log list, or was itself Bcc\'d).',
+    'The email came to the BCC address, but none of its To and Cc recipients can be logged (each is a user of the account, on the never-log list, or was itself Bcc\'d); or it came to the forwarding address and the original sender is one of the account\'s own addresses.',
+  forward_not_recognised:
+    "The email came to the forwarding address, but no forward header (From, Date, Subject of the original) was found in its text or HTML part; forward the reply again with your mail client's Forward button, keeping the header it adds, or log it with `reply-sync email log`.",
+  forward_of_thread:
+    'The email came to the forwarding address, but it holds a whole forwarded thread, not one reply; forward each reply on its own, one message at a time.',
   malformed:
     'The message could not be read (its headers are broken); it was skipped and the inbox kept syncing.',
   logged: 'The reply was logged on the timeline.',

@@ -1,5 +1,4 @@
-// `inbound-address show|rotate`: the account's BCC address (and the forwarding address reserved for the
-// next slice) at INBOUND_DOMAIN; rotating retires the old one, which is refused at RCPT from then on.
+// `inbound-address show|rotate`: the account's BCC and forwarding addresses at INBOUND_DOMAIN; rotating retires the old one, which is refused at RCPT from then on.
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
 import type { CliRuntime } from '../runtime';
@@ -14,8 +13,8 @@ function inboundDomain(source: Record<string, string | undefined>): string {
 }
 
 export function registerInboundAddressCommands(program: Command, rt: CliRuntime): void {
-  const cmd = program.command('inbound-address').description("the account's logging addresses: bcc-<token>@INBOUND_DOMAIN (put it in Bcc to log an email sent from any mail client)");
-  withAccount(cmd.command('show').description('print the BCC address (made on first use) and the reserved forwarding address')).action(
+  const cmd = program.command('inbound-address').description("the account's logging addresses: bcc-<token>@INBOUND_DOMAIN (put it in Bcc to log an email sent from any mail client) and fwd-<token>@INBOUND_DOMAIN (forward a reply to it to log the reply)");
+  withAccount(cmd.command('show').description('print the BCC and forwarding addresses (made on first use)')).action(
     rt.action(async (ctx) => {
       const domain = inboundDomain(ctx.env().source);
       const s = await ctx.scope();
@@ -23,7 +22,7 @@ export function registerInboundAddressCommands(program: Command, rt: CliRuntime)
       const [bcc, fwd] = await Promise.all([s.inbound.address('bcc'), s.inbound.address('fwd')]);
       const out = { bcc: inboundAddressOf('bcc', bcc.token, domain), forward: inboundAddressOf('fwd', fwd.token, domain), since: bcc.createdAt };
       ctx.print(out, () =>
-        [`BCC address:        ${out.bcc}`, `forwarding address: ${out.forward} (not in service yet)`, 'Anyone who knows the BCC address can send to it; rotate it with `reply-sync inbound-address rotate` if it leaks.'].join('\n'),
+        [`BCC address:        ${out.bcc}`, `forwarding address: ${out.forward}`, 'Only mail from the account\'s own people is logged; rotate an address with `reply-sync inbound-address rotate [--kind fwd]` if it leaks.'].join('\n'),
       );
     }),
   );

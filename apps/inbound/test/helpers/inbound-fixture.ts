@@ -65,6 +65,7 @@ export interface InboundFixture {
   key: DkimKey;
   dns: ReturnType<typeof testResolver>;
   bccAddress(): Promise<string>;
+  fwdAddress(): Promise<string>;
   envSource(extra?: Record<string, string>): Record<string, string>;
   start(extra?: Record<string, string>): Promise<RunningInbound>;
   spawn(extra?: Record<string, string>): Promise<ChildProcess & { port: number; exited: Promise<void> }>;
@@ -111,6 +112,9 @@ export async function createInboundFixture(name: string): Promise<InboundFixture
     dns,
     async bccAddress() {
       return inboundAddressOf('bcc', (await s.inbound.address('bcc')).token, INBOUND_DOMAIN);
+    },
+    async fwdAddress() {
+      return inboundAddressOf('fwd', (await s.inbound.address('fwd')).token, INBOUND_DOMAIN);
     },
     envSource,
     async start(extra = {}) {

@@ -2,7 +2,7 @@
 // received messages and their decisions, and the look-ups the BCC decision needs (who may send, the
 // account's own addresses, contacts to create, each contact's companies and recent open deals).
 import { randomBytes } from 'node:crypto';
-import { normalizeAddress, type SenderCandidate } from '@reply-sync/threading';
+import { normalizeAddress, subjectKey, type SenderCandidate } from '@reply-sync/threading';
 import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../client';
 import type { AccountScope } from '../account-scope';
@@ -14,6 +14,7 @@ import {
   inboundAddresses,
   inboundMessages,
   inboxes,
+  loggedEmails,
   users,
   type DecisionOutcome,
   type InboundAddressKind,
@@ -237,6 +238,38 @@ export function inboundQueries(db: Db, scope: AccountScope) {
         .from(contacts)
         .where(scope.where(contacts, sql`lower(${contacts.email}) = any(${sql.param(wanted)}::text[])`));
       return new Map(rows.map((r) => [normalizeAddress(r.email), r.id]));
+    },
+
+    /**
+     * The logged email a forwarded reply answers, from what its quoted header gives: the newest email
+     * sent to (To or Cc) the reply's sender with the same subject less its Re:/Fwd: prefixes, sent
+     * before the reply when its date could be read. Null when none (the reply starts a thread of its own).
+     */
+    async answeredEmail(
+      tx: DbOrTx,
+      replySender: string,
+      replySubject: string,
+      repliedAt: Date | null,
+    ): Promise<{ id: string; messageId: string; threadId: string; references: string[] } | null> {
+      const key = subjectKey(replySubject);
+      if (!key) return null;
+      const address = normalizeAddress(replySender);
+      const rows = await tx
+        .select({ id: loggedEmails.id, messageId: loggedEmails.messageId, threadId: loggedEmails.threadId, references: loggedEmails.referencesIds, subject: loggedEmails.subject })
+        .from(loggedEmails)
+        .where(
+          scope.where(
+            loggedEmails,
+            and(
+              sql`EXISTS (SELECT 1 FROM jsonb_array_elements(${loggedEmails.to} || ${loggedEmails.cc}) e WHERE lower(e->>'address') = ${address})`,
+              repliedAt ? sql`(${loggedEmails.sentAt} IS NULL OR ${loggedEmails.sentAt} <= ${repliedAt.toISOString()}::timestamptz)` : undefined,
+            ),
+          ),
+        )
+        .orderBy(desc(loggedEmails.sentAt), desc(loggedEmails.id))
+        .limit(200);
+      const hit = rows.find((r) => subjectKey(r.subject) === key);
+      return hit ? { id: hit.id, messageId: hit.messageId, threadId: hit.threadId, references: hit.references ?? [] } : null;
     },
 
     /** The companies of these contacts and each one's BCC_DEALS_PER_CONTACT most recent open deals. */

@@ -19,13 +19,17 @@ export const REASON_SENTENCES_NL: Readonly<Record<ReasonCode, string>> = {
   sender_unverified:
     'De afzender kon niet worden geverifieerd (geen DMARC-pass of uitgelijnde DKIM-pass: bij een antwoord van de eigen mailserver van de inbox, bij mail aan het BCC-adres door onze eigen controle) en het account vereist geverifieerde afzenders; de e-mail is niet gelogd.',
   sender_not_user:
-    "De e-mail kwam binnen op het BCC-adres van het account, maar de afzender (From) is geen gebruiker van het account, geen adres van een gekoppelde inbox en geen alias daarvan; alleen de eigen mensen van het account kunnen op deze manier e-mail loggen.",
+    "De e-mail kwam binnen op het BCC- of doorstuuradres van het account, maar de afzender (From) is geen gebruiker van het account, geen adres van een gekoppelde inbox en geen alias daarvan; alleen de eigen mensen van het account kunnen op deze manier e-mail loggen.",
   no_loggable_recipient:
-    'De e-mail kwam binnen op het BCC-adres, maar geen van de ontvangers in To en Cc kan worden gelogd (elk is een gebruiker van het account, staat op de never-log-lijst of kreeg de e-mail zelf in Bcc).',
+    'De e-mail kwam binnen op het BCC-adres, maar geen van de ontvangers in To en Cc kan worden gelogd (elk is een gebruiker van het account, staat op de never-log-lijst of kreeg de e-mail zelf in Bcc); of hij kwam binnen op het doorstuuradres en de oorspronkelijke afzender is een van de eigen adressen van het account.',
   not_thread_owner:
     'Het antwoord is binnengekomen in de inbox van een andere gebruiker dan degene die de conversatie begon; het wordt alleen gelogd vanuit de inbox van de eigenaar van de conversatie.',
   team_thread:
     'De conversatie is begonnen vanaf een teamadres; antwoorden worden alleen gelogd vanuit die teaminbox, niet vanuit een persoonlijke inbox of die van een ander team.',
+  forward_not_recognised:
+    'De e-mail kwam binnen op het doorstuuradres, maar in het tekst- of HTML-deel is geen doorstuurkop (From, Date, Subject van het origineel) gevonden; stuur het antwoord opnieuw door met de knop Doorsturen van je mailprogramma, met de kop die het toevoegt, of log het met `reply-sync email log`.',
+  forward_of_thread:
+    'De e-mail kwam binnen op het doorstuuradres, maar bevat een hele doorgestuurde conversatie, niet één antwoord; stuur elk antwoord apart door, één bericht tegelijk.',
   malformed:
     'Het bericht kon niet worden gelezen (de headers zijn beschadigd); het is overgeslagen en de inbox is gewoon verder gesynchroniseerd.',
   logged: 'Het antwoord is op de tijdlijn gelogd.',

@@ -19,13 +19,17 @@ export const REASON_SENTENCES_PL: Readonly<Record<ReasonCode, string>> = {
   sender_unverified:
     'Nie udało się zweryfikować nadawcy (brak wyniku DMARC pass ani zgodnego DKIM pass: w przypadku odpowiedzi od własnego serwera poczty skrzynki, w przypadku poczty na adres BCC według naszej własnej kontroli), a konto wymaga zweryfikowanych nadawców; wiadomość nie została zapisana.',
   sender_not_user:
-    'Wiadomość przyszła na adres BCC konta, ale jej nadawca (From) nie jest użytkownikiem konta, adresem podłączonej skrzynki ani jego aliasem; w ten sposób mogą zapisywać pocztę tylko osoby z danego konta.',
+    'Wiadomość przyszła na adres BCC lub adres przekazywania konta, ale jej nadawca (From) nie jest użytkownikiem konta, adresem podłączonej skrzynki ani jego aliasem; w ten sposób mogą zapisywać pocztę tylko osoby z danego konta.',
   no_loggable_recipient:
-    'Wiadomość przyszła na adres BCC, ale żadnego z odbiorców z pól To i Cc nie można zapisać (każdy jest użytkownikiem konta, jest na liście never-log albo sam otrzymał wiadomość w Bcc).',
+    'Wiadomość przyszła na adres BCC, ale żadnego z odbiorców z pól To i Cc nie można zapisać (każdy jest użytkownikiem konta, jest na liście never-log albo sam otrzymał wiadomość w Bcc); albo przyszła na adres przekazywania, a pierwotny nadawca jest jednym z adresów samego konta.',
   not_thread_owner:
     'Odpowiedź trafiła do skrzynki innego użytkownika niż ten, który rozpoczął wątek; jest zapisywana tylko ze skrzynki właściciela wątku.',
   team_thread:
     'Wątek rozpoczęto z adresu zespołu; odpowiedzi są zapisywane tylko ze skrzynki tego zespołu, nie ze skrzynki osobistej ani ze skrzynki innego zespołu.',
+  forward_not_recognised:
+    'E-mail trafił na adres przekazywania, ale w jego części tekstowej ani HTML nie znaleziono nagłówka przekazania (From, Date, Subject oryginału); przekaż odpowiedź ponownie przyciskiem Przekaż w swoim programie pocztowym, zachowując dodany przez niego nagłówek, albo zaloguj ją poleceniem `reply-sync email log`.',
+  forward_of_thread:
+    'E-mail trafił na adres przekazywania, ale zawiera cały przekazany wątek, a nie jedną odpowiedź; przekaż każdą odpowiedź osobno, po jednej wiadomości.',
   malformed:
     'Nie udało się odczytać wiadomości (jej nagłówki są uszkodzone); została pominięta, a synchronizacja skrzynki trwała dalej.',
   logged: 'Odpowiedź została zapisana na osi czasu.',
