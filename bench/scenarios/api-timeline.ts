@@ -5,6 +5,7 @@
 // from each request's scheduled time). Beside it, in the same run and the same way: a bare Fastify route
 // answering the same JSON from memory (bench/lib/bare-json-server.ts), the floor of HTTP + serialising.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -64,6 +65,21 @@ async function seedTimeline(ctx: BenchContext): Promise<{ contactId: string; api
   }
 }
 
+/**
+ * CPU time (user + system, ms) a process has used, from /proc (Linux; clock ticks of 10 ms). On a machine
+ * shared with other work, CPU per request is steadier than latency, which includes waiting for a core.
+ */
+function cpuMsOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
 async function startServer(script: string, env: Record<string, string>, log: string, healthUrl: string): Promise<{ child: ChildProcess; stop(): Promise<void> }> {
   const child = spawnTs(script, env, log);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -108,9 +124,14 @@ export const apiTimelineScenario: Scenario = {
       await writeFile(jsonFile, body);
       bare = await startServer(BARE_MAIN, { BARE_JSON_FILE: jsonFile, BARE_PORT: String(barePort) }, join(ctx.logDir, 'api-timeline-bare.log'), `http://127.0.0.1:${barePort}/healthz`);
 
-      const run = async (origin: string, p: string, h: Record<string, string>): Promise<OpenLoopResult> => {
+      const cpuPerRequest = new Map<string, number | null>();
+      const run = async (origin: string, p: string, h: Record<string, string>, pid: number | undefined): Promise<OpenLoopResult> => {
         await openLoop({ origin, path: p, headers: h, rate: 50, seconds: 3 }); // warm-up: JIT, pools, keep-alive sockets
-        return openLoop({ origin, path: p, headers: h, rate, seconds });
+        const cpu0 = cpuMsOf(pid);
+        const result = await openLoop({ origin, path: p, headers: h, rate, seconds });
+        const cpu1 = cpuMsOf(pid);
+        cpuPerRequest.set(origin, cpu0 !== null && cpu1 !== null && result.sent > 0 ? (cpu1 - cpu0) / result.sent : null);
+        return result;
       };
       /** One request at a time: the service time, without any queue (what the rate can be at most: 1000 / it per core). */
       const serial = async (url: string, h: Record<string, string>) => {
@@ -122,8 +143,10 @@ export const apiTimelineScenario: Scenario = {
         }
         return summarize(times);
       };
-      const baseline = await run(`http://127.0.0.1:${barePort}`, '/json', {});
-      const measured = await run(`http://127.0.0.1:${apiPort}`, path, headers);
+      const baseline = await run(`http://127.0.0.1:${barePort}`, '/json', {}, bare.child.pid);
+      const measured = await run(`http://127.0.0.1:${apiPort}`, path, headers, api.child.pid);
+      const apiCpu = cpuPerRequest.get(`http://127.0.0.1:${apiPort}`) ?? null;
+      const bareCpu = cpuPerRequest.get(`http://127.0.0.1:${barePort}`) ?? null;
       const bareSerial = await serial(`http://127.0.0.1:${barePort}/json`, {});
       const apiSerial = await serial(`http://127.0.0.1:${apiPort}${path}`, headers);
       const what = `${rate}/s × ${seconds} s, ${page.data.length} threads / ${page.data.reduce((n, t) => n + t.emails.length, 0)} emails, ${Math.round(body.length / 1024)} KiB`;
@@ -131,8 +154,11 @@ export const apiTimelineScenario: Scenario = {
       ctx.row({ scenario: 'api-timeline', figure: 'timeline p99', value: ms(measured.latency.p99), unit: 'ms', floor: ms(baseline.latency.p99), compare: overhead(measured.latency.p99, baseline.latency.p99) });
       ctx.row({ scenario: 'api-timeline', figure: 'timeline errors (non-200, timeouts)', value: measured.errors, unit: `of ${measured.sent}`, floor: baseline.errors, goal: '0', met: measured.errors === 0 });
       ctx.row({ scenario: 'api-timeline', figure: 'requests started per second (schedule kept)', value: measured.achievedRate, unit: '/s', floor: baseline.achievedRate });
+      if (apiCpu !== null && bareCpu !== null) {
+        ctx.row({ scenario: 'api-timeline', figure: 'server CPU per request (user + system, during the open loop)', value: ms(apiCpu), unit: 'ms', floor: ms(bareCpu), compare: overhead(apiCpu, bareCpu) });
+      }
       ctx.row({ scenario: 'api-timeline', figure: 'one request at a time: p50 (100 in a row)', value: ms(apiSerial.p50), unit: 'ms', floor: ms(bareSerial.p50), compare: overhead(apiSerial.p50, bareSerial.p50) });
-      return { rate, seconds, threads: page.data.length, responseBytes: body.length, api: measured, bare: baseline, apiSerial, bareSerial };
+      return { rate, seconds, threads: page.data.length, responseBytes: body.length, api: measured, bare: baseline, apiSerial, bareSerial, apiCpuMsPerRequest: apiCpu, bareCpuMsPerRequest: bareCpu };
     } finally {
       await bare?.stop();
       await api.stop();

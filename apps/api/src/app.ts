@@ -44,6 +44,8 @@ export interface AppDeps extends Omit<RouteDeps, 'db' | 'tracker'> {
   env: Pick<ApiEnv, 'API_BODY_LIMIT' | 'API_RATE_LIMIT' | 'corsOrigins' | 'LOG_LEVEL'>;
   /** Console sign-in attempts per minute per client address (default 10). */
   consoleLoginAttemptsPerMinute?: number;
+  /** How long a verified API key is trusted without reading its row again (default API_KEY_TRUSTED_MS). */
+  apiKeyTrustedMs?: number;
   /** Where log lines go (default stdout); tests capture them. */
   logStream?: DestinationStream;
 }
@@ -80,7 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   if (deps.env.corsOrigins.length > 0) await app.register(cors, { origin: deps.env.corsOrigins, exposedHeaders: ['idempotent-replayed', 'retry-after'] });
 
-  const authenticate = createAuthenticator(deps.db, app.log);
+  const authenticate = createAuthenticator(deps.db, app.log, deps.apiKeyTrustedMs);
   await app.register(rateLimit, {
     max: deps.env.API_RATE_LIMIT,
     timeWindow: 60_000,

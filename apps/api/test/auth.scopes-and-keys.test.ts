@@ -1,7 +1,9 @@
-// API keys: no key, a wrong one and a revoked one answer 401 problem+json; a key's scopes decide what it may
+// API keys: no key, a wrong one and a revoked one (within API_KEY_TRUSTED_MS of the revoke) answer 401 problem+json; a key's scopes decide what it may
 // call (support reads statuses and decisions, never users or bodies; read cannot write); last_used_at
 // moves at most once a minute.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_KEY_TRUSTED_MS } from '@reply-sync/db/system-queries';
+import { waitFor } from '@reply-sync/testkit';
 import { bearer, startTestApi, type TestAccount, type TestApi } from './helpers';
 
 let api: TestApi;
@@ -33,12 +35,34 @@ describe('authentication', () => {
     }
 
     expect((await get('/v1/inboxes', key)).statusCode).toBe(200);
+  });
+
+  it('answers 401 to a revoked key within API_KEY_TRUSTED_MS of the revoke, in a process that had verified it', async () => {
     const revoked = await a.s.apiKeys.create({ scopes: ['read'] });
-    expect((await get('/v1/inboxes', revoked.key)).statusCode).toBe(200);
+    expect((await get('/v1/inboxes', revoked.key)).statusCode).toBe(200); // verified, so trusted for a while
     await a.s.apiKeys.revoke(revoked.apiKey.prefix);
-    const afterRevoke = await get('/v1/inboxes', revoked.key);
+    const t0 = Date.now();
+    const afterRevoke = await waitFor(async () => {
+      const r = await get('/v1/inboxes', revoked.key);
+      return r.statusCode === 200 ? undefined : r;
+    }, { what: 'the revoked key refused', timeoutMs: API_KEY_TRUSTED_MS + 2000, intervalMs: 100 });
+    expect(Date.now() - t0).toBeLessThanOrEqual(API_KEY_TRUSTED_MS + 500);
     expect(afterRevoke.statusCode).toBe(401);
     expect(afterRevoke.json().code).toBe('api_key_invalid');
+    // A process that had not verified it refuses it at once.
+    const other = await startTestApi();
+    try {
+      expect((await other.app.inject({ method: 'GET', url: '/v1/inboxes', headers: bearer(revoked.key) })).statusCode).toBe(401);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('still refuses a wrong secret with the prefix of a key it trusts', async () => {
+    const key = await a.key(['read']);
+    expect((await get('/v1/inboxes', key)).statusCode).toBe(200);
+    const wrongSecret = key.slice(0, -4) + (key.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+    expect((await get('/v1/inboxes', wrongSecret)).statusCode).toBe(401);
   });
 
   it('records last_used_at on first use and not again within the minute', async () => {

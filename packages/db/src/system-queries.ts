@@ -5,7 +5,7 @@ import type { DbOrTx } from './client';
 import { inboxes } from './schema';
 
 export { createAccount, getAccount, listAccounts } from './queries/accounts';
-export { findApiKey, touchApiKey, API_KEY_LAST_USED_INTERVAL_MS, type ApiKeyInfo } from './queries/api-keys';
+export { findApiKey, touchApiKey, API_KEY_LAST_USED_INTERVAL_MS, API_KEY_TRUSTED_MS, type ApiKeyInfo } from './queries/api-keys';
 export { purgeExpiredIdempotencyKeys, IDEMPOTENCY_KEY_TTL_HOURS, type IdempotencyClaim } from './queries/idempotency-keys';
 export { resolveInboundAddress, spooledInboundMessages } from './queries/inbound';
 export { reencryptAllCredentials, type ReencryptAllResult } from './queries/stored-credentials';

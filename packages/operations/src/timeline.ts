@@ -42,20 +42,27 @@ export interface Timeline {
   entries: TimelineItem[];
 }
 
+/** A timeline's target from its row, for a caller that has read the row already (the API's routes, by id). */
+export const timelineTargetOf = {
+  contact: (c: { id: string; email: string; name: string | null }): Timeline['target'] => ({ kind: 'contact', id: c.id, label: c.name ? `${c.name} <${c.email}>` : c.email }),
+  company: (c: { id: string; name: string }): Timeline['target'] => ({ kind: 'company', id: c.id, label: c.name }),
+  deal: (d: { id: string; name: string }): Timeline['target'] => ({ kind: 'deal', id: d.id, label: d.name }),
+};
+
 async function resolveTarget(s: Scoped, target: TimelineTarget): Promise<Timeline['target']> {
   if ('contact' in target) {
     const c = await s.contacts.findByEmail(target.contact);
     if (!c) throw new OperationError('contact_not_found', `There is no contact ${target.contact} in this account.`);
-    return { kind: 'contact', id: c.id, label: c.name ? `${c.name} <${c.email}>` : c.email };
+    return timelineTargetOf.contact(c);
   }
   if ('company' in target) {
     const c = await s.companies.find(target.company);
     if (!c) throw new OperationError('company_not_found', `There is no company "${target.company}" in this account.`);
-    return { kind: 'company', id: c.id, label: c.name };
+    return timelineTargetOf.company(c);
   }
   const d = await s.deals.find(target.deal);
   if (!d) throw new OperationError('deal_not_found', `There is no deal "${target.deal}" in this account.`);
-  return { kind: 'deal', id: d.id, label: d.name };
+  return timelineTargetOf.deal(d);
 }
 
 function timelineItem(e: TimelineHeaderEntry): TimelineItem {
@@ -92,8 +99,9 @@ export interface TimelineThreadItem {
 }
 
 /** One page of a timeline's threads, newest first, read in SQL (the API's timeline routes). */
-export async function timelinePage(s: Scoped, target: TimelineTarget, q: KeysetQuery): Promise<{ target: Timeline['target']; threads: TimelineThreadItem[] }> {
-  const resolved = await resolveTarget(s, target);
+export async function timelinePage(s: Scoped, target: TimelineTarget | Timeline['target'], q: KeysetQuery): Promise<{ target: Timeline['target']; threads: TimelineThreadItem[] }> {
+  // A resolved target (the API read its row by id to answer 404) is not looked up a second time.
+  const resolved = 'kind' in target ? target : await resolveTarget(s, target);
   const threads = await s.timeline.threadPage(resolved.kind, resolved.id, q);
   return { target: resolved, threads: threads.map((t) => ({ threadId: t.id, latestAt: t.latestAt, emails: t.entries.map(timelineItem), position: t.position })) };
 }

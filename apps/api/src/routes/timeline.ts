@@ -2,7 +2,7 @@
 // latest email) and paged in SQL by thread, each thread's emails newest first. Subjects, addresses and attachment names, no bodies:
 // GET /v1/emails/{id} has the body.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { timelinePage, type TimelineTarget } from '@reply-sync/operations';
+import { timelinePage, timelineTargetOf, type Timeline } from '@reply-sync/operations';
 import { Type } from 'typebox';
 import { scoped } from '../access';
 import { authOf } from '../authenticate';
@@ -33,10 +33,11 @@ const TimelinePage = Type.Object({
 
 export const timelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(Thread);
-  const targets: { path: string; what: 'contact' | 'company' | 'deal'; target: (id: string, request: Parameters<typeof authOf>[0]) => Promise<TimelineTarget> }[] = [
-    { path: 'contacts', what: 'contact', target: async (id, request) => ({ contact: (await findOr404('contact', id, (i) => authOf(request).scope.contacts.get(i))).email }) },
-    { path: 'companies', what: 'company', target: async (id, request) => ({ company: (await findOr404('company', id, (i) => authOf(request).scope.companies.get(i))).id }) },
-    { path: 'deals', what: 'deal', target: async (id, request) => ({ deal: (await findOr404('deal', id, (i) => authOf(request).scope.deals.get(i))).id }) },
+  // The row read here (404 for a missing or another account's id) is the target: timelinePage does not read it again.
+  const targets: { path: string; what: 'contact' | 'company' | 'deal'; target: (id: string, request: Parameters<typeof authOf>[0]) => Promise<Timeline['target']> }[] = [
+    { path: 'contacts', what: 'contact', target: async (id, request) => timelineTargetOf.contact(await findOr404('contact', id, (i) => authOf(request).scope.contacts.get(i))) },
+    { path: 'companies', what: 'company', target: async (id, request) => timelineTargetOf.company(await findOr404('company', id, (i) => authOf(request).scope.companies.get(i))) },
+    { path: 'deals', what: 'deal', target: async (id, request) => timelineTargetOf.deal(await findOr404('deal', id, (i) => authOf(request).scope.deals.get(i))) },
   ];
   for (const t of targets) {
     app.get(

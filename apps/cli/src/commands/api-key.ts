@@ -40,10 +40,10 @@ export function registerApiKeyCommands(program: Command, rt: CliRuntime): void {
       );
     }),
   );
-  withAccount(apiKey.command('revoke').description('revoke a key at once (by its prefix or id)').argument('<prefix-or-id>')).action(
+  withAccount(apiKey.command('revoke').description('revoke a key (by its prefix or id); the API refuses it within 5 s').argument('<prefix-or-id>')).action(
     rt.action(async (ctx) => {
       const row = await (await ctx.scope()).apiKeys.revoke(String(ctx.args[0]));
-      ctx.print(row, () => `API key ${row.prefix} revoked at ${formatDate(row.revokedAt)}; requests with it now get 401.`);
+      ctx.print(row, () => `API key ${row.prefix} revoked at ${formatDate(row.revokedAt)}; requests with it get 401 within 5 s (API_KEY_TRUSTED_MS: how long an API process trusts a key it has verified).`);
     }),
   );
 }

@@ -15,6 +15,12 @@ const info = ({ secretHash: _h, ...rest }: ApiKeyRow): ApiKeyInfo => rest;
 /** last_used_at moves at most this often per key: one UPDATE a minute for a busy key, not one per request. */
 export const API_KEY_LAST_USED_INTERVAL_MS = 60_000;
 
+/**
+ * How long an API process trusts a key it has verified without reading its row again (apps/api
+ * authenticate.ts): a revoked key stops working in every API process at most this long after the revoke.
+ */
+export const API_KEY_TRUSTED_MS = 5_000;
+
 export function apiKeyQueries(db: Db, scope: AccountScope) {
   return {
     /** Creates a key; `key` is the only time its secret exists outside the caller's hands. */
