@@ -128,6 +128,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', async () => recorder?.close());
   await app.register(registerRoutes, { ...deps, db: deps.db, tracker: { keys: deps.tracking?.keys ?? null, recorder } });
   // The support console's pages (HTML, session cookie), beside the API in the same process.
-  await app.register(consolePlugin, { prefix: '/console', db: deps.db, encryptionKeys: deps.encryptionKeys, tlsCa: deps.tlsCa, loginAttemptsPerMinute: deps.consoleLoginAttemptsPerMinute, lookBudget: deps.lookBudget, webSignIn: deps.webSignIn ?? null, allowPrivateWebhooks: deps.allowPrivateWebhooks });
+  await app.register(consolePlugin, { prefix: '/console', db: deps.db, encryptionKeys: deps.encryptionKeys, tlsCa: deps.tlsCa, loginAttemptsPerMinute: deps.consoleLoginAttemptsPerMinute, lookBudget: deps.lookBudget, webSignIn: deps.webSignIn ?? null, allowPrivateWebhooks: deps.allowPrivateWebhooks, forgetApiKey: (keyId: string) => authenticate.forgetKey(keyId) });
   return app;
 }

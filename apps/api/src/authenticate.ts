@@ -26,7 +26,7 @@ const HOW_TO_GET_A_KEY = "Send the account's API key as `Authorization: Bearer <
 export function createAuthenticator(db: Db, log: FastifyBaseLogger, trustMs: number = API_KEY_TRUSTED_MS) {
   const touchedAt = new Map<string, number>();
   const verified = createVerifiedKeyCache(trustMs);
-  return async function authenticate(request: FastifyRequest): Promise<AuthContext> {
+  const authenticate = async function authenticate(request: FastifyRequest): Promise<AuthContext> {
     const header = request.headers.authorization;
     if (!header) throw new ApiProblem(401, 'api_key_missing', `This request needs an API key. ${HOW_TO_GET_A_KEY}`);
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -46,6 +46,8 @@ export function createAuthenticator(db: Db, log: FastifyBaseLogger, trustMs: num
     }
     return { key, scope: scoped(db, key.accountId) };
   };
+  /** A key this process revoked stops working here at once (other processes: within trustMs). */
+  return Object.assign(authenticate, { forgetKey: (keyId: string) => verified.forget(keyId) });
 }
 
 /** The caller of a route declared with scoped(): always set, since the access hook authenticated it. */

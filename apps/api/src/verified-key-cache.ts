@@ -11,6 +11,8 @@ const MAX_ENTRIES = 10_000;
 export interface VerifiedKeyCache {
   get(presented: string, now: number): ApiKeyInfo | null;
   set(presented: string, key: ApiKeyInfo, now: number): void;
+  /** Drops a key at once (revoked by this process: the console's revoke). */
+  forget(keyId: string): void;
 }
 
 export function createVerifiedKeyCache(trustMs: number): VerifiedKeyCache {
@@ -34,6 +36,9 @@ export function createVerifiedKeyCache(trustMs: number): VerifiedKeyCache {
       entries.delete(id);
       if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
       entries.set(id, { key, until: now + trustMs });
+    },
+    forget(keyId) {
+      for (const [id, entry] of entries) if (entry.key.id === keyId) entries.delete(id);
     },
   };
 }

@@ -31,6 +31,8 @@ export interface ConsoleDeps {
   webSignIn?: WebSignInConfig | null | undefined;
   /** WEBHOOKS_ALLOW_PRIVATE: the Settings page accepts webhook URLs to loopback and private addresses. */
   allowPrivateWebhooks?: boolean | undefined;
+  /** Drops a revoked key from the API's verified-key cache, so it stops working in this process at once. */
+  forgetApiKey?: ((keyId: string) => void) | undefined;
 }
 
 type Role = 'support' | 'admin';

@@ -95,6 +95,7 @@ export async function registerSettingsPages(app: FastifyInstance, deps: ConsoleD
     const key = UUID.test(id) ? (await scope.apiKeys.list()).find((k) => k.id === id) : undefined;
     if (!key) return notFound(request, reply);
     await scope.apiKeys.revoke(key.id);
+    deps.forgetApiKey?.(key.id);
     request.log.info({ event: 'console_api_key_revoked', consoleUserId: ctx.session!.user.id, apiKeyId: key.id, prefix: key.prefix }, 'API key revoked from the console');
     return reply.code(303).header('location', `/console/settings/api-keys?revoked=${key.prefix}`).send();
   });
