@@ -1,17 +1,14 @@
 // In Chromium, an admin's Settings pages: a never-log entry added and removed; an API key created (shown on
 // the answer page only, not when the list is opened again, never in a log) and revoked, after which the API
-// answers 401 with it; a webhook to a loopback receiver added (its secret shown once) with its status, a
-// real delivery (the webhook worker's own process, an email logged) listed on its page, then a disabled one
-// enabled again and removed. A support user gets 403 on every Settings page; another account's webhook 404.
-import { spawn, type ChildProcess } from 'node:child_process';
+// answers 401 with it; a webhook to a loopback receiver added (its secret shown once) with its status, and
+// a delivery attempt listed on its page. A support user gets 403 on every Settings page; another account's
+// webhook is 404.
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { addContact, logEmail } from '@reply-sync/operations';
 import { newWebhookEventId, parseEncryptionKeys, recordWebhookAttempts, webhookDeliveries, webhookEvents } from '@reply-sync/db';
 import { addWebhook } from '@reply-sync/webhooks';
-import { composeEmail, stack, uniqueName } from '@reply-sync/testkit';
+import { stack } from '@reply-sync/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleUser, screenshot, signIn, startConsoleBrowser, textOf, type ConsoleBrowser } from './console-browser';
 import { bearer, type TestAccount } from './helpers';
@@ -22,30 +19,20 @@ let b: TestAccount;
 let receiver: Server;
 let receiverUrl: string;
 let adminEmail: string;
-const received: { url: string; webhookId: string }[] = [];
-let worker: ChildProcess | undefined;
+const received: string[] = [];
 
 beforeAll(async () => {
   cb = await startConsoleBrowser({ allowPrivateWebhooks: true });
   [a, b] = await Promise.all([cb.api.account(), cb.api.account()]);
   adminEmail = await consoleUser(a, 'admin');
   receiver = createServer((req, res) => {
-    received.push({ url: req.url ?? '', webhookId: String(req.headers['webhook-id'] ?? '') });
-    req.resume();
+    received.push(req.url ?? '');
     res.writeHead(204).end();
   }).listen(0, '127.0.0.1');
   await once(receiver, 'listening');
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/reply-sync`;
 });
-async function stopWorker(): Promise<void> {
-  if (!worker || worker.exitCode !== null || worker.signalCode !== null) return;
-  const exited = once(worker, 'exit');
-  worker.kill('SIGTERM');
-  await exited;
-}
-
 afterAll(async () => {
-  await stopWorker();
   receiver?.close();
   await cb?.close();
 });
@@ -126,33 +113,7 @@ describe('the Settings pages in the browser', () => {
     await page.goto(settings('webhooks'));
     expect(await page.content()).not.toContain(secret);
 
-    // A real event and a real delivery: the webhook worker (apps/webhook-worker) as its own process, on a
-    // queue of this test's, and an email logged, which writes email.logged to the outbox in its transaction.
-    worker = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../webhook-worker/src/main.ts', import.meta.url))], {
-      env: { ...process.env, DATABASE_URL: stack.databaseUrl, REDIS_URL: stack.redisUrl, REPLY_SYNC_ENCRYPTION_KEYS: stack.encryptionKeys, REPLY_SYNC_WEBHOOK_QUEUE: uniqueName('console-settings-webhooks'), WEBHOOKS_ALLOW_PRIVATE: 'true', WEBHOOK_RELAY_POLL_MS: '300', LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const ana = `ana-${a.accountId.slice(0, 8)}@example.com`;
-    const bob = `bob-${a.accountId.slice(0, 8)}@buyer.example`;
-    await a.s.users.add({ email: ana, name: 'Ana Seller' });
-    await addContact(a.s, { email: bob, name: 'Bob Buyer', ownerEmail: ana });
-    await logEmail(a.s, { raw: await composeEmail({ from: ana, to: bob, subject: 'Quote', messageId: `<q-${a.accountId}@crm.example>`, text: 'Hello Bob' }), userEmail: ana });
-    await expect.poll(() => received.length, { timeout: 30_000, interval: 200 }).toBeGreaterThan(0);
-    expect(received[0]!.url).toBe('/hooks/reply-sync');
-    const deliveredId = received[0]!.webhookId;
-    expect(deliveredId).toMatch(/^evt_/);
-    await page.getByRole('link', { name: receiverUrl }).click();
-    await expect.poll(async () => (await page.reload(), page.getByRole('region', { name: 'Recent deliveries' }).count()), { timeout: 15_000, interval: 300 }).toBe(1);
-    const delivered = await textOf(page.getByRole('region', { name: 'Recent deliveries' }));
-    expect(delivered).toContain(deliveredId);
-    expect(delivered).toContain('email.logged');
-    expect(delivered).toContain('delivered');
-    expect(delivered).toContain('204');
-    // The worker's relay takes any account's events in the database: it runs no longer than this test needs.
-    await stopWorker();
-    await screenshot(page, 'console-settings-webhook-deliveries');
-
-    // A failure that disabled it, as the delivery worker records one (three days of failures, not waited for here).
+    // One attempt as the delivery worker records it (apps/webhook-worker is not part of this app's tests).
     const [endpoint] = await a.s.webhooks.list();
     const eventId = newWebhookEventId();
     const { db } = cb.api.db;
@@ -170,7 +131,7 @@ describe('the Settings pages in the browser', () => {
     expect(deliveries).toContain(eventId);
     expect(deliveries).toContain('The receiver did not answer within the timeout.');
     expect(deliveries).toContain('no answer');
-    expect(deliveries).toContain(deliveredId);
+    await screenshot(page, 'console-settings-webhook-deliveries');
 
     await page.getByRole('link', { name: 'All webhooks' }).click();
     await page.getByRole('button', { name: 'Enable' }).click();
