@@ -22,9 +22,11 @@ import {
 } from '../src/index';
 
 const closers: (() => Promise<unknown>)[] = [];
+// Closing the workers and queues after a failover can take over a minute in CI, while another
+// package's test has a cluster primary down (the same as the CLI's cluster send test).
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
-});
+}, 150_000);
 
 function cluster(): RedisClusterHelper {
   const c = redisCluster();
