@@ -92,7 +92,7 @@ const Explanation = Type.Object({
   inbound: Type.Array(
     Type.Object({
       at: DateTime,
-      via: Type.String({ description: 'bcc: received at the account\'s BCC address' }),
+      via: Type.String({ description: "bcc: received at the account's BCC address; fwd: forwarded to its forwarding address" }),
       decision: Type.String(),
       reasonCode: Type.String(),
       sentence: Type.String(),
