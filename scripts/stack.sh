@@ -401,6 +401,20 @@ wait_cluster_up() {
   return 1
 }
 
+# A node is ready once it answers CLUSTER INFO with its pid file written. Redis opens its ports before it
+# writes the pid file, so an open port alone is not enough: a node caught in between looks like somebody
+# else's process (it cannot be stopped through its pid file, and holds the port a restart needs).
+wait_cluster_node() {
+  local port=$1 i
+  for ((i = 0; i < START_TIMEOUT * 10; i++)); do
+    cluster_node_up "$port" && return 0
+    sleep 0.1
+  done
+  log "Redis Cluster node $port did not come up within ${START_TIMEOUT}s; log: $(cluster_dir "$port")/redis.log"
+  [[ -f "$(cluster_dir "$port")/redis.log" ]] && tail -n 20 "$(cluster_dir "$port")/redis.log" >&2
+  exit 1
+}
+
 start_cluster_node() {
   local port=$1 dir; dir="$(cluster_dir "$1")"
   require_free "$port" "Redis Cluster node"
@@ -465,7 +479,7 @@ create_cluster() {
       start_cluster_node "$port"
     done
   fi
-  for port in "${CLUSTER_PORTS[@]}"; do wait_port "$port" "Redis Cluster node" "$(cluster_dir "$port")/redis.log"; done
+  for port in "${CLUSTER_PORTS[@]}"; do wait_cluster_node "$port"; done
   # Masters are the first three ports, replicas the last three (--cluster-replicas 1 in list order).
   if ! cluster_cli --cluster create "${seeds[@]}" --cluster-replicas 1 --cluster-yes >"$logfile" 2>&1; then
     tail -n 20 "$logfile" >&2
@@ -489,7 +503,7 @@ start_cluster() {
     for port in "${down[@]}"; do start_cluster_node "$port"; done
     restarted=1
   fi
-  for port in "${CLUSTER_PORTS[@]}"; do wait_port "$port" "Redis Cluster node" "$(cluster_dir "$port")/redis.log"; done
+  for port in "${CLUSTER_PORTS[@]}"; do wait_cluster_node "$port"; done
   # Nodes that restarted with their nodes.conf, or a cluster in the middle of a failover, are whole again
   # within seconds (longer on a busy machine): wait rather than recreate a cluster that may be in use.
   if cluster_formed; then
