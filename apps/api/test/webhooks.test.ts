@@ -78,7 +78,7 @@ describe('POST /v1/webhooks', () => {
     const notUrl = await call('POST', '/v1/webhooks', key, { url: 'ftp://example.com/x', events: ['all'] }, strict);
     expect(notUrl.statusCode).toBe(400);
     expect(notUrl.json().code).toBe('invalid_url');
-    const badEvent = await call('POST', '/v1/webhooks', key, { url: 'https://example.com/x', events: ['email.opened'] }, strict);
+    const badEvent = await call('POST', '/v1/webhooks', key, { url: 'https://example.com/x', events: ['email.bounced'] }, strict);
     expect(badEvent.statusCode).toBe(400);
     expect(badEvent.json().code).toBe('invalid_request');
     expect(await strictAccount.s.webhooks.list()).toEqual([]);

@@ -20,9 +20,9 @@ describe('webhook commands', () => {
     expect(JSON.parse(refused.stderr).error.message).toContain('WEBHOOKS_ALLOW_PRIVATE=true');
 
     const env = cliEnv({ WEBHOOKS_ALLOW_PRIVATE: 'true' });
-    const unknown = await cli(['webhook', 'add', '--account', t.accountId, '--url', 'http://127.0.0.1:9/hooks', '--events', 'email.opened'], { env });
+    const unknown = await cli(['webhook', 'add', '--account', t.accountId, '--url', 'http://127.0.0.1:9/hooks', '--events', 'email.bounced'], { env });
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain('"email.opened" is not one of email.logged, email.sent');
+    expect(unknown.stderr).toContain('"email.bounced" is not one of email.logged, email.sent');
 
     const added = await cli(['webhook', 'add', '--account', t.accountId, '--url', 'http://127.0.0.1:9/hooks', '--events', 'email.logged,inbox.disconnected'], { env });
     expect(added.code, added.stderr).toBe(0);

@@ -61,6 +61,8 @@ export const AUTH_KINDS = ['password', 'oauth2'] as const;
 export const INBOX_STATUSES = ['connected', 'disconnected', 'removed'] as const;
 export const DEAL_STATUSES = ['open', 'closed'] as const;
 export const NEVER_LOG_KINDS = ['address', 'domain'] as const;
+/** What a contact's tracking basis may say (migration 0016): why opens and clicks may be attributed to them. */
+export const TRACKING_BASES = ['consent', 'legitimate_interest'] as const;
 export const DIRECTIONS = ['inbound', 'outbound'] as const;
 export const EMAIL_SOURCES = ['crm_send', 'log', 'bcc', 'forward', 'reply_sync'] as const;
 export const SENT_COPY_STATUSES = [
@@ -81,6 +83,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'inbox.connected',
   'inbox.disconnected',
   'inbox.reconnected',
+  'email.opened',
+  'email.clicked',
 ] as const;
 export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
 export const WEBHOOK_ATTEMPT_STATUSES = ['succeeded', 'failed'] as const;
@@ -96,6 +100,7 @@ export type AuthKind = (typeof AUTH_KINDS)[number];
 export type InboxStatus = (typeof INBOX_STATUSES)[number];
 export type DealStatus = (typeof DEAL_STATUSES)[number];
 export type NeverLogKind = (typeof NEVER_LOG_KINDS)[number];
+export type TrackingBasis = (typeof TRACKING_BASES)[number];
 export type Direction = (typeof DIRECTIONS)[number];
 export type EmailSource = (typeof EMAIL_SOURCES)[number];
 export type SentCopyStatus = (typeof SENT_COPY_STATUSES)[number];
@@ -122,6 +127,10 @@ export const accounts = pgTable(
     name: text('name').notNull(),
     /** `flag`: unverified replies are logged and shown as unverified; `require`: skipped (sender_unverified). */
     senderVerification: text('sender_verification', { enum: SENDER_VERIFICATION_POLICIES }).notNull().default('flag'),
+    /** GDPR rules apply to open and click tracking: only contacts with a tracking basis are tracked by name (0016). */
+    trackingGdpr: boolean('tracking_gdpr').notNull().default(false),
+    /** Click tracking only for users with a paid seat (users.paid_seat); the others get open tracking only (0016). */
+    clickTrackingSeatsOnly: boolean('click_tracking_seats_only').notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [oneOf('accounts_sender_verification_ck', t.senderVerification, SENDER_VERIFICATION_POLICIES)],
@@ -134,6 +143,8 @@ export const users = pgTable(
     accountId: accountId(),
     email: text('email').notNull(),
     name: text('name'),
+    /** A paid seat: with accounts.click_tracking_seats_only, only these users' sends rewrite links (0016). */
+    paidSeat: boolean('paid_seat').notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('users_account_email_lower_uq').on(t.accountId, sql`lower(${t.email})`), keysetIndex('users_account_created_idx', t)],
@@ -269,10 +280,16 @@ export const contacts = pgTable(
     legalBasis: text('legal_basis'),
     /** A marketing contact (counted for marketing email). Contacts made from a BCC'd email are not (migration 0012). */
     marketing: boolean('marketing').notNull().default(false),
+    /** Why opens and clicks may be attributed to this person when GDPR rules apply (0016); null: not by name. */
+    trackingBasis: text('tracking_basis', { enum: TRACKING_BASES }),
     createdAt: createdAt(),
   },
   // Unique per account case-insensitively: Ana@X.com and ana@x.com are one contact.
-  (t) => [uniqueIndex('contacts_account_email_lower_uq').on(t.accountId, sql`lower(${t.email})`), keysetIndex('contacts_account_created_idx', t)],
+  (t) => [
+    uniqueIndex('contacts_account_email_lower_uq').on(t.accountId, sql`lower(${t.email})`),
+    keysetIndex('contacts_account_created_idx', t),
+    oneOf('contacts_tracking_basis_ck', t.trackingBasis, TRACKING_BASES),
+  ],
 );
 
 export const deals = pgTable(
@@ -335,6 +352,25 @@ export const neverLog = pgTable(
     keysetIndex('never_log_account_created_idx', t),
     oneOf('never_log_kind_ck', t.kind, NEVER_LOG_KINDS),
     check('never_log_value_lower_ck', sql`${t.value} = lower(${t.value})`),
+  ],
+);
+
+/** Addresses and domains never tracked (no pixel, no rewritten link), whatever the law (0016). */
+export const doNotTrack = pgTable(
+  'do_not_track',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: accountId(),
+    kind: text('kind', { enum: NEVER_LOG_KINDS }).notNull(),
+    /** Lower-cased address or domain (a domain also covers its subdomains). */
+    value: text('value').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('do_not_track_account_kind_value_uq').on(t.accountId, t.kind, t.value),
+    keysetIndex('do_not_track_account_created_idx', t),
+    oneOf('do_not_track_kind_ck', t.kind, NEVER_LOG_KINDS),
+    check('do_not_track_value_lower_ck', sql`${t.value} = lower(${t.value})`),
   ],
 );
 
@@ -499,6 +535,12 @@ export const outgoingEmails = pgTable(
     raw: bytea('raw'),
     /** The Date header. */
     messageDate: tstz('message_date'),
+    /** The caller asked for open (and, where allowed, click) tracking (0016). */
+    track: boolean('track').notNull().default(false),
+    /** A tracked email's bytes for the \Sent folder: the same message without pixel or rewritten links; null: raw. */
+    sentCopyRaw: bytea('sent_copy_raw'),
+    /** What tracking each recipient got and why (pure planTracking's decisions), saved with the built message. */
+    trackingPlan: jsonb('tracking_plan'),
     /** Set just before the message is handed to SMTP, cleared only when SMTP certainly did not take it. */
     smtpStartedAt: tstz('smtp_started_at'),
     /** The result: the logged email, the recipients the server refused while it took the others. */
@@ -848,7 +890,8 @@ export const trackingEvents = pgTable(
     emailId: uuid('email_id')
       .notNull()
       .references(() => outgoingEmails.id, { onDelete: 'cascade' }),
-    recipient: text('recipient').notNull(),
+    /** Null: an anonymous event (a multi-recipient email, or a recipient who may not be tracked by name). */
+    recipient: text('recipient'),
     kind: text('kind', { enum: TRACKING_KINDS }).notNull(),
     target: text('target'),
     method: text('method', { enum: TRACKING_METHODS }).notNull(),

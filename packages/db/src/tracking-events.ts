@@ -22,7 +22,7 @@ export async function priorTrackingEvents(db: Db, pairs: readonly { emailId: str
     .where(and(inArray(trackingEvents.emailId, emailIds), or(...pairs.map((p) => and(eq(trackingEvents.emailId, p.emailId), eq(trackingEvents.recipient, p.recipient))))))
     .orderBy(trackingEvents.occurredAt);
   for (const { emailId, recipient, ...event } of rows) {
-    const key = pairKey(emailId, recipient);
+    const key = pairKey(emailId, recipient ?? '');
     byPair.set(key, [...(byPair.get(key) ?? []), event]);
   }
   return byPair;

@@ -29,6 +29,20 @@ export interface WebhookPayloads {
   /** The sentence for `code` is added when the event is delivered (packages/mail's table is its one home). */
   'inbox.disconnected': { inboxId: string; address: string; code: string; providerText: string | null };
   'inbox.reconnected': { inboxId: string; address: string };
+  /** A person's open of a tracked email (machine events are not sent); recipient null when anonymous. */
+  'email.opened': TrackingWebhookPayload;
+  /** A person's click on a tracked link; `target` is the link's URL. */
+  'email.clicked': TrackingWebhookPayload & { target: string };
+}
+
+export interface TrackingWebhookPayload {
+  outgoingEmailId: string;
+  /** The logged email of the send, when it was logged. */
+  emailId: string | null;
+  /** Null when the open is anonymous (several recipients, or no tracking basis under GDPR). */
+  recipient: string | null;
+  contactId: string | null;
+  occurredAt: string;
 }
 
 export const WEBHOOK_EVENTS_CHANNEL = 'reply_sync_webhook_events';

@@ -36,6 +36,7 @@ describe('migrations from an empty database', () => {
           'contacts',
           'deals',
           'decisions',
+          'do_not_track',
           'email_associations',
           'idempotency_keys',
           'inbound_addresses',

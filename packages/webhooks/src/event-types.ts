@@ -11,6 +11,8 @@ export const WEBHOOK_EVENT_SENTENCES: Readonly<Record<WebhookEventType, string>>
   'inbox.connected': 'A new inbox was connected.',
   'inbox.disconnected': 'An inbox stopped syncing: the code, its sentence and the provider\'s own text say why and what to do.',
   'inbox.reconnected': 'A disconnected inbox was connected again.',
+  'email.opened': 'A person opened a tracked email (privacy-proxy prefetches and scanners are not sent); the recipient is null when the open is anonymous.',
+  'email.clicked': 'A person clicked a link in a tracked email; the target is the link as it was written.',
 };
 
 /** `all` or a list of known types, without repeats; WebhookError otherwise. */

@@ -10,4 +10,6 @@ export const WEBHOOK_EVENT_SENTENCES_NL: Readonly<Record<WebhookEventType, strin
   'inbox.disconnected':
     'Een inbox wordt niet meer gesynchroniseerd: de code, de toelichting daarbij en de eigen tekst van de provider vertellen waarom en wat er moet gebeuren.',
   'inbox.reconnected': 'Een losgekoppelde inbox is opnieuw verbonden.',
+  'email.opened': 'Iemand heeft een gevolgde e-mail geopend (vooraf ophalen door privacyproxy\'s en scanners wordt niet verstuurd); de ontvanger is leeg als de opening anoniem is.',
+  'email.clicked': 'Iemand heeft op een link in een gevolgde e-mail geklikt; het doel is de link zoals hij geschreven was.',
 };

@@ -9,4 +9,6 @@ export const WEBHOOK_EVENT_SENTENCES_PL: Readonly<Record<WebhookEventType, strin
   'inbox.connected': 'Połączono nową skrzynkę.',
   'inbox.disconnected': 'Skrzynka przestała się synchronizować: kod, jego opis i komunikat samego dostawcy wyjaśniają, dlaczego i co zrobić.',
   'inbox.reconnected': 'Odłączoną skrzynkę połączono ponownie.',
+  'email.opened': 'Osoba otworzyła śledzoną wiadomość (wstępne pobrania serwerów prywatności i skanery nie są wysyłane); odbiorca jest pusty, gdy otwarcie jest anonimowe.',
+  'email.clicked': 'Osoba kliknęła link w śledzonej wiadomości; cel to link w pierwotnej postaci.',
 };
