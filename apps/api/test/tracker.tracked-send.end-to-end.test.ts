@@ -116,7 +116,7 @@ async function sendTracked(w: World, to: MailUser[], options: { cc?: MailUser[];
     track: true,
   });
   const result = await sendEmail(
-    { accountId: w.a.accountId, inboxId: w.inboxId, outgoingEmailId: email.id, sendId: email.sendId },
+    { accountId: w.a.accountId, outgoingEmailId: email.id },
     { db: api.db.db, keys: encryptionKeys, ca: stack.caCert, logger: silent, tracking: options.configured === false ? null : { keyring, trackerUrl: base } },
   );
   const parsed = await simpleParser(await messageSource(to[0]!, 'INBOX', result.messageId));
