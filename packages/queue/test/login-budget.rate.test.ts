@@ -80,6 +80,31 @@ describe('acquireLogin: the fleet-wide rate per host', () => {
     expect(tookMs).toBeLessThan(2_800);
   });
 
+  it('turns made late by a stalled event loop do not go out on top of the next ones: the host never sees more than the rate in a second', async () => {
+    world = budgetWorld({ defaultRate: { perSecond: 100, burst: 1 } });
+    const host = 'imap.stalled-loop.test';
+    const admitted: number[] = [];
+    const wokeAt: number[] = [];
+    const storm = Promise.all(
+      Array.from({ length: 250 }, async (_, i) => {
+        const grant = await world!.budgets[i % 2]!.acquireLogin(host);
+        wokeAt.push(performance.now());
+        admitted.push(grant.admittedUs! / 1000);
+      }),
+    );
+    // A worker busy for 400 ms a moment into the storm (a catch-up's parsing, a GC pause): about 40
+    // turns pass meanwhile, and their waiters all wake when it ends, beside the turns then due.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const busyUntil = performance.now() + 400;
+    while (performance.now() < busyUntil);
+    await storm;
+    // Counted by Redis when each login was let go: never more than the rate in any second.
+    expect(maxInWindow(admitted, 1_000), 'logins admitted in any 1 s').toBeLessThanOrEqual(100);
+    // As the host sees them (this process's clock): the late ones went out together, but with the ones
+    // after them held back (GCRA's turns alone let about 140 through in the second after the stall).
+    expect(maxInWindow(wokeAt, 1_000), 'logins sent in any 1 s').toBeLessThanOrEqual(110);
+  });
+
   it('each host has its own rate: a queue on one host does not slow another, and named hosts get their own', async () => {
     world = budgetWorld({ defaultRate: { perSecond: 10, burst: 1 }, hostRates: new Map([['imap.fast.test', { perSecond: 1_000, burst: 100 }]]) });
     const [a, b] = world.budgets as [typeof world.budgets[0], typeof world.budgets[0]];
