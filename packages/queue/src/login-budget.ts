@@ -86,6 +86,14 @@ interface BudgetCommands {
 const DEFAULT_LEASE_MS = 30_000;
 /** The window logins are counted in when admitted: the host's "per second". */
 const ADMISSION_WINDOW_US = 1_000_000;
+/**
+ * Turns are paced at this share of the configured rate. The host reads a LOGIN a little after its
+ * admission (the worker's event loop, the network), and those delays differ, so logins admitted 1 s
+ * apart can arrive closer together: paced at 90 %, up to 100 ms of that jitter stays within the rate.
+ * Measured with the counting proxy of the login storm at 100/s: 111 logins in the busiest second when
+ * paced at the full rate, with the admission alone.
+ */
+const PACING_SHARE = 0.9;
 const DEFAULT_MAX_WAIT_MS = 60_000;
 const defined = new WeakSet<object>();
 
@@ -156,7 +164,7 @@ export function createLoginBudget(redis: Redis | Cluster, config: LoginBudgetCon
     const key = keyOf(h);
     if (opts.signal?.aborted) throw abortReason(opts.signal);
     const rate = rateFor(config, h);
-    const intervalUs = Math.max(1, Math.round(1_000_000 / rate.perSecond));
+    const intervalUs = Math.max(1, Math.round(1_000_000 / (rate.perSecond * PACING_SHARE)));
     const toleranceUs = intervalUs * (Math.max(1, Math.floor(rate.burst)) - 1);
     const [waitUs, slotUs, tat] = await asked(`${what} ${h}`, commands.replySyncReserveLogin(key, intervalUs, toleranceUs));
     const waitMs = Math.ceil(Number(waitUs) / 1000);
