@@ -31,6 +31,8 @@ MX_PORT=$((51025 + OFF))
 # The logging addresses' domain: Postfix relays it to apps/inbound on this port (the demo runs one there).
 INBOUND_DOMAIN=inbound.test
 INBOUND_SMTP_PORT=$((51525 + OFF))
+# docker-compose's mail container relays it to the inbound service's container instead.
+INBOUND_RELAY_HOST="${STACK_INBOUND_HOST:-127.0.0.1}"
 OAUTH_HTTP_PORT=$((51080 + OFF))
 OAUTH_HTTPS_PORT=$((51443 + OFF))
 # Redis Cluster: three primaries and three replicas. Each node also listens on its cluster bus at port +
@@ -618,7 +620,7 @@ render_postfix() {
     LMTP_STANDARD="${LMTP_PORT[standard]}" LMTP_GMAIL="${LMTP_PORT[gmail]}" INBOUND_DOMAIN="$INBOUND_DOMAIN" | write_if_changed "$dir/main.cf" && changed=0
   render "$TEMPLATES/postfix-master.cf.tmpl" BIND="$bind" SUBMISSION_PORT="$SUBMISSION_PORT" MX_PORT="$MX_PORT" |
     write_if_changed "$dir/master.cf" && changed=0
-  printf 'gmail.test lmtp:inet:127.0.0.1:%s\n%s smtp:[127.0.0.1]:%s\n' "${LMTP_PORT[gmail]}" "$INBOUND_DOMAIN" "$INBOUND_SMTP_PORT" |
+  printf 'gmail.test lmtp:inet:127.0.0.1:%s\n%s smtp:[%s]:%s\n' "${LMTP_PORT[gmail]}" "$INBOUND_DOMAIN" "$INBOUND_RELAY_HOST" "$INBOUND_SMTP_PORT" |
     write_if_changed "$dir/transport" && changed=0
   # Every login owns exactly the address it logs in with.
   printf '/^(.*)$/ ${1}\n' | write_if_changed "$dir/sender-login-map" && changed=0
