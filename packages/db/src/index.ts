@@ -9,6 +9,7 @@ export * from './next-step';
 export * from './scoped';
 export * from './system-queries';
 export * from './inbox-notify';
+export * from './tracking-notify';
 export { toInboxContext, trustedAuthservIdsOf } from './queries/inboxes';
 export type { Inbox, InboxWithCredentials, CreateInboxInput, ServerSettings, StatusChange } from './queries/inboxes';
 export type { StoredOAuthCredentials, OAuthInboxRow } from './queries/oauth-credentials';
