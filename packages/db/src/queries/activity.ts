@@ -90,7 +90,7 @@ export function activityQueries(db: Db, scope: AccountScope) {
       const sends = await sendsOf(filter, q);
       if (sends.length === 0) return [];
       const ids = sends.map((s) => s.id);
-      const contactOnly = filter.contact ? sql`AND ${contactEvents(filter.contact)}` : sql``;
+      const contactOnly = filter.contact ? sql`AND lower(t.recipient) = lower(${filter.contact.email})` : sql``;
       // Newest first per (send, counted, kind), at most ACTIVITY_EVENTS_PER_SEND each, with the counts.
       const events = await db.execute<{ id: string; email_id: string; kind: 'open' | 'click'; at: string; recipient: string | null; target: string | null; event_class: EventClass; reason: EventReason; hits: number; counted: boolean; n: number; total: number }>(sql`
         SELECT * FROM (
