@@ -23,7 +23,7 @@ export type { DecisionInput, DecisionWithInbox, InboxCheckpoint, DecisionPositio
 export { decisionOutcome } from './queries/decisions';
 export type { TimelineEntry, TimelineAttachment, TimelineThread, TimelineHeaderEntry } from './queries/timeline';
 export type { AddContactInput, ContactWithLinks } from './queries/contacts';
-export { ACTIVITY_EVENTS_PER_SEND, type ActivityEvent, type ActivitySend, type ActivityFilter, type ActivityState, type LiveActivity } from './queries/activity';
+export { ACTIVITY_EVENTS_PER_SEND, type ActivityEvent, type ActivitySend, type ActivityFilter, type ActivityState, type LiveActivity, type TrackingSummary } from './queries/activity';
 export { normalizeNeverLogValue } from './queries/never-log';
 export { generateApiKey, parseApiKey } from './api-key-format';
 export type { AttachmentInfo } from './queries/attachments';

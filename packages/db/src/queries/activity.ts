@@ -51,6 +51,14 @@ export interface ActivityFilter {
   contact?: { id: string; email: string } | undefined;
 }
 
+/** A logged email's tracking on the record (the timeline): a person's opens and clicks only. */
+export interface TrackingSummary {
+  opens: number;
+  lastOpenedAt: Date | null;
+  clicks: number;
+  lastClickedAt: Date | null;
+}
+
 /** A person's open or click as the live stream sends it. */
 export interface LiveActivity {
   id: string;
@@ -120,6 +128,22 @@ export function activityQueries(db: Db, scope: AccountScope) {
         const state: ActivityState = e.clickCount > 0 ? 'clicked' : e.openCount > 0 ? 'opened' : 'sent';
         return { ...s, state, ...e };
       });
+    },
+
+    /** Per logged email that was a tracked send: its counted opens and clicks (none: not tracked). */
+    async summaries(loggedEmailIds: readonly string[]): Promise<Map<string, TrackingSummary>> {
+      const out = new Map<string, TrackingSummary>();
+      if (loggedEmailIds.length === 0) return out;
+      const rows = await db.execute<{ logged_id: string; opens: number; last_opened: string | null; clicks: number; last_clicked: string | null }>(sql`
+        SELECT o.email_id AS logged_id,
+          count(t.id) FILTER (WHERE t.kind = 'open')::int AS opens, max(t.occurred_at) FILTER (WHERE t.kind = 'open')::text AS last_opened,
+          count(t.id) FILTER (WHERE t.kind = 'click')::int AS clicks, max(t.occurred_at) FILTER (WHERE t.kind = 'click')::text AS last_clicked
+        FROM ${outgoingEmails} o
+        LEFT JOIN ${trackingEvents} t ON t.email_id = o.id AND t.account_id = ${scope.accountId} AND t.counted
+        WHERE o.account_id = ${scope.accountId} AND o.track AND o.email_id IN (${sql.join(loggedEmailIds.map((id) => sql`${id}::uuid`), sql`, `)})
+        GROUP BY o.email_id`);
+      for (const r of rows) out.set(r.logged_id, { opens: r.opens, lastOpenedAt: r.last_opened ? new Date(r.last_opened) : null, clicks: r.clicks, lastClickedAt: r.last_clicked ? new Date(r.last_clicked) : null });
+      return out;
     },
 
     /** A person's opens and clicks by id (the live stream's NOTIFY names them), oldest first; another account's ids read nothing. */
