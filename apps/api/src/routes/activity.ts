@@ -3,7 +3,7 @@
 // their reason), GET /v1/contacts/{id}/activity (one contact's), and GET /v1/activity/stream (a person's
 // opens and clicks live, as Server-Sent Events, through this process's LiveActivityHub).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { ActivityEvent, ActivitySend, LiveActivity } from '@reply-sync/db';
+import type { ActivityEvent, ActivitySend } from '@reply-sync/db';
 import { EVENT_CLASSES, EVENT_REASON_SENTENCES, EVENT_REASONS } from '@reply-sync/tracking';
 import { Type } from 'typebox';
 import { scoped } from '../access';
@@ -12,6 +12,7 @@ import { findOr404 } from '../find-or-404';
 import { keysetPage, keysetQuery, Page, PageQuery } from '../pagination';
 import { ApiProblem } from '../problem';
 import { DateTime, IdParams, Nullable, NullableDateTime, OneOf, problemResponses } from '../schemas';
+import { serveActivityStream } from '../tracker/activity-stream';
 import type { LiveActivityHub } from '../tracker/live-activity-hub';
 
 export interface ActivityDeps {
@@ -20,12 +21,6 @@ export interface ActivityDeps {
   /** Comment lines that keep proxies from closing an idle stream (default 15 s). */
   keepAliveMs?: number | undefined;
 }
-
-/** Unsent bytes a stream may hold before the client counts as too slow and is dropped. */
-export const MAX_STREAM_BACKLOG_BYTES = 256 * 1024;
-/** Events a Last-Event-ID resume replays at most. */
-const RESUME_LIMIT = 200;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const Event = Type.Object(
   {
@@ -65,13 +60,6 @@ const StreamQuery = Type.Object({ userId: Type.Optional(Type.String({ format: 'u
 
 const eventOut = (e: ActivityEvent) => ({ ...e, reasonSentence: EVENT_REASON_SENTENCES[e.reason] });
 const sendOut = (s: ActivitySend & { position: { at: string; id: string } }) => ({ ...s, opens: s.opens.map(eventOut), clicks: s.clicks.map(eventOut), automated: s.automated.map(eventOut) });
-
-/** One SSE message: the tracking event's id (what Last-Event-ID resumes from), its type, its JSON. */
-export function sseMessage(e: LiveActivity): string {
-  const data = { id: e.id, kind: e.kind, at: e.at.toISOString(), outgoingEmailId: e.outgoingEmailId, emailId: e.emailId, userId: e.userId, subject: e.subject, recipient: e.recipient, contactId: e.contactId, target: e.target };
-  // JSON has no raw newline, so `data:` is one line.
-  return `id: ${e.id}\nevent: ${e.kind === 'open' ? 'email.opened' : 'email.clicked'}\ndata: ${JSON.stringify(data)}\n\n`;
-}
 
 export const activityRoutes: FastifyPluginAsyncTypebox<ActivityDeps> = async (app, deps) => {
   app.addSchema(Event);
@@ -117,48 +105,8 @@ export const activityRoutes: FastifyPluginAsyncTypebox<ActivityDeps> = async (ap
     async (request, reply) => {
       const hub = deps.live;
       if (!hub) throw new ApiProblem(503, 'live_updates_not_configured', 'Live updates are not enabled on this server; read GET /v1/activity instead.');
-      const auth = authOf(request);
-      const userId = request.query.userId;
-      const lastEventId = String(request.headers['last-event-id'] ?? '').trim();
-      const raw = reply.raw;
-      let finished = false;
-      let keepAlive: NodeJS.Timeout | null = null;
-      const finish = () => {
-        if (finished) return;
-        finished = true;
-        if (keepAlive) clearInterval(keepAlive);
-        unsubscribe?.();
-        raw.end();
-      };
-      const write = (chunk: string) => {
-        if (finished) return;
-        raw.write(chunk);
-        if (raw.writableLength > MAX_STREAM_BACKLOG_BYTES) {
-          request.log.warn({ event: 'activity_stream_dropped', accountId: auth.scope.accountId, backlogBytes: raw.writableLength }, 'a slow activity stream was dropped');
-          finished = true;
-          if (keepAlive) clearInterval(keepAlive);
-          unsubscribe?.();
-          raw.destroy();
-        }
-      };
-      // Subscribed before the replay, so nothing committed in between is missed (it may come twice; ids dedupe).
-      const unsubscribe = hub.subscribe(auth.scope.accountId, { userId, send: (events) => write(events.map(sseMessage).join('')), end: finish });
-      if (!unsubscribe) throw new ApiProblem(429, 'too_many_streams', 'This account has too many activity streams open on this server; close one (each browser tab holds one) and try again.');
-      reply.hijack();
-      raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-      raw.flushHeaders();
-      write('retry: 3000\n: connected\n\n');
-      raw.on('close', finish);
-      keepAlive = setInterval(() => write(': keep-alive\n\n'), deps.keepAliveMs ?? 15_000);
-      keepAlive.unref();
-      if (UUID.test(lastEventId)) {
-        try {
-          const missed = await auth.scope.activity.liveSince(lastEventId, RESUME_LIMIT, userId);
-          if (missed.length > 0) write(missed.map(sseMessage).join(''));
-        } catch (error) {
-          request.log.warn({ err: error }, 'could not replay the activity stream after Last-Event-ID');
-        }
-      }
+      const served = await serveActivityStream(request, reply, { hub, scope: authOf(request).scope, userId: request.query.userId, keepAliveMs: deps.keepAliveMs });
+      if (!served) throw new ApiProblem(429, 'too_many_streams', 'This account has too many activity streams open on this server; close one (each browser tab holds one) and try again.');
     },
   );
 };
