@@ -137,6 +137,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('preClose', async () => live?.close());
   await app.register(registerRoutes, { ...deps, db: deps.db, tracker: { keys: deps.tracking?.keys ?? null, recorder }, activity: { live, keepAliveMs: deps.live?.keepAliveMs } });
   // The support console's pages (HTML, session cookie), beside the API in the same process.
-  await app.register(consolePlugin, { prefix: '/console', db: deps.db, encryptionKeys: deps.encryptionKeys, tlsCa: deps.tlsCa, loginAttemptsPerMinute: deps.consoleLoginAttemptsPerMinute, lookBudget: deps.lookBudget, webSignIn: deps.webSignIn ?? null, allowPrivateWebhooks: deps.allowPrivateWebhooks, forgetApiKey: (keyId: string) => authenticate.forgetKey(keyId) });
+  await app.register(consolePlugin, { prefix: '/console', db: deps.db, encryptionKeys: deps.encryptionKeys, tlsCa: deps.tlsCa, loginAttemptsPerMinute: deps.consoleLoginAttemptsPerMinute, lookBudget: deps.lookBudget, webSignIn: deps.webSignIn ?? null, allowPrivateWebhooks: deps.allowPrivateWebhooks, live, forgetApiKey: (keyId: string) => authenticate.forgetKey(keyId) });
   return app;
 }
