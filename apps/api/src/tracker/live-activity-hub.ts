@@ -18,6 +18,8 @@ export interface LiveSubscriber {
 export interface LiveActivityHub {
   /** Registers a stream; null when the account already has its maximum of streams in this process. */
   subscribe(accountId: string, subscriber: LiveSubscriber): (() => void) | null;
+  /** The account's streams open in this process. */
+  streams(accountId: string): number;
   /** Resolves once LISTEN is in place (tests wait for it). */
   ready: Promise<void>;
   close(): Promise<void>;
@@ -83,6 +85,7 @@ export function createLiveActivityHub(options: LiveActivityHubOptions): LiveActi
   const ready = listen();
   return {
     ready,
+    streams: (accountId) => byAccount.get(accountId)?.size ?? 0,
     subscribe(accountId, subscriber) {
       const set = byAccount.get(accountId) ?? new Set<LiveSubscriber>();
       if (set.size >= max) return null;
