@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { parseEncryptionKeys } from '@reply-sync/db';
 import { parseIpRanges, parseTrackingKeys, signTrackingToken, type TrackingClaims } from '@reply-sync/tracking';
-import { stack } from '@reply-sync/testkit';
+import { stack, waitFor } from '@reply-sync/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, startTestApi, type TestAccount, type TestApi } from './helpers';
 import { openSse, type SseClient } from './sse-client';
@@ -86,6 +86,24 @@ describe('GET /v1/activity/stream', () => {
     const replayed = await resumed.next((e) => e.event === 'email.clicked', 5000);
     expect(replayed.id).toBe(clicked.id);
     expect(resumed.events.map((e) => e.id)).toEqual([clicked.id]);
+  });
+
+  it('keeps streams open through a lost LISTEN connection: the hub listens again and the next open arrives', async () => {
+    const emailId = await trackedEmail(a);
+    const s = await stream(await a.key(['read']));
+    expect(s.status).toBe(200);
+    // The server ends the API process's LISTEN session (a PostgreSQL restart or a network cut looks the same).
+    const hub = streamApi.app.liveActivity!;
+    const before = await hub.listenerPid();
+    expect(before).toEqual(expect.any(Number));
+    await streamApi.db.sql`SELECT pg_terminate_backend(${before!})`;
+    await waitFor(async () => {
+      const now = await hub.listenerPid();
+      return now !== null && now !== before;
+    }, { what: 'LISTEN again on a new session', timeoutMs: 15_000 });
+    const human = claimsFor(a, emailId);
+    expect((await pixel(human)).status).toBe(200);
+    await s.next((e) => e.data.recipient === human.recipient, 5000);
   });
 
   it('caps the streams of an account in one process (429), and answers 503 where live updates are off', async () => {

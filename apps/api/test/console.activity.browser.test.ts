@@ -32,17 +32,17 @@ describe('console Activity page in a browser', () => {
     const context = await cb.context();
     await context.grantPermissions(['notifications'], { origin: cb.url });
     // Records what the page shows as notifications (the real Notification still runs underneath).
-    await context.addInitScript(() => {
+    // (A script string: this file is compiled without the DOM's types.)
+    await context.addInitScript(`{
       const Real = window.Notification;
-      const shown: string[] = [];
-      (window as unknown as { shown: string[] }).shown = shown;
+      window.shown = [];
       window.Notification = class extends Real {
-        constructor(title: string, options?: NotificationOptions) {
+        constructor(title, options) {
           super(title, options);
-          shown.push(title);
+          window.shown.push(title);
         }
-      } as typeof Notification;
-    });
+      };
+    }`);
     const page = await context.newPage();
     await signIn(page, cb.url, await consoleUser(a, 'admin'));
     await page.goto(`${cb.url}/console/activity`);
@@ -53,7 +53,7 @@ describe('console Activity page in a browser', () => {
     const at = new Date();
     await insertTrackingEvents(cb.api.db.db, [{ accountId: a.accountId, emailId: sendId, recipient: 'bob@acme.test', kind: 'open', target: null, method: 'GET', eventClass: 'human', reason: 'human', counted: true, ip: '192.0.2.1', userAgent: 'Mozilla/5.0', occurredAt: at, lastSeenAt: at, hits: 1, dedupeKey: randomUUID() }]);
     expect(await textOf(page.locator('#live li'))).toMatch(/^\d\d:\d\d UTC bob@acme\.test opened “Renewal terms”$/);
-    await expect.poll(() => page.evaluate(() => (window as unknown as { shown: string[] }).shown)).toEqual(['bob@acme.test opened “Renewal terms”']);
+    await expect.poll(() => page.evaluate('window.shown')).toEqual(['bob@acme.test opened “Renewal terms”']);
     await screenshot(page, 'console-activity');
   });
 });

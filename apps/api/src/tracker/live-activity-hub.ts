@@ -20,6 +20,8 @@ export interface LiveActivityHub {
   subscribe(accountId: string, subscriber: LiveSubscriber): (() => void) | null;
   /** The account's streams open in this process. */
   streams(accountId: string): number;
+  /** The LISTEN session's backend pid, null while there is none (diagnostics; tests end it to see the hub recover). */
+  listenerPid(): Promise<number | null>;
   /** Resolves once LISTEN is in place (tests wait for it). */
   ready: Promise<void>;
   close(): Promise<void>;
@@ -67,6 +69,7 @@ export function createLiveActivityHub(options: LiveActivityHubOptions): LiveActi
       onClose: () => {
         if (closed || connection !== c) return;
         connection = null;
+        void c.close().catch(() => {}); // this client would otherwise reconnect on its next query, without LISTEN
         options.log.warn({ event: 'live_listen_lost' }, 'live activity lost its LISTEN connection; reconnecting');
         reconnect = setTimeout(() => void listen(Math.min(delayMs * 2, 30_000)), delayMs);
       },
@@ -86,6 +89,7 @@ export function createLiveActivityHub(options: LiveActivityHubOptions): LiveActi
   return {
     ready,
     streams: (accountId) => byAccount.get(accountId)?.size ?? 0,
+    listenerPid: async () => (connection ? connection.backendPid().catch(() => null) : null),
     subscribe(accountId, subscriber) {
       const set = byAccount.get(accountId) ?? new Set<LiveSubscriber>();
       if (set.size >= max) return null;
