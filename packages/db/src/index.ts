@@ -9,6 +9,7 @@ export * from './next-step';
 export * from './scoped';
 export * from './system-queries';
 export * from './inbox-notify';
+export * from './tracking-notify';
 export { toInboxContext, trustedAuthservIdsOf } from './queries/inboxes';
 export type { Inbox, InboxWithCredentials, CreateInboxInput, ServerSettings, StatusChange } from './queries/inboxes';
 export type { StoredOAuthCredentials, OAuthInboxRow } from './queries/oauth-credentials';
@@ -22,6 +23,7 @@ export type { DecisionInput, DecisionWithInbox, InboxCheckpoint, DecisionPositio
 export { decisionOutcome } from './queries/decisions';
 export type { TimelineEntry, TimelineAttachment, TimelineThread, TimelineHeaderEntry } from './queries/timeline';
 export type { AddContactInput, ContactWithLinks } from './queries/contacts';
+export { ACTIVITY_EVENTS_PER_SEND, type ActivityEvent, type ActivitySend, type ActivityFilter, type ActivityState, type LiveActivity, type TrackingSummary } from './queries/activity';
 export { normalizeNeverLogValue } from './queries/never-log';
 export { generateApiKey, parseApiKey } from './api-key-format';
 export type { AttachmentInfo } from './queries/attachments';

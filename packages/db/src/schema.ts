@@ -554,6 +554,8 @@ export const outgoingEmails = pgTable(
   },
   (t) => [
     uniqueIndex('outgoing_emails_account_send_id_uq').on(t.accountId, t.sendId),
+    // The timeline's tracking summary finds a logged email's send by it (0017).
+    index('outgoing_emails_email_idx').on(t.emailId).where(sql`${t.emailId} IS NOT NULL`),
     oneOf('outgoing_emails_status_ck', t.status, OUTGOING_STATUSES),
     check('outgoing_emails_send_id_ck', sql`${t.sendId} ~ '^[A-Za-z0-9._-]{1,128}$'`),
     check('outgoing_emails_to_ck', sql`cardinality(${t.to}) > 0`),

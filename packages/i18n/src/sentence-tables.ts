@@ -9,6 +9,7 @@ import { REASON_SENTENCES, SENDER_VERIFICATION_SENTENCES, UNKNOWN_REASON_SENTENC
 import { ATTEMPT_ERROR_SENTENCES } from '@reply-sync/webhooks/attempt-errors';
 import { WEBHOOK_EVENT_SENTENCES } from '@reply-sync/webhooks/event-types';
 import { WEBHOOK_ERROR_SENTENCES } from '@reply-sync/webhooks/webhook-error';
+import { EVENT_REASON_SENTENCES } from '@reply-sync/tracking';
 import type { Language } from './languages';
 import { API_KEY_SCOPE_SENTENCES_NL } from './nl/api-key-scopes';
 import { ATTEMPT_ERROR_SENTENCES_NL } from './nl/attempt-errors';
@@ -21,6 +22,7 @@ import { THROTTLE_SENTENCES_NL, THROTTLED_SUFFIX_NL } from './nl/throttle-reason
 import { WEBHOOK_ERROR_SENTENCES_NL } from './nl/webhook-errors';
 import { UNKNOWN_CODE_SENTENCES_NL } from './nl/unknown-codes';
 import { WEBHOOK_EVENT_SENTENCES_NL } from './nl/webhook-events';
+import { EVENT_REASON_SENTENCES_NL } from './nl/tracking-reasons';
 import { API_KEY_SCOPE_SENTENCES_PL } from './pl/api-key-scopes';
 import { ATTEMPT_ERROR_SENTENCES_PL } from './pl/attempt-errors';
 import { CONNECT_SENTENCES_PL } from './pl/connect-sentences';
@@ -32,6 +34,7 @@ import { THROTTLE_SENTENCES_PL, THROTTLED_SUFFIX_PL } from './pl/throttle-reason
 import { WEBHOOK_ERROR_SENTENCES_PL } from './pl/webhook-errors';
 import { UNKNOWN_CODE_SENTENCES_PL } from './pl/unknown-codes';
 import { WEBHOOK_EVENT_SENTENCES_PL } from './pl/webhook-events';
+import { EVENT_REASON_SENTENCES_PL } from './pl/tracking-reasons';
 
 type Table = Readonly<Record<string, string>>;
 
@@ -64,6 +67,8 @@ export const SENTENCE_TABLES = {
   webhookErrors: { en: WEBHOOK_ERROR_SENTENCES, nl: WEBHOOK_ERROR_SENTENCES_NL, pl: WEBHOOK_ERROR_SENTENCES_PL },
   /** packages/webhooks: why a delivery attempt failed. */
   attemptErrors: { en: ATTEMPT_ERROR_SENTENCES, nl: ATTEMPT_ERROR_SENTENCES_NL, pl: ATTEMPT_ERROR_SENTENCES_PL },
+  /** packages/tracking: why an open or click is a person's or "likely automated". */
+  trackingReasons: { en: EVENT_REASON_SENTENCES, nl: EVENT_REASON_SENTENCES_NL, pl: EVENT_REASON_SENTENCES_PL },
 } as const satisfies Record<string, Record<Language, Table>>;
 
 export type SentenceTableName = keyof typeof SENTENCE_TABLES;
