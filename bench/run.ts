@@ -27,6 +27,7 @@ import { rebalancingScenario } from './scenarios/rebalancing';
 import { loginStormScenario } from './scenarios/login-storm';
 import { deadLinkScenario } from './scenarios/dead-link';
 import { apiTimelineScenario } from './scenarios/api-timeline';
+import { trackerScenario } from './scenarios/tracker';
 
 const SCENARIOS: Scenario[] = [
   floorScenario,
@@ -44,6 +45,7 @@ const SCENARIOS: Scenario[] = [
   loginStormScenario,
   deadLinkScenario,
   apiTimelineScenario,
+  trackerScenario,
 ];
 
 function parseArgs(argv: string[]): BenchOptions {
