@@ -28,6 +28,7 @@ import { loginStormScenario } from './scenarios/login-storm';
 import { deadLinkScenario } from './scenarios/dead-link';
 import { apiTimelineScenario } from './scenarios/api-timeline';
 import { trackerScenario } from './scenarios/tracker';
+import { consolePagesScenario } from './scenarios/console-pages';
 
 const SCENARIOS: Scenario[] = [
   floorScenario,
@@ -46,6 +47,7 @@ const SCENARIOS: Scenario[] = [
   deadLinkScenario,
   apiTimelineScenario,
   trackerScenario,
+  consolePagesScenario,
 ];
 
 function parseArgs(argv: string[]): BenchOptions {
