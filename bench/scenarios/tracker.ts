@@ -6,6 +6,7 @@
 // distinct ones, so the recorder does the work of real opens. At the end, the hits recorded in
 // tracking_events must add up to the responses the tracker gave.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -28,10 +29,13 @@ interface Seeded {
   accountId: string;
   openPaths: string[];
   clickPaths: string[];
+  /** The same open claims signed with a key the API does not hold: verified (one HMAC), answered, not recorded. */
+  foreignOpenPaths: string[];
 }
 
 async function seed(ctx: BenchContext, keysText: string): Promise<Seeded> {
   const keys = parseTrackingKeys(keysText);
+  const foreign = parseTrackingKeys(`b1:${randomBytes(32).toString('hex')}`);
   const db = createDb(ctx.db.url, { max: 4 });
   try {
     const [account] = await ctx.db.sql<{ id: string }[]>`INSERT INTO accounts (name) VALUES (${`${ctx.runId}-tracker`}) RETURNING id`;
@@ -40,16 +44,18 @@ async function seed(ctx: BenchContext, keysText: string): Promise<Seeded> {
     const sentAt = new Date(Date.now() - 3600_000); // an hour ago: no open falls in the "first seconds after delivery" window
     const openPaths: string[] = [];
     const clickPaths: string[] = [];
+    const foreignOpenPaths: string[] = [];
     for (let e = 0; e < EMAILS; e++) {
       const to = Array.from({ length: RECIPIENTS_PER_EMAIL }, (_, r) => `buyer${e}-${r}@acme.bench.test`);
       const { email } = await s.outgoingEmails.create({ inboxId: inbox.id, userId: null, sendId: `bench-track-${randomUUID()}`, to, subject: `Pricing ${e}`, htmlBody: '<p>Hello</p>' });
       for (const recipient of to) {
         const base = { accountId: account!.id, emailId: email.id, recipient, sentAt };
         openPaths.push(`/t/o/${signTrackingToken(keys, { ...base, kind: 'open' })}.gif`);
+        foreignOpenPaths.push(`/t/o/${signTrackingToken(foreign, { ...base, kind: 'open' })}.gif`);
         clickPaths.push(`/t/c/${signTrackingToken(keys, { ...base, kind: 'click', target: `https://example.com/pricing?e=${e}` })}`);
       }
     }
-    return { accountId: account!.id, openPaths, clickPaths };
+    return { accountId: account!.id, openPaths, clickPaths, foreignOpenPaths };
   } finally {
     await db.close();
   }
@@ -82,6 +88,18 @@ async function load(ctx: BenchContext, name: string, url: string, paths: string[
   return JSON.parse(await readFile(out, 'utf8')) as AutocannonResult;
 }
 
+/** CPU time (user + system, µs) a process has used, from /proc (clock ticks of 10 ms); null off Linux. */
+function cpuUsOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return null;
+  }
+}
+
 interface Measured {
   rate: number;
   p50: number;
@@ -90,12 +108,14 @@ interface Measured {
   good: number;
   bad: number;
   errors: number;
+  /** The server process's CPU per answered request during the measured run (steadier than the rate on a shared machine). */
+  cpuUsPerRequest: number | null;
   quiet: QuiesceResult;
 }
 
-const summarizeRun = (r: AutocannonResult, expect: 200 | 302, quiet: QuiesceResult): Measured => {
+const summarizeRun = (r: AutocannonResult, expect: 200 | 302, quiet: QuiesceResult, cpuUs: number | null): Measured => {
   const good = expect === 200 ? r['2xx'] : r['3xx'];
-  return { rate: Math.round(good / r.duration), p50: r.latency.p50, p99: r.latency.p99, good, bad: r['1xx'] + r['2xx'] + r['3xx'] + r['4xx'] + r['5xx'] - good, errors: r.errors + r.timeouts, quiet };
+  return { rate: Math.round(good / r.duration), p50: r.latency.p50, p99: r.latency.p99, good, bad: r['1xx'] + r['2xx'] + r['3xx'] + r['4xx'] + r['5xx'] - good, errors: r.errors + r.timeouts, cpuUsPerRequest: cpuUs !== null && good > 0 ? Math.round((cpuUs / good) * 10) / 10 : null, quiet };
 };
 
 export const trackerScenario: Scenario = {
@@ -126,17 +146,22 @@ export const trackerScenario: Scenario = {
       const measure = async (name: string, url: string, paths: string[], expect: 200 | 302): Promise<Measured> => {
         const warm = await load(ctx, `${name}-warm`, url, paths, 2); // JIT, keep-alive sockets, the recorder's first batches
         const quiet = await waitForQuietMachine({ maxBusy: 0.3, timeoutMs: 20_000 });
+        const pid = url === apiUrl ? api.child.pid : bare!.child.pid;
+        const cpu0 = cpuUsOf(pid);
         const r = await load(ctx, name, url, paths, seconds);
-        if (url === apiUrl) {
+        const cpu1 = cpuUsOf(pid);
+        if (url === apiUrl && name !== 'pixel-unrecorded') {
           answeredByApi += expect === 200 ? warm['2xx'] + r['2xx'] : warm['3xx'] + r['3xx'];
           sentToApi += warm.requests.sent + r.requests.sent;
         }
-        const m = summarizeRun(r, expect, quiet);
-        ctx.log(`tracker: ${name}: ${m.rate}/s, p50 ${m.p50} ms, p99 ${m.p99} ms, ${m.bad} unexpected statuses, ${m.errors} errors (machine ${Math.round(quiet.lastBusy * 100)}% busy before)`);
+        const m = summarizeRun(r, expect, quiet, cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null);
+        ctx.log(`tracker: ${name}: ${m.rate}/s, p50 ${m.p50} ms, p99 ${m.p99} ms, ${m.bad} unexpected statuses, ${m.errors} errors, ${m.cpuUsPerRequest ?? '?'} µs CPU per request (machine ${Math.round(quiet.lastBusy * 100)}% busy before)`);
         return m;
       };
       const barePixel = await measure('bare-pixel', bareUrl, seeded.openPaths, 200);
       const pixel = await measure('pixel', apiUrl, seeded.openPaths, 200);
+      // The same route with tokens it verifies but refuses: what recording the events costs the request rate.
+      const unrecorded = await measure('pixel-unrecorded', apiUrl, seeded.foreignOpenPaths, 200);
       const bareClick = await measure('bare-click', bareUrl, seeded.clickPaths, 302);
       const click = await measure('click', apiUrl, seeded.clickPaths, 302);
 
@@ -155,12 +180,16 @@ export const trackerScenario: Scenario = {
       ctx.row({ scenario: 'tracker', figure: `pixel requests/s (${what})`, value: pixel.rate, unit: '/s', floor: barePixel.rate, compare: ratio(pixel.rate, barePixel.rate), goal: '≥ 5,000/s, ≥ 0.7× bare', met: pixel.rate >= 5000 && pixel.rate >= 0.7 * barePixel.rate });
       ctx.row({ scenario: 'tracker', figure: 'pixel p50', value: pixel.p50, unit: 'ms', floor: barePixel.p50 });
       ctx.row({ scenario: 'tracker', figure: 'pixel p99', value: pixel.p99, unit: 'ms', floor: barePixel.p99, goal: '≤ 25 ms', met: pixel.p99 <= 25 });
+      if (pixel.cpuUsPerRequest !== null && barePixel.cpuUsPerRequest !== null) {
+        ctx.row({ scenario: 'tracker', figure: 'pixel: server CPU per request (user + system)', value: pixel.cpuUsPerRequest, unit: 'µs', floor: barePixel.cpuUsPerRequest, compare: ratio(pixel.cpuUsPerRequest, barePixel.cpuUsPerRequest) });
+      }
+      ctx.row({ scenario: 'tracker', figure: 'pixel with tokens of a key we do not hold (verified, nothing recorded) requests/s', value: unrecorded.rate, unit: '/s', floor: barePixel.rate, compare: ratio(unrecorded.rate, barePixel.rate) });
       ctx.row({ scenario: 'tracker', figure: 'click (302) requests/s', value: click.rate, unit: '/s', floor: bareClick.rate, compare: ratio(click.rate, bareClick.rate), goal: '≥ 0.7× bare', met: click.rate >= 0.7 * bareClick.rate });
       ctx.row({ scenario: 'tracker', figure: 'click p50', value: click.p50, unit: 'ms', floor: bareClick.p50 });
       ctx.row({ scenario: 'tracker', figure: 'click p99', value: click.p99, unit: 'ms', floor: bareClick.p99 });
       ctx.row({ scenario: 'tracker', figure: 'unexpected statuses + errors (pixel, click)', value: pixel.bad + pixel.errors + click.bad + click.errors, unit: '', goal: '0', met: pixel.bad + pixel.errors + click.bad + click.errors === 0 });
       ctx.row({ scenario: 'tracker', figure: `hits recorded in tracking_events (${rows} rows; ${ms(recordedAfterMs / 1000)} s after the load)`, value: recorded, unit: `of ${answeredByApi} answered (${sentToApi} sent)`, goal: 'all answered', met: recorded >= answeredByApi && recorded <= sentToApi });
-      return { connections: CONNECTIONS, seconds, tokens: seeded.openPaths.length, pixel, barePixel, click, bareClick, answeredByApi, sentToApi, recorded, rows, recordedAfterMs };
+      return { connections: CONNECTIONS, seconds, tokens: seeded.openPaths.length, pixel, barePixel, unrecorded, click, bareClick, answeredByApi, sentToApi, recorded, rows, recordedAfterMs };
     } finally {
       await bare?.stop();
       await api.stop();
