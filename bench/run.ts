@@ -27,6 +27,8 @@ import { rebalancingScenario } from './scenarios/rebalancing';
 import { loginStormScenario } from './scenarios/login-storm';
 import { deadLinkScenario } from './scenarios/dead-link';
 import { apiTimelineScenario } from './scenarios/api-timeline';
+import { trackerScenario } from './scenarios/tracker';
+import { consolePagesScenario } from './scenarios/console-pages';
 
 const SCENARIOS: Scenario[] = [
   floorScenario,
@@ -44,6 +46,8 @@ const SCENARIOS: Scenario[] = [
   loginStormScenario,
   deadLinkScenario,
   apiTimelineScenario,
+  trackerScenario,
+  consolePagesScenario,
 ];
 
 function parseArgs(argv: string[]): BenchOptions {
