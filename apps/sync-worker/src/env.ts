@@ -25,6 +25,8 @@ const EnvSchema = z.object({
   REPLY_SYNC_QUEUE: z.string().min(1).default('reply-sync-inboxes'),
   /** The queue of CRM sends (issue 5); the worker process runs both. */
   REPLY_SYNC_SEND_QUEUE: z.string().min(1).default('reply-sync-sends'),
+  /** apps/inbound's queue: a logging mailbox's messages go there (logging-mailbox.ts). */
+  REPLY_SYNC_INBOUND_QUEUE: z.string().min(1).default('reply-sync-inbound'),
   /** Concurrent SMTP sends in this process. */
   SEND_CONCURRENCY: z.coerce.number().int().positive().default(10),
   /** Validated by the db package's parser so the error sentence is the same everywhere. */

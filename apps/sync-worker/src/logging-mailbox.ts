@@ -1,0 +1,115 @@
+// The catch-all logging mailbox (issue 14): for an inbox marked as the account's logging inbox, each
+// folder it lists is EXAMINEd in turn and every message after the folder's checkpoint is read whole
+// (BODY.PEEK[]: nothing is marked read), spooled in inbound_messages with its (inbox, folder,
+// uidvalidity, uid) and put on apps/inbound's queue, where the SMTP path's pipeline decides it.
+//
+// BCC or forward: the mailbox has no SMTP envelope. A message whose To/Cc name the logging address (or
+// an alias) was sent to it: a forward. One whose To/Cc do not was Bcc'd to it: a BCC, logged on its To
+// and Cc recipients. The spool row's envelope recipients are the logging address and its aliases, so a
+// `Bcc:` header naming anyone else still keeps them off the timeline, as on the SMTP path.
+//
+// Exactly once: the spool row and the folder's checkpoint commit together, and the (inbox, folder,
+// uidvalidity, uid) is unique, so a re-read (a crash, a restart) spools nothing twice. A job lost
+// between the commit and the queue is re-queued by apps/inbound's start-up sweep of spooled rows.
+import type { ImapFlow } from 'imapflow';
+import type { InboundAddressKind, MailboxPlace, SpoolInput } from '@reply-sync/db';
+import { decodeHeaderValue, firstHeader, normalizeAddress, parseAddressList, parseHeaderBlock } from '@reply-sync/threading';
+import type { Logger } from './logger';
+
+/** Larger messages are left unread (and logged as a warning): the SMTP path refuses them too. */
+export const MAX_LOGGING_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+export interface LoggingStore {
+  folderCheckpoint(inboxId: string, folder: string): Promise<{ uidvalidity: number; lastUid: number } | null>;
+  saveFolderCheckpoint(inboxId: string, folder: string, uidvalidity: number, lastUid: number): Promise<void>;
+  spoolFromMailbox(input: SpoolInput & MailboxPlace): Promise<string | null>;
+}
+
+export interface LoggingMailboxContext {
+  client: ImapFlow;
+  store: LoggingStore;
+  accountId: string;
+  inbox: { id: string; address: string; aliases: string[]; loggingFolders: string[] };
+  /** Puts spooled messages on the inbound queue (apps/inbound's worker processes them). */
+  enqueue(jobs: { accountId: string; inboundMessageId: string }[]): Promise<void>;
+  logger: Logger;
+  signal: AbortSignal;
+}
+
+/** `fwd` when the To/Cc name the logging address (it was sent to it), else `bcc` (it was Bcc'd to it). */
+export function mailboxAddressKind(headers: Map<string, string[]>, loggingAddresses: ReadonlySet<string>): InboundAddressKind {
+  const named = parseAddressList([...(headers.get('to') ?? []), ...(headers.get('cc') ?? [])].join(', '));
+  return named.some((a) => loggingAddresses.has(normalizeAddress(a.address))) ? 'fwd' : 'bcc';
+}
+
+/** Reads every listed folder once, up to its end; returns how many messages were spooled. */
+export async function readLoggingFolders(ctx: LoggingMailboxContext): Promise<number> {
+  let spooled = 0;
+  for (const folder of ctx.inbox.loggingFolders) {
+    if (ctx.signal.aborted) break;
+    spooled += await readFolder(ctx, folder);
+  }
+  return spooled;
+}
+
+async function readFolder(ctx: LoggingMailboxContext, folder: string): Promise<number> {
+  const { client, store, inbox, logger } = ctx;
+  let mailbox;
+  try {
+    mailbox = await client.mailboxOpen(folder, { readOnly: true });
+  } catch (error) {
+    // A folder that does not exist (a typo, renamed): the others are still read.
+    if (!client.usable) throw error;
+    logger.warn({ folder, err: error instanceof Error ? error.message : String(error) }, 'logging folder cannot be opened; skipped');
+    return 0;
+  }
+  const uidvalidity = Number(mailbox.uidValidity);
+  const stored = await store.folderCheckpoint(inbox.id, folder);
+  if (!stored || stored.uidvalidity !== uidvalidity) {
+    // First read, or the server renumbered the folder: new mail only, from UIDNEXT on.
+    const lastUid = Math.max(0, mailbox.uidNext - 1);
+    await store.saveFolderCheckpoint(inbox.id, folder, uidvalidity, lastUid);
+    logger.info({ folder, uidvalidity, lastUid, why: stored ? 'uidvalidity_changed' : 'first_read' }, 'logging folder baselined at UIDNEXT-1');
+    return 0;
+  }
+  if (mailbox.exists === 0 || mailbox.uidNext - 1 <= stored.lastUid) return 0;
+  const ours = new Set([inbox.address, ...inbox.aliases].map(normalizeAddress));
+  const listed = await client.fetchAll(`${stored.lastUid + 1}:*`, { uid: true, size: true }, { uid: true });
+  const uids = listed.filter((m) => m.uid > stored.lastUid).sort((a, b) => a.uid - b.uid);
+  let spooled = 0;
+  for (const { uid, size } of uids) {
+    if (ctx.signal.aborted) break;
+    if ((size ?? 0) > MAX_LOGGING_MESSAGE_BYTES) {
+      logger.warn({ folder, uid, size }, `logging message over ${MAX_LOGGING_MESSAGE_BYTES} bytes left unread`);
+      await store.saveFolderCheckpoint(inbox.id, folder, uidvalidity, uid);
+      continue;
+    }
+    // `source` is BODY.PEEK[]: reading does not set \Seen.
+    const message = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
+    const raw = message && message.source ? Buffer.from(message.source) : null;
+    if (!raw) continue; // expunged meanwhile
+    const headers = parseHeaderBlock(raw);
+    const from = parseAddressList((headers.get('from') ?? []).join(', '))[0];
+    const id = await store.spoolFromMailbox({
+      addressKind: mailboxAddressKind(headers, ours),
+      envelopeFrom: null,
+      envelopeTo: [...ours],
+      clientIp: null,
+      helo: null,
+      raw,
+      messageId: firstHeader(headers, 'message-id')?.trim().slice(0, 998) ?? null,
+      fromAddress: from?.address.toLowerCase() ?? null,
+      subject: decodeHeaderValue(firstHeader(headers, 'subject')).replace(/\s+/g, ' ').trim().slice(0, 998),
+      inboxId: inbox.id,
+      folder,
+      uidvalidity,
+      uid,
+    });
+    if (id) {
+      await ctx.enqueue([{ accountId: ctx.accountId, inboundMessageId: id }]);
+      spooled += 1;
+    }
+  }
+  if (spooled > 0) logger.info({ folder, spooled }, 'logging messages spooled');
+  return spooled;
+}
