@@ -45,7 +45,7 @@ export const REASON_SENTENCES: Record<ReasonCode, string> = {
   sender_not_contact:
     'The sender is not a contact in the CRM (an alias or another address of the same person does not count).',
   sender_unverified:
-    "The sender could not be verified (no DMARC pass or aligned DKIM pass: for a reply, from the inbox's own mail server; for mail to the BCC address, by our own check) and the account requires verified senders; it was not logged.",
+    "The sender could not be verified (no DMARC pass or aligned DKIM pass: for a reply, from the inbox's own mail server; for mail to the BCC address, by our own check, or by the logging mailbox's own mail server) and the account requires verified senders; it was not logged.",
   not_thread_owner:
     'The reply arrived in the inbox of a user other than the one who started the thread; it is logged only from the thread owner\'s inbox.',
   team_thread:

@@ -17,7 +17,7 @@ export const REASON_SENTENCES_NL: Readonly<Record<ReasonCode, string>> = {
   sender_not_contact:
     'De afzender is geen contactpersoon in het CRM (een alias of een ander adres van dezelfde persoon telt niet).',
   sender_unverified:
-    'De afzender kon niet worden geverifieerd (geen DMARC-pass of uitgelijnde DKIM-pass: bij een antwoord van de eigen mailserver van de inbox, bij mail aan het BCC-adres door onze eigen controle) en het account vereist geverifieerde afzenders; de e-mail is niet gelogd.',
+    'De afzender kon niet worden geverifieerd (geen DMARC-pass of uitgelijnde DKIM-pass: bij een antwoord van de eigen mailserver van de inbox, bij mail aan het BCC-adres door onze eigen controle of door de eigen mailserver van de logmailbox) en het account vereist geverifieerde afzenders; de e-mail is niet gelogd.',
   sender_not_user:
     "De e-mail kwam binnen op het BCC- of doorstuuradres van het account, maar de afzender (From) is geen gebruiker van het account, geen adres van een gekoppelde inbox en geen alias daarvan; alleen de eigen mensen van het account kunnen op deze manier e-mail loggen.",
   no_loggable_recipient:

@@ -17,7 +17,7 @@ export const REASON_SENTENCES_PL: Readonly<Record<ReasonCode, string>> = {
   sender_not_contact:
     'Nadawca nie jest kontaktem w CRM (alias ani inny adres tej samej osoby się nie liczy).',
   sender_unverified:
-    'Nie udało się zweryfikować nadawcy (brak wyniku DMARC pass ani zgodnego DKIM pass: w przypadku odpowiedzi od własnego serwera poczty skrzynki, w przypadku poczty na adres BCC według naszej własnej kontroli), a konto wymaga zweryfikowanych nadawców; wiadomość nie została zapisana.',
+    'Nie udało się zweryfikować nadawcy (brak wyniku DMARC pass ani zgodnego DKIM pass: w przypadku odpowiedzi od własnego serwera poczty skrzynki, w przypadku poczty na adres BCC według naszej własnej kontroli lub własnego serwera poczty skrzynki do zapisywania), a konto wymaga zweryfikowanych nadawców; wiadomość nie została zapisana.',
   sender_not_user:
     'Wiadomość przyszła na adres BCC lub adres przekazywania konta, ale jej nadawca (From) nie jest użytkownikiem konta, adresem podłączonej skrzynki ani jego aliasem; w ten sposób mogą zapisywać pocztę tylko osoby z danego konta.',
   no_loggable_recipient:
