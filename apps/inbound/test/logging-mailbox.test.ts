@@ -3,7 +3,7 @@
 // apps/inbound's pipeline (its worker in this process) as BCC or forward. The sender is verified by the
 // mailbox server's trusted Authentication-Results only. A BCC goes on the To/Cc contacts (never-log,
 // colleagues and the Bcc'd left out), a forward on the original sender's contact, a forged From is refused
-// under `require`; a folder not listed is not read; nothing is marked read; a worker restart logs nothing twice.
+// under `require`; one too large to read is decided unread; a folder not listed is not read; nothing is marked read; a worker restart logs nothing twice.
 import { setLoggingInbox } from '@reply-sync/operations/logging-inbox';
 import { deleteFleet, registerInboxes, createRedisConnection } from '@reply-sync/queue';
 import { createLogger, createMetrics, parseWorkerEnv, startWorker, type RunningWorker } from '@reply-sync/sync-worker';
@@ -40,6 +40,8 @@ function workerEnv(fleet: string, inboundQueue: string) {
     POLL_INTERVAL_MS: '300',
     DB_POOL_MAX: '4',
     LOGIN_RATE_PER_HOST: '2000/s:2000',
+    // Small, so a message over it costs the test 300 KB, not 75 MB.
+    LOGGING_MAX_MESSAGE_BYTES: '200000',
     LOG_LEVEL: 'warn',
   });
 }
@@ -151,16 +153,32 @@ describe('catch-all logging mailbox', () => {
       'Other',
       await composeEmail({ from: `ana@${domain}`, to: 'henry@client.test', subject: 'Not listed', text: 'Ignored.', messageId: id('other'), headers: { 'Authentication-Results': pass } }),
     );
-    await fx.waitDecided(4);
+    // Over LOGGING_MAX_MESSAGE_BYTES: not read, but decided.
+    await appendTo(
+      mailUser,
+      'INBOX',
+      await composeEmail({
+        from: `ana@${domain}`,
+        to: 'jack@client.test',
+        subject: 'Huge',
+        text: 'See the attachment.',
+        messageId: id('huge'),
+        headers: { 'Authentication-Results': pass },
+        attachments: [{ filename: 'big.bin', content: Buffer.alloc(300_000, 7) }],
+      }),
+    );
+    await fx.waitDecided(5);
 
     const rows = await db.sql<{ folder: string; subject: string; address_kind: string; reason_code: string; detail: string | null; email_id: string | null }[]>`
       SELECT folder, subject, address_kind, reason_code, detail, email_id FROM inbound_messages WHERE account_id = ${s.accountId} ORDER BY folder, uid`;
     const bySubject = new Map(rows.map((r) => [r.subject, r]));
-    expect(rows.map((r) => r.subject).sort()).toEqual(['Filed', 'Forged', 'Fwd: Re: Pricing', 'Proposal']);
+    expect(rows.map((r) => r.subject).sort()).toEqual(['Filed', 'Forged', 'Fwd: Re: Pricing', 'Huge', 'Proposal']);
     expect(bySubject.get('Proposal')).toMatchObject({ folder: 'INBOX', address_kind: 'bcc', reason_code: 'logged' });
     expect(bySubject.get('Fwd: Re: Pricing')).toMatchObject({ address_kind: 'fwd', reason_code: 'logged' });
     expect(bySubject.get('Forged')).toMatchObject({ reason_code: 'sender_unverified', email_id: null });
     expect(bySubject.get('Forged')!.detail).toMatch(/evil\.test/);
+    expect(bySubject.get('Huge')).toMatchObject({ reason_code: 'message_too_large', email_id: null });
+    expect(bySubject.get('Huge')!.detail).toMatch(/over the 200000 the worker reads/);
     expect(bySubject.get('Filed')).toMatchObject({ folder: 'Archive', address_kind: 'bcc', reason_code: 'logged' });
     for (const r of rows) expect(reasonSentence(r.reason_code as ReasonCode).length).toBeGreaterThan(10);
 
@@ -205,9 +223,9 @@ describe('catch-all logging mailbox', () => {
       await composeEmail({ from: `ana@${domain}`, to: 'ivy@client.test', subject: 'After restart', text: 'New.', messageId: id('after'), headers: { 'Authentication-Results': pass } }),
     );
     await start();
-    await fx.waitDecided(5);
+    await fx.waitDecided(6);
     // The restarted worker read INBOX before Archive (the listed order): nothing of the first four again.
-    expect((await fx.inboundRows()).length).toBe(5);
+    expect((await fx.inboundRows()).length).toBe(6);
     const logged = await db.sql`SELECT id FROM logged_emails WHERE account_id = ${s.accountId}`;
     expect(logged.length).toBe(4);
   });

@@ -43,6 +43,8 @@ const EnvSchema = z.object({
   POLL_INTERVAL_MS: ms(5_000),
   /** Transient errors that persist longer than this disconnect the inbox (`server_unreachable`). */
   TRANSIENT_DISCONNECT_AFTER_MS: ms(30 * 60_000),
+  /** A logging mailbox's messages larger than this are left unread (`message_too_large`); apps/inbound's SMTP limit by default. */
+  LOGGING_MAX_MESSAGE_BYTES: z.coerce.number().int().positive().default(75 * 1024 * 1024),
   /** UIDs per catch-up batch. */
   CATCH_UP_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   /** PostgreSQL pool size for this process. */

@@ -27,6 +27,8 @@ export interface SessionConfig {
   pollIntervalMs: number;
   transientDisconnectAfterMs: number;
   catchUpBatchSize: number;
+  /** A logging mailbox's messages over this are not read (logging-mailbox.ts); default 75 MB. */
+  loggingMaxMessageBytes?: number;
   /** How long a NOOP (watchdog) or LOGOUT may take before the connection is presumed dead. */
   commandTimeoutMs?: number;
   /** How often the session re-reads its inbox row (the fallback for a change the listener missed). */
@@ -334,6 +336,7 @@ async function runConnection(deps: SessionDeps, input: ConnectionInput, onReady:
           store: store.logging,
           accountId: inbox.accountId,
           inbox,
+          ...(deps.config.loggingMaxMessageBytes ? { maxMessageBytes: deps.config.loggingMaxMessageBytes } : {}),
           enqueue: (jobs) => deps.inboundQueue?.enqueue(jobs) ?? Promise.resolve(),
           logger: log,
           signal,

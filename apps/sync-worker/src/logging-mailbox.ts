@@ -12,17 +12,17 @@
 // uidvalidity, uid) is unique, so a re-read (a crash, a restart) spools nothing twice. A job lost
 // between the commit and the queue is re-queued by apps/inbound's start-up sweep of spooled rows.
 import type { ImapFlow } from 'imapflow';
-import type { InboundAddressKind, MailboxPlace, SpoolInput } from '@reply-sync/db';
+import type { InboundAddressKind, InboundOutcome, MailboxPlace, SpoolInput } from '@reply-sync/db';
 import { decodeHeaderValue, firstHeader, normalizeAddress, parseAddressList, parseHeaderBlock } from '@reply-sync/threading';
 import type { Logger } from './logger';
 
-/** Larger messages are left unread (and logged as a warning): the SMTP path refuses them too. */
-export const MAX_LOGGING_MESSAGE_BYTES = 64 * 1024 * 1024;
+/** Larger messages are left unread, decided `message_too_large` (apps/inbound's SMTP limit, INBOUND_MAX_MESSAGE_BYTES). */
+export const MAX_LOGGING_MESSAGE_BYTES = 75 * 1024 * 1024;
 
 export interface LoggingStore {
   folderCheckpoint(inboxId: string, folder: string): Promise<{ uidvalidity: number; lastUid: number } | null>;
   saveFolderCheckpoint(inboxId: string, folder: string, uidvalidity: number, lastUid: number): Promise<void>;
-  spoolFromMailbox(input: SpoolInput & MailboxPlace): Promise<string | null>;
+  spoolFromMailbox(input: SpoolInput & MailboxPlace & { decided?: InboundOutcome }): Promise<string | null>;
 }
 
 export interface LoggingMailboxContext {
@@ -30,6 +30,8 @@ export interface LoggingMailboxContext {
   store: LoggingStore;
   accountId: string;
   inbox: { id: string; address: string; aliases: string[]; loggingFolders: string[] };
+  /** Default MAX_LOGGING_MESSAGE_BYTES. */
+  maxMessageBytes?: number;
   /** Puts spooled messages on the inbound queue (apps/inbound's worker processes them). */
   enqueue(jobs: { accountId: string; inboundMessageId: string }[]): Promise<void>;
   logger: Logger;
@@ -76,17 +78,14 @@ async function readFolder(ctx: LoggingMailboxContext, folder: string): Promise<n
   const ours = new Set([inbox.address, ...inbox.aliases].map(normalizeAddress));
   const listed = await client.fetchAll(`${stored.lastUid + 1}:*`, { uid: true, size: true }, { uid: true });
   const uids = listed.filter((m) => m.uid > stored.lastUid).sort((a, b) => a.uid - b.uid);
+  const max = ctx.maxMessageBytes ?? MAX_LOGGING_MESSAGE_BYTES;
   let spooled = 0;
   for (const { uid, size } of uids) {
     if (ctx.signal.aborted) break;
-    if ((size ?? 0) > MAX_LOGGING_MESSAGE_BYTES) {
-      logger.warn({ folder, uid, size }, `logging message over ${MAX_LOGGING_MESSAGE_BYTES} bytes left unread`);
-      await store.saveFolderCheckpoint(inbox.id, folder, uidvalidity, uid);
-      continue;
-    }
-    // `source` is BODY.PEEK[]: reading does not set \Seen.
-    const message = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
-    const raw = message && message.source ? Buffer.from(message.source) : null;
+    const tooLarge = (size ?? 0) > max;
+    // `source` is BODY.PEEK[] (BODY.PEEK[HEADER] for one too large to read): reading does not set \Seen.
+    const message = await client.fetchOne(String(uid), tooLarge ? { uid: true, headers: true } : { uid: true, source: true }, { uid: true });
+    const raw = message ? (tooLarge ? message.headers : message.source) : undefined;
     if (!raw) continue; // expunged meanwhile
     const headers = parseHeaderBlock(raw);
     const from = parseAddressList((headers.get('from') ?? []).join(', '))[0];
@@ -96,7 +95,21 @@ async function readFolder(ctx: LoggingMailboxContext, folder: string): Promise<n
       envelopeTo: [...ours],
       clientIp: null,
       helo: null,
-      raw,
+      raw: Buffer.from(raw),
+      size: size ?? raw.length,
+      ...(tooLarge
+        ? {
+            decided: {
+              decision: 'skipped' as const,
+              reasonCode: 'message_too_large',
+              detail: `the message is ${size} bytes, over the ${max} the worker reads from a logging mailbox`,
+              messageId: null,
+              fromAddress: null,
+              subject: null,
+              emailId: null,
+            },
+          }
+        : {}),
       messageId: firstHeader(headers, 'message-id')?.trim().slice(0, 998) ?? null,
       fromAddress: from?.address.toLowerCase() ?? null,
       subject: decodeHeaderValue(firstHeader(headers, 'subject')).replace(/\s+/g, ' ').trim().slice(0, 998),
@@ -105,7 +118,8 @@ async function readFolder(ctx: LoggingMailboxContext, folder: string): Promise<n
       uidvalidity,
       uid,
     });
-    if (id) {
+    if (id && tooLarge) logger.warn({ folder, uid, size }, 'logging message too large to read: decided message_too_large');
+    else if (id) {
       await ctx.enqueue([{ accountId: ctx.accountId, inboundMessageId: id }]);
       spooled += 1;
     }

@@ -92,6 +92,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       transientDisconnectAfterMs: env.TRANSIENT_DISCONNECT_AFTER_MS,
       inboxRecheckMs: env.INBOX_RECHECK_MS,
       catchUpBatchSize: env.CATCH_UP_BATCH_SIZE,
+      loggingMaxMessageBytes: env.LOGGING_MAX_MESSAGE_BYTES,
     },
     ...(env.tlsCa ? { tlsCa: env.tlsCa } : {}),
     ...(options.createClient ? { createClient: options.createClient } : {}),

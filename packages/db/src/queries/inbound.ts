@@ -64,6 +64,8 @@ export interface SpoolInput {
   clientIp: string | null;
   helo: string | null;
   raw: Buffer;
+  /** The message's size when `raw` is not all of it (a logging-mailbox message too large to read: its header only). */
+  size?: number;
   /** From the headers, so `explain` finds the message while it is still spooled. */
   messageId: string | null;
   fromAddress: string | null;
@@ -166,7 +168,8 @@ export function inboundQueries(db: Db, scope: AccountScope) {
      * and the folder's checkpoint moved past it, in one transaction. Null when that place was spooled
      * already (a re-read after a crash or a restart): each message is processed once.
      */
-    async spoolFromMailbox(input: SpoolInput & MailboxPlace): Promise<string | null> {
+    async spoolFromMailbox(input: SpoolInput & MailboxPlace & { decided?: InboundOutcome }): Promise<string | null> {
+      const decided = input.decided;
       return db.transaction(async (tx) => {
         const [inbox] = await tx.select({ id: inboxes.id }).from(inboxes).where(scope.where(inboxes, eq(inboxes.id, input.inboxId)));
         if (!inbox) throw new Error('inbox not found in this account');
@@ -179,12 +182,16 @@ export function inboundQueries(db: Db, scope: AccountScope) {
             envelopeTo: input.envelopeTo,
             clientIp: null,
             helo: null,
-            raw: input.raw.length > 1024 * 1024 ? sql<Buffer>`decode(${input.raw.toString('base64')}, 'base64')` : input.raw,
-            size: input.raw.length,
+            // A message decided without processing (too large to read) keeps no bytes.
+            raw: decided ? null : input.raw.length > 1024 * 1024 ? sql<Buffer>`decode(${input.raw.toString('base64')}, 'base64')` : input.raw,
+            size: input.size ?? input.raw.length,
             messageId: input.messageId,
             messageIdNorm: (input.messageId && normalizeMessageId(input.messageId)) || null,
             fromAddress: input.fromAddress,
             subject: input.subject,
+            ...(decided
+              ? { status: 'processed' as const, decision: decided.decision, reasonCode: decided.reasonCode, detail: decided.detail?.slice(0, 2000) ?? null, processedAt: sql`now()` }
+              : {}),
             inboxId: input.inboxId,
             folder: input.folder,
             uidvalidity: input.uidvalidity,

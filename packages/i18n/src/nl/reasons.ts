@@ -26,6 +26,8 @@ export const REASON_SENTENCES_NL: Readonly<Record<ReasonCode, string>> = {
     'Het antwoord is binnengekomen in de inbox van een andere gebruiker dan degene die de conversatie begon; het wordt alleen gelogd vanuit de inbox van de eigenaar van de conversatie.',
   team_thread:
     'De conversatie is begonnen vanaf een teamadres; antwoorden worden alleen gelogd vanuit die teaminbox, niet vanuit een persoonlijke inbox of die van een ander team.',
+  message_too_large:
+    'De e-mail in de logmailbox is groter dan wat de worker leest (LOGGING_MAX_MESSAGE_BYTES); hij is ongelezen gelaten en niet gelogd. Stuur hem opnieuw zonder de grootste bijlagen, of log hem met `reply-sync email log`.',
   forward_not_recognised:
     'De e-mail kwam binnen op het doorstuuradres, maar in het tekst- of HTML-deel is geen doorstuurkop (From, Date, Subject van het origineel) gevonden; stuur het antwoord opnieuw door met de knop Doorsturen van je mailprogramma, met de kop die het toevoegt, of log het met `reply-sync email log`.',
   forward_of_thread:
