@@ -5,6 +5,7 @@
 // colleagues and the Bcc'd left out), a forward on the original sender's contact, a forged From is refused
 // under `require`; one too large to read is decided unread; a folder not listed is not read; nothing is marked read; a worker restart logs nothing twice.
 import { setLoggingInbox } from '@reply-sync/operations/logging-inbox';
+import { explain } from '@reply-sync/operations/timeline';
 import { deleteFleet, registerInboxes, createRedisConnection } from '@reply-sync/queue';
 import { createLogger, createMetrics, parseWorkerEnv, startWorker, type RunningWorker } from '@reply-sync/sync-worker';
 import { reasonSentence, type ReasonCode } from '@reply-sync/threading';
@@ -180,6 +181,8 @@ describe('catch-all logging mailbox', () => {
     expect(bySubject.get('Huge')).toMatchObject({ reason_code: 'message_too_large', email_id: null });
     expect(bySubject.get('Huge')!.detail).toMatch(/over the 200000 the worker reads/);
     expect(bySubject.get('Filed')).toMatchObject({ folder: 'Archive', address_kind: 'bcc', reason_code: 'logged' });
+    // Explain finds each by its Message-ID, with the folder it was read from.
+    expect((await explain(s, bccId)).inbound).toEqual([expect.objectContaining({ via: 'bcc', folder: 'INBOX', reasonCode: 'logged' })]);
     for (const r of rows) expect(reasonSentence(r.reason_code as ReasonCode).length).toBeGreaterThan(10);
 
     // BCC: on Bob and the new contact Carol; not on Ben (a colleague), Eve (never-log) or Dave (Bcc'd).
