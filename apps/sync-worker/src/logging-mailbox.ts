@@ -120,8 +120,11 @@ async function readFolder(ctx: LoggingMailboxContext, folder: string): Promise<n
     });
     if (id && tooLarge) logger.warn({ folder, uid, size }, 'logging message too large to read: decided message_too_large');
     else if (id) {
-      await ctx.enqueue([{ accountId: ctx.accountId, inboundMessageId: id }]);
       spooled += 1;
+      // The row is committed: a queue that is away costs a delay (apps/inbound's sweep of spooled rows), not the message.
+      await ctx.enqueue([{ accountId: ctx.accountId, inboundMessageId: id }]).catch((error: unknown) => {
+        logger.warn({ folder, uid, err: error instanceof Error ? error.message : String(error) }, 'logging message spooled but not queued; apps/inbound queues it at its next start');
+      });
     }
   }
   if (spooled > 0) logger.info({ folder, spooled }, 'logging messages spooled');
