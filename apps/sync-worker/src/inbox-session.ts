@@ -276,6 +276,7 @@ async function runConnection(deps: SessionDeps, input: ConnectionInput, onReady:
   let lastError: unknown = null;
   const state: CatchUpState = { lastUid: 0, knownMaxUid: 0, existsSeenAt: null };
   let pendingCatchUp = true;
+  const unopenable = new Set<string>();
   client.on('error', (error: unknown) => {
     lastError = error;
     wake.notify();
@@ -338,6 +339,7 @@ async function runConnection(deps: SessionDeps, input: ConnectionInput, onReady:
           inbox,
           ...(deps.config.loggingMaxMessageBytes ? { maxMessageBytes: deps.config.loggingMaxMessageBytes } : {}),
           enqueue: (jobs) => deps.inboundQueue?.enqueue(jobs) ?? Promise.resolve(),
+          unopenable,
           logger: log,
           signal,
         });

@@ -36,6 +36,8 @@ export interface LoggingMailboxContext {
   enqueue(jobs: { accountId: string; inboundMessageId: string }[]): Promise<void>;
   logger: Logger;
   signal: AbortSignal;
+  /** Folders already reported as not opening (one warning per connection, not one per poll). */
+  unopenable?: Set<string>;
 }
 
 /** `fwd` when the To/Cc name the logging address (it was sent to it), else `bcc` (it was Bcc'd to it). */
@@ -62,6 +64,8 @@ async function readFolder(ctx: LoggingMailboxContext, folder: string): Promise<n
   } catch (error) {
     // A folder that does not exist (a typo, renamed): the others are still read.
     if (!client.usable) throw error;
+    if (ctx.unopenable?.has(folder)) return 0;
+    ctx.unopenable?.add(folder);
     logger.warn({ folder, err: error instanceof Error ? error.message : String(error) }, 'logging folder cannot be opened; skipped');
     return 0;
   }
