@@ -3,7 +3,7 @@
 // apps/inbound's pipeline (its worker in this process) as BCC or forward. The sender is verified by the
 // mailbox server's trusted Authentication-Results only. A BCC goes on the To/Cc contacts (never-log,
 // colleagues and the Bcc'd left out), a forward on the original sender's contact, a forged From is refused
-// under `require`; one too large to read is decided unread; a folder not listed is not read; nothing is marked read; a worker restart logs nothing twice.
+// under `require` and logged as unverified under `flag`; one too large to read is decided unread; a folder not listed is not read; nothing is marked read; a worker restart logs nothing twice.
 import { setLoggingInbox } from '@reply-sync/operations/logging-inbox';
 import { explain } from '@reply-sync/operations/timeline';
 import { deleteFleet, registerInboxes, createRedisConnection } from '@reply-sync/queue';
@@ -48,7 +48,7 @@ function workerEnv(fleet: string, inboundQueue: string) {
 }
 
 describe('catch-all logging mailbox', () => {
-  it('logs BCC and forwards from the listed folders, refuses a forged From, ignores other folders, logs once across a restart', { timeout: 180_000 }, async () => {
+  it('logs BCC and forwards from the listed folders, refuses (require) or flags (flag) a forged From, ignores other folders, logs once across a restart', { timeout: 180_000 }, async () => {
     fx = await createInboundFixture('logging-mailbox');
     const { s, domain, db } = fx;
     const ana = await s.users.add({ email: `ana@${domain}`, name: 'Ana' });
@@ -228,9 +228,22 @@ describe('catch-all logging mailbox', () => {
     );
     await start();
     await fx.waitDecided(6);
-    // The restarted worker read INBOX before Archive (the listed order): nothing of the first four again.
+    // The restarted worker read INBOX before Archive (the listed order): nothing of the first five again.
     expect((await fx.inboundRows()).length).toBe(6);
-    const logged = await db.sql`SELECT id FROM logged_emails WHERE account_id = ${s.accountId}`;
-    expect(logged.length).toBe(4);
+    const afterRestart = await db.sql<{ subject: string; reason_code: string }[]>`SELECT subject, reason_code FROM inbound_messages WHERE account_id = ${s.accountId} AND subject = 'After restart'`;
+    expect(afterRestart).toEqual([{ subject: 'After restart', reason_code: 'logged' }]);
+    expect((await db.sql`SELECT id FROM logged_emails WHERE account_id = ${s.accountId}`).length).toBe(4);
+
+    // Under `flag`, the same forgery is logged, marked unverified.
+    await s.account.setSenderVerification('flag');
+    await appendTo(
+      mailUser,
+      'INBOX',
+      await composeEmail({ from: `ana@${domain}`, to: 'kim@client.test', subject: 'Forged, flagged', text: 'Not from Ana either.', messageId: id('flagged'), headers: { 'Authentication-Results': `evil.test; dmarc=pass header.from=${domain}` } }),
+    );
+    await fx.waitDecided(7);
+    const [flagged] = await db.sql<{ reason_code: string; email_id: string }[]>`SELECT reason_code, email_id FROM inbound_messages WHERE account_id = ${s.accountId} AND subject = 'Forged, flagged'`;
+    expect(flagged!.reason_code).toBe('logged');
+    expect(await s.emails.get(flagged!.email_id)).toMatchObject({ authVerified: false });
   });
 });
