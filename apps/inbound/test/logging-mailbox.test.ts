@@ -3,7 +3,8 @@
 // apps/inbound's pipeline (its worker in this process) as BCC or forward. The sender is verified by the
 // mailbox server's trusted Authentication-Results only. A BCC goes on the To/Cc contacts (never-log,
 // colleagues and the Bcc'd left out), a forward on the original sender's contact, a forged From is refused
-// under `require` and logged as unverified under `flag`; one too large to read is decided unread; a folder not listed is not read; nothing is marked read; a worker restart logs nothing twice.
+// under `require` and logged as unverified under `flag`; one too large to read is decided unread; a folder
+// not listed (or missing) is not read; nothing is marked read; a worker restart logs nothing twice.
 import { setLoggingInbox } from '@reply-sync/operations/logging-inbox';
 import { explain } from '@reply-sync/operations/timeline';
 import { deleteFleet, registerInboxes, createRedisConnection } from '@reply-sync/queue';
