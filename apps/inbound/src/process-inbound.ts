@@ -1,8 +1,10 @@
-// One spooled message to its decision: read the headers, verify the sender (mailauth), decide with
+// One spooled message to its decision, whichever path spooled it (the SMTP receiver, or the fleet reading a
+// logging mailbox: row.folder set, no envelope): read the headers, verify the sender (mailauth for SMTP;
+// the mailbox server's trusted Authentication-Results for a logging mailbox), decide with
 // threading's decideBcc, then, in ONE transaction, create the missing contacts, log the email with its
 // associations and record the decision on the spooled row (which drops its bytes). A job run twice, or
 // again after a crash, finds the row processed and does nothing: each message is logged exactly once.
-import { scoped, type Db, type InboundOutcome } from '@reply-sync/db';
+import { scoped, trustedAuthservIdsOf, type Db, type InboundOutcome } from '@reply-sync/db';
 import { parseReply } from '@reply-sync/sync-worker/parse-reply';
 import {
   decideBcc,
@@ -18,7 +20,13 @@ import {
 import { AlreadyProcessed, DuplicateRollback } from './decision-errors';
 import type { Logger } from './logger';
 import { processForward } from './process-forward';
-import { checkSender, type DnsResolver } from './verify-sender';
+import { checkMailboxSender, checkSender, type DnsResolver } from './verify-sender';
+
+/** The authserv-ids the logging inbox trusts; null when the inbox was removed since. */
+async function mailboxTrust(s: ReturnType<typeof scoped>, inboxId: string | null): Promise<string[] | null> {
+  const inbox = inboxId ? await s.inboxes.get(inboxId) : null;
+  return inbox ? trustedAuthservIdsOf(inbox) : null;
+}
 
 export interface ProcessDeps {
   db: Db;
@@ -64,7 +72,9 @@ export async function processInbound(deps: ProcessDeps, accountId: string, inbou
   }
 
   const [verification, candidates, ownAddresses, neverLog, policy] = await Promise.all([
-    checkSender({ raw, from: from?.address ?? null, clientIp: row.clientIp, helo: row.helo, envelopeFrom: row.envelopeFrom }, deps.resolver, deps.mta),
+    row.folder !== null
+      ? mailboxTrust(s, row.inboxId).then((trusted) => checkMailboxSender(headers, from?.address ?? null, trusted))
+      : checkSender({ raw, from: from?.address ?? null, clientIp: row.clientIp, helo: row.helo, envelopeFrom: row.envelopeFrom }, deps.resolver, deps.mta),
     from ? s.inbound.senderCandidates(from.address) : Promise.resolve([]),
     s.inbound.ownAddresses(),
     s.neverLog.entries(),

@@ -32,5 +32,5 @@ export type { WebhookEndpoint, CreateWebhookEndpointInput, WebhookAttempt, Webho
 export { isKeysetPosition, MAX_KEYSET_LIMIT, type KeysetPosition, type KeysetQuery, type Positioned } from './queries/keyset';
 export type { CompanyWithContacts, DealWithContacts } from './queries/contacts';
 export * from './webhook-delivery';
-export { newInboundToken, inboundAddressOf, parseInboundLocalPart, BCC_DEALS_PER_CONTACT, type SpoolInput, type InboundOutcome } from './queries/inbound';
+export { newInboundToken, inboundAddressOf, parseInboundLocalPart, BCC_DEALS_PER_CONTACT, type SpoolInput, type InboundOutcome, type MailboxPlace } from './queries/inbound';
 export * from './webhook-retention';

@@ -136,6 +136,8 @@ export interface ExplainedInboundDecision {
   at: Date;
   /** `bcc` (or `fwd`, the forwarding path). */
   via: string;
+  /** The logging mailbox's folder it was read from; null when it came by SMTP. */
+  folder: string | null;
   decision: string;
   reasonCode: string;
   sentence: string;
@@ -149,7 +151,7 @@ export interface ExplainedInboundDecision {
 export async function explainInbound(s: Scoped, messageId: string): Promise<ExplainedInboundDecision[]> {
   const rows = await s.inbound.forMessageId(messageId);
   return rows.map((r) => {
-    const common = { via: r.addressKind, from: r.fromAddress, subject: r.subject };
+    const common = { via: r.addressKind, folder: r.folder, from: r.fromAddress, subject: r.subject };
     if (r.reasonCode === null) {
       return { ...common, at: r.receivedAt, decision: 'pending', reasonCode: 'spooled', sentence: SPOOLED_SENTENCE, detail: null, emailId: null };
     }

@@ -15,6 +15,7 @@ import {
   inboundMessages,
   inboxes,
   loggedEmails,
+  loggingFolderCheckpoints,
   users,
   type DecisionOutcome,
   type InboundAddressKind,
@@ -63,10 +64,37 @@ export interface SpoolInput {
   clientIp: string | null;
   helo: string | null;
   raw: Buffer;
+  /** The message's size when `raw` is not all of it (a logging-mailbox message too large to read: its header only). */
+  size?: number;
   /** From the headers, so `explain` finds the message while it is still spooled. */
   messageId: string | null;
   fromAddress: string | null;
   subject: string | null;
+}
+
+/** Where a message of a logging mailbox was read. */
+export interface MailboxPlace {
+  inboxId: string;
+  folder: string;
+  uidvalidity: number;
+  uid: number;
+}
+
+/** Moves a folder's checkpoint to lastUid (never back, unless `reset`: a new baseline). */
+async function saveFolderCheckpoint(tx: DbOrTx, inboxId: string, folder: string, uidvalidity: number, lastUid: number, reset = false): Promise<void> {
+  await tx
+    .insert(loggingFolderCheckpoints)
+    .values({ inboxId, folder, uidvalidity, lastUid })
+    .onConflictDoUpdate({
+      target: [loggingFolderCheckpoints.inboxId, loggingFolderCheckpoints.folder],
+      set: reset
+        ? { uidvalidity, lastUid, updatedAt: sql`now()` }
+        : {
+            uidvalidity,
+            lastUid: sql`CASE WHEN ${loggingFolderCheckpoints.uidvalidity} = ${uidvalidity} THEN greatest(${loggingFolderCheckpoints.lastUid}, ${lastUid}) ELSE ${lastUid} END`,
+            updatedAt: sql`now()`,
+          },
+    });
 }
 
 export interface InboundOutcome {
@@ -133,6 +161,64 @@ export function inboundQueries(db: Db, scope: AccountScope) {
         })
         .returning({ id: inboundMessages.id });
       return row!.id;
+    },
+
+    /**
+     * A message read from a logging mailbox, spooled with its place (inbox, folder, uidvalidity, uid)
+     * and the folder's checkpoint moved past it, in one transaction. Null when that place was spooled
+     * already (a re-read after a crash or a restart): each message is processed once.
+     */
+    async spoolFromMailbox(input: SpoolInput & MailboxPlace & { decided?: InboundOutcome }): Promise<string | null> {
+      const decided = input.decided;
+      return db.transaction(async (tx) => {
+        const [inbox] = await tx.select({ id: inboxes.id }).from(inboxes).where(scope.where(inboxes, eq(inboxes.id, input.inboxId)));
+        if (!inbox) throw new Error('inbox not found in this account');
+        const [row] = await tx
+          .insert(inboundMessages)
+          .values({
+            accountId,
+            addressKind: input.addressKind,
+            envelopeFrom: null,
+            envelopeTo: input.envelopeTo,
+            clientIp: null,
+            helo: null,
+            // A message decided without processing (too large to read) keeps no bytes.
+            raw: decided ? null : input.raw.length > 1024 * 1024 ? sql<Buffer>`decode(${input.raw.toString('base64')}, 'base64')` : input.raw,
+            size: input.size ?? input.raw.length,
+            messageId: input.messageId,
+            messageIdNorm: (input.messageId && normalizeMessageId(input.messageId)) || null,
+            fromAddress: input.fromAddress,
+            subject: input.subject,
+            ...(decided
+              ? { status: 'processed' as const, decision: decided.decision, reasonCode: decided.reasonCode, detail: decided.detail?.slice(0, 2000) ?? null, processedAt: sql`now()` }
+              : {}),
+            inboxId: input.inboxId,
+            folder: input.folder,
+            uidvalidity: input.uidvalidity,
+            uid: input.uid,
+          })
+          .onConflictDoNothing()
+          .returning({ id: inboundMessages.id });
+        await saveFolderCheckpoint(tx, input.inboxId, input.folder, input.uidvalidity, input.uid);
+        return row?.id ?? null;
+      });
+    },
+
+    /** How far the fleet has read a folder of a logging mailbox; null before its first read. */
+    async folderCheckpoint(inboxId: string, folder: string): Promise<{ uidvalidity: number; lastUid: number } | null> {
+      const [row] = await db
+        .select({ uidvalidity: loggingFolderCheckpoints.uidvalidity, lastUid: loggingFolderCheckpoints.lastUid })
+        .from(loggingFolderCheckpoints)
+        .innerJoin(inboxes, eq(inboxes.id, loggingFolderCheckpoints.inboxId))
+        .where(and(eq(inboxes.accountId, accountId), eq(loggingFolderCheckpoints.inboxId, inboxId), eq(loggingFolderCheckpoints.folder, folder)));
+      return row ?? null;
+    },
+
+    /** A folder's baseline (first read, or a new UIDVALIDITY): reading starts after lastUid. */
+    async saveFolderCheckpoint(inboxId: string, folder: string, uidvalidity: number, lastUid: number): Promise<void> {
+      const [inbox] = await db.select({ id: inboxes.id }).from(inboxes).where(scope.where(inboxes, eq(inboxes.id, inboxId)));
+      if (!inbox) throw new Error('inbox not found in this account');
+      await saveFolderCheckpoint(db, inboxId, folder, uidvalidity, lastUid, true);
     },
 
     async message(id: string): Promise<InboundMessageRow | null> {
