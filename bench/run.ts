@@ -27,6 +27,7 @@ import { rebalancingScenario } from './scenarios/rebalancing';
 import { loginStormScenario } from './scenarios/login-storm';
 import { deadLinkScenario } from './scenarios/dead-link';
 import { apiTimelineScenario } from './scenarios/api-timeline';
+import { inboundScenario } from './scenarios/inbound';
 
 const SCENARIOS: Scenario[] = [
   floorScenario,
@@ -44,6 +45,7 @@ const SCENARIOS: Scenario[] = [
   loginStormScenario,
   deadLinkScenario,
   apiTimelineScenario,
+  inboundScenario,
 ];
 
 function parseArgs(argv: string[]): BenchOptions {
