@@ -6,6 +6,7 @@
 // received_at, taken right after the last DATA byte, → the logged email's commit; one clock, the
 // database's). Floor: the same messages to a bare smtp-server that reads and discards them.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createAccount, createDb, inboundAddressOf, scoped } from '@reply-sync/db';
 import { createInboundQueue, createRedisConnection } from '@reply-sync/queue';
@@ -22,6 +23,8 @@ const MESSAGE_BYTES = 20 * 1024;
 
 interface Child {
   port: number;
+  /** The process's CPU time so far (user + system, /proc/<pid>/stat), ms. */
+  cpuMs(): Promise<number>;
   logFile: string;
   stop(): Promise<void>;
 }
@@ -47,6 +50,10 @@ async function startChild(ctx: BenchContext, script: string, name: string, ready
   return {
     port,
     logFile,
+    async cpuMs() {
+      const fields = (await readFile(`/proc/${child.pid}/stat`, 'utf8')).replace(/^.*\) /s, '').split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks (USER_HZ 100)
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
@@ -134,11 +141,13 @@ export const inboundScenario: Scenario = {
       BENCH_DNS_RECORDS: JSON.stringify(dns),
     });
     try {
+      const cpuBefore = await service.cpuMs();
       const startedAt = Date.now();
       const sent = await sendAll(service.port, raws, envelope, connections);
       const deadline = Date.now() + (ctx.options.quick ? 60_000 : 300_000);
       const count = async () => (await ctx.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM inbound_messages WHERE account_id = ${account.id} AND status = 'processed'`)[0]!.n;
       while ((await count()) < total - sent.failed && Date.now() < deadline) await sleep(250);
+      const cpuUsed = (await service.cpuMs()) - cpuBefore;
       const rows = await ctx.db.sql<{ received: number; committed: number }[]>`
         SELECT (extract(epoch FROM m.received_at) * 1000)::float8 AS received,
                (extract(epoch FROM c.committed_at) * 1000)::float8 AS committed
@@ -150,12 +159,14 @@ export const inboundScenario: Scenario = {
       const perSecond = rows.length / ((lastCommit - startedAt) / 1000);
       const accepted = (total - sent.failed) / sent.seconds;
       const latency = summarize(rows.map((r) => r.committed - r.received));
+      const cpuMsPerMessage = cpuUsed / Math.max(1, rows.length);
       ctx.row({ scenario: 'inbound', figure: `${total} BCC messages (${Math.round(bytes / 1024)} KB) over ${connections} connections: logged per second (first send → last commit)`, value: perSecond, unit: 'msg/s', floor: barePerSecond, compare: ratio(perSecond, barePerSecond), goal: '≥ 300/s', met: perSecond >= 300 });
       ctx.row({ scenario: 'inbound', figure: 'accepted (250) per second', value: accepted, unit: 'msg/s', floor: barePerSecond, compare: ratio(accepted, barePerSecond) });
       ctx.row({ scenario: 'inbound', figure: 'end of DATA → timeline row p50', value: ms(latency.p50), unit: 'ms' });
       ctx.row({ scenario: 'inbound', figure: 'end of DATA → timeline row p99', value: ms(latency.p99), unit: 'ms' });
+      ctx.row({ scenario: 'inbound', figure: 'inbound process CPU time per message logged (user + system)', value: ms(cpuMsPerMessage), unit: 'ms' });
       ctx.row({ scenario: 'inbound', figure: 'messages logged', value: rows.length, unit: `of ${total}`, goal: `${total}`, met: rows.length === total });
-      return { total, connections, meanBytes: Math.round(bytes), bare: { ...bareRun, perSecond: barePerSecond }, sent, perSecond, accepted, latency, decisions, serviceLog: service.logFile };
+      return { total, connections, meanBytes: Math.round(bytes), bare: { ...bareRun, perSecond: barePerSecond }, sent, perSecond, accepted, latency, cpuMsPerMessage, decisions, serviceLog: service.logFile };
     } finally {
       await service.stop();
       const connection = createRedisConnection(stack.redisUrl, { forWorker: false });
