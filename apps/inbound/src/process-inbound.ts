@@ -15,6 +15,7 @@ import {
   parseMessageIdList,
   type Address,
 } from '@reply-sync/threading';
+import type { Notifier } from './attachments-notice';
 import { AlreadyProcessed, DuplicateRollback } from './decision-errors';
 import type { Logger } from './logger';
 import { processForward } from './process-forward';
@@ -26,6 +27,8 @@ export interface ProcessDeps {
   /** Our MTA's name in the Authentication-Results we write (the inbound domain). */
   mta: string;
   logger: Logger;
+  /** Sends the sender a notice when the attachments were left out; null or absent: none sent. */
+  notifier?: Notifier | null;
 }
 
 export type ProcessResult = { status: 'processed'; reasonCode: string; emailId: string | null } | { status: 'already_processed' | 'missing' };
@@ -149,5 +152,8 @@ export async function processInbound(deps: ProcessDeps, accountId: string, inbou
   });
   if (!result) return { status: 'already_processed' };
   deps.logger.info({ inboundMessageId, reason: result.reasonCode, emailId: result.emailId }, 'inbound message decided');
+  if (result.reasonCode === 'logged_without_attachments' && attachmentsSkippedReason && deps.notifier) {
+    await deps.notifier.attachmentsDropped({ to: from!.address, subject, messageId, reason: attachmentsSkippedReason });
+  }
   return { status: 'processed', reasonCode: result.reasonCode, emailId: result.emailId };
 }
