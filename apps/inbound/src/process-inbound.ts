@@ -66,19 +66,17 @@ export async function processInbound(deps: ProcessDeps, accountId: string, inbou
     return finish({ ...base, decision: 'skipped', reasonCode: 'malformed', detail: 'the message has no usable Message-ID header', emailId: null });
   }
 
-  const [verification, candidates, ownAddresses, neverLog, policy] = await Promise.all([
+  const to = list(headers, 'to');
+  const cc = list(headers, 'cc');
+  // The sender check (mailauth, DNS) beside ONE statement for every look-up the decision needs.
+  const [verification, context] = await Promise.all([
     checkSender({ raw, from: from?.address ?? null, clientIp: row.clientIp, helo: row.helo, envelopeFrom: row.envelopeFrom }, deps.resolver, deps.mta),
-    from ? s.inbound.senderCandidates(from.address) : Promise.resolve([]),
-    s.inbound.ownAddresses(),
-    s.neverLog.entries(),
-    s.account.senderVerification(),
+    s.inbound.decisionContext({ from: from?.address ?? null, recipients: row.addressKind === 'fwd' ? [] : [...to, ...cc].map((a) => a.address), messageId }),
   ]);
+  const { candidates, ownAddresses, neverLog, policy, contactIds } = context;
   if (row.addressKind === 'fwd') {
     return processForward(deps, { s, inboundMessageId, raw, headers, base, from, verification, candidates, ownAddresses, neverLog, policy, finish });
   }
-  const to = list(headers, 'to');
-  const cc = list(headers, 'cc');
-  const contactIds = await s.inbound.contactIdsByAddress([...to, ...cc].map((a) => a.address));
   const decision = decideBcc(
     { from, to, cc, bcc: list(headers, 'bcc'), envelopeRecipients: row.envelopeTo },
     { candidates, ownAddresses, contactIds, neverLog, policy, verification },
@@ -88,8 +86,8 @@ export async function processInbound(deps: ProcessDeps, accountId: string, inbou
   }
 
   // 6. Already on the timeline (reply sync, a CRM send, an earlier copy): one entry per Message-ID.
-  const existing = await s.emails.getByMessageId(messageId);
-  if (existing) return finish({ ...base, decision: 'skipped', reasonCode: 'duplicate', detail: `already logged as email ${existing.id}`, emailId: existing.id });
+  const existing = context.duplicateEmailId;
+  if (existing) return finish({ ...base, decision: 'skipped', reasonCode: 'duplicate', detail: `already logged as email ${existing}`, emailId: existing });
 
   const content = await parseReply(raw);
   if (!content.ok) return finish({ ...base, decision: 'skipped', reasonCode: 'malformed', detail: cut(content.detail), emailId: null });
