@@ -151,7 +151,10 @@ export async function processInbound(deps: ProcessDeps, accountId: string, inbou
   if (!result) return { status: 'already_processed' };
   deps.logger.info({ inboundMessageId, reason: result.reasonCode, emailId: result.emailId }, 'inbound message decided');
   if (result.reasonCode === 'logged_without_attachments' && attachmentsSkippedReason && deps.notifier) {
-    await deps.notifier.attachmentsDropped({ to: from!.address, subject, messageId, reason: attachmentsSkippedReason });
+    // Only to a verified sender: under the `flag` policy a forged From is logged too, and a notice to it
+    // would be backscatter to whoever's address was forged.
+    if (verification.verified) await deps.notifier.attachmentsDropped({ to: from!.address, subject, messageId, reason: attachmentsSkippedReason });
+    else deps.logger.info({ inboundMessageId, reason: 'attachments_notice_unverified_sender' }, 'no notice sent: the sender is not verified');
   }
   return { status: 'processed', reasonCode: result.reasonCode, emailId: result.emailId };
 }
