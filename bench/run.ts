@@ -29,6 +29,7 @@ import { deadLinkScenario } from './scenarios/dead-link';
 import { apiTimelineScenario } from './scenarios/api-timeline';
 import { trackerScenario } from './scenarios/tracker';
 import { consolePagesScenario } from './scenarios/console-pages';
+import { inboundScenario } from './scenarios/inbound';
 
 const SCENARIOS: Scenario[] = [
   floorScenario,
@@ -48,6 +49,7 @@ const SCENARIOS: Scenario[] = [
   apiTimelineScenario,
   trackerScenario,
   consolePagesScenario,
+  inboundScenario,
 ];
 
 function parseArgs(argv: string[]): BenchOptions {
