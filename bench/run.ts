@@ -27,6 +27,9 @@ import { rebalancingScenario } from './scenarios/rebalancing';
 import { loginStormScenario } from './scenarios/login-storm';
 import { deadLinkScenario } from './scenarios/dead-link';
 import { apiTimelineScenario } from './scenarios/api-timeline';
+import { trackerScenario } from './scenarios/tracker';
+import { consolePagesScenario } from './scenarios/console-pages';
+import { inboundScenario } from './scenarios/inbound';
 
 const SCENARIOS: Scenario[] = [
   floorScenario,
@@ -44,6 +47,9 @@ const SCENARIOS: Scenario[] = [
   loginStormScenario,
   deadLinkScenario,
   apiTimelineScenario,
+  trackerScenario,
+  consolePagesScenario,
+  inboundScenario,
 ];
 
 function parseArgs(argv: string[]): BenchOptions {

@@ -28,6 +28,11 @@ declare -A DOMAIN=([standard]=mail.test [gmail]=gmail.test)
 PROFILES=(standard gmail)
 SUBMISSION_PORT=$((51587 + OFF))
 MX_PORT=$((51025 + OFF))
+# The logging addresses' domain: Postfix relays it to apps/inbound on this port (the demo runs one there).
+INBOUND_DOMAIN=inbound.test
+INBOUND_SMTP_PORT=$((51525 + OFF))
+# docker-compose's mail container relays it to the inbound service's container instead.
+INBOUND_RELAY_HOST="${STACK_INBOUND_HOST:-127.0.0.1}"
 OAUTH_HTTP_PORT=$((51080 + OFF))
 OAUTH_HTTPS_PORT=$((51443 + OFF))
 # Redis Cluster: three primaries and three replicas. Each node also listens on its cluster bus at port +
@@ -218,6 +223,8 @@ export STACK_GMAIL_IMAPS_PORT='${IMAPS_PORT[gmail]}'
 export STACK_GMAIL_LMTP_PORT='${LMTP_PORT[gmail]}'
 export STACK_SMTP_SUBMISSION_PORT='$SUBMISSION_PORT'
 export STACK_SMTP_MX_PORT='$MX_PORT'
+export STACK_INBOUND_DOMAIN='$INBOUND_DOMAIN'
+export STACK_INBOUND_SMTP_PORT='$INBOUND_SMTP_PORT'
 export STACK_OAUTH_HTTP_PORT='$OAUTH_HTTP_PORT'
 export STACK_OAUTH_HTTPS_PORT='$OAUTH_HTTPS_PORT'
 EOF
@@ -610,10 +617,11 @@ render_postfix() {
   local bind="127.0.0.1:" interfaces="127.0.0.1"
   if [[ $LISTEN != 127.0.0.1 ]]; then bind="" interfaces=all; fi
   render "$TEMPLATES/postfix-main.cf.tmpl" INET_INTERFACES="$interfaces" DIR="$dir" STACK="$STACK" \
-    LMTP_STANDARD="${LMTP_PORT[standard]}" LMTP_GMAIL="${LMTP_PORT[gmail]}" | write_if_changed "$dir/main.cf" && changed=0
+    LMTP_STANDARD="${LMTP_PORT[standard]}" LMTP_GMAIL="${LMTP_PORT[gmail]}" INBOUND_DOMAIN="$INBOUND_DOMAIN" | write_if_changed "$dir/main.cf" && changed=0
   render "$TEMPLATES/postfix-master.cf.tmpl" BIND="$bind" SUBMISSION_PORT="$SUBMISSION_PORT" MX_PORT="$MX_PORT" |
     write_if_changed "$dir/master.cf" && changed=0
-  printf 'gmail.test lmtp:inet:127.0.0.1:%s\n' "${LMTP_PORT[gmail]}" | write_if_changed "$dir/transport" && changed=0
+  printf 'gmail.test lmtp:inet:127.0.0.1:%s\n%s smtp:[%s]:%s\n' "${LMTP_PORT[gmail]}" "$INBOUND_DOMAIN" "$INBOUND_RELAY_HOST" "$INBOUND_SMTP_PORT" |
+    write_if_changed "$dir/transport" && changed=0
   # Every login owns exactly the address it logs in with.
   printf '/^(.*)$/ ${1}\n' | write_if_changed "$dir/sender-login-map" && changed=0
   return "$changed"

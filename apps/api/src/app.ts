@@ -22,6 +22,7 @@ import { consolePlugin } from './console/console-plugin';
 import type { LookLoginBudget } from '@reply-sync/operations/look-for-message';
 import { MAX_TOKEN_CHARS, type IpRanges, type TrackingKeyring } from '@reply-sync/tracking';
 import { createTrackingRecorder, type TrackingRecorder } from './tracker/tracking-recorder';
+import { createLiveActivityHub, type LiveActivityHub } from './tracker/live-activity-hub';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -29,13 +30,17 @@ declare module 'fastify' {
     declaredRoutes: DeclaredRoute[];
     /** The tracker's batch writer; null when tracking is off. Flushed when the app closes. */
     trackingRecorder: TrackingRecorder | null;
+    /** This process's LISTEN for live opens and clicks (GET /v1/activity/stream); null when off. */
+    liveActivity: LiveActivityHub | null;
   }
 }
 
 export const API_VERSION = '0.1.0';
 export const DOCS_PREFIX = '/docs';
 
-export interface AppDeps extends Omit<RouteDeps, 'db' | 'tracker'> {
+export interface AppDeps extends Omit<RouteDeps, 'db' | 'tracker' | 'activity'> {
+  /** Live activity (one LISTEN connection on this URL); null or absent: GET /v1/activity/stream answers 503. */
+  live?: { databaseUrl: string; maxStreamsPerAccount?: number; keepAliveMs?: number } | null;
   /** Open and click tracking (TRACKING_KEYS, Apple's ranges); null or absent: off (pixel served, links 404). */
   tracking?: { keys: TrackingKeyring; appleRanges: IpRanges; flushIntervalMs?: number } | null;
   db: Db;
@@ -126,8 +131,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const recorder = deps.tracking ? createTrackingRecorder({ db: deps.db, appleRanges: deps.tracking.appleRanges, log: app.log, flushIntervalMs: deps.tracking.flushIntervalMs }) : null;
   app.decorate('trackingRecorder', recorder);
   app.addHook('onClose', async () => recorder?.close());
-  await app.register(registerRoutes, { ...deps, db: deps.db, tracker: { keys: deps.tracking?.keys ?? null, recorder } });
+  const live = deps.live ? createLiveActivityHub({ db: deps.db, databaseUrl: deps.live.databaseUrl, log: app.log, maxStreamsPerAccount: deps.live.maxStreamsPerAccount }) : null;
+  app.decorate('liveActivity', live);
+  // Before the server closes: open streams end, so close() does not wait for their clients.
+  app.addHook('preClose', async () => live?.close());
+  await app.register(registerRoutes, { ...deps, db: deps.db, tracker: { keys: deps.tracking?.keys ?? null, recorder }, activity: { live, keepAliveMs: deps.live?.keepAliveMs } });
   // The support console's pages (HTML, session cookie), beside the API in the same process.
-  await app.register(consolePlugin, { prefix: '/console', db: deps.db, encryptionKeys: deps.encryptionKeys, tlsCa: deps.tlsCa, loginAttemptsPerMinute: deps.consoleLoginAttemptsPerMinute, lookBudget: deps.lookBudget, webSignIn: deps.webSignIn ?? null, allowPrivateWebhooks: deps.allowPrivateWebhooks, forgetApiKey: (keyId: string) => authenticate.forgetKey(keyId) });
+  await app.register(consolePlugin, { prefix: '/console', db: deps.db, encryptionKeys: deps.encryptionKeys, tlsCa: deps.tlsCa, loginAttemptsPerMinute: deps.consoleLoginAttemptsPerMinute, lookBudget: deps.lookBudget, webSignIn: deps.webSignIn ?? null, allowPrivateWebhooks: deps.allowPrivateWebhooks, live, forgetApiKey: (keyId: string) => authenticate.forgetKey(keyId) });
   return app;
 }

@@ -5,10 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { parseEncryptionKeys } from '@reply-sync/db';
 import { createSendQueue, type SendQueue } from '@reply-sync/queue';
-import { stack, uniqueName } from '@reply-sync/testkit';
+import { stack, uniqueName, waitFor } from '@reply-sync/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, startTestApi, type TestAccount, type TestApi } from './helpers';
 import { webSignInFixture, type WebSignInFixture } from './web-sign-in-fixture';
+import { openSse } from './sse-client';
+import { insertTrackingEvents, type NewTrackingEvent } from '@reply-sync/db/tracking-events';
 
 let api: TestApi;
 let a: TestAccount;
@@ -24,7 +26,7 @@ let webSignIn: WebSignInFixture;
 beforeAll(async () => {
   sendQueue = createSendQueue({ redisUrl: stack.redisUrl, name: uniqueName('api-tenant-sends') });
   webSignIn = webSignInFixture();
-  api = await startTestApi({ sendQueue, webSignIn: webSignIn.config });
+  api = await startTestApi({ sendQueue, webSignIn: webSignIn.config, live: { databaseUrl: stack.databaseUrl } });
   a = await api.account();
   const b = await api.account();
   bKey = await b.key(['read', 'write', 'support']);
@@ -43,6 +45,9 @@ beforeAll(async () => {
   attachmentId = (await a.s.attachments.listFor(email.emailId))[0]!.id;
   await a.s.decisions.record([{ inboxId: inbox.id, uidvalidity: 1, uid: 1, messageId, reasonCode: 'not_a_reply', fromAddress: 'bob@acme.test', subject: 'x' }]);
   const send = await a.s.outgoingEmails.create({ inboxId: inbox.id, userId: user.id, sendId: randomUUID(), to: ['bob@acme.test'], cc: [], subject: 'Hi', textBody: 'hi', htmlBody: null, contactIds: [], companyIds: [], dealIds: [], attachments: [] });
+  // A's send is tracked, sent and opened by Bob: on A's activity feed, stream and contact activity only.
+  await api.db.sql`UPDATE outgoing_emails SET track = true, status = 'sent', sent_at = now() WHERE id = ${send.email.id}`;
+  await insertTrackingEvents(api.db.db, [openOf(a.accountId, send.email.id)]);
   const webhook = await a.s.webhooks.create({ url: 'https://crm.example/hooks', eventTypes: ['email.logged'], secret: 'whsec_dGVzdA==' }, parseEncryptionKeys(stack.encryptionKeys));
   ids = { inbox: inbox.id, user: user.id, contact: contact.id, company: company.id, deal: deal.id, neverLog: neverLog.id, email: email.emailId, send: send.email.id, webhook: webhook.id };
   doc = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json();
@@ -53,6 +58,11 @@ afterAll(async () => {
   await api?.close();
   webSignIn?.close();
 });
+
+function openOf(accountId: string, emailId: string): NewTrackingEvent {
+  const at = new Date();
+  return { accountId, emailId, recipient: 'bob@acme.test', kind: 'open', target: null, method: 'GET', eventClass: 'human', reason: 'human', counted: true, ip: '192.0.2.1', userAgent: 'Mozilla/5.0', occurredAt: at, lastSeenAt: at, hits: 1, dedupeKey: randomUUID() };
+}
 
 type Case =
   /** Called with A's id in {id}: must answer 404. */
@@ -110,6 +120,38 @@ const CASES: Record<string, Case> = {
   'get /v1/contacts': { check: () => holdsNothingOfA('/v1/contacts') },
   'get /v1/contacts/{id}': { id: 'contact' },
   'get /v1/contacts/{id}/timeline': { id: 'contact' },
+  'get /v1/contacts/{id}/activity': { id: 'contact' },
+  'get /v1/activity': {
+    // A's key sees its tracked send (so the check can fail); B's, even naming A's user, sees nothing of it.
+    check: async () => {
+      const own = await api.app.inject({ method: 'GET', url: '/v1/activity', headers: bearer(await a.key(['read'])) });
+      expect(own.json().data.map((s: { id: string; state: string }) => [s.id, s.state])).toEqual([[ids.send, 'opened']]);
+      await holdsNothingOfA('/v1/activity');
+      await holdsNothingOfA(`/v1/activity?userId=${ids.user}`);
+    },
+  },
+  'get /v1/activity/stream': {
+    // A new open of A's: A's stream receives it, B's stream (open at the same time) nothing.
+    check: async () => {
+      const base = await api.app.listen({ host: '127.0.0.1', port: 0 });
+      await api.app.liveActivity!.ready;
+      const mine = await openSse(`${base}/v1/activity/stream`, bearer(await a.key(['read'])));
+      const theirs = await openSse(`${base}/v1/activity/stream`, bearer(bKey));
+      try {
+        expect([mine.status, theirs.status]).toEqual([200, 200]);
+        await waitFor(() => mine.comments.includes('connected') && theirs.comments.includes('connected'), { what: 'both streams open' });
+        await insertTrackingEvents(api.db.db, [openOf(a.accountId, ids.send)]);
+        await mine.next((e) => e.data.outgoingEmailId === ids.send);
+        await insertTrackingEvents(api.db.db, [openOf(a.accountId, ids.send)]);
+        await waitFor(() => mine.events.length === 2, { what: "A's second open" });
+        expect(theirs.events).toEqual([]);
+        for (const id of Object.values(ids)) expect(JSON.stringify(theirs.events), id).not.toContain(id);
+      } finally {
+        mine.close();
+        theirs.close();
+      }
+    },
+  },
   'post /v1/contacts': {
     check: async () => {
       const r = await call('POST', '/v1/contacts', { email: 'carol@acme.test', ownerEmail: `nobody-${randomUUID()}@mail.test` });

@@ -47,6 +47,8 @@ describe('GET /t/o/<token>.gif', () => {
       expect(res.headers.get('content-type')).toBe('image/gif');
       expect(res.headers.get('cache-control')).toContain('no-store');
       expect(res.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+      // Set by the route itself: helmet is off on this hot path (bench `tracker`).
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       const body = Buffer.from(await res.arrayBuffer());
       expect(body.length).toBe(43);
       expect(body.subarray(0, 6).toString('ascii')).toBe('GIF89a');

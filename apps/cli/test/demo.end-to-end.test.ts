@@ -17,8 +17,13 @@ describe('reply-sync demo --once', () => {
     // The worker reads only the INBOX; the demo's `explain` finds the filed reply and records not_in_inbox.
     expect(result.replies.subfolder).toMatchObject({ reasons: ['not_in_inbox'], onTimeline: false });
 
-    const [reply, outgoing] = result.timeline.entries;
-    expect(result.timeline.entries).toHaveLength(2);
+    // Logged by BCC: sent through Postfix submission, whose transport relays the logging domain to apps/inbound.
+    expect(result.bcc).toMatchObject({ address: expect.stringMatching(/^bcc-[a-z2-7]{26}@inbound\.test$/), onTimeline: true });
+    expect(output).toContain(`with ${result.bcc!.address} in Bcc`);
+
+    const [reply, bccNote, outgoing] = result.timeline.entries;
+    expect(result.timeline.entries).toHaveLength(3);
+    expect(bccNote).toMatchObject({ direction: 'outbound', source: 'bcc', messageId: result.bcc!.messageId });
     expect(reply).toMatchObject({ direction: 'inbound', messageId: result.replies.logged.messageId, attachments: [{ filename: 'order-form.csv' }] });
     // The outgoing email was sent for real, through the send queue and Postfix.
     expect(outgoing).toMatchObject({ direction: 'outbound', source: 'crm_send', messageId: result.outgoingMessageId });

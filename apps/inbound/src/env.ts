@@ -32,6 +32,15 @@ const EnvSchema = z.object({
   INBOUND_TLS_KEY_FILE: z.preprocess(optional, z.string().optional()),
   /** DNS servers for SPF/DKIM/DMARC look-ups (`ip[:port]`, comma-separated); default the system's. */
   INBOUND_DNS_SERVERS: z.preprocess(optional, z.string().optional()),
+  /**
+   * The SMTP relay for the notification a sender gets when a BCC'd email is logged without its attachments
+   * (over 50 MB), as a URL: smtp://[user:pass@]host:port (STARTTLS when offered) or smtps://…; unset: no notification.
+   */
+  INBOUND_NOTIFY_SMTP_URL: z.preprocess(optional, z.string().regex(/^smtps?:\/\/[^/\s]+\/?(\?\S*)?$/, 'is not an SMTP URL such as smtp://user:password@smtp.example.com:587').optional()),
+  /** An extra trusted CA (PEM) for that relay's certificate (a private one, as the local stack's). */
+  REPLY_SYNC_TLS_CA_FILE: z.preprocess(optional, z.string().optional()),
+  /** The From of those notifications; default postmaster@INBOUND_DOMAIN. */
+  INBOUND_NOTIFY_FROM: z.preprocess(optional, z.string().email('is not an email address').optional()),
   /** Messages processed at once; 0 runs the SMTP receiver only (another process processes). */
   INBOUND_CONCURRENCY: z.coerce.number().int().min(0).max(100).default(16),
   REPLY_SYNC_INBOUND_QUEUE: z.string().min(1).default('reply-sync-inbound'),
@@ -41,8 +50,10 @@ const EnvSchema = z.object({
 
 type RawEnv = z.infer<typeof EnvSchema>;
 
-export interface InboundEnv extends Omit<RawEnv, 'INBOUND_TLS_CERT_FILE' | 'INBOUND_TLS_KEY_FILE' | 'INBOUND_DNS_SERVERS' | 'INBOUND_DOMAIN'> {
+export interface InboundEnv extends Omit<RawEnv, 'INBOUND_TLS_CERT_FILE' | 'INBOUND_TLS_KEY_FILE' | 'INBOUND_DNS_SERVERS' | 'INBOUND_DOMAIN' | 'INBOUND_NOTIFY_SMTP_URL' | 'INBOUND_NOTIFY_FROM' | 'REPLY_SYNC_TLS_CA_FILE'> {
   INBOUND_DOMAIN: string;
+  /** Where the attachments-left-out notifications go out, or null (none sent). */
+  notify: { smtpUrl: string; from: string; ca: Buffer | null } | null;
   tls: { cert: Buffer; key: Buffer } | null;
   dnsServers: string[] | null;
 }
@@ -61,7 +72,7 @@ export function parseInboundEnv(source: Record<string, string | undefined> = pro
   if (!parsed.success) throw invalid(`${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`);
   const serverProblems = serverUrlProblems(source);
   if (serverProblems.length > 0) throw invalid(serverProblems.join(' '));
-  const { INBOUND_TLS_CERT_FILE, INBOUND_TLS_KEY_FILE, INBOUND_DNS_SERVERS, INBOUND_DOMAIN, ...rest } = parsed.data;
+  const { INBOUND_TLS_CERT_FILE, INBOUND_TLS_KEY_FILE, INBOUND_DNS_SERVERS, INBOUND_DOMAIN, INBOUND_NOTIFY_SMTP_URL, INBOUND_NOTIFY_FROM, REPLY_SYNC_TLS_CA_FILE, ...rest } = parsed.data;
   if (Boolean(INBOUND_TLS_CERT_FILE) !== Boolean(INBOUND_TLS_KEY_FILE)) {
     throw invalid('set both INBOUND_TLS_CERT_FILE and INBOUND_TLS_KEY_FILE (PEM files) to offer STARTTLS, or neither.');
   }
@@ -74,5 +85,15 @@ export function parseInboundEnv(source: Record<string, string | undefined> = pro
     }
   }
   const dnsServers = INBOUND_DNS_SERVERS ? INBOUND_DNS_SERVERS.split(',').map((s) => s.trim()).filter(Boolean) : null;
-  return { ...rest, INBOUND_DOMAIN: INBOUND_DOMAIN!.toLowerCase(), tls, dnsServers };
+  const domain = INBOUND_DOMAIN!.toLowerCase();
+  let ca: Buffer | null = null;
+  if (INBOUND_NOTIFY_SMTP_URL && REPLY_SYNC_TLS_CA_FILE) {
+    try {
+      ca = readFileSync(REPLY_SYNC_TLS_CA_FILE);
+    } catch (error) {
+      throw invalid(`REPLY_SYNC_TLS_CA_FILE cannot be read: ${error instanceof Error ? error.message : String(error)}.`);
+    }
+  }
+  const notify = INBOUND_NOTIFY_SMTP_URL ? { smtpUrl: INBOUND_NOTIFY_SMTP_URL, from: INBOUND_NOTIFY_FROM ?? `postmaster@${domain}`, ca } : null;
+  return { ...rest, INBOUND_DOMAIN: domain, tls, dnsServers, notify };
 }

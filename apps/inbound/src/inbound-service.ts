@@ -2,6 +2,7 @@
 // over one PostgreSQL pool and one Redis connection.
 import { createDb } from '@reply-sync/db';
 import { createInboundQueue, createRedisConnection } from '@reply-sync/queue';
+import { createNotifier, type Notifier } from './attachments-notice';
 import type { InboundEnv } from './env';
 import { startInboundWorker, type InboundWorker } from './inbound-worker';
 import type { Logger } from './logger';
@@ -26,6 +27,7 @@ export async function startInbound({ env, logger, resolver }: StartInboundOption
   const connection = createRedisConnection(env.REDIS_URL, { forWorker: true });
   const queue = createInboundQueue({ connection, name: env.REPLY_SYNC_INBOUND_QUEUE });
   let worker: InboundWorker | null = null;
+  const notifier: Notifier | null = env.notify ? createNotifier({ ...env.notify, logger }) : null;
   try {
     if (env.INBOUND_CONCURRENCY > 0) {
       worker = await startInboundWorker({
@@ -37,6 +39,7 @@ export async function startInbound({ env, logger, resolver }: StartInboundOption
         resolver: resolver ?? systemResolver(env.dnsServers),
         mta: env.INBOUND_DOMAIN,
         logger,
+        notifier,
       });
     }
     const receiver = await startSmtpReceiver({
@@ -54,6 +57,7 @@ export async function startInbound({ env, logger, resolver }: StartInboundOption
       async close() {
         await receiver.close();
         await worker?.close();
+        notifier?.close();
         await queue.close();
         await connection.quit().catch(() => connection.disconnect());
         await database.close();
@@ -61,6 +65,7 @@ export async function startInbound({ env, logger, resolver }: StartInboundOption
     };
   } catch (error) {
     await worker?.close().catch(() => undefined);
+    notifier?.close();
     await queue.close().catch(() => undefined);
     connection.disconnect();
     await database.close().catch(() => undefined);

@@ -1,8 +1,10 @@
-// One spooled message to its decision: read the headers, verify the sender (mailauth), decide with
+// One spooled message to its decision, whichever path spooled it (the SMTP receiver, or the fleet reading a
+// logging mailbox: row.folder set, no envelope): read the headers, verify the sender (mailauth for SMTP;
+// the mailbox server's trusted Authentication-Results for a logging mailbox), decide with
 // threading's decideBcc, then, in ONE transaction, create the missing contacts, log the email with its
 // associations and record the decision on the spooled row (which drops its bytes). A job run twice, or
 // again after a crash, finds the row processed and does nothing: each message is logged exactly once.
-import { scoped, type Db, type InboundOutcome } from '@reply-sync/db';
+import { scoped, trustedAuthservIdsOf, type Db, type InboundOutcome } from '@reply-sync/db';
 import { parseReply } from '@reply-sync/sync-worker/parse-reply';
 import {
   decideBcc,
@@ -15,10 +17,17 @@ import {
   parseMessageIdList,
   type Address,
 } from '@reply-sync/threading';
+import type { Notifier } from './attachments-notice';
 import { AlreadyProcessed, DuplicateRollback } from './decision-errors';
 import type { Logger } from './logger';
 import { processForward } from './process-forward';
-import { checkSender, type DnsResolver } from './verify-sender';
+import { checkMailboxSender, checkSender, type DnsResolver } from './verify-sender';
+
+/** The authserv-ids the logging inbox trusts; null when the inbox was removed since. */
+async function mailboxTrust(s: ReturnType<typeof scoped>, inboxId: string | null): Promise<string[] | null> {
+  const inbox = inboxId ? await s.inboxes.get(inboxId) : null;
+  return inbox ? trustedAuthservIdsOf(inbox) : null;
+}
 
 export interface ProcessDeps {
   db: Db;
@@ -26,6 +35,8 @@ export interface ProcessDeps {
   /** Our MTA's name in the Authentication-Results we write (the inbound domain). */
   mta: string;
   logger: Logger;
+  /** Sends the sender a notice when the attachments were left out; null or absent: none sent. */
+  notifier?: Notifier | null;
 }
 
 export type ProcessResult = { status: 'processed'; reasonCode: string; emailId: string | null } | { status: 'already_processed' | 'missing' };
@@ -63,19 +74,20 @@ export async function processInbound(deps: ProcessDeps, accountId: string, inbou
     return finish({ ...base, decision: 'skipped', reasonCode: 'malformed', detail: 'the message has no usable Message-ID header', emailId: null });
   }
 
-  const [verification, candidates, ownAddresses, neverLog, policy] = await Promise.all([
-    checkSender({ raw, from: from?.address ?? null, clientIp: row.clientIp, helo: row.helo, envelopeFrom: row.envelopeFrom }, deps.resolver, deps.mta),
-    from ? s.inbound.senderCandidates(from.address) : Promise.resolve([]),
-    s.inbound.ownAddresses(),
-    s.neverLog.entries(),
-    s.account.senderVerification(),
+  const to = list(headers, 'to');
+  const cc = list(headers, 'cc');
+  // The sender check (mailauth and DNS on the SMTP path; the mailbox's own server's
+  // Authentication-Results on the mailbox path) beside ONE statement for every look-up the decision needs.
+  const [verification, context] = await Promise.all([
+    row.folder !== null
+      ? mailboxTrust(s, row.inboxId).then((trusted) => checkMailboxSender(headers, from?.address ?? null, trusted))
+      : checkSender({ raw, from: from?.address ?? null, clientIp: row.clientIp, helo: row.helo, envelopeFrom: row.envelopeFrom }, deps.resolver, deps.mta),
+    s.inbound.decisionContext({ from: from?.address ?? null, recipients: row.addressKind === 'fwd' ? [] : [...to, ...cc].map((a) => a.address), messageId }),
   ]);
+  const { candidates, ownAddresses, neverLog, policy, contactIds } = context;
   if (row.addressKind === 'fwd') {
     return processForward(deps, { s, inboundMessageId, raw, headers, base, from, verification, candidates, ownAddresses, neverLog, policy, finish });
   }
-  const to = list(headers, 'to');
-  const cc = list(headers, 'cc');
-  const contactIds = await s.inbound.contactIdsByAddress([...to, ...cc].map((a) => a.address));
   const decision = decideBcc(
     { from, to, cc, bcc: list(headers, 'bcc'), envelopeRecipients: row.envelopeTo },
     { candidates, ownAddresses, contactIds, neverLog, policy, verification },
@@ -85,8 +97,8 @@ export async function processInbound(deps: ProcessDeps, accountId: string, inbou
   }
 
   // 6. Already on the timeline (reply sync, a CRM send, an earlier copy): one entry per Message-ID.
-  const existing = await s.emails.getByMessageId(messageId);
-  if (existing) return finish({ ...base, decision: 'skipped', reasonCode: 'duplicate', detail: `already logged as email ${existing.id}`, emailId: existing.id });
+  const existing = context.duplicateEmailId;
+  if (existing) return finish({ ...base, decision: 'skipped', reasonCode: 'duplicate', detail: `already logged as email ${existing}`, emailId: existing });
 
   const content = await parseReply(raw);
   if (!content.ok) return finish({ ...base, decision: 'skipped', reasonCode: 'malformed', detail: cut(content.detail), emailId: null });
@@ -149,5 +161,11 @@ export async function processInbound(deps: ProcessDeps, accountId: string, inbou
   });
   if (!result) return { status: 'already_processed' };
   deps.logger.info({ inboundMessageId, reason: result.reasonCode, emailId: result.emailId }, 'inbound message decided');
+  if (result.reasonCode === 'logged_without_attachments' && attachmentsSkippedReason && deps.notifier) {
+    // Only to a verified sender: under the `flag` policy a forged From is logged too, and a notice to it
+    // would be backscatter to whoever's address was forged.
+    if (verification.verified) await deps.notifier.attachmentsDropped({ to: from!.address, subject, messageId, reason: attachmentsSkippedReason });
+    else deps.logger.info({ inboundMessageId, reason: 'attachments_notice_unverified_sender' }, 'no notice sent: the sender is not verified');
+  }
   return { status: 'processed', reasonCode: result.reasonCode, emailId: result.emailId };
 }

@@ -28,6 +28,7 @@ export async function runInbound(env: InboundEnv = parseInboundEnv()): Promise<v
       if (signalled) onStop();
     });
   } finally {
+    logger.flush();
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
   }

@@ -2,6 +2,8 @@
 // SPF, DKIM and DMARC of a received message, checked by mailauth through an injectable DNS resolver,
 // then read by threading's one rule (verifySender: DMARC pass, or an aligned DKIM pass) from the
 // Authentication-Results header mailauth writes as our own MTA: the same verdict shape as a reply's.
+// A message read from a logging mailbox has no SMTP session to check: its verdict is the topmost
+// Authentication-Results of the mailbox's own server (the inbox's trusted authserv-ids), as reply sync's.
 import { Resolver } from 'node:dns/promises';
 import { verifySender, type SenderVerification } from '@reply-sync/threading';
 import { authenticate } from 'mailauth';
@@ -46,4 +48,12 @@ export async function checkSender(input: SenderCheckInput, resolver: DnsResolver
     return { verified: false, dmarc: null, dkim: null, dkimAligned: false, spf: null, authservId: null, detail: `the sender could not be checked: ${error instanceof Error ? error.message : String(error)}` };
   }
   return verifySender({ authenticationResults: ar ? [ar] : [], from: input.from, trustedAuthservIds: [mta] });
+}
+
+/** The logging mailbox's verdict: its own server's Authentication-Results only (never mailauth's, never the sender's). */
+export function checkMailboxSender(headers: Map<string, string[]>, from: string | null, trustedAuthservIds: string[] | null): SenderVerification {
+  if (trustedAuthservIds === null) {
+    return { verified: false, dmarc: null, dkim: null, dkimAligned: false, spf: null, authservId: null, detail: 'the logging inbox it was read from is gone' };
+  }
+  return verifySender({ authenticationResults: headers.get('authentication-results') ?? [], from, trustedAuthservIds });
 }

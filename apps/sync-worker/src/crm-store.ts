@@ -10,6 +10,7 @@ import {
   type LogReplyResult,
   type LogRepliesOutcome,
 } from '@reply-sync/db';
+import type { LoggingStore } from './logging-mailbox';
 import type { ContactRef, NeverLogEntry, SenderVerificationPolicy, ThreadRef } from '@reply-sync/threading';
 
 export type InboxRecord = NonNullable<Awaited<ReturnType<ReturnType<typeof scoped>['inboxes']['get']>>>;
@@ -51,6 +52,8 @@ export interface CrmStore {
   logReply(input: LogReplyInput): Promise<LogReplyResult>;
   /** Many replies of this inbox in one transaction; see @reply-sync/db's logReplies (deferred, refused values). */
   logReplies(inputs: LogReplyInput[]): Promise<LogRepliesOutcome>;
+  /** A logging mailbox's folder checkpoints and spool (logging-mailbox.ts). */
+  logging: LoggingStore;
   /** Decisions of a batch and the checkpoint after it, in one transaction. */
   recordDecisions(
     rows: DecisionInput[],
@@ -104,6 +107,7 @@ export function createCrmStore(db: Db, accountId: string, inboxId: string, keys:
     senderVerificationPolicy: () => q.account.senderVerification(),
     logReply: (input) => q.emails.logReply(input),
     logReplies: (inputs) => q.emails.logReplies(inboxId, inputs),
+    logging: q.inbound,
     async recordDecisions(rows, checkpoint) {
       await q.decisions.record(rows, { inboxId, ...checkpoint });
       synced();

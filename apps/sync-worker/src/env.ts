@@ -26,6 +26,8 @@ const EnvSchema = z.object({
   REPLY_SYNC_QUEUE: z.string().min(1).default('reply-sync-inboxes'),
   /** The queue of CRM sends (issue 5); the worker process runs both. */
   REPLY_SYNC_SEND_QUEUE: z.string().min(1).default('reply-sync-sends'),
+  /** apps/inbound's queue: a logging mailbox's messages go there (logging-mailbox.ts). */
+  REPLY_SYNC_INBOUND_QUEUE: z.string().min(1).default('reply-sync-inbound'),
   /** Concurrent SMTP sends in this process. */
   SEND_CONCURRENCY: z.coerce.number().int().positive().default(10),
   /** Validated by the db package's parser so the error sentence is the same everywhere. */
@@ -42,6 +44,8 @@ const EnvSchema = z.object({
   POLL_INTERVAL_MS: ms(5_000),
   /** Transient errors that persist longer than this disconnect the inbox (`server_unreachable`). */
   TRANSIENT_DISCONNECT_AFTER_MS: ms(30 * 60_000),
+  /** A logging mailbox's messages larger than this are left unread (`message_too_large`); apps/inbound's SMTP limit by default. */
+  LOGGING_MAX_MESSAGE_BYTES: z.coerce.number().int().positive().default(75 * 1024 * 1024),
   /** UIDs per catch-up batch. */
   CATCH_UP_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   /** PostgreSQL pool size for this process. */

@@ -7,7 +7,7 @@
 import type { ImapFlow } from 'imapflow';
 import { CredentialsDecryptError, toInboxContext, type Db, type EncryptionKeys } from '@reply-sync/db';
 import { classifyMailError, createImapClient, gateLogin, lastErrorFor, type ConnectOptions, type ImapSettings, type MailCredentials } from '@reply-sync/mail';
-import { LoginBudgetError, type InboxJobData, type LoginBudget } from '@reply-sync/queue';
+import { LoginBudgetError, type InboundQueue, type InboxJobData, type LoginBudget } from '@reply-sync/queue';
 import type { NeverLogEntry, SenderVerificationPolicy } from '@reply-sync/threading';
 import { backoffDelay, sleep } from './backoff';
 import { catchUp, type CatchUpState } from './catch-up';
@@ -17,6 +17,7 @@ import type { Logger } from './logger';
 import type { WorkerMetrics } from './metrics';
 import type { InboxChangeListener } from './inbox-change-listener';
 import { inboxEnd, watchInbox, type InboxEnd, type InboxWatch } from './inbox-watch';
+import { readLoggingFolders } from './logging-mailbox';
 import { errorAction } from './session-errors';
 import { WakeSignal, withTimeout } from './wake-signal';
 
@@ -26,6 +27,8 @@ export interface SessionConfig {
   pollIntervalMs: number;
   transientDisconnectAfterMs: number;
   catchUpBatchSize: number;
+  /** A logging mailbox's messages over this are not read (logging-mailbox.ts); default 75 MB. */
+  loggingMaxMessageBytes?: number;
   /** How long a NOOP (watchdog) or LOGOUT may take before the connection is presumed dead. */
   commandTimeoutMs?: number;
   /** How often the session re-reads its inbox row (the fallback for a change the listener missed). */
@@ -51,6 +54,11 @@ export interface SessionDeps {
   inboxChanges?: Pick<InboxChangeListener, 'watch'>;
   /** The fleet-wide login budget every login waits for (none: log in at once). */
   loginBudget?: Pick<LoginBudget, 'acquireLogin' | 'acquireConnect'>;
+  /**
+   * apps/inbound's queue, for a logging mailbox's messages. Without it they stay spooled until
+   * apps/inbound's start-up sweep queues them.
+   */
+  inboundQueue?: Pick<InboundQueue, 'enqueue' | 'close'>;
 }
 
 export type SessionOutcome =
@@ -268,6 +276,7 @@ async function runConnection(deps: SessionDeps, input: ConnectionInput, onReady:
   let lastError: unknown = null;
   const state: CatchUpState = { lastUid: 0, knownMaxUid: 0, existsSeenAt: null };
   let pendingCatchUp = true;
+  const unopenable = new Set<string>();
   client.on('error', (error: unknown) => {
     lastError = error;
     wake.notify();
@@ -320,6 +329,22 @@ async function runConnection(deps: SessionDeps, input: ConnectionInput, onReady:
       if (input.inboxChanged.aborted) return (await inboxEnd(store, inbox)) ?? 'inbox_changed';
       if (closed) throw lastError ?? new ConnectionClosedError();
       if (signal.aborted) return 'stopped';
+      if (pendingCatchUp && inbox.logging) {
+        // The logging mailbox: its folders go to apps/inbound's pipeline, not to reply sync.
+        pendingCatchUp = false;
+        await readLoggingFolders({
+          client,
+          store: store.logging,
+          accountId: inbox.accountId,
+          inbox,
+          ...(deps.config.loggingMaxMessageBytes ? { maxMessageBytes: deps.config.loggingMaxMessageBytes } : {}),
+          enqueue: (jobs) => deps.inboundQueue?.enqueue(jobs) ?? Promise.resolve(),
+          unopenable,
+          logger: log,
+          signal,
+        });
+        continue;
+      }
       if (pendingCatchUp) {
         pendingCatchUp = false;
         await catchUp(
@@ -357,6 +382,12 @@ async function runConnection(deps: SessionDeps, input: ConnectionInput, onReady:
         }
         continue;
       }
+      if (inbox.logging && now >= nextPoll) {
+        // IDLE watches one folder only: a logging mailbox reads all of its folders every poll.
+        nextPoll = now + deps.config.pollIntervalMs;
+        pendingCatchUp = true;
+        continue;
+      }
       if (!supportsIdle && now >= nextPoll) {
         nextPoll = now + deps.config.pollIntervalMs;
         await withTimeout(client.noop(), commandTimeout, 'NOOP');
@@ -369,7 +400,7 @@ async function runConnection(deps: SessionDeps, input: ConnectionInput, onReady:
           wake.notify();
         });
       }
-      const until = Math.min(input.deadline, nextWatchdog, supportsIdle ? Infinity : nextPoll);
+      const until = Math.min(input.deadline, nextWatchdog, supportsIdle && !inbox.logging ? Infinity : nextPoll);
       await wake.wait(until - Date.now());
     }
   } catch (error) {

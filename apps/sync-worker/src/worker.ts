@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createDb, type Db, type DbHandle, type InboxKey } from '@reply-sync/db';
 import { providersFromEnv } from '@reply-sync/mail';
-import { createLoginBudget, createRedisConnection, fleetKeys, parseMemberJoined, parseRegistryChange } from '@reply-sync/queue';
+import { createInboundQueue, createLoginBudget, createRedisConnection, fleetKeys, parseMemberJoined, parseRegistryChange } from '@reply-sync/queue';
 import type { WorkerEnv } from './env';
 import { createFleetSessions } from './fleet/fleet-sessions';
 import { startFleetMembership, type FleetMembership } from './fleet/fleet-membership';
@@ -92,6 +92,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       transientDisconnectAfterMs: env.TRANSIENT_DISCONNECT_AFTER_MS,
       inboxRecheckMs: env.INBOX_RECHECK_MS,
       catchUpBatchSize: env.CATCH_UP_BATCH_SIZE,
+      loggingMaxMessageBytes: env.LOGGING_MAX_MESSAGE_BYTES,
     },
     ...(env.tlsCa ? { tlsCa: env.tlsCa } : {}),
     ...(options.createClient ? { createClient: options.createClient } : {}),
@@ -99,6 +100,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     inboxChanges,
     // On the short-command connection: a login turn is one script call, failed fast while Redis is away.
     loginBudget: createLoginBudget(redis, env.loginBudget),
+    inboundQueue: createInboundQueue({ connection: redis, name: env.REPLY_SYNC_INBOUND_QUEUE }),
   };
 
   // The fleet: heartbeats and registry reads on a connection that fails fast while Redis is away (the
@@ -204,6 +206,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         await fleet.close();
         await Promise.all([closeRedis(subscriber), closeRedis(fleetRedis)]);
         await inboxChanges.close();
+        await deps.inboundQueue?.close();
         await closeRedis(redis);
         await http?.close();
         if (!options.db) await dbHandle.close();

@@ -45,6 +45,8 @@ export interface NotifyConnection {
   listen(channel: string): Promise<void>;
   /** A round-trip on the connection: rejects when it is gone. */
   ping(): Promise<void>;
+  /** The PostgreSQL backend's pid of this connection (diagnostics; tests end the session by it). */
+  backendPid(): Promise<number>;
   /** Closes at once; onClose fires. */
   close(): Promise<void>;
 }
@@ -78,6 +80,10 @@ export function openNotifyConnection(databaseUrl: string, handlers: NotifyConnec
     },
     async ping() {
       await sql`select 1`;
+    },
+    async backendPid() {
+      const [row] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
+      return row!.pid;
     },
     close: () => sql.end({ timeout: 0 }),
   };

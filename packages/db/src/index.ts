@@ -9,6 +9,7 @@ export * from './next-step';
 export * from './scoped';
 export * from './system-queries';
 export * from './inbox-notify';
+export * from './tracking-notify';
 export { toInboxContext, trustedAuthservIdsOf } from './queries/inboxes';
 export type { Inbox, InboxWithCredentials, CreateInboxInput, ServerSettings, StatusChange } from './queries/inboxes';
 export type { StoredOAuthCredentials, OAuthInboxRow } from './queries/oauth-credentials';
@@ -22,6 +23,7 @@ export type { DecisionInput, DecisionWithInbox, InboxCheckpoint, DecisionPositio
 export { decisionOutcome } from './queries/decisions';
 export type { TimelineEntry, TimelineAttachment, TimelineThread, TimelineHeaderEntry } from './queries/timeline';
 export type { AddContactInput, ContactWithLinks } from './queries/contacts';
+export { ACTIVITY_EVENTS_PER_SEND, type ActivityEvent, type ActivitySend, type ActivityFilter, type ActivityState, type LiveActivity, type TrackingSummary } from './queries/activity';
 export { normalizeNeverLogValue } from './queries/never-log';
 export { generateApiKey, parseApiKey } from './api-key-format';
 export type { AttachmentInfo } from './queries/attachments';
@@ -30,5 +32,5 @@ export type { WebhookEndpoint, CreateWebhookEndpointInput, WebhookAttempt, Webho
 export { isKeysetPosition, MAX_KEYSET_LIMIT, type KeysetPosition, type KeysetQuery, type Positioned } from './queries/keyset';
 export type { CompanyWithContacts, DealWithContacts } from './queries/contacts';
 export * from './webhook-delivery';
-export { newInboundToken, inboundAddressOf, parseInboundLocalPart, BCC_DEALS_PER_CONTACT, type SpoolInput, type InboundOutcome } from './queries/inbound';
+export { newInboundToken, inboundAddressOf, parseInboundLocalPart, BCC_DEALS_PER_CONTACT, type SpoolInput, type InboundOutcome, type MailboxPlace } from './queries/inbound';
 export * from './webhook-retention';

@@ -212,6 +212,12 @@ export const inboxes = pgTable(
      * id-less header, imap none).
      */
     trustedAuthservIds: text('trusted_authserv_ids').array(),
+    /**
+     * The account's catch-all logging mailbox (issue 14): the fleet reads `loggingFolders` (not INBOX's
+     * replies) and hands every new message to apps/inbound's pipeline, as if sent to a BCC/forwarding address.
+     */
+    logging: boolean('logging').notNull().default(false),
+    loggingFolders: text('logging_folders').array().notNull().default(sql`'{INBOX}'::text[]`),
     createdAt: createdAt(),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },
@@ -554,6 +560,8 @@ export const outgoingEmails = pgTable(
   },
   (t) => [
     uniqueIndex('outgoing_emails_account_send_id_uq').on(t.accountId, t.sendId),
+    // The timeline's tracking summary finds a logged email's send by it (0018).
+    index('outgoing_emails_email_idx').on(t.emailId).where(sql`${t.emailId} IS NOT NULL`),
     oneOf('outgoing_emails_status_ck', t.status, OUTGOING_STATUSES),
     check('outgoing_emails_send_id_ck', sql`${t.sendId} ~ '^[A-Za-z0-9._-]{1,128}$'`),
     check('outgoing_emails_to_ck', sql`cardinality(${t.to}) > 0`),
@@ -863,15 +871,36 @@ export const inboundMessages = pgTable(
     detail: storableText('detail'),
     emailId: uuid('email_id').references(() => loggedEmails.id, { onDelete: 'set null' }),
     processedAt: tstz('processed_at'),
+    /** Read from a logging mailbox (null: received by SMTP): where, so each message is spooled once. */
+    inboxId: uuid('inbox_id').references(() => inboxes.id, { onDelete: 'set null' }),
+    folder: storableText('folder'),
+    uidvalidity: imapNumber('uidvalidity'),
+    uid: imapNumber('uid'),
   },
   (t) => [
     index('inbound_messages_account_message_id_idx').on(t.accountId, t.messageIdNorm),
+    uniqueIndex('inbound_messages_mailbox_uid_uq').on(t.inboxId, t.folder, t.uidvalidity, t.uid).where(sql`${t.inboxId} IS NOT NULL`),
     index('inbound_messages_spooled_idx').on(t.receivedAt).where(sql`${t.status} = 'spooled'`),
     oneOf('inbound_messages_address_kind_ck', t.addressKind, INBOUND_ADDRESS_KINDS),
     oneOf('inbound_messages_status_ck', t.status, INBOUND_MESSAGE_STATUSES),
     oneOf('inbound_messages_decision_ck', t.decision, DECISION_OUTCOMES),
     check('inbound_messages_processed_ck', sql`(${t.status} = 'processed') = (${t.reasonCode} IS NOT NULL)`),
   ],
+);
+
+/** Where the fleet has read each folder of a logging mailbox up to (the INBOX checkpoint's counterpart). */
+export const loggingFolderCheckpoints = pgTable(
+  'logging_folder_checkpoints',
+  {
+    inboxId: uuid('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    folder: text('folder').notNull(),
+    uidvalidity: imapNumber('uidvalidity').notNull(),
+    lastUid: imapNumber('last_uid').notNull(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.inboxId, t.folder] })],
 );
 
 export type InboundAddressRow = typeof inboundAddresses.$inferSelect;

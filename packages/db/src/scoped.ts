@@ -3,6 +3,7 @@
 import type { Db } from './client';
 import { accountScope } from './account-scope';
 import { accountQueries } from './queries/accounts';
+import { activityQueries } from './queries/activity';
 import { apiKeyQueries } from './queries/api-keys';
 import { attachmentQueries } from './queries/attachments';
 import { companyQueries, contactQueries, dealQueries } from './queries/contacts';
@@ -38,6 +39,7 @@ export function scoped(db: Db, accountId: string) {
     outgoingEmails: outgoingEmailQueries(db, scope),
     decisions: decisionQueries(db, scope),
     timeline: timelineQueries(db, scope),
+    activity: activityQueries(db, scope),
     apiKeys: apiKeyQueries(db, scope),
     idempotencyKeys: idempotencyKeyQueries(db, scope),
     webhooks: webhookQueries(db, scope),

@@ -8,6 +8,8 @@ import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { ANONYMOUS_RECIPIENT, type PriorEvent } from '@reply-sync/tracking';
 import type { Db } from './client';
 import { trackingEvents, type TrackingEventRow } from './schema';
+import { TRACKING_EVENTS_CHANNEL, TRACKING_NOTIFY_CHUNK } from './tracking-notify';
+import { newWebhookEventId } from './webhook-outbox';
 
 export type NewTrackingEvent = Pick<TrackingEventRow, 'accountId' | 'emailId' | 'recipient' | 'kind' | 'target' | 'method' | 'eventClass' | 'reason' | 'counted' | 'ip' | 'userAgent' | 'occurredAt' | 'lastSeenAt' | 'hits' | 'dedupeKey'>;
 
@@ -45,16 +47,48 @@ function stored(e: NewTrackingEvent): NewTrackingEvent {
   return { ...e, recipient: null, ip: null, userAgent: null, dedupeKey: anonymousKey(e.dedupeKey) };
 }
 
-/** Inserts a batch in one statement; an existing dedupe key adds its hits instead. Returns the rows inserted or grown. */
+/**
+ * Inserts a batch in ONE statement (so one transaction); an existing dedupe key adds its hits instead.
+ * The same statement, for each new row that is a person's open or click (counted, not a repeat
+ * collapsing into hits), writes the `email.opened` / `email.clicked` webhook event (only where an
+ * enabled endpoint subscribes, as recordEvent does) and NOTIFYs TRACKING_EVENTS_CHANNEL with the ids:
+ * an event commits with its webhook and live update or not at all. Returns the rows inserted or grown.
+ */
 export async function insertTrackingEvents(db: Db, events: readonly NewTrackingEvent[]): Promise<number> {
   if (events.length === 0) return 0;
   const json = JSON.stringify(events.map(stored).map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString(), lastSeenAt: e.lastSeenAt.toISOString() })));
-  const rows = await db.execute<{ id: string }>(sql`
-    INSERT INTO ${trackingEvents} (account_id, email_id, recipient, kind, target, method, event_class, reason, counted, ip, user_agent, occurred_at, last_seen_at, hits, dedupe_key)
-    SELECT r."accountId", r."emailId", r.recipient, r.kind, r.target, r.method, r."eventClass", r.reason, r.counted, r.ip, r."userAgent", r."occurredAt", r."lastSeenAt", r.hits, r."dedupeKey"
-    FROM jsonb_to_recordset(${json}::jsonb) AS r("accountId" uuid, "emailId" uuid, recipient text, kind text, target text, method text, "eventClass" text, reason text, counted boolean, ip text, "userAgent" text, "occurredAt" timestamptz, "lastSeenAt" timestamptz, hits integer, "dedupeKey" text)
-    JOIN outgoing_emails o ON o.id = r."emailId" AND o.account_id = r."accountId"
-    ON CONFLICT (dedupe_key) DO UPDATE SET hits = ${trackingEvents}.hits + excluded.hits, last_seen_at = greatest(${trackingEvents}.last_seen_at, excluded.last_seen_at)
-    RETURNING id`);
-  return rows.length;
+  // newWebhookEventId's shape: the time part from here, the random part from gen_random_uuid (its 20 first hex digits but the version one).
+  const idPrefix = newWebhookEventId().slice(0, 'evt_'.length + 9);
+  const rows = await db.execute<{ written: number }>(sql`
+    WITH ins AS (
+      INSERT INTO ${trackingEvents} (account_id, email_id, recipient, kind, target, method, event_class, reason, counted, ip, user_agent, occurred_at, last_seen_at, hits, dedupe_key)
+      SELECT r."accountId", r."emailId", r.recipient, r.kind, r.target, r.method, r."eventClass", r.reason, r.counted, r.ip, r."userAgent", r."occurredAt", r."lastSeenAt", r.hits, r."dedupeKey"
+      FROM jsonb_to_recordset(${json}::jsonb) AS r("accountId" uuid, "emailId" uuid, recipient text, kind text, target text, method text, "eventClass" text, reason text, counted boolean, ip text, "userAgent" text, "occurredAt" timestamptz, "lastSeenAt" timestamptz, hits integer, "dedupeKey" text)
+      JOIN outgoing_emails o ON o.id = r."emailId" AND o.account_id = r."accountId"
+      ON CONFLICT (dedupe_key) DO UPDATE SET hits = ${trackingEvents}.hits + excluded.hits, last_seen_at = greatest(${trackingEvents}.last_seen_at, excluded.last_seen_at)
+      RETURNING id, account_id, email_id, recipient, kind, target, occurred_at, counted, (xmax = 0) AS inserted
+    ),
+    fresh AS (SELECT * FROM ins WHERE inserted AND counted),
+    hooks AS (
+      INSERT INTO webhook_events (id, account_id, type, payload)
+      SELECT ${idPrefix} || substr(u, 1, 12) || substr(u, 14, 8), f.account_id,
+        CASE f.kind WHEN 'open' THEN 'email.opened' ELSE 'email.clicked' END,
+        jsonb_build_object('trackingEventId', f.id, 'outgoingEmailId', f.email_id, 'emailId', o.email_id, 'recipient', f.recipient, 'contactId', c.id,
+          'occurredAt', to_char(f.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+          || CASE f.kind WHEN 'click' THEN jsonb_build_object('target', f.target) ELSE '{}'::jsonb END
+      FROM fresh f
+      CROSS JOIN LATERAL (SELECT replace(gen_random_uuid()::text, '-', '') AS u) rnd
+      JOIN outgoing_emails o ON o.id = f.email_id
+      LEFT JOIN contacts c ON c.account_id = f.account_id AND f.recipient IS NOT NULL AND lower(c.email) = lower(f.recipient)
+      WHERE EXISTS (
+        SELECT 1 FROM webhook_endpoints ep
+        WHERE ep.account_id = f.account_id AND ep.enabled AND (CASE f.kind WHEN 'open' THEN 'email.opened' ELSE 'email.clicked' END) = ANY(ep.event_types))
+    ),
+    notified AS (
+      SELECT pg_notify(${TRACKING_EVENTS_CHANNEL}, json_build_object('a', account_id, 'e', json_agg(id ORDER BY id))::text)
+      FROM (SELECT account_id, id, (row_number() OVER (PARTITION BY account_id ORDER BY id) - 1) / ${TRACKING_NOTIFY_CHUNK} AS chunk FROM fresh) x
+      GROUP BY account_id, chunk
+    )
+    SELECT (SELECT count(*) FROM ins)::int AS written, (SELECT count(*) FROM notified)::int AS notifications`);
+  return rows[0]?.written ?? 0;
 }

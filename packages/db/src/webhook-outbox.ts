@@ -35,7 +35,10 @@ export interface WebhookPayloads {
   'email.clicked': TrackingWebhookPayload & { target: string };
 }
 
+/** Written in SQL by insertTrackingEvents (packages/db/src/tracking-events.ts), in the insert's statement. */
 export interface TrackingWebhookPayload {
+  /** The tracking event (the feed's and the stream's id for it). */
+  trackingEventId: string;
   outgoingEmailId: string;
   /** The logged email of the send, when it was logged. */
   emailId: string | null;

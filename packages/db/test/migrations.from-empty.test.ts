@@ -44,6 +44,7 @@ describe('migrations from an empty database', () => {
           'inbox_status_history',
           'inboxes',
           'logged_emails',
+          'logging_folder_checkpoints',
           'never_log',
           'outgoing_attachments',
           'outgoing_emails',

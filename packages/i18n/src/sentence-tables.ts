@@ -9,7 +9,7 @@ import { REASON_SENTENCES, SENDER_VERIFICATION_SENTENCES, UNKNOWN_REASON_SENTENC
 import { ATTEMPT_ERROR_SENTENCES } from '@reply-sync/webhooks/attempt-errors';
 import { WEBHOOK_EVENT_SENTENCES } from '@reply-sync/webhooks/event-types';
 import { WEBHOOK_ERROR_SENTENCES } from '@reply-sync/webhooks/webhook-error';
-import { TRACKING_PLAN_SENTENCES } from '@reply-sync/tracking';
+import { EVENT_REASON_SENTENCES, TRACKING_PLAN_SENTENCES } from '@reply-sync/tracking';
 import type { Language } from './languages';
 import { API_KEY_SCOPE_SENTENCES_NL } from './nl/api-key-scopes';
 import { ATTEMPT_ERROR_SENTENCES_NL } from './nl/attempt-errors';
@@ -23,6 +23,7 @@ import { TRACKING_PLAN_SENTENCES_NL } from './nl/tracking-plan';
 import { WEBHOOK_ERROR_SENTENCES_NL } from './nl/webhook-errors';
 import { UNKNOWN_CODE_SENTENCES_NL } from './nl/unknown-codes';
 import { WEBHOOK_EVENT_SENTENCES_NL } from './nl/webhook-events';
+import { EVENT_REASON_SENTENCES_NL } from './nl/tracking-reasons';
 import { API_KEY_SCOPE_SENTENCES_PL } from './pl/api-key-scopes';
 import { ATTEMPT_ERROR_SENTENCES_PL } from './pl/attempt-errors';
 import { CONNECT_SENTENCES_PL } from './pl/connect-sentences';
@@ -35,6 +36,7 @@ import { TRACKING_PLAN_SENTENCES_PL } from './pl/tracking-plan';
 import { WEBHOOK_ERROR_SENTENCES_PL } from './pl/webhook-errors';
 import { UNKNOWN_CODE_SENTENCES_PL } from './pl/unknown-codes';
 import { WEBHOOK_EVENT_SENTENCES_PL } from './pl/webhook-events';
+import { EVENT_REASON_SENTENCES_PL } from './pl/tracking-reasons';
 
 type Table = Readonly<Record<string, string>>;
 
@@ -67,6 +69,8 @@ export const SENTENCE_TABLES = {
   webhookErrors: { en: WEBHOOK_ERROR_SENTENCES, nl: WEBHOOK_ERROR_SENTENCES_NL, pl: WEBHOOK_ERROR_SENTENCES_PL },
   /** packages/webhooks: why a delivery attempt failed. */
   attemptErrors: { en: ATTEMPT_ERROR_SENTENCES, nl: ATTEMPT_ERROR_SENTENCES_NL, pl: ATTEMPT_ERROR_SENTENCES_PL },
+  /** packages/tracking: why an open or click is a person's or "likely automated". */
+  trackingReasons: { en: EVENT_REASON_SENTENCES, nl: EVENT_REASON_SENTENCES_NL, pl: EVENT_REASON_SENTENCES_PL },
   /** packages/tracking: who a tracked send tracks, and how (planTracking). */
   trackingPlan: { en: TRACKING_PLAN_SENTENCES, nl: TRACKING_PLAN_SENTENCES_NL, pl: TRACKING_PLAN_SENTENCES_PL },
 } as const satisfies Record<string, Record<Language, Table>>;

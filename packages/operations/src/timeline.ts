@@ -1,5 +1,5 @@
 // The CRM timeline of a contact, company or deal, and `explain`: every decision about one message.
-import type { DecisionWithInbox, KeysetPosition, KeysetQuery, Scoped, TimelineEntry, TimelineHeaderEntry } from '@reply-sync/db';
+import type { DecisionWithInbox, KeysetPosition, KeysetQuery, Scoped, TimelineEntry, TimelineHeaderEntry, TrackingSummary } from '@reply-sync/db';
 import { normalizeMessageId, reasonSentence, REASON_SENTENCES, UNKNOWN_REASON_SENTENCE, type ReasonCode } from '@reply-sync/threading';
 import { OperationError } from './operation-error';
 
@@ -20,6 +20,8 @@ export interface TimelineItem {
   attachmentsSkippedReason: string | null;
   /** Of a logged reply: what the inbox's own server said about the sender; null for emails the CRM sent (and replies logged before verification existed). */
   senderVerification: StoredVerification | null;
+  /** Of a tracked send: a person's opens and clicks of it (machine events are not counted); null when it was not tracked. */
+  tracking: TrackingSummary | null;
 }
 
 export interface StoredVerification {
@@ -65,7 +67,7 @@ async function resolveTarget(s: Scoped, target: TimelineTarget): Promise<Timelin
   return timelineTargetOf.deal(d);
 }
 
-function timelineItem(e: TimelineHeaderEntry): TimelineItem {
+function timelineItem(e: TimelineHeaderEntry, tracking: ReadonlyMap<string, TrackingSummary>): TimelineItem {
   return {
     id: e.id,
     threadId: e.threadId,
@@ -79,14 +81,21 @@ function timelineItem(e: TimelineHeaderEntry): TimelineItem {
     attachments: e.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size })),
     attachmentsSkippedReason: e.attachmentsSkippedReason,
     senderVerification: storedVerification(e),
+    tracking: tracking.get(e.id) ?? null,
   };
+}
+
+/** The tracking summaries of the outbound emails among `entries` (one query; none when there are none). */
+async function trackingOf(s: Scoped, entries: readonly TimelineHeaderEntry[]): Promise<ReadonlyMap<string, TrackingSummary>> {
+  return s.activity.summaries(entries.filter((e) => e.direction === 'outbound').map((e) => e.id));
 }
 
 /** The whole timeline (the CLI's `timeline`). */
 export async function timelineFor(s: Scoped, target: TimelineTarget): Promise<Timeline> {
   const resolved = await resolveTarget(s, target);
   const entries = await s.timeline.forTargetId(resolved.kind, resolved.id);
-  return { target: resolved, entries: entries.map(timelineItem) };
+  const tracking = await trackingOf(s, entries);
+  return { target: resolved, entries: entries.map((e) => timelineItem(e, tracking)) };
 }
 
 export interface TimelineThreadItem {
@@ -103,7 +112,8 @@ export async function timelinePage(s: Scoped, target: TimelineTarget | Timeline[
   // A resolved target (the API read its row by id to answer 404) is not looked up a second time.
   const resolved = 'kind' in target ? target : await resolveTarget(s, target);
   const threads = await s.timeline.threadPage(resolved.kind, resolved.id, q);
-  return { target: resolved, threads: threads.map((t) => ({ threadId: t.id, latestAt: t.latestAt, emails: t.entries.map(timelineItem), position: t.position })) };
+  const tracking = await trackingOf(s, threads.flatMap((t) => t.entries));
+  return { target: resolved, threads: threads.map((t) => ({ threadId: t.id, latestAt: t.latestAt, emails: t.entries.map((e) => timelineItem(e, tracking)), position: t.position })) };
 }
 
 export interface ExplainedDecision {
@@ -126,6 +136,8 @@ export interface ExplainedInboundDecision {
   at: Date;
   /** `bcc` (or `fwd`, the forwarding path). */
   via: string;
+  /** The logging mailbox's folder it was read from; null when it came by SMTP. */
+  folder: string | null;
   decision: string;
   reasonCode: string;
   sentence: string;
@@ -139,7 +151,7 @@ export interface ExplainedInboundDecision {
 export async function explainInbound(s: Scoped, messageId: string): Promise<ExplainedInboundDecision[]> {
   const rows = await s.inbound.forMessageId(messageId);
   return rows.map((r) => {
-    const common = { via: r.addressKind, from: r.fromAddress, subject: r.subject };
+    const common = { via: r.addressKind, folder: r.folder, from: r.fromAddress, subject: r.subject };
     if (r.reasonCode === null) {
       return { ...common, at: r.receivedAt, decision: 'pending', reasonCode: 'spooled', sentence: SPOOLED_SENTENCE, detail: null, emailId: null };
     }

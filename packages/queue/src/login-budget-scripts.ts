@@ -64,5 +64,28 @@ local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return math.max(1, tonumber(first[2]) - now)
 `;
 
+/**
+ * The last check before a login goes out: admits it only while fewer than ARGV[1] logins were admitted
+ * in the sliding window of ARGV[2] µs before now (Redis's clock). KEYS[1] is a ZSET of admissions scored
+ * by their time (µs), ARGV[3] a unique member. Returns { 0, now } when admitted (recorded), else
+ * { the µs until the oldest admission leaves the window, now }. The GCRA reservation (RESERVE_LOGIN_LUA) spaces the logins; this
+ * counts them when they are sent, so waiters whose turns were late (a busy event loop, a slow Redis
+ * reply) and then go out together cannot put more than the limit into any window.
+ */
+export const ADMIT_LOGIN_LUA = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%.0f', now - window))
+if redis.call('ZCARD', KEYS[1]) < limit then
+  redis.call('ZADD', KEYS[1], string.format('%.0f', now), ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) + 1000)
+  return { 0, string.format('%.0f', now) }
+end
+local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return { math.max(1, tonumber(first[2]) + window - now), string.format('%.0f', now) }
+`;
+
 /** Frees a slot. KEYS[1] the ZSET, ARGV[1] the holder id. */
 export const RELEASE_CONNECTION_LUA = `return redis.call('ZREM', KEYS[1], ARGV[1])`;

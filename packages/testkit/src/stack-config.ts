@@ -30,6 +30,8 @@ export interface StackConfig {
   readonly queueName: string;
   readonly profiles: Readonly<Record<ProfileName, DovecotProfile>>;
   readonly smtp: { readonly host: string; readonly submissionPort: number; readonly mxPort: number };
+  /** The logging addresses' domain, which Postfix relays to apps/inbound on smtpPort (the demo listens there). */
+  readonly inbound: { readonly domain: string; readonly smtpPort: number };
   readonly oauth: { readonly httpPort: number };
   readonly caCertPath: string;
   /** PEM of the stack's self-signed certificate (SAN localhost, 127.0.0.1): pass as `tls.ca`. */
@@ -95,6 +97,7 @@ function loadStackConfig(file: Record<string, string>, env: NodeJS.ProcessEnv = 
       submissionPort: num('STACK_SMTP_SUBMISSION_PORT', 51587),
       mxPort: num('STACK_SMTP_MX_PORT', 51025),
     },
+    inbound: { domain: get('STACK_INBOUND_DOMAIN', 'inbound.test'), smtpPort: num('STACK_INBOUND_SMTP_PORT', 51525) },
     oauth: { httpPort: num('STACK_OAUTH_HTTP_PORT', 51080) },
     caCertPath,
     // Read on first use, so importing the testkit never fails before the stack is up.

@@ -24,7 +24,7 @@ export type LogReason = 'logged' | 'logged_without_attachments';
  * Mail sent to an account's BCC address (apps/inbound, decideBcc), besides the shared `duplicate`,
  * `never_log`, `sender_unverified`, `malformed` and the two logged codes.
  */
-export type InboundReason = 'sender_not_user' | 'no_loggable_recipient' | ForwardReason;
+export type InboundReason = 'sender_not_user' | 'no_loggable_recipient' | 'message_too_large' | ForwardReason;
 /** Mail sent to an account's forwarding address (apps/inbound, decideForward) that is not one forwarded reply. */
 export type ForwardReason = 'forward_not_recognised' | 'forward_of_thread';
 export type ReasonCode = SkipReason | WorkerReason | LogReason | InboundReason;
@@ -45,7 +45,7 @@ export const REASON_SENTENCES: Record<ReasonCode, string> = {
   sender_not_contact:
     'The sender is not a contact in the CRM (an alias or another address of the same person does not count).',
   sender_unverified:
-    "The sender could not be verified (no DMARC pass or aligned DKIM pass: for a reply, from the inbox's own mail server; for mail to the BCC address, by our own check) and the account requires verified senders; it was not logged.",
+    "The sender could not be verified (no DMARC pass or aligned DKIM pass: for a reply, from the inbox's own mail server; for mail to the BCC address, by our own check, or by the logging mailbox's own mail server) and the account requires verified senders; it was not logged.",
   not_thread_owner:
     'The reply arrived in the inbox of a user other than the one who started the thread; it is logged only from the thread owner\'s inbox.',
   team_thread:
@@ -54,6 +54,8 @@ export const REASON_SENTENCES: Record<ReasonCode, string> = {
     "The email came to the account's BCC or forwarding address, but its From is not a user of the account, a connected inbox's address or one of its aliases; only the account's own people can log email this way.",
   no_loggable_recipient:
     'The email came to the BCC address, but none of its To and Cc recipients can be logged (each is a user of the account, on the never-log list, or was itself Bcc\'d); or it came to the forwarding address and the original sender is one of the account\'s own addresses.',
+  message_too_large:
+    'The email in the logging mailbox is larger than the worker reads (LOGGING_MAX_MESSAGE_BYTES); it was left unread and not logged. Send it again without its largest attachments, or log it with `reply-sync email log`.',
   forward_not_recognised:
     "The email came to the forwarding address, but no forward header (From, Date, Subject of the original) was found in its text or HTML part; forward the reply again with your mail client's Forward button, keeping the header it adds, or log it with `reply-sync email log`.",
   forward_of_thread:

@@ -10,4 +10,5 @@ export const PIXEL_HEADERS: Readonly<Record<string, string>> = {
   pragma: 'no-cache',
   expires: '0',
   'cross-origin-resource-policy': 'cross-origin',
+  'x-content-type-options': 'nosniff',
 };

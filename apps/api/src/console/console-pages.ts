@@ -17,11 +17,15 @@ import { errorPage } from './pages/error-page';
 import { emailPage } from './pages/email-page';
 import { explainPage } from './pages/explain-page';
 import { timelinePage } from './pages/timeline-page';
+import { activityPage } from './pages/activity-page';
+import { serveActivityStream } from '../tracker/activity-stream';
 import { inboxPage, type InboxPageOptions } from './pages/inbox-page';
 import { inboxesPage, PROVIDERS, type ProviderFilter } from './pages/inboxes-page';
 import { failureSentence } from './sentences';
 
 const RECENT_DECISIONS = 50;
+/** Tracked sends on the Activity page. */
+const ACTIVITY_PAGE = 50;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type FormBody = Record<string, string | undefined>;
 
@@ -146,6 +150,20 @@ export async function registerConsolePages(app: FastifyInstance, deps: ConsoleDe
       if (failure.code === 'unexpected') throw error;
       return sendPage(reply, explainPage(ctx, messageId, null, failure.message), 422);
     }
+  });
+
+  app.get('/activity', admin, async (request, reply) => {
+    const ctx = contextOf(request);
+    const sends = await ctx.session!.scope.activity.feed({}, { limit: ACTIVITY_PAGE });
+    return sendPage(reply, activityPage(ctx, sends));
+  });
+
+  // The Activity page's EventSource: the same stream as GET /v1/activity/stream, behind the session.
+  app.get('/activity/stream', admin, async (request, reply) => {
+    const ctx = contextOf(request);
+    if (!deps.live) return reply.code(503).type('text/plain; charset=utf-8').send(ctx.say('error_title'));
+    const served = await serveActivityStream(request, reply, { hub: deps.live, scope: ctx.session!.scope });
+    if (!served) return reply.code(429).type('text/plain; charset=utf-8').send(ctx.say('error_title'));
   });
 
   app.get('/timeline', admin, async (request, reply) => {

@@ -9,6 +9,8 @@ import { consolePasswordMatches, createConsoleSession, decoyConsolePasswordHash,
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { consoleRoute } from '../access';
 import { CONSOLE_CSS } from './console-css';
+import { ACTIVITY_SCRIPT } from './activity-script';
+import type { LiveActivityHub } from '../tracker/live-activity-hub';
 import { readCookie, serializeCookie } from './cookies';
 import { contextOf, isTls, loadConsoleContext, loginCsrfToken, tokensMatch, LOGIN_CSRF_COOKIE, SESSION_COOKIE } from './console-session';
 import type { Html } from './html';
@@ -33,6 +35,8 @@ export interface ConsoleDeps {
   allowPrivateWebhooks?: boolean | undefined;
   /** Drops a revoked key from the API's verified-key cache, so it stops working in this process at once. */
   forgetApiKey?: ((keyId: string) => void) | undefined;
+  /** This process's live activity (the Activity page's stream); null: the page shows the feed without live updates. */
+  live?: LiveActivityHub | null | undefined;
 }
 
 type Role = 'support' | 'admin';
@@ -96,6 +100,7 @@ export async function consolePlugin(app: FastifyInstance, deps: ConsoleDeps): Pr
 
   app.get('/assets/console.css', consoleRoute(), async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(CONSOLE_CSS));
   app.get('/assets/htmx.min.js', consoleRoute(), async (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(htmx));
+  app.get('/assets/activity.js', consoleRoute(), async (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(ACTIVITY_SCRIPT));
   app.get('/', consoleRoute(), async (request, reply) => reply.code(303).header('location', contextOf(request).session ? '/console/inboxes' : '/console/login').send());
 
   app.get('/login', consoleRoute(), async (request, reply) => {

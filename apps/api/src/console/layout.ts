@@ -4,13 +4,14 @@ import { html, type Html, type Renderable } from './html';
 import type { ConsoleContext } from './console-session';
 import { STRINGS, type StringKey } from './strings';
 
-export type NavItem = 'inboxes' | 'connect' | 'explain' | 'timeline' | 'settings';
+export type NavItem = 'inboxes' | 'connect' | 'explain' | 'timeline' | 'activity' | 'settings';
 
 const NAV: { item: NavItem; href: string; label: StringKey; adminOnly: boolean }[] = [
   { item: 'inboxes', href: '/console/inboxes', label: 'nav_inboxes', adminOnly: false },
   { item: 'connect', href: '/console/connect', label: 'nav_connect', adminOnly: true },
   { item: 'explain', href: '/console/explain', label: 'nav_explain', adminOnly: false },
   { item: 'timeline', href: '/console/timeline', label: 'nav_timeline', adminOnly: true },
+  { item: 'activity', href: '/console/activity', label: 'nav_activity', adminOnly: true },
   { item: 'settings', href: '/console/settings/never-log', label: 'nav_settings', adminOnly: true },
 ];
 

@@ -2,7 +2,7 @@
 // packages/i18n's tables (English, Dutch, Polish), so a Dutch support person reads a disconnect's reason
 // in Dutch.
 import { isStatusReason } from '@reply-sync/mail/disconnect-reasons';
-import { decisionSentence, inboxReasonSentence, pickLanguage as pickI18nLanguage, statusReasonSentence } from '@reply-sync/i18n';
+import { decisionSentence, inboxReasonSentence, pickLanguage as pickI18nLanguage, SENTENCE_TABLES, statusReasonSentence } from '@reply-sync/i18n';
 import { CONSOLE_LANGUAGES, type ConsoleLanguage } from '@reply-sync/db/console-roles';
 
 export type Language = ConsoleLanguage;
@@ -26,4 +26,10 @@ export function pickLanguage(setting: string | null | undefined, acceptLanguage:
 /** A failed connect or reconnect as our sentence: a status reason's sentence when the code is one, else the error's own. */
 export function failureSentence(error: { code: string; message: string }, lang: Language, vars: { address: string }): string {
   return isStatusReason(error.code) ? statusReasonSentence(error.code, lang, vars) : error.message;
+}
+
+/** Why an open or click is a person's or likely automated (a tracking event's reason code). */
+export function trackingReasonSentence(code: string, lang: Language): string {
+  const table: Readonly<Record<string, string>> = SENTENCE_TABLES.trackingReasons[lang];
+  return table[code] ?? code;
 }

@@ -92,7 +92,8 @@ const Explanation = Type.Object({
   inbound: Type.Array(
     Type.Object({
       at: DateTime,
-      via: Type.String({ description: "bcc: received at the account's BCC address; fwd: forwarded to its forwarding address" }),
+      via: Type.String({ description: "bcc: received at the account's BCC address (or Bcc'd to its logging mailbox); fwd: forwarded to its forwarding address (or sent to the logging mailbox)" }),
+      folder: Nullable(Type.String({ description: "The logging mailbox's folder it was read from; null when it came by SMTP." })),
       decision: Type.String(),
       reasonCode: Type.String(),
       sentence: Type.String(),

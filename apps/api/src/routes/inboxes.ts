@@ -1,6 +1,7 @@
 // Inboxes: list and show with status, reason sentence, provider text, history and last synced (support);
 // connect an IMAP/SMTP inbox (login checked before saving, POP3 refused), reconnect, remove (write).
 import { connectInbox, pageInboxes, reconnectInbox, removeInbox, showInbox, type ConnectedInbox } from '@reply-sync/operations';
+import { parseLoggingFolders, setLoggingInbox } from '@reply-sync/operations/logging-inbox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Scoped } from '@reply-sync/db';
 import { Type } from 'typebox';
@@ -181,6 +182,34 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, dep
       const b = request.body;
       const connected = await reconnectInbox(scope, { inboxId: (await findInbox(scope, request.params.id)).id, password: b.password, username: b.username, imap: b.imap }, mailDeps());
       return connectedOut(connected, (id) => showInbox(scope, id));
+    },
+  );
+
+  app.put(
+    '/inboxes/:id/logging',
+    {
+      ...scoped('write'),
+      schema: {
+        tags,
+        summary: "Mark (folders) or unmark (null) the inbox as the account's catch-all logging mailbox",
+        description:
+          'The worker reads every listed folder (new mail only) and logs each message as if sent to the BCC address (its To/Cc do not name the inbox) or the forwarding address (they do); one logging inbox per account, so marking one unmarks the others.',
+        params: IdParams,
+        body: Type.Object(
+          { folders: Type.Union([Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 20 }), Type.Null()]) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ id: Type.String(), address: Type.String(), logging: Type.Boolean(), folders: Type.Array(Type.String()) }),
+          ...problemResponses(404),
+        },
+      },
+    },
+    async (request) => {
+      const { scope } = authOf(request);
+      const { id } = await findInbox(scope, request.params.id);
+      const { folders } = request.body;
+      return setLoggingInbox(scope, id, folders === null ? null : parseLoggingFolders(folders));
     },
   );
 

@@ -17,6 +17,7 @@ import type { WebSignInConfig } from '../web-sign-in/web-sign-in-config';
 import type { LookLoginBudget } from '@reply-sync/operations/look-for-message';
 import { webhookRoutes } from './webhooks';
 import { trackerRoutes, type TrackerDeps } from './tracker';
+import { activityRoutes, type ActivityDeps } from './activity';
 
 export interface RouteDeps {
   db: Db;
@@ -34,6 +35,8 @@ export interface RouteDeps {
   lookBudget?: LookLoginBudget | undefined;
   /** The open/click tracker (TRACKING_KEYS and the batch recorder); absent: the pixel answers, links 404, nothing is recorded. */
   tracker?: TrackerDeps | undefined;
+  /** The activity feed's live stream (this process's LISTEN); absent: the stream answers 503. */
+  activity?: ActivityDeps | undefined;
 }
 
 export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => {
@@ -48,6 +51,7 @@ export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) =
   await app.register(neverLogRoutes, { prefix: '/v1' });
   await app.register(emailRoutes, { prefix: '/v1' });
   await app.register(sendRoutes, { prefix: '/v1', sendQueue: deps.sendQueue });
+  await app.register(activityRoutes, { prefix: '/v1', ...(deps.activity ?? { live: null }) });
   await app.register(trackerRoutes, deps.tracker ?? { keys: null, recorder: null });
   await app.register(webhookRoutes, { prefix: '/v1', encryptionKeys: deps.encryptionKeys, allowPrivateWebhooks: deps.allowPrivateWebhooks });
 };

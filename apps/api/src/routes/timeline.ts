@@ -8,7 +8,7 @@ import { scoped } from '../access';
 import { authOf } from '../authenticate';
 import { findOr404 } from '../find-or-404';
 import { keysetPage, keysetQuery, Page, PageQuery } from '../pagination';
-import { DateTime, IdParams, Nullable, OneOf, problemResponses } from '../schemas';
+import { DateTime, IdParams, Nullable, NullableDateTime, OneOf, problemResponses } from '../schemas';
 
 const Item = Type.Object({
   id: Type.String(),
@@ -22,6 +22,12 @@ const Item = Type.Object({
   attachments: Type.Array(Type.Object({ filename: Nullable(Type.String()), contentType: Type.String(), size: Type.Integer() })),
   attachmentsSkippedReason: Nullable(Type.String()),
   senderVerification: Nullable(Type.Object({ verified: Type.Boolean(), dmarc: Nullable(Type.String()), dkim: Nullable(Type.String()), dkimAligned: Nullable(Type.Boolean()), spf: Nullable(Type.String()), detail: Nullable(Type.String()) })),
+  tracking: Nullable(
+    Type.Object(
+      { opens: Type.Integer(), lastOpenedAt: NullableDateTime, clicks: Type.Integer(), lastClickedAt: NullableDateTime },
+      { description: "Of a tracked send: a person's opens and clicks (likely automated ones are not counted; GET /v1/activity lists them); null when the email was not tracked." },
+    ),
+  ),
 });
 
 const Thread = Type.Object({ threadId: Type.String(), latestAt: DateTime, emails: Type.Array(Item) }, { $id: 'TimelineThread' });

@@ -24,11 +24,19 @@ function hitOf(request: FastifyRequest, claims: TrackerHit['claims']): TrackerHi
 /** @fastify/swagger leaves HEAD routes out unless told; these are served on purpose (scanners send HEAD). */
 const withHeadDocumented = <T extends { config: object }>(options: T): T => ({ ...options, config: { ...options.config, swagger: { exposeHeadRoute: true } } });
 
+/**
+ * Off for these two routes (measured: bench `tracker`): helmet (which rebuilds its CSP and ~12 headers per
+ * request, for an image and a bodiless 302) and the rate limiter (which counts API keys; these carry none).
+ * What of helmet matters here is set by hand: nosniff on the GIF, no-referrer on the redirect.
+ */
+const hotPath = { helmet: false as const, config: { access: 'public' as const, rateLimit: false as const } };
+
 export const trackerRoutes: FastifyPluginAsync<TrackerDeps> = async (app, deps) => {
   const verify = (token: string) => (deps.keys ? verifyTrackingToken(deps.keys, token) : null);
 
   const pixel = {
     ...publicRoute(),
+    ...hotPath,
     // Thousands a second: no two info lines per request (errors are still logged, the URL redacted).
     logLevel: 'warn' as const,
     schema: {
@@ -48,6 +56,7 @@ export const trackerRoutes: FastifyPluginAsync<TrackerDeps> = async (app, deps) 
 
   const click = {
     ...publicRoute(),
+    ...hotPath,
     logLevel: 'warn' as const,
     schema: {
       summary: 'Tracked link (public: no key; called by browsers)',

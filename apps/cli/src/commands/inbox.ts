@@ -241,6 +241,28 @@ export function registerInboxCommands(program: Command, rt: CliRuntime): void {
     }),
   );
 
+  withAccount(
+    inbox
+      .command('logging')
+      .description("mark an inbox as the account's catch-all logging mailbox: every new message in its folders is logged as if sent to the BCC or forwarding address")
+      .argument('<inbox-id>')
+      .option('--folders <list>', 'the folders to read, comma-separated (default INBOX), e.g. INBOX,Archive', collect)
+      .option('--off', 'stop using the inbox as the logging mailbox'),
+  ).action(
+    rt.action(async (ctx) => {
+      const o = ctx.opts;
+      const { parseLoggingFolders, setLoggingInbox } = await import('@reply-sync/operations/logging-inbox');
+      if (o.off === true && o.folders !== undefined) throw new CliError('inbox_logging_options', 'Give --folders to mark the logging inbox, or --off to unmark it (not both).');
+      const folders = o.off === true ? null : parseLoggingFolders((o.folders as string[] | undefined) ?? ['INBOX']);
+      const r = await setLoggingInbox(await ctx.scope(), String(ctx.args[0]), folders);
+      ctx.print(r, () =>
+        r.logging
+          ? `${r.address} (${r.id}) is now the logging mailbox: the worker reads ${r.folders.join(', ')} from its next session (within seconds), logging new messages only; messages whose To/Cc do not name ${r.address} count as Bcc'd to it.`
+          : `${r.address} (${r.id}) is no longer the logging mailbox; the worker syncs its INBOX replies again.`,
+      );
+    }),
+  );
+
   withAccount(inbox.command('remove').description('stop syncing an inbox and delete its credentials (logged emails stay)').argument('<inbox-id>')).action(
     rt.action(async (ctx) => {
       const { removeInbox } = await import('@reply-sync/operations/inboxes');

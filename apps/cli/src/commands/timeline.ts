@@ -42,7 +42,8 @@ export function formatExplanation(e: Explanation<LookResult>): string {
     if (e.loggedEmail.senderVerification?.verified === false) lines.push(formatUnverified(e.loggedEmail.senderVerification));
   }
   for (const d of e.inbound) {
-    lines.push(`  ${formatDate(d.at)}  received at the ${d.via === 'bcc' ? 'BCC' : 'forwarding'} address from ${d.from ?? '?'}: ${d.decision} — ${d.reasonCode}`);
+    const where = d.folder !== null ? `read from the logging mailbox's ${d.folder} (as ${d.via === 'bcc' ? 'BCC' : 'forward'})` : `received at the ${d.via === 'bcc' ? 'BCC' : 'forwarding'} address`;
+    lines.push(`  ${formatDate(d.at)}  ${where} from ${d.from ?? '?'}: ${d.decision} — ${d.reasonCode}`);
     lines.push(`    ${d.sentence}`);
     if (d.detail) lines.push(`    (${d.detail})`);
   }

@@ -23,6 +23,12 @@ export const PROPOSAL = {
   text: 'Hi Bob,\n\nattached is our proposal for 200 seats. Happy to walk you through it.\n\nAna',
 };
 
+/** Sent from Ana's own mail client with the account's BCC address in Bcc (logged by apps/inbound). */
+export const BCC_NOTE = {
+  subject: 'Notes from our call',
+  text: 'Hi Bob,\n\nthanks for the call today. As agreed, the pilot starts on Monday with 20 seats.\n\nAna',
+};
+
 export async function replyEmail(
   stamp: string,
   n: number,

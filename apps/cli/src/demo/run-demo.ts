@@ -22,10 +22,11 @@ import { addUser } from '@reply-sync/operations/accounts';
 import { addContact } from '@reply-sync/operations/contacts';
 import { connectInbox } from '@reply-sync/operations/inboxes';
 import { lookForMessage, type LookResult } from '@reply-sync/operations/look-for-message';
-import { explain, timelineFor, type Explanation, type Timeline } from '@reply-sync/operations/timeline';
+import { explain, explainInbound, timelineFor, type Explanation, type Timeline } from '@reply-sync/operations/timeline';
 import { DEMO_DATABASE, ensureDemoDatabase, withoutPassword } from './demo-database';
 import { formatWebhooks, startDemoWebhooks, type DemoWebhookEvent } from './demo-webhooks';
-import { DEMO_CONTACT, DEMO_OTHER_CONTACT, DEMO_SUBFOLDER, demoAlias, PROPOSAL, replyEmail } from './demo-mail';
+import { sendWithBcc, startDemoInbound } from './demo-bcc';
+import { BCC_NOTE, DEMO_CONTACT, DEMO_OTHER_CONTACT, DEMO_SUBFOLDER, demoAlias, PROPOSAL, replyEmail } from './demo-mail';
 
 const STACK_SCRIPT = fileURLToPath(new URL('../../../../scripts/stack.sh', import.meta.url));
 
@@ -67,6 +68,11 @@ export interface DemoResult {
   console: { url: string; email: string; password: string };
   /** What the demo's webhook receiver got, in arrival order. */
   webhooks: DemoWebhookEvent[];
+  /**
+   * The email Ana sent from her own mail client (Postfix submission) with the account's BCC address in
+   * Bcc, relayed by Postfix to apps/inbound; null when the inbound port was taken (another demo running).
+   */
+  bcc: { address: string; messageId: string; reasons: string[]; onTimeline: boolean } | null;
 }
 
 function startLocalStack(print: (text: string) => void): Promise<void> {
@@ -224,6 +230,27 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         `delivered to Bob's INBOX by Postfix, Sent copy ${sent.sentCopyStatus}, associated with ${bobEmail}, ${DEMO_CONTACT.company}, "${DEMO_CONTACT.deal}".`,
     );
 
+    // Logging by BCC: Ana writes from her own mail client, with the account's BCC address in Bcc.
+    const inbound = await startDemoInbound(s, appEnv, stack, tk.uniqueName('demo-inbound'), logFile, logLevel);
+    let bccSent: { address: string; messageId: string } | null = null;
+    if (inbound) {
+      cleanups.unshift(() => inbound.running.close());
+      const messageId = `<${tk.uniqueName('demo-bcc')}@${stack.profiles.standard.domain}>`;
+      await sendWithBcc(
+        { host: stack.smtp.host, port: stack.smtp.submissionPort, ca: stack.caCert },
+        { user: mailUser.user, password: mailUser.password },
+        { from: `Ana Seller <${mailUser.address}>`, to: bobEmail, bcc: inbound.bccAddress, subject: BCC_NOTE.subject, text: BCC_NOTE.text, messageId },
+      );
+      await tk.waitFor(async () => (await explainInbound(s, messageId)).some((d) => d.reasonCode !== 'spooled'), { what: 'the BCC copy decided by apps/inbound', timeoutMs });
+      bccSent = { address: inbound.bccAddress, messageId };
+      say(
+        `7b. Sent "${BCC_NOTE.subject}" from Ana's own mail client (Postfix submission) to Bob with ${inbound.bccAddress} in Bcc: ` +
+          `Postfix relayed the Bcc copy to apps/inbound on ${stack.smtp.host}:${inbound.running.port}, which checked the sender and logged it.`,
+      );
+    } else {
+      say(`7b. Skipped logging by BCC: port ${stack.inbound.smtpPort}, where Postfix relays ${stack.inbound.domain}, is taken (another demo running?).`);
+    }
+
     const to = `Ana Seller <${mailUser.address}>`;
     const inSubfolder = await replyEmail(stamp, 3, to, proposal.messageId, bobEmail, 'Filing this one away for later.');
     await tk.createMailbox(mailUser, DEMO_SUBFOLDER);
@@ -250,6 +277,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     const timeline = await timelineFor(s, { contact: bobEmail });
     const onTimeline = (id: string) => timeline.entries.some((e) => e.messageId === id);
+    const bccExplained = bccSent ? await explain(s, bccSent.messageId) : null;
     const explanations: Record<DemoReplyKind, Explanation<LookResult>> = {
       logged: await explain(s, genuine.messageId),
       alias: await explain(s, fromAlias.messageId),
@@ -271,6 +299,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       say(titles[kind]);
       say(formatExplanation(e));
       if (kind === 'subfolder') say(`  (The sync worker opens only the INBOX; this decision was recorded by \`reply-sync explain\`, which looked in the folders.)`);
+    }
+    if (bccSent && bccExplained) {
+      say('');
+      say(`The email Ana sent with ${bccSent.address} in Bcc:`);
+      say(formatExplanation(bccExplained));
     }
 
     // Every event the outbox holds for the account, delivered: the receiver's list is then complete.
@@ -304,6 +337,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       api: { url: api.url, key: apiKey.key, inboxesListed: listed.data.length },
       console: { url: `${api.url}/console`, ...consoleLogin },
       webhooks: [...webhooks.received],
+      bcc: bccSent && bccExplained ? { ...bccSent, reasons: bccExplained.inbound.map((d) => d.reasonCode), onTimeline: onTimeline(bccSent.messageId) } : null,
     };
 
     if (!options.once) await watchDecisions(s, inboxId, mailUser.address, profile.lmtpPort, say, options.signal);

@@ -2,19 +2,22 @@
 // received messages and their decisions, and the look-ups the BCC decision needs (who may send, the
 // account's own addresses, contacts to create, each contact's companies and recent open deals).
 import { randomBytes } from 'node:crypto';
-import { normalizeAddress, subjectKey, type SenderCandidate } from '@reply-sync/threading';
+import { normalizeAddress, subjectKey, type NeverLogEntry, type SenderCandidate, type SenderVerificationPolicy } from '@reply-sync/threading';
 import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../client';
 import type { AccountScope } from '../account-scope';
 import { requireMessageIdNorm } from '../message-id';
 import { normalizeMessageId } from '@reply-sync/threading';
 import {
+  accounts,
   contactCompanies,
   contacts,
   inboundAddresses,
   inboundMessages,
   inboxes,
   loggedEmails,
+  loggingFolderCheckpoints,
+  neverLog,
   users,
   type DecisionOutcome,
   type InboundAddressKind,
@@ -63,10 +66,44 @@ export interface SpoolInput {
   clientIp: string | null;
   helo: string | null;
   raw: Buffer;
+  /** The message's size when `raw` is not all of it (a logging-mailbox message too large to read: its header only). */
+  size?: number;
   /** From the headers, so `explain` finds the message while it is still spooled. */
   messageId: string | null;
   fromAddress: string | null;
   subject: string | null;
+}
+
+/** Where a message of a logging mailbox was read. */
+export interface MailboxPlace {
+  inboxId: string;
+  folder: string;
+  uidvalidity: number;
+  uid: number;
+}
+
+/** Moves a folder's checkpoint to lastUid (never back, unless `reset`: a new baseline). */
+async function saveFolderCheckpoint(tx: DbOrTx, inboxId: string, folder: string, uidvalidity: number, lastUid: number, reset = false): Promise<void> {
+  await tx
+    .insert(loggingFolderCheckpoints)
+    .values({ inboxId, folder, uidvalidity, lastUid })
+    .onConflictDoUpdate({
+      target: [loggingFolderCheckpoints.inboxId, loggingFolderCheckpoints.folder],
+      set: reset
+        ? { uidvalidity, lastUid, updatedAt: sql`now()` }
+        : {
+            uidvalidity,
+            lastUid: sql`CASE WHEN ${loggingFolderCheckpoints.uidvalidity} = ${uidvalidity} THEN greatest(${loggingFolderCheckpoints.lastUid}, ${lastUid}) ELSE ${lastUid} END`,
+            updatedAt: sql`now()`,
+          },
+    });
+export interface DecisionContext {
+  candidates: SenderCandidate[];
+  ownAddresses: Set<string>;
+  neverLog: NeverLogEntry[];
+  policy: SenderVerificationPolicy;
+  contactIds: Map<string, string>;
+  duplicateEmailId: string | null;
 }
 
 export interface InboundOutcome {
@@ -135,6 +172,64 @@ export function inboundQueries(db: Db, scope: AccountScope) {
       return row!.id;
     },
 
+    /**
+     * A message read from a logging mailbox, spooled with its place (inbox, folder, uidvalidity, uid)
+     * and the folder's checkpoint moved past it, in one transaction. Null when that place was spooled
+     * already (a re-read after a crash or a restart): each message is processed once.
+     */
+    async spoolFromMailbox(input: SpoolInput & MailboxPlace & { decided?: InboundOutcome }): Promise<string | null> {
+      const decided = input.decided;
+      return db.transaction(async (tx) => {
+        const [inbox] = await tx.select({ id: inboxes.id }).from(inboxes).where(scope.where(inboxes, eq(inboxes.id, input.inboxId)));
+        if (!inbox) throw new Error('inbox not found in this account');
+        const [row] = await tx
+          .insert(inboundMessages)
+          .values({
+            accountId,
+            addressKind: input.addressKind,
+            envelopeFrom: null,
+            envelopeTo: input.envelopeTo,
+            clientIp: null,
+            helo: null,
+            // A message decided without processing (too large to read) keeps no bytes.
+            raw: decided ? null : input.raw.length > 1024 * 1024 ? sql<Buffer>`decode(${input.raw.toString('base64')}, 'base64')` : input.raw,
+            size: input.size ?? input.raw.length,
+            messageId: input.messageId,
+            messageIdNorm: (input.messageId && normalizeMessageId(input.messageId)) || null,
+            fromAddress: input.fromAddress,
+            subject: input.subject,
+            ...(decided
+              ? { status: 'processed' as const, decision: decided.decision, reasonCode: decided.reasonCode, detail: decided.detail?.slice(0, 2000) ?? null, processedAt: sql`now()` }
+              : {}),
+            inboxId: input.inboxId,
+            folder: input.folder,
+            uidvalidity: input.uidvalidity,
+            uid: input.uid,
+          })
+          .onConflictDoNothing()
+          .returning({ id: inboundMessages.id });
+        await saveFolderCheckpoint(tx, input.inboxId, input.folder, input.uidvalidity, input.uid);
+        return row?.id ?? null;
+      });
+    },
+
+    /** How far the fleet has read a folder of a logging mailbox; null before its first read. */
+    async folderCheckpoint(inboxId: string, folder: string): Promise<{ uidvalidity: number; lastUid: number } | null> {
+      const [row] = await db
+        .select({ uidvalidity: loggingFolderCheckpoints.uidvalidity, lastUid: loggingFolderCheckpoints.lastUid })
+        .from(loggingFolderCheckpoints)
+        .innerJoin(inboxes, eq(inboxes.id, loggingFolderCheckpoints.inboxId))
+        .where(and(eq(inboxes.accountId, accountId), eq(loggingFolderCheckpoints.inboxId, inboxId), eq(loggingFolderCheckpoints.folder, folder)));
+      return row ?? null;
+    },
+
+    /** A folder's baseline (first read, or a new UIDVALIDITY): reading starts after lastUid. */
+    async saveFolderCheckpoint(inboxId: string, folder: string, uidvalidity: number, lastUid: number): Promise<void> {
+      const [inbox] = await db.select({ id: inboxes.id }).from(inboxes).where(scope.where(inboxes, eq(inboxes.id, inboxId)));
+      if (!inbox) throw new Error('inbox not found in this account');
+      await saveFolderCheckpoint(db, inboxId, folder, uidvalidity, lastUid, true);
+    },
+
     async message(id: string): Promise<InboundMessageRow | null> {
       const [row] = await db.select().from(inboundMessages).where(scope.where(inboundMessages, eq(inboundMessages.id, id)));
       return row ?? null;
@@ -200,6 +295,63 @@ export function inboundQueries(db: Db, scope: AccountScope) {
           createdAt: i.createdAt,
         })),
       ];
+    },
+
+    /**
+     * What deciding one received message needs, in ONE statement (the inbound processor's hot path; as
+     * separate queries it was seven round trips): senderCandidates(from), ownAddresses(), the never-log
+     * entries, the sender-verification policy, contactIdsByAddress(recipients) and the id of an email
+     * already logged with this Message-ID (null when none or no usable Message-ID).
+     */
+    async decisionContext(input: { from: string | null; recipients: string[]; messageId: string | null }): Promise<DecisionContext> {
+      const a = input.from ? normalizeAddress(input.from) : null;
+      const wanted = [...new Set(input.recipients.map(normalizeAddress))];
+      const norm = (input.messageId && normalizeMessageId(input.messageId)) || null;
+      const [row] = await db.execute<{
+        users: { id: string; email: string; createdAt: string }[];
+        inboxes: { id: string; userId: string | null; address: string; status: string; createdAt: string; userEmail: string | null }[];
+        own: string[];
+        never: { kind: NeverLogEntry['kind']; value: string }[];
+        policy: SenderVerificationPolicy;
+        contacts: { id: string; email: string }[];
+        duplicate: string | null;
+      }>(sql`
+        SELECT
+          (SELECT coalesce(json_agg(json_build_object('id', u.id, 'email', u.email, 'createdAt', u.created_at)), '[]')
+             FROM ${users} u WHERE u.account_id = ${accountId} AND ${a}::text IS NOT NULL AND lower(u.email) = ${a}) AS users,
+          (SELECT coalesce(json_agg(json_build_object('id', i.id, 'userId', i.user_id, 'address', i.address, 'status', i.status, 'createdAt', i.created_at, 'userEmail', u.email)), '[]')
+             FROM ${inboxes} i LEFT JOIN ${users} u ON u.id = i.user_id AND u.account_id = ${accountId}
+            WHERE i.account_id = ${accountId} AND i.status <> 'removed' AND ${a}::text IS NOT NULL
+              AND (lower(i.address) = ${a} OR ${a} = ANY(SELECT lower(x) FROM unnest(i.aliases) x))) AS inboxes,
+          (SELECT coalesce(array_agg(o.a), '{}') FROM (
+             SELECT email AS a FROM ${users} WHERE account_id = ${accountId}
+             UNION SELECT address FROM ${inboxes} WHERE account_id = ${accountId} AND status <> 'removed'
+             UNION SELECT unnest(aliases) FROM ${inboxes} WHERE account_id = ${accountId} AND status <> 'removed') o) AS own,
+          (SELECT coalesce(json_agg(json_build_object('kind', n.kind, 'value', n.value)), '[]') FROM ${neverLog} n WHERE n.account_id = ${accountId}) AS never,
+          (SELECT sender_verification FROM ${accounts} WHERE id = ${accountId}) AS policy,
+          (SELECT coalesce(json_agg(json_build_object('id', c.id, 'email', c.email)), '[]')
+             FROM ${contacts} c WHERE c.account_id = ${accountId} AND lower(c.email) = any(${sql.param(wanted)}::text[])) AS contacts,
+          (SELECT e.id FROM ${loggedEmails} e WHERE e.account_id = ${accountId} AND ${norm}::text IS NOT NULL AND e.message_id_norm = ${norm} LIMIT 1) AS duplicate`);
+      if (!row) throw new Error('decisionContext: no row');
+      const candidates: SenderCandidate[] = [
+        ...row.users.map((u) => ({ rule: 'user_email' as const, userId: u.id, userEmail: u.email, inboxId: null, connected: true, createdAt: new Date(u.createdAt) })),
+        ...row.inboxes.map((i) => ({
+          rule: normalizeAddress(i.address) === a ? ('inbox_address' as const) : ('inbox_alias' as const),
+          userId: i.userId,
+          userEmail: i.userEmail,
+          inboxId: i.id,
+          connected: i.status === 'connected',
+          createdAt: new Date(i.createdAt),
+        })),
+      ];
+      return {
+        candidates,
+        ownAddresses: new Set(row.own.map((x) => normalizeAddress(x))),
+        neverLog: row.never,
+        policy: row.policy,
+        contactIds: new Map(row.contacts.map((c) => [normalizeAddress(c.email), c.id])),
+        duplicateEmailId: row.duplicate,
+      };
     },
 
     /** Every address of the account's users and inboxes, aliases included, normalised. */

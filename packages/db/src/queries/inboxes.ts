@@ -329,6 +329,34 @@ export function inboxQueries(db: Db, scope: AccountScope) {
       return row;
     },
 
+    /**
+     * Marks the inbox as the account's logging mailbox with the folders the fleet reads (or unmarks it:
+     * `folders` null). One logging inbox per account: marking one unmarks the others. The running
+     * session ends (credentials_version is bumped, which it watches) and the next reads in the new mode.
+     */
+    async setLogging(id: string, folders: string[] | null): Promise<Inbox> {
+      return db.transaction(async (tx) => {
+        await lockInbox(tx, id);
+        if (folders) {
+          await tx
+            .update(inboxes)
+            .set({ logging: false, credentialsVersion: sql`${inboxes.credentialsVersion} + 1`, updatedAt: sql`now()` })
+            .where(scope.where(inboxes, eq(inboxes.logging, true), sql`${inboxes.id} <> ${id}`));
+        }
+        const [row] = await tx
+          .update(inboxes)
+          .set({
+            logging: folders !== null,
+            ...(folders ? { loggingFolders: folders } : {}),
+            credentialsVersion: sql`${inboxes.credentialsVersion} + 1`,
+            updatedAt: sql`now()`,
+          })
+          .where(scope.where(inboxes, eq(inboxes.id, id)))
+          .returning(inboxColumns);
+        return row!;
+      });
+    },
+
     /** Moves stored credentials to v2 under the active key (rotation, v1 upgrade); returns true when it re-encrypted. */
     async rotateCredentials(id: string, keys: EncryptionKeys): Promise<boolean> {
       return db.transaction(async (tx) => {

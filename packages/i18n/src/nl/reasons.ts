@@ -17,7 +17,7 @@ export const REASON_SENTENCES_NL: Readonly<Record<ReasonCode, string>> = {
   sender_not_contact:
     'De afzender is geen contactpersoon in het CRM (een alias of een ander adres van dezelfde persoon telt niet).',
   sender_unverified:
-    'De afzender kon niet worden geverifieerd (geen DMARC-pass of uitgelijnde DKIM-pass: bij een antwoord van de eigen mailserver van de inbox, bij mail aan het BCC-adres door onze eigen controle) en het account vereist geverifieerde afzenders; de e-mail is niet gelogd.',
+    'De afzender kon niet worden geverifieerd (geen DMARC-pass of uitgelijnde DKIM-pass: bij een antwoord van de eigen mailserver van de inbox, bij mail aan het BCC-adres door onze eigen controle of door de eigen mailserver van de logmailbox) en het account vereist geverifieerde afzenders; de e-mail is niet gelogd.',
   sender_not_user:
     "De e-mail kwam binnen op het BCC- of doorstuuradres van het account, maar de afzender (From) is geen gebruiker van het account, geen adres van een gekoppelde inbox en geen alias daarvan; alleen de eigen mensen van het account kunnen op deze manier e-mail loggen.",
   no_loggable_recipient:
@@ -26,6 +26,8 @@ export const REASON_SENTENCES_NL: Readonly<Record<ReasonCode, string>> = {
     'Het antwoord is binnengekomen in de inbox van een andere gebruiker dan degene die de conversatie begon; het wordt alleen gelogd vanuit de inbox van de eigenaar van de conversatie.',
   team_thread:
     'De conversatie is begonnen vanaf een teamadres; antwoorden worden alleen gelogd vanuit die teaminbox, niet vanuit een persoonlijke inbox of die van een ander team.',
+  message_too_large:
+    'De e-mail in de logmailbox is groter dan wat de worker leest (LOGGING_MAX_MESSAGE_BYTES); hij is ongelezen gelaten en niet gelogd. Stuur hem opnieuw zonder de grootste bijlagen, of log hem met `reply-sync email log`.',
   forward_not_recognised:
     'De e-mail kwam binnen op het doorstuuradres, maar in het tekst- of HTML-deel is geen doorstuurkop (From, Date, Subject van het origineel) gevonden; stuur het antwoord opnieuw door met de knop Doorsturen van je mailprogramma, met de kop die het toevoegt, of log het met `reply-sync email log`.',
   forward_of_thread:

@@ -17,7 +17,7 @@ export const REASON_SENTENCES_PL: Readonly<Record<ReasonCode, string>> = {
   sender_not_contact:
     'Nadawca nie jest kontaktem w CRM (alias ani inny adres tej samej osoby się nie liczy).',
   sender_unverified:
-    'Nie udało się zweryfikować nadawcy (brak wyniku DMARC pass ani zgodnego DKIM pass: w przypadku odpowiedzi od własnego serwera poczty skrzynki, w przypadku poczty na adres BCC według naszej własnej kontroli), a konto wymaga zweryfikowanych nadawców; wiadomość nie została zapisana.',
+    'Nie udało się zweryfikować nadawcy (brak wyniku DMARC pass ani zgodnego DKIM pass: w przypadku odpowiedzi od własnego serwera poczty skrzynki, w przypadku poczty na adres BCC według naszej własnej kontroli lub własnego serwera poczty skrzynki do zapisywania), a konto wymaga zweryfikowanych nadawców; wiadomość nie została zapisana.',
   sender_not_user:
     'Wiadomość przyszła na adres BCC lub adres przekazywania konta, ale jej nadawca (From) nie jest użytkownikiem konta, adresem podłączonej skrzynki ani jego aliasem; w ten sposób mogą zapisywać pocztę tylko osoby z danego konta.',
   no_loggable_recipient:
@@ -26,6 +26,8 @@ export const REASON_SENTENCES_PL: Readonly<Record<ReasonCode, string>> = {
     'Odpowiedź trafiła do skrzynki innego użytkownika niż ten, który rozpoczął wątek; jest zapisywana tylko ze skrzynki właściciela wątku.',
   team_thread:
     'Wątek rozpoczęto z adresu zespołu; odpowiedzi są zapisywane tylko ze skrzynki tego zespołu, nie ze skrzynki osobistej ani ze skrzynki innego zespołu.',
+  message_too_large:
+    'Wiadomość w skrzynce do zapisywania jest większa, niż worker odczytuje (LOGGING_MAX_MESSAGE_BYTES); została nieodczytana i nie zapisana. Wyślij ją ponownie bez największych załączników albo zapisz ją poleceniem `reply-sync email log`.',
   forward_not_recognised:
     'E-mail trafił na adres przekazywania, ale w jego części tekstowej ani HTML nie znaleziono nagłówka przekazania (From, Date, Subject oryginału); przekaż odpowiedź ponownie przyciskiem Przekaż w swoim programie pocztowym, zachowując dodany przez niego nagłówek, albo zaloguj ją poleceniem `reply-sync email log`.',
   forward_of_thread:

@@ -1,5 +1,5 @@
 // The timeline of a contact (admins): threads newest first, each email with its direction, source,
-// attachments (to download) or "dropped: over the 50 MB limit", and a link to its body.
+// attachments (to download) or "dropped: over the 50 MB limit", a tracked send's opens and clicks, and a link to its body.
 import type { Timeline, TimelineItem } from '@reply-sync/operations';
 import { html, type Html } from '../html';
 import type { ConsoleContext } from '../console-session';
@@ -16,6 +16,7 @@ function groupByThread(entries: TimelineItem[]): { threadId: string; emails: Tim
   return [...threads.values()];
 }
 
+const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 const size = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : bytes >= 1024 ? `${Math.round(bytes / 1024)} KB` : `${bytes} B`);
 
 export function timelinePage(ctx: ConsoleContext, contact: string, timeline: Timeline | null, error?: string): Html {
@@ -36,7 +37,8 @@ ${threads.map(
     (e) => html`<li><p><span class="badge ${e.direction === 'inbound' ? 'logged' : 'removed'}">${say(e.direction === 'inbound' ? 'direction_inbound' : 'direction_outbound')}</span> ${time(e.at)} · ${e.from.name ? `${e.from.name} <${e.from.address}>` : e.from.address} <span class="muted">(${e.source})</span></p>
 <p><a href="/console/emails/${e.id}">${e.subject || say('no_subject')}</a></p>
 ${e.attachments.length > 0 ? html`<ul class="attachments">${e.attachments.map((a) => html`<li>${a.filename ?? a.contentType} <span class="muted">(${size(a.size)})</span></li>`)}</ul>` : ''}
-${e.attachmentsSkippedReason ? html`<p class="muted">${say('attachments_dropped')}</p>` : ''}</li>`,
+${e.attachmentsSkippedReason ? html`<p class="muted">${say('attachments_dropped')}</p>` : ''}
+${e.tracking ? html`<p class="muted">${e.tracking.lastOpenedAt ? say('opened_times', { count: e.tracking.opens, at: utc(e.tracking.lastOpenedAt) }) : say('not_opened')}${e.tracking.lastClickedAt ? ` · ${say('clicked_times', { count: e.tracking.clicks, at: utc(e.tracking.lastClickedAt) })}` : ''}</p>` : ''}</li>`,
   )}</ol></section>`,
 )}`,
   });

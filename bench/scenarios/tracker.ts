@@ -1,0 +1,198 @@
+// 16. The tracker (issue 15): GET /t/o/<token>.gif (the open pixel) and GET /t/c/<token> (the click
+// redirect) of the real API (apps/api/src/main.ts as its own process, TRACKING_KEYS set, the batch
+// recorder writing to PostgreSQL), under autocannon (closed loop, a fixed number of connections) run as a
+// separate process; beside them, in the same run, bare Fastify routes answering the same GIF and a 302
+// (bench/lib/bare-tracker-server.ts). The tokens are real: signed for outgoing emails that exist, many
+// distinct ones, so the recorder does the work of real opens. At the end, the hits recorded in
+// tracking_events must add up to the responses the tracker gave.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import type { Result as AutocannonResult } from 'autocannon';
+import { createDb, scoped } from '@reply-sync/db';
+import { parseTrackingKeys, signTrackingToken } from '@reply-sync/tracking';
+import { stack } from '@reply-sync/testkit';
+import { ms, ratio, type BenchContext, type Scenario } from '../lib/context';
+import { freePort, repoRoot, spawnTs, until } from '../lib/processes';
+import { waitForQuietMachine, type QuiesceResult } from '../lib/quiesce';
+
+const API_MAIN = join(repoRoot, 'apps/api/src/main.ts');
+const BARE_MAIN = join(repoRoot, 'bench/lib/bare-tracker-server.ts');
+const LOADGEN = join(repoRoot, 'bench/lib/autocannon-child.ts');
+const EMAILS = 50;
+const RECIPIENTS_PER_EMAIL = 4;
+const CONNECTIONS = 20;
+
+interface Seeded {
+  accountId: string;
+  openPaths: string[];
+  clickPaths: string[];
+  /** The same open claims signed with a key the API does not hold: verified (one HMAC), answered, not recorded. */
+  foreignOpenPaths: string[];
+}
+
+async function seed(ctx: BenchContext, keysText: string): Promise<Seeded> {
+  const keys = parseTrackingKeys(keysText);
+  const foreign = parseTrackingKeys(`b1:${randomBytes(32).toString('hex')}`);
+  const db = createDb(ctx.db.url, { max: 4 });
+  try {
+    const [account] = await ctx.db.sql<{ id: string }[]>`INSERT INTO accounts (name) VALUES (${`${ctx.runId}-tracker`}) RETURNING id`;
+    const s = scoped(db.db, account!.id);
+    const inbox = await s.inboxes.create({ kind: 'team', address: `team-${ctx.runId}@tracker.bench.test`, imapHost: '127.0.0.1', imapPort: 1, imapTls: 'starttls', username: 'team', credentials: { password: 'x' } }, ctx.keys);
+    const sentAt = new Date(Date.now() - 3600_000); // an hour ago: no open falls in the "first seconds after delivery" window
+    const openPaths: string[] = [];
+    const clickPaths: string[] = [];
+    const foreignOpenPaths: string[] = [];
+    for (let e = 0; e < EMAILS; e++) {
+      const to = Array.from({ length: RECIPIENTS_PER_EMAIL }, (_, r) => `buyer${e}-${r}@acme.bench.test`);
+      const { email } = await s.outgoingEmails.create({ inboxId: inbox.id, userId: null, sendId: `bench-track-${randomUUID()}`, to, subject: `Pricing ${e}`, htmlBody: '<p>Hello</p>' });
+      for (const recipient of to) {
+        const base = { accountId: account!.id, emailId: email.id, recipient, sentAt };
+        openPaths.push(`/t/o/${signTrackingToken(keys, { ...base, kind: 'open' })}.gif`);
+        foreignOpenPaths.push(`/t/o/${signTrackingToken(foreign, { ...base, kind: 'open' })}.gif`);
+        clickPaths.push(`/t/c/${signTrackingToken(keys, { ...base, kind: 'click', target: `https://example.com/pricing?e=${e}` })}`);
+      }
+    }
+    return { accountId: account!.id, openPaths, clickPaths, foreignOpenPaths };
+  } finally {
+    await db.close();
+  }
+}
+
+async function startServer(script: string, env: Record<string, string>, log: string, healthUrl: string): Promise<{ child: ChildProcess; stop(): Promise<void> }> {
+  const child = spawnTs(script, env, log);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await until(`${script} answering`, async () => (await fetch(healthUrl)).status, (s) => s === 200, 60_000, 250);
+  return {
+    child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** One autocannon run in its own process; resolves with its result. */
+async function load(ctx: BenchContext, name: string, url: string, paths: string[], seconds: number): Promise<AutocannonResult> {
+  const spec = join(ctx.logDir, `tracker-${name}.spec.json`);
+  const out = join(ctx.logDir, `tracker-${name}.result.json`);
+  await writeFile(spec, JSON.stringify({ url, paths, connections: CONNECTIONS, seconds }));
+  const child = spawnTs(LOADGEN, { AUTOCANNON_SPEC: spec, AUTOCANNON_OUT: out }, join(ctx.logDir, 'tracker-autocannon.log'));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  if (code !== 0) throw new Error(`autocannon (${name}) exited with ${code}; see ${join(ctx.logDir, 'tracker-autocannon.log')}`);
+  return JSON.parse(await readFile(out, 'utf8')) as AutocannonResult;
+}
+
+/** CPU time (user + system, µs) a process has used, from /proc (clock ticks of 10 ms); null off Linux. */
+function cpuUsOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return null;
+  }
+}
+
+interface Measured {
+  rate: number;
+  p50: number;
+  p99: number;
+  /** Answers with the expected status (200 for the pixel, 302 for the link). */
+  good: number;
+  bad: number;
+  errors: number;
+  /** The server process's CPU per answered request during the measured run (steadier than the rate on a shared machine). */
+  cpuUsPerRequest: number | null;
+  quiet: QuiesceResult;
+}
+
+const summarizeRun = (r: AutocannonResult, expect: 200 | 302, quiet: QuiesceResult, cpuUs: number | null): Measured => {
+  const good = expect === 200 ? r['2xx'] : r['3xx'];
+  return { rate: Math.round(good / r.duration), p50: r.latency.p50, p99: r.latency.p99, good, bad: r['1xx'] + r['2xx'] + r['3xx'] + r['4xx'] + r['5xx'] - good, errors: r.errors + r.timeouts, cpuUsPerRequest: cpuUs !== null && good > 0 ? Math.round((cpuUs / good) * 10) / 10 : null, quiet };
+};
+
+export const trackerScenario: Scenario = {
+  name: 'tracker',
+  title: 'Tracker: open pixel and click redirect under autocannon (own process), with events recorded, beside bare Fastify routes',
+  async run(ctx) {
+    const seconds = ctx.options.quick ? 4 : 15;
+    const keysText = `b1:${randomBytes(32).toString('hex')}`;
+    const seeded = await seed(ctx, keysText);
+    ctx.log(`tracker: ${seeded.openPaths.length} open and ${seeded.clickPaths.length} click tokens of ${EMAILS} real outgoing emails`);
+    const apiPort = await freePort();
+    const barePort = await freePort();
+    const api = await startServer(
+      API_MAIN,
+      { DATABASE_URL: ctx.db.url, REDIS_URL: stack.redisUrl, API_PORT: String(apiPort), API_HOST: '127.0.0.1', API_RATE_LIMIT: '1000000', LOG_LEVEL: 'info', TRACKING_KEYS: keysText, REPLY_SYNC_SEND_QUEUE: `${ctx.runId}-tracker-sends` },
+      join(ctx.logDir, 'tracker-api.log'),
+      `http://127.0.0.1:${apiPort}/healthz`,
+    );
+    let bare: Awaited<ReturnType<typeof startServer>> | null = null;
+    try {
+      bare = await startServer(BARE_MAIN, { BARE_PORT: String(barePort) }, join(ctx.logDir, 'tracker-bare.log'), `http://127.0.0.1:${barePort}/healthz`);
+      const apiUrl = `http://127.0.0.1:${apiPort}`;
+      const bareUrl = `http://127.0.0.1:${barePort}`;
+      // Answered: the responses autocannon counted; sent also has the few in flight when each run stopped,
+      // which the server may still have answered and recorded. The recorded hits must fall between the two.
+      let answeredByApi = 0;
+      let sentToApi = 0;
+      const measure = async (name: string, url: string, paths: string[], expect: 200 | 302): Promise<Measured> => {
+        const warm = await load(ctx, `${name}-warm`, url, paths, 2); // JIT, keep-alive sockets, the recorder's first batches
+        const quiet = await waitForQuietMachine({ maxBusy: 0.3, timeoutMs: 20_000 });
+        const pid = url === apiUrl ? api.child.pid : bare!.child.pid;
+        const cpu0 = cpuUsOf(pid);
+        const r = await load(ctx, name, url, paths, seconds);
+        const cpu1 = cpuUsOf(pid);
+        if (url === apiUrl && name !== 'pixel-unrecorded') {
+          answeredByApi += expect === 200 ? warm['2xx'] + r['2xx'] : warm['3xx'] + r['3xx'];
+          sentToApi += warm.requests.sent + r.requests.sent;
+        }
+        const m = summarizeRun(r, expect, quiet, cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null);
+        ctx.log(`tracker: ${name}: ${m.rate}/s, p50 ${m.p50} ms, p99 ${m.p99} ms, ${m.bad} unexpected statuses, ${m.errors} errors, ${m.cpuUsPerRequest ?? '?'} µs CPU per request (machine ${Math.round(quiet.lastBusy * 100)}% busy before)`);
+        return m;
+      };
+      const barePixel = await measure('bare-pixel', bareUrl, seeded.openPaths, 200);
+      const pixel = await measure('pixel', apiUrl, seeded.openPaths, 200);
+      // The same route with tokens it verifies but refuses: what recording the events costs the request rate.
+      const unrecorded = await measure('pixel-unrecorded', apiUrl, seeded.foreignOpenPaths, 200);
+      const bareClick = await measure('bare-click', bareUrl, seeded.clickPaths, 302);
+      const click = await measure('click', apiUrl, seeded.clickPaths, 302);
+
+      // Every answered open and click must land as hits in tracking_events (the recorder flushes every 250 ms).
+      const hitsOf = async () => Number((await ctx.db.sql<{ n: string }[]>`SELECT coalesce(sum(hits), 0) AS n FROM tracking_events WHERE account_id = ${seeded.accountId}`)[0]!.n);
+      const startedWaiting = Date.now();
+      let recorded = await hitsOf();
+      while (recorded < answeredByApi && Date.now() - startedWaiting < 60_000) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        recorded = await hitsOf();
+      }
+      const recordedAfterMs = Date.now() - startedWaiting;
+      const rows = Number((await ctx.db.sql<{ n: string }[]>`SELECT count(*) AS n FROM tracking_events WHERE account_id = ${seeded.accountId}`)[0]!.n);
+
+      const what = `${CONNECTIONS} connections × ${seconds} s, ${seeded.openPaths.length} tokens`;
+      ctx.row({ scenario: 'tracker', figure: `pixel requests/s (${what})`, value: pixel.rate, unit: '/s', floor: barePixel.rate, compare: ratio(pixel.rate, barePixel.rate), goal: '≥ 5,000/s, ≥ 0.7× bare', met: pixel.rate >= 5000 && pixel.rate >= 0.7 * barePixel.rate });
+      ctx.row({ scenario: 'tracker', figure: 'pixel p50', value: pixel.p50, unit: 'ms', floor: barePixel.p50 });
+      ctx.row({ scenario: 'tracker', figure: 'pixel p99', value: pixel.p99, unit: 'ms', floor: barePixel.p99, goal: '≤ 25 ms', met: pixel.p99 <= 25 });
+      if (pixel.cpuUsPerRequest !== null && barePixel.cpuUsPerRequest !== null) {
+        ctx.row({ scenario: 'tracker', figure: 'pixel: server CPU per request (user + system)', value: pixel.cpuUsPerRequest, unit: 'µs', floor: barePixel.cpuUsPerRequest, compare: ratio(pixel.cpuUsPerRequest, barePixel.cpuUsPerRequest) });
+      }
+      ctx.row({ scenario: 'tracker', figure: 'pixel with tokens of a key we do not hold (verified, nothing recorded) requests/s', value: unrecorded.rate, unit: '/s', floor: barePixel.rate, compare: ratio(unrecorded.rate, barePixel.rate) });
+      ctx.row({ scenario: 'tracker', figure: 'click (302) requests/s', value: click.rate, unit: '/s', floor: bareClick.rate, compare: ratio(click.rate, bareClick.rate), goal: '≥ 0.7× bare', met: click.rate >= 0.7 * bareClick.rate });
+      ctx.row({ scenario: 'tracker', figure: 'click p50', value: click.p50, unit: 'ms', floor: bareClick.p50 });
+      ctx.row({ scenario: 'tracker', figure: 'click p99', value: click.p99, unit: 'ms', floor: bareClick.p99 });
+      ctx.row({ scenario: 'tracker', figure: 'unexpected statuses + errors (pixel, click)', value: pixel.bad + pixel.errors + click.bad + click.errors, unit: '', goal: '0', met: pixel.bad + pixel.errors + click.bad + click.errors === 0 });
+      ctx.row({ scenario: 'tracker', figure: `hits recorded in tracking_events (${rows} rows; ${ms(recordedAfterMs / 1000)} s after the load)`, value: recorded, unit: `of ${answeredByApi} answered (${sentToApi} sent)`, goal: 'all answered', met: recorded >= answeredByApi && recorded <= sentToApi });
+      return { connections: CONNECTIONS, seconds, tokens: seeded.openPaths.length, pixel, barePixel, unrecorded, click, bareClick, answeredByApi, sentToApi, recorded, rows, recordedAfterMs };
+    } finally {
+      await bare?.stop();
+      await api.stop();
+    }
+  },
+};
