@@ -97,6 +97,8 @@ async function saveFolderCheckpoint(tx: DbOrTx, inboxId: string, folder: string,
             updatedAt: sql`now()`,
           },
     });
+}
+
 export interface DecisionContext {
   candidates: SenderCandidate[];
   ownAddresses: Set<string>;
