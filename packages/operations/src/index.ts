@@ -6,6 +6,7 @@ export { toOperationError } from './to-operation-error';
 export { TLS_MODES } from './tls-modes';
 export * from './accounts';
 export * from './contacts';
+export * from './tracking-settings';
 export * from './inboxes';
 export * from './inbox-status';
 export * from './oauth-inboxes';
