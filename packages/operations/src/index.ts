@@ -14,3 +14,4 @@ export * from './timeline';
 export * from './log-email';
 export { LOG_SOURCES, type LogSource } from './log-sources';
 export * from './save-outgoing';
+export * from './explain-tracking';
