@@ -14,12 +14,18 @@ export interface ExplainTrackingInput {
   inboxId?: string | undefined;
   to: readonly string[];
   cc?: readonly string[] | undefined;
-  /** Whether the tracker is configured on this server (TRACKING_KEYS and TRACKER_URL); default true. */
+  /**
+   * Whether this server has tracking keys (default true). Answered beside the plan, which is the law's
+   * decision either way: a server without keys sends untracked (tracking_not_configured), which would
+   * hide every recipient's own reason.
+   */
   configured?: boolean | undefined;
 }
 
 export interface TrackingExplanation {
   settings: TrackingSettings;
+  /** null when configured; else tracking_not_configured's sentence. */
+  notConfigured: { code: 'tracking_not_configured'; sentence: string } | null;
   sender: { userId: string | null; paidSeat: boolean };
   pixel: TrackingMode;
   clicks: boolean;
@@ -27,14 +33,16 @@ export interface TrackingExplanation {
   recipients: { address: string; isContact: boolean; trackingBasis: string | null; tracking: TrackingMode; reasonCode: TrackingPlanReason; sentence: string }[];
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 async function senderUser(s: Scoped, input: ExplainTrackingInput) {
   if (input.userId) {
-    const user = await s.users.get(input.userId);
+    const user = UUID.test(input.userId) ? await s.users.get(input.userId) : null;
     if (!user) throw new OperationError('user_not_found', `There is no user ${input.userId} in this account.`);
     return user;
   }
   if (input.inboxId) {
-    const inbox = await s.inboxes.get(input.inboxId);
+    const inbox = UUID.test(input.inboxId) ? await s.inboxes.get(input.inboxId) : null;
     if (!inbox) throw new OperationError('inbox_not_found', `There is no inbox ${input.inboxId} in this account.`, undefined, { step: 'list_inboxes' });
     return inbox.userId ? await s.users.get(inbox.userId) : null;
   }
@@ -64,10 +72,11 @@ export async function explainTracking(s: Scoped, input: ExplainTrackingInput): P
       };
     }),
   );
-  const plan = planTracking({ track: true, configured: input.configured ?? true, settings, sender: { paidSeat: user?.paidSeat ?? false }, recipients: facts });
+  const plan = planTracking({ track: true, settings, sender: { paidSeat: user?.paidSeat ?? false }, recipients: facts });
   const factsOf = new Map(facts.map((f) => [f.address, f]));
   return {
     settings,
+    notConfigured: input.configured === false ? { code: 'tracking_not_configured', sentence: TRACKING_PLAN_SENTENCES.tracking_not_configured } : null,
     sender: { userId: user?.id ?? null, paidSeat: user?.paidSeat ?? false },
     pixel: plan.pixel,
     clicks: plan.clicks,
