@@ -6,3 +6,4 @@ export * from './ip-ranges';
 export * from './apple-mpp-ranges';
 export * from './classify-event';
 export * from './plan-tracking';
+export * from './instrument-html';

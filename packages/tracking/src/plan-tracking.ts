@@ -1,6 +1,6 @@
 // Who a tracked send may track, and how: the pixel (personal, anonymous or none), whether links are
 // rewritten, and a reason code per recipient and for the message. The rules, in the order they are tried:
-// 1. tracking not requested, or not configured on this server → nothing is tracked;
+// 1. tracking not requested, not configured on this server, or no HTML body → nothing is tracked;
 // 2. a recipient on never-log or "do not track" is not tracked, and because one SMTP message carries one
 //    pixel and one set of links for every recipient, nobody on that message is tracked;
 // 3. several recipients → one shared pixel, so opens and clicks are anonymous;
@@ -29,6 +29,7 @@ export const TRACKING_PLAN_REASONS = [
   'not_tracked_other_recipient',
   'not_tracked_no_recipients',
   'tracking_not_configured',
+  'not_tracked_no_html',
   'clicks_need_paid_seat',
 ] as const;
 export type TrackingPlanReason = (typeof TRACKING_PLAN_REASONS)[number];
@@ -49,6 +50,7 @@ export const TRACKING_PLAN_SENTENCES: Record<TrackingPlanReason, string> = {
   not_tracked_no_recipients: 'The email has no recipient to track.',
   tracking_not_configured:
     'Tracking was requested, but this server has no tracking keys or tracker URL configured, so the email was sent without tracking.',
+  not_tracked_no_html: 'The email has no HTML body, and a plain-text email cannot carry a pixel or tracked links, so it was sent without tracking.',
   clicks_need_paid_seat: 'This account tracks clicks only for users with a paid seat, and the sender has none, so only opens are tracked.',
 };
 
@@ -77,6 +79,8 @@ export interface PlanTrackingInput {
   track: boolean;
   /** TRACKING_KEYS and TRACKER_URL are set (default true). */
   configured?: boolean;
+  /** The email has an HTML body to carry the pixel and links (default true). */
+  hasHtml?: boolean;
   settings: TrackingSettings;
   sender: TrackingSender;
   recipients: readonly TrackingRecipientFacts[];
@@ -140,6 +144,7 @@ export function planTracking(input: PlanTrackingInput): TrackingPlan {
   // 1. Not requested, not configured, nobody to track.
   if (!input.track) return untracked(recipients, 'not_tracked_not_requested');
   if (input.configured === false) return untracked(recipients, 'tracking_not_configured');
+  if (input.hasHtml === false) return untracked(recipients, 'not_tracked_no_html');
   if (recipients.length === 0) return untracked(recipients, 'not_tracked_no_recipients');
 
   // 2. Anyone excluded → nobody tracked (one message, one pixel).

@@ -33,6 +33,7 @@ describe('planTracking', () => {
     expect(planTracking(base({ track: false }))).toMatchObject({ pixel: 'none', clicks: false, reasons: ['not_tracked_not_requested'], recipients: [{ tracking: 'none', reason: 'not_tracked_not_requested' }] });
     expect(planTracking(base({ configured: false }))).toMatchObject({ pixel: 'none', clicks: false, reasons: ['tracking_not_configured'] });
     expect(planTracking(base({ recipients: [] }))).toMatchObject({ pixel: 'none', reasons: ['not_tracked_no_recipients'] });
+    expect(planTracking(base({ hasHtml: false }))).toMatchObject({ pixel: 'none', clicks: false, reasons: ['not_tracked_no_html'] });
   });
 
   it('several recipients (To + Cc) share one pixel, so everyone is anonymous', () => {

@@ -16,6 +16,8 @@ export const TRACKING_PLAN_SENTENCES_NL: Readonly<Record<TrackingPlanReason, str
   not_tracked_no_recipients: 'De e-mail heeft geen ontvanger om te volgen.',
   tracking_not_configured:
     'Er is om volgen gevraagd, maar op deze server zijn geen volgsleutels of tracker-URL ingesteld, dus de e-mail is zonder volgen verzonden.',
+  not_tracked_no_html:
+    'De e-mail heeft geen HTML-inhoud en een e-mail met alleen platte tekst kan geen pixel of gevolgde links bevatten, dus hij is zonder volgen verzonden.',
   clicks_need_paid_seat:
     'Dit account volgt klikken alleen voor gebruikers met een betaalde licentie en de afzender heeft er geen, dus alleen openingen worden gevolgd.',
 };

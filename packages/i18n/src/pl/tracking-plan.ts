@@ -16,6 +16,8 @@ export const TRACKING_PLAN_SENTENCES_PL: Readonly<Record<TrackingPlanReason, str
   not_tracked_no_recipients: 'Wiadomość nie ma odbiorcy, którego można by śledzić.',
   tracking_not_configured:
     'Zażądano śledzenia, ale na tym serwerze nie skonfigurowano kluczy śledzenia ani URL trackera, więc wiadomość wysłano bez śledzenia.',
+  not_tracked_no_html:
+    'Wiadomość nie ma treści HTML, a wiadomość w samym tekście nie może zawierać piksela ani śledzonych linków, więc wysłano ją bez śledzenia.',
   clicks_need_paid_seat:
     'To konto śledzi kliknięcia tylko dla użytkowników z płatną licencją, a nadawca jej nie ma, więc śledzone są tylko otwarcia.',
 };
