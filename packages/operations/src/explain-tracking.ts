@@ -1,10 +1,10 @@
 // Explain tracking: the account's tracking settings and planTracking's decision per recipient for a send
 // from this user (or inbox) to these addresses, with reason codes and sentences. Reads only; sends nothing.
-import type { Scoped } from '@reply-sync/db';
-import { matchNeverLog, normalizeAddress } from '@reply-sync/threading';
-import { planTracking, TRACKING_PLAN_SENTENCES, type TrackingMode, type TrackingPlanReason } from '@reply-sync/tracking';
+// The facts come from loadTrackingPlanFacts, the worker's own reader, so explain and a send cannot disagree.
+import type { Db, Scoped } from '@reply-sync/db';
+import { loadTrackingPlanFacts } from '@reply-sync/db/tracking-plan-facts';
+import { planTracking, TRACKING_PLAN_SENTENCES, type TrackingMode, type TrackingPlanReason, type TrackingSettings } from '@reply-sync/tracking';
 import { OperationError } from './operation-error';
-import { getTrackingSettings, type TrackingSettings } from './tracking-settings';
 
 /** One explain answers for at most this many recipients (each is a contact look-up). */
 export const EXPLAIN_TRACKING_MAX_RECIPIENTS = 100;
@@ -49,7 +49,8 @@ async function senderUser(s: Scoped, input: ExplainTrackingInput) {
   return null;
 }
 
-export async function explainTracking(s: Scoped, input: ExplainTrackingInput): Promise<TrackingExplanation> {
+/** `db` is the handle `s` was made from (loadTrackingPlanFacts scopes its reads by s.accountId). */
+export async function explainTracking(db: Db, s: Scoped, input: ExplainTrackingInput): Promise<TrackingExplanation> {
   const addresses = [...input.to, ...(input.cc ?? [])].map((a) => a.trim()).filter(Boolean);
   if (addresses.length === 0) throw new OperationError('no_recipients', 'Give at least one recipient (to or cc) to explain tracking for.');
   if (addresses.length > EXPLAIN_TRACKING_MAX_RECIPIENTS) {
@@ -58,26 +59,14 @@ export async function explainTracking(s: Scoped, input: ExplainTrackingInput): P
   for (const a of addresses) {
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(a)) throw new OperationError('invalid_recipient', `"${a}" is not an email address; give e.g. ana@example.com.`);
   }
-  const [settings, user, neverLog, doNotTrack] = await Promise.all([getTrackingSettings(s), senderUser(s, input), s.neverLog.entries(), s.doNotTrack.entries()]);
-  const facts = await Promise.all(
-    addresses.map(async (raw) => {
-      const address = normalizeAddress(raw);
-      const contact = await s.contacts.findByEmail(address);
-      return {
-        address,
-        isContact: contact !== null,
-        trackingBasis: contact?.trackingBasis ?? null,
-        neverLogged: matchNeverLog(address, neverLog) !== null,
-        doNotTrack: matchNeverLog(address, doNotTrack) !== null,
-      };
-    }),
-  );
-  const plan = planTracking({ track: true, settings, sender: { paidSeat: user?.paidSeat ?? false }, recipients: facts });
+  const user = await senderUser(s, input);
+  const { settings, sender, recipients: facts } = await loadTrackingPlanFacts(db, s.accountId, { userId: user?.id ?? null, recipients: addresses });
+  const plan = planTracking({ track: true, settings, sender, recipients: facts });
   const factsOf = new Map(facts.map((f) => [f.address, f]));
   return {
     settings,
     notConfigured: input.configured === false ? { code: 'tracking_not_configured', sentence: TRACKING_PLAN_SENTENCES.tracking_not_configured } : null,
-    sender: { userId: user?.id ?? null, paidSeat: user?.paidSeat ?? false },
+    sender: { userId: user?.id ?? null, paidSeat: sender.paidSeat },
     pixel: plan.pixel,
     clicks: plan.clicks,
     reasons: plan.reasons.map((code) => ({ code, sentence: TRACKING_PLAN_SENTENCES[code] })),

@@ -49,7 +49,7 @@ export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) =
   await app.register(timelineRoutes, { prefix: '/v1' });
   await app.register(neverLogRoutes, { prefix: '/v1' });
   await app.register(doNotTrackRoutes, { prefix: '/v1' });
-  await app.register(trackingRoutes, { prefix: '/v1', trackingConfigured: Boolean(deps.tracker?.keys) });
+  await app.register(trackingRoutes, { prefix: '/v1', db: deps.db, trackingConfigured: Boolean(deps.tracker?.keys) });
   await app.register(emailRoutes, { prefix: '/v1' });
   await app.register(sendRoutes, { prefix: '/v1', sendQueue: deps.sendQueue });
   await app.register(trackerRoutes, deps.tracker ?? { keys: null, recorder: null });

@@ -2,6 +2,7 @@
 // explain/tracking: planTracking's decision per recipient. (A contact's tracking basis is PATCH
 // /v1/contacts/{id} in crm.ts, a user's paid seat PATCH /v1/users/{id} in users.ts.)
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Db } from '@reply-sync/db';
 import { explainTracking, EXPLAIN_TRACKING_MAX_RECIPIENTS, getTrackingSettings, setTrackingSettings } from '@reply-sync/operations';
 import { TRACKING_PLAN_REASONS } from '@reply-sync/tracking';
 import { Type } from 'typebox';
@@ -34,6 +35,7 @@ const Explanation = Type.Object({
 const Addresses = Type.Array(Type.String({ minLength: 1, maxLength: 320 }), { maxItems: EXPLAIN_TRACKING_MAX_RECIPIENTS });
 
 export interface TrackingRouteOptions {
+  db: Db;
   /** Whether this server has tracking keys (explain's notConfigured says so otherwise). */
   trackingConfigured: boolean;
 }
@@ -71,6 +73,6 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<TrackingRouteOptions> = a
         response: { 200: Explanation, ...problemResponses(404) },
       },
     },
-    async (request) => explainTracking(authOf(request).scope, { ...request.body, configured: options.trackingConfigured }),
+    async (request) => explainTracking(options.db, authOf(request).scope, { ...request.body, configured: options.trackingConfigured }),
   );
 };

@@ -106,7 +106,7 @@ export function registerTrackingCommands(program: Command, rt: CliRuntime): void
       const [{ explainTracking }, { requireUser }] = await Promise.all([import('@reply-sync/operations/explain-tracking'), import('@reply-sync/operations/accounts')]);
       const userId = ctx.opts.user ? (await requireUser(s, String(ctx.opts.user))).id : undefined;
       // The CLI sends nothing, so it cannot know the API's tracker keys: it explains the law only.
-      const e = await explainTracking(s, { userId, inboxId: ctx.opts.inbox as string | undefined, to: (ctx.opts.to as string[] | undefined) ?? [], cc: ctx.opts.cc as string[] | undefined });
+      const e = await explainTracking(ctx.db().db, s, { userId, inboxId: ctx.opts.inbox as string | undefined, to: (ctx.opts.to as string[] | undefined) ?? [], cc: ctx.opts.cc as string[] | undefined });
       ctx.print(e, () =>
         [
           `GDPR rules ${word(e.settings.gdpr)}; clicks for paid seats only ${word(e.settings.clickTrackingSeatsOnly)}; sender ${e.sender.userId ? (e.sender.paidSeat ? 'has a paid seat' : 'has no paid seat') : 'not given'}.`,
