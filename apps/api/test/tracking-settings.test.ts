@@ -1,6 +1,8 @@
 // The tracking law through the API: the account's settings, a contact's basis, a user's paid seat, the
 // do-not-track list, and explain/tracking's decision per recipient, against the real database.
 import { randomUUID } from 'node:crypto';
+import { parseEncryptionKeys } from '@reply-sync/db';
+import { stack } from '@reply-sync/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, startTestApi, type TestAccount, type TestApi } from './helpers';
 
@@ -105,6 +107,21 @@ describe('explain tracking', () => {
     const listed = (await as('POST', '/v1/explain/tracking', { to: ['carol@acme.test', 'x@sales.private.example'] })).json();
     expect(listed.pixel).toBe('none');
     expect(listed.recipients.map((r: { reasonCode: string }) => r.reasonCode)).toEqual(['not_tracked_other_recipient', 'not_tracked_do_not_track']);
+  });
+
+  it("takes the sender from an inbox: its user's paid seat decides click tracking", async () => {
+    const other = await api.account();
+    const otherKey = await other.key(['support', 'write']);
+    const as = (payload: object) => api.app.inject({ method: 'POST', url: '/v1/explain/tracking', headers: bearer(otherKey), payload });
+    await other.s.account.setTracking({ clickTrackingSeatsOnly: true });
+    const seller = await other.s.users.add({ email: `seller-${randomUUID().slice(0, 8)}@mail.test` });
+    const inbox = await other.s.inboxes.create(
+      { kind: 'personal', userId: seller.id, address: seller.email, imapHost: '127.0.0.1', imapPort: 51143, imapTls: 'starttls', username: 'seller', credentials: { password: 'pw' } },
+      parseEncryptionKeys(stack.encryptionKeys),
+    );
+    expect((await as({ inboxId: inbox.id, to: ['x@y.test'] })).json()).toMatchObject({ sender: { userId: seller.id, paidSeat: false }, clicks: false });
+    await other.s.users.setPaidSeat(seller.id, true);
+    expect((await as({ inboxId: inbox.id, to: ['x@y.test'] })).json()).toMatchObject({ sender: { userId: seller.id, paidSeat: true }, clicks: true });
   });
 
   it('refuses no recipients, a non-address and a missing user or inbox with a reason', async () => {
