@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseEncryptionKeys, type EncryptionKeys } from '@reply-sync/db';
 import { LoginBudgetConfigError, loginBudgetConfigFromEnv, serverUrlProblems, type LoginBudgetConfig } from '@reply-sync/queue';
+import { parseTrackingKeys, TrackingKeysError, type TrackingKeyring } from '@reply-sync/tracking';
 import { z } from 'zod';
 
 const ms = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -72,12 +73,17 @@ const EnvSchema = z.object({
   LOGIN_RATE_PER_HOST: optionalText,
   /** Short IMAP connections per mailbox account besides its IDLE session (default 3). */
   EXTRA_CONNECTIONS_PER_ACCOUNT: optionalText,
+  /** Open and click tracking (issue 15): the signing keys (as the API's) and the tracker's public base URL; both or tracking is off. */
+  TRACKING_KEYS: optionalText,
+  TRACKER_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export type RawWorkerEnv = z.infer<typeof EnvSchema>;
 
-export interface WorkerEnv extends Omit<RawWorkerEnv, 'REPLY_SYNC_ENCRYPTION_KEYS' | 'REPLY_SYNC_TLS_CA_FILE' | 'LOGIN_RATE_PER_HOST' | 'EXTRA_CONNECTIONS_PER_ACCOUNT'> {
+export interface WorkerEnv extends Omit<RawWorkerEnv, 'REPLY_SYNC_ENCRYPTION_KEYS' | 'REPLY_SYNC_TLS_CA_FILE' | 'LOGIN_RATE_PER_HOST' | 'EXTRA_CONNECTIONS_PER_ACCOUNT' | 'TRACKING_KEYS' | 'TRACKER_URL'> {
+  /** TRACKING_KEYS and TRACKER_URL; null when either is unset (tracked sends go out untracked, saying why). */
+  tracking: { keyring: TrackingKeyring; trackerUrl: string } | null;
   encryptionKeys: EncryptionKeys;
   /** LOGIN_RATE_PER_HOST and EXTRA_CONNECTIONS_PER_ACCOUNT, for createLoginBudget (packages/queue). */
   loginBudget: LoginBudgetConfig;
@@ -102,7 +108,14 @@ export function parseWorkerEnv(source: Record<string, string | undefined> = proc
   }
   const serverProblems = serverUrlProblems(source);
   if (serverProblems.length > 0) throw new WorkerEnvError(`The sync worker's environment is invalid: ${serverProblems.join(' ')}`);
-  const { REPLY_SYNC_ENCRYPTION_KEYS, REPLY_SYNC_TLS_CA_FILE, LOGIN_RATE_PER_HOST, EXTRA_CONNECTIONS_PER_ACCOUNT, ...rest } = parsed.data;
+  const { REPLY_SYNC_ENCRYPTION_KEYS, REPLY_SYNC_TLS_CA_FILE, LOGIN_RATE_PER_HOST, EXTRA_CONNECTIONS_PER_ACCOUNT, TRACKING_KEYS, TRACKER_URL, ...rest } = parsed.data;
+  let tracking: WorkerEnv['tracking'] = null;
+  try {
+    if (TRACKING_KEYS !== undefined && TRACKER_URL !== undefined) tracking = { keyring: parseTrackingKeys(TRACKING_KEYS), trackerUrl: TRACKER_URL.replace(/\/+$/, '') };
+  } catch (error) {
+    if (error instanceof TrackingKeysError) throw new WorkerEnvError(`The sync worker's environment is invalid: ${error.message}`);
+    throw error;
+  }
   let loginBudget: LoginBudgetConfig;
   try {
     loginBudget = loginBudgetConfigFromEnv({ LOGIN_RATE_PER_HOST, EXTRA_CONNECTIONS_PER_ACCOUNT });
@@ -130,5 +143,5 @@ export function parseWorkerEnv(source: Record<string, string | undefined> = proc
       );
     }
   }
-  return { ...rest, encryptionKeys, loginBudget, ...(tlsCa ? { tlsCa } : {}) };
+  return { ...rest, encryptionKeys, loginBudget, tracking, ...(tlsCa ? { tlsCa } : {}) };
 }

@@ -156,6 +156,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
           logger,
           concurrency: env.SEND_CONCURRENCY,
           loginBudget: env.loginBudget,
+          tracking: env.tracking,
           getAccessToken: async (inbox, options) =>
             (await getAccessToken({ accountId: inbox.accountId, inboxId: inbox.id }, tokenDeps, options)).accessToken,
         });

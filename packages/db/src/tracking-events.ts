@@ -1,9 +1,10 @@
 // The tracker's two queries: the earlier events of the (email, recipient) pairs in a batch (what the
 // classifier needs), and the batch's insert, where repeats of a request collapse into hits. Not scoped by
 // an API key: the account and email come from a signed token, and the insert keeps only rows whose email
-// belongs to that account.
-import { and, eq, inArray, or, sql } from 'drizzle-orm';
-import type { PriorEvent } from '@reply-sync/tracking';
+// belongs to that account. An anonymous token's recipient (ANONYMOUS_RECIPIENT) is stored as NULL, and so
+// are its IP address and user agent: no identifier is kept for an anonymous open or click.
+import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { ANONYMOUS_RECIPIENT, type PriorEvent } from '@reply-sync/tracking';
 import type { Db } from './client';
 import { trackingEvents, type TrackingEventRow } from './schema';
 import { TRACKING_EVENTS_CHANNEL, TRACKING_NOTIFY_CHUNK } from './tracking-notify';
@@ -21,10 +22,15 @@ export async function priorTrackingEvents(db: Db, pairs: readonly { emailId: str
   const rows = await db
     .select({ emailId: trackingEvents.emailId, recipient: trackingEvents.recipient, kind: trackingEvents.kind, at: trackingEvents.occurredAt, target: trackingEvents.target, eventClass: trackingEvents.eventClass, reason: trackingEvents.reason, counted: trackingEvents.counted })
     .from(trackingEvents)
-    .where(and(inArray(trackingEvents.emailId, emailIds), or(...pairs.map((p) => and(eq(trackingEvents.emailId, p.emailId), eq(trackingEvents.recipient, p.recipient))))))
+    .where(
+      and(
+        inArray(trackingEvents.emailId, emailIds),
+        or(...pairs.map((p) => and(eq(trackingEvents.emailId, p.emailId), p.recipient === ANONYMOUS_RECIPIENT ? isNull(trackingEvents.recipient) : eq(trackingEvents.recipient, p.recipient)))),
+      ),
+    )
     .orderBy(trackingEvents.occurredAt);
   for (const { emailId, recipient, ...event } of rows) {
-    const key = pairKey(emailId, recipient ?? '');
+    const key = pairKey(emailId, recipient ?? ANONYMOUS_RECIPIENT);
     byPair.set(key, [...(byPair.get(key) ?? []), event]);
   }
   return byPair;
@@ -39,7 +45,7 @@ export async function priorTrackingEvents(db: Db, pairs: readonly { emailId: str
  */
 export async function insertTrackingEvents(db: Db, events: readonly NewTrackingEvent[]): Promise<number> {
   if (events.length === 0) return 0;
-  const json = JSON.stringify(events.map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString(), lastSeenAt: e.lastSeenAt.toISOString() })));
+  const json = JSON.stringify(events.map((e) => ({ ...e, ...(e.recipient === ANONYMOUS_RECIPIENT || e.recipient === null ? { recipient: null, ip: null, userAgent: null } : {}), occurredAt: e.occurredAt.toISOString(), lastSeenAt: e.lastSeenAt.toISOString() })));
   // newWebhookEventId's shape: the time part from here, the random part from gen_random_uuid (its 20 first hex digits but the version one).
   const idPrefix = newWebhookEventId().slice(0, 'evt_'.length + 9);
   const rows = await db.execute<{ written: number }>(sql`

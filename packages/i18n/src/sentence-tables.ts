@@ -9,7 +9,7 @@ import { REASON_SENTENCES, SENDER_VERIFICATION_SENTENCES, UNKNOWN_REASON_SENTENC
 import { ATTEMPT_ERROR_SENTENCES } from '@reply-sync/webhooks/attempt-errors';
 import { WEBHOOK_EVENT_SENTENCES } from '@reply-sync/webhooks/event-types';
 import { WEBHOOK_ERROR_SENTENCES } from '@reply-sync/webhooks/webhook-error';
-import { EVENT_REASON_SENTENCES } from '@reply-sync/tracking';
+import { EVENT_REASON_SENTENCES, TRACKING_PLAN_SENTENCES } from '@reply-sync/tracking';
 import type { Language } from './languages';
 import { API_KEY_SCOPE_SENTENCES_NL } from './nl/api-key-scopes';
 import { ATTEMPT_ERROR_SENTENCES_NL } from './nl/attempt-errors';
@@ -19,6 +19,7 @@ import { OAUTH_ERROR_SENTENCES_NL } from './nl/oauth-errors';
 import { REASON_SENTENCES_NL } from './nl/reasons';
 import { SENDER_VERIFICATION_SENTENCES_NL } from './nl/sender-verification';
 import { THROTTLE_SENTENCES_NL, THROTTLED_SUFFIX_NL } from './nl/throttle-reasons';
+import { TRACKING_PLAN_SENTENCES_NL } from './nl/tracking-plan';
 import { WEBHOOK_ERROR_SENTENCES_NL } from './nl/webhook-errors';
 import { UNKNOWN_CODE_SENTENCES_NL } from './nl/unknown-codes';
 import { WEBHOOK_EVENT_SENTENCES_NL } from './nl/webhook-events';
@@ -31,6 +32,7 @@ import { OAUTH_ERROR_SENTENCES_PL } from './pl/oauth-errors';
 import { REASON_SENTENCES_PL } from './pl/reasons';
 import { SENDER_VERIFICATION_SENTENCES_PL } from './pl/sender-verification';
 import { THROTTLE_SENTENCES_PL, THROTTLED_SUFFIX_PL } from './pl/throttle-reasons';
+import { TRACKING_PLAN_SENTENCES_PL } from './pl/tracking-plan';
 import { WEBHOOK_ERROR_SENTENCES_PL } from './pl/webhook-errors';
 import { UNKNOWN_CODE_SENTENCES_PL } from './pl/unknown-codes';
 import { WEBHOOK_EVENT_SENTENCES_PL } from './pl/webhook-events';
@@ -69,6 +71,8 @@ export const SENTENCE_TABLES = {
   attemptErrors: { en: ATTEMPT_ERROR_SENTENCES, nl: ATTEMPT_ERROR_SENTENCES_NL, pl: ATTEMPT_ERROR_SENTENCES_PL },
   /** packages/tracking: why an open or click is a person's or "likely automated". */
   trackingReasons: { en: EVENT_REASON_SENTENCES, nl: EVENT_REASON_SENTENCES_NL, pl: EVENT_REASON_SENTENCES_PL },
+  /** packages/tracking: who a tracked send tracks, and how (planTracking). */
+  trackingPlan: { en: TRACKING_PLAN_SENTENCES, nl: TRACKING_PLAN_SENTENCES_NL, pl: TRACKING_PLAN_SENTENCES_PL },
 } as const satisfies Record<string, Record<Language, Table>>;
 
 export type SentenceTableName = keyof typeof SENTENCE_TABLES;

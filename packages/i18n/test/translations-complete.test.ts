@@ -10,6 +10,7 @@ import { API_KEY_SCOPES } from '@reply-sync/db/api-key-scopes';
 import { ATTEMPT_ERROR_CODES } from '@reply-sync/webhooks/attempt-errors';
 import { WEBHOOK_EVENT_TYPES } from '@reply-sync/webhooks/event-types';
 import { WEBHOOK_ERROR_CODES } from '@reply-sync/webhooks/webhook-error';
+import { TRACKING_PLAN_REASONS } from '@reply-sync/tracking';
 import { LANGUAGES, SENTENCE_TABLES, translationProblems, type SentenceTableName } from '../src/index';
 
 const TRANSLATIONS = LANGUAGES.filter((l) => l !== 'en');
@@ -43,6 +44,7 @@ describe('every table in every language', () => {
     expect(keys('webhookEvents')).toEqual([...WEBHOOK_EVENT_TYPES].sort());
     expect(keys('webhookErrors')).toEqual([...WEBHOOK_ERROR_CODES].sort());
     expect(keys('attemptErrors')).toEqual([...ATTEMPT_ERROR_CODES].sort());
+    expect(keys('trackingPlan')).toEqual([...TRACKING_PLAN_REASONS].sort());
   });
 });
 

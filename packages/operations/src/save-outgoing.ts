@@ -40,6 +40,8 @@ export interface SaveOutgoingInput {
   contacts: string[];
   companies: string[];
   deals: string[];
+  /** Open (and, where allowed, click) tracking (issue 15); default false. */
+  track?: boolean;
 }
 
 /**
@@ -78,5 +80,6 @@ export async function saveOutgoing(s: Scoped, input: SaveOutgoingInput, checkRec
     htmlBody: input.html,
     ...associations,
     attachments,
+    track: input.track ?? false,
   });
 }

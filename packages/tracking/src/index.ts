@@ -5,3 +5,5 @@ export * from './pixel';
 export * from './ip-ranges';
 export * from './apple-mpp-ranges';
 export * from './classify-event';
+export * from './plan-tracking';
+export * from './instrument-html';

@@ -1,7 +1,7 @@
 // Sending through a user's mailbox: POST /v1/emails saves the email (checked, with its attachments) and
 // queues its send (ids only; the sync worker sends it over the inbox's SMTP, logs it and files the Sent
 // copy); GET /v1/sends/{id} is the job's outcome as the worker recorded it: pending, sent (the logged email,
-// its Message-ID, any refused recipients) or failed (the code and sentence).
+// its Message-ID, any refused recipients, the tracking plan of a tracked send) or failed (the code and sentence).
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { OutgoingEmail } from '@reply-sync/db';
@@ -9,6 +9,7 @@ import { OperationError, saveOutgoing } from '@reply-sync/operations';
 import { enqueueSend, type SendQueue } from '@reply-sync/queue';
 import { parseRecipients } from '@reply-sync/sync-worker/send-recipients';
 import { parseSendJobReason, SendError } from '@reply-sync/sync-worker/send-error';
+import { TRACKING_PLAN_REASONS, TRACKING_PLAN_SENTENCES, type TrackingPlan, type TrackingPlanReason } from '@reply-sync/tracking';
 import { Type } from 'typebox';
 import { scoped } from '../access';
 import { authOf } from '../authenticate';
@@ -35,8 +36,26 @@ const SendBody = Type.Object(
     contacts: Type.Optional(Type.Array(Type.String(), { maxItems: 100, description: 'Contact emails to associate.' })),
     companies: Type.Optional(Type.Array(Type.String(), { maxItems: 50, description: 'Company ids or names.' })),
     deals: Type.Optional(Type.Array(Type.String(), { maxItems: 50, description: 'Deal ids or names.' })),
+    track: Type.Optional(
+      Type.Boolean({
+        description:
+          'Track opens (a pixel) and, where the account allows it for the sender, clicks (rewritten links). Who is tracked, and how, follows the account\'s GDPR setting, the recipients\' tracking basis, never-log and "do not track": see `tracking` in the outcome.',
+      }),
+    ),
   },
   { additionalProperties: false },
+);
+
+const TrackingModeSchema = OneOf(['personal', 'anonymous', 'none']);
+const TrackingReasonSchema = Type.Object({ code: OneOf(TRACKING_PLAN_REASONS), sentence: Type.String() });
+const TrackingPlanSchema = Type.Object(
+  {
+    pixel: TrackingModeSchema,
+    clicks: Type.Boolean({ description: 'Links were rewritten to the tracker.' }),
+    reasons: Type.Array(TrackingReasonSchema, { description: 'Why the email is tracked as it is, the deciding reason first.' }),
+    recipients: Type.Array(Type.Object({ address: Type.String(), tracking: TrackingModeSchema, reason: TrackingReasonSchema })),
+  },
+  { $id: 'TrackingPlan', description: 'Who the send tracks and how, decided when the message was built.' },
 );
 
 const Send = Type.Object(
@@ -49,9 +68,27 @@ const Send = Type.Object(
     rejected: Type.Array(Type.String(), { description: 'Recipients the server refused while it took the others.' }),
     sentAt: NullableDateTime,
     failure: Nullable(Type.Object({ code: Type.String(), sentence: Type.String() })),
+    track: Type.Boolean({ description: 'Tracking was requested.' }),
+    /** The tracking plan; null until the message is built, or when tracking was not requested. */
+    tracking: Nullable(Type.Ref('TrackingPlan')),
   },
   { $id: 'Send' },
 );
+
+const reasonOf = (code: TrackingPlanReason) => ({ code, sentence: TRACKING_PLAN_SENTENCES[code] });
+
+/** The plan saved with the built message, read defensively (a jsonb column). */
+function trackingOf(value: unknown) {
+  const plan = value as Partial<TrackingPlan> | null;
+  if (!plan || typeof plan !== 'object' || !Array.isArray(plan.reasons) || !Array.isArray(plan.recipients)) return null;
+  const known = (code: unknown): code is TrackingPlanReason => typeof code === 'string' && (TRACKING_PLAN_REASONS as readonly string[]).includes(code);
+  return {
+    pixel: plan.pixel ?? 'none',
+    clicks: plan.clicks === true,
+    reasons: plan.reasons.filter(known).map(reasonOf),
+    recipients: plan.recipients.filter((r) => known(r.reason)).map((r) => ({ address: r.address, tracking: r.tracking, reason: reasonOf(r.reason) })),
+  };
+}
 
 function sendOf(e: OutgoingEmail) {
   return {
@@ -63,6 +100,8 @@ function sendOf(e: OutgoingEmail) {
     rejected: e.rejected,
     sentAt: e.sentAt,
     failure: e.failure ? parseSendJobReason(e.failure) : null,
+    track: e.track,
+    tracking: trackingOf(e.trackingPlan),
   };
 }
 
@@ -77,6 +116,7 @@ function checkRecipients(recipients: { to: string[]; cc: string[] }): void {
 }
 
 export const sendRoutes: FastifyPluginAsyncTypebox<{ sendQueue: SendQueue | null }> = async (app, deps) => {
+  app.addSchema(TrackingPlanSchema);
   app.addSchema(Send);
   const tags = ['emails'];
 
@@ -107,6 +147,7 @@ export const sendRoutes: FastifyPluginAsyncTypebox<{ sendQueue: SendQueue | null
           contacts: b.contacts ?? [],
           companies: b.companies ?? [],
           deals: b.deals ?? [],
+          track: b.track ?? false,
         },
         checkRecipients,
       );

@@ -15,6 +15,7 @@ import {
   type SendJobResult,
 } from '@reply-sync/queue';
 import { parseSendJobReason } from '@reply-sync/sync-worker';
+import { TRACKING_PLAN_SENTENCES, type TrackingPlan } from '@reply-sync/tracking';
 import { CliError } from '../cli-error';
 import { DEFAULT_WAIT_SECONDS } from '../option-values';
 import { saveSend } from '../ops/send-email';
@@ -38,9 +39,23 @@ function strings(value: unknown): string[] {
 
 type SendOutcome = Omit<SendJobResult, 'emailId' | 'threadId'> & { emailId: string | null; threadId: string | null };
 
+/** A tracked send's plan as saved with its message (null: not requested, or not built). */
+function planOf(email: OutgoingEmail | null): TrackingPlan | null {
+  const plan = email?.trackingPlan as TrackingPlan | null | undefined;
+  return plan && typeof plan === 'object' && Array.isArray(plan.reasons) && Array.isArray(plan.recipients) ? plan : null;
+}
+
+function trackingLines(plan: TrackingPlan): string[] {
+  const lines = [`  tracking: pixel ${plan.pixel}, clicks ${plan.clicks ? 'tracked' : 'not tracked'}`];
+  for (const code of plan.reasons) lines.push(`    ${code}: ${TRACKING_PLAN_SENTENCES[code] ?? code}`);
+  for (const r of plan.recipients) lines.push(`    ${r.address}: ${r.tracking} (${r.reason})`);
+  return lines;
+}
+
 /** The outcome as JSON (the same shape whether it was sent now or before) and as text. */
 function printOutcome(ctx: CommandContext, email: OutgoingEmail, from: string, outcome: SendOutcome, logged: LoggedEmail | null, jobId: string | undefined): void {
-  const out = { sendId: email.sendId, outgoingEmailId: email.id, jobId, ...outcome, email: logged };
+  const tracking = planOf(email);
+  const out = { sendId: email.sendId, outgoingEmailId: email.id, jobId, ...outcome, track: email.track, tracking, email: logged };
   ctx.print(out, () => {
     const where = `from ${from} (email ${outcome.emailId ?? 'no longer logged'}, thread ${outcome.threadId ?? '-'})`;
     const lines = [
@@ -52,6 +67,7 @@ function printOutcome(ctx: CommandContext, email: OutgoingEmail, from: string, o
       `  Sent copy: ${outcome.sentCopyStatus}`,
     ];
     if (outcome.rejected.length > 0) lines.push(`  not delivered to (refused by the server): ${outcome.rejected.join(', ')}`);
+    if (tracking) lines.push(...trackingLines(tracking));
     return lines.join('\n');
   });
 }
@@ -94,6 +110,7 @@ export async function sendAction(ctx: CommandContext): Promise<void> {
     contacts: strings(o.contact),
     companies: strings(o.company),
     deals: strings(o.deal),
+    track: o.track === true,
   });
   const from = (await s.inboxes.get(email.inboxId))?.address ?? `inbox ${email.inboxId}`;
   if (email.status === 'sent') return printAlreadySent(ctx, s, email, from);
@@ -130,7 +147,8 @@ export async function sendAction(ctx: CommandContext): Promise<void> {
     }
     // Sent by an earlier run's job (this run found the key saved): say so, not "Sent".
     const outcome = { ...result, alreadySent: result.alreadySent || !created };
-    printOutcome(ctx, email, from, outcome, await s.emails.get(result.emailId), job.id);
+    // Re-read: the worker saved the tracking plan with the built message.
+    printOutcome(ctx, (await s.outgoingEmails.get(email.id)) ?? email, from, outcome, await s.emails.get(result.emailId), job.id);
   } finally {
     await events?.close();
     await queue.close();

@@ -24,6 +24,7 @@ export function registerEmailSendCommand(program: Command, rt: CliRuntime): void
       .option('--contact <email>', 'associate this contact (repeatable)', collect)
       .option('--company <name>', 'associate this company (repeatable)', collect)
       .option('--deal <name>', 'associate this deal (repeatable)', collect)
+      .option('--track', 'track opens and, where the account allows it for the sender, clicks (who is tracked follows GDPR, never-log and do-not-track; the outcome says)')
       .option('--key <key>', 'idempotency key: the same key sends once; again, it says what became of that email (default: a new random key)')
       .option('--wait', 'wait for the send to finish and print the logged email and its Message-ID')
       .option('--timeout <seconds>', `with --wait: how long to wait (default ${DEFAULT_WAIT_SECONDS})`),

@@ -2,11 +2,11 @@
 // where it is): load the saved outgoing email and check what it names, stop if this key was already
 // sent, build (or reload) the exact bytes, send once over SMTP, add new recipients as contacts, log the
 // email, file the copy in Sent. Every step's state lives in the outgoing email's row in PostgreSQL.
-import type { AttachmentInput, Db, EncryptionKeys, OutgoingAttachment, Scoped } from '@reply-sync/db';
+import type { AttachmentInput, BuiltOutgoing, Db, EncryptionKeys, OutgoingAttachment, Scoped } from '@reply-sync/db';
 import { scoped } from '@reply-sync/db';
 import { classifyMailError, createImapClient, createSmtpTransport } from '@reply-sync/mail';
 import type { LoginBudget, SendJobData, SendJobResult } from '@reply-sync/queue';
-import { buildMessage, sendMessageId, type BuiltMessage } from './build-message';
+import { buildMessage, sendMessageId } from './build-message';
 import { classifySmtpFailure, smtpFailureSentence, type SmtpFailure } from './classify-smtp-failure';
 import { loadSend, type LoadedSend } from './load-send';
 import { oauthCredentials, type AccessTokenProvider } from './oauth-credentials';
@@ -14,6 +14,7 @@ import { bareAddresses } from './parse-recipients';
 import { createRecipientContacts } from './recipient-contacts';
 import { appendSentCopy } from './sent-copy';
 import { SendError } from './send-error';
+import { trackedHtml, type TrackingConfig } from './tracked-html';
 import { withDeadline } from './with-deadline';
 
 /** Providers whose SMTP files a copy in Sent by itself: appending one would make a duplicate. */
@@ -55,6 +56,8 @@ export interface SendDeps {
   createImap?: typeof createImapClient;
   /** The fleet's login budget: the Sent copy takes one of the account's extra-connection slots. */
   budget?: Pick<LoginBudget, 'withExtraConnection'> | undefined;
+  /** Tracked sends' keys and tracker URL; null or absent: an email asking for tracking goes out untracked (tracking_not_configured). */
+  tracking?: TrackingConfig | null | undefined;
 }
 
 /** Where a send is, so a send given up on says whether the email may have gone, and stops there. */
@@ -79,22 +82,38 @@ function giveUpIfAbandoned(progress: Progress): void {
   if (progress.abandoned) throw new SendError('send_timed_out', 'This attempt was given up by its deadline; it stops before sending.');
 }
 
-// Step 3: the bytes, built once and saved before anything leaves the process.
-async function prepare(loaded: LoadedSend, s: Scoped, attachments: () => Promise<OutgoingAttachment[]>, deps: SendDeps): Promise<BuiltMessage> {
+// Step 3: the bytes, built once and saved before anything leaves the process. A tracked email is built
+// twice with the same Message-ID and Date: `raw` with the pixel and rewritten links for SMTP, and
+// `sentCopyRaw` as written for the Sent folder (the sender's own reading must not count as an open).
+async function prepare(loaded: LoadedSend, s: Scoped, attachments: () => Promise<OutgoingAttachment[]>, deps: SendDeps): Promise<BuiltOutgoing> {
   const { email } = loaded;
-  if (email.raw && email.messageId && email.messageDate) return { messageId: email.messageId, raw: email.raw, date: email.messageDate };
-  const built = await buildMessage({
+  if (email.raw && email.messageId && email.messageDate) return { messageId: email.messageId, raw: email.raw, date: email.messageDate, sentCopyRaw: email.sentCopyRaw, trackingPlan: email.trackingPlan };
+  const input = {
     email,
     attachments: await attachments(),
     from: { address: loaded.inbox.address, name: loaded.userName },
     recipients: loaded.recipients,
     date: deps.now?.() ?? new Date(),
+  };
+  if (!email.track) return s.outgoingEmails.saveBuilt(email.id, await buildMessage(input));
+  const tracked = await trackedHtml({
+    db: deps.db,
+    accountId: email.accountId,
+    emailId: email.id,
+    userId: email.userId,
+    recipients: bareAddresses(loaded.recipients),
+    htmlBody: email.htmlBody,
+    sentAt: input.date,
+    config: deps.tracking,
   });
-  return s.outgoingEmails.saveBuilt(email.id, built);
+  if (tracked.html === null) return s.outgoingEmails.saveBuilt(email.id, { ...(await buildMessage(input)), trackingPlan: tracked.plan });
+  const sent = await buildMessage({ ...input, email: { ...email, htmlBody: tracked.html } });
+  const copy = await buildMessage(input);
+  return s.outgoingEmails.saveBuilt(email.id, { ...sent, sentCopyRaw: copy.raw, trackingPlan: tracked.plan });
 }
 
 /** One SMTP dialogue: the refused recipients when the server took the message, else the classified failure. */
-async function smtpAttempt(loaded: LoadedSend, built: BuiltMessage, deps: SendDeps): Promise<{ accepted: true; rejected: string[] } | { failure: SmtpFailure; cause?: unknown }> {
+async function smtpAttempt(loaded: LoadedSend, built: BuiltOutgoing, deps: SendDeps): Promise<{ accepted: true; rejected: string[] } | { failure: SmtpFailure; cause?: unknown }> {
   const transport = (deps.createTransport ?? createSmtpTransport)(loaded.smtp, loaded.credentials, deps.ca ? { ca: deps.ca } : {});
   const { smtpMs } = timeoutsOf(deps);
   try {
@@ -116,7 +135,7 @@ async function smtpAttempt(loaded: LoadedSend, built: BuiltMessage, deps: SendDe
 // Step 4: SMTP, at most once. The mark is claimed in the database before the message is handed over
 // (one statement, so two attempts cannot both claim it) and cleared only when the server certainly did
 // not take it.
-async function smtpSend(loaded: LoadedSend, built: BuiltMessage, s: Scoped, progress: Progress, deps: SendDeps): Promise<string[]> {
+async function smtpSend(loaded: LoadedSend, built: BuiltOutgoing, s: Scoped, progress: Progress, deps: SendDeps): Promise<string[]> {
   const { email, inbox } = loaded;
   const outcomeUnknown = (when: string) =>
     new SendError(
@@ -165,13 +184,14 @@ async function smtpSend(loaded: LoadedSend, built: BuiltMessage, s: Scoped, prog
 }
 
 // Step 7: the Sent copy (not for providers that file it themselves).
-async function fileSentCopy(emailId: string, built: BuiltMessage, loaded: LoadedSend, s: Scoped, deps: SendDeps): Promise<SendJobResult['sentCopyStatus']> {
+async function fileSentCopy(emailId: string, built: BuiltOutgoing, loaded: LoadedSend, s: Scoped, deps: SendDeps): Promise<SendJobResult['sentCopyStatus']> {
   const outcome = await appendSentCopy({
     settings: loaded.imap,
     credentials: loaded.credentials,
     connect: deps.ca ? { ca: deps.ca } : {},
     messageId: built.messageId,
-    raw: built.raw,
+    // A tracked email's copy has no pixel and its links as written.
+    raw: built.sentCopyRaw ?? built.raw,
     date: built.date,
     cachedMailbox: loaded.inbox.sentMailbox,
     timeoutMs: timeoutsOf(deps).sentCopyMs,

@@ -35,6 +35,8 @@ export interface StartSendWorkerOptions {
   concurrency?: number;
   /** The fleet's login budget (LOGIN_RATE_PER_HOST, EXTRA_CONNECTIONS_PER_ACCOUNT) for the Sent copy; default DEFAULT_LOGIN_BUDGET. */
   loginBudget?: LoginBudgetConfig;
+  /** Tracked sends' signing keys and tracker URL (TRACKING_KEYS, TRACKER_URL); null or absent: sent untracked. */
+  tracking?: SendDeps['tracking'];
   /** For tests: swap the SMTP/IMAP factories. */
   createTransport?: SendDeps['createTransport'];
   createImap?: SendDeps['createImap'];
@@ -77,6 +79,7 @@ export function startSendWorker(options: StartSendWorkerOptions): RunningSendWor
         logger,
         getAccessToken: options.getAccessToken,
         budget,
+        tracking: options.tracking ?? null,
         ...(options.createTransport ? { createTransport: options.createTransport } : {}),
         ...(options.createImap ? { createImap: options.createImap } : {}),
       });

@@ -33,6 +33,8 @@ export interface CreateOutgoingEmailInput {
   companyIds?: string[];
   dealIds?: string[];
   attachments?: OutgoingAttachmentInput[];
+  /** Open (and, where allowed, click) tracking requested (issue 15). */
+  track?: boolean;
 }
 
 /** The message as the first attempt built it. */
@@ -40,6 +42,10 @@ export interface BuiltOutgoing {
   messageId: string;
   raw: Buffer;
   date: Date;
+  /** A tracked email: the same message without pixel or rewritten links, for the Sent folder; null: raw. */
+  sentCopyRaw?: Buffer | null;
+  /** planTracking's decisions, saved with the bytes they shaped. */
+  trackingPlan?: unknown;
 }
 
 export function outgoingEmailQueries(db: Db, scope: AccountScope) {
@@ -84,6 +90,7 @@ export function outgoingEmailQueries(db: Db, scope: AccountScope) {
             contactIds: [...new Set(input.contactIds ?? [])],
             companyIds: [...new Set(input.companyIds ?? [])],
             dealIds: [...new Set(input.dealIds ?? [])],
+            track: input.track ?? false,
           })
           .onConflictDoNothing({ target: [outgoingEmails.accountId, outgoingEmails.sendId] })
           .returning();
@@ -131,13 +138,19 @@ export function outgoingEmailQueries(db: Db, scope: AccountScope) {
     async saveBuilt(id: string, built: BuiltOutgoing): Promise<BuiltOutgoing> {
       const [saved] = await db
         .update(outgoingEmails)
-        .set({ messageId: built.messageId, raw: built.raw, messageDate: built.date, updatedAt: sql`now()` })
+        .set({ messageId: built.messageId, raw: built.raw, messageDate: built.date, sentCopyRaw: built.sentCopyRaw ?? null, trackingPlan: built.trackingPlan ?? null, updatedAt: sql`now()` })
         .where(byId(id, isNull(outgoingEmails.raw)))
         .returning({ id: outgoingEmails.id });
       if (saved) return built;
       const row = await get(id);
       if (!row?.raw || !row.messageId || !row.messageDate) throw new DbError('not_found', `No outgoing email ${id} in this account.`);
-      return { messageId: row.messageId, raw: row.raw, date: row.messageDate };
+      return {
+        messageId: row.messageId,
+        raw: row.raw,
+        date: row.messageDate,
+        ...(row.sentCopyRaw ? { sentCopyRaw: row.sentCopyRaw } : {}),
+        ...(row.trackingPlan != null ? { trackingPlan: row.trackingPlan } : {}),
+      };
     },
 
     /**
