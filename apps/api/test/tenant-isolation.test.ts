@@ -86,6 +86,7 @@ const CASES: Record<string, Case> = {
   'get /v1/inboxes': { check: () => holdsNothingOfA('/v1/inboxes') },
   'get /v1/inboxes/{id}': { id: 'inbox' },
   'post /v1/inboxes/{id}/reconnect': { id: 'inbox', body: { password: 'anything' } },
+  'put /v1/inboxes/{id}/logging': { id: 'inbox', body: { folders: ['INBOX'] } },
   'delete /v1/inboxes/{id}': { id: 'inbox' },
   'get /v1/inboxes/{id}/decisions': { id: 'inbox' },
   'post /v1/inboxes': {
