@@ -3,7 +3,7 @@
 // statement do), pages are never larger than asked or than 200, and what a page shows of each row (its
 // links, its owner, a thread's emails) is complete.
 import { randomUUID } from 'node:crypto';
-import { companies, contactCompanies, contacts, deals, neverLog, parseEncryptionKeys, users } from '@reply-sync/db';
+import { companies, contactCompanies, contacts, deals, doNotTrack, neverLog, parseEncryptionKeys, users } from '@reply-sync/db';
 import { stack } from '@reply-sync/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, startTestApi, type TestAccount, type TestApi } from './helpers';
@@ -31,6 +31,7 @@ beforeAll(async () => {
   const dealRows = await db.insert(deals).values(Array.from({ length: N }, (_, i) => ({ accountId, name: `Deal ${i}` }))).returning();
   const contactRows = await db.insert(contacts).values(Array.from({ length: N }, (_, i) => ({ accountId, email: `c${i}-${tag}@acme.test` }))).returning();
   const neverLogRows = await db.insert(neverLog).values(Array.from({ length: N }, (_, i) => ({ accountId, kind: 'address' as const, value: `n${i}-${tag}@mail.test` }))).returning();
+  const doNotTrackRows = await db.insert(doNotTrack).values(Array.from({ length: N }, (_, i) => ({ accountId, kind: 'address' as const, value: `d${i}-${tag}@mail.test` }))).returning();
   companyId = companyRows[0]!.id;
   contactId = contactRows[0]!.id;
   await db.insert(contactCompanies).values(contactRows.slice(0, 3).map((c) => ({ accountId, contactId: c.id, companyId })));
@@ -62,6 +63,7 @@ beforeAll(async () => {
   made.deals = new Set(dealRows.map((r) => r.id));
   made.contacts = new Set(contactRows.map((r) => r.id));
   made['never-log'] = new Set(neverLogRows.map((r) => r.id));
+  made['do-not-track'] = new Set(doNotTrackRows.map((r) => r.id));
   made.inboxes = new Set(inboxIds.filter((id) => !removedInboxIds.has(id)));
   made.webhooks = new Set(webhookIds);
   made.timeline = new Set(threads);
@@ -98,6 +100,7 @@ const LISTS: [name: string, url: () => string, idOf: (row: any) => string][] = [
   ['companies', () => '/v1/companies', (r) => r.id],
   ['deals', () => '/v1/deals', (r) => r.id],
   ['never-log', () => '/v1/never-log', (r) => r.id],
+  ['do-not-track', () => '/v1/do-not-track', (r) => r.id],
   ['inboxes', () => '/v1/inboxes', (r) => r.id],
   ['webhooks', () => '/v1/webhooks', (r) => r.id],
   ['timeline', () => `/v1/contacts/${contactId}/timeline`, (r) => r.threadId],

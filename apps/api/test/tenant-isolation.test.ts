@@ -1,5 +1,5 @@
 // Another account's ids answer 404, exactly as missing ones do, on every route of the OpenAPI document:
-// account A holds a user, inbox, contact, company, deal, never-log entry, decision, email and webhook; account B's
+// account A holds a user, inbox, contact, company, deal, never-log and do-not-track entries, decision, email and webhook; account B's
 // key (all scopes) calls each route with A's ids. Every documented operation needs a case here, so a new
 // route fails this test until it is covered.
 import { randomUUID } from 'node:crypto';
@@ -15,7 +15,7 @@ import { insertTrackingEvents, type NewTrackingEvent } from '@reply-sync/db/trac
 let api: TestApi;
 let a: TestAccount;
 let bKey: string;
-let ids: Record<'inbox' | 'user' | 'contact' | 'company' | 'deal' | 'neverLog' | 'email' | 'send' | 'webhook', string>;
+let ids: Record<'inbox' | 'user' | 'contact' | 'company' | 'deal' | 'neverLog' | 'doNotTrack' | 'email' | 'send' | 'webhook', string>;
 let sendQueue: SendQueue;
 let attachmentId: string;
 let userEmail: string;
@@ -40,6 +40,9 @@ beforeAll(async () => {
   const deal = await a.s.deals.add({ name: 'Acme renewal' });
   const contact = await a.s.contacts.add({ email: 'bob@acme.test', companyIds: [company.id], dealIds: [deal.id] });
   const neverLog = await a.s.neverLog.add('domain', 'secret.example');
+  const doNotTrack = await a.s.doNotTrack.add('address', 'private@acme.test');
+  await a.s.account.setTracking({ trackingGdpr: true });
+  await a.s.contacts.setTrackingBasis(contact.id, 'consent');
   messageId = `<${randomUUID()}@crm.test>`;
   const email = await a.s.emails.logOutbound({ source: 'crm_send', messageId, userId: user.id, inboxId: inbox.id, from: { address: userEmail, name: 'Ana' }, to: [{ address: 'bob@acme.test', name: 'Bob' }], subject: 'Renewal', sentAt: new Date(), textBody: 'Shall we renew?', attachments: [{ filename: 'terms.txt', contentType: 'text/plain', content: Buffer.from('terms') }] });
   attachmentId = (await a.s.attachments.listFor(email.emailId))[0]!.id;
@@ -49,7 +52,7 @@ beforeAll(async () => {
   await api.db.sql`UPDATE outgoing_emails SET track = true, status = 'sent', sent_at = now() WHERE id = ${send.email.id}`;
   await insertTrackingEvents(api.db.db, [openOf(a.accountId, send.email.id)]);
   const webhook = await a.s.webhooks.create({ url: 'https://crm.example/hooks', eventTypes: ['email.logged'], secret: 'whsec_dGVzdA==' }, parseEncryptionKeys(stack.encryptionKeys));
-  ids = { inbox: inbox.id, user: user.id, contact: contact.id, company: company.id, deal: deal.id, neverLog: neverLog.id, email: email.emailId, send: send.email.id, webhook: webhook.id };
+  ids = { inbox: inbox.id, user: user.id, contact: contact.id, company: company.id, deal: deal.id, neverLog: neverLog.id, doNotTrack: doNotTrack.id, email: email.emailId, send: send.email.id, webhook: webhook.id };
   doc = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json();
 });
 afterAll(async () => {
@@ -83,6 +86,7 @@ const CASES: Record<string, Case> = {
   'get /v1/inboxes': { check: () => holdsNothingOfA('/v1/inboxes') },
   'get /v1/inboxes/{id}': { id: 'inbox' },
   'post /v1/inboxes/{id}/reconnect': { id: 'inbox', body: { password: 'anything' } },
+  'put /v1/inboxes/{id}/logging': { id: 'inbox', body: { folders: ['INBOX'] } },
   'delete /v1/inboxes/{id}': { id: 'inbox' },
   'get /v1/inboxes/{id}/decisions': { id: 'inbox' },
   'post /v1/inboxes': {
@@ -169,6 +173,32 @@ const CASES: Record<string, Case> = {
   'get /v1/never-log': { check: () => holdsNothingOfA('/v1/never-log') },
   'post /v1/never-log': { check: async () => expect((await call('POST', '/v1/never-log', { value: '@b.example' })).statusCode).toBe(201) },
   'delete /v1/never-log/{id}': { id: 'neverLog' },
+  'get /v1/do-not-track': { check: () => holdsNothingOfA('/v1/do-not-track') },
+  'post /v1/do-not-track': { check: async () => expect((await call('POST', '/v1/do-not-track', { value: '@b.example' })).statusCode).toBe(201) },
+  'delete /v1/do-not-track/{id}': { id: 'doNotTrack' },
+  'get /v1/settings/tracking': { check: async () => expect((await call('GET', '/v1/settings/tracking')).json()).toEqual({ gdpr: false, clickTrackingSeatsOnly: false }) },
+  'patch /v1/settings/tracking': {
+    // B's change is B's: A keeps GDPR on and clicks for everyone.
+    check: async () => {
+      expect((await call('PATCH', '/v1/settings/tracking', { clickTrackingSeatsOnly: true })).json()).toEqual({ gdpr: false, clickTrackingSeatsOnly: true });
+      expect(await a.s.account.get()).toMatchObject({ trackingGdpr: true, clickTrackingSeatsOnly: false });
+    },
+  },
+  'patch /v1/contacts/{id}': { id: 'contact', body: { trackingBasis: null } },
+  'patch /v1/users/{id}': { id: 'user', body: { paidSeat: true } },
+  'post /v1/explain/tracking': {
+    // A's user is not B's (404 as a missing one); A's contact, its basis and A's do-not-track list do not count for B.
+    check: async () => {
+      const other = await call('POST', '/v1/explain/tracking', { userId: ids.user, to: ['bob@acme.test'] });
+      const missing = await call('POST', '/v1/explain/tracking', { userId: randomUUID(), to: ['bob@acme.test'] });
+      expect(other.statusCode).toBe(404);
+      expect(other.json().code).toBe(missing.json().code);
+      const plain = await call('POST', '/v1/explain/tracking', { to: ['bob@acme.test'] });
+      expect(plain.json().recipients).toEqual([expect.objectContaining({ address: 'bob@acme.test', isContact: false, trackingBasis: null, reasonCode: 'anonymous_not_a_contact' })]);
+      const listed = await call('POST', '/v1/explain/tracking', { to: ['private@acme.test'] });
+      expect(listed.json().recipients[0].reasonCode).not.toBe('not_tracked_do_not_track');
+    },
+  },
   'get /v1/emails/{id}': { id: 'email' },
   'get /v1/emails/{id}/attachments/{attachmentId}': {
     check: async () => {
@@ -254,6 +284,9 @@ describe("another account's ids", () => {
     // And A's rows are untouched by B's writes.
     expect((await a.s.inboxes.get(ids.inbox))?.status).toBe('connected');
     expect((await a.s.neverLog.list()).map((e) => e.id)).toEqual([ids.neverLog]);
+    expect((await a.s.doNotTrack.list()).map((e) => e.id)).toEqual([ids.doNotTrack]);
+    expect((await a.s.contacts.get(ids.contact))?.trackingBasis).toBe('consent');
+    expect((await a.s.users.get(ids.user))?.paidSeat).toBe(false);
     expect((await a.s.webhooks.list()).map((w) => w.id)).toEqual([ids.webhook]);
   });
 });

@@ -12,6 +12,7 @@ import { registerInboxCommands } from './commands/inbox';
 import { registerInboundAddressCommands } from './commands/inbound-address';
 import { registerSetupCommands } from './commands/setup';
 import { registerTimelineCommands } from './commands/timeline';
+import { registerTrackingCommands } from './commands/tracking';
 import { registerWebhookCommands } from './commands/webhook';
 import type { CliRuntime } from './runtime';
 
@@ -45,6 +46,7 @@ DATABASE_URL and REDIS_URL.`,
   registerEmailCommands(program, rt);
   registerEmailSendCommand(program, rt);
   registerTimelineCommands(program, rt);
+  registerTrackingCommands(program, rt);
   registerApiKeyCommands(program, rt);
   registerConsoleUserCommands(program, rt);
   registerWebhookCommands(program, rt);

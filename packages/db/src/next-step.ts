@@ -12,6 +12,7 @@ export type NextStep =
   | { step: 'connect_inbox' }
   | { step: 'reconnect_inbox'; inboxId: string }
   | { step: 'list_never_log' }
+  | { step: 'list_do_not_track' }
   | { step: 'list_webhooks' };
 
 export type Audience = 'cli' | 'api';
@@ -28,6 +29,7 @@ const WORDING: Wording = {
   connect_inbox: { cli: () => 'Connect it again with `reply-sync inbox connect`.', api: () => 'Connect it again with `POST /v1/inboxes`.' },
   reconnect_inbox: { cli: (s) => `Reconnect it with \`reply-sync inbox reconnect ${s.inboxId}\`.`, api: (s) => `Reconnect it with \`POST /v1/inboxes/${s.inboxId}/reconnect\`.` },
   list_never_log: { cli: () => '`reply-sync never-log list` shows the list.', api: () => '`GET /v1/never-log` shows the list.' },
+  list_do_not_track: { cli: () => '`reply-sync do-not-track list` shows the list.', api: () => '`GET /v1/do-not-track` shows the list.' },
   list_webhooks: { cli: () => '`reply-sync webhook list` shows them.', api: () => '`GET /v1/webhooks` lists them.' },
 };
 

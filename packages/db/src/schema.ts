@@ -805,6 +805,7 @@ export type Company = typeof companies.$inferSelect;
 export type Contact = typeof contacts.$inferSelect;
 export type Deal = typeof deals.$inferSelect;
 export type NeverLogRow = typeof neverLog.$inferSelect;
+export type DoNotTrackRow = typeof doNotTrack.$inferSelect;
 export type LoggedEmail = typeof loggedEmails.$inferSelect;
 export type EmailAssociation = typeof emailAssociations.$inferSelect;
 export type Attachment = typeof attachments.$inferSelect;

@@ -13,6 +13,7 @@ import { emailQueries } from './queries/emails';
 import { idempotencyKeyQueries } from './queries/idempotency-keys';
 import { inboundQueries } from './queries/inbound';
 import { inboxQueries } from './queries/inboxes';
+import { doNotTrackQueries } from './queries/do-not-track';
 import { neverLogQueries } from './queries/never-log';
 import { oauthCredentialQueries } from './queries/oauth-credentials';
 import { outgoingEmailQueries } from './queries/outgoing-emails';
@@ -31,6 +32,7 @@ export function scoped(db: Db, accountId: string) {
     companies: companyQueries(db, scope),
     deals: dealQueries(db, scope),
     neverLog: neverLogQueries(db, scope),
+    doNotTrack: doNotTrackQueries(db, scope),
     // The OAuth token reads/writes and the sync health (errors, last synced) live in their own
     // modules; to callers they are inbox queries.
     inboxes: { ...inboxQueries(db, scope), ...syncHealthQueries(db, scope), ...oauthCredentialQueries(db, scope) },

@@ -14,6 +14,8 @@ describe('tenant scoping', () => {
     const reply = await replyInput(a.s, scene);
     expect((await a.s.emails.logReply(reply)).inserted).toBe(true);
     await a.s.neverLog.add('domain', 'secret.test');
+    const dnt = await a.s.doNotTrack.add('address', 'Private@Acme.test');
+    await a.s.contacts.setTrackingBasis(scene.contact.id, 'consent');
     const norm = normalizeMessageId(scene.originalMessageId)!;
 
     // Same names and addresses exist in B, so only the account keeps them apart.
@@ -39,6 +41,8 @@ describe('tenant scoping', () => {
     expect(await b.s.timeline.forCompany(scene.company.id)).toEqual([]);
     expect(await b.s.timeline.forDeal(scene.deal.id)).toEqual([]);
     expect(await b.s.neverLog.entries()).toEqual([]);
+    expect(await b.s.doNotTrack.entries()).toEqual([]);
+    expect(await b.s.doNotTrack.get(dnt.id)).toBeNull();
 
     // Writes through B cannot touch A's rows.
     await expect(b.s.inboxes.markDisconnected(scene.inbox.id, 'password_rejected')).rejects.toMatchObject({ code: 'not_found' });
@@ -50,9 +54,17 @@ describe('tenant scoping', () => {
     ).rejects.toMatchObject({ code: 'not_in_account' });
     await expect(b.s.emails.logReply({ ...reply, messageId: '<other@x.test>' })).rejects.toMatchObject({ code: 'not_in_account' });
     expect(await b.s.neverLog.remove('secret.test')).toBe(0);
+    expect(await b.s.doNotTrack.remove('private@acme.test', 'address')).toBe(0);
+    expect(await b.s.contacts.setTrackingBasis(scene.contact.id, null)).toBeNull();
+    expect(await b.s.users.setPaidSeat(scene.user.id, true)).toBeNull();
+    await b.s.account.setTracking({ trackingGdpr: true, clickTrackingSeatsOnly: true });
 
     // A still sees its own.
     expect(await a.s.neverLog.entries()).toEqual([{ kind: 'domain', value: 'secret.test' }]);
+    expect(await a.s.doNotTrack.entries()).toEqual([{ kind: 'address', value: 'private@acme.test' }]);
+    expect((await a.s.contacts.get(scene.contact.id))?.trackingBasis).toBe('consent');
+    expect((await a.s.users.get(scene.user.id))?.paidSeat).toBe(false);
+    expect(await a.s.account.get()).toMatchObject({ trackingGdpr: false, clickTrackingSeatsOnly: false });
     expect(await a.s.timeline.forContact('BOB@acme.test')).toHaveLength(2);
     expect((await a.s.inboxes.get(scene.inbox.id))?.status).toBe('connected');
   });

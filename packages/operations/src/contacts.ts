@@ -42,14 +42,17 @@ export function neverLogKind(value: string): 'address' | 'domain' {
   return v.startsWith('@') || !v.includes('@') ? 'domain' : 'address';
 }
 
-function checkNeverLogValue(value: string): string {
+/** An address or a domain (the never-log and do-not-track lists), trimmed; else `code` with a sentence saying what to give. */
+export function checkAddressOrDomain(value: string, code: string): string {
   const v = value.trim();
   const bare = v.replace(/^@/, '');
   if (!bare || /\s/.test(bare) || !bare.includes('.') || bare.startsWith('@') || bare.endsWith('@')) {
-    throw new OperationError('invalid_never_log_value', `"${value}" is neither an email address nor a domain; give e.g. ana@example.com, @example.com or example.com.`);
+    throw new OperationError(code, `"${value}" is neither an email address nor a domain; give e.g. ana@example.com, @example.com or example.com.`);
   }
   return v;
 }
+
+const checkNeverLogValue = (value: string): string => checkAddressOrDomain(value, 'invalid_never_log_value');
 
 export async function addNeverLog(s: Scoped, value: string): Promise<NeverLogRow> {
   const v = checkNeverLogValue(value);

@@ -1,10 +1,11 @@
-// The console's Settings pages (admins only): the never-log list, API keys and webhook subscriptions with
+// The console's Settings pages (admins only): the never-log list, tracking (the law's switches and the
+// do-not-track list), API keys and webhook subscriptions with
 // their deliveries. The same operations the API's /v1 routes and the CLI use (packages/operations,
 // packages/webhooks, the account's scoped() queries); another account's ids answer the 404 page.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { API_KEY_SCOPES } from '@reply-sync/db/api-key-scopes';
 import { webhookErrorSentence } from '@reply-sync/i18n';
-import { addNeverLog, removeNeverLog, toOperationError } from '@reply-sync/operations';
+import { addDoNotTrack, addNeverLog, getTrackingSettings, removeDoNotTrack, removeNeverLog, setTrackingSettings, toOperationError } from '@reply-sync/operations';
 import { addWebhook, enableWebhook, getWebhook, listWebhookAttempts, listWebhooks, removeWebhook, WEBHOOK_ERROR_CODES, WEBHOOK_EVENT_TYPES, type WebhookErrorCode } from '@reply-sync/webhooks';
 import { consoleRoute } from '../access';
 import { contextOf } from './console-session';
@@ -12,6 +13,7 @@ import { requireConsole, sendPage, type ConsoleDeps } from './console-plugin';
 import { apiKeysPage } from './pages/api-keys-page';
 import { errorPage } from './pages/error-page';
 import { neverLogPage } from './pages/never-log-page';
+import { trackingPage } from './pages/tracking-page';
 import { webhookPage } from './pages/webhook-page';
 import { webhooksPage } from './pages/webhooks-page';
 
@@ -67,6 +69,56 @@ export async function registerSettingsPages(app: FastifyInstance, deps: ConsoleD
     await removeNeverLog(scope, shown);
     request.log.info({ event: 'console_never_log_removed', consoleUserId: ctx.session!.user.id, entryId: entry.id }, 'never-log entry removed from the console');
     return reply.code(303).header('location', `/console/settings/never-log?removed=${encodeURIComponent(shown)}`).send();
+  });
+
+  // Tracking: the GDPR and clicks-by-seat switches (one form, both fields: an unchecked box is off), and the do-not-track list.
+  const renderTracking = async (request: FastifyRequest, reply: FastifyReply, options: Parameters<typeof trackingPage>[3], status = 200) => {
+    const ctx = contextOf(request);
+    const scope = ctx.session!.scope;
+    return sendPage(reply, trackingPage(ctx, await getTrackingSettings(scope), await scope.doNotTrack.list(), options), status);
+  };
+
+  app.get('/settings/tracking', admin, async (request, reply) => {
+    const ctx = contextOf(request);
+    const q = request.query as { saved?: string; added?: string; removed?: string };
+    const sentence = q.saved === '1' ? ctx.say('tracking_saved') : q.added ? ctx.say('do_not_track_added', { value: q.added }) : q.removed ? ctx.say('do_not_track_removed', { value: q.removed }) : undefined;
+    return renderTracking(request, reply, { result: sentence ? { ok: true, sentence } : undefined });
+  });
+
+  app.post('/settings/tracking', admin, async (request, reply) => {
+    const ctx = contextOf(request);
+    const form = formOf(request.body);
+    const settings = await setTrackingSettings(ctx.session!.scope, { gdpr: form.gdpr === '1', clickTrackingSeatsOnly: form.clicks_seats_only === '1' });
+    request.log.info({ event: 'console_tracking_settings_saved', consoleUserId: ctx.session!.user.id, ...settings }, 'tracking settings saved from the console');
+    return reply.code(303).header('location', '/console/settings/tracking?saved=1').send();
+  });
+
+  app.post('/settings/tracking/do-not-track', admin, async (request, reply) => {
+    const ctx = contextOf(request);
+    const value = (formOf(request.body).value ?? '').trim();
+    try {
+      const entry = await addDoNotTrack(ctx.session!.scope, value);
+      request.log.info({ event: 'console_do_not_track_added', consoleUserId: ctx.session!.user.id, entryId: entry.id }, 'do-not-track entry added from the console');
+      const shown = entry.kind === 'domain' ? `@${entry.value}` : entry.value;
+      return reply.code(303).header('location', `/console/settings/tracking?added=${encodeURIComponent(shown)}`).send();
+    } catch (error) {
+      const failure = toOperationError(error);
+      if (failure.code === 'unexpected') throw error;
+      const sentence = failure.code === 'invalid_do_not_track_value' ? ctx.say('never_log_invalid', { value }) : failure.message;
+      return renderTracking(request, reply, { result: { ok: false, sentence }, value }, 422);
+    }
+  });
+
+  app.post('/settings/tracking/do-not-track/:id/remove', admin, async (request, reply) => {
+    const ctx = contextOf(request);
+    const scope = ctx.session!.scope;
+    const id = idOf(request);
+    const entry = UUID.test(id) ? await scope.doNotTrack.get(id) : null;
+    if (!entry) return notFound(request, reply);
+    const shown = entry.kind === 'domain' ? `@${entry.value}` : entry.value;
+    await removeDoNotTrack(scope, shown);
+    request.log.info({ event: 'console_do_not_track_removed', consoleUserId: ctx.session!.user.id, entryId: entry.id }, 'do-not-track entry removed from the console');
+    return reply.code(303).header('location', `/console/settings/tracking?removed=${encodeURIComponent(shown)}`).send();
   });
 
   // API keys: the new key is in the POST's answer only (no redirect, no-store), never in a URL or a log.

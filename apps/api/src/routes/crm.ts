@@ -1,7 +1,7 @@
 // Contacts, companies and deals with their associations (a contact's companies and deals; a company's or
-// deal's contacts): listed (paged in SQL, newest first, the links in the same query), shown and added.
+// deal's contacts): listed (paged in SQL, newest first, the links in the same query), shown and added; a contact's tracking basis changed.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { addContact } from '@reply-sync/operations';
+import { addContact, setContactTrackingBasis } from '@reply-sync/operations';
 import { Type } from 'typebox';
 import { scoped } from '../access';
 import { authOf } from '../authenticate';
@@ -16,6 +16,7 @@ const Contact = Type.Object(
     name: Nullable(Type.String()),
     ownerUserId: Nullable(Type.String()),
     legalBasis: Nullable(Type.String()),
+    trackingBasis: Nullable(OneOf(['consent', 'legitimate_interest'], { description: 'Why opens and clicks may be attributed to this contact when GDPR rules apply; null: not by name.' })),
     companyIds: Type.Array(Type.String()),
     dealIds: Type.Array(Type.String()),
     createdAt: DateTime,
@@ -56,6 +57,25 @@ export const crmRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.code(201).send({ ...added.contact, companyIds: added.company ? [added.company.id] : [], dealIds: added.deals.map((d) => d.id) });
   });
 
+  app.patch(
+    '/contacts/:id',
+    {
+      ...scoped('write'),
+      schema: {
+        tags: ['contacts'],
+        summary: "Change a contact's tracking basis (null: none; with GDPR on, its opens and clicks are then anonymous)",
+        params: IdParams,
+        body: Type.Object({ trackingBasis: Nullable(OneOf(['consent', 'legitimate_interest'] as const)) }, { additionalProperties: false }),
+        response: { 200: Type.Ref('Contact'), ...problemResponses(404) },
+      },
+    },
+    async (request) => {
+      const { scope } = authOf(request);
+      const contact = await findOr404('contact', request.params.id, (id) => scope.contacts.get(id));
+      await setContactTrackingBasis(scope, contact.id, request.body.trackingBasis);
+      return (await scope.contacts.getWithLinks(contact.id))!;
+    },
+  );
   app.get('/companies', { ...scoped('read'), schema: { tags: ['companies'], summary: 'Companies with their contacts, newest first', querystring: PageQuery, response: { 200: Page(Type.Ref('Company')), ...problemResponses() } } }, async (request) => {
     const q = keysetQuery(request.query);
     return keysetPage(await authOf(request).scope.companies.page(q), q.pageSize);

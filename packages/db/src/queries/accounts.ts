@@ -33,6 +33,16 @@ export function accountQueries(db: Db, scope: AccountScope) {
     async senderVerification(): Promise<SenderVerificationPolicy> {
       return (await this.get()).senderVerification;
     },
+    /** The open/click tracking law (0016); only the fields given change. */
+    async setTracking(settings: { trackingGdpr?: boolean | undefined; clickTrackingSeatsOnly?: boolean | undefined }): Promise<Account> {
+      const set: Partial<Pick<Account, 'trackingGdpr' | 'clickTrackingSeatsOnly'>> = {};
+      if (settings.trackingGdpr !== undefined) set.trackingGdpr = settings.trackingGdpr;
+      if (settings.clickTrackingSeatsOnly !== undefined) set.clickTrackingSeatsOnly = settings.clickTrackingSeatsOnly;
+      if (Object.keys(set).length === 0) return this.get();
+      const [row] = await db.update(accounts).set(set).where(thisAccount).returning();
+      if (!row) throw new DbError('not_found', `There is no account ${scope.accountId}.`);
+      return row;
+    },
     async setSenderVerification(policy: SenderVerificationPolicy): Promise<Account> {
       const [row] = await db.update(accounts).set({ senderVerification: policy }).where(thisAccount).returning();
       if (!row) throw new DbError('not_found', `There is no account ${scope.accountId}.`);

@@ -16,6 +16,7 @@ import {
   type Contact,
   type Deal,
   type DealStatus,
+  type TrackingBasis,
   users,
 } from '../schema';
 
@@ -106,6 +107,12 @@ export function contactQueries(db: Db, scope: AccountScope) {
 
     async get(id: string): Promise<Contact | null> {
       const [row] = await db.select().from(contacts).where(scope.where(contacts, eq(contacts.id, id)));
+      return row ?? null;
+    },
+
+    /** Why opens and clicks may be attributed to this contact under GDPR (null: not by name); null when not in this account. */
+    async setTrackingBasis(id: string, trackingBasis: TrackingBasis | null): Promise<Contact | null> {
+      const [row] = await db.update(contacts).set({ trackingBasis }).where(scope.where(contacts, eq(contacts.id, id))).returning();
       return row ?? null;
     },
 

@@ -55,5 +55,10 @@ export function userQueries(db: Db, scope: AccountScope) {
     async list(): Promise<User[]> {
       return db.select().from(users).where(scope.where(users)).orderBy(users.createdAt);
     },
+    /** A paid seat (accounts.click_tracking_seats_only); null when the user is not in this account. */
+    async setPaidSeat(id: string, paidSeat: boolean): Promise<User | null> {
+      const [row] = await db.update(users).set({ paidSeat }).where(scope.where(users, eq(users.id, id))).returning();
+      return row ?? null;
+    },
   };
 }
