@@ -110,6 +110,10 @@ export function parseWorkerEnv(source: Record<string, string | undefined> = proc
   if (serverProblems.length > 0) throw new WorkerEnvError(`The sync worker's environment is invalid: ${serverProblems.join(' ')}`);
   const { REPLY_SYNC_ENCRYPTION_KEYS, REPLY_SYNC_TLS_CA_FILE, LOGIN_RATE_PER_HOST, EXTRA_CONNECTIONS_PER_ACCOUNT, TRACKING_KEYS, TRACKER_URL, ...rest } = parsed.data;
   let tracking: WorkerEnv['tracking'] = null;
+  if ((TRACKING_KEYS === undefined) !== (TRACKER_URL === undefined)) {
+    const [set, unset] = TRACKING_KEYS === undefined ? ['TRACKER_URL', 'TRACKING_KEYS'] : ['TRACKING_KEYS', 'TRACKER_URL'];
+    throw new WorkerEnvError(`${set} is set but ${unset} is not. Set both to send tracked emails (the keys the API verifies with, and the tracker's public URL), or unset ${set}.`);
+  }
   try {
     if (TRACKING_KEYS !== undefined && TRACKER_URL !== undefined) tracking = { keyring: parseTrackingKeys(TRACKING_KEYS), trackerUrl: TRACKER_URL.replace(/\/+$/, '') };
   } catch (error) {

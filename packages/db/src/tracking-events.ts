@@ -3,6 +3,7 @@
 // an API key: the account and email come from a signed token, and the insert keeps only rows whose email
 // belongs to that account. An anonymous token's recipient (ANONYMOUS_RECIPIENT) is stored as NULL, and so
 // are its IP address and user agent: no identifier is kept for an anonymous open or click.
+import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { ANONYMOUS_RECIPIENT, type PriorEvent } from '@reply-sync/tracking';
 import type { Db } from './client';
@@ -36,6 +37,16 @@ export async function priorTrackingEvents(db: Db, pairs: readonly { emailId: str
   return byPair;
 }
 
+// The dedupe key hashes the request's address and agent: for an anonymous event it is hashed again with a
+// secret that lives only in this process's memory, so the stored key cannot be tried against addresses.
+const ANONYMOUS_KEY_SALT = randomBytes(32);
+const anonymousKey = (key: string) => createHash('sha256').update(ANONYMOUS_KEY_SALT).update(key).digest('base64url');
+
+function stored(e: NewTrackingEvent): NewTrackingEvent {
+  if (e.recipient !== ANONYMOUS_RECIPIENT && e.recipient !== null) return e;
+  return { ...e, recipient: null, ip: null, userAgent: null, dedupeKey: anonymousKey(e.dedupeKey) };
+}
+
 /**
  * Inserts a batch in ONE statement (so one transaction); an existing dedupe key adds its hits instead.
  * The same statement, for each new row that is a person's open or click (counted, not a repeat
@@ -45,7 +56,7 @@ export async function priorTrackingEvents(db: Db, pairs: readonly { emailId: str
  */
 export async function insertTrackingEvents(db: Db, events: readonly NewTrackingEvent[]): Promise<number> {
   if (events.length === 0) return 0;
-  const json = JSON.stringify(events.map((e) => ({ ...e, ...(e.recipient === ANONYMOUS_RECIPIENT || e.recipient === null ? { recipient: null, ip: null, userAgent: null } : {}), occurredAt: e.occurredAt.toISOString(), lastSeenAt: e.lastSeenAt.toISOString() })));
+  const json = JSON.stringify(events.map(stored).map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString(), lastSeenAt: e.lastSeenAt.toISOString() })));
   // newWebhookEventId's shape: the time part from here, the random part from gen_random_uuid (its 20 first hex digits but the version one).
   const idPrefix = newWebhookEventId().slice(0, 'evt_'.length + 9);
   const rows = await db.execute<{ written: number }>(sql`
