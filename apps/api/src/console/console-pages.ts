@@ -22,6 +22,11 @@ import { inboxesPage, PROVIDERS, type ProviderFilter } from './pages/inboxes-pag
 import { failureSentence } from './sentences';
 
 const RECENT_DECISIONS = 50;
+/**
+ * The console's look answers by then with what it found so far (the JSON route's default deadline): an inbox
+ * whose server accepts and never answers is named on the page as not answering in time, never holding the request.
+ */
+export const CONSOLE_LOOK_DEADLINE_MS = 20_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type FormBody = Record<string, string | undefined>;
 
@@ -139,8 +144,8 @@ export async function registerConsolePages(app: FastifyInstance, deps: ConsoleDe
     const scope = ctx.session!.scope;
     const messageId = (formOf(request.body).messageId ?? '').trim();
     try {
-      const looked = await lookForMessage(scope, messageId, {}, () => ({ keys: deps.encryptionKeys(), tlsCa: deps.tlsCa, budget: deps.lookBudget, budgetNote: deps.lookBudget ? undefined : 'this API runs without Redis' }));
-      return sendPage(reply, explainPage(ctx, messageId, await explain(scope, messageId), undefined, looked));
+      const looked = await lookForMessage(scope, messageId, { signal: AbortSignal.timeout(CONSOLE_LOOK_DEADLINE_MS) }, () => ({ keys: deps.encryptionKeys(), tlsCa: deps.tlsCa, budget: deps.lookBudget, budgetNote: deps.lookBudget ? undefined : 'this API runs without Redis' }));
+      return sendPage(reply, explainPage(ctx, messageId, await explain(scope, messageId), undefined, { ...looked, deadlineSeconds: CONSOLE_LOOK_DEADLINE_MS / 1000 }));
     } catch (error) {
       const failure = toOperationError(error);
       if (failure.code === 'unexpected') throw error;

@@ -125,6 +125,8 @@ const en = {
   look_help: "The sync worker reads only the INBOX. This searches every connected inbox of the account, read-only over one short connection each, and records a decision for each copy it finds (in a subfolder, Junk...).",
   look_button: 'Look in the folders',
   look_searched: 'Searched {inboxes} inboxes; found {found} copies.',
+  look_not_in_time_title: 'A mailbox did not answer in time',
+  look_not_in_time: 'The mail server of {inboxes} did not answer within {seconds} seconds, so that inbox was not searched and nothing was recorded for it. Look again later; if it keeps happening, open the inbox page to see its status.',
 
   nav_settings: "Settings",
   settings_never_log: "Never-log list",
@@ -319,6 +321,8 @@ const nl: StringTable = {
   look_help: 'De synchronisatie leest alleen de INBOX. Dit doorzoekt elke gekoppelde inbox van het account, alleen-lezen via één korte verbinding per inbox, en legt een beslissing vast voor elke gevonden kopie (in een submap, Junk...).',
   look_button: 'Zoeken in de mappen',
   look_searched: '{inboxes} inboxen doorzocht; {found} kopieën gevonden.',
+  look_not_in_time_title: 'Een mailbox antwoordde niet op tijd',
+  look_not_in_time: 'De mailserver van {inboxes} antwoordde niet binnen {seconds} seconden, dus die inbox is niet doorzocht en er is niets voor vastgelegd. Zoek later opnieuw; gebeurt het steeds, open dan de pagina van de inbox om de status te zien.',
 
   nav_settings: "Instellingen",
   settings_never_log: "Nooit-loggen-lijst",
@@ -510,6 +514,8 @@ const pl: StringTable = {
   look_help: 'Synchronizacja czyta tylko INBOX. To przeszukuje każdą podłączoną skrzynkę konta, tylko do odczytu, jednym krótkim połączeniem na skrzynkę, i zapisuje decyzję dla każdej znalezionej kopii (w podfolderze, w Junk...).',
   look_button: 'Szukaj w folderach',
   look_searched: 'Przeszukano skrzynki: {inboxes}; znalezione kopie: {found}.',
+  look_not_in_time_title: 'Skrzynka nie odpowiedziała na czas',
+  look_not_in_time: 'Serwer poczty skrzynki {inboxes} nie odpowiedział w ciągu {seconds} sekund, więc ta skrzynka nie została przeszukana i nic dla niej nie zapisano. Spróbuj ponownie później; jeśli to się powtarza, otwórz stronę skrzynki, aby zobaczyć jej stan.',
 
   nav_settings: "Ustawienia",
   settings_never_log: "Lista wykluczeń",
