@@ -1,6 +1,7 @@
 // The top menu at 1280 × 800 fits on one line in English, Dutch and Polish (the longer strings): the brand,
 // every menu item of an admin and the signed-in user with the sign-out button sit on one row, and the header
 // is one row high. Measured in Debian's Chromium on the real pages.
+import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_PASSWORD, screenshot, startConsoleBrowser, type ConsoleBrowser } from './console-browser';
 import type { TestAccount } from './helpers';
@@ -31,20 +32,18 @@ describe('console top menu at 1280 px', () => {
         await page.locator('input[name=password]').press('Enter');
         await page.waitForURL(/\/console\/inboxes/);
         expect(await page.locator('html').getAttribute('lang')).toBe(language);
-        const boxes = await page.evaluate(() => {
-          const box = (el: Element) => {
-            const r = el.getBoundingClientRect();
-            return { top: r.top, bottom: r.bottom, left: r.left, right: r.right, height: r.height };
-          };
-          const header = document.querySelector('header.top')!;
-          return {
-            header: box(header),
-            brand: box(header.querySelector('.brand')!),
-            items: [...header.querySelectorAll('nav li')].map(box),
-            who: box(header.querySelector('.who')!),
-            line: parseFloat(getComputedStyle(document.documentElement).lineHeight) || 24,
-          };
-        });
+        const box = async (locator: Locator) => {
+          const b = (await locator.boundingBox())!;
+          return { top: b.y, bottom: b.y + b.height, right: b.x + b.width, height: b.height };
+        };
+        const header = page.locator('header.top');
+        const boxes = {
+          header: await box(header),
+          brand: await box(header.locator('.brand')),
+          items: await Promise.all((await header.locator('nav li').all()).map(box)),
+          who: await box(header.locator('.who')),
+          line: 24, // the stylesheet's 16px/1.5
+        };
         expect(boxes.items).toHaveLength(5);
         // One row: everything's vertical middle within a few pixels of the brand's.
         const middle = (b: { top: number; bottom: number }) => (b.top + b.bottom) / 2;
