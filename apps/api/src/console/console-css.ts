@@ -68,6 +68,8 @@ pre.email-text { white-space: pre-wrap; word-break: break-word; border: 1px soli
 ol.entries { list-style: none; padding: 0; margin: 0; display: grid; gap: .75rem; }
 ol.entries > li { border: 1px solid var(--line); border-radius: 6px; padding: .5rem 1rem; }
 ol.entries p { margin: .25rem 0; }
+ul.inline { display: flex; flex-wrap: wrap; gap: .25rem 1rem; list-style: none; margin: 0; padding: 0; }
+nav.associations { margin: 0 0 1rem; }
 ul.attachments { margin: .25rem 0; padding-left: 1.25rem; }
 @media (max-width: 40rem) {
   header.top { padding: .6rem 1rem; flex-wrap: wrap; }
