@@ -1,7 +1,7 @@
 // Emails on the timeline: one with its body and attachment list, each attachment's bytes (read keys only:
 // bodies and attachments are never a support key's), and logging an email sent elsewhere (write).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { LOG_SOURCES, logEmail, storedVerification } from '@reply-sync/operations';
+import { LOG_SOURCES, logEmail, MAX_LOGGED_EMAIL_BYTES, storedVerification } from '@reply-sync/operations';
 import { Type } from 'typebox';
 import { scoped } from '../access';
 import { authOf } from '../authenticate';
@@ -59,8 +59,11 @@ const Logged = Type.Object({
   }),
 });
 
-/** 25 MiB of base64: a 18 MiB message. */
-const LOG_BODY_LIMIT = 25 * 1024 * 1024;
+/**
+ * The base64 of a message just over the 50 MB that may be logged, so a larger one reaches logEmail and is
+ * refused with its reason (email_too_large: delivered, not logged), not by the body limit's generic 413.
+ */
+const LOG_BODY_LIMIT = Math.ceil((MAX_LOGGED_EMAIL_BYTES * 4) / 3) + 2 * 1024 * 1024;
 
 /** A filename safe inside a quoted Content-Disposition parameter, with the exact name in filename*. */
 function contentDisposition(filename: string | null): string {
