@@ -1,7 +1,8 @@
 // `email log` with no explicit associations (issue 14, item 5): the To and Cc recipients' contacts, a new
 // contact for a recipient who has none (owned by the sender, non-marketing; never for the never-log list
 // or a user of the account), an existing contact keeping its owner, each contact's companies and its first
-// three open deals; and an email over 50 MB in total refused with the reason, nothing logged.
+// three open deals; --only with exactly the records given; and an email over 50 MB in total refused
+// with the reason, nothing logged.
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,4 +76,24 @@ describe('email log: the default selection', () => {
     expect(run.stderr).toContain('over the 50 MB an email may have to be logged: it was delivered to its recipients but not logged.');
     expect((await cli(['timeline', '--account', t.accountId, '--contact', 'bob@acme.test', '--json'])).json().entries).toEqual([]);
   }, 60_000);
+
+  it('with --only, associates exactly the records given and makes no contact', async () => {
+    const a = ['--account', t.accountId];
+    await t.s.users.add({ email: 'ana@crm.test', name: 'Ana' });
+    const acme = await t.s.companies.add({ name: 'Acme' });
+    const renewal = await t.s.deals.add({ name: 'Renewal' });
+    await t.s.deals.add({ name: 'Upsell' });
+    await t.s.contacts.add({ email: 'bob@acme.test', name: 'Bob', companyIds: [acme.id], dealIds: [renewal.id] });
+    await t.s.contacts.add({ email: 'carol@other.test', name: 'Carol' });
+    const raw = await composeEmail({ from: 'ana@crm.test', to: 'bob@acme.test', cc: 'dave@new.test', subject: 'Chosen', messageId: `<${uniqueName('chosen')}@crm.test>`, text: 'hi' });
+    const logged = await cli(['email', 'log', ...a, '--file', await fileWith(raw, 'chosen.eml'), '--user', 'ana@crm.test', '--only', '--contact', 'carol@other.test', '--deal', 'Upsell', '--json']);
+    expect(logged.stderr).toBe('');
+    expect(logged.json().associations).toMatchObject({ contacts: [{ email: 'carol@other.test' }], companies: [], deals: [{ name: 'Upsell' }] });
+    expect(await t.s.contacts.findByEmails(['dave@new.test'])).toEqual([]);
+    expect((await cli(['timeline', ...a, '--contact', 'bob@acme.test', '--json'])).json().entries).toEqual([]);
+
+    const unknown = await cli(['email', 'log', ...a, '--file', await fileWith(raw, 'chosen.eml'), '--user', 'ana@crm.test', '--only', '--contact', 'nobody@acme.test']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('There is no contact nobody@acme.test in this account.');
+  });
 });

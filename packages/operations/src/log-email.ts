@@ -21,6 +21,13 @@ export interface LogEmailInput {
   /** Extra deals and companies (by name or id) to associate, besides the recipients' own. */
   deals?: string[] | undefined;
   companies?: string[] | undefined;
+  /** Contacts (by email) to associate besides the recipients'. */
+  contacts?: string[] | undefined;
+  /**
+   * An explicit selection: associate exactly `contacts`, `deals` and `companies`, without the default
+   * (the recipients' contacts, made when missing, their companies and first three open deals).
+   */
+  only?: boolean | undefined;
   source?: LogSource | undefined;
 }
 
@@ -131,10 +138,16 @@ export async function logEmail(s: Scoped, input: LogEmailInput): Promise<LoggedE
   // Associations, computed here (not by logOutbound's default) so the command reports exactly what
   // it stored: the To and Cc recipients' contacts (created when missing), their companies and each one's
   // first three open deals, plus --deal/--company.
-  const contacts = await recipientContacts(s, [...to, ...cc], user, from);
+  const contacts = input.only ? [] : await recipientContacts(s, [...to, ...cc], user, from);
+  for (const email of new Set(input.contacts ?? [])) {
+    const [c] = await s.contacts.findByEmails([email]);
+    if (!c) throw new OperationError('contact_not_found', `There is no contact ${email} in this account.`, undefined, { step: 'add_contact', email });
+    if (!contacts.some((x) => x.id === c.id)) contacts.push(c);
+  }
+  const defaults = input.only ? [] : contacts;
   const companyRows = new Map<string, Company>();
   const dealRows = new Map<string, Deal>();
-  for (const c of contacts) {
+  for (const c of defaults) {
     for (const id of c.companyIds) {
       const company = await s.companies.get(id);
       if (company) companyRows.set(id, company);

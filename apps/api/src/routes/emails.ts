@@ -41,6 +41,8 @@ const LogBody = Type.Object(
     inboxId: Type.Optional(Type.String({ description: "The inbox it was sent from; default the user's personal inbox when they have exactly one." })),
     deals: Type.Optional(Type.Array(Type.String(), { maxItems: 50, description: "Deals (id or name) to associate besides the recipients' own." })),
     companies: Type.Optional(Type.Array(Type.String(), { maxItems: 50 })),
+    contacts: Type.Optional(Type.Array(Type.String(), { maxItems: 50, description: "Contacts (email) to associate besides the recipients'." })),
+    only: Type.Optional(Type.Boolean({ description: "An explicit selection: associate exactly contacts, deals and companies, without the default (the To and Cc recipients' contacts, made when missing, their companies and each one's first three open deals)." })),
     source: Type.Optional(OneOf([...LOG_SOURCES])),
   },
   { additionalProperties: false },
@@ -120,7 +122,7 @@ export const emailRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const b = request.body;
       const raw = Buffer.from(b.raw, 'base64');
       if (raw.length === 0) throw new ApiProblem(400, 'invalid_request', 'The email (raw) is empty or not base64; send the whole RFC 5322 message, base64-encoded.');
-      const logged = await logEmail(authOf(request).scope, { raw, userEmail: b.userEmail, inboxId: b.inboxId, deals: b.deals, companies: b.companies, source: b.source });
+      const logged = await logEmail(authOf(request).scope, { raw, userEmail: b.userEmail, inboxId: b.inboxId, deals: b.deals, companies: b.companies, contacts: b.contacts, only: b.only, source: b.source });
       return reply.code(logged.inserted ? 201 : 200).send(logged);
     },
   );
