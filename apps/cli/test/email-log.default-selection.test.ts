@@ -1,6 +1,6 @@
 // `email log` with no explicit associations (issue 14, item 5): the To and Cc recipients' contacts, a new
 // contact for a recipient who has none (owned by the sender, non-marketing; never for the never-log list
-// or a user of the account), an existing contact keeping its owner, each contact's companies and its first
+// or a user of the account), an existing contact keeping its owner (or getting the sender if it had none), each contact's companies and its first
 // three open deals; --only with exactly the records given; and an email over 50 MB in total refused
 // with the reason, nothing logged.
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -35,12 +35,13 @@ describe('email log: the default selection', () => {
     for (const name of ['First', 'Lost', 'Second', 'Third', 'Fourth']) deals.push(await t.s.deals.add({ name, ...(name === 'Lost' ? { status: 'closed' as const } : {}) }));
     await t.s.contacts.add({ email: 'bob@acme.test', name: 'Bob', ownerUserId: ana.id, companyIds: [acme.id], dealIds: [...deals].reverse().map((d) => d.id) });
     await t.s.contacts.add({ email: 'carol@other.test', name: 'Carol', ownerUserId: zed.id });
+    await t.s.contacts.add({ email: 'erin@other.test', name: 'Erin' });
     await t.s.neverLog.add('domain', 'private.test');
 
     const raw = await composeEmail({
       from: 'Ana <ana@crm.test>',
       to: 'Bob <bob@acme.test>, Zed <zed@crm.test>',
-      cc: 'Carol <carol@other.test>, Dave <dave@new.test>, secret@private.test',
+      cc: 'Carol <carol@other.test>, Dave <dave@new.test>, secret@private.test, erin@other.test',
       subject: 'Our proposal',
       messageId: `<${uniqueName('proposal')}@crm.test>`,
       text: 'Hello Bob',
@@ -49,7 +50,7 @@ describe('email log: the default selection', () => {
     expect(logged.stderr).toBe('');
     expect(logged.code).toBe(0);
     const summary = logged.json();
-    expect(summary.associations.contacts.map((c: { email: string }) => c.email).sort()).toEqual(['bob@acme.test', 'carol@other.test', 'dave@new.test']);
+    expect(summary.associations.contacts.map((c: { email: string }) => c.email).sort()).toEqual(['bob@acme.test', 'carol@other.test', 'dave@new.test', 'erin@other.test']);
     expect(summary.associations.companies.map((c: { name: string }) => c.name)).toEqual(['Acme']);
     expect(summary.associations.deals.map((d: { name: string }) => d.name).sort()).toEqual(['First', 'Second', 'Third']);
 
@@ -57,6 +58,8 @@ describe('email log: the default selection', () => {
     expect(dave).toMatchObject({ name: 'Dave', ownerUserId: ana.id, marketing: false });
     const carol = await t.s.contacts.findByEmail('carol@other.test');
     expect(carol?.ownerUserId).toBe(zed.id);
+    // An existing contact without an owner gets the sender.
+    expect((await t.s.contacts.findByEmail('erin@other.test'))?.ownerUserId).toBe(ana.id);
     // No contact for a never-log address, nor for a colleague.
     expect(await t.s.contacts.findByEmails(['secret@private.test', 'zed@crm.test'])).toEqual([]);
     // On the new contact's timeline too.

@@ -85,13 +85,15 @@ async function findAll<T extends Company | Deal>(names: string[], find: (name: s
 /**
  * The contacts of the To and Cc recipients. A recipient with no contact gets one, owned by the sending
  * user and non-marketing, unless it is on the never-log list, is the sender, or is a user of the account.
- * An existing contact keeps its owner.
+ * An existing contact with no owner gets the sender as owner; one already owned keeps its owner.
  */
 async function recipientContacts(s: Scoped, recipients: Address[], sender: { id: string; email: string }, from: Address) {
   const wanted = new Map<string, Address>();
   for (const r of recipients) if (!wanted.has(r.address.toLowerCase())) wanted.set(r.address.toLowerCase(), r);
   const existing = await s.contacts.findByEmails([...wanted.keys()]);
   const known = new Set(existing.map((c) => c.email.toLowerCase()));
+  // An existing contact with no owner gets the sender; one that has an owner keeps it.
+  await s.contacts.claimUnowned(existing.map((c) => c.id), sender.id);
   const missing = [...wanted.values()].filter((r) => !known.has(r.address.toLowerCase()));
   if (missing.length === 0) return existing;
   const [neverLog, users] = await Promise.all([s.neverLog.entries(), s.users.list()]);
