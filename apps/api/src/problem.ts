@@ -41,6 +41,7 @@ function statusOfCode(code: string): number {
   if (code.endsWith('_exists')) return 409;
   if (code.startsWith('invalid_') || code === 'owner_required') return 400;
   if (code === 'unexpected') return 500;
+  if (code === 'email_too_large') return 413;
   if (code === 'oauth_unreachable' || code.endsWith('_unreachable') || code === 'connect_transient') return 502;
   return 422;
 }

@@ -1,8 +1,9 @@
 // Emails over the API: log one sent elsewhere (base64 RFC 5322; the same Message-ID again changes
 // nothing), read it back with its body and attachments, stream an attachment's bytes; a support key gets
-// neither body nor attachment.
+// neither body nor attachment; an email over 50 MB is refused with its reason (delivered, not logged).
 import { randomUUID } from 'node:crypto';
 import { composeEmail } from '@reply-sync/testkit';
+import { normalizeMessageId } from '@reply-sync/threading';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, startTestApi, type TestAccount, type TestApi } from './helpers';
 
@@ -56,4 +57,14 @@ describe('emails', () => {
     expect(r.statusCode).toBe(422);
     expect(r.json()).toMatchObject({ code: 'message_id_missing', detail: expect.stringContaining('Message-ID') });
   });
+
+  it('refuses an email over 50 MB in total with 413 and the reason: delivered, but not logged', async () => {
+    const messageId = `<${randomUUID()}@mail.test>`;
+    const head = `From: ana@mail.test\r\nTo: bob@acme.test\r\nSubject: The files\r\nMessage-ID: ${messageId}\r\nContent-Type: text/plain\r\n\r\n`;
+    const raw = Buffer.concat([Buffer.from(head), Buffer.alloc(50 * 1024 * 1024 + 64 * 1024, `${'x'.repeat(998)}\r\n`)]);
+    const r = await api.app.inject({ method: 'POST', url: '/v1/emails/log', headers: bearer(await a.key(['write'])), payload: { raw: raw.toString('base64'), userEmail: 'ana@mail.test' } });
+    expect(r.statusCode).toBe(413);
+    expect(r.json()).toMatchObject({ code: 'email_too_large', detail: expect.stringContaining('it was delivered to its recipients but not logged') });
+    expect(await a.s.emails.loggedMessageIds([normalizeMessageId(messageId)!])).toEqual(new Set());
+  }, 60_000);
 });

@@ -53,7 +53,8 @@ describe('email log, then timeline', () => {
       inbox: null,
       attachments: [{ filename: 'proposal.txt', size: 5 }],
     });
-    expect(summary.associations.contacts.map((c: { email: string }) => c.email)).toEqual(['bob@acme.test']);
+    // The Cc recipient with no contact gets one (owned by the sender, non-marketing).
+    expect(summary.associations.contacts.map((c: { email: string }) => c.email)).toEqual(['bob@acme.test', 'stranger@elsewhere.test']);
     expect(summary.associations.companies.map((c: { name: string }) => c.name)).toEqual(['Acme']);
     expect(summary.associations.deals.map((d: { name: string }) => d.name).sort()).toEqual(['Renewal', 'Upsell']);
 

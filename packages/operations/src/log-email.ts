@@ -1,12 +1,16 @@
 // `email log` and POST /v1/emails/log: registers an email the CRM sent or logged (a raw RFC 5322 message), which starts a
 // thread that replies are matched against.
 import type { AttachmentInput, Company, Deal, Scoped } from '@reply-sync/db';
-import { decodeHeaderValue, firstHeader, normalizeMessageId, parseAddressList, parseHeaderBlock, parseMessageIdList, type Address } from '@reply-sync/threading';
+import { decodeHeaderValue, firstHeader, matchNeverLog, normalizeMessageId, parseAddressList, parseHeaderBlock, parseMessageIdList, type Address } from '@reply-sync/threading';
 import { simpleParser } from 'mailparser';
 import { requireUser } from './accounts';
 import { OperationError } from './operation-error';
 import type { LogSource } from './log-sources';
 
+/** The most an email may have in total (headers, body and attachments) to be logged. */
+export const MAX_LOGGED_EMAIL_BYTES = 50 * 1024 * 1024;
+/** The deals of each recipient contact associated by default: its first (oldest) open ones. */
+export const DEFAULT_DEALS_PER_CONTACT = 3;
 
 export interface LogEmailInput {
   raw: Buffer;
@@ -17,6 +21,13 @@ export interface LogEmailInput {
   /** Extra deals and companies (by name or id) to associate, besides the recipients' own. */
   deals?: string[] | undefined;
   companies?: string[] | undefined;
+  /** Contacts (by email) to associate besides the recipients'. */
+  contacts?: string[] | undefined;
+  /**
+   * An explicit selection: associate exactly `contacts`, `deals` and `companies`, without the default
+   * (the recipients' contacts, made when missing, their companies and first three open deals).
+   */
+  only?: boolean | undefined;
   source?: LogSource | undefined;
 }
 
@@ -71,7 +82,44 @@ async function findAll<T extends Company | Deal>(names: string[], find: (name: s
   return found;
 }
 
+/**
+ * The contacts of the To and Cc recipients. A recipient with no contact gets one, owned by the sending
+ * user and non-marketing, unless it is on the never-log list, is the sender, or is a user of the account.
+ * An existing contact with no owner gets the sender as owner; one already owned keeps its owner.
+ */
+async function recipientContacts(s: Scoped, recipients: Address[], sender: { id: string; email: string }, from: Address) {
+  const wanted = new Map<string, Address>();
+  for (const r of recipients) if (!wanted.has(r.address.toLowerCase())) wanted.set(r.address.toLowerCase(), r);
+  const existing = await s.contacts.findByEmails([...wanted.keys()]);
+  const known = new Set(existing.map((c) => c.email.toLowerCase()));
+  // An existing contact with no owner gets the sender; one that has an owner keeps it.
+  await s.contacts.claimUnowned(existing.map((c) => c.id), sender.id);
+  const missing = [...wanted.values()].filter((r) => !known.has(r.address.toLowerCase()));
+  if (missing.length === 0) return existing;
+  const [neverLog, users] = await Promise.all([s.neverLog.entries(), s.users.list()]);
+  const userEmails = new Set([sender.email, from.address, ...users.map((u) => u.email)].map((e) => e.toLowerCase()));
+  const created = [];
+  for (const r of missing) {
+    if (userEmails.has(r.address.toLowerCase()) || matchNeverLog(r.address, neverLog)) continue;
+    try {
+      created.push(await s.contacts.add({ email: r.address, name: r.name || null, ownerUserId: sender.id }));
+    } catch (error) {
+      // Made meanwhile by another message: kept as it is, owner included.
+      if ((error as { code?: string }).code !== 'contact_exists') throw error;
+      created.push(...(await s.contacts.findByEmails([r.address])));
+    }
+  }
+  return [...existing, ...created];
+}
+
 export async function logEmail(s: Scoped, input: LogEmailInput): Promise<LoggedEmailSummary> {
+  if (input.raw.length > MAX_LOGGED_EMAIL_BYTES) {
+    const mb = (input.raw.length / 1024 / 1024).toFixed(1);
+    throw new OperationError(
+      'email_too_large',
+      `The email is ${mb} MB in total, over the ${MAX_LOGGED_EMAIL_BYTES / 1024 / 1024} MB an email may have to be logged: it was delivered to its recipients but not logged. Log it again without its large attachments (send them as links).`,
+    );
+  }
   const headers = parseHeaderBlock(input.raw);
   const rawMessageId = firstHeader(headers, 'message-id');
   if (!rawMessageId || !normalizeMessageId(rawMessageId)) {
@@ -90,20 +138,29 @@ export async function logEmail(s: Scoped, input: LogEmailInput): Promise<LoggedE
   const inbox = await pickInbox(s, user.id, user.email, input.inboxId);
 
   // Associations, computed here (not by logOutbound's default) so the command reports exactly what
-  // it stored: the contacts among the recipients, their companies and open deals, plus --deal/--company.
-  const recipients = [...to, ...cc].map((a) => a.address);
-  const contacts = await s.contacts.findByEmails(recipients);
+  // it stored: the To and Cc recipients' contacts (created when missing), their companies and each one's
+  // first three open deals, plus --deal/--company.
+  const contacts = input.only ? [] : await recipientContacts(s, [...to, ...cc], user, from);
+  for (const email of new Set(input.contacts ?? [])) {
+    const [c] = await s.contacts.findByEmails([email]);
+    if (!c) throw new OperationError('contact_not_found', `There is no contact ${email} in this account.`, undefined, { step: 'add_contact', email });
+    if (!contacts.some((x) => x.id === c.id)) contacts.push(c);
+  }
+  const defaults = input.only ? [] : contacts;
   const companyRows = new Map<string, Company>();
   const dealRows = new Map<string, Deal>();
-  for (const c of contacts) {
+  for (const c of defaults) {
     for (const id of c.companyIds) {
       const company = await s.companies.get(id);
       if (company) companyRows.set(id, company);
     }
+    const open: Deal[] = [];
     for (const id of c.dealIds) {
       const deal = await s.deals.get(id);
-      if (deal?.status === 'open') dealRows.set(id, deal);
+      if (deal?.status === 'open') open.push(deal);
     }
+    open.sort((x, y) => x.createdAt.getTime() - y.createdAt.getTime() || x.id.localeCompare(y.id));
+    for (const deal of open.slice(0, DEFAULT_DEALS_PER_CONTACT)) dealRows.set(deal.id, deal);
   }
   for (const c of await findAll(input.companies ?? [], (n) => s.companies.find(n), 'company')) companyRows.set(c.id, c);
   for (const d of await findAll(input.deals ?? [], (n) => s.deals.find(n), 'deal')) dealRows.set(d.id, d);

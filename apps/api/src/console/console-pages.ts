@@ -3,6 +3,7 @@
 // packages/operations, the same functions the API's JSON routes and the CLI use.
 import type { FastifyInstance } from 'fastify';
 import { connectInbox, explain, listInboxes, reconnectInbox, showInbox, timelineFor, toOperationError, type ConnectInboxInput } from '@reply-sync/operations';
+import type { Scoped } from '@reply-sync/db';
 import type { TlsMode } from '@reply-sync/mail';
 import { lookForMessage } from '@reply-sync/operations/look-for-message';
 import { consoleRoute } from '../access';
@@ -16,7 +17,7 @@ import { connectPage, EMPTY_CONNECT_FORM, type ConnectForm } from './pages/conne
 import { errorPage } from './pages/error-page';
 import { emailPage } from './pages/email-page';
 import { explainPage } from './pages/explain-page';
-import { timelinePage } from './pages/timeline-page';
+import { timelinePage, type TimelineAssociations } from './pages/timeline-page';
 import { activityPage } from './pages/activity-page';
 import { serveActivityStream } from '../tracker/activity-stream';
 import { inboxPage, type InboxPageOptions } from './pages/inbox-page';
@@ -26,6 +27,11 @@ import { failureSentence } from './sentences';
 const RECENT_DECISIONS = 50;
 /** Tracked sends on the Activity page. */
 const ACTIVITY_PAGE = 50;
+/**
+ * The console's look answers by then with what it found so far (the JSON route's default deadline): an inbox
+ * whose server accepts and never answers is named on the page as not answering in time, never holding the request.
+ */
+export const CONSOLE_LOOK_DEADLINE_MS = 20_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type FormBody = Record<string, string | undefined>;
 
@@ -41,6 +47,15 @@ function connectInputOf(form: ConnectForm, password: string): ConnectInboxInput 
     username: form.username.trim(),
     password,
   };
+}
+
+/** A contact's companies and deals, for the links from its timeline to theirs. */
+async function associationsOf(scope: Scoped, email: string): Promise<TimelineAssociations> {
+  const [c] = await scope.contacts.findByEmails([email]);
+  if (!c) return { companies: [], deals: [] };
+  const companies = (await Promise.all(c.companyIds.map((id) => scope.companies.get(id)))).filter((x) => x !== null);
+  const deals = (await Promise.all(c.dealIds.map((id) => scope.deals.get(id)))).filter((x) => x !== null);
+  return { companies: companies.map((x) => ({ id: x.id, name: x.name })), deals: deals.map((x) => ({ id: x.id, name: x.name, status: x.status })) };
 }
 
 export async function registerConsolePages(app: FastifyInstance, deps: ConsoleDeps): Promise<void> {
@@ -143,8 +158,8 @@ export async function registerConsolePages(app: FastifyInstance, deps: ConsoleDe
     const scope = ctx.session!.scope;
     const messageId = (formOf(request.body).messageId ?? '').trim();
     try {
-      const looked = await lookForMessage(scope, messageId, {}, () => ({ keys: deps.encryptionKeys(), tlsCa: deps.tlsCa, budget: deps.lookBudget, budgetNote: deps.lookBudget ? undefined : 'this API runs without Redis' }));
-      return sendPage(reply, explainPage(ctx, messageId, await explain(scope, messageId), undefined, looked));
+      const looked = await lookForMessage(scope, messageId, { signal: AbortSignal.timeout(CONSOLE_LOOK_DEADLINE_MS) }, () => ({ keys: deps.encryptionKeys(), tlsCa: deps.tlsCa, budget: deps.lookBudget, budgetNote: deps.lookBudget ? undefined : 'this API runs without Redis' }));
+      return sendPage(reply, explainPage(ctx, messageId, await explain(scope, messageId), undefined, { ...looked, deadlineSeconds: CONSOLE_LOOK_DEADLINE_MS / 1000 }));
     } catch (error) {
       const failure = toOperationError(error);
       if (failure.code === 'unexpected') throw error;
@@ -166,15 +181,26 @@ export async function registerConsolePages(app: FastifyInstance, deps: ConsoleDe
     if (!served) return reply.code(429).type('text/plain; charset=utf-8').send(ctx.say('error_title'));
   });
 
+  // A contact's timeline (by email, from the search form), or a company's or deal's (by id, linked from the
+  // contact's associations); the same rendering and the same admin-only rule for bodies and attachments.
   app.get('/timeline', admin, async (request, reply) => {
     const ctx = contextOf(request);
-    const contact = ((request.query as { contact?: string }).contact ?? '').trim();
-    if (!contact) return sendPage(reply, timelinePage(ctx, '', null));
+    const scope = ctx.session!.scope;
+    const q = request.query as { contact?: string; company?: string; deal?: string };
+    const contact = (q.contact ?? '').trim();
+    const company = (q.company ?? '').trim();
+    const deal = (q.deal ?? '').trim();
+    if (!contact && !company && !deal) return sendPage(reply, timelinePage(ctx, '', null));
+    // Companies and deals by id only: a name in the URL would find another row of the same name.
+    if (!contact && !UUID.test(company || deal)) return sendPage(reply, errorPage(ctx, ctx.say('not_found_title'), ctx.say('not_found')), 404);
     try {
-      return sendPage(reply, timelinePage(ctx, contact, await timelineFor(ctx.session!.scope, { contact })));
+      const timeline = await timelineFor(scope, contact ? { contact } : company ? { company } : { deal });
+      const associations = contact ? await associationsOf(scope, contact) : undefined;
+      return sendPage(reply, timelinePage(ctx, contact, timeline, undefined, associations));
     } catch (error) {
       const failure = toOperationError(error);
       if (failure.code === 'unexpected') throw error;
+      if (!contact && failure.code.endsWith('_not_found')) return sendPage(reply, errorPage(ctx, ctx.say('not_found_title'), ctx.say('not_found')), 404);
       return sendPage(reply, timelinePage(ctx, contact, null, failure.message), failure.code.endsWith('_not_found') ? 404 : 422);
     }
   });

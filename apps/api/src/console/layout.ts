@@ -17,11 +17,12 @@ const NAV: { item: NavItem; href: string; label: StringKey; adminOnly: boolean }
 
 export function page(ctx: ConsoleContext, options: { title: string; current?: NavItem; body: Renderable; head?: Renderable }): Html {
   const { say, session } = ctx;
+  const signedIn = session ? say('signed_in_as', { email: session.user.email, role: say(session.user.role === 'admin' ? 'role_admin' : 'role_support') }) : '';
   const nav = session
     ? html`<nav aria-label="${say('nav_main')}"><ul>${NAV.filter((n) => !n.adminOnly || session.user.role === 'admin').map(
         (n) => html`<li><a href="${n.href}"${n.item === options.current ? html` aria-current="page"` : ''}>${say(n.label)}</a></li>`,
       )}</ul></nav>
-      <div class="who"><span>${say('signed_in_as', { email: session.user.email, role: say(session.user.role === 'admin' ? 'role_admin' : 'role_support') })}</span>
+      <div class="who"><span title="${signedIn}">${signedIn}</span>
       <form method="post" action="/console/logout"><input type="hidden" name="_csrf" value="${session.csrfToken}"><button type="submit" class="link">${say('sign_out')}</button></form></div>`
     : '';
   return html`<!doctype html>

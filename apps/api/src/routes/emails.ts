@@ -1,7 +1,7 @@
 // Emails on the timeline: one with its body and attachment list, each attachment's bytes (read keys only:
 // bodies and attachments are never a support key's), and logging an email sent elsewhere (write).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { LOG_SOURCES, logEmail, storedVerification } from '@reply-sync/operations';
+import { LOG_SOURCES, logEmail, MAX_LOGGED_EMAIL_BYTES, storedVerification } from '@reply-sync/operations';
 import { Type } from 'typebox';
 import { scoped } from '../access';
 import { authOf } from '../authenticate';
@@ -41,6 +41,8 @@ const LogBody = Type.Object(
     inboxId: Type.Optional(Type.String({ description: "The inbox it was sent from; default the user's personal inbox when they have exactly one." })),
     deals: Type.Optional(Type.Array(Type.String(), { maxItems: 50, description: "Deals (id or name) to associate besides the recipients' own." })),
     companies: Type.Optional(Type.Array(Type.String(), { maxItems: 50 })),
+    contacts: Type.Optional(Type.Array(Type.String(), { maxItems: 50, description: "Contacts (email) to associate besides the recipients'." })),
+    only: Type.Optional(Type.Boolean({ description: "An explicit selection: associate exactly contacts, deals and companies, without the default (the To and Cc recipients' contacts, made when missing, their companies and each one's first three open deals)." })),
     source: Type.Optional(OneOf([...LOG_SOURCES])),
   },
   { additionalProperties: false },
@@ -59,8 +61,11 @@ const Logged = Type.Object({
   }),
 });
 
-/** 25 MiB of base64: a 18 MiB message. */
-const LOG_BODY_LIMIT = 25 * 1024 * 1024;
+/**
+ * The base64 of a message just over the 50 MB that may be logged, so a larger one reaches logEmail and is
+ * refused with its reason (email_too_large: delivered, not logged), not by the body limit's generic 413.
+ */
+const LOG_BODY_LIMIT = Math.ceil((MAX_LOGGED_EMAIL_BYTES * 4) / 3) + 2 * 1024 * 1024;
 
 /** A filename safe inside a quoted Content-Disposition parameter, with the exact name in filename*. */
 function contentDisposition(filename: string | null): string {
@@ -117,7 +122,7 @@ export const emailRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const b = request.body;
       const raw = Buffer.from(b.raw, 'base64');
       if (raw.length === 0) throw new ApiProblem(400, 'invalid_request', 'The email (raw) is empty or not base64; send the whole RFC 5322 message, base64-encoded.');
-      const logged = await logEmail(authOf(request).scope, { raw, userEmail: b.userEmail, inboxId: b.inboxId, deals: b.deals, companies: b.companies, source: b.source });
+      const logged = await logEmail(authOf(request).scope, { raw, userEmail: b.userEmail, inboxId: b.inboxId, deals: b.deals, companies: b.companies, contacts: b.contacts, only: b.only, source: b.source });
       return reply.code(logged.inserted ? 201 : 200).send(logged);
     },
   );

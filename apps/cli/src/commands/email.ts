@@ -18,6 +18,8 @@ export function registerEmailCommands(program: Command, rt: CliRuntime): void {
       .option('--inbox <id>', "the inbox it was sent from (default: the user's only personal inbox)")
       .option('--deal <name>', 'also associate this deal (repeatable)', collect)
       .option('--company <name>', 'also associate this company (repeatable)', collect)
+      .option('--contact <email>', 'also associate this contact (repeatable)', collect)
+      .option('--only', "associate exactly the --contact, --deal and --company given, not the default (the recipients' contacts, made when missing, their companies and each one's first three open deals)")
       .addOption(new Option('--source <source>', 'how the CRM got it').choices(LOG_SOURCES as string[]).default('log')),
   ).action(
     rt.action(async (ctx) => {
@@ -33,6 +35,8 @@ export function registerEmailCommands(program: Command, rt: CliRuntime): void {
         inboxId: o.inbox as string | undefined,
         deals: o.deal as string[] | undefined,
         companies: o.company as string[] | undefined,
+        contacts: o.contact as string[] | undefined,
+        only: o.only === true,
         source: o.source as LogSource,
       });
       ctx.print(r, () => {

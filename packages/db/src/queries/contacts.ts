@@ -105,6 +105,18 @@ export function contactQueries(db: Db, scope: AccountScope) {
       });
     },
 
+    /** Gives the contacts that have no owner this user (`email log`'s rule); owned ones keep theirs. Returns how many changed. */
+    async claimUnowned(contactIds: readonly string[], ownerUserId: string): Promise<number> {
+      if (contactIds.length === 0) return 0;
+      await scope.assertOwned(db, users, [ownerUserId], 'users');
+      const rows = await db
+        .update(contacts)
+        .set({ ownerUserId })
+        .where(scope.where(contacts, sql`${inArray(contacts.id, [...contactIds])} and ${contacts.ownerUserId} is null`))
+        .returning({ id: contacts.id });
+      return rows.length;
+    },
+
     async get(id: string): Promise<Contact | null> {
       const [row] = await db.select().from(contacts).where(scope.where(contacts, eq(contacts.id, id)));
       return row ?? null;

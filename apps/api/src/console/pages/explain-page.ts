@@ -7,7 +7,7 @@ import type { ConsoleContext } from '../console-session';
 import { notice, page, sayWith, time } from '../layout';
 import { decisionsTable } from './inbox-page';
 
-export function explainPage(ctx: ConsoleContext, messageId: string, result: Explanation | null, error?: string, looked?: LookResult): Html {
+export function explainPage(ctx: ConsoleContext, messageId: string, result: Explanation | null, error?: string, looked?: LookResult & { deadlineSeconds: number }): Html {
   const { say } = ctx;
   const body = !result
     ? ''
@@ -32,6 +32,7 @@ ${
       )
 }
 ${looked ? html`<div class="notice ok" role="status"><p>${say('look_searched', { inboxes: looked.inboxesSearched.length, found: looked.found.length })}</p>${looked.problems.map((p) => html`<p class="detail">${p.inbox.address}: ${p.problem}</p>`)}</div>` : ''}
+${looked?.deadlineReached ? notice('error', say('look_not_in_time_title'), say('look_not_in_time', { inboxes: looked.notSearched.map((i) => i.address).join(', '), seconds: looked.deadlineSeconds })) : ''}
 <h3>${say('look_title')}</h3>
 <form method="post" action="/console/explain/look" class="stack">
   <input type="hidden" name="_csrf" value="${ctx.session!.csrfToken}"><input type="hidden" name="messageId" value="${result.messageId}">

@@ -1,4 +1,4 @@
-// The timeline of a contact (admins): threads newest first, each email with its direction, source,
+// The timeline of a contact, company or deal (admins; a contact's links to its companies' and deals'): threads newest first, each email with its direction, source,
 // attachments (to download) or "dropped: over the 50 MB limit", a tracked send's opens and clicks, and a link to its body.
 import type { Timeline, TimelineItem } from '@reply-sync/operations';
 import { html, type Html } from '../html';
@@ -19,9 +19,24 @@ function groupByThread(entries: TimelineItem[]): { threadId: string; emails: Tim
 const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 const size = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : bytes >= 1024 ? `${Math.round(bytes / 1024)} KB` : `${bytes} B`);
 
-export function timelinePage(ctx: ConsoleContext, contact: string, timeline: Timeline | null, error?: string): Html {
+export interface TimelineAssociations {
+  companies: { id: string; name: string }[];
+  deals: { id: string; name: string; status: string }[];
+}
+
+function associationsOf(ctx: ConsoleContext, a: TimelineAssociations): Html {
+  const { say } = ctx;
+  if (a.companies.length === 0 && a.deals.length === 0) return html``;
+  return html`<nav class="associations" aria-label="${say('associations')}"><dl class="facts">
+${a.companies.length > 0 ? html`<dt>${say('associated_companies')}</dt><dd><ul class="inline">${a.companies.map((c) => html`<li><a href="/console/timeline?company=${c.id}">${c.name}</a></li>`)}</ul></dd>` : ''}
+${a.deals.length > 0 ? html`<dt>${say('associated_deals')}</dt><dd><ul class="inline">${a.deals.map((d) => html`<li><a href="/console/timeline?deal=${d.id}">${d.name}</a> <span class="muted">(${d.status})</span></li>`)}</ul></dd>` : ''}
+</dl></nav>`;
+}
+
+export function timelinePage(ctx: ConsoleContext, contact: string, timeline: Timeline | null, error?: string, associations?: TimelineAssociations): Html {
   const { say } = ctx;
   const threads = timeline ? groupByThread(timeline.entries) : [];
+  const kind = timeline && timeline.target.kind !== 'contact' ? html`<p class="muted">${say(timeline.target.kind === 'company' ? 'timeline_kind_company' : 'timeline_kind_deal')}</p>` : '';
   return page(ctx, {
     title: timeline ? say('timeline_of', { label: timeline.target.label }) : say('nav_timeline'),
     current: 'timeline',
@@ -30,6 +45,7 @@ export function timelinePage(ctx: ConsoleContext, contact: string, timeline: Tim
   <button type="submit" class="secondary">${say('show')}</button>
 </form>
 ${error ? html`<div class="notice error" role="alert"><p>${error}</p></div>` : ''}
+${kind}${associations ? associationsOf(ctx, associations) : ''}
 ${timeline && threads.length === 0 ? html`<p>${say('no_entries')}</p>` : ''}
 ${threads.map(
   (t, n) => html`<section class="thread" aria-labelledby="thread-${n}"><h2 id="thread-${n}">${t.emails[t.emails.length - 1]!.subject}</h2>
