@@ -44,7 +44,7 @@ describe('console top menu at 1280 px', () => {
           who: await box(header.locator('.who')),
           line: 24, // the stylesheet's 16px/1.5
         };
-        expect(boxes.items).toHaveLength(6); // Inboxes, Decisions, Explain, Timeline, Activity, Settings
+        expect(boxes.items).toHaveLength(6); // Inboxes, Connect, Explain, Timeline, Activity, Settings
         // One row: everything's vertical middle within a few pixels of the brand's.
         const middle = (b: { top: number; bottom: number }) => (b.top + b.bottom) / 2;
         for (const b of [...boxes.items, boxes.who]) expect(Math.abs(middle(b) - middle(boxes.brand)), JSON.stringify(boxes)).toBeLessThan(6);
