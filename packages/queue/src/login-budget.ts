@@ -194,6 +194,9 @@ export function createLoginBudget(redis: Redis | Cluster, config: LoginBudgetCon
       if (opts.signal?.aborted) throw abortReason(opts.signal);
       const [until, nowUs] = await asked(`login to ${h}`, commands.replySyncAdmitLogin(sentKey(h), limit, ADMISSION_WINDOW_US, member));
       const untilUs = Number(until);
+      // Stopped while Redis answered: no login goes out after its caller gave up (the admission it
+      // recorded only holds one place in the window for a second).
+      if (opts.signal?.aborted) throw abortReason(opts.signal);
       if (untilUs === 0) return { waitedMs, slotUs: grant.slotUs, admittedUs: Number(nowUs) };
       const pauseMs = Math.ceil(untilUs / 1000);
       waitedMs += pauseMs;
