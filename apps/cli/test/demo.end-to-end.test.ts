@@ -29,7 +29,7 @@ describe('reply-sync demo --once', () => {
     expect(outgoing).toMatchObject({ direction: 'outbound', source: 'crm_send', messageId: result.outgoingMessageId });
     expect(output).toContain('Sent the outgoing email');
 
-    expect(output).toContain('The reply was logged on the timeline.');
+    expect(output).toContain('The email was logged on the timeline.');
     expect(output).toContain('The sender is not a contact in the CRM');
     expect(output).toContain('The message is not in the INBOX');
     expect(output).toContain('[order-form.csv');

@@ -62,9 +62,9 @@ export const REASON_SENTENCES: Record<ReasonCode, string> = {
     'The email came to the forwarding address, but it holds a whole forwarded thread, not one reply; forward each reply on its own, one message at a time.',
   malformed:
     'The message could not be read (its headers are broken); it was skipped and the inbox kept syncing.',
-  logged: 'The reply was logged on the timeline.',
+  logged: 'The email was logged on the timeline.',
   logged_without_attachments:
-    'The reply was logged on the timeline without its attachments, which together exceed the 50 MB limit.',
+    'The email was logged on the timeline without its attachments, which together exceed the 50 MB limit.',
 };
 
 /** A recorded code this version has no sentence for (a newer version wrote it); `{code}` is the code. */

@@ -34,7 +34,7 @@ export const REASON_SENTENCES_NL: Readonly<Record<ReasonCode, string>> = {
     'De e-mail kwam binnen op het doorstuuradres, maar bevat een hele doorgestuurde conversatie, niet één antwoord; stuur elk antwoord apart door, één bericht tegelijk.',
   malformed:
     'Het bericht kon niet worden gelezen (de headers zijn beschadigd); het is overgeslagen en de inbox is gewoon verder gesynchroniseerd.',
-  logged: 'Het antwoord is op de tijdlijn gelogd.',
+  logged: 'De e-mail is op de tijdlijn gelogd.',
   logged_without_attachments:
-    'Het antwoord is zonder bijlagen op de tijdlijn gelogd; de bijlagen zijn samen groter dan de limiet van 50 MB.',
+    'De e-mail is zonder bijlagen op de tijdlijn gelogd; de bijlagen zijn samen groter dan de limiet van 50 MB.',
 };

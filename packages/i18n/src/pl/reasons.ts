@@ -34,7 +34,7 @@ export const REASON_SENTENCES_PL: Readonly<Record<ReasonCode, string>> = {
     'E-mail trafił na adres przekazywania, ale zawiera cały przekazany wątek, a nie jedną odpowiedź; przekaż każdą odpowiedź osobno, po jednej wiadomości.',
   malformed:
     'Nie udało się odczytać wiadomości (jej nagłówki są uszkodzone); została pominięta, a synchronizacja skrzynki trwała dalej.',
-  logged: 'Odpowiedź została zapisana na osi czasu.',
+  logged: 'Wiadomość została zapisana na osi czasu.',
   logged_without_attachments:
-    'Odpowiedź została zapisana na osi czasu bez załączników, które łącznie przekraczają limit 50 MB.',
+    'Wiadomość została zapisana na osi czasu bez załączników, które łącznie przekraczają limit 50 MB.',
 };
