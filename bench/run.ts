@@ -102,6 +102,7 @@ async function main(): Promise<void> {
     row: (row) => rows.push(row),
     log,
     floors: new Map(),
+    floorWarmUps: new Map(),
   };
 
   let interrupted = false;

@@ -42,6 +42,8 @@ export interface BenchContext {
   log(message: string): void;
   /** Floor latency by N, measured once per run and shared with the latency scenario. */
   floors: Map<number, LatencySummary>;
+  /** The floor's warm-up deliveries per N (reported apart from `floors`). */
+  floorWarmUps: Map<number, LatencySummary>;
 }
 
 export interface Scenario {
