@@ -102,9 +102,10 @@ describe('acquireLogin: the fleet-wide rate per host', () => {
     // Counted by Redis when each login was let go: never more than the rate in any second, however late
     // the turns came. (The GCRA turns alone, without the admission, let 140 go in one second here.)
     expect(maxInWindow(admitted, 1_000), 'logins admitted in any 1 s').toBeLessThanOrEqual(100);
-    // As this process saw them let go: a figure, not a bound. Replies already admitted can still be
-    // delivered together after a stall (163 in one of two local runs with an 800 ms stall; CI 127 at 400 ms).
-    console.log(`stalled-loop storm: most logins let go in any 1 s, as this process saw them: ${maxInWindow(wokeAt, 1_000)}`);
+    // And as this process saw them let go: the window's 50 ms of margin and the give-back of answers
+    // read late (the one in flight when the loop stalled) keep that within the rate too. (With a window of
+    // exactly 1 s and neither, 104 to 163 went in one second here.)
+    expect(maxInWindow(wokeAt, 1_000), 'logins let go in any 1 s, as this process saw them').toBeLessThanOrEqual(100);
   });
 
   it('each host has its own rate: a queue on one host does not slow another, and named hosts get their own', async () => {
