@@ -32,6 +32,7 @@ import {
 import type { Logger } from './logger';
 import type { WorkerMetrics } from './metrics';
 import type { CrmStore } from './crm-store';
+import { fetchHeaderFields } from './header-fetch';
 import { fetchReplyContents, type ContentResult, type ReplyContent, type ReplyContents } from './reply-content';
 import { syntheticMessageId } from './synthetic-message-id';
 
@@ -323,24 +324,25 @@ function fetchWindow(ctx: CatchUpContext, state: CatchUpState, from: number): Wi
 const MAX_HEADER_FIELDS_BYTES = 256 * 1024;
 
 async function fetchHeaders(client: ImapFlow, range: string, minUid: number, fields: string[]): Promise<HeaderRow[]> {
-  const rows: HeaderRow[] = [];
+  // By UID: a FETCH imapflow retried (a throttled server) hands the rows before the retry over again.
+  const rows = new Map<number, HeaderRow>();
   const allFields = fields === HEADER_FIELDS_FOR_SCAN;
   // Row by row, so a server sending huge header literals costs one of them at a time, not a batch.
-  for await (const r of client.fetch(range, { uid: true, internalDate: true, size: true, headers: fields }, { uid: true })) {
+  await fetchHeaderFields(client, range, fields, (r) => {
     // `n:*` with n above the highest UID still returns the last message (RFC 3501 §6.4.8): filter.
-    if (r.uid < minUid) continue;
+    if (r.uid < minUid) return;
     const tooLarge = r.headers !== undefined && r.headers.length > MAX_HEADER_FIELDS_BYTES;
-    rows.push({
+    rows.set(r.uid, {
       uid: r.uid,
-      internalDate: r.internalDate instanceof Date ? r.internalDate : new Date(r.internalDate ?? Date.now()),
-      size: r.size ?? 0,
+      internalDate: r.internalDate ?? new Date(),
+      size: r.size,
       headers: tooLarge ? undefined : r.headers,
       ...(tooLarge ? { headersTooLarge: r.headers!.length } : {}),
       allFields,
       fetchedBytes: r.headers?.length ?? 0,
     });
-  }
-  return rows.sort((a, b) => a.uid - b.uid);
+  });
+  return [...rows.values()].sort((a, b) => a.uid - b.uid);
 }
 
 function examine(ctx: CatchUpContext, row: HeaderRow): Examined {
