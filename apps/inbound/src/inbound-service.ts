@@ -36,6 +36,8 @@ export async function startInbound({ env, logger, resolver }: StartInboundOption
         queue,
         queueName: env.REPLY_SYNC_INBOUND_QUEUE,
         concurrency: env.INBOUND_CONCURRENCY,
+        batchSize: env.INBOUND_BATCH_SIZE,
+        sweepIntervalMs: env.INBOUND_SWEEP_INTERVAL_MS,
         resolver: resolver ?? systemResolver(env.dnsServers),
         mta: env.INBOUND_DOMAIN,
         logger,

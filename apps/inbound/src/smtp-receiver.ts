@@ -1,13 +1,14 @@
 // The SMTP server of the logging addresses (smtp-server): refuses unknown recipients at RCPT, stops a
 // message at the size limit while it streams (552), and answers "250" only once the message is
-// committed to the spool (inbound_messages) and its job (ids only) is on the queue: a crash after the
-// 250 loses nothing.
+// committed to the spool (inbound_messages) and its job (ids only) is on the queue (spool-writer.ts,
+// several sessions' messages to a statement): a crash after the 250 loses nothing.
 import type { AddressInfo } from 'node:net';
-import { parseInboundLocalPart, resolveInboundAddress, scoped, type Db, type InboundAddressKind } from '@reply-sync/db';
+import { parseInboundLocalPart, resolveInboundAddress, type Db, type InboundAddressKind } from '@reply-sync/db';
 import type { InboundQueue } from '@reply-sync/queue';
 import { decodeHeaderValue, firstHeader, normalizeMessageId, parseAddressList, parseHeaderBlock } from '@reply-sync/threading';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { Logger } from './logger';
+import { createSpoolWriter } from './spool-writer';
 
 export interface SmtpReceiverOptions {
   db: Db;
@@ -44,6 +45,7 @@ export const TOO_LARGE_TEXT = (max: number) => `5.3.4 The message is larger than
 export async function startSmtpReceiver(options: SmtpReceiverOptions): Promise<SmtpReceiver> {
   const { db, queue, logger, domain, maxMessageBytes } = options;
   const accepted = new WeakMap<SMTPServerAddress, Accepted>();
+  const spool = createSpoolWriter(db, queue);
 
   async function onRcptTo(address: SMTPServerAddress, session: SMTPServerSession): Promise<void> {
     const raw = address.address.trim().toLowerCase();
@@ -95,22 +97,25 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions): Promise<S
     const messageId = firstHeader(headers, 'message-id')?.trim() || null;
     const from = parseAddressList(firstHeader(headers, 'from'))[0]?.address.toLowerCase() ?? null;
     const subject = decodeHeaderValue(firstHeader(headers, 'subject')).replace(/\s+/g, ' ').trim();
-    const jobs = [];
-    for (const [accountId, list] of byAccount) {
-      const id = await scoped(db, accountId).inbound.spool({
-        addressKind: list[0]!.kind,
-        envelopeFrom: mailFrom || null,
-        envelopeTo: list.map((a) => a.address),
-        clientIp: session.remoteAddress ?? null,
-        helo: session.hostNameAppearsAs || null,
-        raw,
-        messageId: messageId && normalizeMessageId(messageId) ? messageId : null,
-        fromAddress: from,
-        subject,
-      });
-      jobs.push({ accountId, inboundMessageId: id });
-    }
-    await queue.enqueue(jobs);
+    const receivedAt = new Date();
+    const ids = await spool(
+      [...byAccount].map(([accountId, list]) => ({
+        accountId,
+        receivedAt,
+        input: {
+          addressKind: list[0]!.kind,
+          envelopeFrom: mailFrom || null,
+          envelopeTo: list.map((a) => a.address),
+          clientIp: session.remoteAddress ?? null,
+          helo: session.hostNameAppearsAs || null,
+          raw,
+          messageId: messageId && normalizeMessageId(messageId) ? messageId : null,
+          fromAddress: from,
+          subject,
+        },
+      })),
+    );
+    const jobs = ids.map((id) => ({ inboundMessageId: id }));
     logger.info({ session: session.id, messages: jobs.map((j) => j.inboundMessageId), size: raw.length }, 'message spooled');
     return `2.0.0 Queued for logging as ${jobs.map((j) => j.inboundMessageId).join(', ')}`;
   }
