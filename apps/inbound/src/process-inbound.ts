@@ -26,6 +26,7 @@ import {
 import type { Notifier } from './attachments-notice';
 import type { Logger } from './logger';
 import { processForward } from './process-forward';
+import type { SpoolHandoff } from './spool-handoff';
 import { checkMailboxSender, checkSender, type DnsResolver } from './verify-sender';
 
 export interface ProcessDeps {
@@ -36,6 +37,8 @@ export interface ProcessDeps {
   logger: Logger;
   /** Sends the sender a notice when the attachments were left out; null or absent: none sent. */
   notifier?: Notifier | null;
+  /** Rows this process just spooled, decided without reading them back. */
+  handoff?: SpoolHandoff | null;
 }
 
 export type ProcessResult = { status: 'processed'; reasonCode: string; emailId: string | null } | { status: 'already_processed' | 'missing' };
@@ -86,7 +89,13 @@ export async function processInbound(deps: ProcessDeps, accountId: string, inbou
 /** Decides the jobs' messages; each job's own result (a failure fails only that job), in order. */
 export async function processInboundBatch(deps: ProcessDeps, jobs: readonly InboundJobData[]): Promise<PromiseSettledResult<ProcessResult>[]> {
   const results: (PromiseSettledResult<ProcessResult> | null)[] = jobs.map(() => null);
-  const rows = new Map((await inboundMessagesByIds(deps.db, jobs.map((j) => j.inboundMessageId))).map((r) => [r.id, r]));
+  const rows = new Map<string, Row>();
+  for (const j of jobs) {
+    const row = deps.handoff?.take(j.inboundMessageId);
+    if (row) rows.set(row.id, row);
+  }
+  const unread = jobs.map((j) => j.inboundMessageId).filter((id) => !rows.has(id));
+  for (const row of await inboundMessagesByIds(deps.db, unread)) rows.set(row.id, row);
   const byAccount = new Map<string, Read[]>();
   const seen = new Set<string>();
   jobs.forEach((job, slot) => {
