@@ -1,6 +1,6 @@
 // PUT /v1/inboxes/:id/logging: marks an inbox as the account's catch-all logging mailbox with the folders
 // the worker reads, or unmarks it; hostile folder lists are 400 with a code and a sentence that names no CLI
-// command; another account's inbox is 404; a read-only key may not change it.
+// command; another account's inbox is 404; a read-only key may not change it. The inbox's detail shows it.
 import { parseEncryptionKeys } from '@reply-sync/db';
 import { stack, uniqueName } from '@reply-sync/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,8 @@ describe('PUT /v1/inboxes/:id/logging', () => {
     expect(marked.statusCode).toBe(200);
     expect(marked.json()).toEqual({ id: inbox.id, address: inbox.address, logging: true, folders: ['INBOX', 'Archive'] });
     expect(await a.s.inboxes.get(inbox.id)).toMatchObject({ logging: true, loggingFolders: ['INBOX', 'Archive'] });
+    const detail = await api.app.inject({ method: 'GET', url: `/v1/inboxes/${inbox.id}`, headers: bearer(key) });
+    expect(detail.json()).toMatchObject({ id: inbox.id, logging: true, loggingFolders: ['INBOX', 'Archive'] });
 
     const bad = await put(inbox.id, { folders: ['Archive\r\nA1 DELETE INBOX'] });
     expect(bad.statusCode).toBe(400);
@@ -50,5 +52,7 @@ describe('PUT /v1/inboxes/:id/logging', () => {
 
     const off = await put(inbox.id, { folders: null });
     expect(off.json()).toMatchObject({ logging: false, folders: [] });
+    const after = await api.app.inject({ method: 'GET', url: `/v1/inboxes/${inbox.id}`, headers: bearer(key) });
+    expect(after.json()).toMatchObject({ logging: false, loggingFolders: [] });
   });
 });

@@ -1,6 +1,6 @@
 // `inbox logging <id> --folders INBOX,Archive | --off`: marks an inbox as the account's catch-all logging
 // mailbox with the folders the worker reads (one per account: marking another unmarks the first), and
-// refuses hostile folder lists with a code and a sentence.
+// refuses hostile folder lists with a code and a sentence; `inbox show` says which inbox it is and its folders.
 import { uniqueName } from '@reply-sync/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cli, freshAccount, type TestAccount } from './helpers';
@@ -29,10 +29,14 @@ describe('inbox logging', () => {
     expect(marked.stderr).toBe('');
     expect(marked.json()).toEqual({ id: first.id, address: first.address, logging: true, folders: ['INBOX', 'Archive'] });
     const before = (await t.s.inboxes.get(first.id))!.credentialsVersion;
+    const shown = await cli(['inbox', 'show', ...a, first.id]);
+    expect(shown.stdout).toContain('logging mailbox: yes, reading INBOX, Archive');
+    expect((await cli(['inbox', 'show', ...a, first.id, '--json'])).json()).toMatchObject({ logging: true, loggingFolders: ['INBOX', 'Archive'] });
 
     const text = await cli(['inbox', 'logging', ...a, second.id]);
     expect(text.stdout).toContain(`${second.address} (${second.id}) is now the logging mailbox: the worker reads INBOX`);
     expect(await t.s.inboxes.get(first.id)).toMatchObject({ logging: false });
+    expect((await cli(['inbox', 'show', ...a, first.id])).stdout).toContain('logging mailbox: no');
     // The running session of the first inbox ends, so the next one reads it the ordinary way.
     expect((await t.s.inboxes.get(first.id))!.credentialsVersion).toBeGreaterThan(before);
 

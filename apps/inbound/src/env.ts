@@ -41,8 +41,12 @@ const EnvSchema = z.object({
   REPLY_SYNC_TLS_CA_FILE: z.preprocess(optional, z.string().optional()),
   /** The From of those notifications; default postmaster@INBOUND_DOMAIN. */
   INBOUND_NOTIFY_FROM: z.preprocess(optional, z.string().email('is not an email address').optional()),
-  /** Messages processed at once; 0 runs the SMTP receiver only (another process processes). */
-  INBOUND_CONCURRENCY: z.coerce.number().int().min(0).max(100).default(16),
+  /** Jobs held at once, decided in batches; 0 runs the SMTP receiver only (another process processes). */
+  INBOUND_CONCURRENCY: z.coerce.number().int().min(0).max(1000).default(64),
+  /** The most messages decided in one transaction. */
+  INBOUND_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(32),
+  /** How often spooled messages whose job was lost are re-queued (those spooled longer than this); 0: at start only. */
+  INBOUND_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   REPLY_SYNC_INBOUND_QUEUE: z.string().min(1).default('reply-sync-inbound'),
   DB_POOL_MAX: z.coerce.number().int().positive().default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -7,6 +7,7 @@ import type { InboundEnv } from './env';
 import { startInboundWorker, type InboundWorker } from './inbound-worker';
 import type { Logger } from './logger';
 import { startSmtpReceiver } from './smtp-receiver';
+import { createSpoolHandoff } from './spool-handoff';
 import { systemResolver, type DnsResolver } from './verify-sender';
 
 export interface RunningInbound {
@@ -27,6 +28,7 @@ export async function startInbound({ env, logger, resolver }: StartInboundOption
   const connection = createRedisConnection(env.REDIS_URL, { forWorker: true });
   const queue = createInboundQueue({ connection, name: env.REPLY_SYNC_INBOUND_QUEUE });
   let worker: InboundWorker | null = null;
+  const handoff = env.INBOUND_CONCURRENCY > 0 ? createSpoolHandoff() : null;
   const notifier: Notifier | null = env.notify ? createNotifier({ ...env.notify, logger }) : null;
   try {
     if (env.INBOUND_CONCURRENCY > 0) {
@@ -36,10 +38,13 @@ export async function startInbound({ env, logger, resolver }: StartInboundOption
         queue,
         queueName: env.REPLY_SYNC_INBOUND_QUEUE,
         concurrency: env.INBOUND_CONCURRENCY,
+        batchSize: env.INBOUND_BATCH_SIZE,
+        sweepIntervalMs: env.INBOUND_SWEEP_INTERVAL_MS,
         resolver: resolver ?? systemResolver(env.dnsServers),
         mta: env.INBOUND_DOMAIN,
         logger,
         notifier,
+        handoff,
       });
     }
     const receiver = await startSmtpReceiver({
@@ -51,6 +56,7 @@ export async function startInbound({ env, logger, resolver }: StartInboundOption
       port: env.INBOUND_SMTP_PORT,
       maxMessageBytes: env.INBOUND_MAX_MESSAGE_BYTES,
       tls: env.tls,
+      handoff,
     });
     return {
       port: receiver.port,

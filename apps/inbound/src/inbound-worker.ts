@@ -1,18 +1,25 @@
-// The processing side: a BullMQ worker that turns each queued inbound message into its decision
-// (process-inbound.ts), and a sweep at start that re-queues messages left spooled (a crash between the
-// spool's commit and the job, or jobs lost with a Redis that was flushed): the job id is the message's,
-// so one already queued is not added twice.
+// The processing side: a BullMQ worker whose jobs (one per spooled message) are decided in batches
+// (batcher.ts: the jobs that arrive while earlier batches run go together; process-inbound.ts), and a
+// sweep, at start and then every INBOUND_SWEEP_INTERVAL_MS, that re-queues messages left spooled (a
+// crash between the spool's commit and the job, or jobs lost with a Redis that was flushed or failed
+// over): the job id is the message's, so one already queued is not added twice.
 import { scoped, spooledInboundMessages, type Db } from '@reply-sync/db';
-import { INBOUND_QUEUE_PREFIX, parseInboundJobData, type InboundQueue, type RedisConnection } from '@reply-sync/queue';
+import { INBOUND_QUEUE_PREFIX, parseInboundJobData, type InboundJobData, type InboundQueue, type RedisConnection } from '@reply-sync/queue';
 import { Worker } from 'bullmq';
+import { createBatcher } from './batcher';
 import type { Logger } from './logger';
-import { processInbound, type ProcessDeps } from './process-inbound';
+import { processInboundBatch, type ProcessDeps, type ProcessResult } from './process-inbound';
 
 export interface InboundWorkerOptions extends ProcessDeps {
   connection: RedisConnection;
   queue: InboundQueue;
   queueName: string;
+  /** Jobs held at once (the batches are made of these). */
   concurrency: number;
+  /** The most messages decided in one transaction. */
+  batchSize: number;
+  /** How often the sweep re-queues messages spooled longer than this; 0: only at start. */
+  sweepIntervalMs: number;
 }
 
 export interface InboundWorker {
@@ -22,12 +29,15 @@ export interface InboundWorker {
 /** Re-queues every message still spooled a while after it was received. */
 export async function requeueSpooled(db: Db, queue: InboundQueue, logger: Logger, olderThanMs = 0): Promise<number> {
   let total = 0;
+  const before = new Date(Date.now() - olderThanMs);
+  let after: { receivedAt: Date; id: string } | null = null;
   for (;;) {
-    const rows = await spooledInboundMessages(db, new Date(Date.now() - olderThanMs), 1000);
+    const rows = await spooledInboundMessages(db, before, 1000, after);
     if (rows.length === 0) break;
     await queue.enqueue(rows.map((r) => ({ accountId: r.accountId, inboundMessageId: r.id })));
     total += rows.length;
     if (rows.length < 1000) break;
+    after = rows[rows.length - 1]!;
   }
   if (total > 0) logger.info({ requeued: total }, 'spooled inbound messages re-queued');
   return total;
@@ -35,6 +45,10 @@ export async function requeueSpooled(db: Db, queue: InboundQueue, logger: Logger
 
 export async function startInboundWorker(options: InboundWorkerOptions): Promise<InboundWorker> {
   const { logger } = options;
+  const decide = createBatcher<InboundJobData, ProcessResult>((jobs) => processInboundBatch(options, jobs), {
+    maxBatch: options.batchSize,
+    maxInFlight: 2,
+  });
   const worker = new Worker(
     options.queueName,
     async (job) => {
@@ -43,7 +57,7 @@ export async function startInboundWorker(options: InboundWorkerOptions): Promise
         logger.warn({ jobId: job.id }, 'inbound job refused: its data is not {accountId, inboundMessageId}');
         return;
       }
-      await processInbound(options, data.accountId, data.inboundMessageId);
+      await decide(data);
     },
     { connection: options.connection, prefix: INBOUND_QUEUE_PREFIX, concurrency: options.concurrency },
   );
@@ -67,5 +81,26 @@ export async function startInboundWorker(options: InboundWorkerOptions): Promise
   });
   await worker.waitUntilReady();
   await requeueSpooled(options.db, options.queue, logger);
-  return { close: () => worker.close() };
+
+  // Later sweeps take only messages spooled for a whole interval: a message just spooled has its job
+  // on the way (and one re-added while queued is folded into it anyway).
+  let sweeping: Promise<unknown> | null = null;
+  const timer =
+    options.sweepIntervalMs > 0
+      ? setInterval(() => {
+          if (sweeping) return;
+          sweeping = requeueSpooled(options.db, options.queue, logger, options.sweepIntervalMs)
+            .catch((error: unknown) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'inbound sweep failed; the next one retries'))
+            .finally(() => (sweeping = null));
+        }, options.sweepIntervalMs)
+      : null;
+  timer?.unref();
+  return {
+    async close() {
+      if (timer) clearInterval(timer);
+      await sweeping;
+      await worker.close();
+      await decide.idle();
+    },
+  };
 }

@@ -1,10 +1,15 @@
-// One spooled message to its decision, whichever path spooled it (the SMTP receiver, or the fleet reading a
-// logging mailbox: row.folder set, no envelope): read the headers, verify the sender (mailauth for SMTP;
-// the mailbox server's trusted Authentication-Results for a logging mailbox), decide with
-// threading's decideBcc, then, in ONE transaction, create the missing contacts, log the email with its
-// associations and record the decision on the spooled row (which drops its bytes). A job run twice, or
-// again after a crash, finds the row processed and does nothing: each message is logged exactly once.
-import { scoped, trustedAuthservIdsOf, type Db, type InboundOutcome } from '@reply-sync/db';
+// Spooled messages to their decisions, a batch at a time, whichever path spooled them (the SMTP
+// receiver, or the fleet reading a logging mailbox: row.folder set, no envelope): read the rows in one
+// statement, read each one's headers, verify its sender (mailauth for SMTP; the mailbox server's trusted
+// Authentication-Results for a logging mailbox) beside ONE look-up statement per account for every
+// decision of the batch, decide with threading's decideBcc, parse the bodies to log, then, in ONE
+// transaction per account (log-bcc-batch.ts in packages/db), create the missing contacts, log the emails
+// with their associations and record every decision on its spooled row (which drops its bytes). A batch
+// that cannot commit is retried one message at a time, so one bad message fails only its own job. A job
+// run twice, or again after a crash, finds its row processed and does nothing: each message is logged
+// exactly once. Forwards (process-forward.ts) are decided one by one inside the batch.
+import { BatchRowTaken, inboundMessagesByIds, scoped, trustedAuthservIdsOf, type BccBatchItem, type Db, type InboundOutcome } from '@reply-sync/db';
+import type { InboundJobData } from '@reply-sync/queue';
 import { parseReply } from '@reply-sync/sync-worker/parse-reply';
 import {
   decideBcc,
@@ -16,18 +21,13 @@ import {
   parseHeaderBlock,
   parseMessageIdList,
   type Address,
+  type SenderVerification,
 } from '@reply-sync/threading';
 import type { Notifier } from './attachments-notice';
-import { AlreadyProcessed, DuplicateRollback } from './decision-errors';
 import type { Logger } from './logger';
 import { processForward } from './process-forward';
+import type { SpoolHandoff } from './spool-handoff';
 import { checkMailboxSender, checkSender, type DnsResolver } from './verify-sender';
-
-/** The authserv-ids the logging inbox trusts; null when the inbox was removed since. */
-async function mailboxTrust(s: ReturnType<typeof scoped>, inboxId: string | null): Promise<string[] | null> {
-  const inbox = inboxId ? await s.inboxes.get(inboxId) : null;
-  return inbox ? trustedAuthservIdsOf(inbox) : null;
-}
 
 export interface ProcessDeps {
   db: Db;
@@ -37,6 +37,8 @@ export interface ProcessDeps {
   logger: Logger;
   /** Sends the sender a notice when the attachments were left out; null or absent: none sent. */
   notifier?: Notifier | null;
+  /** Rows this process just spooled, decided without reading them back. */
+  handoff?: SpoolHandoff | null;
 }
 
 export type ProcessResult = { status: 'processed'; reasonCode: string; emailId: string | null } | { status: 'already_processed' | 'missing' };
@@ -51,121 +53,194 @@ export function parseDate(value: string | undefined): Date | null {
 
 export const cut = (s: string) => (s.length > MAX_DETAIL_LENGTH ? `${s.slice(0, MAX_DETAIL_LENGTH - 1)}…` : s);
 
-export async function processInbound(deps: ProcessDeps, accountId: string, inboundMessageId: string): Promise<ProcessResult> {
-  const s = scoped(deps.db, accountId);
-  const row = await s.inbound.message(inboundMessageId);
-  if (!row) return { status: 'missing' };
-  if (row.status === 'processed' || !row.raw) return { status: 'already_processed' };
-  const raw = row.raw;
+type Row = Awaited<ReturnType<typeof inboundMessagesByIds>>[number];
 
-  const headers = parseHeaderBlock(raw);
+/** A spooled row with its headers read. */
+interface Read {
+  slot: number;
+  row: Row & { raw: Buffer };
+  headers: Map<string, string[]>;
+  messageId: string | null;
+  from: Address | null;
+  to: Address[];
+  cc: Address[];
+  base: { messageId: string | null; fromAddress: string | null; subject: string };
+}
+
+function readHeaders(slot: number, row: Row & { raw: Buffer }): Read {
+  const headers = parseHeaderBlock(row.raw);
   const rawMessageId = firstHeader(headers, 'message-id')?.trim() ?? null;
   const messageId = rawMessageId && normalizeMessageId(rawMessageId) ? rawMessageId : null;
   const from = list(headers, 'from')[0] ?? null;
   const subject = decodeHeaderValue(firstHeader(headers, 'subject')).replace(/\s+/g, ' ').trim();
-  const base = { messageId, fromAddress: from?.address.toLowerCase() ?? null, subject };
+  return { slot, row, headers, messageId, from, to: list(headers, 'to'), cc: list(headers, 'cc'), base: { messageId, fromAddress: from?.address.toLowerCase() ?? null, subject } };
+}
 
-  const finish = async (outcome: InboundOutcome): Promise<ProcessResult> => {
-    await s.inbound.markProcessed(deps.db, inboundMessageId, outcome);
-    deps.logger.info({ inboundMessageId, reason: outcome.reasonCode }, 'inbound message decided');
-    return { status: 'processed', reasonCode: outcome.reasonCode, emailId: outcome.emailId };
-  };
-  if (!messageId) {
-    return finish({ ...base, decision: 'skipped', reasonCode: 'malformed', detail: 'the message has no usable Message-ID header', emailId: null });
+const done = (value: ProcessResult): PromiseSettledResult<ProcessResult> => ({ status: 'fulfilled', value });
+const failed = (reason: unknown): PromiseSettledResult<ProcessResult> => ({ status: 'rejected', reason });
+
+/** One message (a batch of one): what a single job, or a test, calls. */
+export async function processInbound(deps: ProcessDeps, accountId: string, inboundMessageId: string): Promise<ProcessResult> {
+  const [result] = await processInboundBatch(deps, [{ accountId, inboundMessageId }]);
+  if (result!.status === 'rejected') throw result!.reason;
+  return result!.value;
+}
+
+/** Decides the jobs' messages; each job's own result (a failure fails only that job), in order. */
+export async function processInboundBatch(deps: ProcessDeps, jobs: readonly InboundJobData[]): Promise<PromiseSettledResult<ProcessResult>[]> {
+  const results: (PromiseSettledResult<ProcessResult> | null)[] = jobs.map(() => null);
+  const rows = new Map<string, Row>();
+  for (const j of jobs) {
+    const row = deps.handoff?.take(j.inboundMessageId);
+    if (row) rows.set(row.id, row);
   }
-
-  const to = list(headers, 'to');
-  const cc = list(headers, 'cc');
-  // The sender check (mailauth and DNS on the SMTP path; the mailbox's own server's
-  // Authentication-Results on the mailbox path) beside ONE statement for every look-up the decision needs.
-  const [verification, context] = await Promise.all([
-    row.folder !== null
-      ? mailboxTrust(s, row.inboxId).then((trusted) => checkMailboxSender(headers, from?.address ?? null, trusted))
-      : checkSender({ raw, from: from?.address ?? null, clientIp: row.clientIp, helo: row.helo, envelopeFrom: row.envelopeFrom }, deps.resolver, deps.mta),
-    s.inbound.decisionContext({ from: from?.address ?? null, recipients: row.addressKind === 'fwd' ? [] : [...to, ...cc].map((a) => a.address), messageId }),
-  ]);
-  const { candidates, ownAddresses, neverLog, policy, contactIds } = context;
-  if (row.addressKind === 'fwd') {
-    return processForward(deps, { s, inboundMessageId, raw, headers, base, from, verification, candidates, ownAddresses, neverLog, policy, finish });
-  }
-  const decision = decideBcc(
-    { from, to, cc, bcc: list(headers, 'bcc'), envelopeRecipients: row.envelopeTo },
-    { candidates, ownAddresses, contactIds, neverLog, policy, verification },
-  );
-  if (decision.reason !== 'logged') {
-    return finish({ ...base, decision: 'skipped', reasonCode: decision.reason, detail: cut(decision.detail), emailId: null });
-  }
-
-  // 6. Already on the timeline (reply sync, a CRM send, an earlier copy): one entry per Message-ID.
-  const existing = context.duplicateEmailId;
-  if (existing) return finish({ ...base, decision: 'skipped', reasonCode: 'duplicate', detail: `already logged as email ${existing}`, emailId: existing });
-
-  const content = await parseReply(raw);
-  if (!content.ok) return finish({ ...base, decision: 'skipped', reasonCode: 'malformed', detail: cut(content.detail), emailId: null });
-  const { textBody, htmlBody, attachments, attachmentsSkippedReason } = content.content;
-
-  const result = await deps.db.transaction(async (tx) => {
-    const owner = decision.owner;
-    const created = await s.inbound.ensureContacts(
-      tx,
-      decision.recipients.filter((r) => !r.contactId),
-      owner.userId,
-    );
-    const ids = decision.recipients.map((r) => r.contactId ?? created.get(r.address)).filter((id): id is string => Boolean(id));
-    const assoc = await s.inbound.associationsOf(tx, ids);
-    const logged = await s.emails.logOutbound(tx, {
-      source: 'bcc',
-      direction: 'outbound',
-      messageId,
-      userId: owner.userId,
-      inboxId: owner.inboxId,
-      from: from!,
-      to,
-      cc,
-      subject,
-      sentAt: parseDate(firstHeader(headers, 'date')),
-      textBody,
-      htmlBody,
-      inReplyTo: parseMessageIdList(firstHeader(headers, 'in-reply-to'))[0] ?? null,
-      references: parseMessageIdList((headers.get('references') ?? []).join(' ')),
-      contactIds: ids,
-      companyIds: assoc.companyIds,
-      dealIds: assoc.dealIds,
-      associateRecipients: false,
-      attachments,
-      attachmentsSkippedReason,
-      senderVerification: verification,
-    });
-    const newContacts = decision.recipients.filter((r) => !r.contactId).map((r) => r.address);
-    const made = newContacts.length > 0 ? `; contacts created: ${newContacts.join(', ')}` : '';
-    const outcome: InboundOutcome = logged.inserted
-      ? {
-          ...base,
-          decision: 'logged',
-          reasonCode: attachmentsSkippedReason ? 'logged_without_attachments' : 'logged',
-          detail: cut(`${attachmentsSkippedReason ? `${attachmentsSkippedReason}; ` : ''}${decision.detail}${made}`),
-          emailId: logged.emailId,
-        }
-      : { ...base, decision: 'skipped', reasonCode: 'duplicate', detail: `already logged as email ${logged.emailId}`, emailId: logged.emailId };
-    // Contacts made for a duplicate stay out: roll the whole transaction back but still record the decision.
-    if (!logged.inserted && newContacts.length > 0) throw new DuplicateRollback(outcome);
-    // Another run of the same message got there first (two jobs at once): undo ours.
-    if (!(await s.inbound.markProcessed(tx, inboundMessageId, outcome))) throw new AlreadyProcessed();
-    return outcome;
-  }).catch(async (error: unknown) => {
-    if (error instanceof AlreadyProcessed) return null;
-    if (!(error instanceof DuplicateRollback)) throw error;
-    const outcome = (error as DuplicateRollback<InboundOutcome>).outcome;
-    await s.inbound.markProcessed(deps.db, inboundMessageId, outcome);
-    return outcome;
+  const unread = jobs.map((j) => j.inboundMessageId).filter((id) => !rows.has(id));
+  for (const row of await inboundMessagesByIds(deps.db, unread)) rows.set(row.id, row);
+  const byAccount = new Map<string, Read[]>();
+  const seen = new Set<string>();
+  jobs.forEach((job, slot) => {
+    const row = rows.get(job.inboundMessageId);
+    if (!row || row.accountId !== job.accountId) results[slot] = done({ status: 'missing' });
+    else if (row.status === 'processed' || !row.raw || seen.has(row.id)) results[slot] = done({ status: 'already_processed' });
+    else {
+      seen.add(row.id);
+      byAccount.set(job.accountId, [...(byAccount.get(job.accountId) ?? []), readHeaders(slot, row as Row & { raw: Buffer })]);
+    }
   });
-  if (!result) return { status: 'already_processed' };
-  deps.logger.info({ inboundMessageId, reason: result.reasonCode, emailId: result.emailId }, 'inbound message decided');
-  if (result.reasonCode === 'logged_without_attachments' && attachmentsSkippedReason && deps.notifier) {
-    // Only to a verified sender: under the `flag` policy a forged From is logged too, and a notice to it
-    // would be backscatter to whoever's address was forged.
-    if (verification.verified) await deps.notifier.attachmentsDropped({ to: from!.address, subject, messageId, reason: attachmentsSkippedReason });
-    else deps.logger.info({ inboundMessageId, reason: 'attachments_notice_unverified_sender' }, 'no notice sent: the sender is not verified');
+  await Promise.all(
+    [...byAccount].map(([accountId, reads]) =>
+      decideAccount(deps, accountId, reads).then(
+        (settled) => settled.forEach((r, n) => (results[reads[n]!.slot] = r)),
+        (error: unknown) => reads.forEach((r) => (results[r.slot] = failed(error))),
+      ),
+    ),
+  );
+  return results as PromiseSettledResult<ProcessResult>[];
+}
+
+/** The batch's messages of one account, in order of `reads`. */
+async function decideAccount(deps: ProcessDeps, accountId: string, reads: Read[]): Promise<PromiseSettledResult<ProcessResult>[]> {
+  const s = scoped(deps.db, accountId);
+  const trust = new Map<string, Promise<string[] | null>>();
+  /** The authserv-ids a logging inbox trusts; null when the inbox was removed since. */
+  const mailboxTrust = (inboxId: string | null) => {
+    if (!inboxId) return Promise.resolve(null);
+    if (!trust.has(inboxId)) trust.set(inboxId, s.inboxes.get(inboxId).then((inbox) => (inbox ? trustedAuthservIdsOf(inbox) : null)));
+    return trust.get(inboxId)!;
+  };
+  const verify = (r: Read): Promise<SenderVerification> =>
+    r.row.folder !== null
+      ? mailboxTrust(r.row.inboxId).then((trusted) => checkMailboxSender(r.headers, r.from?.address ?? null, trusted))
+      : checkSender({ raw: r.row.raw, from: r.from?.address ?? null, clientIp: r.row.clientIp, helo: r.row.helo, envelopeFrom: r.row.envelopeFrom }, deps.resolver, deps.mta);
+
+  const results: (PromiseSettledResult<ProcessResult> | null)[] = reads.map(() => null);
+  const items: { n: number; item: BccBatchItem; notice: { to: string; reason: string } | null }[] = [];
+  const decided = (n: number, r: Read, outcome: Omit<InboundOutcome, 'messageId' | 'fromAddress' | 'subject'>) => items.push({ n, item: { inboundMessageId: r.row.id, base: r.base, decided: { ...r.base, ...outcome } }, notice: null });
+  const withId = reads.map((r, n) => ({ r, n })).filter(({ r, n }) => {
+    if (r.messageId) return true;
+    decided(n, r, { decision: 'skipped', reasonCode: 'malformed', detail: 'the message has no usable Message-ID header', emailId: null });
+    return false;
+  });
+
+  // The sender checks (mailauth and DNS, or the mailbox's own server's verdict) beside ONE statement for
+  // every look-up the batch's decisions need.
+  const [verifications, contexts] = await Promise.all([
+    Promise.all(withId.map(({ r }) => verify(r))),
+    s.inbound.decisionContexts(withId.map(({ r }) => ({ from: r.from?.address ?? null, recipients: r.row.addressKind === 'fwd' ? [] : [...r.to, ...r.cc].map((a) => a.address), messageId: r.messageId }))),
+  ]);
+
+  const forwards: Promise<void>[] = [];
+  await Promise.all(
+    withId.map(async ({ r, n }, k) => {
+      const verification = verifications[k]!;
+      const context = contexts[k]!;
+      const { candidates, ownAddresses, neverLog, policy, contactIds } = context;
+      if (r.row.addressKind === 'fwd') {
+        const finish = async (outcome: InboundOutcome): Promise<ProcessResult> => {
+          await s.inbound.markProcessed(deps.db, r.row.id, outcome);
+          deps.logger.info({ inboundMessageId: r.row.id, reason: outcome.reasonCode }, 'inbound message decided');
+          return { status: 'processed', reasonCode: outcome.reasonCode, emailId: outcome.emailId };
+        };
+        forwards.push(
+          processForward(deps, { s, inboundMessageId: r.row.id, raw: r.row.raw, headers: r.headers, base: r.base, from: r.from, verification, candidates, ownAddresses, neverLog, policy, finish }).then(
+            (value) => void (results[n] = done(value)),
+            (error: unknown) => void (results[n] = failed(error)),
+          ),
+        );
+        return;
+      }
+      const decision = decideBcc(
+        { from: r.from, to: r.to, cc: r.cc, bcc: list(r.headers, 'bcc'), envelopeRecipients: r.row.envelopeTo },
+        { candidates, ownAddresses, contactIds, neverLog, policy, verification },
+      );
+      if (decision.reason !== 'logged') return decided(n, r, { decision: 'skipped', reasonCode: decision.reason, detail: cut(decision.detail), emailId: null });
+      // 6. Already on the timeline (reply sync, a CRM send, an earlier copy): one entry per Message-ID.
+      const existing = context.duplicateEmailId;
+      if (existing) return decided(n, r, { decision: 'skipped', reasonCode: 'duplicate', detail: `already logged as email ${existing}`, emailId: existing });
+
+      const content = await parseReply(r.row.raw);
+      if (!content.ok) return decided(n, r, { decision: 'skipped', reasonCode: 'malformed', detail: cut(content.detail), emailId: null });
+      const { textBody, htmlBody, attachments, attachmentsSkippedReason } = content.content;
+      items.push({
+        n,
+        // Only to a verified sender: under the `flag` policy a forged From is logged too, and a notice to it
+        // would be backscatter to whoever's address was forged.
+        notice: attachmentsSkippedReason && verification.verified ? { to: r.from!.address, reason: attachmentsSkippedReason } : null,
+        item: {
+          inboundMessageId: r.row.id,
+          base: r.base,
+          log: {
+            messageId: r.messageId!,
+            owner: { userId: decision.owner.userId, inboxId: decision.owner.inboxId },
+            recipients: decision.recipients,
+            from: r.from!,
+            to: r.to,
+            cc: r.cc,
+            subject: r.base.subject,
+            sentAt: parseDate(firstHeader(r.headers, 'date')),
+            textBody,
+            htmlBody,
+            inReplyTo: parseMessageIdList(firstHeader(r.headers, 'in-reply-to'))[0] ?? null,
+            references: parseMessageIdList((r.headers.get('references') ?? []).join(' ')),
+            attachments,
+            attachmentsSkippedReason,
+            senderVerification: verification,
+            detail: decision.detail,
+          },
+        },
+      });
+    }),
+  );
+
+  // ONE transaction for every decision of the batch; when it cannot commit, each message alone.
+  const commit = async (batch: typeof items): Promise<void> => {
+    const outcomes = await s.inbound.logBccBatch(batch.map((b) => b.item));
+    for (const [k, outcome] of outcomes.entries()) {
+      const { n, notice, item } = batch[k]!;
+      results[n] = done({ status: 'processed', reasonCode: outcome.reasonCode, emailId: outcome.emailId });
+      deps.logger.info({ inboundMessageId: item.inboundMessageId, reason: outcome.reasonCode, ...(outcome.emailId ? { emailId: outcome.emailId } : {}) }, 'inbound message decided');
+      if (outcome.reasonCode !== 'logged_without_attachments' || !deps.notifier) continue;
+      if (notice) await deps.notifier.attachmentsDropped({ to: notice.to, subject: item.base.subject, messageId: item.base.messageId!, reason: notice.reason });
+      else deps.logger.info({ inboundMessageId: item.inboundMessageId, reason: 'attachments_notice_unverified_sender' }, 'no notice sent: the sender is not verified');
+    }
+  };
+  if (items.length > 0) {
+    try {
+      await commit(items);
+    } catch (error) {
+      if (items.length === 1) settleAlone(items[0]!.n, error, results);
+      else {
+        for (const one of items) {
+          await commit([one]).catch((e: unknown) => settleAlone(one.n, e, results));
+        }
+      }
+    }
   }
-  return { status: 'processed', reasonCode: result.reasonCode, emailId: result.emailId };
+  await Promise.all(forwards);
+  return results as PromiseSettledResult<ProcessResult>[];
+}
+
+/** A message whose transaction failed alone: decided by another run meanwhile, or a failure of its job. */
+function settleAlone(n: number, error: unknown, results: (PromiseSettledResult<ProcessResult> | null)[]): void {
+  results[n] = error instanceof BatchRowTaken ? done({ status: 'already_processed' }) : failed(error);
 }

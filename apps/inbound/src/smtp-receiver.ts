@@ -1,13 +1,15 @@
 // The SMTP server of the logging addresses (smtp-server): refuses unknown recipients at RCPT, stops a
 // message at the size limit while it streams (552), and answers "250" only once the message is
-// committed to the spool (inbound_messages) and its job (ids only) is on the queue: a crash after the
-// 250 loses nothing.
+// committed to the spool (inbound_messages; spool-writer.ts, several sessions' messages to a statement,
+// their jobs queued right after): a crash after the 250 loses nothing.
 import type { AddressInfo } from 'node:net';
-import { parseInboundLocalPart, resolveInboundAddress, scoped, type Db, type InboundAddressKind } from '@reply-sync/db';
+import { parseInboundLocalPart, resolveInboundAddress, type Db, type InboundAddressKind } from '@reply-sync/db';
 import type { InboundQueue } from '@reply-sync/queue';
 import { decodeHeaderValue, firstHeader, normalizeMessageId, parseAddressList, parseHeaderBlock } from '@reply-sync/threading';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { Logger } from './logger';
+import type { SpoolHandoff } from './spool-handoff';
+import { createSpoolWriter } from './spool-writer';
 
 export interface SmtpReceiverOptions {
   db: Db;
@@ -18,6 +20,8 @@ export interface SmtpReceiverOptions {
   port: number;
   maxMessageBytes: number;
   tls: { cert: Buffer; key: Buffer } | null;
+  /** Where this process's processor picks up what was just spooled (none when it does not process). */
+  handoff?: SpoolHandoff | null;
 }
 
 export interface SmtpReceiver {
@@ -44,6 +48,7 @@ export const TOO_LARGE_TEXT = (max: number) => `5.3.4 The message is larger than
 export async function startSmtpReceiver(options: SmtpReceiverOptions): Promise<SmtpReceiver> {
   const { db, queue, logger, domain, maxMessageBytes } = options;
   const accepted = new WeakMap<SMTPServerAddress, Accepted>();
+  const writer = createSpoolWriter(db, queue, logger, options.handoff ?? null);
 
   async function onRcptTo(address: SMTPServerAddress, session: SMTPServerSession): Promise<void> {
     const raw = address.address.trim().toLowerCase();
@@ -95,24 +100,26 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions): Promise<S
     const messageId = firstHeader(headers, 'message-id')?.trim() || null;
     const from = parseAddressList(firstHeader(headers, 'from'))[0]?.address.toLowerCase() ?? null;
     const subject = decodeHeaderValue(firstHeader(headers, 'subject')).replace(/\s+/g, ' ').trim();
-    const jobs = [];
-    for (const [accountId, list] of byAccount) {
-      const id = await scoped(db, accountId).inbound.spool({
-        addressKind: list[0]!.kind,
-        envelopeFrom: mailFrom || null,
-        envelopeTo: list.map((a) => a.address),
-        clientIp: session.remoteAddress ?? null,
-        helo: session.hostNameAppearsAs || null,
-        raw,
-        messageId: messageId && normalizeMessageId(messageId) ? messageId : null,
-        fromAddress: from,
-        subject,
-      });
-      jobs.push({ accountId, inboundMessageId: id });
-    }
-    await queue.enqueue(jobs);
-    logger.info({ session: session.id, messages: jobs.map((j) => j.inboundMessageId), size: raw.length }, 'message spooled');
-    return `2.0.0 Queued for logging as ${jobs.map((j) => j.inboundMessageId).join(', ')}`;
+    const receivedAt = new Date();
+    const ids = await writer.spool(
+      [...byAccount].map(([accountId, list]) => ({
+        accountId,
+        receivedAt,
+        input: {
+          addressKind: list[0]!.kind,
+          envelopeFrom: mailFrom || null,
+          envelopeTo: list.map((a) => a.address),
+          clientIp: session.remoteAddress ?? null,
+          helo: session.hostNameAppearsAs || null,
+          raw,
+          messageId: messageId && normalizeMessageId(messageId) ? messageId : null,
+          fromAddress: from,
+          subject,
+        },
+      })),
+    );
+    logger.info({ session: session.id, messages: ids, size: raw.length }, 'message spooled');
+    return `2.0.0 Queued for logging as ${ids.join(', ')}`;
   }
 
   const server = new SMTPServer({
@@ -143,7 +150,7 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions): Promise<S
     },
   });
 
-  /** Our refusals pass through; anything else (the database or Redis away) is a 451: try again later. */
+  /** Our refusals pass through; anything else (the database away) is a 451: try again later. */
   function failure(error: unknown, session: SMTPServerSession, step: string): Error {
     if (error instanceof Error && 'responseCode' in error) return error;
     logger.error({ session: session.id, step, err: error instanceof Error ? error.message : String(error) }, 'inbound step failed');
@@ -162,6 +169,9 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions): Promise<S
   logger.info({ host: options.host, port, domain, maxMessageBytes, tls: Boolean(options.tls) }, 'inbound SMTP listening');
   return {
     port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await writer.idle();
+    },
   };
 }

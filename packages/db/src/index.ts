@@ -32,5 +32,6 @@ export type { WebhookEndpoint, CreateWebhookEndpointInput, WebhookAttempt, Webho
 export { isKeysetPosition, MAX_KEYSET_LIMIT, type KeysetPosition, type KeysetQuery, type Positioned } from './queries/keyset';
 export type { CompanyWithContacts, DealWithContacts } from './queries/contacts';
 export * from './webhook-delivery';
-export { newInboundToken, inboundAddressOf, parseInboundLocalPart, BCC_DEALS_PER_CONTACT, type SpoolInput, type InboundOutcome, type MailboxPlace } from './queries/inbound';
+export { newInboundToken, inboundAddressOf, parseInboundLocalPart, BCC_DEALS_PER_CONTACT, type SpoolInput, type InboundOutcome, type MailboxPlace, type DecisionContext, type DecisionContextInput } from './queries/inbound';
+export { BatchRowTaken, type BccBatchItem, type BccEmailToLog } from './queries/log-bcc-batch';
 export * from './webhook-retention';

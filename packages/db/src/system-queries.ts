@@ -7,7 +7,7 @@ import { inboxes } from './schema';
 export { createAccount, getAccount, listAccounts } from './queries/accounts';
 export { findApiKey, touchApiKey, API_KEY_LAST_USED_INTERVAL_MS, API_KEY_TRUSTED_MS, type ApiKeyInfo } from './queries/api-keys';
 export { purgeExpiredIdempotencyKeys, IDEMPOTENCY_KEY_TTL_HOURS, type IdempotencyClaim } from './queries/idempotency-keys';
-export { resolveInboundAddress, spooledInboundMessages } from './queries/inbound';
+export { resolveInboundAddress, spooledInboundMessages, spoolInboundBatch, inboundMessagesByIds, SPOOL_BATCH_MAX_BYTES, type SpoolBatchRow } from './queries/inbound';
 export { reencryptAllCredentials, type ReencryptAllResult } from './queries/stored-credentials';
 
 export interface InboxKey {

@@ -131,6 +131,10 @@ export interface InboxHistoryEntry {
 export interface InboxDetail extends InboxListEntry {
   smtp: { host: string; port: number | null; tls: TlsMode | null } | null;
   authKind: Inbox['authKind'];
+  /** The account's catch-all logging mailbox (`inbox logging`): its replies are not synced, its folders are read for logging. */
+  logging: boolean;
+  /** The folders read while `logging` (what `inbox logging --folders` set; INBOX by default); empty when not. */
+  loggingFolders: string[];
   /** Status changes and recoveries, newest first, each with its reason code, sentence and text. */
   history: InboxHistoryEntry[];
 }
@@ -144,6 +148,8 @@ export async function showInbox(s: Scoped, inboxId: string): Promise<InboxDetail
     ...listEntry(inbox, owner?.email ?? null, newestRecovery),
     smtp: inbox.smtpHost ? { host: inbox.smtpHost, port: inbox.smtpPort, tls: inbox.smtpTls } : null,
     authKind: inbox.authKind,
+    logging: inbox.logging,
+    loggingFolders: inbox.logging ? inbox.loggingFolders : [],
     history: history.map((h) => ({
       at: h.at,
       status: h.status,

@@ -58,6 +58,8 @@ const InboxDetail = Type.Object(
     ...InboxSummary.properties,
     smtp: Nullable(Type.Object({ host: Type.String(), port: Nullable(Type.Integer()), tls: Nullable(TlsMode) })),
     authKind: OneOf(['password', 'oauth2']),
+    logging: Type.Boolean({ description: "The account's catch-all logging mailbox (PUT /inboxes/{id}/logging): its folders are read for logging, its replies are not synced." }),
+    loggingFolders: Type.Array(Type.String(), { description: 'The folders read while `logging` (INBOX by default); empty when not.' }),
     history: Type.Array(HistoryEntry, { description: 'Status changes and recoveries, newest first.' }),
   },
   { $id: 'InboxDetail' },

@@ -34,6 +34,7 @@ export function describeInboxDetail(d: InboxDetail): string {
   const lines = [describeInbox(d), `  provider: ${d.provider} (${d.authKind === 'oauth2' ? 'OAuth' : 'password'})`];
   lines.push(`  sender verification trusts: ${describeTrust(d)}`);
   if (d.smtp) lines.push(`  SMTP: ${d.smtp.host}:${d.smtp.port ?? '?'} (${d.smtp.tls ?? '?'})`);
+  lines.push(d.logging ? `  logging mailbox: yes, reading ${d.loggingFolders.join(', ')} (its replies are not synced)` : '  logging mailbox: no');
   lines.push('  history (newest first):');
   if (d.history.length === 0) lines.push('    (no status changes recorded)');
   for (const h of d.history) {

@@ -1,12 +1,15 @@
 // Inbound mail of one account (apps/inbound): its logging addresses (show, rotate), the spool of
 // received messages and their decisions, and the look-ups the BCC decision needs (who may send, the
 // account's own addresses, contacts to create, each contact's companies and recent open deals).
-import { randomBytes } from 'node:crypto';
-import { normalizeAddress, subjectKey, type NeverLogEntry, type SenderCandidate, type SenderVerificationPolicy } from '@reply-sync/threading';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { normalizeAddress, subjectKey, toStorableText, type NeverLogEntry, type SenderCandidate, type SenderVerificationPolicy } from '@reply-sync/threading';
 import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';
+import type postgres from 'postgres';
 import type { Db, DbOrTx } from '../client';
 import type { AccountScope } from '../account-scope';
 import { requireMessageIdNorm } from '../message-id';
+import { BCC_DEALS_PER_CONTACT, type InboundOutcome } from './inbound-outcome';
+import { logBccBatch, type BccBatchItem } from './log-bcc-batch';
 import { normalizeMessageId } from '@reply-sync/threading';
 import {
   accounts,
@@ -19,14 +22,12 @@ import {
   loggingFolderCheckpoints,
   neverLog,
   users,
-  type DecisionOutcome,
   type InboundAddressKind,
   type InboundAddressRow,
   type InboundMessageRow,
 } from '../schema';
 
-/** Each contact's open deals associated with a logged BCC email, most recent first (issue 14). */
-export const BCC_DEALS_PER_CONTACT = 5;
+export { BCC_DEALS_PER_CONTACT, type InboundOutcome } from './inbound-outcome';
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
@@ -108,15 +109,12 @@ export interface DecisionContext {
   duplicateEmailId: string | null;
 }
 
-export interface InboundOutcome {
-  decision: DecisionOutcome;
-  reasonCode: string;
-  detail: string | null;
+export interface DecisionContextInput {
+  from: string | null;
+  recipients: string[];
   messageId: string | null;
-  fromAddress: string | null;
-  subject: string | null;
-  emailId: string | null;
 }
+
 
 export function inboundQueries(db: Db, scope: AccountScope) {
   const { accountId } = scope;
@@ -127,6 +125,69 @@ export function inboundQueries(db: Db, scope: AccountScope) {
       .from(inboundAddresses)
       .where(scope.where(inboundAddresses, eq(inboundAddresses.kind, kind), isNull(inboundAddresses.retiredAt)));
     return row ?? null;
+  }
+
+  async function decisionContexts(inputs: DecisionContextInput[]): Promise<DecisionContext[]> {
+    if (inputs.length === 0) return [];
+    const froms = inputs.map((i) => (i.from ? normalizeAddress(i.from) : null));
+    const wantedFroms = [...new Set(froms.filter((a): a is string => a !== null))];
+    const wanted = [...new Set(inputs.flatMap((i) => i.recipients.map(normalizeAddress)))];
+    const norms = inputs.map((i) => (i.messageId && normalizeMessageId(i.messageId)) || null);
+    const wantedNorms = [...new Set(norms.filter((n): n is string => n !== null))];
+    const [row] = await db.execute<{
+      users: { id: string; email: string; createdAt: string }[];
+      inboxes: { id: string; userId: string | null; address: string; aliases: string[] | null; status: string; createdAt: string; userEmail: string | null }[];
+      own: string[];
+      never: { kind: NeverLogEntry['kind']; value: string }[];
+      policy: SenderVerificationPolicy;
+      contacts: { id: string; email: string }[];
+      duplicates: { norm: string; id: string }[];
+    }>(sql`
+      SELECT
+        (SELECT coalesce(json_agg(json_build_object('id', u.id, 'email', u.email, 'createdAt', u.created_at)), '[]')
+           FROM ${users} u WHERE u.account_id = ${accountId} AND lower(u.email) = any(${sql.param(wantedFroms)}::text[])) AS users,
+        (SELECT coalesce(json_agg(json_build_object('id', i.id, 'userId', i.user_id, 'address', i.address, 'aliases', i.aliases, 'status', i.status, 'createdAt', i.created_at, 'userEmail', u.email)), '[]')
+           FROM ${inboxes} i LEFT JOIN ${users} u ON u.id = i.user_id AND u.account_id = ${accountId}
+          WHERE i.account_id = ${accountId} AND i.status <> 'removed'
+            AND (lower(i.address) = any(${sql.param(wantedFroms)}::text[])
+                 OR EXISTS (SELECT 1 FROM unnest(i.aliases) x WHERE lower(x) = any(${sql.param(wantedFroms)}::text[])))) AS inboxes,
+        (SELECT coalesce(array_agg(o.a), '{}') FROM (
+           SELECT email AS a FROM ${users} WHERE account_id = ${accountId}
+           UNION SELECT address FROM ${inboxes} WHERE account_id = ${accountId} AND status <> 'removed'
+           UNION SELECT unnest(aliases) FROM ${inboxes} WHERE account_id = ${accountId} AND status <> 'removed') o) AS own,
+        (SELECT coalesce(json_agg(json_build_object('kind', n.kind, 'value', n.value)), '[]') FROM ${neverLog} n WHERE n.account_id = ${accountId}) AS never,
+        (SELECT sender_verification FROM ${accounts} WHERE id = ${accountId}) AS policy,
+        (SELECT coalesce(json_agg(json_build_object('id', c.id, 'email', c.email)), '[]')
+           FROM ${contacts} c WHERE c.account_id = ${accountId} AND lower(c.email) = any(${sql.param(wanted)}::text[])) AS contacts,
+        (SELECT coalesce(json_agg(json_build_object('norm', e.message_id_norm, 'id', e.id)), '[]')
+           FROM ${loggedEmails} e WHERE e.account_id = ${accountId} AND e.message_id_norm = any(${sql.param(wantedNorms)}::text[])) AS duplicates`);
+    if (!row) throw new Error('decisionContexts: no row');
+    const ownAddresses = new Set(row.own.map((x) => normalizeAddress(x)));
+    const contactIds = new Map(row.contacts.map((c) => [normalizeAddress(c.email), c.id]));
+    const duplicates = new Map(row.duplicates.map((d) => [d.norm, d.id]));
+    return inputs.map((_, n) => {
+      const a = froms[n] ?? null;
+      const candidates: SenderCandidate[] =
+        a === null
+          ? []
+          : [
+              ...row.users
+                .filter((u) => u.email.toLowerCase() === a)
+                .map((u) => ({ rule: 'user_email' as const, userId: u.id, userEmail: u.email, inboxId: null, connected: true, createdAt: new Date(u.createdAt) })),
+              ...row.inboxes
+                .filter((i) => i.address.toLowerCase() === a || (i.aliases ?? []).some((x) => x.toLowerCase() === a))
+                .map((i) => ({
+                  rule: normalizeAddress(i.address) === a ? ('inbox_address' as const) : ('inbox_alias' as const),
+                  userId: i.userId,
+                  userEmail: i.userEmail,
+                  inboxId: i.id,
+                  connected: i.status === 'connected',
+                  createdAt: new Date(i.createdAt),
+                })),
+            ];
+      const norm = norms[n];
+      return { candidates, ownAddresses, neverLog: row.never, policy: row.policy, contactIds, duplicateEmailId: (norm && duplicates.get(norm)) || null };
+    });
   }
 
   return {
@@ -305,55 +366,21 @@ export function inboundQueries(db: Db, scope: AccountScope) {
      * entries, the sender-verification policy, contactIdsByAddress(recipients) and the id of an email
      * already logged with this Message-ID (null when none or no usable Message-ID).
      */
-    async decisionContext(input: { from: string | null; recipients: string[]; messageId: string | null }): Promise<DecisionContext> {
-      const a = input.from ? normalizeAddress(input.from) : null;
-      const wanted = [...new Set(input.recipients.map(normalizeAddress))];
-      const norm = (input.messageId && normalizeMessageId(input.messageId)) || null;
-      const [row] = await db.execute<{
-        users: { id: string; email: string; createdAt: string }[];
-        inboxes: { id: string; userId: string | null; address: string; status: string; createdAt: string; userEmail: string | null }[];
-        own: string[];
-        never: { kind: NeverLogEntry['kind']; value: string }[];
-        policy: SenderVerificationPolicy;
-        contacts: { id: string; email: string }[];
-        duplicate: string | null;
-      }>(sql`
-        SELECT
-          (SELECT coalesce(json_agg(json_build_object('id', u.id, 'email', u.email, 'createdAt', u.created_at)), '[]')
-             FROM ${users} u WHERE u.account_id = ${accountId} AND ${a}::text IS NOT NULL AND lower(u.email) = ${a}) AS users,
-          (SELECT coalesce(json_agg(json_build_object('id', i.id, 'userId', i.user_id, 'address', i.address, 'status', i.status, 'createdAt', i.created_at, 'userEmail', u.email)), '[]')
-             FROM ${inboxes} i LEFT JOIN ${users} u ON u.id = i.user_id AND u.account_id = ${accountId}
-            WHERE i.account_id = ${accountId} AND i.status <> 'removed' AND ${a}::text IS NOT NULL
-              AND (lower(i.address) = ${a} OR ${a} = ANY(SELECT lower(x) FROM unnest(i.aliases) x))) AS inboxes,
-          (SELECT coalesce(array_agg(o.a), '{}') FROM (
-             SELECT email AS a FROM ${users} WHERE account_id = ${accountId}
-             UNION SELECT address FROM ${inboxes} WHERE account_id = ${accountId} AND status <> 'removed'
-             UNION SELECT unnest(aliases) FROM ${inboxes} WHERE account_id = ${accountId} AND status <> 'removed') o) AS own,
-          (SELECT coalesce(json_agg(json_build_object('kind', n.kind, 'value', n.value)), '[]') FROM ${neverLog} n WHERE n.account_id = ${accountId}) AS never,
-          (SELECT sender_verification FROM ${accounts} WHERE id = ${accountId}) AS policy,
-          (SELECT coalesce(json_agg(json_build_object('id', c.id, 'email', c.email)), '[]')
-             FROM ${contacts} c WHERE c.account_id = ${accountId} AND lower(c.email) = any(${sql.param(wanted)}::text[])) AS contacts,
-          (SELECT e.id FROM ${loggedEmails} e WHERE e.account_id = ${accountId} AND ${norm}::text IS NOT NULL AND e.message_id_norm = ${norm} LIMIT 1) AS duplicate`);
-      if (!row) throw new Error('decisionContext: no row');
-      const candidates: SenderCandidate[] = [
-        ...row.users.map((u) => ({ rule: 'user_email' as const, userId: u.id, userEmail: u.email, inboxId: null, connected: true, createdAt: new Date(u.createdAt) })),
-        ...row.inboxes.map((i) => ({
-          rule: normalizeAddress(i.address) === a ? ('inbox_address' as const) : ('inbox_alias' as const),
-          userId: i.userId,
-          userEmail: i.userEmail,
-          inboxId: i.id,
-          connected: i.status === 'connected',
-          createdAt: new Date(i.createdAt),
-        })),
-      ];
-      return {
-        candidates,
-        ownAddresses: new Set(row.own.map((x) => normalizeAddress(x))),
-        neverLog: row.never,
-        policy: row.policy,
-        contactIds: new Map(row.contacts.map((c) => [normalizeAddress(c.email), c.id])),
-        duplicateEmailId: row.duplicate,
-      };
+    async decisionContext(input: DecisionContextInput): Promise<DecisionContext> {
+      return (await decisionContexts([input]))[0]!;
+    },
+
+    /** decisionContext for many messages of the account (a processor's batch), still ONE statement. */
+    decisionContexts,
+
+    /**
+     * Records the decisions of a batch of BCC'd messages and logs the emails among them, in ONE
+     * transaction of a few statements (log-bcc-batch.ts); throws BatchRowTaken when another run decided
+     * one of them first (nothing committed: decide them one by one).
+     */
+    logBccBatch(items: BccBatchItem[]): Promise<InboundOutcome[]> {
+      // drizzle() keeps the pool's postgres.js client as $client; the Db type does not declare it.
+      return logBccBatch((db as Db & { $client: postgres.Sql }).$client, scope, items);
     },
 
     /** Every address of the account's users and inboxes, aliases included, normalised. */
@@ -454,12 +481,82 @@ export async function resolveInboundAddress(db: DbOrTx, kind: InboundAddressKind
   return row?.accountId ?? null;
 }
 
-/** Spooled messages received before `before` (the start-up sweep re-queues them): ids only. */
-export async function spooledInboundMessages(db: DbOrTx, before: Date, limit = 1000): Promise<{ accountId: string; id: string }[]> {
+/**
+ * Spooled messages received before `before` (the sweep re-queues them): ids only, oldest first, `limit`
+ * at a time after the `after` of the previous page (they stay spooled while their jobs wait).
+ */
+export async function spooledInboundMessages(
+  db: DbOrTx,
+  before: Date,
+  limit = 1000,
+  after: { receivedAt: Date; id: string } | null = null,
+): Promise<{ accountId: string; id: string; receivedAt: Date }[]> {
   return db
-    .select({ accountId: inboundMessages.accountId, id: inboundMessages.id })
+    .select({ accountId: inboundMessages.accountId, id: inboundMessages.id, receivedAt: inboundMessages.receivedAt })
     .from(inboundMessages)
-    .where(and(eq(inboundMessages.status, 'spooled'), lt(inboundMessages.receivedAt, before)))
-    .orderBy(inboundMessages.receivedAt)
+    .where(
+      and(
+        eq(inboundMessages.status, 'spooled'),
+        lt(inboundMessages.receivedAt, before),
+        // Milliseconds, as a Date holds them: the page's last row compares equal to itself.
+        after ? sql`(date_trunc('milliseconds', ${inboundMessages.receivedAt}), ${inboundMessages.id}) > (${after.receivedAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
+      ),
+    )
+    .orderBy(sql`date_trunc('milliseconds', ${inboundMessages.receivedAt})`, inboundMessages.id)
     .limit(limit);
+}
+
+/** A message for spoolInboundBatch: its account, what spool() takes, and when its DATA ended. */
+export interface SpoolBatchRow {
+  accountId: string;
+  input: SpoolInput;
+  receivedAt: Date;
+}
+
+/** Messages up to this size are spooled many to a statement; a bigger one goes alone (spool()). */
+export const SPOOL_BATCH_MAX_BYTES = 1024 * 1024;
+
+/**
+ * Writes several received messages (any accounts) to the spool in ONE statement, committed when this
+ * returns: the SMTP receiver's group commit of the messages whose DATA ended while the previous
+ * statement ran. Returns the new ids in order. Each row's bytes go as base64 that PostgreSQL decodes.
+ */
+export async function spoolInboundBatch(db: Db, rows: SpoolBatchRow[]): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map(() => randomUUID());
+  const values = rows.map(({ accountId, input, receivedAt }, n) => ({
+    id: ids[n],
+    account_id: accountId,
+    address_kind: input.addressKind,
+    envelope_from: input.envelopeFrom === null ? null : toStorableText(input.envelopeFrom),
+    envelope_to: input.envelopeTo.map((a) => toStorableText(a)),
+    client_ip: input.clientIp === null ? null : toStorableText(input.clientIp),
+    helo: input.helo === null ? null : toStorableText(input.helo),
+    raw: input.raw.toString('base64'),
+    size: input.size ?? input.raw.length,
+    received_at: receivedAt.toISOString(),
+    message_id: input.messageId === null ? null : toStorableText(input.messageId),
+    norm: input.messageId ? (normalizeMessageId(input.messageId) ?? null) : null,
+    from_address: input.fromAddress === null ? null : toStorableText(input.fromAddress),
+    subject: input.subject === null ? null : toStorableText(input.subject),
+  }));
+  const sql = (db as Db & { $client: postgres.Sql }).$client;
+  await sql`
+    INSERT INTO inbound_messages (id, account_id, address_kind, envelope_from, envelope_to, client_ip, helo, raw, size,
+      received_at, message_id, message_id_norm, from_address, subject)
+    SELECT u.id, u.account_id, u.address_kind, u.envelope_from, ARRAY(SELECT jsonb_array_elements_text(u.envelope_to)),
+      u.client_ip, u.helo, decode(u.raw, 'base64'), u.size, u.received_at, u.message_id, u.norm, u.from_address, u.subject
+    FROM jsonb_to_recordset(${JSON.stringify(values)}::jsonb) AS u(id uuid, account_id uuid, address_kind text,
+      envelope_from text, envelope_to jsonb, client_ip text, helo text, raw text, size int, received_at timestamptz,
+      message_id text, norm text, from_address text, subject text)`;
+  return ids;
+}
+
+/** The spooled rows with these ids (any account; the caller checks each against its job's account). */
+export async function inboundMessagesByIds(db: DbOrTx, ids: string[]): Promise<InboundMessageRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(inboundMessages)
+    .where(sql`${inboundMessages.id} = any(${sql.param([...new Set(ids)])}::uuid[])`);
 }
