@@ -238,6 +238,16 @@ export const trackerScenario: Scenario = {
       if (pixel.cpuUsPerRequest !== null && barePixel.cpuUsPerRequest !== null) {
         ctx.row({ scenario: 'tracker', figure: 'pixel: server CPU per request (user + system)', value: pixel.cpuUsPerRequest, unit: 'µs', floor: barePixel.cpuUsPerRequest, compare: ratio(pixel.cpuUsPerRequest, barePixel.cpuUsPerRequest) });
       }
+      // On a loaded machine both rates are held down by the other processes, and their ratio says little: the
+      // ratio of CPU per request is the rate ratio a run limited by the server itself would show.
+      if (pixel.cpuUsPerRequest !== null && barePixel.cpuUsPerRequest !== null) {
+        const r = barePixel.cpuUsPerRequest / pixel.cpuUsPerRequest;
+        ctx.row({ scenario: 'tracker', figure: 'pixel: bare CPU per request ÷ tracker CPU per request (the rate ratio when the server is the limit)', value: Math.round(r * 100) / 100, unit: '×', goal: '≥ 0.7×', met: r >= 0.7 });
+      }
+      if (click.cpuUsPerRequest !== null && bareClick.cpuUsPerRequest !== null) {
+        const r = bareClick.cpuUsPerRequest / click.cpuUsPerRequest;
+        ctx.row({ scenario: 'tracker', figure: 'click: bare CPU per request ÷ tracker CPU per request', value: Math.round(r * 100) / 100, unit: '×', goal: '≥ 0.7×', met: r >= 0.7 });
+      }
       ctx.row({ scenario: 'tracker', figure: 'pixel with tokens of a key we do not hold (verified, nothing recorded) requests/s', value: unrecorded.rate, unit: '/s', floor: barePixel.rate, compare: ratio(unrecorded.rate, barePixel.rate) });
       ctx.row({ scenario: 'tracker', figure: 'click (302) requests/s, tracker process', value: click.rate, unit: '/s', floor: bareClick.rate, compare: ratio(click.rate, bareClick.rate), goal: '≥ 0.7× bare', met: click.rate >= 0.7 * bareClick.rate });
       ctx.row({ scenario: 'tracker', figure: 'click p50', value: click.p50, unit: 'ms', floor: bareClick.p50 });
