@@ -1,6 +1,6 @@
 // `npm run build`: compiles each app's process entry point to JavaScript with source maps, into dist/:
 //
-//   dist/app/reply-sync.js  worker.js  scheduler.js  api.js  webhooks.js  inbound.js   the entry points (plain `node`, no tsx)
+//   dist/app/reply-sync.js  worker.js  scheduler.js  api.js  tracker.js  webhooks.js  inbound.js   the entry points (plain `node`, no tsx)
 //   dist/app/*-HASH.js                               code loaded on demand (a CLI command's action, an OAuth client)
 //   dist/drizzle/                                    the migrations: migrate() reads ../drizzle from any file in dist/app
 //   dist/data/                                       packages/tracking's data files (Apple's egress ranges), read as ../data
@@ -26,6 +26,7 @@ export const ENTRY_POINTS: Record<string, string> = {
   worker: 'apps/sync-worker/src/main.ts',
   scheduler: 'apps/scheduler/src/main.ts',
   api: 'apps/api/src/main.ts',
+  tracker: 'apps/api/src/tracker-main.ts',
   webhooks: 'apps/webhook-worker/src/main.ts',
   inbound: 'apps/inbound/src/main.ts',
 };

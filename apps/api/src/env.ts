@@ -144,3 +144,35 @@ export function parseStateKey(value: string | undefined): Buffer | null {
   }
   return key;
 }
+
+const TrackerEnvSchema = z.object({
+  DATABASE_URL: requiredUrl('the PostgreSQL URL, e.g. postgres://user@host:5432/reply_sync'),
+  /** Where the tracker listens: what TRACKER_URL (the worker's) reaches, usually through a TLS proxy. */
+  TRACKER_HOST: z.preprocess(blank, z.string().min(1).default('127.0.0.1')),
+  TRACKER_PORT: int(0, 65535, 8788),
+  TRACKING_KEYS: z.preprocess(blank, z.string({ error: (issue) => (issue.input === undefined ? 'not set; the tracker verifies tokens with the same TRACKING_KEYS as the worker signs them with (kid:secret, newest first)' : undefined) })),
+  TRACKING_APPLE_RANGES_FILE: z.preprocess(blank, z.string().optional()),
+  DB_POOL_MAX: int(1, 1000, 4),
+  LOG_LEVEL: z.preprocess(blank, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+});
+
+/** The tracker process's configuration (`reply-sync tracker`, dist/app/tracker.js): a subset of the API's, no Redis. */
+export interface TrackerEnv extends Omit<z.infer<typeof TrackerEnvSchema>, 'TRACKING_KEYS'> {
+  trackingKeys: TrackingKeyring;
+}
+
+/** Throws ApiEnvError with a sentence saying which variable to fix. */
+export function parseTrackerEnv(source: Record<string, string | undefined> = process.env): TrackerEnv {
+  const parsed = TrackerEnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ApiEnvError(`The tracker's environment is invalid: ${problems}.`);
+  }
+  const { TRACKING_KEYS, ...values } = parsed.data;
+  try {
+    return { ...values, trackingKeys: parseTrackingKeys(TRACKING_KEYS) };
+  } catch (error) {
+    if (error instanceof TrackingKeysError) throw new ApiEnvError(`The tracker's environment is invalid: ${error.message}`);
+    throw error;
+  }
+}

@@ -47,9 +47,13 @@ export class TrackingTokenError extends Error {
 
 /** Only http(s) URLs with a host may be a click target (no javascript:, data:, or relative URLs). */
 export function isTrackableUrl(value: string): boolean {
-  if (!URL.canParse(value)) return false;
-  const url = new URL(value);
-  return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  return trackableHref(value) !== null;
+}
+
+/** The URL as the parser writes it when it may be a click target, else null; parsed once (the redirect's hot path). */
+function trackableHref(value: string): string | null {
+  const url = URL.parse(value);
+  return url && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' ? url.href : null;
 }
 
 function uuidBytes(value: string, what: string): Buffer {
@@ -134,9 +138,9 @@ export function verifyTrackingToken(keyring: TrackingKeyring, token: string): Ve
     const targetLength = body.readUInt16BE(at);
     at += 2;
     if (body.length !== at + targetLength) return { ok: false, reason: 'malformed' };
-    const target = body.subarray(at, at + targetLength).toString('utf8');
-    if (!isTrackableUrl(target)) return { ok: false, reason: 'bad_target' };
-    claims.target = new URL(target).href;
+    const target = trackableHref(body.toString('utf8', at, at + targetLength));
+    if (target === null) return { ok: false, reason: 'bad_target' };
+    claims.target = target;
   } else if (body.length !== at) {
     return { ok: false, reason: 'malformed' };
   }

@@ -18,7 +18,7 @@ export interface TrackerDeps {
 const TokenParams = Type.Object({ token: Type.String({ maxLength: MAX_TOKEN_CHARS, description: 'A tracking token (base64url) from a tracked email.' }) });
 
 function hitOf(request: FastifyRequest, claims: TrackerHit['claims']): TrackerHit {
-  return { claims, method: request.method === 'HEAD' ? 'HEAD' : 'GET', at: new Date(), ip: request.ip, userAgent: String(request.headers['user-agent'] ?? '') };
+  return { claims, method: request.method === 'HEAD' ? 'HEAD' : 'GET', at: Date.now(), ip: request.ip, userAgent: String(request.headers['user-agent'] ?? '') };
 }
 
 /** @fastify/swagger leaves HEAD routes out unless told; these are served on purpose (scanners send HEAD). */

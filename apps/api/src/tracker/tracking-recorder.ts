@@ -1,6 +1,7 @@
-// Tracker events in batches: a request only appends to memory (so the pixel and the redirect answer at
-// once, whether the token was good or not); every flush collapses repeats, loads the earlier events of
-// the batch's recipients, classifies each event in time order, and writes the batch in one INSERT.
+// Tracker events in batches: a request only folds its hit into memory (so the pixel and the redirect answer
+// at once, whether the token was good or not), and repeats of one request in the same minute fold into one
+// entry there, so a batch holds distinct requests, not hits. Every flush loads the earlier events of the
+// batch's recipients, classifies each entry in time order, and writes the batch in one INSERT.
 import { createHash } from 'node:crypto';
 import type { Db } from '@reply-sync/db';
 import { insertTrackingEvents, pairKey, priorTrackingEvents, type NewTrackingEvent } from '@reply-sync/db/tracking-events';
@@ -10,7 +11,8 @@ import type { FastifyBaseLogger } from 'fastify';
 export interface TrackerHit {
   claims: TrackingClaims;
   method: 'GET' | 'HEAD';
-  at: Date;
+  /** Epoch milliseconds (a number, not a Date: most hits are repeats that only bump a counter). */
+  at: number;
   ip: string;
   userAgent: string;
 }
@@ -27,50 +29,60 @@ export interface TrackingRecorderOptions extends ClassifyOptions {
   log: FastifyBaseLogger;
   /** How long an event waits at most before its batch is written (default 250 ms). */
   flushIntervalMs?: number;
-  /** A batch this large is written at once (default 500). */
+  /** A batch of this many distinct requests is written at once (default 500). */
   maxBatch?: number;
-  /** Beyond this many waiting events (the database is down or slow), new ones are dropped and counted in the log. */
+  /** Beyond this many distinct requests waiting (the database is down or slow), new ones are dropped and counted in the log; repeats of a waiting one still count. */
   maxBuffered?: number;
 }
 
 const DEDUPE_WINDOW_MS = 60_000;
 const MAX_AGENT = 512;
 
-/** Same request (kind, email, recipient, link, method, address, agent) in the same minute: one row. */
-export function dedupeKeyOf(hit: TrackerHit): string {
+/** The request's identity in its minute: kind, email, recipient, link, method, address, agent. */
+function identityOf(hit: TrackerHit): string {
   const { claims } = hit;
-  const bucket = Math.floor(hit.at.getTime() / DEDUPE_WINDOW_MS);
-  return createHash('sha256').update([claims.kind, claims.accountId, claims.emailId, claims.recipient, claims.target ?? '', hit.method, hit.ip, hit.userAgent, bucket].join('\n')).digest('base64url');
+  // Newline-separated: none of the parts can hold one (HTTP header values and URLs cannot).
+  return `${claims.kind}\n${claims.accountId}\n${claims.emailId}\n${claims.recipient}\n${claims.target ?? ''}\n${hit.method}\n${hit.ip}\n${hit.userAgent}\n${Math.floor(hit.at / DEDUPE_WINDOW_MS)}`;
+}
+
+/**
+ * The stored dedupe_key of a request (unique in tracking_events): sha256 of its identity, so the same
+ * request in the same minute is one row across batches and processes. Computed once per distinct request
+ * of a batch, at flush, not per hit.
+ */
+export function dedupeKeyOf(hit: TrackerHit): string {
+  return createHash('sha256').update(identityOf(hit)).digest('base64url');
+}
+
+interface Pending {
+  hit: TrackerHit;
+  hits: number;
+  last: number;
 }
 
 export function createTrackingRecorder(options: TrackingRecorderOptions): TrackingRecorder {
   const maxBatch = options.maxBatch ?? 500;
   const maxBuffered = options.maxBuffered ?? 100_000;
-  let buffer: TrackerHit[] = [];
+  // Insertion order is arrival order of each request's first hit.
+  let pending = new Map<string, Pending>();
+  /** Distinct requests flushed but not yet written: with pending, what maxBuffered bounds. */
+  let queued = 0;
   let dropped = 0;
   let writing: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | null = null;
 
-  const write = async (hits: TrackerHit[]) => {
-    const collapsed = new Map<string, { hit: TrackerHit; hits: number; last: Date }>();
-    for (const hit of hits) {
-      const key = dedupeKeyOf(hit);
-      const seen = collapsed.get(key);
-      if (seen) {
-        seen.hits += 1;
-        if (hit.at > seen.last) seen.last = hit.at;
-      } else collapsed.set(key, { hit, hits: 1, last: hit.at });
-    }
-    const entries = [...collapsed.entries()].sort((a, b) => a[1].hit.at.getTime() - b[1].hit.at.getTime());
-    const pairs = [...new Map(entries.map(([, { hit }]) => [pairKey(hit.claims.emailId, hit.claims.recipient), { emailId: hit.claims.emailId, recipient: hit.claims.recipient }])).values()];
+  const write = async (batch: Map<string, Pending>) => {
+    const entries = [...batch.values()].sort((a, b) => a.hit.at - b.hit.at);
+    const pairs = [...new Map(entries.map(({ hit }) => [pairKey(hit.claims.emailId, hit.claims.recipient), { emailId: hit.claims.emailId, recipient: hit.claims.recipient }])).values()];
     const prior = await priorTrackingEvents(options.db, pairs);
-    const rows: NewTrackingEvent[] = entries.map(([dedupeKey, { hit, hits, last }]) => {
+    const rows: NewTrackingEvent[] = entries.map(({ hit, hits, last }) => {
       const { claims } = hit;
+      const at = new Date(hit.at);
       const pair = pairKey(claims.emailId, claims.recipient);
       const earlier = prior.get(pair) ?? [];
-      const c = classifyEvent({ kind: claims.kind, method: hit.method, at: hit.at, ip: hit.ip, userAgent: hit.userAgent, sentAt: claims.sentAt, target: claims.target ?? null }, earlier, options);
-      prior.set(pair, [...earlier, { kind: claims.kind, at: hit.at, target: claims.target ?? null, ...c }]);
-      return { accountId: claims.accountId, emailId: claims.emailId, recipient: claims.recipient, kind: claims.kind, target: claims.target ?? null, method: hit.method, eventClass: c.eventClass, reason: c.reason, counted: c.counted, ip: hit.ip, userAgent: hit.userAgent.slice(0, MAX_AGENT), occurredAt: hit.at, lastSeenAt: last, hits, dedupeKey };
+      const c = classifyEvent({ kind: claims.kind, method: hit.method, at, ip: hit.ip, userAgent: hit.userAgent, sentAt: claims.sentAt, target: claims.target ?? null }, earlier, options);
+      prior.set(pair, [...earlier, { kind: claims.kind, at, target: claims.target ?? null, ...c }]);
+      return { accountId: claims.accountId, emailId: claims.emailId, recipient: claims.recipient, kind: claims.kind, target: claims.target ?? null, method: hit.method, eventClass: c.eventClass, reason: c.reason, counted: c.counted, ip: hit.ip, userAgent: hit.userAgent.slice(0, MAX_AGENT), occurredAt: at, lastSeenAt: new Date(last), hits, dedupeKey: dedupeKeyOf(hit) };
     });
     await insertTrackingEvents(options.db, rows);
   };
@@ -78,19 +90,22 @@ export function createTrackingRecorder(options: TrackingRecorderOptions): Tracki
   const flush = (): Promise<void> => {
     if (timer) clearTimeout(timer);
     timer = null;
-    const hits = buffer;
-    buffer = [];
+    const batch = pending;
+    pending = new Map();
+    queued += batch.size;
     // One batch at a time, in order, so a batch's classification sees the batch before it.
     writing = writing.then(async () => {
       if (dropped > 0) {
         options.log.warn({ event: 'tracking_events_dropped', dropped }, 'tracking events dropped: the buffer was full');
         dropped = 0;
       }
-      if (hits.length === 0) return;
+      if (batch.size === 0) return;
       try {
-        await write(hits);
+        await write(batch);
       } catch (error) {
-        options.log.error({ err: error, events: hits.length }, 'could not write tracking events');
+        options.log.error({ err: error, events: batch.size }, 'could not write tracking events');
+      } finally {
+        queued -= batch.size;
       }
     });
     return writing;
@@ -98,12 +113,19 @@ export function createTrackingRecorder(options: TrackingRecorderOptions): Tracki
 
   return {
     record(hit) {
-      if (buffer.length >= maxBuffered) {
+      const key = identityOf(hit);
+      const seen = pending.get(key);
+      if (seen) {
+        seen.hits += 1;
+        if (hit.at > seen.last) seen.last = hit.at;
+        return;
+      }
+      if (pending.size + queued >= maxBuffered) {
         dropped += 1;
         return;
       }
-      buffer.push(hit);
-      if (buffer.length >= maxBatch) void flush();
+      pending.set(key, { hit, hits: 1, last: hit.at });
+      if (pending.size >= maxBatch) void flush();
       else timer ??= setTimeout(() => void flush(), options.flushIntervalMs ?? 250).unref();
     },
     flush,

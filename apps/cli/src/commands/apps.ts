@@ -1,4 +1,4 @@
-// `scheduler`, `worker`, `api`, `webhooks` and `inbound`: run the apps in this process, from the same environment (and --stack).
+// `scheduler`, `worker`, `api`, `tracker`, `webhooks` and `inbound`: run the apps in this process, from the same environment (and --stack).
 import type { Command } from 'commander';
 import { stackMailHosts } from '../stack-mail-hosts';
 import type { CliRuntime } from '../runtime';
@@ -34,6 +34,18 @@ export function registerAppCommands(program: Command, rt: CliRuntime): void {
         const env = ctx.env();
         const running = await runApi(parseApiEnv(env.source), env.usingStack ? { oauthProviderOptions: stackMailHosts(env.source) } : {});
         ctx.io.stderr.write(`reply-sync API listening on ${running.url} (reference: ${running.url}/docs, document: ${running.url}/openapi.json)\n`);
+        await running.stopped;
+      }),
+    );
+
+  program
+    .command('tracker')
+    .description('serve the open pixel and click redirect as their own lean process (TRACKER_HOST:TRACKER_PORT, default 127.0.0.1:8788; point TRACKER_URL at it) until SIGTERM/SIGINT')
+    .action(
+      rt.action(async (ctx) => {
+        const { parseTrackerEnv, runTracker } = await import('@reply-sync/api');
+        const running = await runTracker(parseTrackerEnv(ctx.env().source));
+        ctx.io.stderr.write(`reply-sync tracker listening on ${running.url} (/t/o/<token>.gif, /t/c/<token>)\n`);
         await running.stopped;
       }),
     );
