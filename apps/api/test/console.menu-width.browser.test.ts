@@ -49,19 +49,22 @@ const box = async (locator: Locator) => {
  * as wide as what shows of it), no ellipsis, and every line of the text inside the window.
  */
 async function signedInLineShown(page: Page): Promise<{ text: string; clipped: string[]; outside: number }> {
-  return page.locator('header.top .who').evaluate((who) => {
-    const clipped: string[] = [];
-    for (const el of [who, ...who.querySelectorAll('*')] as HTMLElement[]) {
+  // Run in the page (a string: this package's TypeScript has no DOM types).
+  return page.locator('header.top .who').evaluate(`(who) => {
+    const clipped = [];
+    for (const el of [who, ...who.querySelectorAll('*')]) {
       const style = getComputedStyle(el);
-      if (el.scrollWidth > el.clientWidth + 1 && style.overflowX !== 'visible') clipped.push(`${el.tagName}: ${el.scrollWidth} > ${el.clientWidth}`);
-      if (style.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth) clipped.push(`${el.tagName}: ellipsis`);
+      if (el.scrollWidth > el.clientWidth + 1 && style.overflowX !== 'visible') clipped.push(el.tagName + ': ' + el.scrollWidth + ' > ' + el.clientWidth);
+      if (style.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth) clipped.push(el.tagName + ': ellipsis');
     }
     const range = document.createRange();
-    range.selectNodeContents(who.querySelector('span')!);
+    range.selectNodeContents(who.querySelector('span'));
     const outside = [...range.getClientRects()].filter((r) => r.left < 0 || r.right > window.innerWidth + 0.5).length;
-    return { text: (who.querySelector('span') as HTMLElement).innerText, clipped, outside };
-  });
+    return { text: who.querySelector('span').innerText, clipped, outside };
+  }`);
 }
+
+const pageWidth = (page: Page) => page.locator('html').evaluate((root) => root.scrollWidth);
 
 describe('console top menu at 1280 px', () => {
   for (const language of LANGUAGES) {
@@ -96,7 +99,7 @@ describe('console top menu at 1280 px', () => {
         expect(signOut.right).toBeLessThanOrEqual(1280);
         expect(Math.abs(middle(signOut) - middle(boxes.who))).toBeLessThan(6);
         for (const item of boxes.items) expect(signOut.top >= item.bottom || signOut.left >= item.right || signOut.right <= item.left).toBe(true);
-        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+        expect(await pageWidth(page)).toBeLessThanOrEqual(1280);
         await screenshot(page, `menu-1280-${language}`);
       } finally {
         await close();
@@ -115,7 +118,7 @@ describe('console top menu at 390 px', () => {
         expect(shown.clipped, JSON.stringify(shown)).toEqual([]);
         expect(shown.outside, JSON.stringify(shown)).toBe(0);
         // Nothing of the page wider than the phone.
-        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+        expect(await pageWidth(page)).toBeLessThanOrEqual(390);
         const signOut = page.locator('header.top').getByRole('button', { name: STRINGS[language].sign_out });
         const b = await box(signOut);
         expect(b.left).toBeGreaterThanOrEqual(0);
