@@ -33,7 +33,7 @@ beforeAll(async () => {
   const people = { from: { address: ana, name: 'Ana Seller' }, to: [{ address: bob, name: 'Bob Buyer' }] };
 
   // The older thread: the CRM's send with the price list (10 days ago), Bob's answer forwarded to the
-  // logging address (9 days ago).
+  // forwarding address (9 days ago).
   const pricing = await logEmail(a.s, {
     raw: await composeEmail({ from: `Ana Seller <${ana}>`, to: bob, subject: 'Pricing for next year', messageId: `<pricing-${stamp}@crm.example>`, date: new Date(now - 10 * DAY), text: 'The price list is attached.', attachments: [{ filename: 'prices.csv', contentType: 'text/csv', content: CSV }] }),
     userEmail: ana,
@@ -59,7 +59,7 @@ beforeAll(async () => {
     only: true,
     companies: [added.company!.id],
   });
-  // The newest thread: a meeting logged by hand (3 days ago), Ana's follow-up BCC'd to the logging address (yesterday).
+  // The newest thread: a meeting logged by hand (3 days ago), Ana's follow-up BCC'd to the BCC address (yesterday).
   const meeting = await logEmail(a.s, {
     raw: await composeEmail({ from: `Ana Seller <${ana}>`, to: bob, subject: 'Meeting next week', messageId: `<meeting-${stamp}@crm.example>`, date: new Date(now - 3 * DAY), text: 'Tuesday?' }),
     userEmail: ana,
@@ -112,7 +112,7 @@ describe('company and deal timelines in the browser', () => {
       {
         heading: 'Meeting next week',
         emails: [
-          expect.stringMatching(new RegExp(`^sent ${day(1)} \\d\\d:\\d\\d UTC · Ana Seller <${ana}> \\(BCC to the logging address\\)$`)),
+          expect.stringMatching(new RegExp(`^sent ${day(1)} \\d\\d:\\d\\d UTC · Ana Seller <${ana}> \\(through the BCC address\\)$`)),
           expect.stringMatching(new RegExp(`^sent ${day(3)} \\d\\d:\\d\\d UTC · Ana Seller <${ana}> \\(logged by hand\\)$`)),
         ],
       },
@@ -120,7 +120,7 @@ describe('company and deal timelines in the browser', () => {
       {
         heading: 'Pricing for next year',
         emails: [
-          expect.stringMatching(new RegExp(`^received ${day(9)} \\d\\d:\\d\\d UTC · Bob Buyer <${bob}> \\(forwarded to the logging address\\)$`)),
+          expect.stringMatching(new RegExp(`^received ${day(9)} \\d\\d:\\d\\d UTC · Bob Buyer <${bob}> \\(through the forwarding address\\)$`)),
           expect.stringMatching(new RegExp(`^sent ${day(10)} \\d\\d:\\d\\d UTC · Ana Seller <${ana}> \\(sent from the CRM\\)$`)),
         ],
       },
@@ -148,7 +148,7 @@ describe('company and deal timelines in the browser', () => {
     const threads = await threadsOf(page);
     expect(threads.map((t) => t.heading)).toEqual(['Meeting next week', 'Pricing for next year']);
     expect(threads.map((t) => t.emails.length)).toEqual([2, 2]);
-    expect(threads[1]!.emails[0]).toMatch(/^received .*\(forwarded to the logging address\)$/);
+    expect(threads[1]!.emails[0]).toMatch(/^received .*\(through the forwarding address\)$/);
     await screenshot(page, 'timeline-deal');
 
     // An email's subject leads to its page, where the body is.
