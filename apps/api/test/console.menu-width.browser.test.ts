@@ -49,19 +49,22 @@ const box = async (locator: Locator) => {
  * as wide as what shows of it), no ellipsis, and every line of the text inside the window.
  */
 async function signedInLineShown(page: Page): Promise<{ text: string; clipped: string[]; outside: number }> {
-  // Run in the page (a string: this package's TypeScript has no DOM types).
-  return page.locator('header.top .who').evaluate(`(who) => {
-    const clipped = [];
+  // Runs in the page; through the element's own document and window (this package's TypeScript has no DOM globals).
+  return page.locator('header.top .who').evaluate((who) => {
+    const doc = who.ownerDocument;
+    const win = doc.defaultView!;
+    const clipped: string[] = [];
     for (const el of [who, ...who.querySelectorAll('*')]) {
-      const style = getComputedStyle(el);
-      if (el.scrollWidth > el.clientWidth + 1 && style.overflowX !== 'visible') clipped.push(el.tagName + ': ' + el.scrollWidth + ' > ' + el.clientWidth);
-      if (style.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth) clipped.push(el.tagName + ': ellipsis');
+      const style = win.getComputedStyle(el);
+      if (el.scrollWidth > el.clientWidth + 1 && style.overflowX !== 'visible') clipped.push(`${el.tagName}: ${el.scrollWidth} > ${el.clientWidth}`);
+      if (style.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth) clipped.push(`${el.tagName}: ellipsis`);
     }
-    const range = document.createRange();
-    range.selectNodeContents(who.querySelector('span'));
-    const outside = [...range.getClientRects()].filter((r) => r.left < 0 || r.right > window.innerWidth + 0.5).length;
-    return { text: who.querySelector('span').innerText, clipped, outside };
-  }`);
+    const span = who.querySelector('span')!;
+    const range = doc.createRange();
+    range.selectNodeContents(span);
+    const outside = [...range.getClientRects()].filter((r) => r.left < 0 || r.right > win.innerWidth + 0.5).length;
+    return { text: (span as typeof who).innerText, clipped, outside };
+  });
 }
 
 const pageWidth = (page: Page) => page.locator('html').evaluate((root) => root.scrollWidth);
