@@ -69,10 +69,10 @@ describe('Dutch and Polish', () => {
       }
     }
     expect(disconnectSentence('password_rejected', 'nl', { address: 'ana@example.com' })).toBe(
-      'De mailserver heeft het wachtwoord voor ana@example.com geweigerd; het is waarschijnlijk gewijzigd. Verbind de inbox opnieuw met het nieuwe wachtwoord.',
+      'De mailserver heeft het wachtwoord voor ana@example.com geweigerd; het is waarschijnlijk gewijzigd. Koppel de inbox opnieuw met het nieuwe wachtwoord.',
     );
     expect(disconnectSentence('password_rejected', 'pl', { address: 'ana@example.com' })).toBe(
-      'Serwer poczty odrzucił hasło do skrzynki ana@example.com; prawdopodobnie zostało zmienione. Połącz skrzynkę ponownie, podając nowe hasło.',
+      'Serwer poczty odrzucił hasło do skrzynki ana@example.com; prawdopodobnie zostało zmienione. Podłącz skrzynkę ponownie, podając nowe hasło.',
     );
   });
 

@@ -16,7 +16,8 @@ export interface TimelineItem {
   to: string[];
   subject: string;
   messageId: string;
-  attachments: { filename: string | null; contentType: string; size: number }[];
+  /** `id` is the attachment's, for a download link (the API's timeline answer does not carry it). */
+  attachments: { id: string; filename: string | null; contentType: string; size: number }[];
   attachmentsSkippedReason: string | null;
   /** Of a logged reply: what the inbox's own server said about the sender; null for emails the CRM sent (and replies logged before verification existed). */
   senderVerification: StoredVerification | null;
@@ -78,7 +79,7 @@ function timelineItem(e: TimelineHeaderEntry, tracking: ReadonlyMap<string, Trac
     to: e.to.map((a) => a.address),
     subject: e.subject,
     messageId: e.messageId,
-    attachments: e.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size })),
+    attachments: e.attachments.map((a) => ({ id: a.id, filename: a.filename, contentType: a.contentType, size: a.size })),
     attachmentsSkippedReason: e.attachmentsSkippedReason,
     senderVerification: storedVerification(e),
     tracking: tracking.get(e.id) ?? null,

@@ -13,14 +13,15 @@ a { color: var(--accent); }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 nav.subnav ul { display: flex; flex-wrap: wrap; gap: 1rem; list-style: none; padding: 0; margin: 0 0 1rem; }
 nav.subnav a[aria-current=page] { font-weight: 700; }
-header.top { display: flex; flex-wrap: nowrap; align-items: center; gap: .5rem 1.25rem; padding: .75rem 1.5rem; border-bottom: 1px solid var(--line); background: #f6f8fa; }
+/* The brand and the menu on one row; the signed-in line beside them when it fits, else on a row of its own
+   (still at the right), never cut: at 1280 px a Polish admin's line with an address is wider than what is left. */
+header.top { display: flex; flex-wrap: wrap; align-items: center; gap: .25rem 1.25rem; padding: .75rem 1.5rem; border-bottom: 1px solid var(--line); background: #f6f8fa; }
 .brand { font-weight: 700; color: var(--fg); text-decoration: none; white-space: nowrap; }
 header nav ul { display: flex; flex-wrap: nowrap; white-space: nowrap; gap: .25rem 1rem; list-style: none; margin: 0; padding: 0; }
 header nav a { text-decoration: none; padding: .25rem 0; }
 header nav a[aria-current="page"] { font-weight: 700; text-decoration: underline; text-underline-offset: .3em; }
-/* On one row at 1280 px in every language: the signed-in line gives way (ellipsis, full text in its title), not the menu. */
-.who { margin-left: auto; display: flex; gap: .75rem; align-items: center; color: var(--muted); font-size: .9rem; min-width: 0; white-space: nowrap; }
-.who > span { overflow: hidden; text-overflow: ellipsis; min-width: 0; }
+.who { margin-left: auto; display: flex; flex-wrap: wrap; justify-content: flex-end; gap: .25rem .75rem; align-items: center; color: var(--muted); font-size: .9rem; min-width: 0; max-width: 100%; }
+.who > span { overflow-wrap: anywhere; }
 .who form { margin: 0; }
 main { padding: 1rem 1.5rem 3rem; max-width: 80rem; }
 main:focus { outline: none; }
@@ -74,8 +75,7 @@ ul.attachments { margin: .25rem 0; padding-left: 1.25rem; }
 @media (max-width: 40rem) {
   header.top { padding: .6rem 1rem; flex-wrap: wrap; }
   header nav ul { flex-wrap: wrap; }
-  .who { margin-left: 0; width: 100%; justify-content: space-between; white-space: normal; }
-  .who > span { overflow-wrap: anywhere; }
+  .who { margin-left: 0; width: 100%; justify-content: space-between; }
   main { padding: .75rem 1rem 2rem; }
   .row { grid-template-columns: 1fr; }
   dl.facts { grid-template-columns: 1fr; }

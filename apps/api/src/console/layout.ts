@@ -22,7 +22,7 @@ export function page(ctx: ConsoleContext, options: { title: string; current?: Na
     ? html`<nav aria-label="${say('nav_main')}"><ul>${NAV.filter((n) => !n.adminOnly || session.user.role === 'admin').map(
         (n) => html`<li><a href="${n.href}"${n.item === options.current ? html` aria-current="page"` : ''}>${say(n.label)}</a></li>`,
       )}</ul></nav>
-      <div class="who"><span title="${signedIn}">${signedIn}</span>
+      <div class="who"><span>${signedIn}</span>
       <form method="post" action="/console/logout"><input type="hidden" name="_csrf" value="${session.csrfToken}"><button type="submit" class="link">${say('sign_out')}</button></form></div>`
     : '';
   return html`<!doctype html>

@@ -2,9 +2,9 @@
 import type { AttemptErrorCode } from '@reply-sync/webhooks/attempt-errors';
 
 export const ATTEMPT_ERROR_SENTENCES_NL: Readonly<Record<AttemptErrorCode, string>> = {
-  timeout: 'De ontvanger antwoordde niet binnen de time-out.',
+  timeout: 'De ontvanger reageerde niet binnen de time-out.',
   connection_failed: 'De ontvanger was niet bereikbaar (verbinding geweigerd, verbroken of host niet gevonden).',
-  http_error: 'De ontvanger antwoordde met een andere status dan 2xx.',
-  redirect: 'De ontvanger antwoordde met een doorverwijzing, en webhooks volgen geen doorverwijzingen; abonneer de uiteindelijke URL.',
+  http_error: 'De ontvanger reageerde met een andere status dan 2xx.',
+  redirect: 'De ontvanger reageerde met een doorverwijzing, en webhooks volgen geen doorverwijzingen; gebruik de uiteindelijke URL voor de webhook.',
   private_address: 'De host van de ontvanger verwijst nu naar een loopback-, privé- of link-local-adres, dat reply-sync niet aanroept.',
 };

@@ -5,13 +5,13 @@ export const REASON_SENTENCES_NL: Readonly<Record<ReasonCode, string>> = {
   duplicate: 'Dit bericht staat al op de tijdlijn; het is niet nog een keer gelogd.',
   bounce: 'Dit is een onbestelbaarheidsmelding van een mailserver, geen antwoord van een persoon.',
   auto_reply:
-    'Dit is een automatisch antwoord (afwezigheidsbericht of iets dergelijks); het is geregistreerd maar niet op de tijdlijn gezet.',
+    'Dit is een automatisch antwoord (afwezigheidsbericht of iets dergelijks); het is vastgelegd maar niet op de tijdlijn gezet.',
   not_in_inbox:
     'Het bericht staat niet in de INBOX (maar in een submap, Junk of Spam); alleen antwoorden in de INBOX worden gelogd.',
   not_a_reply:
     'Het bericht is geen antwoord op een e-mail die het CRM heeft verstuurd of gelogd (de In-Reply-To en References ervan komen met geen enkele overeen).',
   inbox_disconnected:
-    'Het bericht is binnengekomen terwijl deze inbox niet verbonden was; antwoorden uit die periode worden niet gelogd.',
+    'Het bericht is binnengekomen terwijl deze inbox niet gekoppeld was; antwoorden uit die periode worden niet gelogd.',
   never_log:
     'De afzender of een van de ontvangers van de oorspronkelijke e-mail staat op de nooit-loggen-lijst van het account.',
   sender_not_contact:
@@ -21,7 +21,7 @@ export const REASON_SENTENCES_NL: Readonly<Record<ReasonCode, string>> = {
   sender_not_user:
     "De e-mail kwam binnen op het BCC- of doorstuuradres van het account, maar de afzender (From) is geen gebruiker van het account, geen adres van een gekoppelde inbox en geen alias daarvan; alleen de eigen mensen van het account kunnen op deze manier e-mail loggen.",
   no_loggable_recipient:
-    'De e-mail kwam binnen op het BCC-adres, maar geen van de ontvangers in To en Cc kan worden gelogd (elk is een gebruiker van het account, staat op de never-log-lijst of kreeg de e-mail zelf in Bcc); of hij kwam binnen op het doorstuuradres en de oorspronkelijke afzender is een van de eigen adressen van het account.',
+    'De e-mail kwam binnen op het BCC-adres, maar geen van de ontvangers in To en Cc kan worden gelogd (elk is een gebruiker van het account, staat op de nooit-loggen-lijst of kreeg de e-mail zelf in Bcc); of hij kwam binnen op het doorstuuradres en de oorspronkelijke afzender is een van de eigen adressen van het account.',
   not_thread_owner:
     'Het antwoord is binnengekomen in de inbox van een andere gebruiker dan degene die de conversatie begon; het wordt alleen gelogd vanuit de inbox van de eigenaar van de conversatie.',
   team_thread:
@@ -29,7 +29,7 @@ export const REASON_SENTENCES_NL: Readonly<Record<ReasonCode, string>> = {
   message_too_large:
     'De e-mail in de logmailbox is groter dan wat de worker leest (LOGGING_MAX_MESSAGE_BYTES); hij is ongelezen gelaten en niet gelogd. Stuur hem opnieuw zonder de grootste bijlagen, of log hem met `reply-sync email log`.',
   forward_not_recognised:
-    'De e-mail kwam binnen op het doorstuuradres, maar in het tekst- of HTML-deel is geen doorstuurkop (From, Date, Subject van het origineel) gevonden; stuur het antwoord opnieuw door met de knop Doorsturen van je mailprogramma, met de kop die het toevoegt, of log het met `reply-sync email log`.',
+    'De e-mail kwam binnen op het doorstuuradres, maar in het tekst- of HTML-deel is geen doorstuurkop (From, Date, Subject van het origineel) gevonden; stuur het antwoord opnieuw door met de knop Doorsturen van uw mailprogramma, met de kop die het toevoegt, of log het met `reply-sync email log`.',
   forward_of_thread:
     'De e-mail kwam binnen op het doorstuuradres, maar bevat een hele doorgestuurde conversatie, niet één antwoord; stuur elk antwoord apart door, één bericht tegelijk.',
   malformed:

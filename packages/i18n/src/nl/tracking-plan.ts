@@ -7,10 +7,10 @@ export const TRACKING_PLAN_SENTENCES_NL: Readonly<Record<TrackingPlanReason, str
     'De e-mail gaat naar meerdere ontvangers en bevat één pixel voor hen allemaal, dus openingen en klikken worden anoniem geteld.',
   anonymous_not_a_contact: 'De ontvanger is geen contactpersoon, dus openingen en klikken worden anoniem geteld, zonder het adres.',
   anonymous_no_tracking_basis:
-    'Voor dit account gelden de AVG-regels (GDPR) en voor de contactpersoon is geen rechtsgrond voor volgen vastgelegd, dus openingen en klikken worden anoniem geteld.',
+    'Voor dit account gelden de AVG-regels (GDPR) en voor de contactpersoon is geen rechtsgrond voor het volgen vastgelegd, dus openingen en klikken worden anoniem geteld.',
   not_tracked_not_requested: 'Voor deze e-mail is niet om volgen gevraagd.',
-  not_tracked_never_log: 'De ontvanger staat op de lijst om nooit te loggen, dus de e-mail bevat geen pixel en geen gevolgde links.',
-  not_tracked_do_not_track: 'De ontvanger of het domein staat op de lijst "do not track", dus de e-mail bevat geen pixel en geen gevolgde links.',
+  not_tracked_never_log: 'De ontvanger staat op de nooit-loggen-lijst, dus de e-mail bevat geen pixel en geen gevolgde links.',
+  not_tracked_do_not_track: 'De ontvanger of diens domein staat op de niet-volgen-lijst ("do not track"), dus de e-mail bevat geen pixel en geen gevolgde links.',
   not_tracked_other_recipient:
     'Een andere ontvanger van deze e-mail mag niet gevolgd worden en iedere ontvanger krijgt hetzelfde bericht, dus de e-mail bevat geen pixel en geen gevolgde links.',
   not_tracked_no_recipients: 'De e-mail heeft geen ontvanger om te volgen.',

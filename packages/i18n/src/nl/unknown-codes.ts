@@ -1,5 +1,5 @@
 // Dutch sentences for a stored code this version has no sentence for (a newer version wrote it).
 export const UNKNOWN_CODE_SENTENCES_NL = {
   reason: 'Geregistreerd met reden {code}.',
-  statusReason: 'Niet verbonden ({code}).',
+  statusReason: 'Ontkoppeld ({code}).',
 } as const satisfies Record<'reason' | 'statusReason', string>;

@@ -15,4 +15,4 @@ export const THROTTLE_SENTENCES_PL: Readonly<Record<ThrottleReason, string>> = {
 };
 
 /** What follows a throttle sentence in the worker's last error (English: THROTTLED_SUFFIX). */
-export const THROTTLED_SUFFIX_PL = 'reply-sync czeka zgodnie z prośbą dostawcy i sam loguje się ponownie; skrzynka pozostaje połączona.';
+export const THROTTLED_SUFFIX_PL = 'reply-sync czeka zgodnie z prośbą dostawcy i sam loguje się ponownie; skrzynka pozostaje podłączona.';

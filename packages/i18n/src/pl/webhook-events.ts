@@ -6,9 +6,9 @@ export const WEBHOOK_EVENT_SENTENCES_PL: Readonly<Record<WebhookEventType, strin
     'Na osi czasu zapisano e-mail: odpowiedź dopasowaną przez reply-sync (źródło reply_sync), wysyłkę z CRM lub e-mail zapisany ręcznie (log).',
   'email.sent': 'E-mail, którego wysłanie zlecił CRM, został przekazany serwerowi poczty i zapisany.',
   'email.send_failed': 'E-mail, którego wysłanie zlecił CRM, nie zostanie wysłany; kod i opis wyjaśniają dlaczego.',
-  'inbox.connected': 'Połączono nową skrzynkę.',
+  'inbox.connected': 'Podłączono nową skrzynkę.',
   'inbox.disconnected': 'Skrzynka przestała się synchronizować: kod, jego opis i komunikat samego dostawcy wyjaśniają, dlaczego i co zrobić.',
-  'inbox.reconnected': 'Odłączoną skrzynkę połączono ponownie.',
-  'email.opened': 'Osoba otworzyła śledzoną wiadomość (wstępne pobrania serwerów prywatności i skanery nie są wysyłane); odbiorca jest pusty, gdy otwarcie jest anonimowe.',
-  'email.clicked': 'Osoba kliknęła link w śledzonej wiadomości; cel to link w pierwotnej postaci.',
+  'inbox.reconnected': 'Odłączoną skrzynkę podłączono ponownie.',
+  'email.opened': 'Osoba otworzyła śledzoną wiadomość (wstępne pobrania przez serwery pośredniczące i skanery nie wywołują tego zdarzenia); odbiorca jest pusty, gdy otwarcie jest anonimowe.',
+  'email.clicked': 'Osoba kliknęła link w śledzonej wiadomości; cel to link w postaci, w jakiej był w wiadomości.',
 };
