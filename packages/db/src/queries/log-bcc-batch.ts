@@ -23,6 +23,7 @@ import { requireMessageIdNorm } from '../message-id';
 import type { DecisionOutcome } from '../schema';
 import { toStorableJson } from '../storable-columns';
 import { recordEventsIn } from '../webhook-outbox';
+import { insertNewEmailAssociations } from './email-associations-batch';
 import type { AttachmentInput } from './emails';
 import { BCC_DEALS_PER_CONTACT, type InboundOutcome } from './inbound-outcome';
 
@@ -118,7 +119,7 @@ export async function logBccBatch(sql: postgres.Sql, scope: AccountScope, items:
         }),
       );
       const emailIdOf = (p: (typeof logged)[number]) => inserted.get(p.norm)!.id;
-      await insertAssociations(tx, accountId, logged.map((p) => ({ emailId: emailIdOf(p), ...associations.get(p.index)! })));
+      await insertNewEmailAssociations(tx, accountId, logged.map((p) => ({ emailId: emailIdOf(p), ...associations.get(p.index)! })));
       await insertAttachments(tx, accountId, logged.filter((p) => !p.email!.attachmentsSkippedReason).flatMap((p) => p.email!.attachments.map((f) => ({ emailId: emailIdOf(p), f }))));
       await recordEventsIn(
         tx,
@@ -281,32 +282,6 @@ async function associationsOf(tx: postgres.TransactionSql, accountId: string, co
   return { companies, deals };
 }
 
-/** Every association in one statement; fewer rows than asked means a target not in the account. */
-async function insertAssociations(
-  tx: postgres.TransactionSql,
-  accountId: string,
-  list: { emailId: string; contactIds: string[]; companyIds: string[]; dealIds: string[] }[],
-): Promise<void> {
-  const rows = list.flatMap((a) => [
-    ...a.contactIds.map((t) => ({ email_id: a.emailId, kind: 'contact', target_id: t })),
-    ...a.companyIds.map((t) => ({ email_id: a.emailId, kind: 'company', target_id: t })),
-    ...a.dealIds.map((t) => ({ email_id: a.emailId, kind: 'deal', target_id: t })),
-  ]);
-  if (rows.length === 0) return;
-  const owned = (table: string) => tx`EXISTS (SELECT 1 FROM ${tx(table)} t WHERE t.id = u.target_id AND t.account_id = ${accountId}::uuid)`;
-  const inserted = await tx<{ kind: string }[]>`
-    INSERT INTO email_associations (account_id, email_id, kind, target_id)
-    SELECT ${accountId}::uuid, u.email_id, u.kind, u.target_id
-    FROM jsonb_to_recordset(${rowsParam(tx, rows)}) AS u(email_id uuid, kind text, target_id uuid)
-    WHERE CASE u.kind
-      WHEN 'contact' THEN ${owned('contacts')}
-      WHEN 'company' THEN ${owned('companies')}
-      WHEN 'deal' THEN ${owned('deals')}
-      ELSE false END
-    ON CONFLICT DO NOTHING
-    RETURNING kind`;
-  if (inserted.length !== rows.length) throw new DbError('not_in_account', 'One or more associated records do not exist in this account.');
-}
 
 /** The attachments in one statement (base64 text PostgreSQL decodes, as emails.ts's big ones). */
 async function insertAttachments(tx: postgres.TransactionSql, accountId: string, list: { emailId: string; f: AttachmentInput }[]): Promise<void> {

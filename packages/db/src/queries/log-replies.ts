@@ -24,6 +24,7 @@ import type { DecisionInput } from './decisions';
 import { insertOwnedDecisionsSql } from './decisions';
 import type { LogReplyInput, LogReplyResult } from './emails';
 import { recordEventsIn } from '../webhook-outbox';
+import { insertNewEmailAssociations } from './email-associations-batch';
 
 const SECOND_MS = 1000;
 
@@ -111,7 +112,7 @@ export async function logRepliesIn(sql: postgres.Sql, scope: AccountScope, inbox
       decisionRows.push({ ...decisionBase(p), reasonCode: reason, detail: p.input.attachmentsSkippedReason ?? null });
     }
     const emailIdOf = (p: Pending) => inserted.get(p.storedNorm)!;
-    await insertAssociations(tx, accountId, logged, emailIdOf);
+    await insertNewEmailAssociations(tx, accountId, logged.map((p) => ({ emailId: emailIdOf(p), ...p.input.associations })));
     await insertAttachments(tx, accountId, logged.filter((p) => !p.input.attachmentsSkippedReason), emailIdOf);
     await insertOwnedDecisionsSql(tx, accountId, decisionRows);
     // The webhook outbox, in this transaction as logReply's: one email.logged per reply logged here.
@@ -196,39 +197,6 @@ async function existingIds(tx: postgres.TransactionSql, accountId: string, norms
   const rows = await tx<{ id: string; norm: string }[]>`
     SELECT id, message_id_norm AS norm FROM logged_emails WHERE account_id = ${accountId}::uuid AND message_id_norm = ANY(${norms}::text[])`;
   return new Map(rows.map((r) => [r.norm, r.id]));
-}
-
-/** Every association of the batch in one statement; fewer rows than asked means a target not in the account. */
-async function insertAssociations(tx: postgres.TransactionSql, accountId: string, logged: Pending[], emailIdOf: (p: Pending) => string): Promise<void> {
-  const rows: { email_id: string; kind: string; target_id: string }[] = [];
-  for (const p of logged) {
-    const a = p.input.associations;
-    const add = (kind: string, ids: string[]) => {
-      for (const targetId of new Set(ids)) rows.push({ email_id: emailIdOf(p), kind, target_id: targetId });
-    };
-    add('contact', a.contactIds);
-    add('company', a.companyIds);
-    add('deal', a.dealIds);
-  }
-  if (rows.length === 0) return;
-  const owned = (table: string) => tx`EXISTS (SELECT 1 FROM ${tx(table)} t WHERE t.id = u.target_id AND t.account_id = ${accountId}::uuid)`;
-  const inserted = await tx<{ kind: string }[]>`
-    INSERT INTO email_associations (account_id, email_id, kind, target_id)
-    SELECT ${accountId}::uuid, u.email_id, u.kind, u.target_id
-    FROM jsonb_to_recordset(${rowsParam(tx, rows)}) AS u(email_id uuid, kind text, target_id uuid)
-    WHERE CASE u.kind
-      WHEN 'contact' THEN ${owned('contacts')}
-      WHEN 'company' THEN ${owned('companies')}
-      WHEN 'deal' THEN ${owned('deals')}
-      ELSE false END
-    ON CONFLICT DO NOTHING
-    RETURNING kind`;
-  // Every email is new within this transaction, so no row can have conflicted: fewer means not owned.
-  if (inserted.length !== rows.length) {
-    const counts = (list: { kind: string }[], kind: string) => list.filter((r) => r.kind === kind).length;
-    const what = ['contact', 'company', 'deal'].find((k) => counts(inserted, k) < counts(rows, k)) ?? 'association';
-    throw new DbError('not_in_account', `One or more ${what === 'company' ? 'companies' : `${what}s`} do not exist in this account.`);
-  }
 }
 
 /** Every attachment of the batch in one statement (base64 text decoded by PostgreSQL: see emails.ts). */
