@@ -68,7 +68,8 @@ return math.max(1, tonumber(first[2]) - now)
  * The last check before a login goes out: admits it only while fewer than ARGV[1] logins were admitted
  * in the sliding window of ARGV[2] µs before now (Redis's clock), and fewer than ARGV[4] in the last
  * ARGV[5] µs (a tenth of a second). KEYS[1] is a ZSET of admissions scored by their time (µs), ARGV[3] a unique
- * member. Returns { 0, now } when admitted (recorded), else { the µs until a place frees up, now }.
+ * member. Returns { 0, now } when admitted (recorded), else { the µs until a place frees up, now, 1 when
+ * the second is full or 2 when only the tenth is }.
  * The GCRA reservation (RESERVE_LOGIN_LUA) spaces the logins; this counts them when they are sent, so
  * waiters whose turns were late (a busy event loop, a slow Redis reply) and then go out together cannot
  * put more than the limit into any window. The short window spreads such a group over tenths of a second:
@@ -86,11 +87,11 @@ local shortWindow = tonumber(ARGV[5])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%.0f', now - window))
 if redis.call('ZCARD', KEYS[1]) >= limit then
   local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  return { math.max(1, tonumber(first[2]) + window - now), string.format('%.0f', now) }
+  return { math.max(1, tonumber(first[2]) + window - now), string.format('%.0f', now), 1 }
 end
 local recent = redis.call('ZRANGEBYSCORE', KEYS[1], string.format('(%.0f', now - shortWindow), '+inf', 'WITHSCORES', 'LIMIT', 0, shortLimit)
 if #recent >= shortLimit * 2 then
-  return { math.max(1, tonumber(recent[2]) + shortWindow - now), string.format('%.0f', now) }
+  return { math.max(1, tonumber(recent[2]) + shortWindow - now), string.format('%.0f', now), 2 }
 end
 redis.call('ZADD', KEYS[1], string.format('%.0f', now), ARGV[3])
 redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) + 1000)

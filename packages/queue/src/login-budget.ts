@@ -78,7 +78,7 @@ export interface LoginBudgetOptions {
 interface BudgetCommands {
   replySyncReserveLogin(key: string, intervalUs: number, toleranceUs: number): Promise<[number, number, string]>;
   replySyncCancelLogin(key: string, intervalUs: number, slotUs: number, tat: string): Promise<number>;
-  replySyncAdmitLogin(key: string, limit: number, windowUs: number, member: string, shortLimit: number, shortWindowUs: number): Promise<[number, string]>;
+  replySyncAdmitLogin(key: string, limit: number, windowUs: number, member: string, shortLimit: number, shortWindowUs: number): Promise<[number, string, number?]>;
   replySyncAcquireConnection(key: string, cap: number, leaseMs: number, holder: string): Promise<number>;
   replySyncReleaseConnection(key: string, holder: string): Promise<number>;
 }
@@ -211,7 +211,7 @@ export function createLoginBudget(redis: Redis | Cluster, config: LoginBudgetCon
     for (;;) {
       if (opts.signal?.aborted) throw abortReason(opts.signal);
       const askedAt = performance.now();
-      const [until, nowUs] = await asked(`login to ${h}`, commands.replySyncAdmitLogin(sentKey(h), limit, ADMISSION_WINDOW_US, member, shortLimit, SHORT_WINDOW_US));
+      const [until, nowUs, fullWindow] = await asked(`login to ${h}`, commands.replySyncAdmitLogin(sentKey(h), limit, ADMISSION_WINDOW_US, member, shortLimit, SHORT_WINDOW_US));
       const untilUs = Number(until);
       // Stopped while Redis answered: no login goes out after its caller gave up (the admission it
       // recorded only holds one place in the window for a second).
@@ -226,11 +226,19 @@ export function createLoginBudget(redis: Redis | Cluster, config: LoginBudgetCon
         member = randomUUID();
         continue;
       }
-      // Refused: back to the pacing for a new turn, rather than waiting for the oldest admission to leave
-      // the window. Waiters refused together would all come back at that moment, and the group would
-      // fill the window again a second later, and again (seen: a group of 38 let go at once after a 400 ms
-      // stall, 28 at the same moment a second later, ...); a host reading them a few ms closer together
-      // counted two groups in one second (up to 123 at 100/s). A new turn spaces them out at the rate.
+      // Only the tenth of a second was full: ask again when it has room (at most 100 ms).
+      if (Number(fullWindow) === 2) {
+        const pauseMs = Math.ceil(untilUs / 1000);
+        waitedMs += pauseMs;
+        await wait(pauseMs, opts.signal);
+        continue;
+      }
+      // The second was full: back to the pacing for a new turn, rather than waiting for the oldest
+      // admission to leave the window. Waiters refused together would all come back at that moment, and
+      // the group would fill the window again a second later, and again (seen: a group of 38 let go at
+      // once after a 400 ms stall, 28 at the same moment a second later, ...); a host reading them a few
+      // ms closer together counted two groups in one second (up to 123 at 100/s). A new turn spaces them
+      // out at the rate.
       const again = await reserve(rateKey, 'login to', host, opts);
       const pauseMs = again.waitedMs > 0 ? 0 : Math.min(Math.ceil(untilUs / 1000), pacingIntervalMs(rate));
       waitedMs += again.waitedMs + pauseMs;
