@@ -66,36 +66,25 @@ return math.max(1, tonumber(first[2]) - now)
 
 /**
  * The last check before a login goes out: admits it only while fewer than ARGV[1] logins were admitted
- * in the sliding window of ARGV[2] µs before now (Redis's clock), and fewer than ARGV[4] in the last
- * ARGV[5] µs (a tenth of a second). KEYS[1] is a ZSET of admissions scored by their time (µs), ARGV[3] a unique
- * member. Returns { 0, now } when admitted (recorded), else { the µs until a place frees up, now, 1 when
- * the second is full or 2 when only the tenth is }.
- * The GCRA reservation (RESERVE_LOGIN_LUA) spaces the logins; this counts them when they are sent, so
- * waiters whose turns were late (a busy event loop, a slow Redis reply) and then go out together cannot
- * put more than the limit into any window. The short window spreads such a group over tenths of a second:
- * without it, the group that filled the second was let go again, together, the moment the first one left
- * the window a second later, and so on (a burst every second); a host whose clock reads them a few ms
- * apart then counted the bursts at both ends of one second.
+ * in the sliding window of ARGV[2] µs before now (Redis's clock). KEYS[1] is a ZSET of admissions scored
+ * by their time (µs), ARGV[3] a unique member. Returns { 0, now } when admitted (recorded), else
+ * { the µs until the oldest admission leaves the window, now }. The GCRA reservation (RESERVE_LOGIN_LUA) spaces the logins; this
+ * counts them when they are sent, so waiters whose turns were late (a busy event loop, a slow Redis
+ * reply) and then go out together cannot put more than the limit into any window.
  */
 export const ADMIT_LOGIN_LUA = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
-local shortLimit = tonumber(ARGV[4])
-local shortWindow = tonumber(ARGV[5])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%.0f', now - window))
-if redis.call('ZCARD', KEYS[1]) >= limit then
-  local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  return { math.max(1, tonumber(first[2]) + window - now), string.format('%.0f', now), 1 }
+if redis.call('ZCARD', KEYS[1]) < limit then
+  redis.call('ZADD', KEYS[1], string.format('%.0f', now), ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) + 1000)
+  return { 0, string.format('%.0f', now) }
 end
-local recent = redis.call('ZRANGEBYSCORE', KEYS[1], string.format('(%.0f', now - shortWindow), '+inf', 'WITHSCORES', 'LIMIT', 0, shortLimit)
-if #recent >= shortLimit * 2 then
-  return { math.max(1, tonumber(recent[2]) + shortWindow - now), string.format('%.0f', now), 2 }
-end
-redis.call('ZADD', KEYS[1], string.format('%.0f', now), ARGV[3])
-redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) + 1000)
-return { 0, string.format('%.0f', now) }
+local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return { math.max(1, tonumber(first[2]) + window - now), string.format('%.0f', now) }
 `;
 
 /** Frees a slot. KEYS[1] the ZSET, ARGV[1] the holder id. */

@@ -78,7 +78,7 @@ export interface LoginBudgetOptions {
 interface BudgetCommands {
   replySyncReserveLogin(key: string, intervalUs: number, toleranceUs: number): Promise<[number, number, string]>;
   replySyncCancelLogin(key: string, intervalUs: number, slotUs: number, tat: string): Promise<number>;
-  replySyncAdmitLogin(key: string, limit: number, windowUs: number, member: string, shortLimit: number, shortWindowUs: number): Promise<[number, string, number?]>;
+  replySyncAdmitLogin(key: string, limit: number, windowUs: number, member: string): Promise<[number, string]>;
   replySyncAcquireConnection(key: string, cap: number, leaseMs: number, holder: string): Promise<number>;
   replySyncReleaseConnection(key: string, holder: string): Promise<number>;
 }
@@ -86,16 +86,6 @@ interface BudgetCommands {
 const DEFAULT_LEASE_MS = 30_000;
 /** The window logins are counted in when admitted: the host's "per second". */
 const ADMISSION_WINDOW_US = 1_000_000;
-/**
- * And in each tenth of a second, at most 15 % of the limit (or the burst, when that is larger): a group
- * of late turns goes out over a few tenths instead of at once (see ADMIT_LOGIN_LUA).
- */
-const SHORT_WINDOW_US = 100_000;
-const SHORT_WINDOW_SHARE = 0.15;
-/** An admission whose answer took longer than this to be read is given back... */
-const LATE_ADMISSION_MS = 50;
-/** ...at most this many times per login. */
-const MAX_GIVE_BACKS = 1;
 /**
  * Turns are paced at this share of the configured rate. The host reads a LOGIN a little after its
  * admission (the worker's event loop, the network), and those delays differ, so logins admitted 1 s
@@ -140,11 +130,6 @@ function wait(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** The spacing of turns for a rate (ms), at PACING_SHARE of it. */
-function pacingIntervalMs(rate: { perSecond: number }): number {
-  return 1000 / (rate.perSecond * PACING_SHARE);
-}
-
 function checkedHost(host: string): string {
   const h = normalizeHost(host);
   if (!h || /[\s{}]/.test(h)) throw new LoginBudgetError('login_budget_invalid_host', `"${host}" is not an IMAP host name; the login budget keys logins by host.`);
@@ -179,7 +164,7 @@ export function createLoginBudget(redis: Redis | Cluster, config: LoginBudgetCon
     const key = keyOf(h);
     if (opts.signal?.aborted) throw abortReason(opts.signal);
     const rate = rateFor(config, h);
-    const intervalUs = Math.max(1, Math.round(pacingIntervalMs(rate) * 1000));
+    const intervalUs = Math.max(1, Math.round(1_000_000 / (rate.perSecond * PACING_SHARE)));
     const toleranceUs = intervalUs * (Math.max(1, Math.floor(rate.burst)) - 1);
     const [waitUs, slotUs, tat] = await asked(`${what} ${h}`, commands.replySyncReserveLogin(key, intervalUs, toleranceUs));
     const waitMs = Math.ceil(Number(waitUs) / 1000);
@@ -196,53 +181,26 @@ export function createLoginBudget(redis: Redis | Cluster, config: LoginBudgetCon
 
   /**
    * After its GCRA turn, a login is admitted only while the host's sliding second holds fewer than
-   * max(rate, burst) logins admitted (and a tenth of a second holds at most 15 % of them): what the
-   * host counts, whatever delayed the turns in between.
+   * max(rate, burst) logins admitted: what the host counts, whatever delayed the turns in between.
    */
   async function acquireLogin(host: string, opts: { signal?: AbortSignal } = {}): Promise<LoginGrant> {
     const grant = await reserve(rateKey, 'login to', host, opts);
     const h = checkedHost(host);
     const rate = rateFor(config, h);
     const limit = Math.max(1, Math.floor(rate.burst), Math.floor(rate.perSecond));
-    const shortLimit = Math.max(1, Math.floor(rate.burst), Math.ceil(limit * SHORT_WINDOW_SHARE));
-    let member = randomUUID();
+    const member = randomUUID();
     let waitedMs = grant.waitedMs;
-    let givenBack = 0;
     for (;;) {
       if (opts.signal?.aborted) throw abortReason(opts.signal);
-      const askedAt = performance.now();
-      const [until, nowUs, fullWindow] = await asked(`login to ${h}`, commands.replySyncAdmitLogin(sentKey(h), limit, ADMISSION_WINDOW_US, member, shortLimit, SHORT_WINDOW_US));
+      const [until, nowUs] = await asked(`login to ${h}`, commands.replySyncAdmitLogin(sentKey(h), limit, ADMISSION_WINDOW_US, member));
       const untilUs = Number(until);
       // Stopped while Redis answered: no login goes out after its caller gave up (the admission it
       // recorded only holds one place in the window for a second).
       if (opts.signal?.aborted) throw abortReason(opts.signal);
-      if (untilUs === 0) {
-        // An answer read long after it was sent (this event loop was busy) no longer says when the login
-        // goes out: it would reach the host with the ones admitted since. Give it back and ask again, once
-        // (on a machine that is always that slow, asking again would only slow every login).
-        if (performance.now() - askedAt <= LATE_ADMISSION_MS || givenBack >= MAX_GIVE_BACKS) return { waitedMs, slotUs: grant.slotUs, admittedUs: Number(nowUs) };
-        givenBack += 1;
-        await asked(`login to ${h}`, redis.zrem(sentKey(h), member));
-        member = randomUUID();
-        continue;
-      }
-      // Only the tenth of a second was full: ask again when it has room (at most 100 ms).
-      if (Number(fullWindow) === 2) {
-        const pauseMs = Math.ceil(untilUs / 1000);
-        waitedMs += pauseMs;
-        await wait(pauseMs, opts.signal);
-        continue;
-      }
-      // The second was full: back to the pacing for a new turn, rather than waiting for the oldest
-      // admission to leave the window. Waiters refused together would all come back at that moment, and
-      // the group would fill the window again a second later, and again (seen: a group of 38 let go at
-      // once after a 400 ms stall, 28 at the same moment a second later, ...); a host reading them a few
-      // ms closer together counted two groups in one second (up to 123 at 100/s). A new turn spaces them
-      // out at the rate.
-      const again = await reserve(rateKey, 'login to', host, opts);
-      const pauseMs = again.waitedMs > 0 ? 0 : Math.min(Math.ceil(untilUs / 1000), pacingIntervalMs(rate));
-      waitedMs += again.waitedMs + pauseMs;
-      if (pauseMs > 0) await wait(pauseMs, opts.signal);
+      if (untilUs === 0) return { waitedMs, slotUs: grant.slotUs, admittedUs: Number(nowUs) };
+      const pauseMs = Math.ceil(untilUs / 1000);
+      waitedMs += pauseMs;
+      await wait(pauseMs, opts.signal);
     }
   }
   const acquireConnect = (host: string, opts: { signal?: AbortSignal } = {}) => reserve(connectKey, 'connection to', host, opts);

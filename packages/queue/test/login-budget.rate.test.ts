@@ -102,10 +102,8 @@ describe('acquireLogin: the fleet-wide rate per host', () => {
     // Counted by Redis when each login was let go: never more than the rate in any second, however late
     // the turns came. (The GCRA turns alone, without the admission, let 140 go in one second here.)
     expect(maxInWindow(admitted, 1_000), 'logins admitted in any 1 s').toBeLessThanOrEqual(100);
-    // As this process saw them let go: a figure. A refused login takes a new turn, a tenth of a second
-    // admits at most 15 % of the limit and an answer read late is given back once, so the groups that
-    // used to come back together every second are gone (104-123 here before, 95-101 with them); a group
-    // of a tenth read a few ms early can still add a login or two.
+    // As this process saw them let go: a figure, not a bound. Replies already admitted can still be
+    // delivered together after a stall (163 in one of two local runs with an 800 ms stall; CI 127 at 400 ms).
     console.log(`stalled-loop storm: most logins let go in any 1 s, as this process saw them: ${maxInWindow(wokeAt, 1_000)}`);
   });
 
