@@ -93,7 +93,7 @@ const ADMISSION_WINDOW_US = 1_000_000;
  * Measured with the counting proxy of the login storm at 100/s: 111 logins in the busiest second when
  * paced at the full rate, with the admission alone.
  */
-const PACING_SHARE = 0.9;
+export const PACING_SHARE = 0.9;
 const DEFAULT_MAX_WAIT_MS = 60_000;
 const defined = new WeakSet<object>();
 
