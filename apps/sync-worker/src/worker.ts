@@ -10,14 +10,13 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createDb, type Db, type DbHandle, type InboxKey } from '@reply-sync/db';
 import { providersFromEnv } from '@reply-sync/mail';
-import { createInboundQueue, createLoginBudget, createRedisConnection, fleetKeys, parseMemberJoined, parseRegistryChange } from '@reply-sync/queue';
+import { closeRedisConnection, createInboundQueue, createLoginBudget, createRedisConnection, fleetKeys, parseMemberJoined, parseRegistryChange } from '@reply-sync/queue';
 import type { WorkerEnv } from './env';
 import { createFleetSessions } from './fleet/fleet-sessions';
 import { startFleetMembership, type FleetMembership } from './fleet/fleet-membership';
 import { superviseSession } from './fleet/supervise-session';
 import { startHttpServer, type HttpServerHandle } from './http-server';
 import { startInboxChangeListener } from './inbox-change-listener';
-import { withTimeout } from './wake-signal';
 import type { SessionDeps } from './inbox-session';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type WorkerMetrics } from './metrics';
@@ -204,10 +203,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         const others = await membership.leave();
         await Promise.all([fleet.releaseAll(others.filter((m) => m !== memberId)), sendWorker?.close(), healthCheck.stop()]);
         await fleet.close();
-        await Promise.all([closeRedis(subscriber), closeRedis(fleetRedis)]);
+        await Promise.all([closeRedisConnection(subscriber), closeRedisConnection(fleetRedis)]);
         await inboxChanges.close();
         await deps.inboundQueue?.close();
-        await closeRedis(redis);
+        await closeRedisConnection(redis);
         await http?.close();
         if (!options.db) await dbHandle.close();
         logger.info('sync worker stopped');
@@ -215,10 +214,4 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       return closing;
     },
   };
-}
-
-/** QUIT when Redis is there (a clean goodbye), else just drop the socket: a QUIT queued for a Redis that is away never returns. */
-async function closeRedis(connection: { status: string; quit(): Promise<unknown>; disconnect(): void }): Promise<void> {
-  if (connection.status !== 'ready') return connection.disconnect();
-  await withTimeout(connection.quit(), 2_000, 'QUIT').catch(() => connection.disconnect());
 }

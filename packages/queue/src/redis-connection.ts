@@ -73,7 +73,26 @@ export function closeOwnConnectionWithQueue<Q extends { close(): Promise<void> }
   const close = queue.close.bind(queue);
   queue.close = async () => {
     await close();
-    await connection.quit().catch(() => connection.disconnect());
+    await closeRedisConnection(connection);
   };
   return queue;
+}
+
+/**
+ * QUIT when Redis is there (a clean goodbye), else just drop the socket: a QUIT queued for a Redis (or a
+ * Cluster node) that is away never returns, so it gets `quitMs` and the socket is dropped after that.
+ */
+export async function closeRedisConnection(connection: Pick<RedisConnection, 'status' | 'quit' | 'disconnect'>, quitMs = 2_000): Promise<void> {
+  if (connection.status !== 'ready') return connection.disconnect();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer to QUIT within ${quitMs} ms`)), quitMs);
+  });
+  try {
+    await Promise.race([connection.quit(), late]);
+  } catch {
+    connection.disconnect();
+  } finally {
+    clearTimeout(timer);
+  }
 }

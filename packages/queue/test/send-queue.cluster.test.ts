@@ -8,6 +8,7 @@ import { redisCluster, stack, uniqueName, waitFor, type RedisClusterHelper } fro
 import type { Job } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  closeRedisConnection,
   createRedisConnection,
   createSendQueue,
   createSendWorkers,
@@ -75,12 +76,12 @@ async function recordingWorkers(queue: SendQueue, db: DbHandle): Promise<Effects
   };
   const connection = createRedisConnection(stack.redisClusterUrl, { forWorker: true });
   connection.on('error', () => undefined);
-  const workers = createSendWorkers(connection, processor, { name: queue.name, concurrency: 16 });
+  const sendWorkers = createSendWorkers(connection, processor, { name: queue.name, concurrency: 16 });
   closers.push(async () => {
-    await Promise.all(workers.map((w) => w.close()));
-    await connection.quit().catch(() => connection.disconnect());
+    await sendWorkers.close();
+    await closeRedisConnection(connection);
   });
-  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  await Promise.all(sendWorkers.workers.map((w) => w.waitUntilReady()));
   return effects;
 }
 
@@ -106,6 +107,25 @@ async function totals(queue: SendQueue): Promise<Record<string, number>> {
   return all;
 }
 
+/**
+ * A producer's command, tried again until it lands (at most 45 tries a second apart). Another package's
+ * test may crash a primary meanwhile, and until its replica takes over (up to 45 s on a loaded machine)
+ * a producer's command on that primary's slots fails fast, by design: its caller retries, as a CRM
+ * retrying its submit would. Adds carry their key, so a retry of an add that did land is still one job.
+ */
+async function retried<T>(command: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await command();
+    } catch (error) {
+      if (attempt >= 45) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
+
+const submitted = (queue: SendQueue, request: SendRequest): ReturnType<typeof enqueueSend> => retried(() => enqueueSend(queue, request));
+
 /** What `redis-cli --cluster create` gives three primaries (the stack's cluster): their slot ranges. */
 const SLOT_RANGES_OF_THREE_PRIMARIES: [number, number][] = [
   [0, 5460],
@@ -120,7 +140,7 @@ describe('the send queue on a Redis Cluster', () => {
     const slots = new Set<number>();
     for (const [shard, q] of queue.shards.entries()) {
       expect(q.opts.prefix).toBe(sendShardPrefix(shard));
-      const job = await q.add('send-email', { accountId: account, outgoingEmailId: randomUUID() }, { jobId: `probe-${shard}` });
+      const job = await retried(() => q.add('send-email', { accountId: account, outgoingEmailId: randomUUID() }, { jobId: `probe-${shard}` }));
       const keySlots = new Set(await Promise.all([q.keys.wait!, q.keys.meta!, q.keys.events!, q.keys.active!, `${q.qualifiedName}:${job.id}`].map((k) => c.keySlot(k))));
       expect(keySlots.size).toBe(1);
       const [slot] = keySlots;
@@ -131,7 +151,7 @@ describe('the send queue on a Redis Cluster', () => {
     // ranges do not: the shards land in every primary's range, so in any layout on every primary.
     const ranges = SLOT_RANGES_OF_THREE_PRIMARIES;
     expect(ranges.every(([from, to]) => [...slots].some((slot) => slot >= from && slot <= to))).toBe(true);
-  });
+  }, 120_000);
 
   it('consumes jobs of every shard, once each, and makes one job of a key submitted twice', async () => {
     const queue = sendQueue();
@@ -147,16 +167,16 @@ describe('the send queue on a Redis Cluster', () => {
     }
     const sends = requests(48, inboxes);
 
-    // Both submits of each key at once, as two CLI runs with the same --key would.
-    const added = await Promise.all(sends.flatMap((r) => [enqueueSend(queue, r), enqueueSend(queue, r)]));
+    // Both submits of each key at once, as two CLI runs with the same --key would (each retried).
+    const added = await Promise.all(sends.flatMap((r) => [submitted(queue, r), submitted(queue, r)]));
     expect(new Set(added.map((j) => `${j.queueQualifiedName}:${j.id}`)).size).toBe(sends.length);
     for (const [i, r] of sends.entries()) expect(added[2 * i]!.queueQualifiedName).toBe(queue.forInbox(r.inboxId).qualifiedName);
 
-    await waitFor(async () => (await effects.count()) === sends.length, { what: 'every send job to run', timeoutMs: 15_000 });
+    await waitFor(async () => (await effects.count()) === sends.length, { what: 'every send job to run', timeoutMs: 45_000 });
     expect(effects.runs).toBe(sends.length);
     expect(effects.repeats).toBe(0);
-    await waitFor(async () => (await totals(queue)).completed === sends.length, { what: 'every job completed' });
-  });
+    await waitFor(async () => (await totals(queue)).completed === sends.length, { what: 'every job completed', timeoutMs: 45_000 });
+  }, 120_000);
 
   it('a primary failover in the middle of a flood of sends: every job runs and completes exactly once', async () => {
     const c = cluster();
@@ -166,11 +186,13 @@ describe('the send queue on a Redis Cluster', () => {
     const added: SendRequest[] = [];
     let producerErrors = 0;
     let stopAt = Infinity;
+    let stopped = false;
 
-    // Four producers add sends until told to stop. A failed add is retried with the same key, as a CRM
-    // retrying its submit would: the same job id, so a retry of an add that did land is still one job.
+    // Four producers add sends until told to stop (or the test ends, passed or not). A failed add is
+    // retried with the same key, as a CRM retrying its submit would: the same job id, so a retry of an
+    // add that did land is still one job.
     const produce = async (): Promise<void> => {
-      while (added.length < stopAt) {
+      while (!stopped && added.length < stopAt) {
         const [r] = requests(1, [inboxes[added.length % inboxes.length]!]);
         const request = { ...r!, sendId: `s-${added.length}` };
         added.push(request);
@@ -180,15 +202,22 @@ describe('the send queue on a Redis Cluster', () => {
             break;
           } catch {
             producerErrors++;
+            if (stopped) return;
+            await new Promise((resolve) => setTimeout(resolve, 100));
           }
         }
       }
     };
     const producing = Promise.all([produce(), produce(), produce(), produce()]);
+    closers.push(() => {
+      stopped = true;
+      return producing;
+    });
 
     // Fail over the primary holding the most shards once the flood is well under way, and keep adding
     // sends after it: some are added and run before, during and after the failover.
-    await waitFor(async () => (await effects.count()) >= 300, { what: 'the flood to be under way', timeoutMs: 15_000, intervalMs: 10 });
+    // Slow only while another package's test has a primary down: its slots wait for the replica (≤ 45 s).
+    await waitFor(async () => (await effects.count()) >= 300, { what: 'the flood to be under way', timeoutMs: 45_000, intervalMs: 10 });
     const before = await effects.count();
     const startedAt = performance.now();
     const failover = await c.failover(`${sendShardPrefix(0)}:x`);
@@ -197,12 +226,12 @@ describe('the send queue on a Redis Cluster', () => {
     await producing;
 
     const total = added.length;
-    await waitFor(async () => (await effects.count()) === total, { what: 'every send job to run', timeoutMs: 20_000 });
+    await waitFor(async () => (await effects.count()) === total, { what: 'every send job to run', timeoutMs: 45_000 });
     const ids = new Set(await effects.ids());
     expect(ids.size).toBe(total); // 0 lost
     expect(effects.repeats).toBe(0); // 0 duplicated
     expect(effects.runs).toBe(total);
-    await waitFor(async () => (await totals(queue)).completed === total, { what: 'every job completed', timeoutMs: 10_000 });
+    await waitFor(async () => (await totals(queue)).completed === total, { what: 'every job completed', timeoutMs: 45_000 });
     expect(await totals(queue)).toMatchObject({ failed: 0, active: 0, wait: 0, delayed: 0 });
     const during = effects.doneAt.filter((t) => t >= startedAt && t <= endedAt).length;
     const after = effects.doneAt.filter((t) => t > endedAt).length;
@@ -211,5 +240,5 @@ describe('the send queue on a Redis Cluster', () => {
       `cluster failover ${failover.from} -> ${failover.to} (slot ${failover.slot}) in ${failover.ms} ms, mid-flood of ${total} sends: ` +
         `${before} ran before it, ${during} during, ${after} after; 0 lost, ${effects.repeats} repeated, ${producerErrors} adds retried`,
     );
-  });
+  }, 180_000);
 });

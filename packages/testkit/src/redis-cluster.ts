@@ -151,11 +151,12 @@ export function redisCluster(url: string = stack.redisClusterUrl): RedisClusterH
     return parseClusterNodes(String(await onNode(address, 'CLUSTER', 'NODES')));
   }
 
-  async function nodes(): Promise<ClusterNodeInfo[]> {
+  /** The first seed that answers (another test may have a primary down). */
+  async function onAnySeed(...args: [string, ...(string | number)[]]): Promise<unknown> {
     let lastError: unknown;
     for (const seed of seeds) {
       try {
-        return await nodesFrom(`${seed.host}:${seed.port}`);
+        return await onNode(`${seed.host}:${seed.port}`, ...args);
       } catch (error) {
         lastError = error;
       }
@@ -163,9 +164,12 @@ export function redisCluster(url: string = stack.redisClusterUrl): RedisClusterH
     throw new Error(`No seed node of the Redis Cluster answered (${url.replace(/:[^:@/]*@/, ':***@')})`, { cause: lastError });
   }
 
+  async function nodes(): Promise<ClusterNodeInfo[]> {
+    return parseClusterNodes(String(await onAnySeed('CLUSTER', 'NODES')));
+  }
+
   async function keySlot(key: string): Promise<number> {
-    const seed = seeds[0]!;
-    return Number(await onNode(`${seed.host}:${seed.port}`, 'CLUSTER', 'KEYSLOT', key));
+    return Number(await onAnySeed('CLUSTER', 'KEYSLOT', key));
   }
 
   const slotOf = (slotOrKey: number | string): Promise<number> => (typeof slotOrKey === 'number' ? Promise.resolve(slotOrKey) : keySlot(slotOrKey));

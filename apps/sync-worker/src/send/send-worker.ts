@@ -3,9 +3,11 @@
 // failures with the job's backoff, fails the rest at once, and records a final failure on the outgoing email.
 import { scoped, type Db, type EncryptionKeys } from '@reply-sync/db';
 import {
+  closeRedisConnection,
   createLoginBudget,
   createRedisConnection,
   createSendWorkers,
+  DEFAULT_CLOSE_SETTLE_MS,
   DEFAULT_LOGIN_BUDGET,
   parseSendJobData,
   type LoginBudgetConfig,
@@ -104,7 +106,7 @@ export function startSendWorker(options: StartSendWorkerOptions): RunningSendWor
     }
   }
 
-  const workers = createSendWorkers(connection, process, {
+  const sendWorkers = createSendWorkers(connection, process, {
     ...(options.queueName ? { name: options.queueName } : {}),
     concurrency: options.concurrency ?? 10,
     onError: (error, prefix) => logger.error({ err: error.message, prefix }, 'send queue worker error'),
@@ -112,11 +114,17 @@ export function startSendWorker(options: StartSendWorkerOptions): RunningSendWor
 
   let closing: Promise<void> | null = null;
   return {
-    workers,
+    workers: sendWorkers.workers,
     close() {
       closing ??= (async () => {
-        await Promise.all(workers.map((worker) => worker.close()));
-        await connection.quit().catch(() => connection.disconnect());
+        const { abandoned } = await sendWorkers.close();
+        if (abandoned > 0) {
+          logger.warn(
+            { abandoned, settleMs: DEFAULT_CLOSE_SETTLE_MS },
+            'send queue workers still closing after their last send ended (a Redis connection that does not reconnect); closing the connection anyway',
+          );
+        }
+        await closeRedisConnection(connection);
       })();
       return closing;
     },
