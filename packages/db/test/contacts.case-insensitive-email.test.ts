@@ -31,6 +31,20 @@ describe('contacts: email unique per account, case-insensitively', () => {
     expect((await s.deals.find(deal.id))?.name).toBe('Big deal');
   });
 
+  it("gives a contact's first open deals oldest first, to the microsecond, without closed or other accounts' deals", async () => {
+    const { s } = await newAccount(ctx.handle);
+    const deals = [];
+    for (const name of ['First', 'Lost', 'Second', 'Third', 'Fourth']) deals.push(await s.deals.add({ name, ...(name === 'Lost' ? { status: 'closed' as const } : {}) }));
+    // All within one millisecond, a microsecond apart (a Date would call them equal), ids in any order.
+    const base = '2026-12-03 06:00:00.123';
+    for (const [i, deal] of deals.entries()) await ctx.handle.sql`update deals set created_at = ${`${base}${String(100 + i)}+00`}::timestamptz where id = ${deal.id}`;
+    const bob = await s.contacts.add({ email: 'bob@acme.test', dealIds: [...deals].reverse().map((d) => d.id) });
+    expect((await s.deals.openOfContact(bob.id, 3)).map((d) => d.name)).toEqual(['First', 'Second', 'Third']);
+    expect((await s.deals.openOfContact(bob.id, 10)).map((d) => d.name)).toEqual(['First', 'Second', 'Third', 'Fourth']);
+    const other = await newAccount(ctx.handle);
+    expect(await other.s.deals.openOfContact(bob.id, 3)).toEqual([]);
+  });
+
   it('refuses to link a contact to another account\'s company', async () => {
     const a = await newAccount(ctx.handle);
     const b = await newAccount(ctx.handle);

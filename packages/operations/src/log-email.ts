@@ -154,13 +154,7 @@ export async function logEmail(s: Scoped, input: LogEmailInput): Promise<LoggedE
       const company = await s.companies.get(id);
       if (company) companyRows.set(id, company);
     }
-    const open: Deal[] = [];
-    for (const id of c.dealIds) {
-      const deal = await s.deals.get(id);
-      if (deal?.status === 'open') open.push(deal);
-    }
-    open.sort((x, y) => x.createdAt.getTime() - y.createdAt.getTime() || x.id.localeCompare(y.id));
-    for (const deal of open.slice(0, DEFAULT_DEALS_PER_CONTACT)) dealRows.set(deal.id, deal);
+    for (const deal of await s.deals.openOfContact(c.id, DEFAULT_DEALS_PER_CONTACT)) dealRows.set(deal.id, deal);
   }
   for (const c of await findAll(input.companies ?? [], (n) => s.companies.find(n), 'company')) companyRows.set(c.id, c);
   for (const d of await findAll(input.deals ?? [], (n) => s.deals.find(n), 'deal')) dealRows.set(d.id, d);

@@ -279,5 +279,20 @@ export function dealQueries(db: Db, scope: AccountScope) {
     async list(): Promise<Deal[]> {
       return db.select().from(deals).where(scope.where(deals)).orderBy(deals.createdAt);
     },
+    /**
+     * A contact's first `limit` open deals, oldest first, in the database's order: created_at keeps
+     * microseconds, which a Date (milliseconds) drops, so deals made within one millisecond still come
+     * in the order they were made (then by id).
+     */
+    async openOfContact(contactId: string, limit: number): Promise<Deal[]> {
+      const rows = await db
+        .select({ row: deals })
+        .from(contactDeals)
+        .innerJoin(deals, eq(deals.id, contactDeals.dealId))
+        .where(scope.where(contactDeals, eq(contactDeals.contactId, contactId), eq(deals.accountId, scope.accountId), eq(deals.status, 'open')))
+        .orderBy(deals.createdAt, deals.id)
+        .limit(limit);
+      return rows.map((r) => r.row);
+    },
   };
 }
