@@ -4,7 +4,7 @@
 // crash between the spool's commit and the job, or jobs lost with a Redis that was flushed or failed
 // over): the job id is the message's, so one already queued is not added twice.
 import { scoped, spooledInboundMessages, type Db } from '@reply-sync/db';
-import { INBOUND_QUEUE_PREFIX, parseInboundJobData, type InboundJobData, type InboundQueue, type RedisConnection } from '@reply-sync/queue';
+import { closeWorkers, countRuns, DEFAULT_CLOSE_SETTLE_MS, INBOUND_QUEUE_PREFIX, parseInboundJobData, type InboundJobData, type InboundQueue, type RedisConnection } from '@reply-sync/queue';
 import { Worker } from 'bullmq';
 import { createBatcher } from './batcher';
 import type { Logger } from './logger';
@@ -49,18 +49,15 @@ export async function startInboundWorker(options: InboundWorkerOptions): Promise
     maxBatch: options.batchSize,
     maxInFlight: 2,
   });
-  const worker = new Worker(
-    options.queueName,
-    async (job) => {
-      const data = parseInboundJobData(job.data);
-      if (!data) {
-        logger.warn({ jobId: job.id }, 'inbound job refused: its data is not {accountId, inboundMessageId}');
-        return;
-      }
-      await decide(data);
-    },
-    { connection: options.connection, prefix: INBOUND_QUEUE_PREFIX, concurrency: options.concurrency },
-  );
+  const runs = countRuns<unknown, void>(async (job) => {
+    const data = parseInboundJobData(job.data);
+    if (!data) {
+      logger.warn({ jobId: job.id }, 'inbound job refused: its data is not {accountId, inboundMessageId}');
+      return;
+    }
+    await decide(data);
+  });
+  const worker = new Worker(options.queueName, runs.processor, { connection: options.connection, prefix: INBOUND_QUEUE_PREFIX, concurrency: options.concurrency });
   worker.on('failed', (job, error) => {
     const final = job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1);
     logger.error({ jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, final ? 'inbound job failed for good' : 'inbound job failed; it will be retried');
@@ -99,7 +96,9 @@ export async function startInboundWorker(options: InboundWorkerOptions): Promise
     async close() {
       if (timer) clearInterval(timer);
       await sweeping;
-      await worker.close();
+      // Bounded (close-workers.ts): a Redis that is down at SIGTERM does not hold the process.
+      const { abandoned } = await closeWorkers([worker], runs);
+      if (abandoned > 0) logger.warn({ settleMs: DEFAULT_CLOSE_SETTLE_MS }, 'inbound queue worker still closing after its last job ended (a Redis connection that does not reconnect); going on');
       await decide.idle();
     },
   };
