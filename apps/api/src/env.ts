@@ -52,6 +52,15 @@ const EnvSchema = z.object({
   TRACKING_KEYS: z.preprocess(blank, z.string().optional()),
   /** Apple Mail Privacy Protection egress ranges (CIDR per line); default: the list shipped in packages/tracking/data. */
   TRACKING_APPLE_RANGES_FILE: z.preprocess(blank, z.string().optional()),
+  /** The domain of the logging addresses (apps/inbound's); unset: GET /v1/inbound-addresses answers 503. */
+  INBOUND_DOMAIN: z.preprocess(
+    blank,
+    z
+      .string()
+      .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/i, 'is not a domain name such as log.example.com')
+      .transform((d) => d.toLowerCase())
+      .optional(),
+  ),
   LOG_LEVEL: z.preprocess(blank, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 });
 

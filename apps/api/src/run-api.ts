@@ -42,7 +42,7 @@ export async function runApi(env: ApiEnv, options: RunApiOptions = {}): Promise<
     tlsCa: env.tlsCa,
   };
   const tracking = env.trackingKeys ? { keys: env.trackingKeys, appleRanges: loadIpRanges(env.TRACKING_APPLE_RANGES_FILE) } : null;
-  const app = await buildApp({ tracking, live: { databaseUrl: env.DATABASE_URL }, db: db.db, redis, env, encryptionKeys: env.encryptionKeys, tlsCa: env.tlsCa, sendQueue, webSignIn, allowPrivateWebhooks: env.allowPrivateWebhooks, lookBudget: createLoginBudget(redis, env.loginBudget), ...(options.logStream ? { logStream: options.logStream } : {}) });
+  const app = await buildApp({ tracking, live: { databaseUrl: env.DATABASE_URL }, db: db.db, redis, env, encryptionKeys: env.encryptionKeys, tlsCa: env.tlsCa, sendQueue, webSignIn, allowPrivateWebhooks: env.allowPrivateWebhooks, inboundDomain: env.INBOUND_DOMAIN ?? null, lookBudget: createLoginBudget(redis, env.loginBudget), ...(options.logStream ? { logStream: options.logStream } : {}) });
   let address: string;
   try {
     address = await app.listen({ host: env.API_HOST, port: env.API_PORT });

@@ -27,7 +27,7 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(options: { rateLimit?: number; bodyLimit?: number; corsOrigins?: string[]; sendQueue?: SendQueue; webSignIn?: WebSignInConfig; allowPrivateWebhooks?: boolean; consoleLoginAttemptsPerMinute?: number; lookBudget?: LookLoginBudget; tracking?: AppDeps['tracking']; live?: AppDeps['live'] } = {}): Promise<TestApi> {
+export async function startTestApi(options: { rateLimit?: number; bodyLimit?: number; corsOrigins?: string[]; sendQueue?: SendQueue; webSignIn?: WebSignInConfig; allowPrivateWebhooks?: boolean; consoleLoginAttemptsPerMinute?: number; lookBudget?: LookLoginBudget; tracking?: AppDeps['tracking']; live?: AppDeps['live']; inboundDomain?: string } = {}): Promise<TestApi> {
   await migrate(stack.databaseUrl);
   const db = createDb(stack.databaseUrl, { max: 4 });
   const logs: string[] = [];
@@ -52,6 +52,7 @@ export async function startTestApi(options: { rateLimit?: number; bodyLimit?: nu
     ...(options.lookBudget ? { lookBudget: options.lookBudget } : {}),
     tracking: options.tracking ?? null,
     live: options.live ?? null,
+    inboundDomain: options.inboundDomain ?? null,
     logStream,
   });
   // Every answer of every API test: a problem's sentence names API routes, never a CLI command.

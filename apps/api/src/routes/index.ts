@@ -8,6 +8,7 @@ import { crmRoutes } from './crm';
 import { decisionRoutes } from './decisions';
 import { emailRoutes } from './emails';
 import { inboxRoutes } from './inboxes';
+import { inboundAddressRoutes } from './inbound-addresses';
 import { doNotTrackRoutes } from './do-not-track';
 import { neverLogRoutes } from './never-log';
 import { sendRoutes } from './sends';
@@ -39,6 +40,8 @@ export interface RouteDeps {
   tracker?: TrackerDeps | undefined;
   /** The activity feed's live stream (this process's LISTEN); absent: the stream answers 503. */
   activity?: ActivityDeps | undefined;
+  /** INBOUND_DOMAIN: where the logging addresses are; absent: their routes answer 503. */
+  inboundDomain?: string | null | undefined;
 }
 
 export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => {
@@ -51,6 +54,7 @@ export const registerRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) =
   await app.register(crmRoutes, { prefix: '/v1' });
   await app.register(timelineRoutes, { prefix: '/v1' });
   await app.register(neverLogRoutes, { prefix: '/v1' });
+  await app.register(inboundAddressRoutes, { prefix: '/v1', inboundDomain: deps.inboundDomain ?? null });
   await app.register(doNotTrackRoutes, { prefix: '/v1' });
   await app.register(trackingRoutes, { prefix: '/v1', db: deps.db, trackingConfigured: Boolean(deps.tracker?.keys) });
   await app.register(emailRoutes, { prefix: '/v1' });
