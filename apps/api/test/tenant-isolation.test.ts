@@ -3,7 +3,7 @@
 // key (all scopes) calls each route with A's ids. Every documented operation needs a case here, so a new
 // route fails this test until it is covered.
 import { randomUUID } from 'node:crypto';
-import { parseEncryptionKeys } from '@reply-sync/db';
+import { parseEncryptionKeys, resolveInboundAddress } from '@reply-sync/db';
 import { createSendQueue, type SendQueue } from '@reply-sync/queue';
 import { stack, uniqueName, waitFor } from '@reply-sync/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ let webSignIn: WebSignInFixture;
 beforeAll(async () => {
   sendQueue = createSendQueue({ redisUrl: stack.redisUrl, name: uniqueName('api-tenant-sends') });
   webSignIn = webSignInFixture();
-  api = await startTestApi({ sendQueue, webSignIn: webSignIn.config, live: { databaseUrl: stack.databaseUrl } });
+  api = await startTestApi({ sendQueue, webSignIn: webSignIn.config, live: { databaseUrl: stack.databaseUrl }, inboundDomain: 'log.example.test' });
   a = await api.account();
   const b = await api.account();
   bKey = await b.key(['read', 'write', 'support']);
@@ -173,6 +173,25 @@ const CASES: Record<string, Case> = {
   'get /v1/never-log': { check: () => holdsNothingOfA('/v1/never-log') },
   'post /v1/never-log': { check: async () => expect((await call('POST', '/v1/never-log', { value: '@b.example' })).statusCode).toBe(201) },
   'delete /v1/never-log/{id}': { id: 'neverLog' },
+  'get /v1/inbound-addresses': {
+    check: async () => {
+      const [bcc, fwd] = await Promise.all([a.s.inbound.address('bcc'), a.s.inbound.address('fwd')]);
+      const r = await call('GET', '/v1/inbound-addresses');
+      expect(r.statusCode).toBe(200);
+      expect(r.body).not.toContain(bcc.token);
+      expect(r.body).not.toContain(fwd.token);
+    },
+  },
+  'post /v1/inbound-addresses/{kind}/rotate': {
+    // B's rotation retires B's address; A's still reaches A.
+    check: async () => {
+      const before = await a.s.inbound.address('bcc');
+      const r = await call('POST', '/v1/inbound-addresses/bcc/rotate');
+      expect(r.statusCode).toBe(200);
+      expect(r.body).not.toContain(before.token);
+      expect(await resolveInboundAddress(api.db.db, 'bcc', before.token)).toBe(a.accountId);
+    },
+  },
   'get /v1/do-not-track': { check: () => holdsNothingOfA('/v1/do-not-track') },
   'post /v1/do-not-track': { check: async () => expect((await call('POST', '/v1/do-not-track', { value: '@b.example' })).statusCode).toBe(201) },
   'delete /v1/do-not-track/{id}': { id: 'doNotTrack' },

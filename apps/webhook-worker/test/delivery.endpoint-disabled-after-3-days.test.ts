@@ -17,7 +17,8 @@ afterEach(async () => {
 const DAY = 24 * 3600_000;
 
 describe('an endpoint failing for 3 days', () => {
-  it('is disabled with its reason, and its deliveries stop', { timeout: 60_000 }, async () => {
+  // Retries come every 300 ms here; the waits allow for CI's loaded 2 cores (one there took over 10 s).
+  it('is disabled with its reason, and its deliveries stop', { timeout: 120_000 }, async () => {
     fx = await createWebhookFixture('disable');
     receiver = await createReceiver('error');
     await receiver.listen();
@@ -27,21 +28,21 @@ describe('an endpoint failing for 3 days', () => {
     await fx.connectInbox();
 
     const attempts = () => listWebhookAttempts(fx!.s, { endpointId: endpoint.id, limit: 200 });
-    await waitFor(async () => (await attempts()).length >= 2, { what: 'two failed attempts' });
+    await waitFor(async () => (await attempts()).length >= 2, { what: 'two failed attempts', timeoutMs: 30_000 });
     const failing = await fx.s.webhooks.get(endpoint.id);
     expect(failing).toMatchObject({ enabled: true });
     expect(failing!.failingSince).not.toBeNull();
 
     clock += 2 * DAY; // still failing, not yet 3 days
     const before = (await attempts()).length;
-    await waitFor(async () => (await attempts()).length > before + 1, { what: 'attempts 2 days later' });
+    await waitFor(async () => (await attempts()).length > before + 1, { what: 'attempts 2 days later', timeoutMs: 30_000 });
     expect(await fx.s.webhooks.get(endpoint.id)).toMatchObject({ enabled: true });
 
     clock += DAY + 1000; // now 3 days and a second
     const disabled = await waitFor(async () => {
       const e = await fx!.s.webhooks.get(endpoint.id);
       return e && !e.enabled ? e : null;
-    }, { what: 'the endpoint disabled' });
+    }, { what: 'the endpoint disabled', timeoutMs: 30_000 });
     expect(disabled.disabledReason).toMatch(/^Disabled on .*: every delivery failed for 3 days \(since .*\); the last: The receiver answered with a status other than 2xx\. \(500 Internal Server Error\) Fix the receiver, then enable it again \(`reply-sync webhook enable [0-9a-f-]+`\)\.$/);
     expect(disabled.disabledAt!.getTime()).toBe(clock); // by the worker's clock
     const [delivery] = await fx.db.sql<{ status: string; next_attempt_at: Date | null }[]>`SELECT status, next_attempt_at FROM webhook_deliveries WHERE endpoint_id = ${endpoint.id}`;
