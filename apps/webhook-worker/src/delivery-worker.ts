@@ -13,7 +13,7 @@ import {
   type LoadedWebhookDelivery,
   type WebhookAttemptRecord,
 } from '@reply-sync/db';
-import { DEFAULT_WEBHOOK_QUEUE_NAME, parseWebhookJobData, WEBHOOK_QUEUE_PREFIX, type RedisConnection, type WebhookJobData } from '@reply-sync/queue';
+import { closeWorkers, countRuns, DEFAULT_WEBHOOK_QUEUE_NAME, parseWebhookJobData, WEBHOOK_QUEUE_PREFIX, type ClosedWorkers, type RedisConnection, type WebhookJobData } from '@reply-sync/queue';
 import { webhookBody } from '@reply-sync/webhooks';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Webhook } from 'standardwebhooks';
@@ -49,7 +49,13 @@ class RetryLater extends Error {
 
 const days = (ms: number) => (ms % 86_400_000 === 0 ? `${ms / 86_400_000} days` : `${Math.round(ms / 1000)} s`);
 
-export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<WebhookJobData> {
+export interface DeliveryWorker {
+  readonly worker: Worker<WebhookJobData>;
+  /** Lets the running deliveries finish, then gives BullMQ 5 s (close-workers.ts: a Redis down at SIGTERM does not hold the process). */
+  close(): Promise<ClosedWorkers>;
+}
+
+export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
   const { db, keys, logger } = options;
   const now = options.now ?? (() => new Date());
   const schedule = options.retryScheduleMs ?? DEFAULT_RETRY_SCHEDULE_MS;
@@ -131,7 +137,8 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<Web
     throw new RetryLater(`${result.code}: ${result.error}`, delayMs);
   }
 
-  const worker = new Worker<WebhookJobData>(options.queueName ?? DEFAULT_WEBHOOK_QUEUE_NAME, deliver, {
+  const runs = countRuns(deliver);
+  const worker = new Worker<WebhookJobData>(options.queueName ?? DEFAULT_WEBHOOK_QUEUE_NAME, runs.processor, {
     connection: options.connection,
     prefix: WEBHOOK_QUEUE_PREFIX,
     concurrency: options.concurrency ?? 100,
@@ -142,5 +149,6 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): Worker<Web
     settings: { backoffStrategy: (attemptsMade, _type, error) => (error instanceof RetryLater ? error.delayMs : retryDelay(attemptsMade, schedule)) },
   });
   worker.on('error', (error) => logger.error({ err: error.message }, 'webhook queue worker error'));
-  return worker;
+  let closing: Promise<ClosedWorkers> | null = null;
+  return { worker, close: () => (closing ??= closeWorkers([worker], runs)) };
 }

@@ -2,7 +2,7 @@
 export { parseWebhookWorkerEnv, WebhookWorkerEnvError, type WebhookWorkerEnv } from './env';
 export { runWebhookWorker } from './run-webhook-worker';
 export { startWebhookWorker, type RunningWebhookWorker } from './webhook-worker';
-export { createDeliveryWorker, type DeliveryWorkerOptions } from './delivery-worker';
+export { createDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from './delivery-worker';
 export { startRelay, type Relay } from './relay';
 export { DEFAULT_RETRY_SCHEDULE_MS, DEFAULT_DISABLE_AFTER_MS, retryDelay, parseRetrySchedule } from './retry-schedule';
 export { createLogger } from './logger';

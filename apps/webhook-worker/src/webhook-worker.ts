@@ -38,14 +38,15 @@ export async function startWebhookWorker({ env, logger, now }: StartWebhookWorke
     ...(now ? { now } : {}),
   });
   const relay = startRelay({ db: database.db, databaseUrl: env.DATABASE_URL, enqueue: (d) => queue.enqueue(d), logger, pollMs: env.WEBHOOK_RELAY_POLL_MS });
-  await Promise.all([relay.ready, worker.waitUntilReady()]);
+  await Promise.all([relay.ready, worker.worker.waitUntilReady()]);
   const retention = startRetention({ db: database.db, logger, retentionMs: env.WEBHOOK_RETENTION_MS, intervalMs: env.WEBHOOK_PRUNE_INTERVAL_MS, ...(now ? { now } : {}) });
   logger.info({ queue: env.REPLY_SYNC_WEBHOOK_QUEUE, concurrency: env.WEBHOOK_CONCURRENCY, allowPrivate: env.allowPrivate }, 'webhook worker started');
   return {
     async close() {
       await retention.close();
       await relay.close();
-      await worker.close();
+      const { abandoned } = await worker.close();
+      if (abandoned > 0) logger.warn({}, 'webhook queue worker still closing after its last delivery ended (a Redis connection that does not reconnect); going on');
       await queue.close();
       await connection.quit().catch(() => connection.disconnect());
       await database.close();
