@@ -4,6 +4,7 @@ import { parseEncryptionKeys, type EncryptionKeys } from '@reply-sync/db/crypto'
 import { serverUrlProblems } from '@reply-sync/queue/server-url-policy';
 import { LoginBudgetConfigError, loginBudgetConfigFromEnv, type LoginBudgetConfig } from '@reply-sync/queue/login-rates';
 import { parseTrackingKeys, TrackingKeysError, type TrackingKeyring } from '@reply-sync/tracking';
+import { INBOUND_DOMAIN_PATTERN, NOT_A_DOMAIN_NAME } from '@reply-sync/db/inbound-domain';
 import { z } from 'zod';
 
 const STACK_HINT = '(for the local stack, `reply-sync --stack api` fills it, or `eval "$(npm run -s stack -- env)"` exports it)';
@@ -57,7 +58,7 @@ const EnvSchema = z.object({
     blank,
     z
       .string()
-      .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/i, 'is not a domain name such as log.example.com')
+      .regex(INBOUND_DOMAIN_PATTERN, NOT_A_DOMAIN_NAME)
       .transform((d) => d.toLowerCase())
       .optional(),
   ),

@@ -1,6 +1,7 @@
 // apps/inbound's configuration: read from process.env once, validated with zod, passed down typed.
 import { readFileSync } from 'node:fs';
 import { serverUrlProblems } from '@reply-sync/queue';
+import { INBOUND_DOMAIN_PATTERN, NOT_A_DOMAIN_NAME } from '@reply-sync/db/inbound-domain';
 import { z } from 'zod';
 
 /** Larger than the 50 MB attachment limit, so a message just over it is logged without its attachments. */
@@ -21,7 +22,7 @@ const EnvSchema = z.object({
     optional,
     z
       .string({ error: (issue) => (issue.input === undefined ? 'not set; set it to the domain the logging addresses are at, e.g. log.example.com (its MX points at this server)' : undefined) })
-      .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/i, 'is not a domain name such as log.example.com'),
+      .regex(INBOUND_DOMAIN_PATTERN, NOT_A_DOMAIN_NAME),
   ),
   INBOUND_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
   INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(52525),
