@@ -1,7 +1,7 @@
 // An inbound process: the SMTP receiver and (unless INBOUND_CONCURRENCY=0) the processing worker,
 // over one PostgreSQL pool and one Redis connection.
 import { createDb } from '@reply-sync/db';
-import { createInboundQueue, createRedisConnection } from '@reply-sync/queue';
+import { closeRedisConnection, createInboundQueue, createRedisConnection } from '@reply-sync/queue';
 import { createNotifier, type Notifier } from './attachments-notice';
 import type { InboundEnv } from './env';
 import { startInboundWorker, type InboundWorker } from './inbound-worker';
@@ -65,7 +65,7 @@ export async function startInbound({ env, logger, resolver }: StartInboundOption
         await worker?.close();
         notifier?.close();
         await queue.close();
-        await connection.quit().catch(() => connection.disconnect());
+        await closeRedisConnection(connection);
         await database.close();
       },
     };

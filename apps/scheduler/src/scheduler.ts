@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RedisConnection as Redis } from '@reply-sync/queue';
 import type { DbHandle } from '@reply-sync/db';
-import { createRedisConnection, registerInboxes, unregisterInboxes } from '@reply-sync/queue';
+import { closeRedisConnection, createRedisConnection, registerInboxes, unregisterInboxes } from '@reply-sync/queue';
 import type { Logger } from 'pino';
 import { INBOX_CHANNEL, parseInboxNotification, type InboxNotification } from './inbox-notification';
 import { reconcile, type ReconcileResult } from './reconcile';
@@ -151,7 +151,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
   try {
     listener = await db.sql.listen(INBOX_CHANNEL, onNotify, onListen);
   } catch (error) {
-    await redis.quit().catch(() => redis.disconnect());
+    await closeRedisConnection(redis);
     throw error;
   }
   log.info({ event: 'started', reconcileIntervalMs }, 'scheduler listening for inbox changes');
@@ -180,7 +180,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
         let grace: NodeJS.Timeout | undefined;
         await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => (grace = setTimeout(resolve, STOP_GRACE_MS)))]);
         clearTimeout(grace);
-        await redis.quit().catch(() => redis.disconnect());
+        await closeRedisConnection(redis);
         log.info({ event: 'stopped' }, 'scheduler stopped');
       })()),
   };

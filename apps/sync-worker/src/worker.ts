@@ -74,7 +74,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const tokenDeps: AccessTokenDeps = { db: dbHandle.db, keys: env.encryptionKeys, redis, providers, logger };
   // Listening before the first job is taken: a change committed after a session's first read is heard.
   const inboxChanges = await startInboxChangeListener({ databaseUrl: env.DATABASE_URL, db: dbHandle.db, logger }).catch(async (error: unknown) => {
-    await redis.quit().catch(() => redis.disconnect());
+    await closeRedisConnection(redis);
     if (!options.db) await dbHandle.close();
     throw error;
   });

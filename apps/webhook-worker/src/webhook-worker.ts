@@ -1,7 +1,7 @@
 // A webhook worker process: the relay (outbox → queue), the delivery worker (queue → receivers) and the
 // retention pass (old finished events and attempts deleted), over one PostgreSQL pool and one Redis connection.
 import { createDb } from '@reply-sync/db';
-import { createRedisConnection, createWebhookQueue } from '@reply-sync/queue';
+import { closeRedisConnection, createRedisConnection, createWebhookQueue } from '@reply-sync/queue';
 import type { WebhookWorkerEnv } from './env';
 import type { Logger } from './logger';
 import { createDeliveryWorker } from './delivery-worker';
@@ -48,7 +48,7 @@ export async function startWebhookWorker({ env, logger, now }: StartWebhookWorke
       const { abandoned } = await worker.close();
       if (abandoned > 0) logger.warn({}, 'webhook queue worker still closing after its last delivery ended (a Redis connection that does not reconnect); going on');
       await queue.close();
-      await connection.quit().catch(() => connection.disconnect());
+      await closeRedisConnection(connection);
       await database.close();
     },
   };
