@@ -9,8 +9,13 @@ export interface BatcherOptions {
   maxInFlight: number;
 }
 
-/** `run` settles each item of its batch on its own (a failure of one is that caller's failure only). */
-export type BatchRunner<T, R> = (items: T[]) => Promise<PromiseSettledResult<R>[]>;
+/**
+ * `run` settles each item of its batch on its own (a failure of one is that caller's failure only).
+ * `previous` settles when the batch started before this one has ended: a runner that must keep the
+ * items' order across batches (first come, first logged) waits on it before its commit, while the rest
+ * of its work overlaps the previous batch.
+ */
+export type BatchRunner<T, R> = (items: T[], previous: Promise<void>) => Promise<PromiseSettledResult<R>[]>;
 
 export interface Batcher<T, R> {
   (item: T): Promise<R>;
@@ -23,13 +28,19 @@ export function createBatcher<T, R>(run: BatchRunner<T, R>, options: BatcherOpti
   let inFlight = 0;
   let scheduled = false;
   let idleWaiters: (() => void)[] = [];
+  let last: Promise<void> = Promise.resolve();
 
   const pump = (): void => {
     scheduled = false;
     while (inFlight < options.maxInFlight && pending.length > 0) {
       const batch = pending.splice(0, options.maxBatch);
       inFlight += 1;
-      run(batch.map((b) => b.item))
+      const running = run(batch.map((b) => b.item), last);
+      last = running.then(
+        () => undefined,
+        () => undefined,
+      );
+      running
         .then(
           (settled) =>
             batch.forEach((b, i) => {

@@ -45,7 +45,7 @@ export async function requeueSpooled(db: Db, queue: InboundQueue, logger: Logger
 
 export async function startInboundWorker(options: InboundWorkerOptions): Promise<InboundWorker> {
   const { logger } = options;
-  const decide = createBatcher<InboundJobData, ProcessResult>((jobs) => processInboundBatch(options, jobs), {
+  const decide = createBatcher<InboundJobData, ProcessResult>((jobs, previous) => processInboundBatch(options, jobs, previous), {
     maxBatch: options.batchSize,
     maxInFlight: 2,
   });

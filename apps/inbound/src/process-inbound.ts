@@ -86,8 +86,12 @@ export async function processInbound(deps: ProcessDeps, accountId: string, inbou
   return result!.value;
 }
 
-/** Decides the jobs' messages; each job's own result (a failure fails only that job), in order. */
-export async function processInboundBatch(deps: ProcessDeps, jobs: readonly InboundJobData[]): Promise<PromiseSettledResult<ProcessResult>[]> {
+/**
+ * Decides the jobs' messages; each job's own result (a failure fails only that job), in order. The
+ * commit waits for `previous` (the batch before this one), so of two copies of one Message-ID the one
+ * queued first is logged and the later one is its duplicate, in one batch or across two.
+ */
+export async function processInboundBatch(deps: ProcessDeps, jobs: readonly InboundJobData[], previous: Promise<void> = Promise.resolve()): Promise<PromiseSettledResult<ProcessResult>[]> {
   const results: (PromiseSettledResult<ProcessResult> | null)[] = jobs.map(() => null);
   const rows = new Map<string, Row>();
   for (const j of jobs) {
@@ -109,7 +113,7 @@ export async function processInboundBatch(deps: ProcessDeps, jobs: readonly Inbo
   });
   await Promise.all(
     [...byAccount].map(([accountId, reads]) =>
-      decideAccount(deps, accountId, reads).then(
+      decideAccount(deps, accountId, reads, previous).then(
         (settled) => settled.forEach((r, n) => (results[reads[n]!.slot] = r)),
         (error: unknown) => reads.forEach((r) => (results[r.slot] = failed(error))),
       ),
@@ -119,7 +123,7 @@ export async function processInboundBatch(deps: ProcessDeps, jobs: readonly Inbo
 }
 
 /** The batch's messages of one account, in order of `reads`. */
-async function decideAccount(deps: ProcessDeps, accountId: string, reads: Read[]): Promise<PromiseSettledResult<ProcessResult>[]> {
+async function decideAccount(deps: ProcessDeps, accountId: string, reads: Read[], previous: Promise<void>): Promise<PromiseSettledResult<ProcessResult>[]> {
   const s = scoped(deps.db, accountId);
   const trust = new Map<string, Promise<string[] | null>>();
   /** The authserv-ids a logging inbox trusts; null when the inbox was removed since. */
@@ -224,6 +228,10 @@ async function decideAccount(deps: ProcessDeps, accountId: string, reads: Read[]
       else deps.logger.info({ inboundMessageId: item.inboundMessageId, reason: 'attachments_notice_unverified_sender' }, 'no notice sent: the sender is not verified');
     }
   };
+  // In the batch's order (the bodies above were parsed concurrently and pushed as they finished), after
+  // the previous batch: the first copy of a Message-ID is the one logged.
+  items.sort((a, b) => a.n - b.n);
+  await previous;
   if (items.length > 0) {
     try {
       await commit(items);

@@ -54,4 +54,30 @@ describe('BCC messages decided in batches', () => {
     const links = await fx.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM email_associations WHERE target_id = ${bob.id}`;
     expect(links[0]!.n).toBe(5);
   });
+
+  it('of two copies of one Message-ID logs the one received first, even when the later is read faster', { timeout: 90_000 }, async () => {
+    fx = await createInboundFixture('bcc-batch-order');
+    const { s, domain } = fx;
+    await s.users.add({ email: `ana@${domain}` });
+    await s.contacts.add({ email: 'bob@client.test' });
+    await s.contacts.add({ email: 'cy@client.test' });
+    const bcc = await fx.bccAddress();
+    const messageId = `<copy-${Date.now()}@${domain}>`;
+    // The first copy carries a large attachment, so its body takes longer to parse than the second's.
+    const copies = [
+      { from: `ana@${domain}`, to: 'bob@client.test', subject: 'The proposal', text: 'Attached.', messageId, attachments: [{ filename: 'proposal.txt', content: 'x'.repeat(3_000_000) }] },
+      { from: `ana@${domain}`, to: 'cy@client.test', subject: 'The proposal (copy)', text: 'Copy.', messageId },
+    ];
+    const ids: string[] = [];
+    for (const mail of copies) {
+      const raw = await signedMessage(fx.key, mail);
+      ids.push(await s.inbound.spool({ addressKind: 'bcc', envelopeFrom: mail.from, envelopeTo: [bcc], clientIp: '127.0.0.1', helo: 'client.test', raw, messageId: null, fromAddress: null, subject: mail.subject }));
+    }
+    await fx.start();
+    await fx.waitDecided(ids.length);
+    const rows = await fx.inboundRows();
+    expect(ids.map((id) => rows.find((r) => r.id === id)!.reason_code)).toEqual(['logged', 'duplicate']);
+    expect((await s.timeline.forContact('bob@client.test')).map((e) => e.subject)).toEqual(['The proposal']);
+    expect(await s.timeline.forContact('cy@client.test')).toEqual([]);
+  });
 });
