@@ -128,7 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.decorate('declaredRoutes', enforceAccess(app, authenticate));
   enforceIdempotency(app);
-  const recorder = deps.tracking ? createTrackingRecorder({ db: deps.db, appleRanges: deps.tracking.appleRanges, log: app.log, flushIntervalMs: deps.tracking.flushIntervalMs }) : null;
+  const recorder = deps.tracking ? createTrackingRecorder({ db: deps.db, keys: deps.tracking.keys, appleRanges: deps.tracking.appleRanges, log: app.log, flushIntervalMs: deps.tracking.flushIntervalMs }) : null;
   app.decorate('trackingRecorder', recorder);
   app.addHook('onClose', async () => recorder?.close());
   const live = deps.live ? createLiveActivityHub({ db: deps.db, databaseUrl: deps.live.databaseUrl, log: app.log, maxStreamsPerAccount: deps.live.maxStreamsPerAccount }) : null;

@@ -41,7 +41,11 @@ const get = (path: string, init: RequestInit = {}) => fetch(`${base}${path}`, { 
 describe('GET /t/o/<token>.gif', () => {
   it('answers the 43-byte transparent GIF, uncached and readable cross-origin, for a good token and for junk alike', async () => {
     const c = claims();
-    for (const token of [signTrackingToken(keys, c), 'garbage', signTrackingToken(parseTrackingKeys(`zz:${randomBytes(32).toString('hex')}`), c)]) {
+    const good = signTrackingToken(keys, c);
+    const tampered = `${good.slice(0, 40)}${good[40] === 'A' ? 'B' : 'A'}${good.slice(41)}`;
+    // A good token, junk, another key's token, a changed one, and a click token of the same recipient.
+    const others = ['garbage', signTrackingToken(parseTrackingKeys(`zz:${randomBytes(32).toString('hex')}`), c), tampered, signTrackingToken(keys, { ...c, kind: 'click', target: 'https://example.com/' })];
+    for (const token of [good, ...others]) {
       const res = await get(`/t/o/${token}.gif`);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('image/gif');
@@ -53,7 +57,7 @@ describe('GET /t/o/<token>.gif', () => {
       expect(body.length).toBe(43);
       expect(body.subarray(0, 6).toString('ascii')).toBe('GIF89a');
     }
-    // Only the good token's open is recorded, as a person's.
+    // Only the good token's open is recorded, as a person's (the pixel's tokens are checked when written).
     await waitFor(async () => (await rowsOf(c.recipient)).length === 1, { timeoutMs: 5000, what: 'the open recorded' });
     await api.app.trackingRecorder!.flush();
     const rows = await rowsOf(c.recipient);

@@ -2,7 +2,8 @@
 // a link, its target), signed with HMAC-SHA256 under a key id, in compact binary as base64url. A click is
 // redirected from the token alone (no database look-up), and only a token we signed can name a target, so
 // the redirect cannot be used as an open redirect.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { hmacSha256 } from './hmac-sha256';
 import type { TrackingKeyring } from './tracking-keys';
 
 export type TrackingTokenKind = 'open' | 'click';
@@ -32,6 +33,8 @@ const MAX_RECIPIENT = 254;
 const MAX_TARGET = 4096;
 /** Longest token we even look at, in base64url characters. */
 export const MAX_TOKEN_CHARS = Math.ceil(((3 + 16 + 32 + 4 + 1 + MAX_RECIPIENT + 2 + MAX_TARGET + MAC_BYTES) * 4) / 3);
+/** Longest open token (no target): what a pixel hit may carry to the recorder. */
+export const MAX_OPEN_TOKEN_CHARS = Math.ceil(((3 + 16 + 32 + 4 + 1 + MAX_RECIPIENT + MAC_BYTES) * 4) / 3);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 // Verifying a token of an unknown key still computes one HMAC, so the answer takes as long as for a known key.
@@ -67,7 +70,7 @@ function uuidOf(bytes: Buffer): string {
 }
 
 function mac(secret: Buffer, body: Buffer): Buffer {
-  return createHmac('sha256', secret).update(body).digest().subarray(0, MAC_BYTES);
+  return hmacSha256(secret, body).subarray(0, MAC_BYTES);
 }
 
 /** Signs claims with the newest key (keyring[0]). Throws TrackingTokenError for claims that cannot be carried. */
@@ -100,12 +103,8 @@ export function signTrackingToken(keyring: TrackingKeyring, claims: TrackingClai
   return Buffer.concat([body, mac(key.secret, body)]).toString('base64url');
 }
 
-/**
- * Checks a token against every key of the keyring (the one its kid names), the MAC compared in constant
- * time. Anything we did not sign, or that was changed, is refused with a reason (for logs and tests only:
- * the HTTP answer is the same for every refusal).
- */
-export function verifyTrackingToken(keyring: TrackingKeyring, token: string): VerifiedToken {
+/** A token's body once its MAC is ours (compared in constant time), or why not. */
+function authenticated(keyring: TrackingKeyring, token: string): { ok: true; body: Buffer; kid: string } | { ok: false; reason: TokenRefusal } {
   if (token.length < 8 || token.length > MAX_TOKEN_CHARS || !BASE64URL.test(token)) return { ok: false, reason: 'malformed' };
   const raw = Buffer.from(token, 'base64url');
   if (raw.length < 3 + MAC_BYTES) return { ok: false, reason: 'malformed' };
@@ -113,12 +112,47 @@ export function verifyTrackingToken(keyring: TrackingKeyring, token: string): Ve
   const given = raw.subarray(raw.length - MAC_BYTES);
   const kidLength = body[2]!;
   if (body[0] !== VERSION || kidLength < 1 || kidLength > 16 || body.length < 3 + kidLength) return { ok: false, reason: 'malformed' };
-  const kid = body.subarray(3, 3 + kidLength).toString('ascii');
+  const kid = body.toString('latin1', 3, 3 + kidLength);
   const key = keyring.find((k) => k.kid === kid);
   const expected = mac(key?.secret ?? DUMMY_SECRET, body);
   const matches = timingSafeEqual(expected, given);
   if (!key) return { ok: false, reason: 'unknown_key' };
   if (!matches) return { ok: false, reason: 'bad_signature' };
+  return { ok: true, body, kid };
+}
+
+/**
+ * A click token's target, or null for anything we did not sign or that is not a link: what the redirect
+ * needs, with the same MAC check as verifyTrackingToken (one HMAC, good token or not) and nothing else
+ * decoded. The recorder verifies the whole token later, when it writes the click.
+ */
+export function linkTargetOf(keyring: TrackingKeyring, token: string): string | null {
+  const checked = authenticated(keyring, token);
+  if (!checked.ok) return null;
+  const { body } = checked;
+  if (body[1] !== KIND_BYTE.click) return null;
+  let at = 3 + body[2]! + 16 + 16 + 4;
+  if (body.length < at + 1) return null;
+  at += 1 + body[at]!;
+  if (body.length < at + 2) return null;
+  const targetLength = body.readUInt16BE(at);
+  at += 2;
+  if (body.length !== at + targetLength) return null;
+  // Written by signTrackingToken as the URL parser writes an http(s) URL: only the scheme is checked again.
+  const target = body.toString('utf8', at, at + targetLength);
+  return target.startsWith('https://') || target.startsWith('http://') ? target : null;
+}
+
+/**
+ * Checks a token against every key of the keyring (the one its kid names), the MAC compared in constant
+ * time. Anything we did not sign, or that was changed, is refused with a reason (for logs and tests only:
+ * the HTTP answer is the same for every refusal).
+ */
+export function verifyTrackingToken(keyring: TrackingKeyring, token: string): VerifiedToken {
+  const checked = authenticated(keyring, token);
+  if (!checked.ok) return checked;
+  const { body, kid } = checked;
+  const kidLength = body[2]!;
   // Signed by us: the layout below was written by signTrackingToken, but is still read defensively.
   let at = 3 + kidLength;
   const kind = body[1] === 1 ? 'open' : body[1] === 2 ? 'click' : null;

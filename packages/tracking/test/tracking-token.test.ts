@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseTrackingKeys, signTrackingToken, TrackingKeysError, TrackingTokenError, verifyTrackingToken, type TrackingClaims } from '../src/index';
+import { linkTargetOf, MAX_OPEN_TOKEN_CHARS, parseTrackingKeys, signTrackingToken, TrackingKeysError, TrackingTokenError, verifyTrackingToken, type TrackingClaims } from '../src/index';
 
 const k1 = `k1:${randomBytes(32).toString('hex')}`;
 const k2 = `k2:${randomBytes(32).toString('base64')}`;
@@ -37,6 +37,30 @@ describe('tracking tokens', () => {
     const forged = signTrackingToken(parseTrackingKeys(`k1:${randomBytes(32).toString('hex')}`), { ...click, target: 'https://evil.test/' });
     expect(verifyTrackingToken(keys, forged)).toEqual({ ok: false, reason: 'bad_signature' });
     for (const junk of ['', 'x', 'not a token!', 'A'.repeat(20000), raw.subarray(0, 20).toString('base64url')]) expect(verifyTrackingToken(keys, junk).ok).toBe(false);
+  });
+
+  it("give the redirect its target only for a click token we signed, unchanged (linkTargetOf)", () => {
+    const keys = parseTrackingKeys(k1);
+    const token = signTrackingToken(keys, click);
+    expect(linkTargetOf(keys, token)).toBe('https://example.com/pricing?utm=x#top');
+    const raw = Buffer.from(token, 'base64url');
+    for (let i = 0; i < raw.length; i++) {
+      const changed = Buffer.from(raw);
+      changed[i] = changed[i]! ^ 0x01;
+      expect(linkTargetOf(keys, changed.toString('base64url')), `byte ${i}`).toBeNull();
+    }
+    const open = signTrackingToken(keys, { ...click, kind: 'open', target: undefined });
+    expect(open.length).toBeLessThanOrEqual(MAX_OPEN_TOKEN_CHARS);
+    expect(linkTargetOf(keys, open)).toBeNull();
+    expect(linkTargetOf(parseTrackingKeys(k2), token)).toBeNull();
+    for (const junk of ['', 'x', 'not a token!', 'A'.repeat(20000), raw.subarray(0, 20).toString('base64url')]) expect(linkTargetOf(keys, junk)).toBeNull();
+  });
+
+  it('an open token of the longest recipient and key id fits MAX_OPEN_TOKEN_CHARS', () => {
+    const keys = parseTrackingKeys(`k${'x'.repeat(15)}:${randomBytes(32).toString('hex')}`);
+    const token = signTrackingToken(keys, { ...click, kind: 'open', target: undefined, recipient: `${'a'.repeat(64)}@${'b'.repeat(184)}.test` });
+    expect(token.length).toBeLessThanOrEqual(MAX_OPEN_TOKEN_CHARS);
+    expect(verifyTrackingToken(keys, token).ok).toBe(true);
   });
 
   it('carry a target as a valid Location value (IDN host in punycode, non-ASCII percent-encoded)', () => {

@@ -1,13 +1,15 @@
 // The tracker's two public routes (no API key: mail clients and browsers call them). GET /t/o/<token>.gif
-// always answers the pixel; GET /t/c/<token> redirects to the target the signed token carries, or 404.
-// Both verify the token in memory (one HMAC, good token or not) and hand the event to the batch recorder:
-// no database work before the answer. HEAD is served too, since scanners use it (and are recorded as such).
-import { MAX_TOKEN_CHARS, PIXEL_HEADERS, TRANSPARENT_GIF, verifyTrackingToken, type TrackingKeyring } from '@reply-sync/tracking';
+// always answers the pixel, the same GIF whatever the token: the hit goes to the batch recorder as it came,
+// and the recorder verifies the token at flush (once per distinct token), so the request does no check at
+// all. GET /t/c/<token> checks its token's MAC in memory (one HMAC, good token or not) and redirects to the
+// target it carries, or 404s; the rest of the token is read at flush too. No database work before either
+// answer. HEAD is served too, since scanners use it (and are recorded as such).
+import { linkTargetOf, MAX_OPEN_TOKEN_CHARS, MAX_TOKEN_CHARS, PIXEL_HEADERS, TRANSPARENT_GIF, type TrackingKeyring, type TrackingTokenKind } from '@reply-sync/tracking';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { publicRoute } from '../access';
 import { ApiProblem } from '../problem';
-import type { TrackerHit, TrackingRecorder } from '../tracker/tracking-recorder';
+import { MAX_AGENT, type TrackerHit, type TrackingRecorder } from '../tracker/tracking-recorder';
 
 export interface TrackerDeps {
   /** TRACKING_KEYS; null: no token verifies (the pixel still answers, every link 404s). */
@@ -17,8 +19,9 @@ export interface TrackerDeps {
 
 const TokenParams = Type.Object({ token: Type.String({ maxLength: MAX_TOKEN_CHARS, description: 'A tracking token (base64url) from a tracked email.' }) });
 
-function hitOf(request: FastifyRequest, claims: TrackerHit['claims']): TrackerHit {
-  return { claims, method: request.method === 'HEAD' ? 'HEAD' : 'GET', at: Date.now(), ip: request.ip, userAgent: String(request.headers['user-agent'] ?? '') };
+function hitOf(request: FastifyRequest<{ Params: { token: string } }>, kind: TrackingTokenKind): TrackerHit {
+  const agent = request.headers['user-agent'] ?? '';
+  return { kind, token: request.params.token, method: request.method === 'HEAD' ? 'HEAD' : 'GET', at: Date.now(), ip: request.ip, userAgent: agent.length > MAX_AGENT ? agent.slice(0, MAX_AGENT) : agent };
 }
 
 /** @fastify/swagger leaves HEAD routes out unless told; these are served on purpose (scanners send HEAD). */
@@ -32,7 +35,6 @@ const withHeadDocumented = <T extends { config: object }>(options: T): T => ({ .
 const hotPath = { helmet: false as const, config: { access: 'public' as const, rateLimit: false as const } };
 
 export const trackerRoutes: FastifyPluginAsync<TrackerDeps> = async (app, deps) => {
-  const verify = (token: string) => (deps.keys ? verifyTrackingToken(deps.keys, token) : null);
 
   const pixel = {
     ...publicRoute(),
@@ -47,8 +49,8 @@ export const trackerRoutes: FastifyPluginAsync<TrackerDeps> = async (app, deps) 
     },
   };
   const onPixel = async (request: FastifyRequest<{ Params: { token: string } }>, reply: import('fastify').FastifyReply) => {
-    const checked = verify(request.params.token);
-    if (checked?.ok && checked.claims.kind === 'open') deps.recorder?.record(hitOf(request, checked.claims));
+    // No token longer than an open token can be is kept waiting (the route allows a click token's length).
+    if (deps.keys && request.params.token.length <= MAX_OPEN_TOKEN_CHARS) deps.recorder?.record(hitOf(request, 'open'));
     return reply.headers(PIXEL_HEADERS).send(TRANSPARENT_GIF);
   };
   app.get('/t/o/:token.gif', pixel, onPixel);
@@ -66,13 +68,13 @@ export const trackerRoutes: FastifyPluginAsync<TrackerDeps> = async (app, deps) 
     },
   };
   const onClick = async (request: FastifyRequest<{ Params: { token: string } }>, reply: import('fastify').FastifyReply) => {
-    const checked = verify(request.params.token);
-    if (!checked?.ok || checked.claims.kind !== 'click' || !checked.claims.target) {
+    const target = deps.keys ? linkTargetOf(deps.keys, request.params.token) : null;
+    if (target === null) {
       throw new ApiProblem(404, 'tracking_link_invalid', 'This link is not valid: it was changed or has expired. Use the link in the original email.');
     }
-    deps.recorder?.record(hitOf(request, checked.claims));
+    deps.recorder?.record(hitOf(request, 'click'));
     // no-referrer: the target never sees the token (and so the recipient's address) in Referer.
-    return reply.code(302).headers({ location: checked.claims.target, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).send();
+    return reply.code(302).headers({ location: target, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).send();
   };
   app.get('/t/c/:token', click, onClick);
   app.head('/t/c/:token', withHeadDocumented(click), onClick);

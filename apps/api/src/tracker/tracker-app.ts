@@ -1,6 +1,6 @@
 // The tracker as its own lean Fastify instance: the two public routes (routes/tracker.ts), the health check
 // and the batch recorder, nothing else. No API keys, sessions, helmet, CORS, rate limits, idempotency,
-// OpenAPI or console: a pixel or a redirect pays only for Fastify, the token's HMAC and the recorder.
+// OpenAPI or console: a pixel pays only for Fastify and the recorder, a redirect for the token's HMAC too.
 // The full API (app.ts) registers the same routes too; this is what an operator points TRACKER_URL at.
 import type { Db } from '@reply-sync/db';
 import { MAX_TOKEN_CHARS, type IpRanges, type TrackingKeyring } from '@reply-sync/tracking';
@@ -50,7 +50,7 @@ export async function buildTrackerApp(deps: TrackerAppDeps): Promise<FastifyInst
     const { problem } = problemOf(new ApiProblem(404, 'route_not_found', `There is no ${request.method} ${request.url.split('?')[0]} on the tracker: it serves only /t/o/<token>.gif and /t/c/<token>.`));
     return reply.code(404).type(PROBLEM_CONTENT_TYPE).send(problem);
   });
-  const recorder = createTrackingRecorder({ db: deps.db, appleRanges: deps.appleRanges, log: app.log, flushIntervalMs: deps.flushIntervalMs });
+  const recorder = createTrackingRecorder({ db: deps.db, keys: deps.keys, appleRanges: deps.appleRanges, log: app.log, flushIntervalMs: deps.flushIntervalMs });
   app.decorate('trackingRecorder', recorder);
   app.addHook('onClose', async () => recorder.close());
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ ok: true }));

@@ -1,15 +1,22 @@
 // Tracker events in batches: a request only folds its hit into memory (so the pixel and the redirect answer
 // at once, whether the token was good or not), and repeats of one request in the same minute fold into one
-// entry there, so a batch holds distinct requests, not hits. Every flush loads the earlier events of the
-// batch's recipients, classifies each entry in time order, and writes the batch in one INSERT.
+// entry there, keyed by the token as requested, so a batch holds distinct requests, not hits. The tokens
+// are read here, at flush, once per distinct token of the batch: the pixel is the same GIF whatever its
+// token, so its request checks nothing, and a redirect checks only its token's MAC and target
+// (linkTargetOf). A token we did not sign, or of the other route's kind, is dropped unrecorded. Every
+// flush then loads the earlier events of the batch's recipients, classifies each entry in time order, and
+// writes the batch in one INSERT.
 import { createHash } from 'node:crypto';
 import type { Db } from '@reply-sync/db';
 import { insertTrackingEvents, pairKey, priorTrackingEvents, type NewTrackingEvent } from '@reply-sync/db/tracking-events';
-import { classifyEvent, type ClassifyOptions, type TrackingClaims } from '@reply-sync/tracking';
+import { classifyEvent, verifyTrackingToken, type ClassifyOptions, type TrackingClaims, type TrackingKeyring, type TrackingTokenKind } from '@reply-sync/tracking';
 import type { FastifyBaseLogger } from 'fastify';
 
 export interface TrackerHit {
-  claims: TrackingClaims;
+  /** What the route serves: the pixel (an open) or a link (a click). */
+  kind: TrackingTokenKind;
+  /** The token as requested. */
+  token: string;
   method: 'GET' | 'HEAD';
   /** Epoch milliseconds (a number, not a Date: most hits are repeats that only bump a counter). */
   at: number;
@@ -26,6 +33,8 @@ export interface TrackingRecorder {
 
 export interface TrackingRecorderOptions extends ClassifyOptions {
   db: Db;
+  /** TRACKING_KEYS: what the tokens are verified with at flush. */
+  keys: TrackingKeyring;
   log: FastifyBaseLogger;
   /** How long an event waits at most before its batch is written (default 250 ms). */
   flushIntervalMs?: number;
@@ -36,13 +45,16 @@ export interface TrackingRecorderOptions extends ClassifyOptions {
 }
 
 const DEDUPE_WINDOW_MS = 60_000;
-const MAX_AGENT = 512;
+/** The longest user agent kept (the rest is cut as the hit arrives, so a waiting entry stays small). */
+export const MAX_AGENT = 512;
 
-/** The request's identity in its minute: kind, email, recipient, link, method, address, agent. */
+/**
+ * The request's identity in its minute: kind, token (which names the email, recipient and link), method,
+ * address, agent.
+ */
 function identityOf(hit: TrackerHit): string {
-  const { claims } = hit;
-  // Newline-separated: none of the parts can hold one (HTTP header values and URLs cannot).
-  return `${claims.kind}\n${claims.accountId}\n${claims.emailId}\n${claims.recipient}\n${claims.target ?? ''}\n${hit.method}\n${hit.ip}\n${hit.userAgent}\n${Math.floor(hit.at / DEDUPE_WINDOW_MS)}`;
+  // Newline-separated: none of the parts can hold one (a base64url token and HTTP header values cannot).
+  return `${hit.kind}\n${hit.token}\n${hit.method}\n${hit.ip}\n${hit.userAgent}\n${Math.floor(hit.at / DEDUPE_WINDOW_MS)}`;
 }
 
 /**
@@ -60,6 +72,9 @@ interface Pending {
   last: number;
 }
 
+/** A hit whose token is ours and of the route's kind, with its claims. */
+type Verified = Pending & { claims: TrackingClaims };
+
 export function createTrackingRecorder(options: TrackingRecorderOptions): TrackingRecorder {
   const maxBatch = options.maxBatch ?? 500;
   const maxBuffered = options.maxBuffered ?? 100_000;
@@ -71,18 +86,35 @@ export function createTrackingRecorder(options: TrackingRecorderOptions): Tracki
   let writing: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | null = null;
 
+  /** The batch's hits with their claims, each token verified once; the ones we did not sign are left out. */
+  const verified = (batch: Map<string, Pending>): Verified[] => {
+    const claimsOf = new Map<string, TrackingClaims | null>();
+    const out: Verified[] = [];
+    for (const entry of batch.values()) {
+      const { hit } = entry;
+      const key = `${hit.kind}\n${hit.token}`;
+      if (!claimsOf.has(key)) {
+        const checked = verifyTrackingToken(options.keys, hit.token);
+        claimsOf.set(key, checked.ok && checked.claims.kind === hit.kind ? checked.claims : null);
+      }
+      const claims = claimsOf.get(key)!;
+      if (claims) out.push({ ...entry, claims });
+    }
+    return out;
+  };
+
   const write = async (batch: Map<string, Pending>) => {
-    const entries = [...batch.values()].sort((a, b) => a.hit.at - b.hit.at);
-    const pairs = [...new Map(entries.map(({ hit }) => [pairKey(hit.claims.emailId, hit.claims.recipient), { emailId: hit.claims.emailId, recipient: hit.claims.recipient }])).values()];
+    const entries = verified(batch).sort((a, b) => a.hit.at - b.hit.at);
+    if (entries.length === 0) return;
+    const pairs = [...new Map(entries.map(({ claims }) => [pairKey(claims.emailId, claims.recipient), { emailId: claims.emailId, recipient: claims.recipient }])).values()];
     const prior = await priorTrackingEvents(options.db, pairs);
-    const rows: NewTrackingEvent[] = entries.map(({ hit, hits, last }) => {
-      const { claims } = hit;
+    const rows: NewTrackingEvent[] = entries.map(({ hit, hits, last, claims }) => {
       const at = new Date(hit.at);
       const pair = pairKey(claims.emailId, claims.recipient);
       const earlier = prior.get(pair) ?? [];
       const c = classifyEvent({ kind: claims.kind, method: hit.method, at, ip: hit.ip, userAgent: hit.userAgent, sentAt: claims.sentAt, target: claims.target ?? null }, earlier, options);
       prior.set(pair, [...earlier, { kind: claims.kind, at, target: claims.target ?? null, ...c }]);
-      return { accountId: claims.accountId, emailId: claims.emailId, recipient: claims.recipient, kind: claims.kind, target: claims.target ?? null, method: hit.method, eventClass: c.eventClass, reason: c.reason, counted: c.counted, ip: hit.ip, userAgent: hit.userAgent.slice(0, MAX_AGENT), occurredAt: at, lastSeenAt: new Date(last), hits, dedupeKey: dedupeKeyOf(hit) };
+      return { accountId: claims.accountId, emailId: claims.emailId, recipient: claims.recipient, kind: claims.kind, target: claims.target ?? null, method: hit.method, eventClass: c.eventClass, reason: c.reason, counted: c.counted, ip: hit.ip, userAgent: hit.userAgent, occurredAt: at, lastSeenAt: new Date(last), hits, dedupeKey: dedupeKeyOf(hit) };
     });
     await insertTrackingEvents(options.db, rows);
   };
