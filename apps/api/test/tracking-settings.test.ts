@@ -40,11 +40,20 @@ describe('tracking settings', () => {
 describe("a contact's tracking basis and a user's paid seat", () => {
   it('are set and cleared, and shown on the contact and the user', async () => {
     const contact = await acct.s.contacts.add({ email: `c-${randomUUID().slice(0, 8)}@acme.test` });
-    expect((await call('PATCH', `/v1/contacts/${contact.id}`, { trackingBasis: 'consent' })).json()).toMatchObject({ id: contact.id, trackingBasis: 'consent' });
-    expect((await call('GET', `/v1/contacts/${contact.id}`)).json().trackingBasis).toBe('consent');
-    expect((await call('PATCH', `/v1/contacts/${contact.id}`, { trackingBasis: null })).json().trackingBasis).toBeNull();
+    // Consent is kept with its record (where and how, and when), or refused saying what to give.
+    const unrecorded = await call('PATCH', `/v1/contacts/${contact.id}`, { trackingBasis: 'consent' });
+    expect(unrecorded.statusCode).toBe(400);
+    expect(unrecorded.json()).toMatchObject({ code: 'invalid_consent_record' });
+    expect(unrecorded.json().detail).toContain('where and how the person gave it');
+    const record = { trackingBasis: 'consent', trackingBasisSource: 'webinar sign-up form, 2026-11-30', trackingBasisAt: '2026-11-30T09:00:00Z' };
+    expect((await call('PATCH', `/v1/contacts/${contact.id}`, record)).json()).toMatchObject({ id: contact.id, trackingBasis: 'consent', trackingBasisAt: '2026-11-30T09:00:00.000Z', trackingBasisSource: 'webinar sign-up form, 2026-11-30' });
+    expect((await call('GET', `/v1/contacts/${contact.id}`)).json()).toMatchObject({ trackingBasis: 'consent', trackingBasisAt: '2026-11-30T09:00:00.000Z' });
+    const future = await call('PATCH', `/v1/contacts/${contact.id}`, { ...record, trackingBasisAt: '2099-01-01T00:00:00Z' });
+    expect(future.json()).toMatchObject({ code: 'invalid_consent_record' });
+    expect((await call('PATCH', `/v1/contacts/${contact.id}`, { ...record, trackingBasisAt: 'soon' })).statusCode).toBe(400);
+    expect((await call('PATCH', `/v1/contacts/${contact.id}`, { trackingBasis: null })).json()).toMatchObject({ trackingBasis: null, trackingBasisAt: null, trackingBasisSource: null });
     expect((await call('PATCH', `/v1/contacts/${contact.id}`, { trackingBasis: 'because' })).statusCode).toBe(400);
-    expect((await call('PATCH', `/v1/contacts/${randomUUID()}`, { trackingBasis: 'consent' })).json().code).toBe('contact_not_found');
+    expect((await call('PATCH', `/v1/contacts/${randomUUID()}`, record)).json().code).toBe('contact_not_found');
     expect((await call('PATCH', '/v1/contacts/not-a-uuid', { trackingBasis: 'consent' })).statusCode).toBe(404);
 
     const user = await acct.s.users.add({ email: `u-${randomUUID().slice(0, 8)}@mail.test` });

@@ -29,10 +29,22 @@ describe('tracking settings', () => {
 describe('contact tracking-basis and user paid-seat', () => {
   it('set and clear them by email, and name a missing contact or user', async () => {
     const contact = await t.s.contacts.add({ email: 'bob@acme.test' });
-    const set = await cli(['contact', 'tracking-basis', ...a, 'Bob@Acme.test', 'consent', '--json']);
-    expect(set.json()).toMatchObject({ id: contact.id, trackingBasis: 'consent' });
-    expect((await cli(['contact', 'tracking-basis', ...a, 'bob@acme.test', 'none'])).stdout).toContain('bob@acme.test: tracking basis none.');
+    // Consent is kept with its record: without one it is refused, saying what to give.
+    const bare = await cli(['contact', 'tracking-basis', ...a, 'Bob@Acme.test', 'consent', '--json']);
+    expect(bare.code).toBe(1);
+    expect(JSON.parse(bare.stderr).error).toMatchObject({ code: 'invalid_consent_record' });
+    expect(JSON.parse(bare.stderr).error.message).toContain('where and how the person gave it');
     expect((await t.s.contacts.get(contact.id))?.trackingBasis).toBeNull();
+    const set = await cli(['contact', 'tracking-basis', ...a, 'Bob@Acme.test', 'consent', '--source', 'demo request form, ticket 4411', '--at', '2026-11-30T10:15:00Z', '--json']);
+    expect(set.json()).toMatchObject({ id: contact.id, trackingBasis: 'consent', trackingBasisAt: '2026-11-30T10:15:00.000Z', trackingBasisSource: 'demo request form, ticket 4411' });
+    expect((await cli(['contact', 'tracking-basis', ...a, 'bob@acme.test', 'consent', '--source', 'form', '--at', '2099-01-01'])).stderr).toContain('is in the future');
+    expect((await cli(['contact', 'tracking-basis', ...a, 'bob@acme.test', 'consent', '--source', 'form', '--at', 'yesterday'])).stderr).toContain('is not a date');
+    expect((await t.s.contacts.get(contact.id))?.trackingBasisSource).toBe('demo request form, ticket 4411');
+    // Legitimate interest needs no per-person record; its date is today's.
+    const li = await cli(['contact', 'tracking-basis', ...a, 'bob@acme.test', 'legitimate_interest']);
+    expect(li.stdout).toMatch(/bob@acme\.test: tracking basis legitimate_interest, given \d{4}-\d\d-\d\dT/);
+    expect((await cli(['contact', 'tracking-basis', ...a, 'bob@acme.test', 'none'])).stdout).toContain('bob@acme.test: tracking basis none.');
+    expect(await t.s.contacts.get(contact.id)).toMatchObject({ trackingBasis: null, trackingBasisAt: null, trackingBasisSource: null });
     expect((await cli(['contact', 'tracking-basis', ...a, 'bob@acme.test', 'because'])).code).not.toBe(0);
     const missing = await cli(['contact', 'tracking-basis', ...a, 'nobody@acme.test', 'consent', '--json']);
     expect(JSON.parse(missing.stderr).error.code).toBe('contact_not_found');

@@ -288,6 +288,9 @@ export const contacts = pgTable(
     marketing: boolean('marketing').notNull().default(false),
     /** Why opens and clicks may be attributed to this person when GDPR rules apply (0016); null: not by name. */
     trackingBasis: text('tracking_basis', { enum: TRACKING_BASES }),
+    /** When the basis was given (consent: when the person agreed), and its record: where and how (0019). */
+    trackingBasisAt: timestamp('tracking_basis_at', { withTimezone: true }),
+    trackingBasisSource: text('tracking_basis_source'),
     createdAt: createdAt(),
   },
   // Unique per account case-insensitively: Ana@X.com and ana@x.com are one contact.
@@ -295,6 +298,8 @@ export const contacts = pgTable(
     uniqueIndex('contacts_account_email_lower_uq').on(t.accountId, sql`lower(${t.email})`),
     keysetIndex('contacts_account_created_idx', t),
     oneOf('contacts_tracking_basis_ck', t.trackingBasis, TRACKING_BASES),
+    // No basis, no record of one (a basis set before 0019 has none: it is shown as unrecorded).
+    check('contacts_tracking_basis_record_ck', sql`${t.trackingBasis} IS NOT NULL OR (${t.trackingBasisAt} IS NULL AND ${t.trackingBasisSource} IS NULL)`),
   ],
 );
 

@@ -31,17 +31,41 @@ export function parseTrackingBasis(value: string | null): TrackingBasis | null {
   throw new OperationError('invalid_tracking_basis', `"${value}" is not a tracking basis; give consent, legitimate_interest or none.`);
 }
 
-export async function setContactTrackingBasis(s: Scoped, contactId: string, basis: TrackingBasis | null): Promise<Contact> {
-  const contact = await s.contacts.setTrackingBasis(contactId, basis);
+/** Where and how a basis was given, and when (default: now). */
+export interface TrackingBasisRecord {
+  at?: Date;
+  source?: string | null;
+}
+
+export const MAX_CONSENT_SOURCE = 500;
+
+/**
+ * The record kept with a basis. Consent must be shown when asked (GDPR art. 7(1)), so it needs its source:
+ * where and how the person agreed. A date in the future is refused; none given is now.
+ */
+export function consentRecordOf(basis: TrackingBasis, record: TrackingBasisRecord = {}, now = new Date()): { at: Date; source: string | null } {
+  const source = record.source?.replace(/\s+/g, ' ').trim() || null;
+  if (basis === 'consent' && !source) {
+    throw new OperationError('invalid_consent_record', 'Consent is recorded with where and how the person gave it (the form, the email or the call), so it can be shown when asked. Give that record as the source.');
+  }
+  if (source && source.length > MAX_CONSENT_SOURCE) throw new OperationError('invalid_consent_record', `The source is ${source.length} characters; keep it to ${MAX_CONSENT_SOURCE} and point at the full record (a link or a reference).`);
+  const at = record.at ?? now;
+  if (Number.isNaN(at.getTime())) throw new OperationError('invalid_consent_record', 'The date the basis was given is not a date; give it as 2026-11-30 or 2026-11-30T10:15:00Z.');
+  if (at.getTime() > now.getTime() + 60_000) throw new OperationError('invalid_consent_record', `The date the basis was given, ${at.toISOString()}, is in the future; give the day the person agreed.`);
+  return { at, source };
+}
+
+export async function setContactTrackingBasis(s: Scoped, contactId: string, basis: TrackingBasis | null, record: TrackingBasisRecord = {}): Promise<Contact> {
+  const contact = await s.contacts.setTrackingBasis(contactId, basis, basis ? consentRecordOf(basis, record) : null);
   if (!contact) throw new OperationError('contact_not_found', `There is no contact ${contactId} in this account.`);
   return contact;
 }
 
 /** The CLI's form: the contact by email. */
-export async function setContactTrackingBasisByEmail(s: Scoped, email: string, basis: TrackingBasis | null): Promise<Contact> {
+export async function setContactTrackingBasisByEmail(s: Scoped, email: string, basis: TrackingBasis | null, record: TrackingBasisRecord = {}): Promise<Contact> {
   const contact = await s.contacts.findByEmail(email);
   if (!contact) throw new OperationError('contact_not_found', `There is no contact ${email} in this account.`, undefined, { step: 'add_contact', email });
-  return setContactTrackingBasis(s, contact.id, basis);
+  return setContactTrackingBasis(s, contact.id, basis, record);
 }
 
 export async function setUserPaidSeat(s: Scoped, userId: string, paidSeat: boolean): Promise<User> {

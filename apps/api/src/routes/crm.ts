@@ -17,6 +17,8 @@ const Contact = Type.Object(
     ownerUserId: Nullable(Type.String()),
     legalBasis: Nullable(Type.String()),
     trackingBasis: Nullable(OneOf(['consent', 'legitimate_interest'], { description: 'Why opens and clicks may be attributed to this contact when GDPR rules apply; null: not by name.' })),
+    trackingBasisAt: Type.Unsafe<Date | string | null>({ type: ['string', 'null'], format: 'date-time', description: 'When the basis was given (for consent: when the person agreed); null with no basis, or for one set before records were kept.' }),
+    trackingBasisSource: Type.Union([Type.String(), Type.Null()], { description: 'The record of the basis: where and how it was given (the form, the email, the call). Always there for consent set since records were kept.' }),
     companyIds: Type.Array(Type.String()),
     dealIds: Type.Array(Type.String()),
     createdAt: DateTime,
@@ -63,16 +65,25 @@ export const crmRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...scoped('write'),
       schema: {
         tags: ['contacts'],
-        summary: "Change a contact's tracking basis (null: none; with GDPR on, its opens and clicks are then anonymous)",
+        summary: "Change a contact's tracking basis and its record (null: none; with GDPR on, its opens and clicks are then anonymous)",
+        description: 'Consent needs `trackingBasisSource`: where and how the person agreed, so it can be shown when asked. `trackingBasisAt` is when (default now; not in the future). Clearing the basis clears its record.',
         params: IdParams,
-        body: Type.Object({ trackingBasis: Nullable(OneOf(['consent', 'legitimate_interest'] as const)) }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            trackingBasis: Nullable(OneOf(['consent', 'legitimate_interest'] as const)),
+            trackingBasisAt: Type.Optional(Type.String({ format: 'date-time', description: 'When the basis was given.' })),
+            trackingBasisSource: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'Where and how it was given: a form, an email, a call, with a reference.' })),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Ref('Contact'), ...problemResponses(404) },
       },
     },
     async (request) => {
       const { scope } = authOf(request);
       const contact = await findOr404('contact', request.params.id, (id) => scope.contacts.get(id));
-      await setContactTrackingBasis(scope, contact.id, request.body.trackingBasis);
+      const { trackingBasis, trackingBasisAt, trackingBasisSource } = request.body;
+      await setContactTrackingBasis(scope, contact.id, trackingBasis, { at: trackingBasisAt === undefined ? undefined : new Date(trackingBasisAt), source: trackingBasisSource ?? null });
       return (await scope.contacts.getWithLinks(contact.id))!;
     },
   );

@@ -8,6 +8,12 @@ import { withAccount } from './options';
 const ON_OFF = ['on', 'off'];
 const onOff = (value: unknown): boolean | undefined => (value === undefined ? undefined : value === 'on');
 const word = (on: boolean): string => (on ? 'on' : 'off');
+/** A basis's record as the CLI says it: ", given 2026-11-30T10:15:00.000Z (web form /demo)", or that there is none. */
+const basisRecord = (c: { trackingBasis: string | null; trackingBasisAt: Date | null; trackingBasisSource: string | null }): string => {
+  if (!c.trackingBasis) return '';
+  if (!c.trackingBasisAt) return ', with no record of when or how (set before records were kept: set it again with --source)';
+  return `, given ${c.trackingBasisAt.toISOString()}${c.trackingBasisSource ? ` (${c.trackingBasisSource})` : ''}`;
+};
 
 /** The group named `name` registered earlier (contact, user, explain), so its subcommands stay together. */
 function group(program: Command, name: string): Command {
@@ -45,12 +51,16 @@ export function registerTrackingCommands(program: Command, rt: CliRuntime): void
       .command('tracking-basis')
       .description("set why a contact's opens and clicks may be tracked by name under GDPR (none: anonymous)")
       .argument('<email>')
-      .addArgument(new Argument('<basis>', 'consent, legitimate_interest or none').choices(['consent', 'legitimate_interest', 'none'])),
+      .addArgument(new Argument('<basis>', 'consent, legitimate_interest or none').choices(['consent', 'legitimate_interest', 'none']))
+      .option('--source <record>', 'where and how it was given (the form, the email, the call, with a reference); required for consent')
+      .option('--at <date>', 'when it was given, e.g. 2026-11-30 or 2026-11-30T10:15:00Z (default: now)'),
   ).action(
     rt.action(async (ctx) => {
       const { parseTrackingBasis, setContactTrackingBasisByEmail } = await import('@reply-sync/operations/tracking-settings');
-      const contact = await setContactTrackingBasisByEmail(await ctx.scope(), String(ctx.args[0]), parseTrackingBasis(String(ctx.args[1])));
-      ctx.print(contact, () => `${contact.email}: tracking basis ${contact.trackingBasis ?? 'none'}.`);
+      const at = ctx.opts.at === undefined ? undefined : new Date(String(ctx.opts.at));
+      const source = ctx.opts.source === undefined ? null : String(ctx.opts.source);
+      const contact = await setContactTrackingBasisByEmail(await ctx.scope(), String(ctx.args[0]), parseTrackingBasis(String(ctx.args[1])), { at, source });
+      ctx.print(contact, () => `${contact.email}: tracking basis ${contact.trackingBasis ?? 'none'}${basisRecord(contact)}.`);
     }),
   );
 

@@ -122,9 +122,13 @@ export function contactQueries(db: Db, scope: AccountScope) {
       return row ?? null;
     },
 
-    /** Why opens and clicks may be attributed to this contact under GDPR (null: not by name); null when not in this account. */
-    async setTrackingBasis(id: string, trackingBasis: TrackingBasis | null): Promise<Contact | null> {
-      const [row] = await db.update(contacts).set({ trackingBasis }).where(scope.where(contacts, eq(contacts.id, id))).returning();
+    /**
+     * Why opens and clicks may be attributed to this contact under GDPR (null: not by name, and no record),
+     * with its record (when, and where and how it was given); null when not in this account.
+     */
+    async setTrackingBasis(id: string, trackingBasis: TrackingBasis | null, record: { at: Date; source: string | null } | null = null): Promise<Contact | null> {
+      const values = trackingBasis ? { trackingBasis, trackingBasisAt: record?.at ?? null, trackingBasisSource: record?.source ?? null } : { trackingBasis: null, trackingBasisAt: null, trackingBasisSource: null };
+      const [row] = await db.update(contacts).set(values).where(scope.where(contacts, eq(contacts.id, id))).returning();
       return row ?? null;
     },
 
