@@ -7,7 +7,17 @@
 import { createHash } from 'node:crypto';
 import type { InboundOutcome, Scoped } from '@reply-sync/db';
 import { parseReply } from '@reply-sync/sync-worker/parse-reply';
-import { checkLogger, decideForward, firstHeader, type Address, type NeverLogEntry, type SenderCandidate, type SenderVerification } from '@reply-sync/threading';
+import {
+  checkLogger,
+  dateOffsetMinutes,
+  decideForward,
+  firstHeader,
+  parseQuotedDate,
+  type Address,
+  type NeverLogEntry,
+  type SenderCandidate,
+  type SenderVerification,
+} from '@reply-sync/threading';
 import { AlreadyProcessed, DuplicateRollback } from './decision-errors';
 import { cut, parseDate, type ProcessDeps, type ProcessResult } from './process-inbound';
 import { readForward, type ForwardedOriginal } from './read-forward';
@@ -36,10 +46,25 @@ export function forwardedMessageId(original: ForwardedOriginal, mta: string): st
   return `<fwd.${digest}@${mta}>`;
 }
 
-/** The quoted Date when a machine can read it ("Mon, 30 Nov 2026 at 10:15" too); null for a localised one. */
-export function quotedDate(text: string | null): Date | null {
+/**
+ * The quoted Date as an instant ("30 november 2026 om 10:15:08 CET", "pon., 30 lis 2026 o 10:15"); null
+ * when threading's parseQuotedDate cannot read it without guessing. A quoted date that names no zone
+ * (Gmail's and Outlook's do not) was written by the forwarding user's client in the user's local time,
+ * and that client wrote the forward's own Date header in the same zone: its offset is the one used.
+ * With no readable offset there either, UTC. (A client that writes its Date header in UTC, as Exchange
+ * Online does, makes a zone-less quoted date read as UTC; the detail says which zone was assumed.)
+ */
+export function quotedDate(text: string | null, forwardDateHeader?: string): Date | null {
   if (!text) return null;
-  return parseDate(text) ?? parseDate(text.replace(/\s+(?:at|um|om|à|a las|às|alle(?: ore)?|o)\s+/i, ' '));
+  return parseQuotedDate(text, dateOffsetMinutes(forwardDateHeader));
+}
+
+/** The note on a quoted date read in an assumed zone: "... read in the forward's zone, UTC+01:00". */
+function assumedZoneNote(forwardOffset: number | null): string {
+  if (forwardOffset === null) return "the quoted date names no zone, nor does the forward's Date: read in UTC";
+  const abs = Math.abs(forwardOffset);
+  const hhmm = `${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return `the quoted date names no zone: read in the forward's zone, UTC${forwardOffset < 0 ? '-' : '+'}${hhmm}`;
 }
 
 export async function processForward(deps: ProcessDeps, input: ForwardInput): Promise<ProcessResult> {
@@ -66,8 +91,11 @@ export async function processForward(deps: ProcessDeps, input: ForwardInput): Pr
   const existing = await s.emails.getByMessageId(messageId);
   if (existing) return finish({ ...base, decision: 'skipped', reasonCode: 'duplicate', detail: `already logged as email ${existing.id}`, emailId: existing.id });
 
-  const readDate = quotedDate(original.dateText);
-  const sentAt = readDate ?? parseDate(firstHeader(input.headers, 'date'));
+  const forwardDate = firstHeader(input.headers, 'date');
+  const readDate = quotedDate(original.dateText, forwardDate);
+  const sentAt = readDate ?? parseDate(forwardDate);
+  // Said in the detail: an original logged an hour off is what a support person would be asked about.
+  const zoneNote = readDate && dateOffsetMinutes(original.dateText) === null ? assumedZoneNote(dateOffsetMinutes(forwardDate)) : null;
   const result = await deps.db
     .transaction(async (tx) => {
       const { owner, contact } = decision;
@@ -105,6 +133,7 @@ export async function processForward(deps: ProcessDeps, input: ForwardInput): Pr
         `forward header in the ${original.part} part`,
         answered ? `threaded with email ${answered.id}` : 'no logged email found that it answers: a thread of its own',
         readDate ? null : `the quoted date "${original.dateText ?? ''}" could not be read: the forward's own Date stands in`,
+        zoneNote,
         created ? `contact created: ${contact.address}` : null,
       ].filter(Boolean);
       const outcome: InboundOutcome = logged.inserted

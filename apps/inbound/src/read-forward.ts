@@ -65,6 +65,25 @@ function htmlAsText(html: string): string {
   }
 }
 
+/**
+ * A forward header's Date line, in the clients' languages: what stands in when the parser kept none.
+ * (email-forward-parser starts Polish Thunderbird's header at its "Od:" line, below "Temat:" and
+ * "Data:"). Labels only, one line, no nested quantifiers.
+ */
+const DATE_LINE = /^[>\s]*(?:Date|Datum|Data|Fecha|Sent|Gesendet|Verzonden|Wysłano|Inviato|Enviado|Envoyé)\s*:[ \t]*([^\n]{1,200})$/gimu;
+
+/** The first Date line above the original's body (in the scanned window), or null. */
+function dateLineAbove(scanned: string, parsedBody: string): string | null {
+  const start = parsedBody.trim().slice(0, 40);
+  const end = start ? scanned.indexOf(start) : -1;
+  const header = end >= 0 ? scanned.slice(0, end) : scanned;
+  for (const match of header.matchAll(DATE_LINE)) {
+    const value = match[1]!.trim();
+    if (value) return value;
+  }
+  return null;
+}
+
 function read(body: string, subject: string): EmailForwardResult | null {
   if (!body.trim()) return null;
   body = body.slice(0, FORWARD_SCAN_CHARS);
@@ -100,7 +119,7 @@ export function readForward(parts: { text: string | null; html: string | null; s
         to: mailboxes(result.email.to),
         cc: mailboxes(result.email.cc),
         subject: (result.email.subject ?? '').replace(/\s+/g, ' ').trim(),
-        dateText: result.email.date?.trim() || null,
+        dateText: result.email.date?.trim() || dateLineAbove(body.slice(0, FORWARD_SCAN_CHARS), parsedBody),
         body: inner.trim(),
         part,
       },

@@ -11,6 +11,7 @@ import {
   parseAddressList,
   parseHeaderBlock,
   parseMessageIdList,
+  parseQuotedDate,
   stripComments,
   toStorableText,
 } from '../src/index';
@@ -28,6 +29,7 @@ const VALUE_PARSERS: Record<string, (value: string) => unknown> = {
   parseMessageIdList,
   normalizeMessageId,
   decodeHeaderValue,
+  parseQuotedDate: (value) => parseQuotedDate(value, 60),
 };
 
 describe('linear time on hostile values', { timeout: PROPERTY_TIMEOUT_MS }, () => {

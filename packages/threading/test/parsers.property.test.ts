@@ -12,6 +12,7 @@ import {
   parseAddressList,
   parseHeaderBlock,
   parseMessageIdList,
+  parseQuotedDate,
   stripComments,
   toStorableText,
   type MessageFacts,
@@ -29,6 +30,10 @@ function expectIdentifier(value: string): void {
   expect(value).not.toMatch(NOT_IN_IDENTIFIER);
   expect(value.length).toBeGreaterThan(0);
 }
+
+/** Date lines as clients, broken clients and attackers write them: real words, numbers, zones and noise in any order. */
+const DATE_PIECES = ['Mon,', 'lun.', 'pon.,', 'segunda-feira,', 'mar', '30', '31', '29', '12', '13', '0', '2026', '26', '226', 'Nov', 'november', 'listopada', 'paź', 'März', 'de', 'at', 'om', 'à(s)', 'a las', 'alle ore', 'o', 'um', 'Uhr', '10:15', '10:15:08', '12:05', '24:00', '9:31', 'AM', 'p.m.', 'a. m.', '+0100', '-05:00', 'UTC+1', 'GMT-5', 'CET', 'IST', 'z', '(CET)', '(', ')', '30/11/2026', '11/30/2026', '10/11/26', '2026-11-30', '30.11.2026', ',', '.', '\u202f', '\u00a0', '\t', '\r\n'];
+const dateText = fc.array(fc.constantFrom(...DATE_PIECES), { maxLength: 14 }).chain((pieces) => fc.constantFrom(pieces.join(' '), pieces.join('')));
 
 /** Every string anywhere in `value`. */
 function strings(value: unknown, out: string[] = []): string[] {
@@ -121,6 +126,21 @@ describe('parsers on any input', { timeout: PROPERTY_TIMEOUT_MS }, () => {
         for (const [name, values] of parseHeaderBlock(block)) {
           expect(name).toBe(name.toLowerCase());
           for (const v of values) expect(v).not.toMatch(UNSTORABLE);
+        }
+      }),
+      runs(),
+    );
+  });
+
+  it('parseQuotedDate returns a valid Date or null, never an exception, at any fallback offset', () => {
+    fc.assert(
+      fc.property(fc.oneof(dateText, headerishText(220), fc.string({ unit: 'binary', maxLength: 220 })), fc.option(fc.integer({ min: -900, max: 900 })), (value, fallback) => {
+        const date = parseQuotedDate(value, fallback);
+        if (date !== null) {
+          expect(date).toBeInstanceOf(Date);
+          expect(Number.isNaN(date.getTime())).toBe(false);
+          expect(date.getUTCFullYear()).toBeGreaterThanOrEqual(1969);
+          expect(date.getUTCFullYear()).toBeLessThanOrEqual(2200);
         }
       }),
       runs(),
