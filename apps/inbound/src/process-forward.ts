@@ -19,6 +19,7 @@ import {
   type SenderVerification,
 } from '@reply-sync/threading';
 import { AlreadyProcessed, DuplicateRollback } from './decision-errors';
+import { matchingOriginalHtml } from './forwarded-html';
 import { cut, parseDate, type ProcessDeps, type ProcessResult } from './process-inbound';
 import { readForward, type ForwardedOriginal } from './read-forward';
 
@@ -96,6 +97,9 @@ export async function processForward(deps: ProcessDeps, input: ForwardInput): Pr
   const sentAt = readDate ?? parseDate(forwardDate);
   // Said in the detail: an original logged an hour off is what a support person would be asked about.
   const zoneNote = readDate && dateOffsetMinutes(original.dateText) === null ? assumedZoneNote(dateOffsetMinutes(forwardDate)) : null;
+  // The HTML part is a forward too (readForward found the header in one of the two parts): the original's
+  // formatting is kept when the cut-out HTML starts like the text read; otherwise text only, as before.
+  const originalHtml = htmlBody ? matchingOriginalHtml(htmlBody, original.body) : null;
   const result = await deps.db
     .transaction(async (tx) => {
       const { owner, contact } = decision;
@@ -117,7 +121,7 @@ export async function processForward(deps: ProcessDeps, input: ForwardInput): Pr
         subject: original.subject,
         sentAt,
         textBody: original.body,
-        htmlBody: null,
+        htmlBody: originalHtml,
         inReplyTo: answered?.messageId ?? null,
         references: answered ? [...answered.references, answered.messageId] : [],
         contactIds: [contactId],
@@ -134,6 +138,7 @@ export async function processForward(deps: ProcessDeps, input: ForwardInput): Pr
         answered ? `threaded with email ${answered.id}` : 'no logged email found that it answers: a thread of its own',
         readDate ? null : `the quoted date "${original.dateText ?? ''}" could not be read: the forward's own Date stands in`,
         zoneNote,
+        htmlBody && !originalHtml ? "the original's HTML could not be cut from the forward's HTML part: logged as text only" : null,
         created ? `contact created: ${contact.address}` : null,
       ].filter(Boolean);
       const outcome: InboundOutcome = logged.inserted

@@ -23,7 +23,7 @@ export interface ForwardedOriginal {
 export type ForwardRead = { reading: ForwardReading; original: ForwardedOriginal | null };
 
 // Deepest HTML nesting converted, as mailparser does (html-to-text walks recursively).
-const MAX_HTML_DEPTH = 1000;
+export const MAX_HTML_DEPTH = 1000;
 
 /**
  * How much of a part's text the parser reads: its regular expressions (native RegExp; re2, which would

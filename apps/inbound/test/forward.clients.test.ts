@@ -7,7 +7,8 @@
 // part works as well as one with only a text part, and one whose text part lacks the header is read
 // from its HTML part. Every quoted Date says 10:15 (Apple Mail and Thunderbird: 10:15:08) on 30 November
 // 2026 in CET, in a zone it names or in the forward's own (Ana's clients write "+0100"), and that quoted
-// instant, not the forward's Date, is the logged original's sent time.
+// instant, not the forward's Date, is the logged original's sent time. A forward with an HTML part logs
+// the original's HTML (cut below the forward header) beside its text.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createInboundFixture, type InboundFixture } from './helpers/inbound-fixture';
 
@@ -187,6 +188,17 @@ describe('forwarding address: the clients and languages', () => {
       expect(email, c.name).toMatchObject({ source: 'forward', direction: 'inbound', fromAddress: `bob-${c.name}@client.test`, fromName: `Bob ${c.name}`, threadOwnerUserId: ana.id });
       expect(email!.textBody, c.name).toContain(c.body);
       expect(email!.textBody, c.name).not.toContain('Forwarded');
+      // The forward's HTML part gives the original's HTML, cut below the forward header; a text-only
+      // forward logs text only.
+      if (c.html) {
+        expect(email!.htmlBody, c.name).toContain(c.body);
+        expect(email!.htmlBody, c.name).not.toContain('Forwarded message');
+        expect(email!.htmlBody, c.name).not.toMatch(/\b(From|Von):/);
+        expect(email!.htmlBody, c.name).not.toContain(`bob-${c.name}@client.test`);
+        expect(email!.htmlBody, c.name).not.toMatch(/FYI|Logging this/);
+      } else {
+        expect(email!.htmlBody, c.name).toBeNull();
+      }
       expect(email!.subject, c.name).toMatch(/(Pric|Prijs|Preis|Prix|Precio|Preço|Prezzo|Cena|Price)/);
       // Text only: read from the text part; a text part without the header: from the HTML part (an
       // HTML-only message is read from mailparser's text of it, or from the HTML when that has no address).
