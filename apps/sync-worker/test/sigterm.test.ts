@@ -14,11 +14,11 @@ afterEach(async () => {
 });
 
 describe('SIGTERM', () => {
-  it('ends the sessions, leaves the inbox registered and exits 0', async () => {
+  it('ends the sessions, leaves the inbox registered and exits 0', { timeout: 150_000 }, async () => {
     fx = await createFixture('sigterm');
     await fx.enqueue();
     const worker = spawnWorkerProcess(fx.queueName, { LOG_LEVEL: 'info' });
-    await waitFor(async () => (await fx.q.inboxes.get(fx.inboxId))?.uidvalidity, { what: 'the session baseline', timeoutMs: 20_000 });
+    await waitFor(async () => (await fx.q.inboxes.get(fx.inboxId))?.uidvalidity, { what: 'the session baseline', timeoutMs: 60_000 });
     await waitFor(async () => (await imapSessions(fx.mailUser)).length === 1, { what: 'the IMAP session on the server' });
 
     worker.child.kill('SIGTERM');
@@ -33,6 +33,6 @@ describe('SIGTERM', () => {
     // The reply that arrives while no worker runs is logged by the next one.
     const reply = await fx.deliverReply();
     await fx.startWorker();
-    await waitFor(async () => fx.q.emails.getByMessageId(reply), { what: 'the reply logged by the next worker', timeoutMs: 15_000 });
+    await waitFor(async () => fx.q.emails.getByMessageId(reply), { what: 'the reply logged by the next worker', timeoutMs: 60_000 });
   });
 });

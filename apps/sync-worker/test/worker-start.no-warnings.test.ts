@@ -12,7 +12,7 @@ afterEach(async () => {
 });
 
 describe('worker start', () => {
-  it("prints no warning while it takes up more inboxes than Node's default listener limit", async () => {
+  it("prints no warning while it takes up more inboxes than Node's default listener limit", { timeout: 120_000 }, async () => {
     fx = await createFixture('no-warnings');
     const ids = [fx.inboxId];
     for (let i = 0; i < 11; i++) ids.push((await fx.addInbox()).inboxId);
@@ -23,7 +23,7 @@ describe('worker start', () => {
         for (const id of ids) if (!(await fx.q.inboxes.get(id))?.uidvalidity) return false;
         return true;
       },
-      { what: 'every session baselined', timeoutMs: 20_000 },
+      { what: 'every session baselined', timeoutMs: 60_000 },
     );
     worker.child.kill('SIGTERM');
     expect(await worker.exited, worker.output()).toBe(0);
