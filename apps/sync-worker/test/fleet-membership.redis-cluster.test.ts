@@ -103,7 +103,7 @@ describe('the fleet membership on a Redis Cluster', () => {
     expect(seen.map((s) => s.fenced)).toEqual([false, false]);
   });
 
-  it('a crash of its primary fences nobody and moves nothing', { timeout: 120_000 }, async () => {
+  it('a crash of its primary fences nobody and moves nothing', { timeout: 240_000 }, async () => {
     const seen = await through('crash', async (cluster, key) => {
       const crash = await cluster.killPrimary(key);
       return `a crash of ${crash.from} (${crash.to} serving after ${crash.promotedMs} ms, rejoined after ${crash.rejoinedMs} ms)`;

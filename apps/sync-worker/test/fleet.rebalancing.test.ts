@@ -146,10 +146,12 @@ describe('the fleet', () => {
     expect(longestGapMs).toBeLessThan(10_000); // the goal; on an idle machine it is 0
   });
 
-  it('a worker killed (SIGKILL) loses its inboxes to the others within 30 s', { timeout: 120_000 }, async () => {
+  it('a worker killed (SIGKILL) loses its inboxes to the others within 30 s', { timeout: 180_000 }, async () => {
     const w = await world('fleet-kill', 8);
     const dying = spawnWorkerProcess(fx.queueName, { LOG_LEVEL: 'warn' });
-    await oneEach(w, 'the process holds every inbox');
+    // Up to 60 s for the process to start (through tsx) and hold them: CI's loaded 2 cores took over 30 s
+    // once. The 30 s that is the goal is measured from the kill, below.
+    await oneEach(w, 'the process holds every inbox', 60_000);
     const survivor = await fx.startWorker(FAST);
     // The survivor takes its own shards from the process; the process keeps the rest.
     await waitFor(() => w.inboxIds.some((id) => survivor.holds(id)) || w.inboxIds.length === 0, { what: 'the survivor to take its shards', timeoutMs: 30_000 });

@@ -134,7 +134,7 @@ async function flood(fixture: Fixture, inboxes: FloodInbox[], count: number): Pr
 const fencedIn = (w: WorkerProcess): number => (w.output().match(/"event":"fenced"/g) ?? []).length;
 
 describe('the fleet on a Redis Cluster', () => {
-  it('a reply flood through a manual failover and a crash of primaries: every reply once, every inbox held throughout', { timeout: 240_000 }, async () => {
+  it('a reply flood through a manual failover and a crash of primaries: every reply once, every inbox held throughout', { timeout: 360_000 }, async () => {
     fx = await createFixture('cluster-flood');
     const inboxes = await world(fx);
     const cluster = redisCluster();

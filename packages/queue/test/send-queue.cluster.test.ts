@@ -4,7 +4,7 @@
 // effect is a row in PostgreSQL under a unique constraint, so a second run of a job cannot hide.
 import { randomUUID } from 'node:crypto';
 import { createDb, type DbHandle } from '@reply-sync/db';
-import { redisCluster, stack, uniqueName, waitFor, type RedisClusterHelper } from '@reply-sync/testkit';
+import { redisCluster, stack, TAKE_OVER_AFTER_CRASH_TIMEOUT_MS, uniqueName, waitFor, type RedisClusterHelper } from '@reply-sync/testkit';
 import type { Job } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -108,8 +108,9 @@ async function totals(queue: SendQueue): Promise<Record<string, number>> {
 }
 
 /**
- * A producer's command, tried again until it lands (at most 45 tries a second apart). Another package's
- * test may crash a primary meanwhile, and until its replica takes over (up to 45 s on a loaded machine)
+ * A producer's command, tried again until it lands (tries a second apart, for as long as a takeover may
+ * take). Another package's test may crash a primary meanwhile, and until its replica takes over
+ * (TAKE_OVER_AFTER_CRASH_TIMEOUT_MS on a loaded machine)
  * a producer's command on that primary's slots fails fast, by design: its caller retries, as a CRM
  * retrying its submit would. Adds carry their key, so a retry of an add that did land is still one job.
  */
@@ -118,7 +119,7 @@ async function retried<T>(command: () => Promise<T>): Promise<T> {
     try {
       return await command();
     } catch (error) {
-      if (attempt >= 45) throw error;
+      if (attempt >= TAKE_OVER_AFTER_CRASH_TIMEOUT_MS / 1_000) throw error;
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
   }
@@ -172,11 +173,11 @@ describe('the send queue on a Redis Cluster', () => {
     expect(new Set(added.map((j) => `${j.queueQualifiedName}:${j.id}`)).size).toBe(sends.length);
     for (const [i, r] of sends.entries()) expect(added[2 * i]!.queueQualifiedName).toBe(queue.forInbox(r.inboxId).qualifiedName);
 
-    await waitFor(async () => (await effects.count()) === sends.length, { what: 'every send job to run', timeoutMs: 45_000 });
+    await waitFor(async () => (await effects.count()) === sends.length, { what: 'every send job to run', timeoutMs: TAKE_OVER_AFTER_CRASH_TIMEOUT_MS });
     expect(effects.runs).toBe(sends.length);
     expect(effects.repeats).toBe(0);
-    await waitFor(async () => (await totals(queue)).completed === sends.length, { what: 'every job completed', timeoutMs: 45_000 });
-  }, 120_000);
+    await waitFor(async () => (await totals(queue)).completed === sends.length, { what: 'every job completed', timeoutMs: TAKE_OVER_AFTER_CRASH_TIMEOUT_MS });
+  }, 240_000);
 
   it('a primary failover in the middle of a flood of sends: every job runs and completes exactly once', async () => {
     const c = cluster();
@@ -216,8 +217,8 @@ describe('the send queue on a Redis Cluster', () => {
 
     // Fail over the primary holding the most shards once the flood is well under way, and keep adding
     // sends after it: some are added and run before, during and after the failover.
-    // Slow only while another package's test has a primary down: its slots wait for the replica (≤ 45 s).
-    await waitFor(async () => (await effects.count()) >= 300, { what: 'the flood to be under way', timeoutMs: 45_000, intervalMs: 10 });
+    // Slow only while another package's test has a primary down: its slots wait for the replica (up to TAKE_OVER_AFTER_CRASH_TIMEOUT_MS).
+    await waitFor(async () => (await effects.count()) >= 300, { what: 'the flood to be under way', timeoutMs: TAKE_OVER_AFTER_CRASH_TIMEOUT_MS, intervalMs: 10 });
     const before = await effects.count();
     const startedAt = performance.now();
     const failover = await c.failover(`${sendShardPrefix(0)}:x`);
@@ -226,12 +227,12 @@ describe('the send queue on a Redis Cluster', () => {
     await producing;
 
     const total = added.length;
-    await waitFor(async () => (await effects.count()) === total, { what: 'every send job to run', timeoutMs: 45_000 });
+    await waitFor(async () => (await effects.count()) === total, { what: 'every send job to run', timeoutMs: TAKE_OVER_AFTER_CRASH_TIMEOUT_MS });
     const ids = new Set(await effects.ids());
     expect(ids.size).toBe(total); // 0 lost
     expect(effects.repeats).toBe(0); // 0 duplicated
     expect(effects.runs).toBe(total);
-    await waitFor(async () => (await totals(queue)).completed === total, { what: 'every job completed', timeoutMs: 45_000 });
+    await waitFor(async () => (await totals(queue)).completed === total, { what: 'every job completed', timeoutMs: TAKE_OVER_AFTER_CRASH_TIMEOUT_MS });
     expect(await totals(queue)).toMatchObject({ failed: 0, active: 0, wait: 0, delayed: 0 });
     const during = effects.doneAt.filter((t) => t >= startedAt && t <= endedAt).length;
     const after = effects.doneAt.filter((t) => t > endedAt).length;
@@ -240,5 +241,5 @@ describe('the send queue on a Redis Cluster', () => {
       `cluster failover ${failover.from} -> ${failover.to} (slot ${failover.slot}) in ${failover.ms} ms, mid-flood of ${total} sends: ` +
         `${before} ran before it, ${during} during, ${after} after; 0 lost, ${effects.repeats} repeated, ${producerErrors} adds retried`,
     );
-  }, 180_000);
+  }, 360_000);
 });

@@ -15,4 +15,4 @@ export { startCountingProxy, type ConnectionBytes, type CountingProxy, type Coun
 export { startPrivatePostgres, type PrivatePostgres } from './private-postgres';
 export { startLineServer, type LineServer } from './line-server';
 export { smtpAuthRefusal, startScriptedSmtpServer, type ScriptedSmtpServer } from './scripted-smtp-server';
-export { redisCluster, parseClusterNodes, withTopologyLock, type RedisClusterHelper, type ClusterNodeInfo, type FailoverResult, type CrashResult } from './redis-cluster';
+export { redisCluster, parseClusterNodes, TAKE_OVER_AFTER_CRASH_TIMEOUT_MS, withTopologyLock, type RedisClusterHelper, type ClusterNodeInfo, type FailoverResult, type CrashResult } from './redis-cluster';

@@ -40,7 +40,7 @@ describe('the Redis Cluster of the stack', () => {
     expect(await client.get(key)).toBe('after');
   });
 
-  it('killPrimary(key): the replica takes over after the node timeout, and the killed node rejoins as its replica', { timeout: 120_000 }, async () => {
+  it('killPrimary(key): the replica takes over after the node timeout, and the killed node rejoins as its replica', { timeout: 240_000 }, async () => {
     cluster = redisCluster();
     const client = await cluster.client();
     const key = `{${uniqueName('crash')}}:value`;
