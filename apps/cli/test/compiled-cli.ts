@@ -79,7 +79,7 @@ export interface LongRunning {
   /** The JSON log lines printed so far. */
   lines(): Record<string, unknown>[];
   output(): { stdout: string; stderr: string };
-  /** SIGTERM; resolves with the exit code (SIGKILL after 15 s). */
+  /** SIGTERM; resolves with the exit code (SIGKILL after 30 s: on CI's loaded 2 cores an API once took over 15 s to close its pools). */
   stop(): Promise<number | null>;
 }
 
@@ -96,7 +96,7 @@ export function startCompiled(args: string[], env: Record<string, string>): Long
         .map((line) => JSON.parse(line) as Record<string, unknown>),
     stop: async () => {
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       const code = await exited;
       clearTimeout(timer);
       return code;
