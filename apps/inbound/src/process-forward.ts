@@ -47,19 +47,6 @@ export function forwardedMessageId(original: ForwardedOriginal, mta: string): st
   return `<fwd.${digest}@${mta}>`;
 }
 
-/**
- * The quoted Date as an instant ("30 november 2026 om 10:15:08 CET", "pon., 30 lis 2026 o 10:15"); null
- * when threading's parseQuotedDate cannot read it without guessing. A quoted date that names no zone
- * (Gmail's and Outlook's do not) was written by the forwarding user's client in the user's local time,
- * and that client wrote the forward's own Date header in the same zone: its offset is the one used.
- * With no readable offset there either, UTC. (A client that writes its Date header in UTC, as Exchange
- * Online does, makes a zone-less quoted date read as UTC; the detail says which zone was assumed.)
- */
-export function quotedDate(text: string | null, forwardDateHeader?: string): Date | null {
-  if (!text) return null;
-  return parseQuotedDate(text, dateOffsetMinutes(forwardDateHeader));
-}
-
 /** The note on a quoted date read in an assumed zone: "... read in the forward's zone, UTC+01:00". */
 function assumedZoneNote(forwardOffset: number | null): string {
   if (forwardOffset === null) return "the quoted date names no zone, nor does the forward's Date: read in UTC";
@@ -93,10 +80,16 @@ export async function processForward(deps: ProcessDeps, input: ForwardInput): Pr
   if (existing) return finish({ ...base, decision: 'skipped', reasonCode: 'duplicate', detail: `already logged as email ${existing.id}`, emailId: existing.id });
 
   const forwardDate = firstHeader(input.headers, 'date');
-  const readDate = quotedDate(original.dateText, forwardDate);
+  // The quoted Date as an instant, by threading's parseQuotedDate (null when it cannot be read without
+  // guessing). One that names no zone (Gmail's and Outlook's do not) was written by the forwarding user's
+  // client in the user's local time, the zone that client wrote the forward's own Date header in; with no
+  // readable offset there either, UTC. (A client that writes its Date header in UTC, as Exchange Online
+  // does, makes a zone-less quoted date read as UTC; the detail says which zone was assumed.)
+  const forwardOffset = dateOffsetMinutes(forwardDate);
+  const readDate = original.dateText ? parseQuotedDate(original.dateText, forwardOffset) : null;
   const sentAt = readDate ?? parseDate(forwardDate);
   // Said in the detail: an original logged an hour off is what a support person would be asked about.
-  const zoneNote = readDate && dateOffsetMinutes(original.dateText) === null ? assumedZoneNote(dateOffsetMinutes(forwardDate)) : null;
+  const zoneNote = readDate && dateOffsetMinutes(original.dateText) === null ? assumedZoneNote(forwardOffset) : null;
   // The HTML part is a forward too (readForward found the header in one of the two parts): the original's
   // formatting is kept when the cut-out HTML starts like the text read; otherwise text only, as before.
   const originalHtml = htmlBody ? matchingOriginalHtml(htmlBody, original.body) : null;
