@@ -68,13 +68,14 @@ describe('GET /t/o/<token>.gif', () => {
   it('collapses repeats of one request into one row with hits, and classifies an Apple-range open as a prefetch', async () => {
     const c = claims();
     const token = signTrackingToken(keys, c);
-    await Promise.all([1, 2, 3].map(() => get(`/t/o/${token}.gif`)));
+    // Three repeats, and in the same batch the same token from another browser and as a HEAD: other requests.
+    const firefox = 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0';
+    await Promise.all([...[1, 2, 3].map(() => get(`/t/o/${token}.gif`)), get(`/t/o/${token}.gif`, { headers: { 'user-agent': firefox } }), get(`/t/o/${token}.gif`, { method: 'HEAD' })]);
     await api.app.trackingRecorder!.flush();
     await get(`/t/o/${token}.gif`);
     await api.app.trackingRecorder!.flush();
     const rows = await rowsOf(c.recipient);
-    expect(rows).toHaveLength(1);
-    expect(rows[0]!.hits).toBe(4);
+    expect(rows.map((r) => [r.method, r.userAgent, r.hits]).sort()).toEqual([['GET', CHROME, 4], ['GET', firefox, 1], ['HEAD', CHROME, 1]].sort());
 
     // From 127.0.0.2 (standing in for Apple's egress): a privacy-proxy prefetch, not an open by a person.
     const apple = claims();

@@ -1,18 +1,24 @@
-// The tracker's HMAC-SHA256 gives createHmac's bytes, for keys shorter than, as long as and longer than
-// the block, and for messages of every length around it, with the key's blocks reused across calls.
+// The tracker's HMAC-SHA256 (its own SHA-256 compression over the key's saved states) gives createHmac's
+// bytes, for keys shorter than, as long as and longer than the block, and for messages of every length up
+// to five blocks (each way the padding can fall) and a click token's longest, with the key's states reused.
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { hmacSha256 } from '../src/hmac-sha256';
 
 describe('hmacSha256', () => {
-  it('equals createHmac for keys of 32, 64 and 100 bytes and messages of 0 to 300 bytes', () => {
-    for (const size of [32, 64, 100]) {
+  it('equals createHmac for keys of 1, 32, 64 and 100 bytes and messages of 0 to 320 bytes and 4,400', () => {
+    for (const size of [1, 32, 64, 100]) {
       const secret = randomBytes(size);
-      for (let n = 0; n <= 300; n += 7) {
+      for (const n of [...Array.from({ length: 321 }, (_, i) => i), 4400]) {
         const message = randomBytes(n);
         expect(hmacSha256(secret, message).toString('hex')).toBe(createHmac('sha256', secret).update(message).digest('hex'));
       }
     }
+  });
+
+  it('matches RFC 4231 test case 6 (a 131-byte key, hashed first)', () => {
+    const message = Buffer.from('Test Using Larger Than Block-Size Key - Hash Key First');
+    expect(hmacSha256(Buffer.alloc(131, 0xaa), message).toString('hex')).toBe('60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54');
   });
 
   it('matches RFC 4231 test case 2 (a key shorter than the block)', () => {

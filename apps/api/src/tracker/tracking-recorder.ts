@@ -1,6 +1,7 @@
 // Tracker events in batches: a request only folds its hit into memory (so the pixel and the redirect answer
 // at once, whether the token was good or not), and repeats of one request in the same minute fold into one
-// entry there, keyed by the token as requested, so a batch holds distinct requests, not hits. The tokens
+// entry there, found by the token as requested and then by the rest of the request, so a batch holds
+// distinct requests, not hits. The tokens
 // are read here, at flush, once per distinct token of the batch: the pixel is the same GIF whatever its
 // token, so its request checks nothing, and a redirect checks only its token's MAC and target
 // (linkTargetOf). A token we did not sign, or of the other route's kind, is dropped unrecorded. Every
@@ -45,6 +46,8 @@ export interface TrackingRecorderOptions extends ClassifyOptions {
 }
 
 const DEDUPE_WINDOW_MS = 60_000;
+/** The window a request's repeats fold in (and its dedupe key names). */
+const minuteOf = (at: number) => Math.floor(at / DEDUPE_WINDOW_MS);
 /** The longest user agent kept (the rest is cut as the hit arrives, so a waiting entry stays small). */
 export const MAX_AGENT = 512;
 
@@ -54,7 +57,7 @@ export const MAX_AGENT = 512;
  */
 function identityOf(hit: TrackerHit): string {
   // Newline-separated: none of the parts can hold one (a base64url token and HTTP header values cannot).
-  return `${hit.kind}\n${hit.token}\n${hit.method}\n${hit.ip}\n${hit.userAgent}\n${Math.floor(hit.at / DEDUPE_WINDOW_MS)}`;
+  return `${hit.kind}\n${hit.token}\n${hit.method}\n${hit.ip}\n${hit.userAgent}\n${minuteOf(hit.at)}`;
 }
 
 /**
@@ -68,8 +71,19 @@ export function dedupeKeyOf(hit: TrackerHit): string {
 
 interface Pending {
   hit: TrackerHit;
+  /** The hit's minute (the window its repeats fold in). */
+  minute: number;
   hits: number;
   last: number;
+}
+
+/** The waiting request (of the same token) that `hit` repeats: the same route, method, address and agent in its minute. */
+function repeated(waiting: Pending[] | undefined, hit: TrackerHit, minute: number): Pending | undefined {
+  if (!waiting) return undefined;
+  for (const p of waiting) {
+    if (p.minute === minute && p.hit.kind === hit.kind && p.hit.method === hit.method && p.hit.ip === hit.ip && p.hit.userAgent === hit.userAgent) return p;
+  }
+  return undefined;
 }
 
 /** A hit whose token is ours and of the route's kind, with its claims. */
@@ -78,8 +92,10 @@ type Verified = Pending & { claims: TrackingClaims };
 export function createTrackingRecorder(options: TrackingRecorderOptions): TrackingRecorder {
   const maxBatch = options.maxBatch ?? 500;
   const maxBuffered = options.maxBuffered ?? 100_000;
-  // Insertion order is arrival order of each request's first hit.
-  let pending = new Map<string, Pending>();
+  // The waiting requests by token as requested (what a request is found by without building a key: the
+  // rest is compared field by field). A list is at most maxBatch long, since a batch is written at that size.
+  let pending = new Map<string, Pending[]>();
+  let pendingCount = 0;
   /** Distinct requests flushed but not yet written: with pending, what maxBuffered bounds. */
   let queued = 0;
   let dropped = 0;
@@ -87,10 +103,10 @@ export function createTrackingRecorder(options: TrackingRecorderOptions): Tracki
   let timer: NodeJS.Timeout | null = null;
 
   /** The batch's hits with their claims, each token verified once; the ones we did not sign are left out. */
-  const verified = (batch: Map<string, Pending>): Verified[] => {
+  const verified = (batch: Pending[]): Verified[] => {
     const claimsOf = new Map<string, TrackingClaims | null>();
     const out: Verified[] = [];
-    for (const entry of batch.values()) {
+    for (const entry of batch) {
       const { hit } = entry;
       const key = `${hit.kind}\n${hit.token}`;
       if (!claimsOf.has(key)) {
@@ -103,7 +119,7 @@ export function createTrackingRecorder(options: TrackingRecorderOptions): Tracki
     return out;
   };
 
-  const write = async (batch: Map<string, Pending>) => {
+  const write = async (batch: Pending[]) => {
     const entries = verified(batch).sort((a, b) => a.hit.at - b.hit.at);
     if (entries.length === 0) return;
     const pairs = [...new Map(entries.map(({ claims }) => [pairKey(claims.emailId, claims.recipient), { emailId: claims.emailId, recipient: claims.recipient }])).values()];
@@ -122,22 +138,23 @@ export function createTrackingRecorder(options: TrackingRecorderOptions): Tracki
   const flush = (): Promise<void> => {
     if (timer) clearTimeout(timer);
     timer = null;
-    const batch = pending;
+    const batch = [...pending.values()].flat();
     pending = new Map();
-    queued += batch.size;
+    pendingCount = 0;
+    queued += batch.length;
     // One batch at a time, in order, so a batch's classification sees the batch before it.
     writing = writing.then(async () => {
       if (dropped > 0) {
         options.log.warn({ event: 'tracking_events_dropped', dropped }, 'tracking events dropped: the buffer was full');
         dropped = 0;
       }
-      if (batch.size === 0) return;
+      if (batch.length === 0) return;
       try {
         await write(batch);
       } catch (error) {
-        options.log.error({ err: error, events: batch.size }, 'could not write tracking events');
+        options.log.error({ err: error, events: batch.length }, 'could not write tracking events');
       } finally {
-        queued -= batch.size;
+        queued -= batch.length;
       }
     });
     return writing;
@@ -145,19 +162,23 @@ export function createTrackingRecorder(options: TrackingRecorderOptions): Tracki
 
   return {
     record(hit) {
-      const key = identityOf(hit);
-      const seen = pending.get(key);
+      const minute = minuteOf(hit.at);
+      const waiting = pending.get(hit.token);
+      const seen = repeated(waiting, hit, minute);
       if (seen) {
         seen.hits += 1;
         if (hit.at > seen.last) seen.last = hit.at;
         return;
       }
-      if (pending.size + queued >= maxBuffered) {
+      if (pendingCount + queued >= maxBuffered) {
         dropped += 1;
         return;
       }
-      pending.set(key, { hit, hits: 1, last: hit.at });
-      if (pending.size >= maxBatch) void flush();
+      const entry = { hit, minute, hits: 1, last: hit.at };
+      if (waiting) waiting.push(entry);
+      else pending.set(hit.token, [entry]);
+      pendingCount += 1;
+      if (pendingCount >= maxBatch) void flush();
       else timer ??= setTimeout(() => void flush(), options.flushIntervalMs ?? 250).unref();
     },
     flush,
