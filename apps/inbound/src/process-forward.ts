@@ -87,9 +87,9 @@ export async function processForward(deps: ProcessDeps, input: ForwardInput): Pr
   // does, makes a zone-less quoted date read as UTC; the detail says which zone was assumed.)
   const forwardOffset = dateOffsetMinutes(forwardDate);
   const readDate = original.dateText ? parseQuotedDate(original.dateText, forwardOffset) : null;
-  const sentAt = readDate ?? parseDate(forwardDate);
+  const sentAt = readDate?.at ?? parseDate(forwardDate);
   // Said in the detail: an original logged an hour off is what a support person would be asked about.
-  const zoneNote = readDate && dateOffsetMinutes(original.dateText) === null ? assumedZoneNote(forwardOffset) : null;
+  const zoneNote = readDate && !readDate.zoneNamed ? assumedZoneNote(forwardOffset) : null;
   // The HTML part is a forward too (readForward found the header in one of the two parts): the original's
   // formatting is kept when the cut-out HTML starts like the text read; otherwise text only, as before.
   const originalHtml = htmlBody ? matchingOriginalHtml(htmlBody, original.body) : null;

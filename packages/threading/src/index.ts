@@ -61,4 +61,4 @@ export {
 } from './decide-bcc';
 export { decideForward, type ForwardReading, type ForwardFacts, type ForwardContext, type ForwardDecision } from './decide-forward';
 export { subjectKey } from './subject-key';
-export { parseQuotedDate, dateOffsetMinutes, MAX_QUOTED_DATE_LENGTH } from './parse-quoted-date';
+export { parseQuotedDate, dateOffsetMinutes, MAX_QUOTED_DATE_LENGTH, type QuotedDate } from './parse-quoted-date';

@@ -281,17 +281,23 @@ function isValid(f: DateFields): boolean {
   );
 }
 
+/** A quoted Date line read: the instant, and whether the line named its zone (else a fallback was assumed). */
+export interface QuotedDate {
+  at: Date;
+  zoneNamed: boolean;
+}
+
 /**
  * The instant a quoted Date line names, or null when it cannot be read without guessing (never throws).
  * A line that names no zone is read at `fallbackOffsetMinutes` (minutes east of UTC), or at UTC when
- * that is null (or not a number).
+ * that is null (or not a number); `zoneNamed` says which.
  */
-export function parseQuotedDate(text: string, fallbackOffsetMinutes: number | null): Date | null {
+export function parseQuotedDate(text: string, fallbackOffsetMinutes: number | null): QuotedDate | null {
   const f = readFields(text);
   if (!f || !isValid(f)) return null;
   const fallback = Number.isFinite(fallbackOffsetMinutes) ? fallbackOffsetMinutes : null;
   const offset = f.offsetMinutes ?? fallback ?? 0;
-  return new Date(Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second) - offset * 60_000);
+  return { at: new Date(Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second) - offset * 60_000), zoneNamed: f.offsetMinutes !== null };
 }
 
 /**

@@ -92,7 +92,7 @@ const REAL_LINES: [string, string, string, string | null][] = [
 
 describe('parseQuotedDate: the Date lines of real forward headers', () => {
   it.each(REAL_LINES)('%s (%s): %s', (_client, _language, text, expected) => {
-    expect(parseQuotedDate(text, CET)?.toISOString() ?? null).toBe(expected);
+    expect(parseQuotedDate(text, CET)?.at.toISOString() ?? null).toBe(expected);
   });
 
   it.each([
@@ -114,7 +114,7 @@ describe('parseQuotedDate: the Date lines of real forward headers', () => {
     ['Mon, 30 Nov 2026 10:15:08 +0100 (CET)', 'an offset with its comment', '2026-11-30T09:15:08.000Z'],
     ['Mon, 30 Nov 2026 10:15:08 (CET)', 'a zone only in a comment', '2026-11-30T09:15:08.000Z'],
   ])('%s: the zone it names (%s) wins over the fallback', (text, _zone, expected) => {
-    expect(parseQuotedDate(text, -300)?.toISOString()).toBe(expected);
+    expect(parseQuotedDate(text, -300)?.at.toISOString()).toBe(expected);
   });
 });
 
@@ -122,20 +122,20 @@ describe('parseQuotedDate: the fallback zone', () => {
   // The rule process-forward.ts relies on: the forwarding user's client wrote a zone-less quoted date in
   // the user's local time, the zone of the forward's own Date header; it passes that offset.
   it('reads a line that names no zone at the fallback offset', () => {
-    expect(parseQuotedDate('Mon, 30 Nov 2026 at 10:15', 60)?.toISOString()).toBe('2026-11-30T09:15:00.000Z');
-    expect(parseQuotedDate('Mon, 30 Nov 2026 at 10:15', -300)?.toISOString()).toBe('2026-11-30T15:15:00.000Z');
-    expect(parseQuotedDate('Mon, 30 Nov 2026 at 10:15', 330)?.toISOString()).toBe('2026-11-30T04:45:00.000Z');
-    expect(parseQuotedDate('Mon, 30 Nov 2026 at 10:15', 0)?.toISOString()).toBe('2026-11-30T10:15:00.000Z');
+    expect(parseQuotedDate('Mon, 30 Nov 2026 at 10:15', 60)?.at.toISOString()).toBe('2026-11-30T09:15:00.000Z');
+    expect(parseQuotedDate('Mon, 30 Nov 2026 at 10:15', -300)?.at.toISOString()).toBe('2026-11-30T15:15:00.000Z');
+    expect(parseQuotedDate('Mon, 30 Nov 2026 at 10:15', 330)?.at.toISOString()).toBe('2026-11-30T04:45:00.000Z');
+    expect(parseQuotedDate('Mon, 30 Nov 2026 at 10:15', 0)?.at.toISOString()).toBe('2026-11-30T10:15:00.000Z');
   });
 
   it('reads it at UTC when there is no fallback either', () => {
-    expect(parseQuotedDate('pon., 30 lis 2026 o 10:15', null)?.toISOString()).toBe('2026-11-30T10:15:00.000Z');
-    expect(parseQuotedDate('pon., 30 lis 2026 o 10:15', Number.NaN)?.toISOString()).toBe('2026-11-30T10:15:00.000Z');
+    expect(parseQuotedDate('pon., 30 lis 2026 o 10:15', null)?.at.toISOString()).toBe('2026-11-30T10:15:00.000Z');
+    expect(parseQuotedDate('pon., 30 lis 2026 o 10:15', Number.NaN)?.at.toISOString()).toBe('2026-11-30T10:15:00.000Z');
   });
 
   it('crosses midnight and the year with the offset', () => {
-    expect(parseQuotedDate('Fri, 1 Jan 2027 at 00:30', 60)?.toISOString()).toBe('2026-12-31T23:30:00.000Z');
-    expect(parseQuotedDate('31 December 2026 at 23:30', -300)?.toISOString()).toBe('2027-01-01T04:30:00.000Z');
+    expect(parseQuotedDate('Fri, 1 Jan 2027 at 00:30', 60)?.at.toISOString()).toBe('2026-12-31T23:30:00.000Z');
+    expect(parseQuotedDate('31 December 2026 at 23:30', -300)?.at.toISOString()).toBe('2027-01-01T04:30:00.000Z');
   });
 
   it('dateOffsetMinutes gives the offset a forward Date header names, null when none or unreadable', () => {
@@ -163,7 +163,7 @@ describe('parseQuotedDate: 12-hour clocks', () => {
     ['3:05 pm', '2026-11-30T15:05:00.000Z'],
     ['3:05\u202fPM', '2026-11-30T15:05:00.000Z'],
   ])('Monday, November 30, 2026 %s', (clock, expected) => {
-    expect(parseQuotedDate(`Monday, November 30, 2026 ${clock}`, 0)?.toISOString()).toBe(expected);
+    expect(parseQuotedDate(`Monday, November 30, 2026 ${clock}`, 0)?.at.toISOString()).toBe(expected);
   });
 
   it.each(['0:05 AM', '13:05 PM', '12:05 AM PM', 'PM 12:05'])('Monday, November 30, 2026 %s is null', (clock) => {
@@ -183,7 +183,7 @@ describe('parseQuotedDate: numeric dates', () => {
     ['mar, 10/11/2026 10:15', '2026-11-10T10:15:00.000Z', '"mar" beside a numeric date is a Tuesday'],
     ['28/10/21, 12:46', '2021-10-28T12:46:00.000Z', 'a two-digit year is this century'],
   ])('%s → %s (%s)', (text, expected) => {
-    expect(parseQuotedDate(text, 0)?.toISOString()).toBe(expected);
+    expect(parseQuotedDate(text, 0)?.at.toISOString()).toBe(expected);
   });
 
   it.each([
@@ -291,7 +291,9 @@ describe('parseQuotedDate: written by each client, read back', { timeout: PROPER
         const withSeconds = /\d:\d\d:\d\d/.test(text);
         const expected = at + (withSeconds ? second * 1000 : 0);
         // A zoned line ignores the fallback; a zone-less one is read at it.
-        expect(parseQuotedDate(text, zoned ? o + 120 : o)?.getTime(), text).toBe(expected);
+        const read = parseQuotedDate(text, zoned ? o + 120 : o);
+        expect(read?.at.getTime(), text).toBe(expected);
+        expect(read?.zoneNamed, text).toBe(zoned);
       }),
       runs(),
     );

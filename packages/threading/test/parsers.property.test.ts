@@ -135,7 +135,7 @@ describe('parsers on any input', { timeout: PROPERTY_TIMEOUT_MS }, () => {
   it('parseQuotedDate returns a valid Date or null, never an exception, at any fallback offset', () => {
     fc.assert(
       fc.property(fc.oneof(dateText, headerishText(220), fc.string({ unit: 'binary', maxLength: 220 })), fc.option(fc.integer({ min: -900, max: 900 })), (value, fallback) => {
-        const date = parseQuotedDate(value, fallback);
+        const date = parseQuotedDate(value, fallback)?.at ?? null;
         if (date !== null) {
           expect(date).toBeInstanceOf(Date);
           expect(Number.isNaN(date.getTime())).toBe(false);

@@ -29,12 +29,19 @@ const VERSION = 1;
 const KIND_BYTE: Record<TrackingTokenKind, number> = { open: 1, click: 2 };
 /** 128 bits of HMAC-SHA256: forging needs 2^128 tries, and links stay short. */
 const MAC_BYTES = 16;
+const MAX_KID = 16;
 const MAX_RECIPIENT = 254;
 const MAX_TARGET = 4096;
+// The layout: version, kind, kid length, kid, account id, email id, sent at (u32 seconds), recipient length,
+// recipient, then for a click the target's length (u16) and the target, then the MAC.
+const HEAD_BYTES = 3;
+const IDS_AND_TIME_BYTES = 16 + 16 + 4;
+const MAX_OPEN_BYTES = HEAD_BYTES + MAX_KID + IDS_AND_TIME_BYTES + 1 + MAX_RECIPIENT + MAC_BYTES;
+const base64urlChars = (bytes: number) => Math.ceil((bytes * 4) / 3);
 /** Longest token we even look at, in base64url characters. */
-export const MAX_TOKEN_CHARS = Math.ceil(((3 + 16 + 32 + 4 + 1 + MAX_RECIPIENT + 2 + MAX_TARGET + MAC_BYTES) * 4) / 3);
+export const MAX_TOKEN_CHARS = base64urlChars(MAX_OPEN_BYTES + 2 + MAX_TARGET);
 /** Longest open token (no target): what a pixel hit may carry to the recorder. */
-export const MAX_OPEN_TOKEN_CHARS = Math.ceil(((3 + 16 + 32 + 4 + 1 + MAX_RECIPIENT + MAC_BYTES) * 4) / 3);
+export const MAX_OPEN_TOKEN_CHARS = base64urlChars(MAX_OPEN_BYTES);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 // Verifying a token of an unknown key still computes one HMAC, so the answer takes as long as for a known key.
@@ -107,18 +114,44 @@ export function signTrackingToken(keyring: TrackingKeyring, claims: TrackingClai
 function authenticated(keyring: TrackingKeyring, token: string): { ok: true; body: Buffer; kid: string } | { ok: false; reason: TokenRefusal } {
   if (token.length < 8 || token.length > MAX_TOKEN_CHARS || !BASE64URL.test(token)) return { ok: false, reason: 'malformed' };
   const raw = Buffer.from(token, 'base64url');
-  if (raw.length < 3 + MAC_BYTES) return { ok: false, reason: 'malformed' };
+  if (raw.length < HEAD_BYTES + MAC_BYTES) return { ok: false, reason: 'malformed' };
   const body = raw.subarray(0, raw.length - MAC_BYTES);
   const given = raw.subarray(raw.length - MAC_BYTES);
   const kidLength = body[2]!;
-  if (body[0] !== VERSION || kidLength < 1 || kidLength > 16 || body.length < 3 + kidLength) return { ok: false, reason: 'malformed' };
-  const kid = body.toString('latin1', 3, 3 + kidLength);
+  if (body[0] !== VERSION || kidLength < 1 || kidLength > MAX_KID || body.length < HEAD_BYTES + kidLength) return { ok: false, reason: 'malformed' };
+  const kid = body.toString('latin1', HEAD_BYTES, HEAD_BYTES + kidLength);
   const key = keyring.find((k) => k.kid === kid);
   const expected = mac(key?.secret ?? DUMMY_SECRET, body);
   const matches = timingSafeEqual(expected, given);
   if (!key) return { ok: false, reason: 'unknown_key' };
   if (!matches) return { ok: false, reason: 'bad_signature' };
   return { ok: true, body, kid };
+}
+
+/** Where a signed body's fields are; null where its lengths do not add up. */
+interface Layout {
+  kind: TrackingTokenKind;
+  /** Account id, email id and sent-at start here. */
+  ids: number;
+  recipient: number;
+  recipientLength: number;
+  /** A click's target (-1 for an open). */
+  target: number;
+  targetLength: number;
+}
+
+/** Reads the layout signTrackingToken wrote (defensively: the body is ours, but lengths are checked again). */
+function layoutOf(body: Buffer): Layout | null {
+  const kind = body[1] === KIND_BYTE.open ? 'open' : body[1] === KIND_BYTE.click ? 'click' : null;
+  const ids = HEAD_BYTES + body[2]!;
+  const recipient = ids + IDS_AND_TIME_BYTES + 1;
+  if (!kind || body.length < recipient) return null;
+  const recipientLength = body[recipient - 1]!;
+  const end = recipient + recipientLength;
+  if (kind === 'open') return body.length === end ? { kind, ids, recipient, recipientLength, target: -1, targetLength: 0 } : null;
+  if (body.length < end + 2) return null;
+  const targetLength = body.readUInt16BE(end);
+  return body.length === end + 2 + targetLength ? { kind, ids, recipient, recipientLength, target: end + 2, targetLength } : null;
 }
 
 /**
@@ -129,17 +162,10 @@ function authenticated(keyring: TrackingKeyring, token: string): { ok: true; bod
 export function linkTargetOf(keyring: TrackingKeyring, token: string): string | null {
   const checked = authenticated(keyring, token);
   if (!checked.ok) return null;
-  const { body } = checked;
-  if (body[1] !== KIND_BYTE.click) return null;
-  let at = 3 + body[2]! + 16 + 16 + 4;
-  if (body.length < at + 1) return null;
-  at += 1 + body[at]!;
-  if (body.length < at + 2) return null;
-  const targetLength = body.readUInt16BE(at);
-  at += 2;
-  if (body.length !== at + targetLength) return null;
+  const layout = layoutOf(checked.body);
+  if (layout?.kind !== 'click') return null;
   // Written by signTrackingToken as the URL parser writes an http(s) URL: only the scheme is checked again.
-  const target = body.toString('utf8', at, at + targetLength);
+  const target = checked.body.toString('utf8', layout.target, layout.target + layout.targetLength);
   return target.startsWith('https://') || target.startsWith('http://') ? target : null;
 }
 
@@ -152,31 +178,20 @@ export function verifyTrackingToken(keyring: TrackingKeyring, token: string): Ve
   const checked = authenticated(keyring, token);
   if (!checked.ok) return checked;
   const { body, kid } = checked;
-  const kidLength = body[2]!;
-  // Signed by us: the layout below was written by signTrackingToken, but is still read defensively.
-  let at = 3 + kidLength;
-  const kind = body[1] === 1 ? 'open' : body[1] === 2 ? 'click' : null;
-  if (!kind || body.length < at + 16 + 16 + 4 + 1) return { ok: false, reason: 'malformed' };
-  const accountId = uuidOf(body.subarray(at, at + 16));
-  const emailId = uuidOf(body.subarray(at + 16, at + 32));
-  const sentAt = new Date(body.readUInt32BE(at + 32) * 1000);
-  at += 36;
-  const recipientLength = body[at]!;
-  at += 1;
-  if (body.length < at + recipientLength) return { ok: false, reason: 'malformed' };
-  const recipient = body.subarray(at, at + recipientLength).toString('utf8');
-  at += recipientLength;
-  const claims: TrackingClaims = { kind, accountId, emailId, recipient, sentAt };
+  const layout = layoutOf(body);
+  if (!layout) return { ok: false, reason: 'malformed' };
+  const { kind, ids } = layout;
+  const claims: TrackingClaims = {
+    kind,
+    accountId: uuidOf(body.subarray(ids, ids + 16)),
+    emailId: uuidOf(body.subarray(ids + 16, ids + 32)),
+    recipient: body.toString('utf8', layout.recipient, layout.recipient + layout.recipientLength),
+    sentAt: new Date(body.readUInt32BE(ids + 32) * 1000),
+  };
   if (kind === 'click') {
-    if (body.length < at + 2) return { ok: false, reason: 'malformed' };
-    const targetLength = body.readUInt16BE(at);
-    at += 2;
-    if (body.length !== at + targetLength) return { ok: false, reason: 'malformed' };
-    const target = trackableHref(body.toString('utf8', at, at + targetLength));
+    const target = trackableHref(body.toString('utf8', layout.target, layout.target + layout.targetLength));
     if (target === null) return { ok: false, reason: 'bad_target' };
     claims.target = target;
-  } else if (body.length !== at) {
-    return { ok: false, reason: 'malformed' };
   }
   return { ok: true, claims, kid };
 }
