@@ -20,7 +20,7 @@ import { PROBLEM_CONTENT_TYPE, ProblemSchema, problemOf, ApiProblem } from './pr
 import { registerRoutes, type RouteDeps } from './routes/index';
 import { consolePlugin } from './console/console-plugin';
 import type { LookLoginBudget } from '@reply-sync/operations/look-for-message';
-import { MAX_TOKEN_CHARS, type IpRanges, type TrackingKeyring } from '@reply-sync/tracking';
+import { loadIpRanges, MAX_TOKEN_CHARS, SHIPPED_SCANNER_RANGES, type IpRanges, type TrackingKeyring } from '@reply-sync/tracking';
 import { createTrackingRecorder, type TrackingRecorder } from './tracker/tracking-recorder';
 import { createLiveActivityHub, type LiveActivityHub } from './tracker/live-activity-hub';
 
@@ -41,8 +41,8 @@ export const DOCS_PREFIX = '/docs';
 export interface AppDeps extends Omit<RouteDeps, 'db' | 'tracker' | 'activity'> {
   /** Live activity (one LISTEN connection on this URL); null or absent: GET /v1/activity/stream answers 503. */
   live?: { databaseUrl: string; maxStreamsPerAccount?: number; keepAliveMs?: number } | null;
-  /** Open and click tracking (TRACKING_KEYS, Apple's ranges); null or absent: off (pixel served, links 404). */
-  tracking?: { keys: TrackingKeyring; appleRanges: IpRanges; flushIntervalMs?: number } | null;
+  /** Open and click tracking (TRACKING_KEYS, Apple's and the scanners' ranges, the shipped scanners' list when absent); null or absent: off (pixel served, links 404). */
+  tracking?: { keys: TrackingKeyring; appleRanges: IpRanges; scannerRanges?: IpRanges; flushIntervalMs?: number } | null;
   db: Db;
   /** The rate limit's store, shared by every API process; null keeps counts in this process (tests only). */
   redis: RedisConnection | null;
@@ -128,7 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.decorate('declaredRoutes', enforceAccess(app, authenticate));
   enforceIdempotency(app);
-  const recorder = deps.tracking ? createTrackingRecorder({ db: deps.db, keys: deps.tracking.keys, appleRanges: deps.tracking.appleRanges, log: app.log, flushIntervalMs: deps.tracking.flushIntervalMs }) : null;
+  const recorder = deps.tracking ? createTrackingRecorder({ db: deps.db, keys: deps.tracking.keys, appleRanges: deps.tracking.appleRanges, scannerRanges: deps.tracking.scannerRanges ?? loadIpRanges(SHIPPED_SCANNER_RANGES), log: app.log, flushIntervalMs: deps.tracking.flushIntervalMs }) : null;
   app.decorate('trackingRecorder', recorder);
   app.addHook('onClose', async () => recorder?.close());
   const live = deps.live ? createLiveActivityHub({ db: deps.db, databaseUrl: deps.live.databaseUrl, log: app.log, maxStreamsPerAccount: deps.live.maxStreamsPerAccount }) : null;

@@ -53,6 +53,8 @@ const EnvSchema = z.object({
   TRACKING_KEYS: z.preprocess(blank, z.string().optional()),
   /** Apple Mail Privacy Protection egress ranges (CIDR per line); default: the list shipped in packages/tracking/data. */
   TRACKING_APPLE_RANGES_FILE: z.preprocess(blank, z.string().optional()),
+  /** Mail security gateways' ranges (CIDR per line); default: the list shipped in packages/tracking/data. */
+  TRACKING_SCANNER_RANGES_FILE: z.preprocess(blank, z.string().optional()),
   /** The domain of the logging addresses (apps/inbound's); unset: GET /v1/inbound-addresses answers 503. */
   INBOUND_DOMAIN: z.preprocess(
     blank,
@@ -162,6 +164,7 @@ const TrackerEnvSchema = z.object({
   TRACKER_PORT: int(0, 65535, 8788),
   TRACKING_KEYS: z.preprocess(blank, z.string({ error: (issue) => (issue.input === undefined ? 'not set; the tracker verifies tokens with the same TRACKING_KEYS as the worker signs them with (kid:secret, newest first)' : undefined) })),
   TRACKING_APPLE_RANGES_FILE: z.preprocess(blank, z.string().optional()),
+  TRACKING_SCANNER_RANGES_FILE: z.preprocess(blank, z.string().optional()),
   DB_POOL_MAX: int(1, 1000, 4),
   LOG_LEVEL: z.preprocess(blank, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 });

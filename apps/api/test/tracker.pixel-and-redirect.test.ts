@@ -1,7 +1,7 @@
 // The tracker over real HTTP on loopback: the pixel is the 43-byte GIF with no-cache headers whatever the
 // token; a click token redirects to its target with no key and no look-up; a tampered, unknown-key or open
 // token on the click route answers 404 and records nothing; repeats of one request are one row with hits;
-// events are classified (a HEAD is a scanner, an Apple-range open a privacy prefetch).
+// events are classified (a HEAD is a scanner, so is a mail gateway's range; an Apple-range open a privacy prefetch).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { parseEncryptionKeys, trackingEvents } from '@reply-sync/db';
 import { request as httpRequest } from 'node:http';
@@ -22,8 +22,8 @@ const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KH
 const sentAt = new Date(Date.now() - 3600_000);
 
 beforeAll(async () => {
-  // Loopback stands in for Apple's egress in one test: 127.0.0.2 is "Apple", 127.0.0.1 is a person.
-  api = await startTestApi({ tracking: { keys, appleRanges: parseIpRanges('127.0.0.2/32'), flushIntervalMs: 20 } });
+  // Loopback stands in for Apple's egress and a mail gateway's: 127.0.0.2 is "Apple", 127.0.0.3 "Defender", 127.0.0.1 a person.
+  api = await startTestApi({ tracking: { keys, appleRanges: parseIpRanges('127.0.0.2/32'), scannerRanges: parseIpRanges('127.0.0.3/32'), flushIntervalMs: 20 } });
   a = await api.account();
   const inbox = await a.s.inboxes.create({ kind: 'team', address: `team-${randomUUID().slice(0, 8)}@mail.test`, imapHost: '127.0.0.1', imapPort: 1, imapTls: 'starttls', username: 'team', credentials: { password: 'x' } }, parseEncryptionKeys(stack.encryptionKeys));
   const { email } = await a.s.outgoingEmails.create({ inboxId: inbox.id, userId: null, sendId: `track-${randomUUID()}`, to: ['bob@example.test'], subject: 'Pricing', htmlBody: '<p>hi</p>' });
@@ -36,6 +36,17 @@ afterAll(async () => {
 
 const claims = (over: Partial<TrackingClaims> = {}): TrackingClaims => ({ kind: 'open', accountId: a.accountId, emailId, recipient: `bob+${randomUUID().slice(0, 6)}@example.test`, sentAt, ...over });
 const rowsOf = async (recipient: string) => api.db.db.select().from(trackingEvents).where(eq(trackingEvents.recipient, recipient));
+/** A GET from another loopback address (fetch cannot choose its source address). */
+const getFrom = (localAddress: string, path: string, userAgent = CHROME) =>
+  new Promise<{ status: number; location: string | undefined }>((resolve, reject) => {
+    const url = new URL(`${base}${path}`);
+    httpRequest({ host: url.hostname, port: url.port, path: url.pathname, localAddress, headers: { 'user-agent': userAgent } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location }));
+    })
+      .on('error', reject)
+      .end();
+  });
 const get = (path: string, init: RequestInit = {}) => fetch(`${base}${path}`, { redirect: 'manual', ...init, headers: { 'user-agent': CHROME, ...(init.headers as object) } });
 
 describe('GET /t/o/<token>.gif', () => {
@@ -79,13 +90,7 @@ describe('GET /t/o/<token>.gif', () => {
 
     // From 127.0.0.2 (standing in for Apple's egress): a privacy-proxy prefetch, not an open by a person.
     const apple = claims();
-    const status = await new Promise<number>((resolve, reject) => {
-      const url = new URL(`${base}/t/o/${signTrackingToken(keys, apple)}.gif`);
-      httpRequest({ host: url.hostname, port: url.port, path: url.pathname, localAddress: '127.0.0.2', headers: { 'user-agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)' } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      }).on('error', reject).end();
-    });
+    const { status } = await getFrom('127.0.0.2', `/t/o/${signTrackingToken(keys, apple)}.gif`, 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)');
     expect(status).toBe(200);
     await api.app.trackingRecorder!.flush();
     expect((await rowsOf(apple.recipient))[0]).toMatchObject({ eventClass: 'privacy_proxy', reason: 'apple_mpp_egress_range', counted: false, ip: '127.0.0.2' });
@@ -139,6 +144,15 @@ describe('GET /t/c/<token>', () => {
     expect((await get(`/t/c/${signTrackingToken(keys, c)}`)).status).toBe(302);
     await api.app.trackingRecorder!.flush();
     expect(await rowsOf(c.recipient)).toEqual([]);
+  });
+
+  it("a mail gateway's click and pixel fetch (from its ranges, a browser's agent, a day later) redirect and are recorded as a scanner's", async () => {
+    const c = claims({ kind: 'click', target: 'https://example.com/gateway', sentAt: new Date(Date.now() - 86_400_000) });
+    expect(await getFrom('127.0.0.3', `/t/c/${signTrackingToken(keys, c)}`)).toEqual({ status: 302, location: 'https://example.com/gateway' });
+    expect((await getFrom('127.0.0.3', `/t/o/${signTrackingToken(keys, { ...c, kind: 'open', target: undefined })}.gif`)).status).toBe(200);
+    await api.app.trackingRecorder!.flush();
+    const rows = await rowsOf(c.recipient);
+    expect(rows.map((r) => [r.kind, r.eventClass, r.reason, r.counted]).sort()).toEqual([['click', 'scanner', 'known_scanner_range', false], ['open', 'scanner', 'known_scanner_range', false]]);
   });
 
   it('a HEAD on a link (a scanner checking it) redirects and is recorded as a scanner', async () => {

@@ -1,12 +1,13 @@
 // Machine or human: each open or click gets a class and the reason for it, from the request and the
 // earlier events of the same email and recipient. The rules, in the order they are tried:
 // 1. a HEAD request is a security scanner (browsers and mail clients GET images and links);
-// 2. an open from Apple's Mail Privacy Protection egress ranges is a privacy-proxy prefetch;
-// 3. an open with Apple Mail's proxy user agent in the first seconds after sending is a prefetch too;
-// 4. Google's image proxy: the first open counts, its repeats do not (it caches, and refetches are noise);
-// 5. a click within a second of a click on another link is a scanner (nobody clicks two links that fast);
-// 6. a click before any counted open, in the first seconds after sending, is a scanner;
-// 7. anything else is a person.
+// 2. an open or click from a known mail security gateway's ranges is a scanner;
+// 3. an open from Apple's Mail Privacy Protection egress ranges is a privacy-proxy prefetch;
+// 4. an open with Apple Mail's proxy user agent in the first seconds after sending is a prefetch too;
+// 5. Google's image proxy: the first open counts, its repeats do not (it caches, and refetches are noise);
+// 6. a click within a second of a click on another link is a scanner (nobody clicks two links that fast);
+// 7. a click before any counted open, in the first seconds after sending, is a scanner;
+// 8. anything else is a person.
 import type { IpRanges } from './ip-ranges';
 
 export const EVENT_CLASSES = ['human', 'privacy_proxy', 'image_proxy', 'scanner'] as const;
@@ -15,6 +16,7 @@ export type EventClass = (typeof EVENT_CLASSES)[number];
 export const EVENT_REASONS = [
   'human',
   'head_request',
+  'known_scanner_range',
   'apple_mpp_egress_range',
   'apple_mpp_prefetch_timing',
   'google_image_proxy',
@@ -28,6 +30,7 @@ export type EventReason = (typeof EVENT_REASONS)[number];
 export const EVENT_REASON_SENTENCES: Record<EventReason, string> = {
   human: 'Opened or clicked by a person, as far as we can tell.',
   head_request: 'A HEAD request: link scanners check links this way, people never do.',
+  known_scanner_range: "From a mail security gateway's addresses (such as Microsoft Defender's or Proofpoint's): it loads images and follows links to check the email, whether or not anyone reads it.",
   apple_mpp_egress_range: "Fetched from Apple's Mail Privacy Protection addresses: Apple loads images for the recipient whether or not they read the email.",
   apple_mpp_prefetch_timing: "Apple Mail's proxy fetched the image seconds after sending: a privacy prefetch, not a reading.",
   google_image_proxy: "Through Gmail's image proxy: counts as an open (Gmail fetches images when the recipient opens the email).",
@@ -66,6 +69,8 @@ export interface Classification {
 
 export interface ClassifyOptions {
   appleRanges: IpRanges;
+  /** Mail security gateways' ranges (data/security-scanner-ranges.csv or the operator's file). */
+  scannerRanges: IpRanges;
   /** Opens by Apple's proxy agent this soon after sending are prefetches (default 60 s). */
   prefetchWindowMs?: number;
   /** Clicks this soon after sending with no open before are scanners (default 60 s). */
@@ -81,6 +86,7 @@ const machine = (eventClass: EventClass, reason: EventReason, counted = false): 
 export function classifyEvent(request: TrackingRequest, prior: readonly PriorEvent[], options: ClassifyOptions): Classification {
   const sinceSent = request.at.getTime() - request.sentAt.getTime();
   if (request.method === 'HEAD') return machine('scanner', 'head_request');
+  if (options.scannerRanges.has(request.ip)) return machine('scanner', 'known_scanner_range');
   if (request.kind === 'open') {
     if (options.appleRanges.has(request.ip)) return machine('privacy_proxy', 'apple_mpp_egress_range');
     if (APPLE_MAIL_AGENT.test(request.userAgent) && sinceSent <= (options.prefetchWindowMs ?? 60_000)) return machine('privacy_proxy', 'apple_mpp_prefetch_timing');

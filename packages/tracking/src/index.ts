@@ -3,7 +3,7 @@ export * from './tracking-keys';
 export * from './tracking-token';
 export * from './pixel';
 export * from './ip-ranges';
-export * from './apple-mpp-ranges';
+export * from './shipped-ranges';
 export * from './classify-event';
 export * from './plan-tracking';
 export * from './instrument-html';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { classifyEvent, EVENT_REASON_SENTENCES, EVENT_REASONS, loadIpRanges, parseIpRanges, type PriorEvent, type TrackingRequest } from '../src/index';
+import { classifyEvent, EVENT_REASON_SENTENCES, EVENT_REASONS, loadIpRanges, parseIpRanges, SHIPPED_SCANNER_RANGES, type PriorEvent, type TrackingRequest } from '../src/index';
 
-const appleRanges = loadIpRanges();
-const options = { appleRanges };
+// The shipped lists, as the tracker loads them by default.
+const options = { appleRanges: loadIpRanges(), scannerRanges: loadIpRanges(SHIPPED_SCANNER_RANGES) };
 const sentAt = new Date('2026-12-02T06:00:00Z');
 const at = (seconds: number) => new Date(sentAt.getTime() + seconds * 1000);
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36';
@@ -35,6 +35,15 @@ describe('classifying opens and clicks', () => {
     expect(first).toEqual({ eventClass: 'image_proxy', reason: 'google_image_proxy', counted: true });
     const again = classifyEvent(open({ userAgent: GMAIL, at: at(7200) }), [{ kind: 'open', at: at(3600), ...first }], options);
     expect(again).toEqual({ eventClass: 'image_proxy', reason: 'google_image_proxy_repeat', counted: false });
+  });
+
+  it("security scanners: a mail gateway's ranges (Microsoft's EOP, Proofpoint), for opens and clicks at any time", () => {
+    // Defender for Office 365 following a link and loading the pixel, a day after sending, with a browser's agent.
+    expect(classifyEvent(click({ ip: '40.107.22.13', at: at(86400) }), [counted('open', 3600)], options)).toEqual({ eventClass: 'scanner', reason: 'known_scanner_range', counted: false });
+    expect(classifyEvent(open({ ip: '2a01:111:f403:c201::7' }), [], options).reason).toBe('known_scanner_range');
+    expect(classifyEvent(open({ ip: '::ffff:148.163.150.2' }), [], options).reason).toBe('known_scanner_range');
+    // Next to them, not in them: a person.
+    expect(classifyEvent(open({ ip: '40.109.0.1' }), [], options).eventClass).toBe('human');
   });
 
   it('security scanners: HEAD requests, every link within a second, a click before any open at delivery', () => {

@@ -15,6 +15,7 @@ export interface TrackerAppDeps {
   db: Db;
   keys: TrackingKeyring;
   appleRanges: IpRanges;
+  scannerRanges: IpRanges;
   logLevel: string;
   /** Where log lines go (default stdout); tests capture them. */
   logStream?: DestinationStream;
@@ -50,7 +51,7 @@ export async function buildTrackerApp(deps: TrackerAppDeps): Promise<FastifyInst
     const { problem } = problemOf(new ApiProblem(404, 'route_not_found', `There is no ${request.method} ${request.url.split('?')[0]} on the tracker: it serves only /t/o/<token>.gif and /t/c/<token>.`));
     return reply.code(404).type(PROBLEM_CONTENT_TYPE).send(problem);
   });
-  const recorder = createTrackingRecorder({ db: deps.db, keys: deps.keys, appleRanges: deps.appleRanges, log: app.log, flushIntervalMs: deps.flushIntervalMs });
+  const recorder = createTrackingRecorder({ db: deps.db, keys: deps.keys, appleRanges: deps.appleRanges, scannerRanges: deps.scannerRanges, log: app.log, flushIntervalMs: deps.flushIntervalMs });
   app.decorate('trackingRecorder', recorder);
   app.addHook('onClose', async () => recorder.close());
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ ok: true }));

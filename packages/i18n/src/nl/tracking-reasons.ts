@@ -4,6 +4,7 @@ import type { EventReason } from '@reply-sync/tracking';
 export const EVENT_REASON_SENTENCES_NL: Readonly<Record<EventReason, string>> = {
   human: 'Geopend of aangeklikt door een persoon, voor zover we kunnen zien.',
   head_request: 'Een HEAD-verzoek: linkscanners controleren links zo, mensen nooit.',
+  known_scanner_range: 'Vanaf de adressen van een e-mailbeveiligingsgateway (zoals Microsoft Defender of Proofpoint): die laadt afbeeldingen en volgt links om de e-mail te controleren, of iemand hem nu leest of niet.',
   apple_mpp_egress_range: 'Opgehaald vanaf de adressen van Apples Mail Privacy Protection: Apple laadt afbeeldingen voor de ontvanger, of die de e-mail nu leest of niet.',
   apple_mpp_prefetch_timing: 'De proxy van Apple Mail haalde de afbeelding enkele seconden na verzending op: een privacy-prefetch, geen lezing.',
   google_image_proxy: 'Via de afbeeldingsproxy van Gmail: telt als geopend (Gmail haalt afbeeldingen op wanneer de ontvanger de e-mail opent).',

@@ -4,6 +4,7 @@ import type { EventReason } from '@reply-sync/tracking';
 export const EVENT_REASON_SENTENCES_PL: Readonly<Record<EventReason, string>> = {
   human: 'Otwarte lub kliknięte przez osobę, na ile możemy to stwierdzić.',
   head_request: 'Żądanie HEAD: tak sprawdzają linki skanery, ludzie nigdy.',
+  known_scanner_range: 'Z adresów bramki bezpieczeństwa poczty (takiej jak Microsoft Defender czy Proofpoint): pobiera obrazy i otwiera linki, by sprawdzić wiadomość, niezależnie od tego, czy ktoś ją czyta.',
   apple_mpp_egress_range: 'Pobrane z adresów Mail Privacy Protection firmy Apple: Apple pobiera obrazy za odbiorcę niezależnie od tego, czy wiadomość została przeczytana.',
   apple_mpp_prefetch_timing: 'Serwer pośredniczący Apple Mail pobrał obraz kilka sekund po wysłaniu: wstępne pobranie dla prywatności, nie przeczytanie.',
   google_image_proxy: 'Przez serwer pośredniczący obrazów Gmaila: liczy się jako otwarcie (Gmail pobiera obrazy, gdy odbiorca otwiera wiadomość).',

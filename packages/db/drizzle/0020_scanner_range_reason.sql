@@ -1,0 +1,4 @@
+-- Tracking events from a known mail security gateway's ranges (issue 15): the reason known_scanner_range
+-- (packages/tracking/data/security-scanner-ranges.csv, or TRACKING_SCANNER_RANGES_FILE).
+ALTER TABLE "tracking_events" DROP CONSTRAINT "tracking_events_reason_ck";--> statement-breakpoint
+ALTER TABLE "tracking_events" ADD CONSTRAINT "tracking_events_reason_ck" CHECK ("tracking_events"."reason" IN ('human', 'head_request', 'known_scanner_range', 'apple_mpp_egress_range', 'apple_mpp_prefetch_timing', 'google_image_proxy', 'google_image_proxy_repeat', 'links_clicked_within_a_second', 'click_before_open_at_delivery'));
