@@ -3,6 +3,8 @@
 // arrives within a second through PostgreSQL NOTIFY. Only the key's account, only a person's events;
 // Last-Event-ID replays what was missed; streams per account are capped; slow clients are dropped.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { parseEncryptionKeys } from '@reply-sync/db';
 import { parseIpRanges, parseTrackingKeys, signTrackingToken, type TrackingClaims } from '@reply-sync/tracking';
 import { stack, waitFor } from '@reply-sync/testkit';
@@ -104,6 +106,53 @@ describe('GET /v1/activity/stream', () => {
     const human = claimsFor(a, emailId);
     expect((await pixel(human)).status).toBe(200);
     await s.next((e) => e.data.recipient === human.recipient, 5000);
+  });
+
+  it('drops a client that stops reading once it is 256 KiB behind; a reading client of the account gets every event', { timeout: 90_000 }, async () => {
+    const d = await streamApi.account();
+    const key = await d.key(['read']);
+    const inbox = await d.s.inboxes.create({ kind: 'team', address: `team-${randomUUID().slice(0, 8)}@mail.test`, imapHost: '127.0.0.1', imapPort: 1, imapTls: 'starttls', username: 'team', credentials: { password: 'x' } }, parseEncryptionKeys(stack.encryptionKeys));
+    // A 20 KB subject (every event carries it), so the kernel's socket buffers (megabytes on loopback) fill in seconds.
+    const { email } = await d.s.outgoingEmails.create({ inboxId: inbox.id, userId: null, sendId: `track-${randomUUID()}`, to: ['bob@example.test'], subject: `Pricing ${'x'.repeat(20_000)}`, htmlBody: '<p>hi</p>' });
+    const reading = await stream(key);
+    // The slow client: a raw HTTP request whose socket stops being read once the response head is in.
+    const slow = connect({ host: '127.0.0.1', port: Number(new URL(streamBase).port) });
+    await once(slow, 'connect');
+    slow.write(`GET /v1/activity/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\nAuthorization: ${bearer(key).authorization}\r\n\r\n`);
+    let received = '';
+    await new Promise<void>((resolve) => {
+      const onData = (chunk: Buffer) => {
+        received += chunk.toString('latin1');
+        if (!received.includes('\r\n\r\n')) return;
+        slow.off('data', onData);
+        slow.pause();
+        resolve();
+      };
+      slow.on('data', onData);
+    });
+    expect(received).toMatch(/^HTTP\/1\.1 200/);
+    const droppedLine = () => streamApi.logs.find((line) => line.includes('activity_stream_dropped') && line.includes(d.accountId));
+    let sent = 0;
+    while (!droppedLine() && sent < 1000) {
+      await Promise.all(Array.from({ length: 5 }, () => pixel(claimsFor(d, email.id))));
+      sent += 5;
+      await recorderApi.app.trackingRecorder!.flush();
+      await waitFor(() => reading.events.length >= sent, { what: `${sent} events on the reading stream`, timeoutMs: 10_000, intervalMs: 5 });
+    }
+    expect(droppedLine(), `no drop after ${sent} events of 20 KB`).toBeDefined();
+    // The reading client has every one, in order of arrival, and keeps its stream.
+    expect(new Set(reading.events.map((e) => e.id)).size).toBe(sent);
+    const after = claimsFor(d, email.id);
+    await pixel(after);
+    await reading.next((e) => e.data.recipient === after.recipient, 5000);
+    // The slow one, read again, gets what the kernel still held, then the end: it must reconnect (with Last-Event-ID).
+    const ended = new Promise<void>((resolve) => slow.once('close', () => resolve()));
+    slow.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    slow.resume();
+    await ended;
+    const slowEvents = received.split('event: email.opened\n').length - 1;
+    expect(slowEvents).toBeGreaterThan(0);
+    expect(slowEvents).toBeLessThan(sent);
   });
 
   it('caps the streams of an account in one process (429), and answers 503 where live updates are off', async () => {
