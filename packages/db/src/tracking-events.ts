@@ -4,7 +4,7 @@
 // belongs to that account. An anonymous token's recipient (ANONYMOUS_RECIPIENT) is stored as NULL, and so
 // are its IP address and user agent: no identifier is kept for an anonymous open or click.
 import { createHash, randomBytes } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { ANONYMOUS_RECIPIENT, type PriorEvent } from '@reply-sync/tracking';
 import type { Db } from './client';
 import { trackingEvents, type TrackingEventRow } from './schema';
@@ -15,22 +15,50 @@ export type NewTrackingEvent = Pick<TrackingEventRow, 'accountId' | 'emailId' | 
 
 export const pairKey = (emailId: string, recipient: string) => `${emailId} ${recipient}`;
 
+/** The instants a batch's events fall between: what the earlier clicks it needs are looked for around. */
+export interface EventWindow {
+  from: Date;
+  to: Date;
+}
+
+type PriorRow = { email_id: string; recipient: string | null; kind: PriorEvent['kind']; at: string; target: string | null; event_class: PriorEvent['eventClass']; reason: PriorEvent['reason']; counted: boolean };
+
 /**
- * Earlier events per pairKey(email, recipient), oldest first. The pairs go as two arrays (one statement,
- * the same text for any batch): a condition built per pair (drizzle, up to 500 of them) showed in the
- * tracker process's CPU profile.
+ * Of a pair's earlier events, what classifyEvent's rules read, and no more: the first open through Gmail's
+ * image proxy (are the proxy's fetches repeats?), the first counted open (was it opened before this
+ * click?), and the clicks within a second of the window (another link clicked within a second?). All of
+ * them would grow with every open: an anonymous email's pair is every recipient's, and each batch read
+ * them all. Found through tracking_events_email_recipient_idx; an anonymous pair (recipient NULL) by IS NULL.
  */
-export async function priorTrackingEvents(db: Db, pairs: readonly { emailId: string; recipient: string }[]): Promise<Map<string, PriorEvent[]>> {
+function needed(p: SQL, recipient: SQL, window: EventWindow): SQL {
+  const from = new Date(window.from.getTime() - 1000).toISOString();
+  const to = new Date(window.to.getTime() + 1000).toISOString();
+  const cols = sql`t.email_id, t.recipient, t.kind, t.occurred_at AS at, t.target, t.event_class, t.reason, t.counted`;
+  const pair = sql`t.email_id = ${p}.email_id AND ${recipient}`;
+  // UNION, not UNION ALL: Gmail's first proxy fetch is often the first counted open too, and comes once.
+  return sql`(SELECT ${cols} FROM ${trackingEvents} t WHERE ${pair} AND t.kind = 'open' AND t.reason = 'google_image_proxy' ORDER BY t.occurred_at LIMIT 1)
+    UNION (SELECT ${cols} FROM ${trackingEvents} t WHERE ${pair} AND t.kind = 'open' AND t.counted ORDER BY t.occurred_at LIMIT 1)
+    UNION (SELECT ${cols} FROM ${trackingEvents} t WHERE ${pair} AND t.kind = 'click' AND t.occurred_at BETWEEN ${from}::timestamptz AND ${to}::timestamptz)`;
+}
+
+/**
+ * Earlier events per pairKey(email, recipient), oldest first: those the classifier needs (see needed) for
+ * a batch whose events fall in `window`. One statement for any batch, the pairs as arrays.
+ */
+export async function priorTrackingEvents(db: Db, pairs: readonly { emailId: string; recipient: string }[], window: EventWindow): Promise<Map<string, PriorEvent[]>> {
   const byPair = new Map<string, PriorEvent[]>();
   if (pairs.length === 0) return byPair;
-  const emailIds = pairs.map((p) => p.emailId);
-  // The anonymous recipient is stored as NULL; '' stands for it here (no address is empty).
-  const recipients = pairs.map((p) => (p.recipient === ANONYMOUS_RECIPIENT ? '' : p.recipient));
-  const rows = await db.execute<{ email_id: string; recipient: string | null; kind: PriorEvent['kind']; at: string; target: string | null; event_class: PriorEvent['eventClass']; reason: PriorEvent['reason']; counted: boolean }>(sql`
-    SELECT t.email_id, t.recipient, t.kind, t.occurred_at AS at, t.target, t.event_class, t.reason, t.counted
-    FROM (SELECT DISTINCT * FROM unnest(${sql.param(emailIds)}::uuid[], ${sql.param(recipients)}::text[])) AS p(email_id, recipient)
-    JOIN ${trackingEvents} t ON t.email_id = p.email_id AND coalesce(t.recipient, '') = p.recipient
-    ORDER BY t.occurred_at`);
+  const named = pairs.filter((p) => p.recipient !== ANONYMOUS_RECIPIENT);
+  const anonymous = [...new Set(pairs.filter((p) => p.recipient === ANONYMOUS_RECIPIENT).map((p) => p.emailId))];
+  const n = sql.raw('n');
+  const a = sql.raw('a');
+  const rows = await db.execute<PriorRow>(sql`
+    SELECT e.* FROM (SELECT DISTINCT * FROM unnest(${sql.param(named.map((p) => p.emailId))}::uuid[], ${sql.param(named.map((p) => p.recipient))}::text[])) AS n(email_id, recipient)
+    CROSS JOIN LATERAL (${needed(n, sql`t.recipient = n.recipient`, window)}) e
+    UNION ALL
+    SELECT e.* FROM unnest(${sql.param(anonymous)}::uuid[]) AS a(email_id)
+    CROSS JOIN LATERAL (${needed(a, sql`t.recipient IS NULL`, window)}) e
+    ORDER BY at`);
   for (const { email_id, recipient, kind, at, target, event_class, reason, counted } of rows) {
     const key = pairKey(email_id, recipient ?? ANONYMOUS_RECIPIENT);
     let list = byPair.get(key);

@@ -2,8 +2,7 @@
 // a link, its target), signed with HMAC-SHA256 under a key id, in compact binary as base64url. A click is
 // redirected from the token alone (no database look-up), and only a token we signed can name a target, so
 // the redirect cannot be used as an open redirect.
-import { timingSafeEqual } from 'node:crypto';
-import { hmacSha256 } from './hmac-sha256';
+import { hmacSha256, hmacSha256Matches } from './hmac-sha256';
 import type { TrackingKeyring } from './tracking-keys';
 
 export type TrackingTokenKind = 'open' | 'click';
@@ -43,7 +42,6 @@ export const MAX_TOKEN_CHARS = base64urlChars(MAX_OPEN_BYTES + 2 + MAX_TARGET);
 /** Longest open token (no target): what a pixel hit may carry to the recorder. */
 export const MAX_OPEN_TOKEN_CHARS = base64urlChars(MAX_OPEN_BYTES);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
 // Verifying a token of an unknown key still computes one HMAC, so the answer takes as long as for a known key.
 const DUMMY_SECRET = Buffer.alloc(32, 0x5a);
 
@@ -76,9 +74,6 @@ function uuidOf(bytes: Buffer): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-function mac(secret: Buffer, body: Buffer): Buffer {
-  return hmacSha256(secret, body).subarray(0, MAC_BYTES);
-}
 
 /** Signs claims with the newest key (keyring[0]). Throws TrackingTokenError for claims that cannot be carried. */
 export function signTrackingToken(keyring: TrackingKeyring, claims: TrackingClaims): string {
@@ -107,22 +102,23 @@ export function signTrackingToken(keyring: TrackingKeyring, claims: TrackingClai
     throw new TrackingTokenError('An open token carries no target.');
   }
   const body = Buffer.concat(parts);
-  return Buffer.concat([body, mac(key.secret, body)]).toString('base64url');
+  return Buffer.concat([body, hmacSha256(key.secret, body).subarray(0, MAC_BYTES)]).toString('base64url');
 }
 
 /** A token's body once its MAC is ours (compared in constant time), or why not. */
 function authenticated(keyring: TrackingKeyring, token: string): { ok: true; body: Buffer; kid: string } | { ok: false; reason: TokenRefusal } {
-  if (token.length < 8 || token.length > MAX_TOKEN_CHARS || !BASE64URL.test(token)) return { ok: false, reason: 'malformed' };
+  // Unpadded base64url of whole bytes never has a length of 4n + 1; '+' and '/' are base64's, not ours.
+  if (token.length < 8 || token.length > MAX_TOKEN_CHARS || token.length % 4 === 1 || token.includes('+') || token.includes('/')) return { ok: false, reason: 'malformed' };
   const raw = Buffer.from(token, 'base64url');
-  if (raw.length < HEAD_BYTES + MAC_BYTES) return { ok: false, reason: 'malformed' };
+  // The decoder skips what is not base64 (and stops at '='): a token holding any such character decodes short.
+  if (raw.length !== Math.floor((token.length * 3) / 4) || raw.length < HEAD_BYTES + MAC_BYTES) return { ok: false, reason: 'malformed' };
   const body = raw.subarray(0, raw.length - MAC_BYTES);
   const given = raw.subarray(raw.length - MAC_BYTES);
   const kidLength = body[2]!;
   if (body[0] !== VERSION || kidLength < 1 || kidLength > MAX_KID || body.length < HEAD_BYTES + kidLength) return { ok: false, reason: 'malformed' };
   const kid = body.toString('latin1', HEAD_BYTES, HEAD_BYTES + kidLength);
   const key = keyring.find((k) => k.kid === kid);
-  const expected = mac(key?.secret ?? DUMMY_SECRET, body);
-  const matches = timingSafeEqual(expected, given);
+  const matches = hmacSha256Matches(key?.secret ?? DUMMY_SECRET, body, given);
   if (!key) return { ok: false, reason: 'unknown_key' };
   if (!matches) return { ok: false, reason: 'bad_signature' };
   return { ok: true, body, kid };

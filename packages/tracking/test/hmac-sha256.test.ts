@@ -3,7 +3,7 @@
 // to five blocks (each way the padding can fall) and a click token's longest, with the key's states reused.
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { hmacSha256 } from '../src/hmac-sha256';
+import { hmacSha256, hmacSha256Matches } from '../src/hmac-sha256';
 
 describe('hmacSha256', () => {
   it('equals createHmac for keys of 1, 32, 64 and 100 bytes and messages of 0 to 320 bytes and 4,400', () => {
@@ -23,5 +23,21 @@ describe('hmacSha256', () => {
 
   it('matches RFC 4231 test case 2 (a key shorter than the block)', () => {
     expect(hmacSha256(Buffer.from('Jefe'), Buffer.from('what do ya want for nothing?')).toString('hex')).toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
+  });
+
+  it('hmacSha256Matches: true for the first 16 or 32 bytes of the HMAC, false when any byte differs or the length is 0 or 33', () => {
+    const secret = randomBytes(32);
+    const message = randomBytes(99);
+    const mac = createHmac('sha256', secret).update(message).digest();
+    expect(hmacSha256Matches(secret, message, mac.subarray(0, 16))).toBe(true);
+    expect(hmacSha256Matches(secret, message, mac)).toBe(true);
+    for (let i = 0; i < 16; i++) {
+      const changed = Buffer.from(mac.subarray(0, 16));
+      changed[i]! ^= 0x80;
+      expect(hmacSha256Matches(secret, message, changed), `byte ${i}`).toBe(false);
+    }
+    expect(hmacSha256Matches(secret, message, Buffer.alloc(0))).toBe(false);
+    expect(hmacSha256Matches(secret, message, Buffer.concat([mac, Buffer.from([0])]))).toBe(false);
+    expect(hmacSha256Matches(randomBytes(32), message, mac.subarray(0, 16))).toBe(false);
   });
 });

@@ -54,6 +54,16 @@ describe('tracking tokens', () => {
     expect(linkTargetOf(keys, open)).toBeNull();
     expect(linkTargetOf(parseTrackingKeys(k2), token)).toBeNull();
     for (const junk of ['', 'x', 'not a token!', 'A'.repeat(20000), raw.subarray(0, 20).toString('base64url')]) expect(linkTargetOf(keys, junk)).toBeNull();
+    // The signed token with a character that is not base64url (which Buffer's decoder would skip, stop at or
+    // read as base64's), or with one more or one fewer character: refused, by the route and by the recorder.
+    for (const c of ['+', '/', '=', ' ', '%', '.', '\u00e9', '\n']) {
+      for (const at of [0, 10, token.length - 1]) {
+        const changed = `${token.slice(0, at)}${c}${token.slice(at + 1)}`;
+        expect(linkTargetOf(keys, changed), JSON.stringify(changed)).toBeNull();
+        expect(verifyTrackingToken(keys, changed)).toEqual({ ok: false, reason: 'malformed' });
+      }
+    }
+    for (const changed of [`${token}A`, `${token}AA`, token.slice(0, -1)]) expect(linkTargetOf(keys, changed), changed).toBeNull();
   });
 
   it('an open token of the longest recipient and key id fits MAX_OPEN_TOKEN_CHARS', () => {

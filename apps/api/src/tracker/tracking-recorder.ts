@@ -123,7 +123,8 @@ export function createTrackingRecorder(options: TrackingRecorderOptions): Tracki
     const entries = verified(batch).sort((a, b) => a.hit.at - b.hit.at);
     if (entries.length === 0) return;
     const pairs = [...new Map(entries.map(({ claims }) => [pairKey(claims.emailId, claims.recipient), { emailId: claims.emailId, recipient: claims.recipient }])).values()];
-    const prior = await priorTrackingEvents(options.db, pairs);
+    // Sorted by time: the window is the first entry's to the last's.
+    const prior = await priorTrackingEvents(options.db, pairs, { from: new Date(entries[0]!.hit.at), to: new Date(entries.at(-1)!.hit.at) });
     const rows: NewTrackingEvent[] = entries.map(({ hit, hits, last, claims }) => {
       const at = new Date(hit.at);
       const pair = pairKey(claims.emailId, claims.recipient);
