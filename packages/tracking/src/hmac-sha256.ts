@@ -43,19 +43,30 @@ function compress(state: Int32Array, bytes: Uint8Array, offset: number): void {
   let f = state[5]!;
   let g = state[6]!;
   let h = state[7]!;
-  for (let i = 0; i < 64; i++) {
-    const s1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-    const t1 = (h + s1 + ((e & f) ^ (~e & g)) + K[i]! + W[i]!) | 0;
-    const s0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-    const t2 = (s0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
-    h = g;
-    g = f;
-    f = e;
-    e = (d + t1) | 0;
-    d = c;
-    c = b;
-    b = a;
-    a = (t1 + t2) | 0;
+  // Two rounds per turn, the second written with the roles the first leaves (its new a in d, its new e in
+  // h), so the eight working variables move once per two rounds instead of every round.
+  for (let i = 0; i < 64; i += 2) {
+    let t1 = (h + (((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7))) + ((e & f) ^ (~e & g)) + K[i]! + W[i]!) | 0;
+    let t2 = ((((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10))) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+    h = (d + t1) | 0;
+    d = (t1 + t2) | 0;
+    t1 = (g + (((h >>> 6) | (h << 26)) ^ ((h >>> 11) | (h << 21)) ^ ((h >>> 25) | (h << 7))) + ((h & e) ^ (~h & f)) + K[i + 1]! + W[i + 1]!) | 0;
+    t2 = ((((d >>> 2) | (d << 30)) ^ ((d >>> 13) | (d << 19)) ^ ((d >>> 22) | (d << 10))) + ((d & a) ^ (d & b) ^ (a & b))) | 0;
+    g = (c + t1) | 0;
+    c = (t1 + t2) | 0;
+    // After the two rounds the variables a..h hold what the standard names c, d, a, b, g, h, e, f.
+    const oldA = a;
+    const oldB = b;
+    const oldE = e;
+    const oldF = f;
+    a = c;
+    b = d;
+    c = oldA;
+    d = oldB;
+    e = g;
+    f = h;
+    g = oldE;
+    h = oldF;
   }
   state[0] = (state[0]! + a) | 0;
   state[1] = (state[1]! + b) | 0;
