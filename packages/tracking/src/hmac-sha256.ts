@@ -79,21 +79,20 @@ function compress(state: Int32Array, bytes: Uint8Array, offset: number): void {
 }
 
 /**
- * Runs `message` through `state` (which has already taken one 64-byte block: the padded key) with SHA-256's
- * padding, leaving the digest's words in `state`.
+ * Runs the first `length` bytes of `message` through `state` (which has already taken one 64-byte block:
+ * the padded key) with SHA-256's padding, leaving the digest's words in `state`.
  */
-function finish(state: Int32Array, message: Uint8Array): void {
-  const n = message.length;
+function finish(state: Int32Array, message: Uint8Array, length: number): void {
   let o = 0;
-  for (; o + BLOCK <= n; o += BLOCK) compress(state, message, o);
-  const rest = n - o;
+  for (; o + BLOCK <= length; o += BLOCK) compress(state, message, o);
+  const rest = length - o;
   // The tail, 0x80, zeros and the length in bits (of the key block and the message) fill one block or two.
   const blocks = rest + 9 <= BLOCK ? 1 : 2;
   const end = blocks * BLOCK;
   LAST.fill(0, 0, end);
-  LAST.set(message.subarray(o), 0);
+  for (let i = 0; i < rest; i++) LAST[i] = message[o + i]!;
   LAST[rest] = 0x80;
-  const bits = (BLOCK + n) * 8;
+  const bits = (BLOCK + length) * 8;
   LAST[end - 5] = Math.floor(bits / 2 ** 32);
   LAST[end - 4] = bits >>> 24;
   LAST[end - 3] = bits >>> 16;
@@ -140,33 +139,36 @@ function keyOf(secret: Buffer): HmacKey {
   return key;
 }
 
-/** Leaves HMAC-SHA256 of `message` under `secret` in STATE, as eight words. */
-function hmacIntoState(secret: Buffer, message: Uint8Array): void {
+/** Leaves HMAC-SHA256 of the first `length` bytes of `message` under `secret` in STATE, as eight words. */
+function hmacIntoState(secret: Buffer, message: Uint8Array, length: number): void {
   const key = keyOf(secret);
   STATE.set(key.inner);
-  finish(STATE, message);
+  finish(STATE, message, length);
   writeWords(STATE, INNER);
   STATE.set(key.outer);
-  finish(STATE, INNER);
+  finish(STATE, INNER, INNER.length);
 }
 
 /** HMAC-SHA256 of `message` under `secret`: 32 bytes. */
 export function hmacSha256(secret: Buffer, message: Uint8Array): Buffer {
-  hmacIntoState(secret, message);
+  hmacIntoState(secret, message, message.length);
   const out = Buffer.allocUnsafe(32);
   writeWords(STATE, out);
   return out;
 }
 
 /**
- * Whether `mac` (1 to 32 bytes) is the start of HMAC-SHA256 of `message` under `secret`: every byte is
- * compared whatever the others are (the time does not say how much of a forged MAC was right), and
- * nothing is allocated. What a tracker request checks its token with.
+ * Whether `signed` is a message (its first `messageLength` bytes) followed by the start of its HMAC-SHA256
+ * under `secret` (the rest: 1 to 32 bytes). Every byte of the MAC is compared whatever the others are (the
+ * time does not say how much of a forged MAC was right), and nothing is allocated: what a tracker request
+ * checks its token with.
  */
-export function hmacSha256Matches(secret: Buffer, message: Uint8Array, mac: Uint8Array): boolean {
-  hmacIntoState(secret, message);
+export function hmacSha256Matches(secret: Buffer, signed: Uint8Array, messageLength: number): boolean {
+  const macLength = signed.length - messageLength;
+  if (messageLength < 0 || macLength < 1 || macLength > 32) return false;
+  hmacIntoState(secret, signed, messageLength);
   writeWords(STATE, INNER);
-  let difference = mac.length >= 1 && mac.length <= 32 ? 0 : 1;
-  for (let i = 0; i < mac.length && i < 32; i++) difference |= INNER[i]! ^ mac[i]!;
+  let difference = 0;
+  for (let i = 0; i < macLength; i++) difference |= INNER[i]! ^ signed[messageLength + i]!;
   return difference === 0;
 }

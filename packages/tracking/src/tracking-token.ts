@@ -3,7 +3,7 @@
 // redirected from the token alone (no database look-up), and only a token we signed can name a target, so
 // the redirect cannot be used as an open redirect.
 import { hmacSha256, hmacSha256Matches } from './hmac-sha256';
-import type { TrackingKeyring } from './tracking-keys';
+import type { TrackingKey, TrackingKeyring } from './tracking-keys';
 
 export type TrackingTokenKind = 'open' | 'click';
 
@@ -105,23 +105,35 @@ export function signTrackingToken(keyring: TrackingKeyring, claims: TrackingClai
   return Buffer.concat([body, hmacSha256(key.secret, body).subarray(0, MAC_BYTES)]).toString('base64url');
 }
 
-/** A token's body once its MAC is ours (compared in constant time), or why not. */
-function authenticated(keyring: TrackingKeyring, token: string): { ok: true; body: Buffer; kid: string } | { ok: false; reason: TokenRefusal } {
+/** The keyring's key named by the `length` ASCII bytes at `at` (compared in place: no string is made). */
+function keyNamed(keyring: TrackingKeyring, bytes: Buffer, at: number, length: number): TrackingKey | undefined {
+  for (const key of keyring) {
+    if (key.kid.length !== length) continue;
+    let same = true;
+    for (let i = 0; i < length && same; i++) same = key.kid.charCodeAt(i) === bytes[at + i];
+    if (same) return key;
+  }
+  return undefined;
+}
+
+/** A decoded token whose MAC is ours (compared in constant time): the body is its first `length` bytes. */
+type Authenticated = { ok: true; token: Buffer; length: number; kid: string };
+
+/** A token decoded and its MAC checked, or why not. */
+function authenticated(keyring: TrackingKeyring, token: string): Authenticated | { ok: false; reason: TokenRefusal } {
   // Unpadded base64url of whole bytes never has a length of 4n + 1; '+' and '/' are base64's, not ours.
   if (token.length < 8 || token.length > MAX_TOKEN_CHARS || token.length % 4 === 1 || token.includes('+') || token.includes('/')) return { ok: false, reason: 'malformed' };
   const raw = Buffer.from(token, 'base64url');
   // The decoder skips what is not base64 (and stops at '='): a token holding any such character decodes short.
   if (raw.length !== Math.floor((token.length * 3) / 4) || raw.length < HEAD_BYTES + MAC_BYTES) return { ok: false, reason: 'malformed' };
-  const body = raw.subarray(0, raw.length - MAC_BYTES);
-  const given = raw.subarray(raw.length - MAC_BYTES);
-  const kidLength = body[2]!;
-  if (body[0] !== VERSION || kidLength < 1 || kidLength > MAX_KID || body.length < HEAD_BYTES + kidLength) return { ok: false, reason: 'malformed' };
-  const kid = body.toString('latin1', HEAD_BYTES, HEAD_BYTES + kidLength);
-  const key = keyring.find((k) => k.kid === kid);
-  const matches = hmacSha256Matches(key?.secret ?? DUMMY_SECRET, body, given);
+  const length = raw.length - MAC_BYTES;
+  const kidLength = raw[2]!;
+  if (raw[0] !== VERSION || kidLength < 1 || kidLength > MAX_KID || length < HEAD_BYTES + kidLength) return { ok: false, reason: 'malformed' };
+  const key = keyNamed(keyring, raw, HEAD_BYTES, kidLength);
+  const matches = hmacSha256Matches(key?.secret ?? DUMMY_SECRET, raw, length);
   if (!key) return { ok: false, reason: 'unknown_key' };
   if (!matches) return { ok: false, reason: 'bad_signature' };
-  return { ok: true, body, kid };
+  return { ok: true, token: raw, length, kid: key.kid };
 }
 
 /** Where a signed body's fields are; null where its lengths do not add up. */
@@ -136,18 +148,21 @@ interface Layout {
   targetLength: number;
 }
 
-/** Reads the layout signTrackingToken wrote (defensively: the body is ours, but lengths are checked again). */
-function layoutOf(body: Buffer): Layout | null {
+/**
+ * Reads the layout signTrackingToken wrote in the first `length` bytes of `body` (defensively: the body is
+ * ours, but lengths are checked again).
+ */
+function layoutOf(body: Buffer, length: number): Layout | null {
   const kind = body[1] === KIND_BYTE.open ? 'open' : body[1] === KIND_BYTE.click ? 'click' : null;
   const ids = HEAD_BYTES + body[2]!;
   const recipient = ids + IDS_AND_TIME_BYTES + 1;
-  if (!kind || body.length < recipient) return null;
+  if (!kind || length < recipient) return null;
   const recipientLength = body[recipient - 1]!;
   const end = recipient + recipientLength;
-  if (kind === 'open') return body.length === end ? { kind, ids, recipient, recipientLength, target: -1, targetLength: 0 } : null;
-  if (body.length < end + 2) return null;
+  if (kind === 'open') return length === end ? { kind, ids, recipient, recipientLength, target: -1, targetLength: 0 } : null;
+  if (length < end + 2) return null;
   const targetLength = body.readUInt16BE(end);
-  return body.length === end + 2 + targetLength ? { kind, ids, recipient, recipientLength, target: end + 2, targetLength } : null;
+  return length === end + 2 + targetLength ? { kind, ids, recipient, recipientLength, target: end + 2, targetLength } : null;
 }
 
 /**
@@ -158,10 +173,10 @@ function layoutOf(body: Buffer): Layout | null {
 export function linkTargetOf(keyring: TrackingKeyring, token: string): string | null {
   const checked = authenticated(keyring, token);
   if (!checked.ok) return null;
-  const layout = layoutOf(checked.body);
+  const layout = layoutOf(checked.token, checked.length);
   if (layout?.kind !== 'click') return null;
   // Written by signTrackingToken as the URL parser writes an http(s) URL: only the scheme is checked again.
-  const target = checked.body.toString('utf8', layout.target, layout.target + layout.targetLength);
+  const target = checked.token.toString('utf8', layout.target, layout.target + layout.targetLength);
   return target.startsWith('https://') || target.startsWith('http://') ? target : null;
 }
 
@@ -173,8 +188,8 @@ export function linkTargetOf(keyring: TrackingKeyring, token: string): string | 
 export function verifyTrackingToken(keyring: TrackingKeyring, token: string): VerifiedToken {
   const checked = authenticated(keyring, token);
   if (!checked.ok) return checked;
-  const { body, kid } = checked;
-  const layout = layoutOf(body);
+  const { token: body, kid } = checked;
+  const layout = layoutOf(body, checked.length);
   if (!layout) return { ok: false, reason: 'malformed' };
   const { kind, ids } = layout;
   const claims: TrackingClaims = {

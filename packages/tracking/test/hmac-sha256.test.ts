@@ -25,19 +25,20 @@ describe('hmacSha256', () => {
     expect(hmacSha256(Buffer.from('Jefe'), Buffer.from('what do ya want for nothing?')).toString('hex')).toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
   });
 
-  it('hmacSha256Matches: true for the first 16 or 32 bytes of the HMAC, false when any byte differs or the length is 0 or 33', () => {
+  it('hmacSha256Matches: a message followed by the first 16 or 32 bytes of its HMAC, not when any byte differs, with no MAC or 33 bytes', () => {
     const secret = randomBytes(32);
     const message = randomBytes(99);
     const mac = createHmac('sha256', secret).update(message).digest();
-    expect(hmacSha256Matches(secret, message, mac.subarray(0, 16))).toBe(true);
-    expect(hmacSha256Matches(secret, message, mac)).toBe(true);
-    for (let i = 0; i < 16; i++) {
-      const changed = Buffer.from(mac.subarray(0, 16));
+    const signed = (tail: Buffer) => Buffer.concat([message, tail]);
+    expect(hmacSha256Matches(secret, signed(mac.subarray(0, 16)), message.length)).toBe(true);
+    expect(hmacSha256Matches(secret, signed(mac), message.length)).toBe(true);
+    for (let i = 0; i < message.length + 16; i++) {
+      const changed = signed(mac.subarray(0, 16));
       changed[i]! ^= 0x80;
-      expect(hmacSha256Matches(secret, message, changed), `byte ${i}`).toBe(false);
+      expect(hmacSha256Matches(secret, changed, message.length), `byte ${i}`).toBe(false);
     }
-    expect(hmacSha256Matches(secret, message, Buffer.alloc(0))).toBe(false);
-    expect(hmacSha256Matches(secret, message, Buffer.concat([mac, Buffer.from([0])]))).toBe(false);
-    expect(hmacSha256Matches(randomBytes(32), message, mac.subarray(0, 16))).toBe(false);
+    expect(hmacSha256Matches(secret, message, message.length)).toBe(false);
+    expect(hmacSha256Matches(secret, signed(Buffer.concat([mac, Buffer.from([0])])), message.length)).toBe(false);
+    expect(hmacSha256Matches(randomBytes(32), signed(mac.subarray(0, 16)), message.length)).toBe(false);
   });
 });
