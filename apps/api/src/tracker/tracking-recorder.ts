@@ -1,10 +1,9 @@
 // Tracker events in batches: a request only folds its hit into memory (so the pixel and the redirect answer
 // at once, whether the token was good or not), and repeats of one request in the same minute fold into one
 // entry there, found by the token as requested and then by the rest of the request, so a batch holds
-// distinct requests, not hits. The tokens
-// are read here, at flush, once per distinct token of the batch: the pixel is the same GIF whatever its
-// token, so its request checks nothing, and a redirect checks only its token's MAC and target
-// (linkTargetOf). A token we did not sign, or of the other route's kind, is dropped unrecorded. Every
+// distinct requests, not hits. The tokens are read here, at flush, once per distinct token of the batch:
+// the pixel is the same GIF whatever its token, so its request checks nothing, and a redirect checks only
+// its token's MAC and target (linkTargetOf). A token we did not sign, or of the other route's kind, is dropped unrecorded. Every
 // flush then loads the earlier events of the batch's recipients, classifies each entry in time order, and
 // writes the batch in one INSERT.
 import { createHash } from 'node:crypto';
