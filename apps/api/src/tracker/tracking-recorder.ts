@@ -3,9 +3,9 @@
 // entry there, found by the token as requested and then by the rest of the request, so a batch holds
 // distinct requests, not hits. The tokens are read here, at flush, once per distinct token of the batch:
 // the pixel is the same GIF whatever its token, so its request checks nothing, and a redirect checks only
-// its token's MAC and target (linkTargetOf). A token we did not sign, or of the other route's kind, is dropped unrecorded. Every
-// flush then loads the earlier events of the batch's recipients, classifies each entry in time order, and
-// writes the batch in one INSERT.
+// its token's MAC and target (linkTargetOf). A token we did not sign, or of the other route's kind, is
+// dropped unrecorded. Every flush then loads what the classifier reads of the batch's recipients' earlier
+// events, classifies each entry in time order, and writes the batch in one INSERT.
 import { createHash } from 'node:crypto';
 import type { Db } from '@reply-sync/db';
 import { insertTrackingEvents, pairKey, priorTrackingEvents, type NewTrackingEvent } from '@reply-sync/db/tracking-events';
