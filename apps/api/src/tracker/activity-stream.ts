@@ -5,7 +5,7 @@ import type { LiveActivity, Scoped } from '@reply-sync/db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { LiveActivityHub } from './live-activity-hub';
 
-/** Unsent bytes a stream may hold before the client counts as too slow and is dropped. */
+/** Unsent bytes a stream may hold of earlier writes before the client counts as too slow and is dropped. */
 export const MAX_STREAM_BACKLOG_BYTES = 256 * 1024;
 /** Events a Last-Event-ID resume replays at most. */
 export const RESUME_LIMIT = 200;
@@ -43,14 +43,17 @@ export async function serveActivityStream(request: FastifyRequest, reply: Fastif
     stop();
     raw.end();
   };
+  // Behind is what is still unsent of earlier writes when the next one comes: a batch of many events (or
+  // long subjects) written at once is not a slow client, one that has not taken the last ones is.
   const write = (chunk: string) => {
     if (finished) return;
-    raw.write(chunk);
     if (raw.writableLength > MAX_STREAM_BACKLOG_BYTES) {
       request.log.warn({ event: 'activity_stream_dropped', accountId: scope.accountId, backlogBytes: raw.writableLength }, 'a slow activity stream was dropped');
       stop();
       raw.destroy();
+      return;
     }
+    raw.write(chunk);
   };
   // Subscribed before the replay, so nothing committed in between is missed (it may come twice; ids dedupe).
   unsubscribe = options.hub.subscribe(scope.accountId, { userId, send: (events) => write(events.map(sseMessage).join('')), end: finish });
