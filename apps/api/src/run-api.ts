@@ -5,7 +5,7 @@ import { purgeExpiredIdempotencyKeys } from '@reply-sync/db/system-queries';
 import { providersFromEnv, type ProvidersFromEnvOptions } from '@reply-sync/mail';
 import { createLoginBudget, createRedisConnection, createSendQueue } from '@reply-sync/queue';
 import type { DestinationStream } from 'pino';
-import { loadIpRanges, SHIPPED_SCANNER_RANGES } from '@reply-sync/tracking';
+import { loadTrackingRanges } from '@reply-sync/tracking';
 import { buildApp } from './app';
 import type { ApiEnv } from './env';
 import { redisSignInStore } from './web-sign-in/sign-in-store';
@@ -41,7 +41,7 @@ export async function runApi(env: ApiEnv, options: RunApiOptions = {}): Promise<
     store: redisSignInStore(redis),
     tlsCa: env.tlsCa,
   };
-  const tracking = env.trackingKeys ? { keys: env.trackingKeys, appleRanges: loadIpRanges(env.TRACKING_APPLE_RANGES_FILE), scannerRanges: loadIpRanges(env.TRACKING_SCANNER_RANGES_FILE ?? SHIPPED_SCANNER_RANGES) } : null;
+  const tracking = env.trackingKeys ? { keys: env.trackingKeys, ...loadTrackingRanges({ apple: env.TRACKING_APPLE_RANGES_FILE, scanners: env.TRACKING_SCANNER_RANGES_FILE }) } : null;
   const app = await buildApp({ tracking, live: { databaseUrl: env.DATABASE_URL }, db: db.db, redis, env, encryptionKeys: env.encryptionKeys, tlsCa: env.tlsCa, sendQueue, webSignIn, allowPrivateWebhooks: env.allowPrivateWebhooks, inboundDomain: env.INBOUND_DOMAIN ?? null, lookBudget: createLoginBudget(redis, env.loginBudget), ...(options.logStream ? { logStream: options.logStream } : {}) });
   let address: string;
   try {

@@ -3,7 +3,7 @@
 // Stopping flushes the recorder, so every hit answered before SIGTERM is written.
 import { createDb } from '@reply-sync/db';
 import type { DestinationStream } from 'pino';
-import { loadIpRanges, SHIPPED_SCANNER_RANGES } from '@reply-sync/tracking';
+import { loadTrackingRanges } from '@reply-sync/tracking';
 import type { TrackerEnv } from './env';
 import type { RunningApi } from './run-api';
 import { buildTrackerApp } from './tracker/tracker-app';
@@ -15,7 +15,7 @@ export interface RunTrackerOptions {
 
 export async function runTracker(env: TrackerEnv, options: RunTrackerOptions = {}): Promise<RunningApi> {
   const db = createDb(env.DATABASE_URL, { max: env.DB_POOL_MAX });
-  const app = await buildTrackerApp({ db: db.db, keys: env.trackingKeys, appleRanges: loadIpRanges(env.TRACKING_APPLE_RANGES_FILE), scannerRanges: loadIpRanges(env.TRACKING_SCANNER_RANGES_FILE ?? SHIPPED_SCANNER_RANGES), logLevel: env.LOG_LEVEL, ...(options.logStream ? { logStream: options.logStream } : {}) });
+  const app = await buildTrackerApp({ db: db.db, keys: env.trackingKeys, ...loadTrackingRanges({ apple: env.TRACKING_APPLE_RANGES_FILE, scanners: env.TRACKING_SCANNER_RANGES_FILE }), logLevel: env.LOG_LEVEL, ...(options.logStream ? { logStream: options.logStream } : {}) });
   let address: string;
   try {
     address = await app.listen({ host: env.TRACKER_HOST, port: env.TRACKER_PORT });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { classifyEvent, EVENT_REASON_SENTENCES, EVENT_REASONS, loadIpRanges, parseIpRanges, SHIPPED_SCANNER_RANGES, type PriorEvent, type TrackingRequest } from '../src/index';
+import { classifyEvent, EVENT_REASON_SENTENCES, EVENT_REASONS, loadTrackingRanges, parseIpRanges, type PriorEvent, type TrackingRequest } from '../src/index';
 
 // The shipped lists, as the tracker loads them by default.
-const options = { appleRanges: loadIpRanges(), scannerRanges: loadIpRanges(SHIPPED_SCANNER_RANGES) };
+const options = loadTrackingRanges();
 const sentAt = new Date('2026-12-02T06:00:00Z');
 const at = (seconds: number) => new Date(sentAt.getTime() + seconds * 1000);
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36';
