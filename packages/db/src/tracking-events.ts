@@ -30,11 +30,10 @@ type PriorRow = { email_id: string; recipient: string | null; kind: PriorEvent['
  * them would grow with every open: an anonymous email's pair is every recipient's, and each batch read
  * them all. Found through tracking_events_email_recipient_idx; an anonymous pair (recipient NULL) by IS NULL.
  */
-function needed(p: SQL, recipient: SQL, window: EventWindow): SQL {
+function needed(pair: SQL, window: EventWindow): SQL {
   const from = new Date(window.from.getTime() - 1000).toISOString();
   const to = new Date(window.to.getTime() + 1000).toISOString();
   const cols = sql`t.email_id, t.recipient, t.kind, t.occurred_at AS at, t.target, t.event_class, t.reason, t.counted`;
-  const pair = sql`t.email_id = ${p}.email_id AND ${recipient}`;
   // UNION, not UNION ALL: Gmail's first proxy fetch is often the first counted open too, and comes once.
   return sql`(SELECT ${cols} FROM ${trackingEvents} t WHERE ${pair} AND t.kind = 'open' AND t.reason = 'google_image_proxy' ORDER BY t.occurred_at LIMIT 1)
     UNION (SELECT ${cols} FROM ${trackingEvents} t WHERE ${pair} AND t.kind = 'open' AND t.counted ORDER BY t.occurred_at LIMIT 1)
@@ -50,14 +49,12 @@ export async function priorTrackingEvents(db: Db, pairs: readonly { emailId: str
   if (pairs.length === 0) return byPair;
   const named = pairs.filter((p) => p.recipient !== ANONYMOUS_RECIPIENT);
   const anonymous = [...new Set(pairs.filter((p) => p.recipient === ANONYMOUS_RECIPIENT).map((p) => p.emailId))];
-  const n = sql.raw('n');
-  const a = sql.raw('a');
   const rows = await db.execute<PriorRow>(sql`
     SELECT e.* FROM (SELECT DISTINCT * FROM unnest(${sql.param(named.map((p) => p.emailId))}::uuid[], ${sql.param(named.map((p) => p.recipient))}::text[])) AS n(email_id, recipient)
-    CROSS JOIN LATERAL (${needed(n, sql`t.recipient = n.recipient`, window)}) e
+    CROSS JOIN LATERAL (${needed(sql`t.email_id = n.email_id AND t.recipient = n.recipient`, window)}) e
     UNION ALL
     SELECT e.* FROM unnest(${sql.param(anonymous)}::uuid[]) AS a(email_id)
-    CROSS JOIN LATERAL (${needed(a, sql`t.recipient IS NULL`, window)}) e
+    CROSS JOIN LATERAL (${needed(sql`t.email_id = a.email_id AND t.recipient IS NULL`, window)}) e
     ORDER BY at`);
   for (const { email_id, recipient, kind, at, target, event_class, reason, counted } of rows) {
     const key = pairKey(email_id, recipient ?? ANONYMOUS_RECIPIENT);
