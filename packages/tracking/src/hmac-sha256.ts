@@ -23,7 +23,8 @@ const IV = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510
 const W = new Int32Array(64);
 const STATE = new Int32Array(8);
 const LAST = new Uint8Array(BLOCK * 2);
-const INNER = new Uint8Array(32);
+/** A digest's bytes: the inner one (what the outer hash takes), then, when a MAC is checked, the result. */
+const DIGEST = new Uint8Array(32);
 
 /** One SHA-256 compression (section 6.2.2) of the 64 bytes of `bytes` at `offset` into `state`. */
 function compress(state: Int32Array, bytes: Uint8Array, offset: number): void {
@@ -144,9 +145,9 @@ function hmacIntoState(secret: Buffer, message: Uint8Array, length: number): voi
   const key = keyOf(secret);
   STATE.set(key.inner);
   finish(STATE, message, length);
-  writeWords(STATE, INNER);
+  writeWords(STATE, DIGEST);
   STATE.set(key.outer);
-  finish(STATE, INNER, INNER.length);
+  finish(STATE, DIGEST, DIGEST.length);
 }
 
 /** HMAC-SHA256 of `message` under `secret`: 32 bytes. */
@@ -167,8 +168,8 @@ export function hmacSha256Matches(secret: Buffer, signed: Uint8Array, messageLen
   const macLength = signed.length - messageLength;
   if (messageLength < 0 || macLength < 1 || macLength > 32) return false;
   hmacIntoState(secret, signed, messageLength);
-  writeWords(STATE, INNER);
+  writeWords(STATE, DIGEST);
   let difference = 0;
-  for (let i = 0; i < macLength; i++) difference |= INNER[i]! ^ signed[messageLength + i]!;
+  for (let i = 0; i < macLength; i++) difference |= DIGEST[i]! ^ signed[messageLength + i]!;
   return difference === 0;
 }
